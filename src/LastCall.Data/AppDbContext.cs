@@ -1,0 +1,59 @@
+using LastCall.Domain.Billing;
+using LastCall.Domain.Common;
+using LastCall.Domain.Customers;
+using LastCall.Domain.Lines;
+using LastCall.Domain.Numbers;
+using Microsoft.EntityFrameworkCore;
+
+namespace LastCall.Data;
+
+/// <summary>The one EF Core context, used directly by the feature handlers (no repository layer).</summary>
+public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbContext(options)
+{
+    public DbSet<Customer> Customers => Set<Customer>();
+
+    public DbSet<Line> Lines => Set<Line>();
+
+    public DbSet<EsimProfile> EsimProfiles => Set<EsimProfile>();
+
+    public DbSet<BillingAccount> BillingAccounts => Set<BillingAccount>();
+
+    public DbSet<PoolNumber> PoolNumbers => Set<PoolNumber>();
+
+    public DbSet<Disconnection> Disconnections => Set<Disconnection>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        configurationBuilder.Properties<Msisdn>().HaveConversion<MsisdnConverter>().HaveMaxLength(16);
+        configurationBuilder.Properties<Iccid>().HaveConversion<IccidConverter>().HaveMaxLength(20);
+        configurationBuilder.Properties<Eid>().HaveConversion<EidConverter>().HaveMaxLength(32);
+        configurationBuilder.Properties<decimal>().HavePrecision(18, 2);
+        if (Database.IsSqlite())
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        BumpAggregateVersions();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        BumpAggregateVersions();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>Every modified aggregate gets a new version, so a concurrent writer's save fails instead of overwriting.</summary>
+    private void BumpAggregateVersions()
+    {
+        foreach (var entry in ChangeTracker.Entries<AggregateRoot>())
+        {
+            if (entry.State == EntityState.Modified)
+                entry.Entity.IncrementVersion();
+        }
+    }
+}

@@ -1,0 +1,18 @@
+using LastCall.Domain.Numbers;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace LastCall.Data.Configurations;
+
+internal sealed class PoolNumberConfiguration : IEntityTypeConfiguration<PoolNumber>
+{
+    public void Configure(EntityTypeBuilder<PoolNumber> b)
+    {
+        b.ToTable("pool_numbers");
+        b.HasKey(n => n.Msisdn);
+        b.Property(n => n.Version).IsConcurrencyToken();
+        b.Property(n => n.State).HasConversion<string>().HasMaxLength(16);
+        // The aging job looks for quarantined numbers whose date has come.
+        b.HasIndex(n => new { n.State, n.QuarantinedUntil });
+    }
+}

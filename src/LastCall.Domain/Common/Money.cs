@@ -1,0 +1,7 @@
+namespace LastCall.Domain.Common;
+
+/// <summary>An amount of money in one ISO 4217 currency.</summary>
+public readonly record struct Money(decimal Amount, string Currency)
+{
+    public override string ToString() => $"{Amount:0.00} {Currency}";
+}

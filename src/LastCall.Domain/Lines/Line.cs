@@ -1,0 +1,232 @@
+using LastCall.Domain.Common;
+
+namespace LastCall.Domain.Lines;
+
+/// <summary>
+/// One mobile number owned by a customer, with its plan, contract, bundle membership, porting state,
+/// eSIM profiles and status machine. Every status change is a method that checks the current status.
+/// </summary>
+public sealed class Line : AggregateRoot
+{
+    public const int MaxPlanLength = 60;
+
+    private readonly List<EsimProfile> _profiles = [];
+
+    private Line()
+    {
+        Msisdn = null!;
+        Plan = null!;
+        ServicePasswordHash = null!;
+    }
+
+    public Guid Id { get; private set; }
+
+    public Msisdn Msisdn { get; private set; }
+
+    public Guid CustomerId { get; private set; }
+
+    public string Plan { get; private set; }
+
+    public DateOnly ActivatedOn { get; private set; }
+
+    public DateOnly? ContractEndsOn { get; private set; }
+
+    public BundleRole BundleRole { get; private set; }
+
+    /// <summary>For a bundle member: the number of the bundle's primary line.</summary>
+    public Msisdn? BundlePrimary { get; private set; }
+
+    public PortState PortState { get; private set; }
+
+    /// <summary>Set when the line is suspected to be fraudulent (or flagged "not mine" by its owner).</summary>
+    public bool FraudHold { get; private set; }
+
+    public LineStatus Status { get; private set; }
+
+    /// <summary>The status to return to if a pending cancellation is withdrawn.</summary>
+    public LineStatus? StatusBeforeCancellation { get; private set; }
+
+    public DateTimeOffset StatusChangedAt { get; private set; }
+
+    /// <summary>
+    /// The service password (服务密码) of this line, as a slow salted hash. It belongs to the line, not
+    /// the person: an ownership transfer replaces it without touching the new owner's other lines.
+    /// </summary>
+    public string ServicePasswordHash { get; private set; }
+
+    public DateTimeOffset ServicePasswordChangedAt { get; private set; }
+
+    /// <summary>The import run that last wrote this line (provenance, and duplicate detection within a run).</summary>
+    public Guid? ImportRunId { get; private set; }
+
+    public IReadOnlyList<EsimProfile> Profiles => _profiles;
+
+    public static Result<Line> Create(LineDetails details, Guid customerId, string servicePasswordHash, DateTimeOffset now)
+    {
+        if (Validate(details) is { } error)
+            return error;
+        var line = new Line
+        {
+            Id = Guid.CreateVersion7(now),
+            Msisdn = details.Msisdn,
+            CustomerId = customerId,
+            ServicePasswordHash = servicePasswordHash,
+            ServicePasswordChangedAt = now,
+            Status = LineStatus.Active,
+            StatusChangedAt = now,
+        };
+        line.Apply(details);
+        return line;
+    }
+
+    /// <summary>
+    /// Brings the line in line with the operator's system of record (an import): plan, dates, bundle,
+    /// porting, fraud hold and owner. Status changes still go through the transition methods.
+    /// </summary>
+    public Result UpdateDetails(LineDetails details, Guid customerId)
+    {
+        if (details.Msisdn != Msisdn)
+            return Result.Failure("msisdn_mismatch", "The details are for another number.");
+        if (Validate(details) is { } error)
+            return error;
+        Apply(details);
+        CustomerId = customerId;
+        return Result.Success;
+    }
+
+    public void ChangeServicePassword(string newHash, DateTimeOffset now)
+    {
+        ServicePasswordHash = newHash;
+        ServicePasswordChangedAt = now;
+    }
+
+    public void MarkImported(Guid importRunId) => ImportRunId = importRunId;
+
+    /// <summary>
+    /// Replaces the profile list with the given one: profiles are matched by ICCID, new ones added,
+    /// missing ones removed. A line has at most one primary profile.
+    /// </summary>
+    public Result SetProfiles(IReadOnlyList<ProfileSpec> specs)
+    {
+        if (specs.Count(s => s.Role == ProfileRole.Primary) > 1)
+            return Result.Failure("invalid_profile", "A line has at most one primary profile.");
+        if (specs.Select(s => s.Iccid).Distinct().Count() != specs.Count)
+            return Result.Failure("invalid_profile", "The same ICCID is listed twice.");
+        foreach (var spec in specs)
+        {
+            if (spec.DeviceLabel.Length > EsimProfile.MaxDeviceLabelLength)
+                return Result.Failure("invalid_profile", $"A device label has at most {EsimProfile.MaxDeviceLabelLength} characters.");
+        }
+
+        _profiles.RemoveAll(p => !specs.Any(s => s.Iccid == p.Iccid));
+        foreach (var spec in specs)
+        {
+            var existing = _profiles.Find(p => p.Iccid == spec.Iccid);
+            if (existing is null)
+                _profiles.Add(EsimProfile.Create(Id, spec.Iccid, spec.Eid, spec.Role, spec.DeviceLabel, spec.State).Value);
+            else
+                existing.Update(spec.Eid, spec.Role, spec.DeviceLabel, spec.State);
+        }
+        return Result.Success;
+    }
+
+    public Result Suspend(DateTimeOffset now) => Move(LineStatus.Active, LineStatus.Suspended, now, "Only an active line can be suspended.");
+
+    public Result Resume(DateTimeOffset now) => Move(LineStatus.Suspended, LineStatus.Active, now, "Only a suspended line can be resumed.");
+
+    public Result Bar(DateTimeOffset now) => Move(LineStatus.Active, LineStatus.Barred, now, "Only an active line can be barred.");
+
+    public Result Unbar(DateTimeOffset now) => Move(LineStatus.Barred, LineStatus.Active, now, "Only a barred line can be unbarred.");
+
+    public Result BeginCancellation(DateTimeOffset now)
+    {
+        if (Status is not (LineStatus.Active or LineStatus.Suspended))
+            return Result.Failure("invalid_line_status", $"A line that is {Status} cannot start a cancellation.");
+        StatusBeforeCancellation = Status;
+        SetStatus(LineStatus.PendingCancellation, now);
+        return Result.Success;
+    }
+
+    public Result AbortCancellation(DateTimeOffset now)
+    {
+        if (Status != LineStatus.PendingCancellation)
+            return Result.Failure("invalid_line_status", "No cancellation is pending on this line.");
+        SetStatus(StatusBeforeCancellation ?? LineStatus.Active, now);
+        StatusBeforeCancellation = null;
+        return Result.Success;
+    }
+
+    public Result CompleteCancellation(DateTimeOffset now)
+    {
+        if (Status != LineStatus.PendingCancellation)
+            return Result.Failure("invalid_line_status", "Only a line pending cancellation can be cancelled.");
+        StatusBeforeCancellation = null;
+        SetStatus(LineStatus.Cancelled, now);
+        return Result.Success;
+    }
+
+    public Result PlaceFraudHold()
+    {
+        if (FraudHold)
+            return Result.Failure("already_on_hold", "The line is already on fraud hold.");
+        FraudHold = true;
+        return Result.Success;
+    }
+
+    public Result ReleaseFraudHold()
+    {
+        if (!FraudHold)
+            return Result.Failure("not_on_hold", "The line is not on fraud hold.");
+        FraudHold = false;
+        return Result.Success;
+    }
+
+    private Result Move(LineStatus from, LineStatus to, DateTimeOffset now, string message)
+    {
+        if (Status != from)
+            return Result.Failure("invalid_line_status", $"{message} This line is {Status}.");
+        SetStatus(to, now);
+        return Result.Success;
+    }
+
+    private void SetStatus(LineStatus status, DateTimeOffset now)
+    {
+        Status = status;
+        StatusChangedAt = now;
+    }
+
+    private void Apply(LineDetails d)
+    {
+        Plan = d.Plan.Trim();
+        ActivatedOn = d.ActivatedOn;
+        ContractEndsOn = d.ContractEndsOn;
+        BundleRole = d.BundleRole;
+        BundlePrimary = d.BundleRole == BundleRole.Member ? d.BundlePrimary : null;
+        PortState = d.PortState;
+        FraudHold = d.FraudHold;
+    }
+
+    private static DomainError? Validate(LineDetails d)
+    {
+        if (string.IsNullOrWhiteSpace(d.Plan) || d.Plan.Trim().Length > MaxPlanLength)
+            return new("invalid_plan", $"The plan name must have 1 to {MaxPlanLength} characters.");
+        if (d.ContractEndsOn is { } end && end < d.ActivatedOn)
+            return new("invalid_date", "The contract cannot end before the line was activated.");
+        if (d.BundlePrimary is not null && d.BundleRole != BundleRole.Member)
+            return new("invalid_bundle_role", "Only a bundle member names a bundle primary.");
+        if (d.BundlePrimary == d.Msisdn)
+            return new("invalid_bundle_role", "A line cannot be its own bundle primary.");
+        return null;
+    }
+}
+
+/// <summary>The operator-owned facts about a line, as the system of record states them.</summary>
+public sealed record LineDetails(
+    Msisdn Msisdn,
+    string Plan,
+    DateOnly ActivatedOn,
+    DateOnly? ContractEndsOn,
+    BundleRole BundleRole,
+    Msisdn? BundlePrimary,
+    PortState PortState,
+    bool FraudHold);

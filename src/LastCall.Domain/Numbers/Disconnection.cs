@@ -1,0 +1,40 @@
+using LastCall.Domain.Common;
+
+namespace LastCall.Domain.Numbers;
+
+/// <summary>Where a register entry came from.</summary>
+public enum DisconnectionSource
+{
+    /// <summary>A cancellation LastCall executed.</summary>
+    Cancellation,
+
+    /// <summary>Loaded from the operator's earlier systems.</summary>
+    Import,
+}
+
+/// <summary>
+/// One entry of the disconnection register: number N was permanently disconnected on date D.
+/// Append-only and kept forever; the reassigned-numbers lookup answers from it. The sequence number
+/// (Id) gives readers a total order to follow new entries by.
+/// </summary>
+public sealed class Disconnection
+{
+    private Disconnection() => Msisdn = null!;
+
+    public long Id { get; private set; }
+
+    public Msisdn Msisdn { get; private set; }
+
+    public DateOnly DisconnectedOn { get; private set; }
+
+    public DisconnectionSource Source { get; private set; }
+
+    public DateTimeOffset RecordedAt { get; private set; }
+
+    public static Result<Disconnection> Record(Msisdn msisdn, DateOnly disconnectedOn, DisconnectionSource source, DateTimeOffset now)
+    {
+        if (disconnectedOn > DateOnly.FromDateTime(now.UtcDateTime).AddDays(1))
+            return Result<Disconnection>.Failure("invalid_date", "A disconnection cannot be dated in the future.");
+        return new Disconnection { Msisdn = msisdn, DisconnectedOn = disconnectedOn, Source = source, RecordedAt = now };
+    }
+}

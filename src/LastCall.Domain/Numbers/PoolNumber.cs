@@ -1,0 +1,62 @@
+using LastCall.Domain.Common;
+
+namespace LastCall.Domain.Numbers;
+
+/// <summary>
+/// A number in the operator's pool. A disconnected number sits in quarantine until its date passes
+/// and only then becomes available; it can never be assigned while quarantined.
+/// </summary>
+public sealed class PoolNumber : AggregateRoot
+{
+    private PoolNumber() => Msisdn = null!;
+
+    public Msisdn Msisdn { get; private set; }
+
+    public NumberState State { get; private set; }
+
+    /// <summary>The first day the number may become available again.</summary>
+    public DateOnly? QuarantinedUntil { get; private set; }
+
+    public DateTimeOffset StateChangedAt { get; private set; }
+
+    public static PoolNumber NewlyAssigned(Msisdn msisdn, DateTimeOffset now) =>
+        new() { Msisdn = msisdn, State = NumberState.Assigned, StateChangedAt = now };
+
+    public static PoolNumber NewlyAvailable(Msisdn msisdn, DateTimeOffset now) =>
+        new() { Msisdn = msisdn, State = NumberState.Available, StateChangedAt = now };
+
+    public Result Assign(DateTimeOffset now)
+    {
+        if (State != NumberState.Available)
+            return Result.Failure("number_not_available",
+                State == NumberState.Quarantined ? $"The number is in quarantine until {QuarantinedUntil:yyyy-MM-dd}." : "The number is already assigned.");
+        State = NumberState.Assigned;
+        QuarantinedUntil = null;
+        StateChangedAt = now;
+        return Result.Success;
+    }
+
+    /// <summary>Starts the aging period of a number disconnected on <paramref name="disconnectedOn"/>.</summary>
+    public Result Quarantine(DateOnly disconnectedOn, QuarantinePolicy policy, DateTimeOffset now)
+    {
+        if (State != NumberState.Assigned)
+            return Result.Failure("invalid_number_state", $"Only an assigned number can be quarantined; this one is {State}.");
+        State = NumberState.Quarantined;
+        QuarantinedUntil = disconnectedOn.AddDays(policy.Days);
+        StateChangedAt = now;
+        return Result.Success;
+    }
+
+    /// <summary>Ends the quarantine once its date has come.</summary>
+    public Result EndQuarantine(DateOnly today, DateTimeOffset now)
+    {
+        if (State != NumberState.Quarantined)
+            return Result.Failure("invalid_number_state", $"The number is not in quarantine; it is {State}.");
+        if (today < QuarantinedUntil)
+            return Result.Failure("quarantine_not_over", $"The quarantine lasts until {QuarantinedUntil:yyyy-MM-dd}.");
+        State = NumberState.Available;
+        QuarantinedUntil = null;
+        StateChangedAt = now;
+        return Result.Success;
+    }
+}

@@ -1,0 +1,65 @@
+using LastCall.Hosting;
+
+namespace LastCall.Cli;
+
+/// <summary>
+/// The operator's verbs (API.md, Command line). Each verb builds the same host as the server — same
+/// configuration, same services — prepares the database, does its work and exits: 0 on success,
+/// 1 on failure, 2 on a usage error; verbs may define more (see each).
+/// </summary>
+public static class CommandLine
+{
+    public const int Ok = 0;
+    public const int Failure = 1;
+    public const int Usage = 2;
+
+    private const string UsageText = """
+        usage: lastcall [serve] [--urls URLS]          run the server (the default)
+               lastcall migrate                        apply pending database migrations
+               lastcall import subscribers FILE.csv    import subscribers (format in API.md)
+
+        Every verb reads the same configuration as the server (appsettings.json, environment
+        variables such as Database__Provider, and --Key value options).
+        """;
+
+    /// <summary>True when the arguments name a verb other than serving.</summary>
+    public static bool IsVerb(string[] args) => args.Length > 0 && !args[0].StartsWith('-') && args[0] != "serve";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var positional = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+        var options = args[positional.Length..];
+        try
+        {
+            return positional switch
+            {
+                ["migrate"] => await MigrateCommand.RunAsync(BuildHost(options)),
+                ["import", "subscribers", var file] => await ImportSubscribersCommand.RunAsync(BuildHost(options), file),
+                ["help"] or ["--help"] => PrintUsage(Console.Out, Ok),
+                _ => PrintUsage(Console.Error, Usage),
+            };
+        }
+#pragma warning disable CA1031 // The command line reports every failure as a message and exit code, not a stack trace.
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException or Microsoft.EntityFrameworkCore.DbUpdateException or System.Data.Common.DbException)
+#pragma warning restore CA1031
+        {
+            await Console.Error.WriteLineAsync($"lastcall: {ex.Message}");
+            return Failure;
+        }
+    }
+
+    private static WebApplication BuildHost(string[] options)
+    {
+        var builder = WebApplication.CreateBuilder(options);
+        // Commands talk to the operator on stdout/stderr; only warnings go to the log.
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddLastCall();
+        return builder.Build();
+    }
+
+    private static int PrintUsage(TextWriter writer, int exitCode)
+    {
+        writer.WriteLine(UsageText);
+        return exitCode;
+    }
+}

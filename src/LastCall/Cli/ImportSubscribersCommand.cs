@@ -1,0 +1,44 @@
+using LastCall.Features.Imports;
+using LastCall.Hosting;
+
+namespace LastCall.Cli;
+
+/// <summary>
+/// <c>lastcall import subscribers FILE.csv</c>: streams the file into the database, printing each
+/// rejected row as it is found. Exit 0 when every row was imported, 3 when some rows were rejected
+/// (the others are imported), 1 when the file could not be imported at all.
+/// </summary>
+public static class ImportSubscribersCommand
+{
+    public const int SomeRowsRejected = 3;
+
+    public static async Task<int> RunAsync(WebApplication host, string file)
+    {
+        await using (host)
+        {
+            if (!File.Exists(file))
+            {
+                await Console.Error.WriteLineAsync($"lastcall: no such file: {file}");
+                return CommandLine.Failure;
+            }
+            await host.Services.GetRequiredService<DatabaseInitializer>().PrepareAsync(CancellationToken.None);
+            var importer = host.Services.GetRequiredService<SubscriberImporter>();
+
+            await using var stream = File.OpenRead(file);
+            var progress = new ProgressReporter(Console.Error);
+            var summary = await importer.ImportAsync(
+                stream,
+                rejection => progress.Interrupt($"row {rejection.Row}: {rejection.Code}: {rejection.Detail}"),
+                progress.Report);
+            progress.Finish();
+
+            if (summary.FileError is { } error)
+            {
+                await Console.Error.WriteLineAsync($"lastcall: {file}: line {error.Row}: {error.Code}: {error.Detail}");
+                return CommandLine.Failure;
+            }
+            Console.WriteLine($"imported {summary.Imported}, rejected {summary.RejectedCount}");
+            return summary.RejectedCount == 0 ? CommandLine.Ok : SomeRowsRejected;
+        }
+    }
+}

@@ -1,0 +1,250 @@
+using System.Collections.Concurrent;
+using LastCall.Data;
+using LastCall.Domain.Billing;
+using LastCall.Domain.Common;
+using LastCall.Domain.Customers;
+using LastCall.Domain.Lines;
+using LastCall.Domain.Numbers;
+using LastCall.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace LastCall.Features.Imports;
+
+/// <summary>
+/// Applies subscriber records to one DbContext. Everything a batch touches is loaded up front with a
+/// handful of set queries, then each record is checked (no change made if it is refused) and applied
+/// through the aggregates' own methods.
+/// </summary>
+internal sealed class SubscriberBatchWriter
+{
+    private readonly AppDbContext _db;
+    private readonly ImportRun _run;
+    private readonly IReadOnlyDictionary<int, ProtectedIdNumber> _identities;
+    private readonly IReadOnlyDictionary<int, string> _passwordHashes;
+    private readonly Dictionary<string, Customer> _customersByBlindIndex;
+    private readonly Dictionary<Msisdn, Line> _liveLines;
+    private readonly ILookup<Msisdn, Line> _cancelledLines;
+    private readonly Dictionary<Guid, BillingAccount> _accountsByLine;
+    private readonly Dictionary<Msisdn, PoolNumber> _poolNumbers;
+    private readonly Dictionary<Iccid, Guid> _iccidOwners;
+    private readonly HashSet<(Msisdn, DateOnly)> _registerEntries;
+
+    private SubscriberBatchWriter(AppDbContext db, ImportRun run, IReadOnlyDictionary<int, ProtectedIdNumber> identities, IReadOnlyDictionary<int, string> passwordHashes,
+        List<Customer> customers, List<Line> lines, List<BillingAccount> accounts, List<PoolNumber> poolNumbers, List<(Iccid, Guid)> iccidOwners, List<(Msisdn, DateOnly)> registerEntries)
+    {
+        _db = db;
+        _run = run;
+        _identities = identities;
+        _passwordHashes = passwordHashes;
+        _customersByBlindIndex = customers.ToDictionary(c => c.IdNumberBlindIndex);
+        _liveLines = lines.Where(l => l.Status != LineStatus.Cancelled).ToDictionary(l => l.Msisdn);
+        _cancelledLines = lines.Where(l => l.Status == LineStatus.Cancelled).ToLookup(l => l.Msisdn);
+        _accountsByLine = accounts.ToDictionary(a => a.LineId);
+        _poolNumbers = poolNumbers.ToDictionary(n => n.Msisdn);
+        _iccidOwners = iccidOwners.ToDictionary(o => o.Item1, o => o.Item2);
+        _registerEntries = [.. registerEntries];
+    }
+
+    public static async Task<SubscriberBatchWriter> LoadAsync(AppDbContext db, ImportRun run, IReadOnlyList<SubscriberRecord> records,
+        IReadOnlyDictionary<int, ProtectedIdNumber> identities, ConcurrentDictionary<int, string> passwordHashCache, CancellationToken ct)
+    {
+        var msisdns = records.Select(r => r.Line.Msisdn).Distinct().ToList();
+        var blindIndexes = records.Select(r => identities[r.Row].BlindIndex).Distinct().ToList();
+        var iccids = records.SelectMany(r => r.Profiles).Select(p => p.Iccid).Distinct().ToList();
+
+        var lines = await db.Lines.Where(l => msisdns.Contains(l.Msisdn)).ToListAsync(ct);
+        var lineIds = lines.Select(l => l.Id).ToList();
+        var customers = await db.Customers.Where(c => blindIndexes.Contains(c.IdNumberBlindIndex)).ToListAsync(ct);
+        var accounts = await db.BillingAccounts.Where(a => lineIds.Contains(a.LineId)).ToListAsync(ct);
+        var pool = await db.PoolNumbers.Where(n => msisdns.Contains(n.Msisdn)).ToListAsync(ct);
+        var owners = (await db.EsimProfiles.Where(p => iccids.Contains(p.Iccid)).Select(p => new { p.Iccid, p.LineId }).ToListAsync(ct))
+            .Select(o => (o.Iccid, o.LineId)).ToList();
+        var register = (await db.Disconnections.Where(d => msisdns.Contains(d.Msisdn)).Select(d => new { d.Msisdn, d.DisconnectedOn }).ToListAsync(ct))
+            .Select(d => (d.Msisdn, d.DisconnectedOn)).ToList();
+
+        // Hashing is the slow part (~0.1 s a password by design): spread it over the cores, once per row.
+        var live = lines.Where(l => l.Status != LineStatus.Cancelled).ToDictionary(l => l.Msisdn);
+        Parallel.ForEach(records.Where(r => !passwordHashCache.ContainsKey(r.Row)), new ParallelOptions { CancellationToken = ct }, record =>
+        {
+            string hash;
+            if (record.ServicePasswordHash is not null)
+                hash = record.ServicePasswordHash;
+            else if (live.TryGetValue(record.Line.Msisdn, out var existing) && SecretHasher.Verify(record.ServicePassword!, existing.ServicePasswordHash))
+                hash = existing.ServicePasswordHash;
+            else
+                hash = SecretHasher.Hash(record.ServicePassword!);
+            passwordHashCache[record.Row] = hash;
+        });
+
+        return new SubscriberBatchWriter(db, run, identities, passwordHashCache, customers, lines, accounts, pool, owners, register);
+    }
+
+    /// <summary>Applies one record. A refusal before any change leaves the context as it was.</summary>
+    public (RowRejection? Rejection, bool ChangedEntities) Apply(SubscriberRecord record)
+    {
+        var now = _run.Clock.GetUtcNow();
+        var msisdn = record.Line.Msisdn;
+        var identity = _identities[record.Row];
+        _liveLines.TryGetValue(msisdn, out var line);
+
+        // Checks first: nothing is touched if the row is refused here.
+        if (line is not null && line.ImportRunId == _run.Id)
+            return Refuse(record, "duplicate_msisdn", $"{msisdn} already appeared earlier in this file.");
+        if (line is not null && line.Status == LineStatus.PendingCancellation)
+            return Refuse(record, "cancellation_pending", "A cancellation is in progress on this line; LastCall owns its status until it ends.");
+        var alreadyRecordedCancellation = line is null && record.Status == ImportedStatus.Cancelled
+            && _cancelledLines[msisdn].Any(l => DateOnly.FromDateTime(l.StatusChangedAt.UtcDateTime) == record.StatusSince);
+        if (alreadyRecordedCancellation)
+            return (null, false);
+        _poolNumbers.TryGetValue(msisdn, out var poolNumber);
+        if (line is null && poolNumber is { State: NumberState.Quarantined })
+            return Refuse(record, "number_quarantined", $"{msisdn} is in quarantine until {poolNumber.QuarantinedUntil:yyyy-MM-dd} and cannot be assigned yet.");
+        foreach (var profile in record.Profiles)
+        {
+            if (_iccidOwners.TryGetValue(profile.Iccid, out var owner) && owner != line?.Id)
+                return Refuse(record, "iccid_in_use", $"ICCID {profile.Iccid} belongs to another line (ICCIDs are never reused).");
+        }
+        if (line is not null && !CanMove(line.Status, record.Status))
+            return Refuse(record, "invalid_status_change", $"A {line.Status} line cannot become {record.Status} by import.");
+
+        // From here on entities change; a failure makes the caller redo the batch row by row.
+        var customer = UpsertCustomer(record, identity, now);
+        if (!customer.IsSuccess)
+            return Refuse(record, customer.Error!, changed: true);
+
+        var isNew = line is null;
+        if (line is null)
+        {
+            var created = Line.Create(record.Line, customer.Value.Id, _passwordHashes[record.Row], now);
+            if (!created.IsSuccess)
+                return Refuse(record, created.Error!, changed: true);
+            line = created.Value;
+            _db.Lines.Add(line);
+            _liveLines[msisdn] = line;
+        }
+        else
+        {
+            if (line.UpdateDetails(record.Line, customer.Value.Id) is { IsSuccess: false } updated)
+                return Refuse(record, updated.Error!, changed: true);
+            if (line.ServicePasswordHash != _passwordHashes[record.Row])
+                line.ChangeServicePassword(_passwordHashes[record.Row], now);
+        }
+        line.MarkImported(_run.Id);
+
+        if (line.SetProfiles(record.Profiles) is { IsSuccess: false } profilesSet)
+            return Refuse(record, profilesSet.Error!, changed: true);
+        foreach (var profile in record.Profiles)
+            _iccidOwners[profile.Iccid] = line.Id;
+
+        if (UpsertBillingAccount(line, record, isNew) is { IsSuccess: false } billed)
+            return Refuse(record, billed.Error!, changed: true);
+
+        if (MoveToStatus(line, record, now) is { IsSuccess: false } moved)
+            return Refuse(record, moved.Error!, changed: true);
+
+        if (UpdateNumberPool(msisdn, poolNumber, record, now) is { IsSuccess: false } pooled)
+            return Refuse(record, pooled.Error!, changed: true);
+        return (null, true);
+    }
+
+    private Result<Customer> UpsertCustomer(SubscriberRecord record, ProtectedIdNumber identity, DateTimeOffset now)
+    {
+        if (_customersByBlindIndex.TryGetValue(identity.BlindIndex, out var customer))
+        {
+            if (customer.Name != record.Name && customer.Rename(record.Name) is { IsSuccess: false } renamed)
+                return renamed.Error!;
+            return customer;
+        }
+        var registered = Customer.Register(record.Name, record.Id.Type, identity, record.Language, record.Email, now);
+        if (!registered.IsSuccess)
+            return registered;
+        _db.Customers.Add(registered.Value);
+        _customersByBlindIndex[identity.BlindIndex] = registered.Value;
+        return registered;
+    }
+
+    private Result UpsertBillingAccount(Line line, SubscriberRecord record, bool isNew)
+    {
+        if (!isNew && _accountsByLine.TryGetValue(line.Id, out var account))
+            return account.SetBalances(record.Balance, record.Arrears);
+        var opened = BillingAccount.Open(line.Id, _run.Settings.Currency, record.Balance, record.Arrears);
+        if (!opened.IsSuccess)
+            return opened.Error!;
+        _db.BillingAccounts.Add(opened.Value);
+        _accountsByLine[line.Id] = opened.Value;
+        return Result.Success;
+    }
+
+    private static bool CanMove(LineStatus from, ImportedStatus to) =>
+        from == LineStatus.Cancelled ? to == ImportedStatus.Cancelled
+        : from != LineStatus.Barred || to != ImportedStatus.Cancelled; // a line in arrears is never cancelled
+
+    /// <summary>Walks the line's own status machine to the imported status: back to Active first, then on.</summary>
+    private static Result MoveToStatus(Line line, SubscriberRecord record, DateTimeOffset now)
+    {
+        var at = record.StatusSince is { } since ? new DateTimeOffset(since.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : now;
+        var target = record.Status switch
+        {
+            ImportedStatus.Suspended => LineStatus.Suspended,
+            ImportedStatus.Barred => LineStatus.Barred,
+            ImportedStatus.Cancelled => LineStatus.Cancelled,
+            _ => LineStatus.Active,
+        };
+        if (line.Status == target)
+            return Result.Success;
+        var back = line.Status switch
+        {
+            LineStatus.Suspended => line.Resume(at),
+            LineStatus.Barred => line.Unbar(at),
+            _ => Result.Success,
+        };
+        if (!back.IsSuccess)
+            return back;
+        return target switch
+        {
+            LineStatus.Suspended => line.Suspend(at),
+            LineStatus.Barred => line.Bar(at),
+            LineStatus.Cancelled => line.BeginCancellation(at) is { IsSuccess: false } begun ? begun : line.CompleteCancellation(at),
+            _ => Result.Success,
+        };
+    }
+
+    /// <summary>Live lines hold their number; a cancelled line's number goes to quarantine and into the register.</summary>
+    private Result UpdateNumberPool(Msisdn msisdn, PoolNumber? number, SubscriberRecord record, DateTimeOffset now)
+    {
+        if (number is null)
+        {
+            number = PoolNumber.NewlyAssigned(msisdn, now);
+            _db.PoolNumbers.Add(number);
+            _poolNumbers[msisdn] = number;
+        }
+        else if (number.State == NumberState.Available && number.Assign(now) is { IsSuccess: false } assigned)
+        {
+            return assigned;
+        }
+
+        if (record.Status != ImportedStatus.Cancelled)
+            return Result.Success;
+
+        var disconnectedOn = record.StatusSince!.Value;
+        if (number.State == NumberState.Assigned && number.Quarantine(disconnectedOn, _run.Settings.Quarantine, now) is { IsSuccess: false } quarantined)
+            return quarantined;
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        if (number.State == NumberState.Quarantined && number.QuarantinedUntil <= today)
+            number.EndQuarantine(today, now);
+        if (_registerEntries.Add((msisdn, disconnectedOn)))
+        {
+            var entry = Disconnection.Record(msisdn, disconnectedOn, DisconnectionSource.Import, now);
+            if (!entry.IsSuccess)
+                return entry.Error!;
+            _db.Disconnections.Add(entry.Value);
+        }
+        return Result.Success;
+    }
+
+    private static (RowRejection?, bool) Refuse(SubscriberRecord record, string code, string detail) =>
+        (new RowRejection(record.Row, code, detail), false);
+
+    private static (RowRejection?, bool) Refuse(SubscriberRecord record, DomainError error, bool changed) =>
+        (new RowRejection(record.Row, error.Code, error.Message), changed);
+}

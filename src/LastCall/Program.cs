@@ -1,0 +1,27 @@
+using LastCall.Cli;
+using LastCall.Features.Health;
+using LastCall.Hosting;
+using Scalar.AspNetCore;
+
+// The host is also the operator's command-line tool: `lastcall [serve|migrate|import …]`.
+if (args is ["serve", ..])
+    args = args[1..];
+else if (CommandLine.IsVerb(args))
+    return await CommandLine.RunAsync(args);
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddLastCall();
+
+var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+
+app.MapOpenApi();
+app.MapScalarApiReference("/api-docs", o => o.WithTitle("LastCall API"));
+app.MapHealthEndpoints();
+
+await app.RunAsync();
+return 0;
+
+/// <summary>Visible to the test host (WebApplicationFactory).</summary>
+public partial class Program;

@@ -1,0 +1,89 @@
+using LastCall.Domain.Common;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace LastCall.Web;
+
+/// <summary>
+/// Every error leaves as application/problem+json with a stable snake_case <c>code</c>. Expected
+/// business failures become problems through <see cref="Problems"/>; anything unexpected goes through
+/// <see cref="UnexpectedExceptionHandler"/> and never shows a stack trace.
+/// </summary>
+public static class ProblemDetailsSetup
+{
+    public static IServiceCollection AddLastCallProblemDetails(this IServiceCollection services)
+    {
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            ctx.ProblemDetails.Extensions.TryAdd("code", Problems.CodeForStatus(ctx.ProblemDetails.Status ?? ctx.HttpContext.Response.StatusCode));
+            ctx.ProblemDetails.Extensions.Remove("traceId");
+            ctx.ProblemDetails.Extensions.TryAdd("traceId", ctx.HttpContext.TraceIdentifier);
+        });
+        services.AddExceptionHandler<UnexpectedExceptionHandler>();
+        // Binding failures throw BadHttpRequestException so the handler can say what was wrong.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        return services;
+    }
+}
+
+public static class Problems
+{
+    public static string CodeForStatus(int status) => status switch
+    {
+        StatusCodes.Status400BadRequest => "invalid_request",
+        StatusCodes.Status401Unauthorized => "unauthorized",
+        StatusCodes.Status403Forbidden => "forbidden",
+        StatusCodes.Status404NotFound => "not_found",
+        StatusCodes.Status405MethodNotAllowed => "method_not_allowed",
+        StatusCodes.Status409Conflict => "conflict",
+        StatusCodes.Status413PayloadTooLarge => "payload_too_large",
+        StatusCodes.Status415UnsupportedMediaType => "unsupported_media_type",
+        StatusCodes.Status422UnprocessableEntity => "unprocessable",
+        StatusCodes.Status429TooManyRequests => "too_many_requests",
+        StatusCodes.Status503ServiceUnavailable => "unavailable",
+        _ => status >= 500 ? "internal_error" : "error",
+    };
+
+    /// <summary>A problem with an explicit code, for expected failures.</summary>
+    public static ProblemHttpResult Create(int status, string code, string detail, IDictionary<string, object?>? extensions = null)
+    {
+        var all = new Dictionary<string, object?>(extensions ?? new Dictionary<string, object?>()) { ["code"] = code };
+        return TypedResults.Problem(detail: detail, statusCode: status, extensions: all);
+    }
+
+    public static ProblemHttpResult From(DomainError error, int status = StatusCodes.Status422UnprocessableEntity) =>
+        Create(status, error.Code, error.Message);
+}
+
+/// <summary>Turns exceptions into problems: bad requests keep their message, anything else is a logged 500.</summary>
+public sealed class UnexpectedExceptionHandler(IProblemDetailsService problems, ILogger<UnexpectedExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        ProblemDetails problem;
+        if (exception is BadHttpRequestException bad)
+        {
+            problem = new ProblemDetails
+            {
+                Status = bad.StatusCode,
+                Title = "The request is not valid.",
+                Detail = bad.InnerException is System.Text.Json.JsonException ? "The body is not valid JSON for this request." : bad.Message,
+            };
+            problem.Extensions["code"] = bad.StatusCode == StatusCodes.Status400BadRequest ? "invalid_request" : Problems.CodeForStatus(bad.StatusCode);
+        }
+        else
+        {
+            logger.LogError(exception, "Unhandled exception for {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+            problem = new ProblemDetails
+            {
+                Status = StatusCodes.Status500InternalServerError,
+                Title = "Something went wrong on our side.",
+                Detail = "The error has been logged. Quote the trace id when you contact support.",
+            };
+            problem.Extensions["code"] = "internal_error";
+        }
+        httpContext.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+}
