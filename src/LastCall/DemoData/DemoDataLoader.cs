@@ -26,6 +26,9 @@ public static class DemoDataLoader
             stream,
             rejection => logger.LogError("Demo data row {Row} rejected: {Code}: {Detail}", rejection.Row, rejection.Code, rejection.Detail),
             cancellationToken: cancellationToken);
-        logger.LogInformation("Demo data: {Imported} lines imported", summary.Imported);
+        if (summary.FileError is { } error)
+            logger.LogError("Demo data file rejected: line {Row}: {Code}: {Detail}", error.Row, error.Code, error.Detail);
+        else
+            logger.LogInformation("Demo data: {Imported} lines imported", summary.Imported);
     }
 }

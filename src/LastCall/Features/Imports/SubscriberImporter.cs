@@ -95,7 +95,8 @@ public sealed class SubscriberImporter(
             await Flush();
 
         logger.LogInformation("Import {RunId}: {Imported} imported, {Rejected} rejected", run.Id, imported, rejected);
-        return new ImportSummary(imported, rejected, kept, null);
+        // Rows refused by the database checks are found a batch later than parse errors: report in file order.
+        return new ImportSummary(imported, rejected, [.. kept.OrderBy(r => r.Row)], null);
     }
 
     /// <summary>

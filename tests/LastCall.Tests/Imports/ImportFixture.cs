@@ -1,0 +1,23 @@
+using LastCall.Data;
+using LastCall.Features.Imports;
+using LastCall.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace LastCall.Tests.Imports;
+
+/// <summary>A subscriber importer wired to one test database, as the host wires it.</summary>
+internal static class ImportFixture
+{
+    public static SubscriberImporter Importer(TestDatabase database, TimeProvider? clock = null)
+    {
+        var options = new DbContextOptionsBuilder<AppDbContext>();
+        options.UseLastCallDatabase(database.Provider, database.ConnectionString);
+        return new SubscriberImporter(new PooledDbContextFactory<AppDbContext>(options.Options), database.Protector(), database.Settings(),
+            clock ?? TimeProvider.System, NullLogger<SubscriberImporter>.Instance);
+    }
+
+    public static Task<ImportSummary> ImportAsync(this TestDatabase database, Stream csv, TimeProvider? clock = null) =>
+        Importer(database, clock).ImportAsync(csv, cancellationToken: TestContext.Current.CancellationToken);
+}

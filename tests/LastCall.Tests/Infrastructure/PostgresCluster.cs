@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+[assembly: AssemblyFixture(typeof(LastCall.Tests.Infrastructure.PostgresCluster))]
+
+namespace LastCall.Tests.Infrastructure;
+
+/// <summary>
+/// A throwaway PostgreSQL cluster for the whole test run: initdb into a temporary folder, pg_ctl start
+/// on a free loopback port (as the postgres user via runuser when the run is root), one fresh database
+/// per test, stopped and deleted at the end. Missing binaries fail the run: these tests never skip.
+/// </summary>
+public sealed class PostgresCluster : IAsyncLifetime
+{
+    private string _folder = "";
+    private string _binaries = "";
+    private int _port;
+
+    public string AdminConnectionString => $"Host=127.0.0.1;Port={_port};Username=postgres;Database=postgres;Pooling=false";
+
+    public async ValueTask InitializeAsync()
+    {
+        _binaries = FindBinaries();
+        _folder = Path.Combine(Path.GetTempPath(), "lastcall-pg-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(_folder);
+        var dataFolder = Path.Combine(_folder, "data");
+        if (Environment.IsPrivilegedProcess)
+            await RunAsync("chown", ["postgres:postgres", _folder]);
+        await RunAsPostgresAsync("initdb", ["-D", dataFolder, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"]);
+        _port = FreePort();
+        var serverOptions = $"-p {_port} -k {_folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300";
+        await RunAsPostgresAsync("pg_ctl", ["-D", dataFolder, "-l", Path.Combine(_folder, "server.log"), "-o", serverOptions, "-w", "-t", "60", "start"]);
+    }
+
+    /// <summary>Creates an empty database and returns its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync()
+    {
+        var name = "lastcall_test_" + Guid.NewGuid().ToString("N")[..16];
+        await using (var connection = new NpgsqlConnection(AdminConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+        return $"Host=127.0.0.1;Port={_port};Username=postgres;Database={name}";
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_port != 0)
+            await RunAsPostgresAsync("pg_ctl", ["-D", Path.Combine(_folder, "data"), "-m", "immediate", "-w", "stop"]);
+        if (_folder.Length > 0 && Directory.Exists(_folder))
+            Directory.Delete(_folder, recursive: true);
+    }
+
+    private static string FindBinaries()
+    {
+        var candidates = new List<string>();
+        if (Environment.GetEnvironmentVariable("LASTCALL_PG_BIN") is { Length: > 0 } configured)
+            candidates.Add(configured);
+        candidates.Add("/usr/lib/postgresql/15/bin");
+        if (Directory.Exists("/usr/lib/postgresql"))
+            candidates.AddRange(Directory.GetDirectories("/usr/lib/postgresql").OrderDescending().Select(d => Path.Combine(d, "bin")));
+        return candidates.FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")))
+            ?? throw new InvalidOperationException("PostgreSQL server binaries (initdb, pg_ctl) were not found under /usr/lib/postgresql/*/bin. Run .ci/run, or `apt-get install postgresql`, or set LASTCALL_PG_BIN.");
+    }
+
+    private Task RunAsPostgresAsync(string tool, string[] arguments) =>
+        Environment.IsPrivilegedProcess
+            ? RunAsync("runuser", ["-u", "postgres", "--", Path.Combine(_binaries, tool), .. arguments])
+            : RunAsync(Path.Combine(_binaries, tool), arguments);
+
+    private static async Task RunAsync(string file, string[] arguments)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = "/" };
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed ({process.ExitCode}): {await error} {await output}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

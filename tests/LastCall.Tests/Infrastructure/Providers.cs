@@ -1,0 +1,9 @@
+using LastCall.Data;
+
+namespace LastCall.Tests.Infrastructure;
+
+/// <summary>Theory data: every persistence case runs on both providers.</summary>
+public static class Providers
+{
+    public static TheoryData<DatabaseProvider> All => [DatabaseProvider.Sqlite, DatabaseProvider.Postgres];
+}

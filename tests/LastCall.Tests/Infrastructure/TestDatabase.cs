@@ -1,0 +1,82 @@
+using LastCall.Data;
+using LastCall.Hosting;
+using LastCall.Security;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+
+namespace LastCall.Tests.Infrastructure;
+
+/// <summary>
+/// A fresh, migrated database of one provider for one test: a new SQLite file in its own folder, or a
+/// new database in the shared PostgreSQL cluster. Also the data folder and master key a host would use.
+/// </summary>
+public sealed class TestDatabase : IDisposable
+{
+    private TestDatabase(DatabaseProvider provider, string connectionString, string dataFolder)
+    {
+        Provider = provider;
+        ConnectionString = connectionString;
+        DataFolder = dataFolder;
+    }
+
+    public DatabaseProvider Provider { get; }
+
+    public string ConnectionString { get; }
+
+    public string DataFolder { get; }
+
+    /// <summary>A fixed key per test database, so hosts and direct checks agree.</summary>
+    public string MasterKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
+    public static async Task<TestDatabase> CreateAsync(DatabaseProvider provider, PostgresCluster postgres, bool migrate = true)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "lastcall-test-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(folder);
+        var connectionString = provider == DatabaseProvider.Sqlite
+            ? $"Data Source={Path.Combine(folder, "lastcall.db")};Default Timeout=30"
+            : await postgres.CreateDatabaseAsync();
+        var database = new TestDatabase(provider, connectionString, folder);
+        if (migrate)
+        {
+            await using var db = database.CreateContext();
+            await db.Database.MigrateAsync(TestContext.Current.CancellationToken);
+        }
+        return database;
+    }
+
+    public AppDbContext CreateContext()
+    {
+        var options = new DbContextOptionsBuilder<AppDbContext>();
+        options.UseLastCallDatabase(Provider, ConnectionString);
+        return new AppDbContext(options.Options);
+    }
+
+    /// <summary>The configuration a host needs to run on this database.</summary>
+    public Dictionary<string, string?> HostSettings() => new()
+    {
+        ["Database:Provider"] = Provider.ToString(),
+        ["ConnectionStrings:LastCall"] = ConnectionString,
+        ["DataFolder"] = DataFolder,
+        ["Security:MasterKey"] = MasterKey,
+        ["DemoData:Load"] = "false",
+        ["Database:MigrateOnStartup"] = "true",
+        ["Logging:LogLevel:Default"] = "Warning",
+    };
+
+    public IdNumberProtector Protector() => new(new KeyRing(Convert.FromBase64String(MasterKey)));
+
+    public LastCallSettings Settings() => LastCallSettings.From(new ConfigurationBuilder().AddInMemoryCollection(HostSettings()).Build());
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataFolder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still open by a host that is shutting down; the temp folder is cleaned by the OS.
+        }
+    }
+}
