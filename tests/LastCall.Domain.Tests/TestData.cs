@@ -11,7 +11,7 @@ internal static class TestData
 
     public static readonly DateTimeOffset MuchLater = new(2025, 6, 15, 12, 0, 0, TimeSpan.Zero);
 
-    public static Msisdn Msisdn(string text) => Common.Msisdn.Parse(text);
+    public static Msisdn Msisdn(string text) => global::LastCall.Domain.Common.Msisdn.Parse(text);
 
     /// <summary>Appends the Luhn check digit to <paramref name="body"/>.</summary>
     public static string WithLuhnCheckDigit(string body)
@@ -52,7 +52,7 @@ internal static class TestData
         return body + "10X98765432"[sum % 11];
     }
 
-    public static Iccid Iccid(string body) => Common.Iccid.Parse(WithLuhnCheckDigit(body));
+    public static Iccid Iccid(string body) => global::LastCall.Domain.Common.Iccid.Parse(WithLuhnCheckDigit(body));
 
-    public static Eid Eid(string prefix) => Common.Eid.Parse(WithEidCheckDigits(prefix));
+    public static Eid Eid(string prefix) => global::LastCall.Domain.Common.Eid.Parse(WithEidCheckDigits(prefix));
 }

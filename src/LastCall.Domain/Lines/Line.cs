@@ -108,6 +108,7 @@ public sealed class Line : AggregateRoot
     /// </summary>
     public Result SetProfiles(IReadOnlyList<ProfileSpec> specs)
     {
+        specs = [.. specs.Select(s => s with { DeviceLabel = s.DeviceLabel.Trim() })];
         if (specs.Count(s => s.Role == ProfileRole.Primary) > 1)
             return Result.Failure("invalid_profile", "A line has at most one primary profile.");
         if (specs.Select(s => s.Iccid).Distinct().Count() != specs.Count)

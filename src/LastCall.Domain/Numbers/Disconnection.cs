@@ -33,6 +33,8 @@ public sealed class Disconnection
 
     public static Result<Disconnection> Record(Msisdn msisdn, DateOnly disconnectedOn, DisconnectionSource source, DateTimeOffset now)
     {
+        // Dates are the operator's calendar days; one day of slack lets operators east of UTC
+        // (China is UTC+8) record "today" in the early hours, while anything later is refused.
         if (disconnectedOn > DateOnly.FromDateTime(now.UtcDateTime).AddDays(1))
             return Result<Disconnection>.Failure("invalid_date", "A disconnection cannot be dated in the future.");
         return new Disconnection { Msisdn = msisdn, DisconnectedOn = disconnectedOn, Source = source, RecordedAt = now };

@@ -13,11 +13,13 @@ public sealed class ProgressReporter(TextWriter writer)
 
     private readonly bool _interactive = !Console.IsErrorRedirected;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private TimeSpan _lastPlainLine;
+    private TimeSpan? _lastPlainLine;
+    private ImportProgress? _last;
     private bool _barShown;
 
     public void Report(ImportProgress p)
     {
+        _last = p;
         var rate = p.RowsRead / Math.Max(_clock.Elapsed.TotalSeconds, 0.001);
         var percent = p.TotalBytes is > 0 ? (double)p.BytesRead / p.TotalBytes.Value : (double?)null;
         if (_interactive)
@@ -28,12 +30,17 @@ public sealed class ProgressReporter(TextWriter writer)
             writer.Write($"\r{bar}{p.RowsRead:N0} rows, {p.Imported:N0} imported, {p.Rejected:N0} rejected, {rate:N0} rows/s   ");
             _barShown = true;
         }
-        else if (_clock.Elapsed - _lastPlainLine >= PlainInterval)
+        else if (_lastPlainLine is null || _clock.Elapsed - _lastPlainLine >= PlainInterval)
         {
             _lastPlainLine = _clock.Elapsed;
-            var share = percent is null ? "" : $" ({percent:P0})";
-            writer.WriteLine($"progress: {p.RowsRead:N0} rows{share}, {p.Imported:N0} imported, {p.Rejected:N0} rejected, {rate:N0} rows/s");
+            WritePlainLine(p, percent, rate);
         }
+    }
+
+    private void WritePlainLine(ImportProgress p, double? percent, double rate)
+    {
+        var share = percent is null ? "" : $" ({percent:P0})";
+        writer.WriteLine($"progress: {p.RowsRead:N0} rows{share}, {p.Imported:N0} imported, {p.Rejected:N0} rejected, {rate:N0} rows/s");
     }
 
     /// <summary>Prints a message on its own line without mangling the bar.</summary>
@@ -48,9 +55,12 @@ public sealed class ProgressReporter(TextWriter writer)
         writer.WriteLine(message);
     }
 
+    /// <summary>Ends the bar, or prints the final figures as a plain line.</summary>
     public void Finish()
     {
         if (_barShown)
             writer.WriteLine();
+        else if (_last is { } p)
+            WritePlainLine(p, p.TotalBytes is > 0 ? (double)p.BytesRead / p.TotalBytes.Value : null, p.RowsRead / Math.Max(_clock.Elapsed.TotalSeconds, 0.001));
     }
 }

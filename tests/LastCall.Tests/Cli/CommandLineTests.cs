@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using LastCall.Data;
+using LastCall.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace LastCall.Tests.Cli;
+
+/// <summary>The operator's verbs, run as the real executable in its own process.</summary>
+public sealed class CommandLineTests(PostgresCluster postgres)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Migrate_FreshEmbeddedDefault_CreatesDatabaseInDataFolder()
+    {
+        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, postgres, migrate: false);
+        var dataFolder = Path.Combine(database.DataFolder, "fresh");
+
+        var result = await RunAsync(database.DataFolder, "migrate", "--DataFolder", dataFolder);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("up to date", result.Output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(dataFolder, "lastcall.db")));
+    }
+
+    [Fact]
+    public async Task Migrate_Postgres_AppliesEveryMigration()
+    {
+        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres, migrate: false);
+
+        var result = await RunAsync(database.DataFolder, "migrate", "--Database:Provider", "Postgres", "--ConnectionStrings:LastCall", database.ConnectionString, "--Security:MasterKey", database.MasterKey);
+
+        Assert.Equal(0, result.ExitCode);
+        await using var db = database.CreateContext();
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync(Ct));
+    }
+
+    [Fact]
+    public async Task ImportSubscribers_FreshEmbeddedDefault_MigratesImportsAndReportsBadRows()
+    {
+        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, postgres, migrate: false);
+        var n = TestData.Next();
+        var file = Path.Combine(database.DataFolder, "subscribers.csv");
+        await File.WriteAllLinesAsync(file, [TestData.Header, TestData.Row(n), TestData.Row(n + 1, msisdn: "13800000000"), TestData.Row(n + 2)], Ct);
+
+        var result = await RunAsync(database.DataFolder, "import", "subscribers", file, "--DataFolder", database.DataFolder);
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("imported 2, rejected 1", result.Output, StringComparison.Ordinal);
+        Assert.Contains("row 3: invalid_msisdn", result.Error, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(database.DataFolder, "master.key")), "The embedded default generates its development key.");
+        await using var db = database.CreateContext();
+        Assert.Equal(2, await db.Lines.CountAsync(Ct));
+    }
+
+    [Fact]
+    public async Task ImportSubscribers_AllGood_ExitsZero_AndPrintsPlainProgressWhenRedirected()
+    {
+        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, postgres, migrate: false);
+        var file = Path.Combine(database.DataFolder, "subscribers.csv");
+        await File.WriteAllLinesAsync(file, [TestData.Header, TestData.Row(TestData.Next())], Ct);
+
+        var result = await RunAsync(database.DataFolder, "import", "subscribers", file, "--DataFolder", database.DataFolder);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("imported 1, rejected 0", result.Output, StringComparison.Ordinal);
+        Assert.Contains("progress: 1 rows", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain('\r', result.Error);
+    }
+
+    [Fact]
+    public async Task ImportSubscribers_MissingFile_ExitsOneWithMessage()
+    {
+        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, postgres, migrate: false);
+
+        var result = await RunAsync(database.DataFolder, "import", "subscribers", "/no/such/file.csv", "--DataFolder", database.DataFolder);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("no such file: /no/such/file.csv", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ImportSubscribers_PostgresNotMigrated_RefusesWithAdvice()
+    {
+        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres, migrate: false);
+        var file = Path.Combine(database.DataFolder, "subscribers.csv");
+        await File.WriteAllLinesAsync(file, [TestData.Header, TestData.Row(TestData.Next())], Ct);
+
+        var result = await RunAsync(database.DataFolder, "import", "subscribers", file, "--Database:Provider", "Postgres", "--ConnectionStrings:LastCall", database.ConnectionString, "--Security:MasterKey", database.MasterKey);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("lastcall migrate", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownVerb_PrintsUsage_ExitsTwo()
+    {
+        var result = await RunAsync(Path.GetTempPath(), "frobnicate");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("usage: lastcall", result.Error, StringComparison.Ordinal);
+    }
+
+    private sealed record ProcessResult(int ExitCode, string Output, string Error);
+
+    private static async Task<ProcessResult> RunAsync(string workingDirectory, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "lastcall.dll"));
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        start.Environment["DOTNET_ENVIRONMENT"] = "Testing";
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync(Ct);
+        var error = process.StandardError.ReadToEndAsync(Ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        timeout.CancelAfter(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return new ProcessResult(process.ExitCode, await output, await error);
+    }
+}
