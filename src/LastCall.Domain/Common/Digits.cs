@@ -13,13 +13,17 @@ internal static class Digits
     }
 
     /// <summary>Luhn (ISO/IEC 7812) check over the whole string, check digit last.</summary>
-    public static bool LuhnValid(ReadOnlySpan<char> digits)
+    public static bool LuhnValid(ReadOnlySpan<char> digits) =>
+        digits.Length > 1 && LuhnCheckDigit(digits[..^1]) == digits[^1];
+
+    /// <summary>The Luhn check digit to append to <paramref name="body"/>.</summary>
+    public static char LuhnCheckDigit(ReadOnlySpan<char> body)
     {
         var sum = 0;
-        var doubleIt = false;
-        for (var i = digits.Length - 1; i >= 0; i--)
+        var doubleIt = true;
+        for (var i = body.Length - 1; i >= 0; i--)
         {
-            var d = digits[i] - '0';
+            var d = body[i] - '0';
             if (doubleIt)
             {
                 d *= 2;
@@ -29,7 +33,7 @@ internal static class Digits
             sum += d;
             doubleIt = !doubleIt;
         }
-        return sum % 10 == 0;
+        return (char)('0' + (10 - sum % 10) % 10);
     }
 
     /// <summary>The remainder of a long decimal string divided by 97, as used by ISO 7064 MOD 97-10.</summary>

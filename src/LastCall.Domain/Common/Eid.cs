@@ -21,6 +21,15 @@ public sealed record Eid
         return new Eid(text);
     }
 
+    /// <summary>Completes a 30-digit EID prefix with its two check digits.</summary>
+    public static Result<Eid> FromPrefix(string prefix)
+    {
+        if (prefix.Length != 30 || !Digits.AllDigits(prefix))
+            return Result<Eid>.Failure("invalid_eid", "An EID prefix has exactly 30 digits.");
+        var check = 98 - Digits.Mod97(prefix + "00");
+        return Create(prefix + check.ToString("D2", System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     public static Eid Parse(string text) => Create(text) is { IsSuccess: true } r ? r.Value : throw new FormatException($"'{text}' is not a valid EID.");
 
     public override string ToString() => Value;

@@ -21,6 +21,10 @@ public sealed record Iccid
         return new Iccid(text);
     }
 
+    /// <summary>Issues the ICCID whose digits before the check digit are <paramref name="body"/> (18 or 19 digits).</summary>
+    public static Result<Iccid> FromBody(string body) =>
+        Digits.AllDigits(body) ? Create(body + Digits.LuhnCheckDigit(body)) : Result<Iccid>.Failure("invalid_iccid", "An ICCID has only digits.");
+
     public static Iccid Parse(string text) => Create(text) is { IsSuccess: true } r ? r.Value : throw new FormatException($"'{text}' is not a valid ICCID.");
 
     public override string ToString() => Value;

@@ -59,10 +59,18 @@ public sealed record IdDocument
             return "A resident ID number has 17 digits and a final digit or X.";
         if (!DateOnly.TryParseExact(n.AsSpan(6, 8), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
             return "The birth date inside the resident ID number is not a real date.";
+        return ResidentIdCheckCharacter(n.AsSpan(0, 17)) == n[17] ? null : "The resident ID number's check character is wrong.";
+    }
+
+    /// <summary>The ISO 7064 MOD 11-2 check character of a resident ID's first 17 digits.</summary>
+    public static char ResidentIdCheckCharacter(ReadOnlySpan<char> first17)
+    {
+        if (first17.Length != 17 || !Digits.AllDigits(first17))
+            throw new ArgumentException("A resident ID body has 17 digits.", nameof(first17));
         var sum = 0;
         for (var i = 0; i < 17; i++)
-            sum += (n[i] - '0') * ResidentIdWeights[i];
-        return ResidentIdCheckChars[sum % 11] == n[17] ? null : "The resident ID number's check character is wrong.";
+            sum += (first17[i] - '0') * ResidentIdWeights[i];
+        return ResidentIdCheckChars[sum % 11];
     }
 
     private static string? ValidateAlphanumeric(string n, int min, int max, string message)

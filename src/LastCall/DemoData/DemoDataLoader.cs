@@ -6,7 +6,7 @@ namespace LastCall.DemoData;
 
 /// <summary>
 /// Loads DemoData/subscribers.csv into an empty database on first start of the embedded default, so
-/// the product can be tried at once. The README lists the demo numbers and service passwords.
+/// the product can be tried at once. README.md (Demo data) lists the numbers and service passwords.
 /// </summary>
 public static class DemoDataLoader
 {

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Starts a throwaway PostgreSQL cluster for a benchmark run (sourced by the bench scripts).
+#   pg_start DIR   -> exports PG_PORT and PG_CONN (a connection string for database "lastcall")
+#   pg_stop DIR
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/prerequisites.sh"
+
+pg_bin() {
+  local d
+  for d in /usr/lib/postgresql/15/bin $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -r); do
+    [ -x "$d/initdb" ] && { echo "$d"; return 0; }
+  done
+  return 1
+}
+
+pg_as() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+pg_start() {
+  local dir=$1 bin
+  ensure_postgres
+  bin=$(pg_bin)
+  mkdir -p "$dir"
+  [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$dir"
+  PG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  pg_as "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --no-locale --no-sync >/dev/null
+  # Durable settings (fsync on): benchmark figures should hold for a real server.
+  pg_as "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o "-p $PG_PORT -k $dir -c listen_addresses=127.0.0.1 -c shared_buffers=1GB -c max_wal_size=4GB" start >/dev/null
+  pg_as "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE lastcall" >/dev/null
+  PG_CONN="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=lastcall"
+  export PG_PORT PG_CONN PG_BIN=$bin
+}
+
+pg_stop() {
+  local dir=$1
+  pg_as "$(pg_bin)/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what the tests and benchmarks need on a fresh Debian machine (sourced by scripts/test and .ci/run).
+
+_apt_updated=0
+apt_install() {
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "scripts: need root (or sudo) to install: $*" >&2; return 1
+  fi
+  if [ "$_apt_updated" -eq 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 || return 1
+    _apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2
+}
+
+# PostgreSQL server binaries (initdb, pg_ctl) for the throwaway test cluster, and the postgres user they run as.
+ensure_postgres() {
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! id postgres >/dev/null 2>&1; then
+    echo "scripts: installing PostgreSQL server packages" >&2
+    apt_install postgresql || return 1
+  fi
+  command -v runuser >/dev/null 2>&1 || apt_install util-linux
+}
+
+ensure_dotnet() {
+  command -v dotnet >/dev/null 2>&1 || { echo "scripts: the .NET 10 SDK (dotnet) is missing on this machine" >&2; return 1; }
+}
