@@ -1,7 +1,10 @@
+using LastCall.Domain.Audit;
 using LastCall.Domain.Billing;
 using LastCall.Domain.Common;
 using LastCall.Domain.Customers;
+using LastCall.Domain.Identity;
 using LastCall.Domain.Lines;
+using LastCall.Domain.Messaging;
 using LastCall.Domain.Numbers;
 using Microsoft.EntityFrameworkCore;
 
@@ -21,6 +24,22 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     public DbSet<PoolNumber> PoolNumbers => Set<PoolNumber>();
 
     public DbSet<Disconnection> Disconnections => Set<Disconnection>();
+
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    public DbSet<SentMessage> SentMessages => Set<SentMessage>();
+
+    public DbSet<OtpChallenge> OtpChallenges => Set<OtpChallenge>();
+
+    public DbSet<SignInThrottle> SignInThrottles => Set<SignInThrottle>();
+
+    public DbSet<StaffMember> StaffMembers => Set<StaffMember>();
+
+    public DbSet<Partner> Partners => Set<Partner>();
+
+    public DbSet<PartnerApiKey> PartnerApiKeys => Set<PartnerApiKey>();
+
+    public DbSet<CallVerification> CallVerifications => Set<CallVerification>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

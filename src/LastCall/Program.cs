@@ -1,5 +1,5 @@
 using LastCall.Cli;
-using LastCall.Features.Health;
+using LastCall.Features;
 using LastCall.Hosting;
 using Scalar.AspNetCore;
 
@@ -15,10 +15,13 @@ builder.AddLastCall();
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
 
 app.MapOpenApi();
 app.MapScalarApiReference("/api-docs", o => o.WithTitle("LastCall API"));
-app.MapHealthEndpoints();
+app.MapLastCallEndpoints();
 
 await app.RunAsync();
 return 0;

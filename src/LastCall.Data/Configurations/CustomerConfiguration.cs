@@ -20,6 +20,7 @@ internal sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>
         b.Property(c => c.IdNumberMasked).HasMaxLength(40);
         b.Property(c => c.PreferredLanguage).HasMaxLength(8);
         b.Property(c => c.Email).HasMaxLength(254);
+        b.Property(c => c.SecurityStamp).HasMaxLength(32);
         b.Ignore(c => c.IdNumber);
         // One real-name record per document: the blind index is how imports and transfers find it.
         b.HasIndex(c => c.IdNumberBlindIndex).IsUnique();

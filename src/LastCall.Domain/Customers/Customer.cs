@@ -14,6 +14,7 @@ public sealed class Customer : AggregateRoot
         IdNumberBlindIndex = null!;
         IdNumberMasked = null!;
         PreferredLanguage = null!;
+        SecurityStamp = null!;
     }
 
     public Guid Id { get; private set; }
@@ -44,6 +45,9 @@ public sealed class Customer : AggregateRoot
 
     public DateTimeOffset CreatedAt { get; private set; }
 
+    /// <summary>Changes whenever earlier sign-ins must stop working (password change, ownership transfer).</summary>
+    public string SecurityStamp { get; private set; }
+
     public static readonly IReadOnlyList<string> SupportedLanguages = ["zh-CN", "en"];
 
     public static Result<Customer> Register(string? name, IdType idType, ProtectedIdNumber idNumber, string preferredLanguage, string? email, DateTimeOffset now)
@@ -63,8 +67,12 @@ public sealed class Customer : AggregateRoot
             PreferredLanguage = preferredLanguage,
             Email = string.IsNullOrWhiteSpace(email) ? null : email.Trim(),
             CreatedAt = now,
+            SecurityStamp = Guid.NewGuid().ToString("N"),
         };
     }
+
+    /// <summary>Ends every session signed in before now.</summary>
+    public void RotateSecurityStamp() => SecurityStamp = Guid.NewGuid().ToString("N");
 
     public Result Rename(string? name)
     {

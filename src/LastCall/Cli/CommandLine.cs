@@ -17,6 +17,10 @@ public static class CommandLine
         usage: lastcall [serve] [--urls URLS]          run the server (the default)
                lastcall migrate                        apply pending database migrations
                lastcall import subscribers FILE.csv    import subscribers (format in API.md)
+               lastcall staff add --username NAME --roles ROLE[,ROLE] [--store STORE]
+                                                       create a staff account; the password is read from stdin
+               lastcall partners add --name NAME       create a partner and print its API key once
+               lastcall audit verify                   check the audit chain; exit 1 at the first broken entry
 
         Every verb reads the same configuration as the server (appsettings.json, environment
         variables such as Database__Provider, and --Key value options).
@@ -29,12 +33,17 @@ public static class CommandLine
     {
         var positional = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
         var options = args[positional.Length..];
+        var named = NamedOptions(options);
+        Auditing.CurrentActor.OutsideRequestChannel.Value = "cli";
         try
         {
             return positional switch
             {
                 ["migrate"] => await MigrateCommand.RunAsync(BuildHost(options)),
                 ["import", "subscribers", var file] => await ImportSubscribersCommand.RunAsync(BuildHost(options), file),
+                ["staff", "add"] => await StaffAddCommand.RunAsync(BuildHost(options), named),
+                ["partners", "add"] => await PartnersAddCommand.RunAsync(BuildHost(options), named),
+                ["audit", "verify"] => await AuditVerifyCommand.RunAsync(BuildHost(options)),
                 ["help"] or ["--help"] => PrintUsage(Console.Out, Ok),
                 _ => PrintUsage(Console.Error, Usage),
             };
@@ -46,6 +55,24 @@ public static class CommandLine
             await Console.Error.WriteLineAsync($"lastcall: {ex.Message}");
             return Failure;
         }
+    }
+
+    /// <summary>--name value pairs, keyed without the dashes (lower case); configuration keys pass through too.</summary>
+    private static Dictionary<string, string> NamedOptions(string[] options)
+    {
+        var named = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < options.Length; i++)
+        {
+            if (!options[i].StartsWith("--", StringComparison.Ordinal))
+                continue;
+            var option = options[i][2..];
+            var equals = option.IndexOf('=', StringComparison.Ordinal);
+            if (equals > 0)
+                named[option[..equals]] = option[(equals + 1)..];
+            else if (i + 1 < options.Length && !options[i + 1].StartsWith("--", StringComparison.Ordinal))
+                named[option] = options[++i];
+        }
+        return named;
     }
 
     private static WebApplication BuildHost(string[] options)

@@ -1,4 +1,7 @@
+using LastCall.Auditing;
 using LastCall.Data;
+using LastCall.Domain.Identity;
+using LastCall.Features.Admin;
 using LastCall.Features.Imports;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,9 +15,21 @@ public static class DemoDataLoader
 {
     public static string SubscribersFile => Path.Combine(AppContext.BaseDirectory, "DemoData", "subscribers.csv");
 
+    /// <summary>Demo staff accounts: fixed passwords, created only with the demo data, listed in README.md.</summary>
+    public static readonly IReadOnlyList<CreateStaff.Request> DemoStaff =
+    [
+        new("admin", "demo-admin-2026", [StaffRoles.Admin], null),
+        new("supervisor", "demo-supervisor-2026", [StaffRoles.Supervisor], null),
+        new("reviewer", "demo-reviewer-2026", [StaffRoles.Reviewer], null),
+        new("clerk.bj", "demo-clerk-bj-2026", [StaffRoles.Clerk], "BJ-001"),
+        new("clerk.sh", "demo-clerk-sh-2026", [StaffRoles.Clerk], "SH-001"),
+        new("agent", "demo-agent-2026", [StaffRoles.Agent], null),
+    ];
+
     public static async Task LoadIfEmptyAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DemoDataLoader));
+        await EnsureDemoStaffAsync(services, logger, cancellationToken);
         await using (var db = await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(cancellationToken))
         {
             if (await db.Lines.AnyAsync(cancellationToken))
@@ -30,5 +45,18 @@ public static class DemoDataLoader
             logger.LogError("Demo data file rejected: line {Row}: {Code}: {Detail}", error.Row, error.Code, error.Detail);
         else
             logger.LogInformation("Demo data: {Imported} lines imported", summary.Imported);
+    }
+
+    private static async Task EnsureDemoStaffAsync(IServiceProvider services, ILogger logger, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var audit = scope.ServiceProvider.GetRequiredService<AuditTrail>();
+        foreach (var account in DemoStaff)
+        {
+            if (!await audit.Db.StaffMembers.AnyAsync(s => s.Username == account.Username, cancellationToken))
+                await CreateStaff.CreateAsync(audit, TimeProvider.System, account, cancellationToken);
+        }
+        logger.LogWarning("DEMO staff accounts (demo data only, never in production): {Accounts}",
+            string.Join("; ", DemoStaff.Select(a => $"{a.Username} / {a.Password} ({string.Join(",", a.Roles!)}{(a.StoreId is null ? "" : " at " + a.StoreId)})")));
     }
 }

@@ -1,4 +1,8 @@
+using LastCall.Auditing;
 using LastCall.Data;
+using LastCall.Features.Auth;
+using LastCall.Features.Lines;
+using LastCall.Integrations.Messaging;
 using LastCall.Features.Imports;
 using LastCall.Security;
 using LastCall.Web;
@@ -8,6 +12,21 @@ namespace LastCall.Hosting;
 
 public static class ServiceRegistration
 {
+    public const long MaxRequestBodyBytes = 1024 * 1024;
+
+    /// <summary>The sender named by <c>Messaging:Provider</c>, chosen when first needed.</summary>
+    private static void AddMessaging(this IServiceCollection services)
+    {
+        services.AddSingleton<DevelopmentOutboxSender>();
+        services.AddSingleton<IMessageSender>(sp =>
+        {
+            var provider = sp.GetRequiredService<IConfiguration>()["Messaging:Provider"] ?? DevelopmentOutboxSender.ProviderName;
+            return provider == DevelopmentOutboxSender.ProviderName
+                ? sp.GetRequiredService<DevelopmentOutboxSender>()
+                : throw new InvalidOperationException($"Messaging:Provider '{provider}' is not supported; this build has {DevelopmentOutboxSender.ProviderName}.");
+        });
+    }
+
     /// <summary>
     /// Everything the server and the command-line verbs share. Settings are read from configuration
     /// when first needed, not while services are registered, so test hosts can supply their own.
@@ -33,6 +52,21 @@ public static class ServiceRegistration
                 settings.Provider == DatabaseProvider.Sqlite ? settings.DataFolder : null);
         });
         services.AddSingleton<IdNumberProtector>();
+        services.AddSingleton<AccessTokens>();
+        services.AddSingleton<OtpCodes>();
+        services.AddSingleton<SignInGuard>();
+        services.AddSingleton<AuditChainKey>();
+        services.AddSingleton<AuditChainVerifier>();
+        services.AddHttpContextAccessor();
+        services.AddSingleton<CurrentActor>();
+        services.AddScoped<AuditTrail>();
+        services.AddScoped<LineAccess>();
+        services.AddScoped<OneTimeCodes>();
+        services.AddMessaging();
+        services.AddLastCallAuthentication();
+        services.AddPartnerRateLimit(builder.Configuration);
+        // 1 MB for every body unless an endpoint says otherwise (imports, documents).
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
 
         services.AddSingleton<DatabaseInitializer>();
         services.AddHostedService<StartupTasks>();

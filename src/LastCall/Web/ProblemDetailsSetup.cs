@@ -54,6 +54,24 @@ public static class Problems
 
     public static ProblemHttpResult From(DomainError error, int status = StatusCodes.Status422UnprocessableEntity) =>
         Create(status, error.Code, error.Message);
+
+    /// <summary>400 for a request whose fields are missing or malformed; <c>errors</c> names each field.</summary>
+    public static ProblemHttpResult Validation(IReadOnlyDictionary<string, string[]> errors, string code = "validation_failed")
+    {
+        var detail = string.Join(" ", errors.SelectMany(e => e.Value));
+        return Create(StatusCodes.Status400BadRequest, code, detail, new Dictionary<string, object?> { ["errors"] = errors });
+    }
+
+    public static ProblemHttpResult Validation(string field, string code, string message) =>
+        Validation(new Dictionary<string, string[]> { [field] = [message] }, code);
+
+    /// <summary>429 with Retry-After in whole seconds.</summary>
+    public static ProblemHttpResult TooManyRequests(HttpContext http, TimeSpan retryAfter, string code, string detail)
+    {
+        var seconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
+        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Create(StatusCodes.Status429TooManyRequests, code, detail, new Dictionary<string, object?> { ["retryAfterSeconds"] = seconds });
+    }
 }
 
 /// <summary>Turns exceptions into problems: bad requests keep their message, anything else is a logged 500.</summary>
@@ -64,13 +82,17 @@ public sealed class UnexpectedExceptionHandler(IProblemDetailsService problems, 
         ProblemDetails problem;
         if (exception is BadHttpRequestException bad)
         {
-            problem = new ProblemDetails
+            // Framework messages name internal parameter types; say what the client can act on instead.
+            var (code, detail) = bad.StatusCode switch
             {
-                Status = bad.StatusCode,
-                Title = "The request is not valid.",
-                Detail = bad.InnerException is System.Text.Json.JsonException ? "The body is not valid JSON for this request." : bad.Message,
+                StatusCodes.Status413PayloadTooLarge => ("payload_too_large", "The request body is too large for this endpoint."),
+                StatusCodes.Status415UnsupportedMediaType => ("unsupported_media_type", "Send the body as application/json."),
+                _ when bad.InnerException is System.Text.Json.JsonException => ("invalid_json", "The body is not valid JSON for this request."),
+                StatusCodes.Status400BadRequest => ("invalid_request", "The request is malformed: check the body is present and every parameter has the right type."),
+                _ => (Problems.CodeForStatus(bad.StatusCode), "The request cannot be processed."),
             };
-            problem.Extensions["code"] = bad.StatusCode == StatusCodes.Status400BadRequest ? "invalid_request" : Problems.CodeForStatus(bad.StatusCode);
+            problem = new ProblemDetails { Status = bad.StatusCode, Title = "The request is not valid.", Detail = detail };
+            problem.Extensions["code"] = code;
         }
         else
         {

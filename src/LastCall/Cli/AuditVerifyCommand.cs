@@ -1,0 +1,24 @@
+using LastCall.Auditing;
+using LastCall.Hosting;
+
+namespace LastCall.Cli;
+
+/// <summary><c>lastcall audit verify</c>: walks the audit chain; exit 0 if intact, else names the first broken entry and exits 1.</summary>
+public static class AuditVerifyCommand
+{
+    public static async Task<int> RunAsync(WebApplication host)
+    {
+        await using (host)
+        {
+            await host.Services.GetRequiredService<DatabaseInitializer>().PrepareAsync(CancellationToken.None);
+            var result = await host.Services.GetRequiredService<AuditChainVerifier>().VerifyAsync(CancellationToken.None);
+            if (result.FirstBreak is { } broken)
+            {
+                await Console.Error.WriteLineAsync($"audit chain broken at entry {broken.Sequence}: {broken.Reason} ({result.EntriesChecked} entries before it are intact)");
+                return CommandLine.Failure;
+            }
+            Console.WriteLine($"audit chain intact: {result.EntriesChecked} entries");
+            return CommandLine.Ok;
+        }
+    }
+}

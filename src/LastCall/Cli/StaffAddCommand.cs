@@ -1,0 +1,42 @@
+using LastCall.Auditing;
+using LastCall.Features.Admin;
+using LastCall.Hosting;
+
+namespace LastCall.Cli;
+
+/// <summary>
+/// <c>lastcall staff add --username NAME --roles admin,reviewer [--store STORE]</c>: creates a staff
+/// account (the first admin of a new installation comes from here). The password is read from standard
+/// input, never from the command line, so it stays out of shell history and process lists.
+/// </summary>
+public static class StaffAddCommand
+{
+    public static async Task<int> RunAsync(WebApplication host, IReadOnlyDictionary<string, string> options)
+    {
+        await using (host)
+        {
+            if (!options.TryGetValue("username", out var username) || !options.TryGetValue("roles", out var roles))
+            {
+                await Console.Error.WriteLineAsync("lastcall: staff add needs --username NAME and --roles ROLE[,ROLE…]");
+                return CommandLine.Usage;
+            }
+            options.TryGetValue("store", out var store);
+            if (!Console.IsInputRedirected)
+                await Console.Error.WriteAsync("Password (12+ characters): ");
+            var password = await Console.In.ReadLineAsync();
+
+            await host.Services.GetRequiredService<DatabaseInitializer>().PrepareAsync(CancellationToken.None);
+            await using var scope = host.Services.CreateAsyncScope();
+            var request = new CreateStaff.Request(username, password, roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), store);
+            var result = await CreateStaff.CreateAsync(scope.ServiceProvider.GetRequiredService<AuditTrail>(), TimeProvider.System, request, CancellationToken.None);
+            if (!result.IsSuccess)
+            {
+                await Console.Error.WriteLineAsync($"lastcall: {result.Error!.Code}: {result.Error.Message}");
+                return CommandLine.Failure;
+            }
+            var staff = result.Value;
+            Console.WriteLine($"created staff account {staff.Username} ({string.Join(",", staff.RoleList)}{(staff.StoreId is null ? "" : ", store " + staff.StoreId)})");
+            return CommandLine.Ok;
+        }
+    }
+}

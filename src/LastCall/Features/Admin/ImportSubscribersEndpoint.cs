@@ -1,0 +1,37 @@
+using LastCall.Auditing;
+using LastCall.Features.Imports;
+using LastCall.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace LastCall.Features.Admin;
+
+/// <summary>
+/// POST /api/v1/admin/imports/subscribers (admin): the subscriber CSV of API.md as a text/csv body,
+/// streamed through the same importer as <c>lastcall import subscribers</c>. A bad row rejects that row
+/// only; a file that cannot be read at all (no header) is a 400.
+/// </summary>
+public static class ImportSubscribersEndpoint
+{
+    public const long MaxBodyBytes = 512L * 1024 * 1024;
+
+    public sealed record Response(int Imported, int RejectedCount, IReadOnlyList<RowRejection> Rejected);
+
+    public static void Map(RouteGroupBuilder admin) =>
+        admin.MapPost("/imports/subscribers", HandleAsync)
+            .Accepts<string>("text/csv")
+            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
+            .WithSummary("Import subscribers from CSV (format in API.md); the first 1,000 rejected rows are listed.");
+
+    private static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(HttpRequest request, SubscriberImporter importer, AuditTrail audit, CancellationToken ct)
+    {
+        if (request.ContentType is not { } type || !type.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
+            return Problems.Create(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "Send the file as text/csv.");
+        var summary = await importer.ImportAsync(request.Body, cancellationToken: ct);
+        if (summary.FileError is { } error)
+            return Problems.Create(StatusCodes.Status400BadRequest, error.Code, $"Line {error.Row}: {error.Detail}");
+        audit.Record("subscribers.imported", null, after: new { summary.Imported, rejected = summary.RejectedCount });
+        await audit.SaveChangesAsync(ct);
+        return TypedResults.Ok(new Response(summary.Imported, summary.RejectedCount, summary.Rejected));
+    }
+}

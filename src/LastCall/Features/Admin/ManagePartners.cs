@@ -1,0 +1,90 @@
+using LastCall.Auditing;
+using LastCall.Domain.Common;
+using LastCall.Domain.Identity;
+using LastCall.Security;
+using LastCall.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace LastCall.Features.Admin;
+
+/// <summary>
+/// Partners and their API keys (admin): create a partner (its first key is shown once), issue another
+/// key for rotation, revoke a key. Only SHA-256 hashes of keys are stored.
+/// </summary>
+public static class ManagePartners
+{
+    public sealed record CreateRequest(string? Name);
+
+    public sealed record Created(Guid Id, string Name, string ApiKey, Guid KeyId, string KeyPrefix);
+
+    public sealed record KeyView(Guid Id, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
+
+    public sealed record PartnerView(Guid Id, string Name, DateTimeOffset CreatedAt, IReadOnlyList<KeyView> Keys);
+
+    public static void Map(RouteGroupBuilder admin)
+    {
+        admin.MapPost("/partners", CreateHttpAsync).WithSummary("Create a partner; its API key is shown once.");
+        admin.MapGet("/partners", ListAsync).WithSummary("Partners and their keys (prefixes only).");
+        admin.MapPost("/partners/{id:guid}/keys", AddKeyAsync).WithSummary("Issue another API key (rotation); shown once.");
+        admin.MapDelete("/partners/{id:guid}/keys/{keyId:guid}", RevokeAsync).WithSummary("Revoke an API key at once.");
+    }
+
+    /// <summary>Creates a partner and its first key; the API and <c>lastcall partners add</c> both call it.</summary>
+    public static async Task<Result<Created>> CreateAsync(AuditTrail audit, TimeProvider clock, string? name, CancellationToken ct)
+    {
+        var partner = Partner.Register(name, clock.GetUtcNow());
+        if (!partner.IsSuccess)
+            return partner.Error!;
+        var (key, prefix, hash) = PartnerKeys.Create();
+        var apiKey = partner.Value.AddKey(prefix, hash, clock.GetUtcNow());
+        audit.Db.Partners.Add(partner.Value);
+        audit.Record("partner.created", partner.Value.Id.ToString(), after: new { partner.Value.Name, keyPrefix = prefix });
+        await audit.SaveChangesAsync(ct);
+        return new Created(partner.Value.Id, partner.Value.Name, key, apiKey.Id, prefix);
+    }
+
+    private static async Task<Results<Created<Created>, ProblemHttpResult>> CreateHttpAsync(CreateRequest request, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+    {
+        var result = await CreateAsync(audit, clock, request.Name, ct);
+        return result.IsSuccess
+            ? TypedResults.Created($"/api/v1/admin/partners/{result.Value.Id}", result.Value)
+            : Problems.Validation("name", result.Error!.Code, result.Error.Message);
+    }
+
+    private static async Task<Ok<List<PartnerView>>> ListAsync(AuditTrail audit, CancellationToken ct)
+    {
+        var partners = await audit.Db.Partners.AsNoTracking().OrderBy(p => p.Name).ToListAsync(ct);
+        return TypedResults.Ok(partners.Select(p => new PartnerView(p.Id, p.Name, p.CreatedAt,
+            [.. p.Keys.OrderBy(k => k.CreatedAt).Select(k => new KeyView(k.Id, k.Prefix, k.CreatedAt, k.RevokedAt))])).ToList());
+    }
+
+    private static async Task<Results<Created<Created>, ProblemHttpResult>> AddKeyAsync(Guid id, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+    {
+        var partner = await audit.Db.Partners.FirstOrDefaultAsync(p => p.Id == id, ct);
+        if (partner is null)
+            return Problems.Create(StatusCodes.Status404NotFound, "partner_not_found", "No such partner.");
+        var (key, prefix, hash) = PartnerKeys.Create();
+        var apiKey = partner.AddKey(prefix, hash, clock.GetUtcNow());
+        audit.Db.PartnerApiKeys.Add(apiKey);
+        audit.Record("partner.key_issued", partner.Id.ToString(), after: new { keyPrefix = prefix });
+        await audit.SaveChangesAsync(ct);
+        return TypedResults.Created($"/api/v1/admin/partners/{partner.Id}", new Created(partner.Id, partner.Name, key, apiKey.Id, prefix));
+    }
+
+    private static async Task<Results<Ok<KeyView>, ProblemHttpResult>> RevokeAsync(Guid id, Guid keyId, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+    {
+        var partner = await audit.Db.Partners.FirstOrDefaultAsync(p => p.Id == id, ct);
+        if (partner is null)
+            return Problems.Create(StatusCodes.Status404NotFound, "partner_not_found", "No such partner.");
+        var revoked = partner.RevokeKey(keyId, clock.GetUtcNow());
+        if (!revoked.IsSuccess)
+            return revoked.Error!.Code == "not_found"
+                ? Problems.Create(StatusCodes.Status404NotFound, "key_not_found", revoked.Error.Message)
+                : Problems.From(revoked.Error, StatusCodes.Status409Conflict);
+        var key = partner.Keys.First(k => k.Id == keyId);
+        audit.Record("partner.key_revoked", partner.Id.ToString(), before: new { keyPrefix = key.Prefix, active = true }, after: new { keyPrefix = key.Prefix, active = false });
+        await audit.SaveChangesAsync(ct);
+        return TypedResults.Ok(new KeyView(key.Id, key.Prefix, key.CreatedAt, key.RevokedAt));
+    }
+}

@@ -1,0 +1,35 @@
+using LastCall.Data;
+using LastCall.Domain.Common;
+using LastCall.Domain.Identity;
+using LastCall.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace LastCall.Features.Auth;
+
+/// <summary>
+/// POST /api/v1/auth/otp: texts a sign-in code to the number. Always 202, for unknown numbers too;
+/// 429 when the number asks more than once a minute or ten times an hour.
+/// </summary>
+public static class RequestSignInCode
+{
+    public sealed record Request(string? Msisdn);
+
+    public sealed record Response(int ExpiresInSeconds);
+
+    public static void Map(IEndpointRouteBuilder app) =>
+        app.MapPost("/api/v1/auth/otp", HandleAsync)
+            .AllowAnonymous()
+            .WithTags("Sign-in")
+            .WithSummary("Send a sign-in code by SMS (202 even for numbers that are not ours).");
+
+    private static async Task<Results<Accepted<Response>, ProblemHttpResult>> HandleAsync(
+        Request request, AppDbContext db, OneTimeCodes codes, HttpContext http, CancellationToken ct)
+    {
+        var msisdn = Msisdn.Create(request.Msisdn);
+        if (!msisdn.IsSuccess)
+            return Problems.Validation("msisdn", "invalid_msisdn", msisdn.Error!.Message);
+        if (await codes.SendAsync(db, msisdn.Value, OtpPurpose.SignIn, "sign_in_code", ct) is { } wait)
+            return Problems.TooManyRequests(http, wait, "too_many_requests", "A code was sent recently. Wait before asking for another.");
+        return TypedResults.Accepted((string?)null, new Response((int)OtpChallenge.Lifetime.TotalSeconds));
+    }
+}

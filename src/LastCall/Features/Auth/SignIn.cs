@@ -1,0 +1,74 @@
+using LastCall.Auditing;
+using LastCall.Domain.Audit;
+using LastCall.Domain.Common;
+using LastCall.Domain.Identity;
+using LastCall.Domain.Lines;
+using LastCall.Security;
+using LastCall.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace LastCall.Features.Auth;
+
+/// <summary>
+/// POST /api/v1/auth/login: number + service password + SMS code → a 15-minute access token.
+/// Unknown numbers and wrong passwords fail alike (same code, same work: the password is checked
+/// against a dummy hash when the number is unknown). Failures are throttled and audited.
+/// </summary>
+public static class SignIn
+{
+    public sealed record Request(string? Msisdn, string? ServicePassword, string? Otp);
+
+    public sealed record Response(string AccessToken, DateTimeOffset ExpiresAt);
+
+    private static readonly Lazy<string> DummyHash = new(() => SecretHasher.Hash("no-such-line"));
+
+    public static void Map(IEndpointRouteBuilder app) =>
+        app.MapPost("/api/v1/auth/login", HandleAsync)
+            .AllowAnonymous()
+            .WithTags("Sign-in")
+            .WithSummary("Sign in with number, service password and SMS code.");
+
+    private static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
+        Request request, AuditTrail audit, SignInGuard guard, OneTimeCodes codes, AccessTokens tokens, HttpContext http, CancellationToken ct)
+    {
+        var msisdn = Msisdn.Create(request.Msisdn);
+        if (!msisdn.IsSuccess)
+            return Problems.Validation("msisdn", "invalid_msisdn", msisdn.Error!.Message);
+        if (string.IsNullOrEmpty(request.ServicePassword) || string.IsNullOrEmpty(request.Otp))
+            return Problems.Validation("servicePassword", "validation_failed", "Give the service password and the SMS code.");
+
+        var db = audit.Db;
+        var address = http.Connection.RemoteIpAddress?.ToString();
+        var accountKey = SignInGuard.NumberKey(msisdn.Value.Value);
+        var addressKey = SignInGuard.AddressKey(address);
+        if (await guard.RetryAfterAsync(db, accountKey, addressKey, ct) is { } wait)
+            return Problems.TooManyRequests(http, wait, "locked_out", "Too many failed sign-ins. Try again later.");
+
+        var line = await db.Lines.AsNoTracking().FirstOrDefaultAsync(l => l.Msisdn == msisdn.Value && l.Status != LineStatus.Cancelled, ct);
+        var passwordOk = SecretHasher.Verify(request.ServicePassword, line?.ServicePasswordHash ?? DummyHash.Value) && line is not null;
+        var codeOk = await codes.VerifyAsync(db, msisdn.Value, OtpPurpose.SignIn, request.Otp, countAsWrong: !passwordOk, ct);
+        var customer = line is null ? null : await db.Customers.FirstOrDefaultAsync(c => c.Id == line.CustomerId, ct);
+        var actor = new Actor(ActorType.Customer, customer?.Id.ToString(), null, "online", null, address);
+        var subject = msisdn.Value.Masked();
+
+        if (passwordOk && codeOk && customer is not null)
+        {
+            await guard.RecordSuccessAsync(db, accountKey, ct);
+            audit.Record("customer.signed_in", subject, actor: actor);
+            await audit.SaveChangesAsync(ct);
+            var (token, expiresAt) = tokens.ForCustomer(customer);
+            return TypedResults.Ok(new Response(token, expiresAt));
+        }
+
+        var lockedFor = await guard.RecordFailureAsync(db, accountKey, addressKey, ct);
+        var reason = line is null ? "unknown_number" : !passwordOk ? "wrong_password" : "wrong_code";
+        audit.Record("customer.sign_in_failed", subject, after: new { reason }, actor: actor);
+        if (lockedFor is not null)
+            audit.Record("customer.locked_out", subject, after: new { seconds = (int)lockedFor.Value.TotalSeconds }, actor: actor);
+        await audit.SaveChangesAsync(ct);
+        return lockedFor is { } locked
+            ? Problems.TooManyRequests(http, locked, "locked_out", "Too many failed sign-ins. Try again later.")
+            : Problems.Create(StatusCodes.Status401Unauthorized, "invalid_credentials", "The number, service password or code is not right.");
+    }
+}

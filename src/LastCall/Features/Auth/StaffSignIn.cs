@@ -1,0 +1,59 @@
+using LastCall.Auditing;
+using LastCall.Domain.Audit;
+using LastCall.Security;
+using LastCall.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace LastCall.Features.Auth;
+
+/// <summary>POST /api/v1/staff/auth/login: username + password → a 60-minute staff token with roles and store.</summary>
+public static class StaffSignIn
+{
+    public sealed record Request(string? Username, string? Password);
+
+    public sealed record Response(string AccessToken, DateTimeOffset ExpiresAt, IReadOnlyList<string> Roles, string? StoreId);
+
+    private static readonly Lazy<string> DummyHash = new(() => SecretHasher.Hash("no-such-staff-member"));
+
+    public static void Map(IEndpointRouteBuilder app) =>
+        app.MapPost("/api/v1/staff/auth/login", HandleAsync)
+            .AllowAnonymous()
+            .WithTags("Sign-in")
+            .WithSummary("Staff sign-in.");
+
+    private static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
+        Request request, AuditTrail audit, SignInGuard guard, AccessTokens tokens, HttpContext http, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(request.Username) || string.IsNullOrEmpty(request.Password))
+            return Problems.Validation("username", "validation_failed", "Give the username and the password.");
+        var username = request.Username.Trim().ToLowerInvariant();
+        var db = audit.Db;
+        var address = http.Connection.RemoteIpAddress?.ToString();
+        var accountKey = SignInGuard.StaffKey(username);
+        var addressKey = SignInGuard.AddressKey(address);
+        if (await guard.RetryAfterAsync(db, accountKey, addressKey, ct) is { } wait)
+            return Problems.TooManyRequests(http, wait, "locked_out", "Too many failed sign-ins. Try again later.");
+
+        var staff = await db.StaffMembers.AsNoTracking().FirstOrDefaultAsync(s => s.Username == username, ct);
+        var ok = SecretHasher.Verify(request.Password, staff?.PasswordHash ?? DummyHash.Value) && staff is { Active: true };
+        var actor = new Actor(ActorType.Staff, staff?.Id.ToString(), username, "back_office", staff?.StoreId, address);
+        if (ok)
+        {
+            await guard.RecordSuccessAsync(db, accountKey, ct);
+            audit.Record("staff.signed_in", username, actor: actor);
+            await audit.SaveChangesAsync(ct);
+            var (token, expiresAt) = tokens.ForStaff(staff!);
+            return TypedResults.Ok(new Response(token, expiresAt, staff!.RoleList, staff.StoreId));
+        }
+
+        var lockedFor = await guard.RecordFailureAsync(db, accountKey, addressKey, ct);
+        audit.Record("staff.sign_in_failed", username, actor: actor);
+        if (lockedFor is not null)
+            audit.Record("staff.locked_out", username, after: new { seconds = (int)lockedFor.Value.TotalSeconds }, actor: actor);
+        await audit.SaveChangesAsync(ct);
+        return lockedFor is { } locked
+            ? Problems.TooManyRequests(http, locked, "locked_out", "Too many failed sign-ins. Try again later.")
+            : Problems.Create(StatusCodes.Status401Unauthorized, "invalid_credentials", "The username or password is not right.");
+    }
+}

@@ -1,0 +1,77 @@
+using LastCall.Auditing;
+using LastCall.Domain.Common;
+using LastCall.Domain.Identity;
+using LastCall.Domain.Lines;
+using LastCall.Features.Auth;
+using LastCall.Security;
+using LastCall.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace LastCall.Features.Calls;
+
+/// <summary>
+/// The call-centre gate. POST /api/v1/calls/{msisdn}/otp texts a code to the line; the caller reads it
+/// out with the service password and the agent posts both to POST /api/v1/calls/{msisdn}/verify. Until
+/// then the agent sees nothing of the line; afterwards for 30 minutes. Failures count against the
+/// same throttle as online sign-in.
+/// </summary>
+public static class VerifyCaller
+{
+    public sealed record Request(string? ServicePassword, string? Otp);
+
+    public sealed record Response(string Msisdn, DateTimeOffset VerifiedUntil);
+
+    public static void Map(RouteGroupBuilder calls)
+    {
+        calls.MapPost("/{msisdn}/otp", SendCodeAsync).WithSummary("Text a verification code to the caller's line.");
+        calls.MapPost("/{msisdn}/verify", VerifyAsync).WithSummary("Verify the caller with the service password and the code.");
+    }
+
+    private static async Task<Results<Accepted, ProblemHttpResult>> SendCodeAsync(string msisdn, AuditTrail audit, OneTimeCodes codes, HttpContext http, CancellationToken ct)
+    {
+        var number = Msisdn.Create(msisdn);
+        if (!number.IsSuccess)
+            return Problems.Validation("msisdn", "invalid_msisdn", number.Error!.Message);
+        if (await codes.SendAsync(audit.Db, number.Value, OtpPurpose.CallVerification, "call_verification_code", ct) is { } wait)
+            return Problems.TooManyRequests(http, wait, "too_many_requests", "A code was sent recently. Wait before asking for another.");
+        audit.Record("call.code_sent", number.Value.Masked());
+        await audit.SaveChangesAsync(ct);
+        return TypedResults.Accepted((string?)null);
+    }
+
+    private static async Task<Results<Ok<Response>, ProblemHttpResult>> VerifyAsync(
+        string msisdn, Request request, AuditTrail audit, OneTimeCodes codes, SignInGuard guard, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        var number = Msisdn.Create(msisdn);
+        if (!number.IsSuccess)
+            return Problems.Validation("msisdn", "invalid_msisdn", number.Error!.Message);
+        if (string.IsNullOrEmpty(request.ServicePassword) || string.IsNullOrEmpty(request.Otp))
+            return Problems.Validation("servicePassword", "validation_failed", "Give the caller's service password and the SMS code.");
+        var db = audit.Db;
+        var accountKey = SignInGuard.NumberKey(number.Value.Value);
+        var addressKey = SignInGuard.AddressKey(http.Connection.RemoteIpAddress?.ToString());
+        if (await guard.RetryAfterAsync(db, accountKey, addressKey, ct) is { } wait)
+            return Problems.TooManyRequests(http, wait, "locked_out", "Too many failed attempts on this line. Try again later.");
+
+        var line = await db.Lines.AsNoTracking().FirstOrDefaultAsync(l => l.Msisdn == number.Value && l.Status != LineStatus.Cancelled, ct);
+        var passwordOk = line is not null && SecretHasher.Verify(request.ServicePassword, line.ServicePasswordHash);
+        var codeOk = await codes.VerifyAsync(db, number.Value, OtpPurpose.CallVerification, request.Otp, countAsWrong: !passwordOk, ct);
+        if (!passwordOk || !codeOk)
+        {
+            var lockedFor = await guard.RecordFailureAsync(db, accountKey, addressKey, ct);
+            audit.Record("call.verification_failed", number.Value.Masked());
+            await audit.SaveChangesAsync(ct);
+            return lockedFor is { } locked
+                ? Problems.TooManyRequests(http, locked, "locked_out", "Too many failed attempts on this line. Try again later.")
+                : Problems.Create(StatusCodes.Status401Unauthorized, "invalid_credentials", "The service password or code is not right.");
+        }
+
+        await guard.RecordSuccessAsync(db, accountKey, ct);
+        var verification = CallVerification.Record(http.User.SubjectId(), number.Value, clock.GetUtcNow());
+        db.CallVerifications.Add(verification);
+        audit.Record("call.caller_verified", number.Value.Masked(), after: new { verification.VerifiedUntil });
+        await audit.SaveChangesAsync(ct);
+        return TypedResults.Ok(new Response(number.Value.Value, verification.VerifiedUntil));
+    }
+}

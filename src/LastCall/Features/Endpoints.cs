@@ -1,0 +1,45 @@
+using LastCall.Features.Admin;
+using LastCall.Features.Auth;
+using LastCall.Features.Calls;
+using LastCall.Features.Dev;
+using LastCall.Features.Health;
+using LastCall.Features.Lines;
+using LastCall.Features.Me;
+using LastCall.Features.PartnerApi;
+using LastCall.Security;
+
+namespace LastCall.Features;
+
+/// <summary>Every route of the API, grouped per feature with the group's authorization policy.</summary>
+public static class Endpoints
+{
+    public static void MapLastCallEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapHealthEndpoints();
+
+        RequestSignInCode.Map(app);
+        SignIn.Map(app);
+        StaffSignIn.Map(app);
+        ListSentMessages.Map(app);
+
+        var me = app.MapGroup("/api/v1/me").WithTags("My account").RequireAuthorization(Policies.Customer);
+        ListMyLines.Map(me);
+        AccountLock.Map(me);
+
+        var lines = app.MapGroup("/api/v1/lines").WithTags("Lines");
+        GetLine.Map(lines);
+        FlagLine.Map(lines);
+        UnlockAccountInPerson.Map(lines);
+
+        var calls = app.MapGroup("/api/v1/calls").WithTags("Call centre").RequireAuthorization(Policies.Agent);
+        VerifyCaller.Map(calls);
+
+        var admin = app.MapGroup("/api/v1/admin").WithTags("Administration").RequireAuthorization(Policies.Admin);
+        CreateStaff.Map(admin);
+        ManagePartners.Map(admin);
+        ImportSubscribersEndpoint.Map(admin);
+
+        var partner = app.MapGroup("/api/v1/partner").WithTags("Partners").RequireAuthorization(Policies.Partner).RequireRateLimiting(PartnerRateLimit.PolicyName);
+        WhoAmI.Map(partner);
+    }
+}

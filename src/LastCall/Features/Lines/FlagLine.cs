@@ -1,0 +1,42 @@
+using LastCall.Auditing;
+using LastCall.Integrations.Messaging;
+using LastCall.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace LastCall.Features.Lines;
+
+/// <summary>
+/// POST /api/v1/lines/{msisdn}/flag: the customer says "this line is not mine". The line goes on
+/// fraud hold (nothing can be changed on it), the fraud desk gets an e-mail and the customer an SMS.
+/// Flagging a line already on hold changes nothing and answers the same.
+/// </summary>
+public static class FlagLine
+{
+    public sealed record Response(string Msisdn, bool FraudHold);
+
+    public static void Map(RouteGroupBuilder lines) =>
+        lines.MapPost("/{msisdn}/flag", HandleAsync)
+            .RequireAuthorization(Policies.Customer)
+            .WithSummary("Report a line under my identity that is not mine: fraud hold, staff told.");
+
+    private static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
+        string msisdn, LineAccess access, AuditTrail audit, IMessageSender sender, IConfiguration configuration, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        var (line, denied) = await access.FindAsync(http.User, msisdn, tracked: true, ct);
+        if (denied is not null)
+            return denied;
+        if (line!.FraudHold)
+            return TypedResults.Ok(new Response(line.Msisdn.Value, true));
+
+        line.PlaceFraudHold();
+        audit.Record("line.flagged_not_mine", line.Msisdn.Masked(), before: new { fraudHold = false }, after: new { fraudHold = true });
+        await audit.SaveChangesAsync(ct);
+
+        var customer = await audit.Db.Customers.AsNoTracking().FirstAsync(c => c.Id == line.CustomerId, ct);
+        var fraudDesk = configuration["Messaging:FraudDeskEmail"] ?? "fraud-desk@lastcall.local";
+        await sender.SendAsync(MessageTexts.Email("fraud_alert", fraudDesk, "zh-CN", line.Msisdn.Value, clock.GetUtcNow(), "online"), ct);
+        await sender.SendAsync(MessageTexts.Sms("line_flagged", line.Msisdn.Value, customer.PreferredLanguage, line.Msisdn.Masked()), ct);
+        return TypedResults.Ok(new Response(line.Msisdn.Value, true));
+    }
+}

@@ -1,0 +1,32 @@
+using LastCall.Auditing;
+using LastCall.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace LastCall.Features.Lines;
+
+/// <summary>GET /api/v1/lines/{msisdn}: the line, its owner (ID masked), money and eSIM profiles. Staff views are audited.</summary>
+public static class GetLine
+{
+    public static void Map(RouteGroupBuilder lines) =>
+        lines.MapGet("/{msisdn}", HandleAsync)
+            .RequireAuthorization(Policies.CustomerOrStaff)
+            .WithSummary("A line with its owner, balance, arrears, contract and eSIM profiles.");
+
+    private static async Task<Results<Ok<LineViews.LineDetail>, ProblemHttpResult>> HandleAsync(
+        string msisdn, LineAccess access, AuditTrail audit, HttpContext http, CancellationToken ct)
+    {
+        var (line, denied) = await access.FindAsync(http.User, msisdn, tracked: false, ct);
+        if (denied is not null)
+            return denied;
+        var db = audit.Db;
+        var owner = await db.Customers.AsNoTracking().FirstAsync(c => c.Id == line!.CustomerId, ct);
+        var account = await db.BillingAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.LineId == line!.Id, ct);
+        if (http.User.IsStaff())
+        {
+            audit.Record("line.viewed", line!.Msisdn.Masked());
+            await audit.SaveChangesAsync(ct);
+        }
+        return TypedResults.Ok(LineViews.Detail(line!, owner, account));
+    }
+}

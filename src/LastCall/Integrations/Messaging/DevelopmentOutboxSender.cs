@@ -1,0 +1,24 @@
+using LastCall.Data;
+using LastCall.Domain.Messaging;
+using Microsoft.EntityFrameworkCore;
+
+namespace LastCall.Integrations.Messaging;
+
+/// <summary>
+/// The embedded default: nothing leaves the machine; every message is kept in the database, where the
+/// staff console and <c>GET /api/v1/dev/messages</c> show it.
+/// </summary>
+public sealed class DevelopmentOutboxSender(IDbContextFactory<AppDbContext> contexts, TimeProvider clock, ILogger<DevelopmentOutboxSender> logger) : IMessageSender
+{
+    public const string ProviderName = "DevelopmentOutbox";
+
+    public string Name => ProviderName;
+
+    public async Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        db.SentMessages.Add(SentMessage.Record(message.Channel, message.To, message.Subject, message.Body, message.Template, message.Language, Name, clock.GetUtcNow()));
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogInformation("Development outbox: {Template} {Channel} message kept for the outbox", message.Template, message.Channel);
+    }
+}

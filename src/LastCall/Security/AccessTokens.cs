@@ -1,0 +1,87 @@
+using System.Security.Claims;
+using LastCall.Domain.Customers;
+using LastCall.Domain.Identity;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace LastCall.Security;
+
+/// <summary>
+/// Issues and describes the signed access tokens (JWT, HMAC-SHA256 with a key derived from the master
+/// key). Customer tokens live 15 minutes, staff tokens 60. Each carries the account's security stamp,
+/// checked on every request, so a password change or an ownership transfer ends older tokens at once.
+/// </summary>
+public sealed class AccessTokens(KeyRing keys, TimeProvider clock)
+{
+    public const string Issuer = "lastcall";
+    public const string Audience = "lastcall-api";
+    public static readonly TimeSpan CustomerLifetime = TimeSpan.FromMinutes(15);
+    public static readonly TimeSpan StaffLifetime = TimeSpan.FromMinutes(60);
+
+    private readonly SymmetricSecurityKey _key = new(keys.Derive("access-token-signing/v1"));
+
+    public TokenValidationParameters ValidationParameters => new()
+    {
+        ValidIssuer = Issuer,
+        ValidAudience = Audience,
+        IssuerSigningKey = _key,
+        ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+        ClockSkew = TimeSpan.FromSeconds(30),
+        NameClaimType = Claims.Name,
+        RoleClaimType = Claims.Role,
+    };
+
+    public (string Token, DateTimeOffset ExpiresAt) ForCustomer(Customer customer) =>
+        Issue(CustomerLifetime, new Dictionary<string, object>
+        {
+            [Claims.Subject] = customer.Id.ToString(),
+            [Claims.Kind] = Claims.CustomerKind,
+            [Claims.Stamp] = customer.SecurityStamp,
+        });
+
+    public (string Token, DateTimeOffset ExpiresAt) ForStaff(StaffMember staff)
+    {
+        var claims = new Dictionary<string, object>
+        {
+            [Claims.Subject] = staff.Id.ToString(),
+            [Claims.Kind] = Claims.StaffKind,
+            [Claims.Name] = staff.Username,
+            [Claims.Role] = staff.RoleList.ToArray(),
+            [Claims.Stamp] = staff.SecurityStamp,
+        };
+        if (staff.StoreId is not null)
+            claims[Claims.Store] = staff.StoreId;
+        return Issue(StaffLifetime, claims);
+    }
+
+    private (string, DateTimeOffset) Issue(TimeSpan lifetime, Dictionary<string, object> claims)
+    {
+        var now = clock.GetUtcNow();
+        var expires = now + lifetime;
+        claims["jti"] = Guid.NewGuid().ToString("N");
+        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = Audience,
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
+            Expires = expires.UtcDateTime,
+            Claims = claims,
+            SigningCredentials = new SigningCredentials(_key, SecurityAlgorithms.HmacSha256),
+        });
+        return (token, expires);
+    }
+}
+
+public static class ClaimsPrincipalExtensions
+{
+    public static bool IsCustomer(this ClaimsPrincipal user) => user.FindFirstValue(Claims.Kind) == Claims.CustomerKind;
+
+    public static bool IsStaff(this ClaimsPrincipal user) => user.FindFirstValue(Claims.Kind) == Claims.StaffKind;
+
+    /// <summary>The customer, staff member or partner id of the principal.</summary>
+    public static Guid SubjectId(this ClaimsPrincipal user) =>
+        Guid.TryParse(user.FindFirstValue(Claims.Subject), out var id) ? id : throw new InvalidOperationException("The principal has no subject.");
+
+    public static string? StoreId(this ClaimsPrincipal user) => user.FindFirstValue(Claims.Store);
+}

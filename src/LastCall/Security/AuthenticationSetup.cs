@@ -1,0 +1,117 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using LastCall.Data;
+using LastCall.Domain.Identity;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace LastCall.Security;
+
+/// <summary>Named authorization policies, used on route groups.</summary>
+public static class Policies
+{
+    public const string Customer = "customer";
+    public const string Staff = "staff";
+    public const string CustomerOrStaff = "customer-or-staff";
+    public const string Clerk = "clerk";
+    public const string Agent = "agent";
+    public const string Reviewer = "reviewer";
+    public const string Supervisor = "supervisor";
+    public const string Admin = "admin";
+    public const string Partner = "partner";
+}
+
+/// <summary>
+/// One "Bearer" scheme for everyone: partner API keys (<c>lcp_…</c>) go to the key handler, everything
+/// else is a signed access token. Tokens are checked against the account's current security stamp on
+/// every request, so ended sessions stop at once.
+/// </summary>
+public static class AuthenticationSetup
+{
+    public const string BearerScheme = "Bearer";
+    public const string TokenScheme = "AccessToken";
+    public const string PartnerScheme = "PartnerKey";
+
+    public static IServiceCollection AddLastCallAuthentication(this IServiceCollection services)
+    {
+        services.AddAuthentication(BearerScheme)
+            .AddPolicyScheme(BearerScheme, "Bearer token or partner API key", o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.ToString() is var header
+                && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                && PartnerKeys.LooksLikeKey(header[7..].Trim())
+                    ? PartnerScheme
+                    : TokenScheme)
+            .AddJwtBearer(TokenScheme, o =>
+            {
+                o.MapInboundClaims = false;
+                o.Events = new JwtBearerEvents { OnTokenValidated = CheckSecurityStampAsync };
+            })
+            .AddScheme<AuthenticationSchemeOptions, PartnerKeyHandler>(PartnerScheme, null);
+        services.AddOptions<JwtBearerOptions>(TokenScheme)
+            .Configure<AccessTokens>((o, tokens) => o.TokenValidationParameters = tokens.ValidationParameters);
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Customer, p => p.RequireClaim(Claims.Kind, Claims.CustomerKind))
+            .AddPolicy(Policies.Staff, p => p.RequireClaim(Claims.Kind, Claims.StaffKind))
+            .AddPolicy(Policies.CustomerOrStaff, p => p.RequireClaim(Claims.Kind, Claims.CustomerKind, Claims.StaffKind))
+            .AddPolicy(Policies.Clerk, p => p.RequireClaim(Claims.Kind, Claims.StaffKind).RequireRole(StaffRoles.Clerk))
+            .AddPolicy(Policies.Agent, p => p.RequireClaim(Claims.Kind, Claims.StaffKind).RequireRole(StaffRoles.Agent))
+            .AddPolicy(Policies.Reviewer, p => p.RequireClaim(Claims.Kind, Claims.StaffKind).RequireRole(StaffRoles.Reviewer))
+            .AddPolicy(Policies.Supervisor, p => p.RequireClaim(Claims.Kind, Claims.StaffKind).RequireRole(StaffRoles.Supervisor, StaffRoles.Admin))
+            .AddPolicy(Policies.Admin, p => p.RequireClaim(Claims.Kind, Claims.StaffKind).RequireRole(StaffRoles.Admin))
+            .AddPolicy(Policies.Partner, p => p.AddAuthenticationSchemes(PartnerScheme).RequireClaim(Claims.Kind, Claims.PartnerKind));
+        return services;
+    }
+
+    private static async Task CheckSecurityStampAsync(TokenValidatedContext context)
+    {
+        var principal = context.Principal!;
+        if (!Guid.TryParse(principal.FindFirstValue(Claims.Subject), out var id))
+        {
+            context.Fail("The token names no account.");
+            return;
+        }
+        var stamp = principal.FindFirstValue(Claims.Stamp);
+        var db = context.HttpContext.RequestServices.GetRequiredService<AppDbContext>();
+        var current = principal.FindFirstValue(Claims.Kind) switch
+        {
+            Claims.CustomerKind => await db.Customers.Where(c => c.Id == id).Select(c => c.SecurityStamp).FirstOrDefaultAsync(context.HttpContext.RequestAborted),
+            Claims.StaffKind => await db.StaffMembers.Where(s => s.Id == id && s.Active).Select(s => s.SecurityStamp).FirstOrDefaultAsync(context.HttpContext.RequestAborted),
+            _ => null,
+        };
+        if (current is null || current != stamp)
+            context.Fail("The session has ended.");
+    }
+}
+
+/// <summary>Authenticates partners by API key: the key's SHA-256 must match an unrevoked key.</summary>
+public sealed class PartnerKeyHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, AppDbContext db)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            return AuthenticateResult.NoResult();
+        var key = header[7..].Trim();
+        if (!PartnerKeys.LooksLikeKey(key))
+            return AuthenticateResult.NoResult();
+        var hash = PartnerKeys.Hash(key);
+        var partner = await db.PartnerApiKeys.AsNoTracking()
+            .Where(k => k.Hash == hash && k.RevokedAt == null)
+            .Join(db.Partners, k => k.PartnerId, p => p.Id, (k, p) => new { p.Id, p.Name, KeyId = k.Id })
+            .FirstOrDefaultAsync(Context.RequestAborted);
+        if (partner is null)
+            return AuthenticateResult.Fail("Unknown or revoked API key.");
+        var identity = new ClaimsIdentity(
+        [
+            new Claim(Claims.Subject, partner.Id.ToString()),
+            new Claim(Claims.Kind, Claims.PartnerKind),
+            new Claim(Claims.Name, partner.Name),
+            new Claim("key", partner.KeyId.ToString()),
+        ], Scheme.Name, Claims.Name, Claims.Role);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
+    }
+}
