@@ -13,10 +13,13 @@ namespace LastCall.Features.Auth;
 /// for unknown numbers too (the code is simply never sent), so answers, timing and throttling cannot
 /// tell whether a number is ours.
 /// </summary>
-public sealed class OneTimeCodes(OtpCodes codes, IMessageSender sender, TimeProvider clock)
+public sealed class OneTimeCodes(OtpCodes codes, IMessageSender sender, TimeProvider clock, IConfiguration configuration)
 {
-    public static readonly TimeSpan MinInterval = TimeSpan.FromSeconds(60);
-    public const int MaxPerHour = 10;
+    /// <summary>Shortest gap between two codes to one number (<c>Security:Otp:MinIntervalSeconds</c>, default 60).</summary>
+    private TimeSpan MinInterval => TimeSpan.FromSeconds(configuration.GetValue("Security:Otp:MinIntervalSeconds", 60));
+
+    /// <summary>Most codes to one number in an hour (<c>Security:Otp:MaxPerHour</c>, default 10).</summary>
+    private int MaxPerHour => configuration.GetValue("Security:Otp:MaxPerHour", 10);
 
     /// <summary>Sends a new code, or returns how long to wait when the number asked too often.</summary>
     public async Task<TimeSpan?> SendAsync(AppDbContext db, Msisdn msisdn, OtpPurpose purpose, string template, CancellationToken ct)
@@ -25,8 +28,9 @@ public sealed class OneTimeCodes(OtpCodes codes, IMessageSender sender, TimeProv
         var hourAgo = now - TimeSpan.FromHours(1);
         var recent = await db.OtpChallenges.Where(o => o.Msisdn == msisdn && o.Purpose == purpose && o.CreatedAt > hourAgo)
             .OrderByDescending(o => o.CreatedAt).Select(o => o.CreatedAt).ToListAsync(ct);
-        if (recent.Count > 0 && now - recent[0] < MinInterval)
-            return MinInterval - (now - recent[0]);
+        var minInterval = MinInterval;
+        if (recent.Count > 0 && now - recent[0] < minInterval)
+            return minInterval - (now - recent[0]);
         if (recent.Count >= MaxPerHour)
             return recent[^1] + TimeSpan.FromHours(1) - now;
 
