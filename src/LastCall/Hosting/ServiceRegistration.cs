@@ -18,12 +18,16 @@ public static class ServiceRegistration
     private static void AddMessaging(this IServiceCollection services)
     {
         services.AddSingleton<DevelopmentOutboxSender>();
-        services.AddSingleton<IMessageSender>(sp =>
+        services.AddHttpClient<HttpGatewaySender>(c => c.Timeout = TimeSpan.FromSeconds(10));
+        services.AddTransient<IMessageSender>(sp =>
         {
             var provider = sp.GetRequiredService<IConfiguration>()["Messaging:Provider"] ?? DevelopmentOutboxSender.ProviderName;
-            return provider == DevelopmentOutboxSender.ProviderName
-                ? sp.GetRequiredService<DevelopmentOutboxSender>()
-                : throw new InvalidOperationException($"Messaging:Provider '{provider}' is not supported; this build has {DevelopmentOutboxSender.ProviderName}.");
+            return provider switch
+            {
+                DevelopmentOutboxSender.ProviderName => sp.GetRequiredService<DevelopmentOutboxSender>(),
+                HttpGatewaySender.ProviderName => sp.GetRequiredService<HttpGatewaySender>(),
+                _ => throw new InvalidOperationException($"Messaging:Provider must be {DevelopmentOutboxSender.ProviderName} or {HttpGatewaySender.ProviderName}, not '{provider}'."),
+            };
         });
     }
 

@@ -94,6 +94,18 @@ public sealed class UnexpectedExceptionHandler(IProblemDetailsService problems, 
             problem = new ProblemDetails { Status = bad.StatusCode, Title = "The request is not valid.", Detail = detail };
             problem.Extensions["code"] = code;
         }
+        else if (exception is Integrations.Messaging.MessagingUnavailableException unavailable)
+        {
+            logger.LogError(unavailable, "Messaging gateway failure for {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+            problem = new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Messages cannot be sent right now.",
+                Detail = "The SMS and e-mail gateway is not answering. Try again in a few minutes.",
+            };
+            problem.Extensions["code"] = "messaging_unavailable";
+            httpContext.Response.Headers.RetryAfter = "60";
+        }
         else
         {
             logger.LogError(exception, "Unhandled exception for {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);

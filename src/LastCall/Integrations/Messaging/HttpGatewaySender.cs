@@ -1,0 +1,63 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+
+namespace LastCall.Integrations.Messaging;
+
+/// <summary>
+/// Production messaging: posts each message as JSON to the operator's SMS/e-mail gateway
+/// (<c>Messaging:Gateway:Url</c>, bearer token <c>Messaging:Gateway:Token</c>). Nothing is kept in our
+/// database — the bodies hold one-time codes. A gateway that fails or times out (10 s) surfaces as
+/// 503 <c>messaging_unavailable</c>.
+/// </summary>
+public sealed class HttpGatewaySender(HttpClient http, IConfiguration configuration) : IMessageSender
+{
+    public const string ProviderName = "HttpGateway";
+
+    public string Name => ProviderName;
+
+    public async Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    {
+        var url = configuration["Messaging:Gateway:Url"] ?? throw new InvalidOperationException("Messaging:Gateway:Url is not set.");
+        using var request = new HttpRequestMessage(HttpMethod.Post, url)
+        {
+            Content = JsonContent.Create(new
+            {
+                channel = message.Channel.ToString().ToLowerInvariant(),
+                to = message.To,
+                subject = message.Subject,
+                body = message.Body,
+                template = message.Template,
+                language = message.Language,
+            }),
+        };
+        if (configuration["Messaging:Gateway:Token"] is { Length: > 0 } token)
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        try
+        {
+            using var response = await http.SendAsync(request, cancellationToken);
+            if (!response.IsSuccessStatusCode)
+                throw new MessagingUnavailableException($"The messaging gateway answered {(int)response.StatusCode}.");
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new MessagingUnavailableException("The messaging gateway cannot be reached.", ex);
+        }
+        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new MessagingUnavailableException("The messaging gateway did not answer in time.", ex);
+        }
+    }
+}
+
+public sealed class MessagingUnavailableException : Exception
+{
+    public MessagingUnavailableException(string message)
+        : base(message)
+    {
+    }
+
+    public MessagingUnavailableException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+}
