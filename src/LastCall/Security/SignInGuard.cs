@@ -6,13 +6,14 @@ namespace LastCall.Security;
 
 /// <summary>
 /// Throttles sign-in per account key and per client address (see <see cref="SignInThrottle"/>): five
-/// consecutive failures lock a number or username, twenty lock an address. The caller saves the
-/// changes together with its audit events.
+/// consecutive failures lock a number or username, twenty lock an address. Counts are saved at once,
+/// apart from the caller's unit of work; the caller records the audit events.
 /// </summary>
-public sealed class SignInGuard(TimeProvider clock)
+public sealed class SignInGuard(IDbContextFactory<AppDbContext> contexts, TimeProvider clock)
 {
     public const int AccountThreshold = 5;
     public const int AddressThreshold = 20;
+    private const int MaxAttempts = 10;
 
     public static string NumberKey(string msisdn) => "msisdn:" + msisdn;
 
@@ -28,21 +29,46 @@ public sealed class SignInGuard(TimeProvider clock)
         return throttles.Select(t => t.RetryAfter(now)).Where(r => r is not null).Max();
     }
 
-    /// <summary>Counts a failure; returns the lock now in force on the account key, if any.</summary>
-    public async Task<TimeSpan?> RecordFailureAsync(AppDbContext db, string accountKey, string addressKey, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        var account = await GetOrAddAsync(db, accountKey, now, ct);
-        var address = await GetOrAddAsync(db, addressKey, now, ct);
-        account.RecordFailure(AccountThreshold, now);
-        address.RecordFailure(AddressThreshold, now);
-        return account.RetryAfter(now);
-    }
+    /// <summary>
+    /// Counts a failure and returns the lock now in force on the account key, if any. The count is
+    /// committed at once in its own unit of work, retried on a write conflict, so parallel failures
+    /// (one client hammering many numbers) are all counted and never turn into server errors.
+    /// </summary>
+    public Task<TimeSpan?> RecordFailureAsync(string accountKey, string addressKey, CancellationToken ct) =>
+        UpdateAsync(async (db, now) =>
+        {
+            var account = await GetOrAddAsync(db, accountKey, now, ct);
+            var address = await GetOrAddAsync(db, addressKey, now, ct);
+            account.RecordFailure(AccountThreshold, now);
+            address.RecordFailure(AddressThreshold, now);
+            return account.RetryAfter(now);
+        }, ct);
 
-    public async Task RecordSuccessAsync(AppDbContext db, string accountKey, CancellationToken ct)
+    public Task RecordSuccessAsync(string accountKey, CancellationToken ct) =>
+        UpdateAsync<TimeSpan?>(async (db, _) =>
+        {
+            var throttle = await db.SignInThrottles.FindAsync([accountKey], ct);
+            throttle?.RecordSuccess();
+            return null;
+        }, ct);
+
+    private async Task<T> UpdateAsync<T>(Func<AppDbContext, DateTimeOffset, Task<T>> change, CancellationToken ct)
     {
-        var throttle = await db.SignInThrottles.FindAsync([accountKey], ct);
-        throttle?.RecordSuccess();
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var db = await contexts.CreateDbContextAsync(ct);
+            var result = await change(db, clock.GetUtcNow());
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return result;
+            }
+            catch (DbUpdateException) when (attempt < MaxAttempts)
+            {
+                // Another request changed or created the same row first: read it again and re-apply.
+                await Task.Delay(Random.Shared.Next(1, 5 * attempt), ct);
+            }
+        }
     }
 
     private static async Task<SignInThrottle> GetOrAddAsync(AppDbContext db, string key, DateTimeOffset now, CancellationToken ct)

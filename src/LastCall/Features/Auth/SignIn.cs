@@ -54,14 +54,14 @@ public static class SignIn
 
         if (passwordOk && codeOk && customer is not null)
         {
-            await guard.RecordSuccessAsync(db, accountKey, ct);
+            await guard.RecordSuccessAsync(accountKey, ct);
             audit.Record("customer.signed_in", subject, actor: actor);
             await audit.SaveChangesAsync(ct);
             var (token, expiresAt) = tokens.ForCustomer(customer);
             return TypedResults.Ok(new Response(token, expiresAt));
         }
 
-        var lockedFor = await guard.RecordFailureAsync(db, accountKey, addressKey, ct);
+        var lockedFor = await guard.RecordFailureAsync(accountKey, addressKey, ct);
         var reason = line is null ? "unknown_number" : !passwordOk ? "wrong_password" : "wrong_code";
         audit.Record("customer.sign_in_failed", subject, after: new { reason }, actor: actor);
         if (lockedFor is not null)

@@ -40,14 +40,14 @@ public static class StaffSignIn
         var actor = new Actor(ActorType.Staff, staff?.Id.ToString(), username, "back_office", staff?.StoreId, address);
         if (ok)
         {
-            await guard.RecordSuccessAsync(db, accountKey, ct);
+            await guard.RecordSuccessAsync(accountKey, ct);
             audit.Record("staff.signed_in", username, actor: actor);
             await audit.SaveChangesAsync(ct);
             var (token, expiresAt) = tokens.ForStaff(staff!);
             return TypedResults.Ok(new Response(token, expiresAt, staff!.RoleList, staff.StoreId));
         }
 
-        var lockedFor = await guard.RecordFailureAsync(db, accountKey, addressKey, ct);
+        var lockedFor = await guard.RecordFailureAsync(accountKey, addressKey, ct);
         audit.Record("staff.sign_in_failed", username, actor: actor);
         if (lockedFor is not null)
             audit.Record("staff.locked_out", username, after: new { seconds = (int)lockedFor.Value.TotalSeconds }, actor: actor);

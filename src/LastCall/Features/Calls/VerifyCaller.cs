@@ -59,7 +59,7 @@ public static class VerifyCaller
         var codeOk = await codes.VerifyAsync(db, number.Value, OtpPurpose.CallVerification, request.Otp, countAsWrong: !passwordOk, ct);
         if (!passwordOk || !codeOk)
         {
-            var lockedFor = await guard.RecordFailureAsync(db, accountKey, addressKey, ct);
+            var lockedFor = await guard.RecordFailureAsync(accountKey, addressKey, ct);
             audit.Record("call.verification_failed", number.Value.Masked());
             await audit.SaveChangesAsync(ct);
             return lockedFor is { } locked
@@ -67,7 +67,7 @@ public static class VerifyCaller
                 : Problems.Create(StatusCodes.Status401Unauthorized, "invalid_credentials", "The service password or code is not right.");
         }
 
-        await guard.RecordSuccessAsync(db, accountKey, ct);
+        await guard.RecordSuccessAsync(accountKey, ct);
         var verification = CallVerification.Record(http.User.SubjectId(), number.Value, clock.GetUtcNow());
         db.CallVerifications.Add(verification);
         audit.Record("call.caller_verified", number.Value.Masked(), after: new { verification.VerifiedUntil });

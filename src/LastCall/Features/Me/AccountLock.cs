@@ -81,14 +81,14 @@ public static class AccountLock
         var customer = await db.Customers.FirstAsync(c => c.Id == line.CustomerId, ct);
         if (!passwordOk || !codeOk)
         {
-            var lockedFor = await guard.RecordFailureAsync(db, accountKey, addressKey, ct);
+            var lockedFor = await guard.RecordFailureAsync(accountKey, addressKey, ct);
             audit.Record("customer.account_unlock_failed", customer.Id.ToString());
             await audit.SaveChangesAsync(ct);
             return lockedFor is { } locked
                 ? Problems.TooManyRequests(http, locked, "locked_out", "Too many failed attempts. Try again later.")
                 : Problems.Create(StatusCodes.Status401Unauthorized, "invalid_credentials", "The service password or code is not right.");
         }
-        await guard.RecordSuccessAsync(db, accountKey, ct);
+        await guard.RecordSuccessAsync(accountKey, ct);
         if (customer.UnlockAccount().IsSuccess)
         {
             audit.Record("customer.account_unlocked", customer.Id.ToString(), before: new { locked = true }, after: new { locked = false });

@@ -1,0 +1,389 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using LastCall.Auditing;
+using LastCall.Data;
+using LastCall.Domain.Audit;
+using LastCall.Domain.Common;
+using LastCall.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LastCall.Tests.Auditing;
+
+/// <summary>
+/// The audit trail's hash chain: produced through the real API, verified with the host's verifier, and
+/// tampered with in raw SQL the way someone with database access would.
+/// </summary>
+public sealed class AuditChainTests(PostgresCluster postgres)
+{
+    /// <summary>The entry tampered with: well inside the chain <see cref="ProduceChainAsync"/> builds.</summary>
+    private const long Middle = 5;
+
+    private const int ChainLength = 10;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public static TheoryData<DatabaseProvider, string> EditedColumns => new()
+    {
+        { DatabaseProvider.Sqlite, "Action" },
+        { DatabaseProvider.Postgres, "Action" },
+        { DatabaseProvider.Sqlite, "After" },
+        { DatabaseProvider.Postgres, "After" },
+        { DatabaseProvider.Sqlite, "Subject" },
+        { DatabaseProvider.Postgres, "ClientAddress" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task RealisticChain_IsIntact_GaplessAndLinked(DatabaseProvider provider)
+    {
+        await using var scenario = await Scenario.StartAsync(postgres, provider);
+        await ProduceChainAsync(scenario);
+
+        var result = await VerifyAsync(scenario);
+        var events = await EventsAsync(scenario);
+
+        Assert.True(result.Intact, result.FirstBreak?.Reason);
+        Assert.Null(result.FirstBreak);
+        Assert.Equal(ChainLength, events.Count);
+        Assert.Equal(events.Count, result.EntriesChecked);
+        Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.Sequence));
+        Assert.Equal(AuditEvent.GenesisHash, events[0].PreviousHash);
+        for (var i = 1; i < events.Count; i++)
+            Assert.Equal(events[i - 1].Hash, events[i].PreviousHash);
+        Assert.Equal(events.Count, events.Select(e => e.Hash).Distinct().Count());
+        Assert.All(events, e => Assert.Matches("^[0-9a-f]{64}$", e.Hash));
+        Assert.Equal(
+            ["customer.signed_in", "customer.sign_in_failed", "customer.sign_in_failed", "staff.signed_in", "partner.created",
+             "line.viewed", "staff.sign_in_failed", "staff.signed_in", "line.viewed", "customer.signed_in"],
+            events.Select(e => e.Action));
+    }
+
+    [Theory]
+    [MemberData(nameof(EditedColumns))]
+    public async Task EditedEntry_IsReportedAtItsSequence_AsEdited(DatabaseProvider provider, string column)
+    {
+        await using var scenario = await Scenario.StartAsync(postgres, provider);
+        await ProduceChainAsync(scenario);
+        var before = (await EventsAsync(scenario))[(int)Middle - 1];
+
+        var sql = column switch
+        {
+            "Action" => """UPDATE audit_events SET "Action" = {0} WHERE "Sequence" = {1}""",
+            "After" => """UPDATE audit_events SET "After" = {0} WHERE "Sequence" = {1}""",
+            "Subject" => """UPDATE audit_events SET "Subject" = {0} WHERE "Sequence" = {1}""",
+            "ClientAddress" => """UPDATE audit_events SET "ClientAddress" = {0} WHERE "Sequence" = {1}""",
+            _ => throw new ArgumentOutOfRangeException(nameof(column)),
+        };
+        var forged = column == "After" ? """{"forged":true}""" : "forged";
+        Assert.Equal(1, await ExecuteAsync(scenario, sql, forged, Middle));
+
+        var after = (await EventsAsync(scenario))[(int)Middle - 1];
+        Assert.Equal(before.Hash, after.Hash);
+        Assert.NotEqual(before.ChainInput(), after.ChainInput());
+        var result = await VerifyAsync(scenario);
+        Assert.False(result.Intact);
+        Assert.Equal(Middle, result.FirstBreak!.Sequence);
+        Assert.Contains("edited", result.FirstBreak.Reason, StringComparison.Ordinal);
+        Assert.Equal(Middle - 1, result.EntriesChecked);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task DeletedEntry_IsReportedMissing(DatabaseProvider provider)
+    {
+        await using var scenario = await Scenario.StartAsync(postgres, provider);
+        await ProduceChainAsync(scenario);
+
+        Assert.Equal(1, await ExecuteAsync(scenario, """DELETE FROM audit_events WHERE "Sequence" = {0}""", Middle));
+
+        var result = await VerifyAsync(scenario);
+        Assert.False(result.Intact);
+        Assert.Equal(Middle, result.FirstBreak!.Sequence);
+        Assert.Contains("missing", result.FirstBreak.Reason, StringComparison.Ordinal);
+        Assert.Contains((Middle + 1).ToString(CultureInfo.InvariantCulture), result.FirstBreak.Reason, StringComparison.Ordinal);
+        Assert.Equal(Middle - 1, result.EntriesChecked);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task DeletedFirstEntry_IsReportedMissing(DatabaseProvider provider)
+    {
+        await using var scenario = await Scenario.StartAsync(postgres, provider);
+        await ProduceChainAsync(scenario);
+
+        Assert.Equal(1, await ExecuteAsync(scenario, """DELETE FROM audit_events WHERE "Sequence" = {0}""", 1L));
+
+        var result = await VerifyAsync(scenario);
+        Assert.Equal(1, result.FirstBreak!.Sequence);
+        Assert.Contains("missing", result.FirstBreak.Reason, StringComparison.Ordinal);
+        Assert.Equal(0, result.EntriesChecked);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task ReorderedEntries_BreakAtTheFirstOfThePair(DatabaseProvider provider)
+    {
+        await using var scenario = await Scenario.StartAsync(postgres, provider);
+        await ProduceChainAsync(scenario);
+        var original = await EventsAsync(scenario);
+
+        // Swap every column but the sequence: move k aside, k+1 to k, then the old k to k+1.
+        Assert.Equal(1, await ExecuteAsync(scenario, """UPDATE audit_events SET "Sequence" = {0} WHERE "Sequence" = {1}""", -1L, Middle));
+        Assert.Equal(1, await ExecuteAsync(scenario, """UPDATE audit_events SET "Sequence" = {0} WHERE "Sequence" = {1}""", Middle, Middle + 1));
+        Assert.Equal(1, await ExecuteAsync(scenario, """UPDATE audit_events SET "Sequence" = {0} WHERE "Sequence" = {1}""", Middle + 1, -1L));
+
+        var swapped = await EventsAsync(scenario);
+        Assert.Equal(original[(int)Middle].Hash, swapped[(int)Middle - 1].Hash);
+        Assert.Equal(original[(int)Middle - 1].Hash, swapped[(int)Middle].Hash);
+        var result = await VerifyAsync(scenario);
+        Assert.False(result.Intact);
+        Assert.Equal(Middle, result.FirstBreak!.Sequence);
+        Assert.Contains("reordered", result.FirstBreak.Reason, StringComparison.Ordinal);
+        Assert.Equal(Middle - 1, result.EntriesChecked);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task EditWithAnotherEntrysHashCopiedIn_IsStillDetected(DatabaseProvider provider)
+    {
+        await using var scenario = await Scenario.StartAsync(postgres, provider);
+        await ProduceChainAsync(scenario);
+
+        Assert.Equal(1, await ExecuteAsync(scenario,
+            """UPDATE audit_events SET "Action" = {0}, "Hash" = (SELECT e."Hash" FROM audit_events e WHERE e."Sequence" = {1}) WHERE "Sequence" = {2}""",
+            "staff.signed_in", Middle + 1, Middle));
+
+        var events = await EventsAsync(scenario);
+        Assert.Equal(events[(int)Middle].Hash, events[(int)Middle - 1].Hash);
+        var result = await VerifyAsync(scenario);
+        Assert.False(result.Intact);
+        Assert.Equal(Middle, result.FirstBreak!.Sequence);
+        Assert.Contains("edited", result.FirstBreak.Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task SplicedOutEntry_WithSuccessorRelinkedAndRenumbered_IsStillDetected(DatabaseProvider provider)
+    {
+        await using var scenario = await Scenario.StartAsync(postgres, provider);
+        await ProduceChainAsync(scenario);
+
+        // Remove entry k without leaving a gap or a broken link: its successor takes over k's link (previous hash) and k's
+        // sequence number. Only the successor's own hash, which covers both, gives it away.
+        Assert.Equal(1, await ExecuteAsync(scenario,
+            """UPDATE audit_events SET "PreviousHash" = (SELECT e."PreviousHash" FROM audit_events e WHERE e."Sequence" = {0}) WHERE "Sequence" = {1}""",
+            Middle, Middle + 1));
+        Assert.Equal(1, await ExecuteAsync(scenario, """DELETE FROM audit_events WHERE "Sequence" = {0}""", Middle));
+        Assert.Equal(1, await ExecuteAsync(scenario, """UPDATE audit_events SET "Sequence" = {0} WHERE "Sequence" = {1}""", Middle, Middle + 1));
+
+        var result = await VerifyAsync(scenario);
+        Assert.False(result.Intact);
+        Assert.Equal(Middle, result.FirstBreak!.Sequence);
+        Assert.Contains("edited", result.FirstBreak.Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task AppendingAfterTampering_StillReportsTheEarliestBreak(DatabaseProvider provider)
+    {
+        await using var scenario = await Scenario.StartAsync(postgres, provider);
+        await ProduceChainAsync(scenario);
+
+        // Two edits, the later one first; then the application keeps appending.
+        Assert.Equal(1, await ExecuteAsync(scenario, """UPDATE audit_events SET "Action" = {0} WHERE "Sequence" = {1}""", "forged", Middle + 3));
+        Assert.Equal(1, await ExecuteAsync(scenario, """UPDATE audit_events SET "After" = {0} WHERE "Sequence" = {1}""", """{"forged":true}""", Middle));
+        using (var admin = await scenario.StaffAsync("admin"))
+            Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/api/v1/lines/{scenario.CustomerB.Msisdn}", Ct)).StatusCode);
+        await scenario.StaffTokenAsync("reviewer");
+
+        var events = await EventsAsync(scenario);
+        Assert.Equal(ChainLength + 3, events.Count);
+        Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.Sequence));
+        // The new entries are sealed correctly onto the (tampered) head.
+        var key = scenario.Host.Services.GetRequiredService<AuditChainKey>();
+        for (var i = ChainLength; i < events.Count; i++)
+        {
+            Assert.Equal(events[i - 1].Hash, events[i].PreviousHash);
+            Assert.Equal(key.Mac(events[i].ChainInput()), events[i].Hash);
+        }
+
+        var result = await VerifyAsync(scenario);
+        Assert.False(result.Intact);
+        Assert.Equal(Middle, result.FirstBreak!.Sequence);
+        Assert.Equal(Middle - 1, result.EntriesChecked);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task TwentyParallelAuditedRequests_LeaveAnIntactGaplessChain(DatabaseProvider provider)
+    {
+        await using var scenario = await Scenario.StartAsync(postgres, provider);
+        using var admin = await scenario.StaffAsync("admin");
+        var before = (await EventsAsync(scenario)).Count;
+        string[] staff = ["supervisor", "reviewer", "clerk", "agent"];
+        var lines = new[] { scenario.CustomerA, scenario.CustomerASecondLine, scenario.CustomerB };
+
+        // Even requests: an admin opens a line (line.viewed); odd ones: a staff member signs in (staff.signed_in).
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => i % 2 == 0
+            ? admin.GetAsync($"/api/v1/lines/{lines[i / 2 % lines.Length].Msisdn}", Ct)
+            : scenario.Anonymous.PostAsJsonAsync("/api/v1/staff/auth/login", new { username = staff[i / 2 % staff.Length], password = Scenario.StaffPassword }, Ct)));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var events = await EventsAsync(scenario);
+        Assert.Equal(before + 20, events.Count);
+        Assert.Equal(10, events.Count(e => e.Action == "line.viewed"));
+        Assert.Equal(10, events.Count(e => e.Action == "staff.signed_in" && e.Subject != "admin"));
+        Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.Sequence));
+        Assert.Equal(events.Count, events.Select(e => e.PreviousHash).Distinct().Count());
+        var result = await VerifyAsync(scenario);
+        Assert.True(result.Intact, result.FirstBreak?.Reason);
+        Assert.Equal(events.Count, result.EntriesChecked);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task TwentyParallelFailedSignIns_LeaveAnIntactGaplessChain(DatabaseProvider provider)
+    {
+        await using var scenario = await Scenario.StartAsync(postgres, provider);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => scenario.Anonymous.PostAsJsonAsync("/api/v1/auth/login",
+            new { msisdn = TestData.Msisdn(TestData.Next()), servicePassword = "000000", otp = "123456" }, Ct)));
+
+        var statuses = string.Join(",", responses.Select(r => (int)r.StatusCode));
+        var events = await EventsAsync(scenario);
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode));
+        Assert.Equal(20, events.Count(e => e.Action == "customer.sign_in_failed"));
+        Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.Sequence));
+        var result = await VerifyAsync(scenario);
+        Assert.True(result.Intact, result.FirstBreak?.Reason + statuses);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task FailedCustomerSignIn_RecordsWhoWhereAndWhy_WithoutSecrets(DatabaseProvider provider)
+    {
+        const string wrongPassword = "Wr0ng-Secret-Zq";
+        await using var scenario = await Scenario.StartAsync(postgres, provider);
+        var b = scenario.CustomerB;
+        var unknown = TestData.Msisdn(TestData.Next());
+        await ProduceChainAsync(scenario);
+        var wrong = await scenario.Anonymous.PostAsJsonAsync("/api/v1/auth/login", new { msisdn = b.Msisdn, servicePassword = wrongPassword, otp = "123456" }, Ct);
+        var stranger = await scenario.Anonymous.PostAsJsonAsync("/api/v1/auth/login", new { msisdn = unknown, servicePassword = wrongPassword, otp = "123456" }, Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, stranger.StatusCode);
+
+        var events = await EventsAsync(scenario);
+        var failed = events[^2];
+        Assert.Equal("customer.sign_in_failed", failed.Action);
+        Assert.Equal(ActorType.Customer, failed.ActorType);
+        Assert.True(Guid.TryParse(failed.ActorId, out _), "The failure names the line's owner.");
+        Assert.Equal("online", failed.Channel);
+        Assert.True(IsLoopback(failed.ClientAddress), failed.ClientAddress);
+        Assert.Equal(Msisdn.Create(b.Msisdn).Value.Masked(), failed.Subject);
+        Assert.Contains("****", failed.Subject, StringComparison.Ordinal);
+        Assert.NotEqual(b.Msisdn, failed.Subject);
+        Assert.Equal("wrong_password", JsonDocument.Parse(failed.After!).RootElement.GetProperty("reason").GetString());
+        Assert.Null(failed.Before);
+
+        var unknownFailure = events[^1];
+        Assert.Equal("customer.sign_in_failed", unknownFailure.Action);
+        Assert.Null(unknownFailure.ActorId);
+        Assert.Equal(Msisdn.Create(unknown).Value.Masked(), unknownFailure.Subject);
+        Assert.Equal("unknown_number", JsonDocument.Parse(unknownFailure.After!).RootElement.GetProperty("reason").GetString());
+
+        // No full number, ID number or password in any column of any row, read back as plain text.
+        var rows = await RawRowsAsync(scenario);
+        Assert.Equal(events.Count, rows.Count);
+        var lines = new[] { scenario.CustomerA, scenario.CustomerASecondLine, scenario.CustomerB };
+        string[] secrets =
+        [
+            .. lines.SelectMany(l => new[] { l.Msisdn, l.Msisdn[3..], l.IdNumber }),
+            unknown, unknown[3..], wrongPassword, Scenario.StaffPassword,
+        ];
+        foreach (var row in rows)
+        {
+            foreach (var (column, value) in row)
+            {
+                foreach (var secret in secrets)
+                    Assert.False(value.Contains(secret, StringComparison.OrdinalIgnoreCase), $"audit_events.{column} holds '{secret}': {value}");
+                // Six-digit service passwords can turn up by chance inside hex hashes and tick counts; everywhere else they must not.
+                if (column is not ("Hash" or "PreviousHash" or "At"))
+                {
+                    foreach (var line in lines)
+                        Assert.False(value.Contains(line.Password, StringComparison.Ordinal), $"audit_events.{column} holds a service password: {value}");
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Ten entries, in this order: customer A signs in; B fails with a wrong password; an unknown number fails;
+    /// the admin signs in, creates partner "Bank" (entry 5) and opens A's line; the supervisor fails once, then
+    /// signs in and opens B's line; B signs in.
+    /// </summary>
+    private static async Task ProduceChainAsync(Scenario scenario)
+    {
+        await scenario.CustomerTokenAsync(scenario.CustomerA);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await scenario.Anonymous.PostAsJsonAsync("/api/v1/auth/login",
+            new { msisdn = scenario.CustomerB.Msisdn, servicePassword = "000000", otp = "123456" }, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await scenario.Anonymous.PostAsJsonAsync("/api/v1/auth/login",
+            new { msisdn = TestData.Msisdn(TestData.Next()), servicePassword = "000000", otp = "123456" }, Ct)).StatusCode);
+        using (var admin = await scenario.StaffAsync("admin"))
+        {
+            Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/v1/admin/partners", new { name = "Bank" }, Ct)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/api/v1/lines/{scenario.CustomerA.Msisdn}", Ct)).StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.Unauthorized, (await scenario.Anonymous.PostAsJsonAsync("/api/v1/staff/auth/login",
+            new { username = "supervisor", password = "not-the-password" }, Ct)).StatusCode);
+        using (var supervisor = await scenario.StaffAsync("supervisor"))
+            Assert.Equal(HttpStatusCode.OK, (await supervisor.GetAsync($"/api/v1/lines/{scenario.CustomerB.Msisdn}", Ct)).StatusCode);
+        await scenario.CustomerTokenAsync(scenario.CustomerB);
+    }
+
+    private static Task<AuditVerification> VerifyAsync(Scenario scenario) =>
+        scenario.Host.Services.GetRequiredService<AuditChainVerifier>().VerifyAsync(Ct);
+
+    private static async Task<List<AuditEvent>> EventsAsync(Scenario scenario)
+    {
+        await using var db = scenario.Database.CreateContext();
+        return await db.AuditEvents.AsNoTracking().OrderBy(e => e.Sequence).ToListAsync(Ct);
+    }
+
+    private static async Task<int> ExecuteAsync(Scenario scenario, string sql, params object[] parameters)
+    {
+        await using var db = scenario.Database.CreateContext();
+        return await db.Database.ExecuteSqlRawAsync(sql, parameters, Ct);
+    }
+
+    /// <summary>Every row of audit_events as column name → value text, straight from the driver.</summary>
+    private static async Task<List<List<(string Column, string Value)>>> RawRowsAsync(Scenario scenario)
+    {
+        await using var db = scenario.Database.CreateContext();
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync(Ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT * FROM audit_events";
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        var rows = new List<List<(string, string)>>();
+        while (await reader.ReadAsync(Ct))
+        {
+            var row = new List<(string, string)>();
+            for (var i = 0; i < reader.FieldCount; i++)
+                row.Add((reader.GetName(i), Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture) ?? ""));
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    private static bool IsLoopback(string? address)
+    {
+        if (!IPAddress.TryParse(address, out var ip))
+            return false;
+        if (ip.IsIPv4MappedToIPv6)
+            ip = ip.MapToIPv4();
+        return IPAddress.IsLoopback(ip);
+    }
+}
