@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using LastCall.Data;
 using LastCall.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -101,26 +100,6 @@ public sealed class CommandLineTests(PostgresCluster postgres)
         Assert.Contains("usage: lastcall", result.Error, StringComparison.Ordinal);
     }
 
-    private sealed record ProcessResult(int ExitCode, string Output, string Error);
-
-    private static async Task<ProcessResult> RunAsync(string workingDirectory, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "lastcall.dll"));
-        foreach (var argument in arguments)
-            start.ArgumentList.Add(argument);
-        start.Environment["DOTNET_ENVIRONMENT"] = "Testing";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync(Ct);
-        var error = process.StandardError.ReadToEndAsync(Ct);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        timeout.CancelAfter(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return new ProcessResult(process.ExitCode, await output, await error);
-    }
+    private static Task<LastCallProcess.Result> RunAsync(string workingDirectory, params string[] arguments) =>
+        LastCallProcess.RunAsync(workingDirectory, arguments);
 }
