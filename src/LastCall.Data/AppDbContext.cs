@@ -1,4 +1,7 @@
 using LastCall.Domain.Audit;
+using LastCall.Domain.Cancellations;
+using LastCall.Domain.Documents;
+using LastCall.Domain.Suspensions;
 using LastCall.Domain.Billing;
 using LastCall.Domain.Common;
 using LastCall.Domain.Customers;
@@ -40,6 +43,14 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     public DbSet<PartnerApiKey> PartnerApiKeys => Set<PartnerApiKey>();
 
     public DbSet<CallVerification> CallVerifications => Set<CallVerification>();
+
+    public DbSet<CancellationRequest> CancellationRequests => Set<CancellationRequest>();
+
+    public DbSet<Suspension> Suspensions => Set<Suspension>();
+
+    public DbSet<IdentityDocument> IdentityDocuments => Set<IdentityDocument>();
+
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

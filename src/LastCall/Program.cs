@@ -14,6 +14,8 @@ builder.AddLastCall();
 
 var app = builder.Build();
 app.UseExceptionHandler();
+// Texts for people follow Accept-Language: Chinese (the default) or English.
+app.UseRequestLocalization(o => o.SetDefaultCulture("zh-CN").AddSupportedCultures("zh-CN", "en").AddSupportedUICultures("zh-CN", "en"));
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();

@@ -56,6 +56,18 @@ public sealed class Line : AggregateRoot
 
     public DateTimeOffset ServicePasswordChangedAt { get; private set; }
 
+    /// <summary>When the service password was last reset (set without the old one), a cancellation risk signal.</summary>
+    public DateTimeOffset? ServicePasswordResetAt { get; private set; }
+
+    /// <summary>When the current owner got the line: activation, or the last ownership transfer.</summary>
+    public DateTimeOffset OwnerSince { get; private set; }
+
+    /// <summary>When the eSIM was last swapped to another device, as the system of record reports it.</summary>
+    public DateTimeOffset? SimChangedAt { get; private set; }
+
+    /// <summary>When a fraud hold was last lifted; a recent one still sends cancellations to review.</summary>
+    public DateTimeOffset? FraudHoldReleasedAt { get; private set; }
+
     /// <summary>The import run that last wrote this line (provenance, and duplicate detection within a run).</summary>
     public Guid? ImportRunId { get; private set; }
 
@@ -74,6 +86,7 @@ public sealed class Line : AggregateRoot
             ServicePasswordChangedAt = now,
             Status = LineStatus.Active,
             StatusChangedAt = now,
+            OwnerSince = new DateTimeOffset(details.ActivatedOn.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero),
         };
         line.Apply(details);
         return line;
@@ -83,21 +96,42 @@ public sealed class Line : AggregateRoot
     /// Brings the line in line with the operator's system of record (an import): plan, dates, bundle,
     /// porting, fraud hold and owner. Status changes still go through the transition methods.
     /// </summary>
-    public Result UpdateDetails(LineDetails details, Guid customerId)
+    public Result UpdateDetails(LineDetails details, Guid customerId, DateTimeOffset now)
     {
         if (details.Msisdn != Msisdn)
             return Result.Failure("msisdn_mismatch", "The details are for another number.");
         if (Validate(details) is { } error)
             return error;
         Apply(details);
+        if (customerId != CustomerId)
+            OwnerSince = now;
         CustomerId = customerId;
         return Result.Success;
     }
 
-    public void ChangeServicePassword(string newHash, DateTimeOffset now)
+    /// <summary>The password was set without the old one (by the operator's systems or at a counter).</summary>
+    public void ResetServicePassword(string newHash, DateTimeOffset now)
     {
         ServicePasswordHash = newHash;
         ServicePasswordChangedAt = now;
+        ServicePasswordResetAt = now;
+    }
+
+    /// <summary>
+    /// Moves the line to another real-name customer (过户). The new owner's password replaces the old
+    /// one; the caller rotates both owners' security stamps so earlier tokens die.
+    /// </summary>
+    public Result TransferTo(Guid newCustomerId, string newPasswordHash, DateTimeOffset now)
+    {
+        if (Status is not (LineStatus.Active or LineStatus.Suspended))
+            return Result.Failure("invalid_line_status", $"A line that is {Status} cannot change owner.");
+        if (newCustomerId == CustomerId)
+            return Result.Failure("same_owner", "The new owner is the current owner.");
+        CustomerId = newCustomerId;
+        OwnerSince = now;
+        ServicePasswordHash = newPasswordHash;
+        ServicePasswordChangedAt = now;
+        return Result.Success;
     }
 
     public void MarkImported(Guid importRunId) => ImportRunId = importRunId;
@@ -174,11 +208,12 @@ public sealed class Line : AggregateRoot
         return Result.Success;
     }
 
-    public Result ReleaseFraudHold()
+    public Result ReleaseFraudHold(DateTimeOffset now)
     {
         if (!FraudHold)
             return Result.Failure("not_on_hold", "The line is not on fraud hold.");
         FraudHold = false;
+        FraudHoldReleasedAt = now;
         return Result.Success;
     }
 
@@ -205,6 +240,8 @@ public sealed class Line : AggregateRoot
         BundlePrimary = d.BundleRole == BundleRole.Member ? d.BundlePrimary : null;
         PortState = d.PortState;
         FraudHold = d.FraudHold;
+        if (d.SimChangedOn is { } simChanged)
+            SimChangedAt = new DateTimeOffset(simChanged.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
     }
 
     private static DomainError? Validate(LineDetails d)
@@ -230,4 +267,5 @@ public sealed record LineDetails(
     BundleRole BundleRole,
     Msisdn? BundlePrimary,
     PortState PortState,
-    bool FraudHold);
+    bool FraudHold,
+    DateOnly? SimChangedOn = null);

@@ -1,6 +1,7 @@
 using LastCall.Features.Admin;
 using LastCall.Features.Auth;
 using LastCall.Features.Calls;
+using LastCall.Features.Cancellations;
 using LastCall.Features.Dev;
 using LastCall.Features.Health;
 using LastCall.Features.Lines;
@@ -30,6 +31,7 @@ public static class Endpoints
         GetLine.Map(lines);
         FlagLine.Map(lines);
         UnlockAccountInPerson.Map(lines);
+        Precheck.Map(lines);
 
         var calls = app.MapGroup("/api/v1/calls").WithTags("Call centre").RequireAuthorization(Policies.Agent);
         VerifyCaller.Map(calls);

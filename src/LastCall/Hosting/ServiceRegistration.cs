@@ -1,6 +1,7 @@
 using LastCall.Auditing;
 using LastCall.Data;
 using LastCall.Features.Auth;
+using LastCall.Features.Cancellations;
 using LastCall.Features.Lines;
 using LastCall.Integrations.Messaging;
 using LastCall.Features.Imports;
@@ -40,6 +41,7 @@ public static class ServiceRegistration
         var services = builder.Services;
         services.AddSingleton(sp => LastCallSettings.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => PolicySettings.From(sp.GetRequiredService<IConfiguration>()));
 
         services.AddDbContextFactory<AppDbContext>((sp, o) =>
         {
@@ -65,6 +67,7 @@ public static class ServiceRegistration
         services.AddSingleton<CurrentActor>();
         services.AddScoped<AuditTrail>();
         services.AddScoped<LineAccess>();
+        services.AddScoped<EligibilityCheck>();
         services.AddScoped<OneTimeCodes>();
         services.AddMessaging();
         services.AddLastCallAuthentication();

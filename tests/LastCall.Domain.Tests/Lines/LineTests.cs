@@ -382,7 +382,7 @@ public class LineTests
     {
         var line = NewLine(Details(fraudHold: true));
 
-        var result = line.ReleaseFraudHold();
+        var result = line.ReleaseFraudHold(TestData.Later);
 
         Assert.True(result.IsSuccess);
         Assert.False(line.FraudHold);
@@ -393,7 +393,7 @@ public class LineTests
     {
         var line = NewLine();
 
-        var result = line.ReleaseFraudHold();
+        var result = line.ReleaseFraudHold(TestData.Later);
 
         Assert.Equal("not_on_hold", result.Error!.Code);
         Assert.False(line.FraudHold);
@@ -404,9 +404,9 @@ public class LineTests
     {
         var line = NewLine();
         Assert.True(line.PlaceFraudHold().IsSuccess);
-        Assert.True(line.ReleaseFraudHold().IsSuccess);
+        Assert.True(line.ReleaseFraudHold(TestData.Later).IsSuccess);
 
-        var result = line.ReleaseFraudHold();
+        var result = line.ReleaseFraudHold(TestData.Later);
 
         Assert.Equal("not_on_hold", result.Error!.Code);
         Assert.False(line.FraudHold);
@@ -577,7 +577,7 @@ public class LineTests
     {
         var line = NewLine();
 
-        var result = line.UpdateDetails(Details(plan: "Basic 39", msisdn: OtherNumber), OtherCustomerId);
+        var result = line.UpdateDetails(Details(plan: "Basic 39", msisdn: OtherNumber), OtherCustomerId, TestData.Later);
 
         Assert.False(result.IsSuccess);
         Assert.Equal("msisdn_mismatch", result.Error!.Code);
@@ -594,7 +594,7 @@ public class LineTests
 
         var result = line.UpdateDetails(
             Details(plan: " Basic 39 ", contractEndsOn: contractEnd, bundleRole: BundleRole.Primary, portState: PortState.PortInPending, fraudHold: true),
-            OtherCustomerId);
+            OtherCustomerId, TestData.Later);
 
         Assert.True(result.IsSuccess);
         Assert.Equal("Basic 39", line.Plan);
@@ -613,7 +613,7 @@ public class LineTests
     {
         var line = NewLine();
 
-        var result = line.UpdateDetails(Details(plan: " "), OtherCustomerId);
+        var result = line.UpdateDetails(Details(plan: " "), OtherCustomerId, TestData.Later);
 
         Assert.Equal("invalid_plan", result.Error!.Code);
         Assert.Equal("Unlimited 5G 199", line.Plan);
@@ -625,18 +625,18 @@ public class LineTests
     {
         var line = NewLine();
 
-        var result = line.UpdateDetails(Details(contractEndsOn: ActivatedOn.AddDays(-30)), CustomerId);
+        var result = line.UpdateDetails(Details(contractEndsOn: ActivatedOn.AddDays(-30)), CustomerId, TestData.Later);
 
         Assert.Equal("invalid_date", result.Error!.Code);
         Assert.Null(line.ContractEndsOn);
     }
 
     [Fact]
-    public void ChangeServicePassword_NewHash_ReplacesHashAndTime()
+    public void ResetServicePassword_NewHash_ReplacesHashAndRecordsReset()
     {
         var line = NewLine();
 
-        line.ChangeServicePassword("hash-v2", TestData.Later);
+        line.ResetServicePassword("hash-v2", TestData.Later);
 
         Assert.Equal("hash-v2", line.ServicePasswordHash);
         Assert.Equal(TestData.Later, line.ServicePasswordChangedAt);

@@ -124,12 +124,12 @@ internal sealed class SubscriberBatchWriter
         }
         else
         {
-            if (line.UpdateDetails(record.Line, customer.Value.Id) is { IsSuccess: false } updated)
+            if (line.UpdateDetails(record.Line, customer.Value.Id, now) is { IsSuccess: false } updated)
                 return Refuse(record, updated.Error!, changed: true);
             if (line.ServicePasswordHash != _passwordHashes[record.Row])
             {
                 // A new password ends every session signed in with the old one.
-                line.ChangeServicePassword(_passwordHashes[record.Row], now);
+                line.ResetServicePassword(_passwordHashes[record.Row], now);
                 customer.Value.RotateSecurityStamp();
             }
         }

@@ -1,0 +1,50 @@
+using LastCall.Domain.Cancellations;
+using LastCall.Domain.Lines;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace LastCall.Data.Configurations;
+
+internal sealed class CancellationRequestConfiguration : IEntityTypeConfiguration<CancellationRequest>
+{
+    public void Configure(EntityTypeBuilder<CancellationRequest> b)
+    {
+        b.ToTable("cancellation_requests");
+        b.HasKey(r => r.Id);
+        b.Property(r => r.Id).ValueGeneratedNever();
+        b.Property(r => r.Version).IsConcurrencyToken();
+        b.Property(r => r.Channel).HasConversion<string>().HasMaxLength(16);
+        b.Property(r => r.Effective).HasConversion<string>().HasMaxLength(24);
+        b.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
+        b.Property(r => r.IdentityMethod).HasConversion<string>().HasMaxLength(24);
+        b.Property(r => r.SubmittedBy).HasMaxLength(80);
+        b.Property(r => r.VerifiedBy).HasMaxLength(80);
+        b.Property(r => r.DecidedBy).HasMaxLength(80);
+        b.Property(r => r.StoreId).HasMaxLength(32);
+        b.Property(r => r.DocumentIds).HasMaxLength(400);
+        b.Property(r => r.ReviewReasons).HasMaxLength(200);
+        b.Property(r => r.RejectionReason).HasMaxLength(CancellationRequest.MaxReasonLength);
+        b.Ignore(r => r.DocumentIdList);
+        b.Ignore(r => r.NeedsReview);
+        b.Ignore(r => r.IsFinal);
+        // One live request per line: the database refuses a second even if two clerks race.
+        b.HasIndex(r => r.LineId).IsUnique()
+            .HasFilter("\"Status\" IN ('Submitted', 'UnderReview', 'Approved', 'Scheduled', 'Executing', 'Failed')")
+            .HasDatabaseName("ix_cancellation_requests_one_live_per_line");
+        b.HasIndex(r => new { r.Status, r.SubmittedAt });
+        b.HasIndex(r => r.Msisdn);
+        b.HasIndex(r => r.CustomerId);
+        b.HasOne<Line>().WithMany().HasForeignKey(r => r.LineId).OnDelete(DeleteBehavior.Restrict);
+        b.OwnsMany(r => r.History, h =>
+        {
+            h.ToTable("cancellation_transitions");
+            h.WithOwner().HasForeignKey("RequestId");
+            h.HasKey(t => t.Id);
+            h.Property(t => t.Id).ValueGeneratedOnAdd();
+            h.Property(t => t.Status).HasConversion<string>().HasMaxLength(16);
+            h.Property(t => t.By).HasMaxLength(80);
+            h.Property(t => t.Reason).HasMaxLength(CancellationRequest.MaxReasonLength);
+        });
+        b.Navigation(r => r.History).HasField("_history").UsePropertyAccessMode(PropertyAccessMode.Field);
+    }
+}

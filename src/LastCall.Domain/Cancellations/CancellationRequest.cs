@@ -1,0 +1,299 @@
+using LastCall.Domain.Common;
+
+namespace LastCall.Domain.Cancellations;
+
+public enum CancellationChannel
+{
+    Online,
+    CallCentre,
+    Store,
+}
+
+public enum EffectivePolicy
+{
+    Immediate,
+    EndOfBillingCycle,
+}
+
+public enum CancellationStatus
+{
+    Submitted,
+    UnderReview,
+    Approved,
+    Scheduled,
+    Executing,
+    Completed,
+    Rejected,
+    Withdrawn,
+    Failed,
+}
+
+/// <summary>How the requester's identity was established for this request.</summary>
+public enum IdentityMethod
+{
+    /// <summary>The owner signed in with service password and SMS code and uploaded an ID document.</summary>
+    SignInWithDocument,
+
+    /// <summary>A call-centre agent verified the caller with service password and SMS code in this call.</summary>
+    CallVerification,
+
+    /// <summary>A clerk checked the ID card in person at a store.</summary>
+    InPersonId,
+}
+
+/// <summary>Who verified the requester, how, where and when.</summary>
+public sealed record IdentityEvidence(IdentityMethod Method, string VerifiedBy, string? StoreId, DateTimeOffset VerifiedAt);
+
+/// <summary>One step of a request's life: the status it entered, when, who moved it and why.</summary>
+public sealed class CancellationTransition
+{
+    private CancellationTransition() => By = null!;
+
+    internal CancellationTransition(CancellationStatus status, DateTimeOffset at, string by, string? reason)
+    {
+        Status = status;
+        At = at;
+        By = by;
+        Reason = reason;
+    }
+
+    public long Id { get; private set; }
+
+    public CancellationStatus Status { get; private set; }
+
+    public DateTimeOffset At { get; private set; }
+
+    public string By { get; private set; }
+
+    public string? Reason { get; private set; }
+}
+
+/// <summary>
+/// A request to cancel one line (DESIGN.md, Cancellation request). Online and call-centre requests
+/// and in-person requests that trip a risk rule go to review; in-person requests with a clean record
+/// skip it. Every transition checks the current status and appends to the history.
+/// </summary>
+public sealed class CancellationRequest : AggregateRoot
+{
+    /// <summary>Statuses in which a request still holds its line (one live request per line).</summary>
+    public static readonly IReadOnlyList<CancellationStatus> LiveStatuses =
+        [CancellationStatus.Submitted, CancellationStatus.UnderReview, CancellationStatus.Approved, CancellationStatus.Scheduled, CancellationStatus.Executing, CancellationStatus.Failed];
+
+    public const int MaxReasonLength = 500;
+
+    private readonly List<CancellationTransition> _history = [];
+
+    private CancellationRequest()
+    {
+        Msisdn = null!;
+        VerifiedBy = null!;
+        SubmittedBy = null!;
+        DocumentIds = null!;
+        ReviewReasons = null!;
+    }
+
+    public Guid Id { get; private set; }
+
+    public Guid LineId { get; private set; }
+
+    public Msisdn Msisdn { get; private set; }
+
+    public Guid CustomerId { get; private set; }
+
+    public CancellationChannel Channel { get; private set; }
+
+    public EffectivePolicy Effective { get; private set; }
+
+    public CancellationStatus Status { get; private set; }
+
+    public DateTimeOffset SubmittedAt { get; private set; }
+
+    /// <summary>The actor who submitted: <c>customer:ID</c> or <c>staff:ID</c>.</summary>
+    public string SubmittedBy { get; private set; }
+
+    /// <summary>The store the request was made in (store channel only).</summary>
+    public string? StoreId { get; private set; }
+
+    public IdentityMethod IdentityMethod { get; private set; }
+
+    public string VerifiedBy { get; private set; }
+
+    public DateTimeOffset VerifiedAt { get; private set; }
+
+    /// <summary>The uploaded ID documents, comma-separated ids.</summary>
+    public string DocumentIds { get; private set; }
+
+    /// <summary>Why the request needs review (channel, risk warnings), comma-separated codes; empty when it skipped review.</summary>
+    public string ReviewReasons { get; private set; }
+
+    public DateOnly? ReviewDueBy { get; private set; }
+
+    public DateOnly EffectiveOn { get; private set; }
+
+    public string? RejectionReason { get; private set; }
+
+    public DateTimeOffset? DecidedAt { get; private set; }
+
+    public string? DecidedBy { get; private set; }
+
+    public IReadOnlyList<CancellationTransition> History => _history;
+
+    public IReadOnlyList<Guid> DocumentIdList =>
+        [.. DocumentIds.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Guid.Parse)];
+
+    public bool NeedsReview => ReviewReasons.Length > 0;
+
+    /// <summary>
+    /// Files a request. <paramref name="reviewReasons"/> empty means it skips review and is approved at
+    /// once by the verifying clerk; otherwise it waits in the review queue until <paramref name="reviewDueBy"/>.
+    /// </summary>
+    public static Result<CancellationRequest> Submit(
+        Guid lineId,
+        Msisdn msisdn,
+        Guid customerId,
+        CancellationChannel channel,
+        EffectivePolicy effective,
+        IdentityEvidence identity,
+        IReadOnlyList<Guid> documentIds,
+        IReadOnlyList<string> reviewReasons,
+        DateOnly? reviewDueBy,
+        DateOnly effectiveOn,
+        string submittedBy,
+        DateTimeOffset now)
+    {
+        if (channel == CancellationChannel.Online && documentIds.Count == 0)
+            return Result<CancellationRequest>.Failure("document_required", "An online request needs a photo or scan of the owner's ID document.");
+        if (channel == CancellationChannel.Store && identity.Method != IdentityMethod.InPersonId)
+            return Result<CancellationRequest>.Failure("identity_check_required", "A store request needs the clerk's in-person ID check.");
+        if (reviewReasons.Count > 0 && reviewDueBy is null)
+            return Result<CancellationRequest>.Failure("review_due_required", "A request going to review needs its due date.");
+
+        var request = new CancellationRequest
+        {
+            Id = Guid.CreateVersion7(now),
+            LineId = lineId,
+            Msisdn = msisdn,
+            CustomerId = customerId,
+            Channel = channel,
+            Effective = effective,
+            Status = CancellationStatus.Submitted,
+            SubmittedAt = now,
+            SubmittedBy = submittedBy,
+            StoreId = identity.StoreId,
+            IdentityMethod = identity.Method,
+            VerifiedBy = identity.VerifiedBy,
+            VerifiedAt = identity.VerifiedAt,
+            DocumentIds = string.Join(',', documentIds),
+            ReviewReasons = string.Join(',', reviewReasons),
+            ReviewDueBy = reviewReasons.Count > 0 ? reviewDueBy : null,
+            EffectiveOn = effectiveOn,
+        };
+        request._history.Add(new CancellationTransition(CancellationStatus.Submitted, now, submittedBy, null));
+        if (request.NeedsReview)
+            request.Move(CancellationStatus.UnderReview, now, "system", string.Join(',', reviewReasons));
+        else
+            request.Decide(submittedBy, now, effectiveOn);
+        return request;
+    }
+
+    /// <summary>A reviewer approves; the request is due on <paramref name="effectiveOn"/>.</summary>
+    public Result Approve(string reviewer, DateTimeOffset now, DateOnly effectiveOn)
+    {
+        if (Status != CancellationStatus.UnderReview)
+            return Fail($"Only a request under review can be approved; this one is {Describe(Status)}.");
+        Decide(reviewer, now, effectiveOn);
+        return Result.Success;
+    }
+
+    public Result Reject(string reviewer, string? reason, DateTimeOffset now)
+    {
+        if (Status != CancellationStatus.UnderReview)
+            return Fail($"Only a request under review can be rejected; this one is {Describe(Status)}.");
+        var text = reason?.Trim();
+        if (string.IsNullOrEmpty(text) || text.Length > MaxReasonLength)
+            return Result.Failure("reason_required", $"Give the customer a reason of 1 to {MaxReasonLength} characters.");
+        RejectionReason = text;
+        DecidedAt = now;
+        DecidedBy = reviewer;
+        Move(CancellationStatus.Rejected, now, reviewer, text);
+        return Result.Success;
+    }
+
+    /// <summary>The customer (or staff for them) changes their mind; allowed until execution starts.</summary>
+    public Result Withdraw(string by, DateTimeOffset now)
+    {
+        if (Status is CancellationStatus.Executing or CancellationStatus.Completed or CancellationStatus.Failed)
+            return Result.Failure("too_late", "Execution has started; the request can no longer be withdrawn.");
+        if (Status is CancellationStatus.Rejected or CancellationStatus.Withdrawn)
+            return Fail($"The request is already {Describe(Status)}.");
+        Move(CancellationStatus.Withdrawn, now, by, null);
+        return Result.Success;
+    }
+
+    /// <summary>The execution worker picks the request up (next issue: billing, SM-DP+, network…).</summary>
+    public Result StartExecution(DateTimeOffset now)
+    {
+        if (Status is not (CancellationStatus.Approved or CancellationStatus.Scheduled))
+            return Fail($"Only an approved or scheduled request can start executing; this one is {Describe(Status)}.");
+        Move(CancellationStatus.Executing, now, "system", null);
+        return Result.Success;
+    }
+
+    public Result Complete(DateTimeOffset now)
+    {
+        if (Status != CancellationStatus.Executing)
+            return Fail($"Only an executing request can complete; this one is {Describe(Status)}.");
+        Move(CancellationStatus.Completed, now, "system", null);
+        return Result.Success;
+    }
+
+    public Result MarkFailed(string error, DateTimeOffset now)
+    {
+        if (Status != CancellationStatus.Executing)
+            return Fail($"Only an executing request can fail; this one is {Describe(Status)}.");
+        Move(CancellationStatus.Failed, now, "system", error);
+        return Result.Success;
+    }
+
+    public Result Retry(string supervisor, DateTimeOffset now)
+    {
+        if (Status != CancellationStatus.Failed)
+            return Fail($"Only a failed request can be retried; this one is {Describe(Status)}.");
+        Move(CancellationStatus.Executing, now, supervisor, "retry");
+        return Result.Success;
+    }
+
+    /// <summary>Whether the review is late on <paramref name="today"/>.</summary>
+    public bool IsOverdue(DateOnly today) => Status == CancellationStatus.UnderReview && ReviewDueBy is { } due && today > due;
+
+    /// <summary>Whether the request has ended for good (its line is free for another request).</summary>
+    public bool IsFinal => Status is CancellationStatus.Completed or CancellationStatus.Rejected or CancellationStatus.Withdrawn;
+
+    private void Decide(string by, DateTimeOffset now, DateOnly effectiveOn)
+    {
+        DecidedAt = now;
+        DecidedBy = by;
+        EffectiveOn = effectiveOn;
+        Move(CancellationStatus.Approved, now, by, null);
+        // A request for the end of the billing cycle waits as scheduled; an immediate one stays approved for execution.
+        if (Effective == EffectivePolicy.EndOfBillingCycle)
+            Move(CancellationStatus.Scheduled, now, "system", null);
+    }
+
+    private void Move(CancellationStatus status, DateTimeOffset now, string by, string? reason)
+    {
+        Status = status;
+        _history.Add(new CancellationTransition(status, now, by, reason));
+    }
+
+    private static Result Fail(string message) => Result.Failure("invalid_transition", message);
+
+    public static string Describe(CancellationStatus status) => status switch
+    {
+        CancellationStatus.UnderReview => "under_review",
+        _ => ToSnake(status.ToString()),
+    };
+
+    private static string ToSnake(string name) =>
+        string.Concat(name.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+}
