@@ -136,7 +136,12 @@ public sealed class CancellationRequest : AggregateRoot
 
     public string? DecidedBy { get; private set; }
 
+    /// <summary>When the customer was last told the effective date and how to stop it; execution waits for it.</summary>
+    public DateTimeOffset? NoticeSentAt { get; private set; }
+
     public IReadOnlyList<CancellationTransition> History => _history;
+
+    public void RecordNoticeSent(DateTimeOffset now) => NoticeSentAt = now;
 
     public IReadOnlyList<Guid> DocumentIdList =>
         [.. DocumentIds.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Guid.Parse)];

@@ -26,6 +26,15 @@ public sealed class CurrentActor(IHttpContextAccessor http)
         };
     }
 
+    /// <summary>A short, stable name for the principal, as kept on records: <c>customer:ID</c>, <c>staff:NAME</c>, <c>partner:ID</c>.</summary>
+    public static string Describe(ClaimsPrincipal user) => user.FindFirstValue(Claims.Kind) switch
+    {
+        Claims.CustomerKind => "customer:" + user.FindFirstValue(Claims.Subject),
+        Claims.StaffKind => "staff:" + user.FindFirstValue(Claims.Name),
+        Claims.PartnerKind => "partner:" + user.FindFirstValue(Claims.Subject),
+        _ => "system",
+    };
+
     /// <summary>A clerk acts in a store, an agent in the call centre, everyone else in the back office.</summary>
     private static string StaffChannel(ClaimsPrincipal user) =>
         user.IsInRole(Domain.Identity.StaffRoles.Clerk) ? "store"

@@ -3,6 +3,7 @@ using LastCall.Features.Auth;
 using LastCall.Features.Calls;
 using LastCall.Features.Cancellations;
 using LastCall.Features.Dev;
+using LastCall.Features.Documents;
 using LastCall.Features.Health;
 using LastCall.Features.Lines;
 using LastCall.Features.Me;
@@ -32,6 +33,19 @@ public static class Endpoints
         FlagLine.Map(lines);
         UnlockAccountInPerson.Map(lines);
         Precheck.Map(lines);
+
+        var documents = app.MapGroup("/api/v1/documents").WithTags("Cancellations");
+        UploadDocument.Map(documents);
+        GetDocument.Map(documents);
+
+        var cancellations = app.MapGroup("/api/v1/cancellations").WithTags("Cancellations");
+        SubmitCancellation.Map(cancellations);
+        GetCancellation.Map(cancellations);
+        ListCancellations.Map(cancellations);
+        WithdrawCancellation.Map(cancellations);
+        ApproveCancellation.Map(cancellations);
+        RejectCancellation.Map(cancellations);
+        ReviewQueue.Map(app);
 
         var calls = app.MapGroup("/api/v1/calls").WithTags("Call centre").RequireAuthorization(Policies.Agent);
         VerifyCaller.Map(calls);

@@ -24,6 +24,9 @@ public sealed record PolicySettings
 
     public required string PaymentUrl { get; init; }
 
+    /// <summary>Where customers follow and withdraw their requests (links in notices).</summary>
+    public required string PortalUrl { get; init; }
+
     public required string Currency { get; init; }
 
     public required TimeZoneInfo TimeZone { get; init; }
@@ -73,6 +76,7 @@ public sealed record PolicySettings
             AllowEarlyContractExit = section.GetValue("AllowEarlyContractExit", true),
             EarlyExitFeePerMonth = settings.EarlyExitFee,
             PaymentUrl = section["PaymentUrl"] ?? "https://pay.example.com/",
+            PortalUrl = section["PortalUrl"] ?? "http://localhost:5080",
             Currency = configuration["Billing:Currency"] ?? "CNY",
             TimeZone = FindTimeZone(section["TimeZone"] ?? "Asia/Shanghai"),
             Calendar = calendar,

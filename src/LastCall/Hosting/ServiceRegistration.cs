@@ -2,6 +2,7 @@ using LastCall.Auditing;
 using LastCall.Data;
 using LastCall.Features.Auth;
 using LastCall.Features.Cancellations;
+using LastCall.Features.Documents;
 using LastCall.Features.Lines;
 using LastCall.Integrations.Messaging;
 using LastCall.Features.Imports;
@@ -68,6 +69,9 @@ public static class ServiceRegistration
         services.AddScoped<AuditTrail>();
         services.AddScoped<LineAccess>();
         services.AddScoped<EligibilityCheck>();
+        services.AddSingleton<DocumentStore>();
+        services.AddScoped<CancellationAccess>();
+        services.AddScoped<CancellationNotices>();
         services.AddScoped<OneTimeCodes>();
         services.AddMessaging();
         services.AddLastCallAuthentication();

@@ -60,6 +60,7 @@ namespace LastCall.Migrations.Sqlite.Migrations
                     RejectionReason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
                     DecidedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     DecidedBy = table.Column<string>(type: "TEXT", maxLength: 80, nullable: true),
+                    NoticeSentAt = table.Column<long>(type: "INTEGER", nullable: true),
                     Version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>

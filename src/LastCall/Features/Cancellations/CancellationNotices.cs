@@ -1,0 +1,54 @@
+using System.Globalization;
+using LastCall.Data;
+using LastCall.Domain.Cancellations;
+using LastCall.Hosting;
+using LastCall.Integrations.Messaging;
+using Microsoft.EntityFrameworkCore;
+
+namespace LastCall.Features.Cancellations;
+
+/// <summary>
+/// Tells the customer about their request on every contact channel we hold (SMS to the line, and
+/// e-mail when known), in their language. Before anything is executed they learn the effective date
+/// and how to stop it.
+/// </summary>
+public sealed class CancellationNotices(AppDbContext db, IMessageSender sender, PolicySettings policies, TimeProvider clock, ILogger<CancellationNotices> logger)
+{
+    /// <summary>Sends the notice for the request's current status; the caller saves <see cref="CancellationRequest.NoticeSentAt"/>.</summary>
+    public async Task SendAsync(CancellationRequest request, CancellationToken ct)
+    {
+        var template = request.Status switch
+        {
+            CancellationStatus.UnderReview => "cancellation_received",
+            CancellationStatus.Approved or CancellationStatus.Scheduled => "cancellation_approved",
+            CancellationStatus.Rejected => "cancellation_rejected",
+            CancellationStatus.Withdrawn => "cancellation_withdrawn",
+            _ => null,
+        };
+        if (template is null)
+            return;
+        var customer = await db.Customers.AsNoTracking().FirstAsync(c => c.Id == request.CustomerId, ct);
+        var language = customer.PreferredLanguage;
+        object[] arguments =
+        [
+            request.Msisdn.Masked(),
+            request.EffectiveOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            policies.PortalUrl.TrimEnd('/') + "/cancellations/" + request.Id,
+            request.ReviewDueBy?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
+            request.RejectionReason ?? "",
+        ];
+        try
+        {
+            await sender.SendAsync(MessageTexts.Sms(template, request.Msisdn.Value, language, arguments), ct);
+            if (customer.Email is { Length: > 0 } email)
+                await sender.SendAsync(MessageTexts.Email(template, email, language, arguments), ct);
+            if (request.Status is CancellationStatus.Approved or CancellationStatus.Scheduled)
+                request.RecordNoticeSent(clock.GetUtcNow());
+        }
+        catch (MessagingUnavailableException e)
+        {
+            // The request itself stands; NoticeSentAt stays empty, so execution sends the notice before it acts.
+            logger.LogWarning(e, "Could not send the {Template} notice for cancellation {Id}", template, request.Id);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using LastCall.Domain.Cancellations;
+
+namespace LastCall.Features.Cancellations;
+
+/// <summary>The JSON shapes of cancellation requests (API.md, Cancellations) and their snake_case names.</summary>
+public static class CancellationViews
+{
+    public sealed record Transition(string Status, DateTimeOffset At, string By, string? Reason);
+
+    public sealed record Step(string Name, string Status, int Attempts);
+
+    public sealed record Detail(
+        Guid Id,
+        string Msisdn,
+        string Status,
+        string Channel,
+        string Effective,
+        DateTimeOffset SubmittedAt,
+        string SubmittedBy,
+        string? StoreId,
+        string IdentityMethod,
+        string VerifiedBy,
+        IReadOnlyList<Guid> DocumentIds,
+        IReadOnlyList<string> ReviewReasons,
+        DateOnly? ReviewDueBy,
+        bool Overdue,
+        DateOnly EffectiveOn,
+        string? RejectionReason,
+        IReadOnlyList<Transition> History,
+        IReadOnlyList<Step> Steps,
+        string? CertificateNumber);
+
+    public sealed record Summary(Guid Id, string Msisdn, string Status, string Channel, DateTimeOffset SubmittedAt, DateOnly? ReviewDueBy, bool Overdue, DateOnly EffectiveOn);
+
+    public static Detail ToDetail(CancellationRequest r, DateOnly today) => new(
+        r.Id,
+        r.Msisdn.Value,
+        CancellationRequest.Describe(r.Status),
+        Channel(r.Channel),
+        Effective(r.Effective),
+        r.SubmittedAt,
+        r.SubmittedBy,
+        r.StoreId,
+        Snake(r.IdentityMethod.ToString()),
+        r.VerifiedBy,
+        r.DocumentIdList,
+        r.ReviewReasons.Split(',', StringSplitOptions.RemoveEmptyEntries),
+        r.ReviewDueBy,
+        r.IsOverdue(today),
+        r.EffectiveOn,
+        r.RejectionReason,
+        [.. r.History.OrderBy(h => h.At).ThenBy(h => h.Id).Select(h => new Transition(CancellationRequest.Describe(h.Status), h.At, h.By, h.Reason))],
+        // Execution steps arrive with the execution issue; until then a request has none.
+        [],
+        null);
+
+    public static Summary ToSummary(CancellationRequest r, DateOnly today) =>
+        new(r.Id, r.Msisdn.Value, CancellationRequest.Describe(r.Status), Channel(r.Channel), r.SubmittedAt, r.ReviewDueBy, r.IsOverdue(today), r.EffectiveOn);
+
+    public static string Channel(CancellationChannel channel) => channel switch
+    {
+        CancellationChannel.CallCentre => "call_centre",
+        CancellationChannel.Store => "store",
+        _ => "online",
+    };
+
+    public static string Effective(EffectivePolicy effective) => effective == EffectivePolicy.EndOfBillingCycle ? "end_of_billing_cycle" : "immediate";
+
+    public static bool TryParseStatus(string? text, out CancellationStatus status)
+    {
+        foreach (var candidate in Enum.GetValues<CancellationStatus>())
+        {
+            if (CancellationRequest.Describe(candidate) == text)
+            {
+                status = candidate;
+                return true;
+            }
+        }
+        status = default;
+        return false;
+    }
+
+    private static string Snake(string name) =>
+        string.Concat(name.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+}

@@ -1,0 +1,23 @@
+using LastCall.Hosting;
+using LastCall.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace LastCall.Features.Cancellations;
+
+/// <summary>GET /api/v1/cancellations/{id}: the request with its status, history and (once executing) steps.</summary>
+public static class GetCancellation
+{
+    public static void Map(RouteGroupBuilder cancellations) =>
+        cancellations.MapGet("/{id:guid}", HandleAsync)
+            .RequireAuthorization(Policies.CustomerOrStaff)
+            .WithSummary("A cancellation request with its history.");
+
+    private static async Task<Results<Ok<CancellationViews.Detail>, ProblemHttpResult>> HandleAsync(
+        Guid id, CancellationAccess access, PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        var (request, denied) = await access.FindAsync(http.User, id, ct);
+        if (denied is not null)
+            return denied;
+        return TypedResults.Ok(CancellationViews.ToDetail(request!, policies.Today(clock.GetUtcNow())));
+    }
+}

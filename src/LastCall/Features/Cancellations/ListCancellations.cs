@@ -1,0 +1,56 @@
+using LastCall.Data;
+using LastCall.Domain.Common;
+using LastCall.Domain.Identity;
+using LastCall.Hosting;
+using LastCall.Security;
+using LastCall.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace LastCall.Features.Cancellations;
+
+/// <summary>
+/// GET /api/v1/cancellations?status=&amp;msisdn=&amp;page=&amp;pageSize=: requests for back-office staff,
+/// newest first. Call-centre agents look requests up one line at a time (after verifying the caller),
+/// so they are not given the list.
+/// </summary>
+public static class ListCancellations
+{
+    public sealed record ResultPage(IReadOnlyList<CancellationViews.Summary> Items, int Page, int PageSize, int Total);
+
+    public const int MaxPageSize = 200;
+
+    public static void Map(RouteGroupBuilder cancellations) =>
+        cancellations.MapGet("", HandleAsync)
+            .RequireAuthorization(Policies.Staff)
+            .WithSummary("Cancellation requests, newest first, filtered by status and number (staff).");
+
+    private static async Task<Results<Ok<ResultPage>, ProblemHttpResult>> HandleAsync(
+        AppDbContext db, PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct,
+        string? status = null, string? msisdn = null, int page = 1, int pageSize = 50)
+    {
+        var user = http.User;
+        if (!user.IsInRole(StaffRoles.Clerk) && !user.IsInRole(StaffRoles.Reviewer) && !user.IsInRole(StaffRoles.Supervisor) && !user.IsInRole(StaffRoles.Admin))
+            return Problems.Create(StatusCodes.Status403Forbidden, "forbidden", "Only back-office and store staff list requests.");
+        if (page < 1 || pageSize is < 1 or > MaxPageSize)
+            return Problems.Validation("pageSize", "invalid_page", $"page starts at 1; pageSize is 1 to {MaxPageSize}.");
+        var query = db.CancellationRequests.AsNoTracking();
+        if (status is not null)
+        {
+            if (!CancellationViews.TryParseStatus(status, out var wanted))
+                return Problems.Validation("status", "invalid_status", "status must be one of submitted, under_review, approved, scheduled, executing, completed, rejected, withdrawn, failed.");
+            query = query.Where(r => r.Status == wanted);
+        }
+        if (msisdn is not null)
+        {
+            var number = Msisdn.Create(msisdn);
+            if (!number.IsSuccess)
+                return Problems.Validation("msisdn", "invalid_msisdn", number.Error!.Message);
+            query = query.Where(r => r.Msisdn == number.Value);
+        }
+        var total = await query.CountAsync(ct);
+        var items = await query.OrderByDescending(r => r.SubmittedAt).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+        var today = policies.Today(clock.GetUtcNow());
+        return TypedResults.Ok(new ResultPage([.. items.Select(r => CancellationViews.ToSummary(r, today))], page, pageSize, total));
+    }
+}

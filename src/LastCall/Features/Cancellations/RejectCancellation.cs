@@ -1,0 +1,42 @@
+using LastCall.Auditing;
+using LastCall.Hosting;
+using LastCall.Security;
+using LastCall.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace LastCall.Features.Cancellations;
+
+/// <summary>POST /api/v1/cancellations/{id}/reject (reviewer) with <c>{reason}</c>, which the customer is shown; the line goes back to what it was.</summary>
+public static class RejectCancellation
+{
+    public sealed record Request(string? Reason);
+
+    public static void Map(RouteGroupBuilder cancellations) =>
+        cancellations.MapPost("/{id:guid}/reject", HandleAsync)
+            .RequireAuthorization(Policies.Reviewer)
+            .WithSummary("Reject a request under review with a reason the customer sees (reviewer).");
+
+    private static async Task<Results<Ok<CancellationViews.Detail>, ProblemHttpResult>> HandleAsync(
+        Guid id, Request body, CancellationAccess access, AuditTrail audit, CancellationNotices notices, PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        var (request, denied) = await access.FindAsync(http.User, id, ct);
+        if (denied is not null)
+            return denied;
+        var now = clock.GetUtcNow();
+        var rejected = request!.Reject(CurrentActor.Describe(http.User), body.Reason, now);
+        if (!rejected.IsSuccess)
+        {
+            return rejected.Error!.Code == "reason_required"
+                ? Problems.Validation("reason", "reason_required", rejected.Error.Message)
+                : Problems.From(rejected.Error, StatusCodes.Status409Conflict);
+        }
+        var line = await audit.Db.Lines.FirstAsync(l => l.Id == request.LineId, ct);
+        line.AbortCancellation(now);
+        audit.Record("cancellation.rejected", request.Msisdn.Masked(), before: new { status = "under_review" }, after: new { status = "rejected", request.Id, reason = request.RejectionReason });
+        if (await CancellationSaves.TrySaveAsync(audit, ct) is { } conflict)
+            return conflict;
+        await notices.SendAsync(request, ct);
+        return TypedResults.Ok(CancellationViews.ToDetail(request, policies.Today(now)));
+    }
+}

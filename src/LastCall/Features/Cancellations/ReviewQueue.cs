@@ -1,0 +1,34 @@
+using LastCall.Data;
+using LastCall.Domain.Cancellations;
+using LastCall.Hosting;
+using LastCall.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace LastCall.Features.Cancellations;
+
+/// <summary>GET /api/v1/review-queue: requests waiting for review, oldest first, with their working-day due date and whether they are late.</summary>
+public static class ReviewQueue
+{
+    public sealed record Item(Guid Id, string Msisdn, string Channel, DateTimeOffset SubmittedAt, DateOnly? ReviewDueBy, bool Overdue, IReadOnlyList<string> ReviewReasons, IReadOnlyList<Guid> DocumentIds);
+
+    public sealed record Response(IReadOnlyList<Item> Items, int Overdue, DateOnly Today);
+
+    public const int MaxItems = 500;
+
+    public static void Map(IEndpointRouteBuilder app) =>
+        app.MapGet("/api/v1/review-queue", HandleAsync)
+            .RequireAuthorization(Policies.Reviewer)
+            .WithTags("Cancellations")
+            .WithSummary("Requests waiting for review, oldest first (reviewers).");
+
+    private static async Task<Microsoft.AspNetCore.Http.HttpResults.Ok<Response>> HandleAsync(AppDbContext db, PolicySettings policies, TimeProvider clock, CancellationToken ct)
+    {
+        var today = policies.Today(clock.GetUtcNow());
+        var waiting = await db.CancellationRequests.AsNoTracking()
+            .Where(r => r.Status == CancellationStatus.UnderReview)
+            .OrderBy(r => r.SubmittedAt).Take(MaxItems).ToListAsync(ct);
+        var items = waiting.Select(r => new Item(r.Id, r.Msisdn.Value, CancellationViews.Channel(r.Channel), r.SubmittedAt, r.ReviewDueBy, r.IsOverdue(today),
+            r.ReviewReasons.Split(',', StringSplitOptions.RemoveEmptyEntries), r.DocumentIdList)).ToList();
+        return TypedResults.Ok(new Response(items, items.Count(i => i.Overdue), today));
+    }
+}

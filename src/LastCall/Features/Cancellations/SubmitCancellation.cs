@@ -1,0 +1,171 @@
+using System.Globalization;
+using LastCall.Auditing;
+using LastCall.Domain.Cancellations;
+using LastCall.Domain.Customers;
+using LastCall.Domain.Identity;
+using LastCall.Features.Lines;
+using LastCall.Hosting;
+using LastCall.Security;
+using LastCall.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace LastCall.Features.Cancellations;
+
+/// <summary>
+/// POST /api/v1/cancellations, for every channel; the channel follows from who asks:
+/// the owner online (signed in, with an uploaded ID document; goes to review), a call-centre agent
+/// for a caller verified in this call (goes to review), or a store clerk after checking the ID card in
+/// person (skips review unless a risk rule trips). An ineligible line gets 422 <c>not_eligible</c>
+/// with every blocker, and nothing is created.
+/// </summary>
+public static class SubmitCancellation
+{
+    public sealed record IdentityCheck(string? Method, string? IdType, string? IdNumber);
+
+    public sealed record Request(string? Msisdn, string? Effective, List<Guid>? DocumentIds, IdentityCheck? IdentityCheck, bool AcceptEarlyExitFee = false);
+
+    public sealed record Response(
+        Guid Id,
+        string Status,
+        string Channel,
+        DateTimeOffset SubmittedAt,
+        DateOnly? ReviewDueBy,
+        DateOnly EffectiveOn,
+        IReadOnlyList<FindingTexts.Warning> Warnings);
+
+    public static void Map(RouteGroupBuilder cancellations) =>
+        cancellations.MapPost("", HandleAsync)
+            .RequireAuthorization(Policies.CustomerOrStaff)
+            .WithSummary("Apply to cancel a line: online by the owner, by an agent for a verified caller, or by a clerk in a store.");
+
+    private static async Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(
+        Request request, LineAccess access, EligibilityCheck check, PolicySettings policies, IdNumberProtector protector,
+        AuditTrail audit, CancellationNotices notices, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        var user = http.User;
+        var channel = ChannelOf(user);
+        if (channel is null)
+            return Problems.Create(StatusCodes.Status403Forbidden, "forbidden", "Only the owner, a call-centre agent or a store clerk can apply to cancel a line.");
+        if (ParseEffective(request.Effective, policies.DefaultEffective) is not { } effective)
+            return Problems.Validation("effective", "invalid_effective", "effective must be immediate or end_of_billing_cycle.");
+
+        var (line, denied) = await access.FindAsync(user, request.Msisdn, tracked: true, ct);
+        if (denied is not null)
+            return denied;
+        var db = audit.Db;
+        var now = clock.GetUtcNow();
+        var documentIds = request.DocumentIds?.Distinct().ToList() ?? [];
+        var owner = await db.Customers.AsNoTracking().FirstAsync(c => c.Id == line!.CustomerId, ct);
+
+        // Identity evidence, per channel.
+        IdentityEvidence evidence;
+        bool? identityMatches = null;
+        switch (channel.Value)
+        {
+            case CancellationChannel.Online:
+                if (documentIds.Count == 0)
+                    return Problems.Validation("documentIds", "document_required", "Upload a photo or scan of your ID document (POST /api/v1/documents) and give its id.");
+                evidence = new IdentityEvidence(IdentityMethod.SignInWithDocument, CurrentActor.Describe(user), null, now);
+                break;
+            case CancellationChannel.CallCentre:
+                var verification = await db.CallVerifications.AsNoTracking()
+                    .Where(v => v.AgentId == user.SubjectId() && v.Msisdn == line!.Msisdn && v.VerifiedUntil > now)
+                    .OrderByDescending(v => v.VerifiedUntil).FirstAsync(ct);
+                evidence = new IdentityEvidence(IdentityMethod.CallVerification, CurrentActor.Describe(user), null, verification.VerifiedAt);
+                break;
+            default:
+                if (request.IdentityCheck is not { Method: "in_person_id" } idCheck)
+                    return Problems.Validation("identityCheck", "identity_check_required", "Check the ID card in person and give identityCheck {method: \"in_person_id\", idNumber}.");
+                var idType = idCheck.IdType is null ? owner.IdType : IdTypeCodes.TryParse(idCheck.IdType, out var given) ? given : (IdType?)null;
+                if (idType is null)
+                    return Problems.Validation("identityCheck.idType", "invalid_id_type", "idType must be resident_id, passport, hk_macao_permit or taiwan_permit.");
+                var document = IdDocument.Create(idType.Value, idCheck.IdNumber);
+                if (!document.IsSuccess)
+                    return Problems.Validation("identityCheck.idNumber", document.Error!.Code, document.Error.Message);
+                identityMatches = idType == owner.IdType && protector.BlindIndex(document.Value) == owner.IdNumberBlindIndex;
+                evidence = new IdentityEvidence(IdentityMethod.InPersonId, CurrentActor.Describe(user), user.StoreId(), now);
+                break;
+        }
+
+        if (documentIds.Count > 0)
+        {
+            var known = await db.IdentityDocuments.AsNoTracking().Where(d => documentIds.Contains(d.Id) && d.CustomerId == owner.Id).CountAsync(ct);
+            if (known != documentIds.Count)
+                return Problems.Validation("documentIds", "document_not_found", "Every document must be an upload for this line's owner.");
+        }
+
+        var facts = await check.EvaluateAsync(line!, ct, identityMatches, request.AcceptEarlyExitFee);
+        var culture = CultureInfo.CurrentUICulture;
+        if (!facts.Result.Eligible)
+        {
+            audit.Record("cancellation.refused", line!.Msisdn.Masked(), after: new { channel = CancellationViews.Channel(channel.Value), blockers = facts.Result.Blockers.Select(b => b.Code) });
+            await audit.SaveChangesAsync(ct);
+            var view = Precheck.Build(facts, policies, culture);
+            return Problems.Create(StatusCodes.Status422UnprocessableEntity, "not_eligible", "The line cannot be cancelled yet: see blockers for what to fix.",
+                new Dictionary<string, object?> { ["blockers"] = view.Blockers, ["warnings"] = view.Warnings, ["alternatives"] = view.Alternatives });
+        }
+
+        var reviewReasons = channel switch
+        {
+            CancellationChannel.Online => ["online"],
+            CancellationChannel.CallCentre => ["call_centre"],
+            _ => facts.Result.Warnings.Where(w => EligibilityCodes.ForceReview.Contains(w.Code)).Select(w => w.Code).ToList(),
+        };
+        var today = policies.Today(now);
+        var reviewDueBy = policies.Calendar.AddWorkingDays(today, policies.ReviewSlaWorkingDays);
+        var effectiveOn = effective == EffectivePolicy.EndOfBillingCycle ? PolicySettings.EndOfBillingCycle(today) : today;
+
+        var submitted = CancellationRequest.Submit(line!.Id, line.Msisdn, owner.Id, channel.Value, effective, evidence, documentIds,
+            reviewReasons, reviewDueBy, effectiveOn, CurrentActor.Describe(user), now);
+        if (!submitted.IsSuccess)
+            return Problems.From(submitted.Error!, StatusCodes.Status400BadRequest);
+        var cancellation = submitted.Value;
+        if (line.BeginCancellation(now) is { IsSuccess: false } begun)
+            return Problems.From(begun.Error!, StatusCodes.Status409Conflict);
+
+        db.CancellationRequests.Add(cancellation);
+        audit.Record("cancellation.submitted", line.Msisdn.Masked(), after: new
+        {
+            cancellation.Id,
+            status = CancellationRequest.Describe(cancellation.Status),
+            channel = CancellationViews.Channel(channel.Value),
+            identity = evidence.Method.ToString(),
+            evidence.StoreId,
+            reviewReasons,
+            effectiveOn,
+        });
+        try
+        {
+            await audit.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Another request for this line won the race (concurrency token on the line, one live request per line).
+            return Problems.Create(StatusCodes.Status409Conflict, "conflict", "Another request for this line was submitted at the same moment; reload and check its status.");
+        }
+
+        await notices.SendAsync(cancellation, ct);
+        if (cancellation.NoticeSentAt is not null)
+            await db.SaveChangesAsync(ct);
+
+        var warnings = facts.Result.Warnings.Select(w => FindingTexts.ForWarning(w, culture)).ToList();
+        return TypedResults.Created($"/api/v1/cancellations/{cancellation.Id}", new Response(
+            cancellation.Id, CancellationRequest.Describe(cancellation.Status), CancellationViews.Channel(cancellation.Channel),
+            cancellation.SubmittedAt, cancellation.ReviewDueBy, cancellation.EffectiveOn, warnings));
+    }
+
+    private static CancellationChannel? ChannelOf(System.Security.Claims.ClaimsPrincipal user) =>
+        user.IsCustomer() ? CancellationChannel.Online
+        : user.IsInRole(StaffRoles.Clerk) ? CancellationChannel.Store
+        : user.IsInRole(StaffRoles.Agent) ? CancellationChannel.CallCentre
+        : null;
+
+    private static EffectivePolicy? ParseEffective(string? text, EffectivePolicy fallback) => text switch
+    {
+        null or "" => fallback,
+        "immediate" => EffectivePolicy.Immediate,
+        "end_of_billing_cycle" => EffectivePolicy.EndOfBillingCycle,
+        _ => null,
+    };
+}

@@ -1,0 +1,39 @@
+using LastCall.Auditing;
+using LastCall.Domain.Cancellations;
+using LastCall.Security;
+using LastCall.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace LastCall.Features.Cancellations;
+
+/// <summary>
+/// POST /api/v1/cancellations/{id}/withdraw: the owner (or staff for them) stops the request; allowed
+/// until execution starts, 409 <c>too_late</c> after. The line goes back to the status it had.
+/// </summary>
+public static class WithdrawCancellation
+{
+    public static void Map(RouteGroupBuilder cancellations) =>
+        cancellations.MapPost("/{id:guid}/withdraw", HandleAsync)
+            .RequireAuthorization(Policies.CustomerOrStaff)
+            .WithSummary("Withdraw a request before execution starts.");
+
+    private static async Task<Results<Ok<CancellationViews.Detail>, ProblemHttpResult>> HandleAsync(
+        Guid id, CancellationAccess access, AuditTrail audit, CancellationNotices notices, Hosting.PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        var (request, denied) = await access.FindAsync(http.User, id, ct);
+        if (denied is not null)
+            return denied;
+        var now = clock.GetUtcNow();
+        var before = CancellationRequest.Describe(request!.Status);
+        if (request.Withdraw(CurrentActor.Describe(http.User), now) is { IsSuccess: false } refused)
+            return Problems.From(refused.Error!, StatusCodes.Status409Conflict);
+        var line = await audit.Db.Lines.FirstAsync(l => l.Id == request.LineId, ct);
+        line.AbortCancellation(now);
+        audit.Record("cancellation.withdrawn", request.Msisdn.Masked(), before: new { status = before }, after: new { status = "withdrawn", request.Id });
+        if (await CancellationSaves.TrySaveAsync(audit, ct) is { } conflict)
+            return conflict;
+        await notices.SendAsync(request, ct);
+        return TypedResults.Ok(CancellationViews.ToDetail(request, policies.Today(now)));
+    }
+}

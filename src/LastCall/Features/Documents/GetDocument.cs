@@ -1,0 +1,46 @@
+using LastCall.Auditing;
+using LastCall.Domain.Identity;
+using LastCall.Security;
+using LastCall.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace LastCall.Features.Documents;
+
+/// <summary>
+/// GET /api/v1/documents/{id}: the uploaded file, for its owner and for back-office staff who review
+/// or serve in person (not call-centre agents, who never see identity documents). Staff reads are audited.
+/// </summary>
+public static class GetDocument
+{
+    public static void Map(RouteGroupBuilder documents) =>
+        documents.MapGet("/{id:guid}", HandleAsync)
+            .RequireAuthorization(Policies.CustomerOrStaff)
+            .WithSummary("Download an uploaded ID document (owner and staff).");
+
+    private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> HandleAsync(
+        Guid id, DocumentStore store, AuditTrail audit, HttpContext http, CancellationToken ct)
+    {
+        var user = http.User;
+        var document = await audit.Db.IdentityDocuments.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, ct);
+        var allowed = document is not null && (user.IsCustomer()
+            ? document.CustomerId == user.SubjectId()
+            : user.IsInRole(StaffRoles.Clerk) || user.IsInRole(StaffRoles.Reviewer) || user.IsInRole(StaffRoles.Supervisor) || user.IsInRole(StaffRoles.Admin));
+        if (!allowed)
+            return Problems.Create(StatusCodes.Status404NotFound, "document_not_found", "No such document.");
+        if (user.IsStaff())
+        {
+            audit.Record("document.viewed", id.ToString());
+            await audit.SaveChangesAsync(ct);
+        }
+        http.Response.Headers.XContentTypeOptions = "nosniff";
+        return TypedResults.File(store.Open(document!), document!.ContentType, $"document-{id:N}{Extension(document.ContentType)}");
+    }
+
+    private static string Extension(string contentType) => contentType switch
+    {
+        "image/jpeg" => ".jpg",
+        "image/png" => ".png",
+        _ => ".pdf",
+    };
+}

@@ -1,0 +1,86 @@
+using LastCall.Auditing;
+using LastCall.Domain.Documents;
+using LastCall.Features.Lines;
+using LastCall.Security;
+using LastCall.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace LastCall.Features.Documents;
+
+/// <summary>
+/// POST /api/v1/documents: a photo or scan of the owner's ID (multipart field <c>file</c>; JPEG, PNG
+/// or PDF, at most 10 MB, recognised by content, never by name or declared type). A customer uploads
+/// for themselves; staff upload for the owner of the line named in the form field <c>msisdn</c>.
+/// </summary>
+public static class UploadDocument
+{
+    public sealed record Response(Guid Id, string ContentType, long Length, string Sha256);
+
+    // Room for the multipart envelope around a 10 MB file; the file itself is checked exactly.
+    private const long MaxBodyBytes = IdentityDocument.MaxBytes + 64 * 1024;
+
+    public static void Map(RouteGroupBuilder documents) =>
+        documents.MapPost("", HandleAsync)
+            .RequireAuthorization(Policies.CustomerOrStaff)
+            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
+            // Bearer tokens only on the API (no cookies), so there is no cross-site request to forge.
+            .DisableAntiforgery()
+            .Accepts<IFormFile>("multipart/form-data")
+            .WithSummary("Upload an ID document (JPEG, PNG or PDF, at most 10 MB).");
+
+    private static async Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(
+        HttpRequest request, DocumentStore store, LineAccess access, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+    {
+        if (!request.HasFormContentType)
+            return Problems.Create(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "Send the document as multipart/form-data with the field 'file'.");
+        var form = await request.ReadFormAsync(ct);
+        var file = form.Files.GetFile("file");
+        if (file is null)
+            return Problems.Validation("file", "file_required", "Attach the document in the form field 'file'.");
+        if (file.Length > IdentityDocument.MaxBytes)
+            return Problems.Create(StatusCodes.Status413PayloadTooLarge, "document_too_large", "An ID document is at most 10 MB.");
+
+        Guid? customerId;
+        var user = request.HttpContext.User;
+        if (user.IsCustomer())
+        {
+            customerId = user.SubjectId();
+        }
+        else
+        {
+            var (line, denied) = await access.FindAsync(user, form["msisdn"].ToString(), tracked: false, ct);
+            if (denied is not null)
+                return denied;
+            customerId = line!.CustomerId;
+        }
+
+        var id = Guid.CreateVersion7(clock.GetUtcNow());
+        await using var content = file.OpenReadStream();
+        var stored = await store.SaveAsync(content, id, ct);
+        if (!stored.IsSuccess)
+        {
+            var status = stored.Error!.Code switch
+            {
+                "document_too_large" => StatusCodes.Status413PayloadTooLarge,
+                "unsupported_document" => StatusCodes.Status415UnsupportedMediaType,
+                _ => StatusCodes.Status400BadRequest,
+            };
+            return Problems.Create(status, stored.Error.Code, stored.Error.Message);
+        }
+
+        var document = IdentityDocument.Create(id, customerId, CurrentActor.Describe(user), stored.Value.Kind, stored.Value.Length, stored.Value.Sha256, clock.GetUtcNow());
+        audit.Db.IdentityDocuments.Add(document);
+        audit.Record("document.uploaded", id.ToString(), after: new { document.ContentType, document.Length, document.Sha256 });
+        try
+        {
+            await audit.SaveChangesAsync(ct);
+        }
+        catch
+        {
+            store.Delete(id);
+            throw;
+        }
+        return TypedResults.Created($"/api/v1/documents/{id}", new Response(id, document.ContentType, document.Length, document.Sha256));
+    }
+}

@@ -1,0 +1,78 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using LastCall.Data;
+using LastCall.Tests.Infrastructure;
+
+namespace LastCall.Tests.Cancellations;
+
+/// <summary>The main path of each channel end to end over HTTP, on both providers.</summary>
+public sealed class CancellationSmokeTests(PostgresCluster postgres)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    internal static readonly byte[] Png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 1, 2, 3];
+
+    internal static async Task<Guid> UploadAsync(HttpClient client, byte[] bytes, string fileName = "id.png", string? msisdn = null)
+    {
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(bytes);
+        file.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+        form.Add(file, "file", fileName);
+        if (msisdn is not null)
+            form.Add(new StringContent(msisdn), "msisdn");
+        using var response = await client.PostAsync("/api/v1/documents", form, Ct);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Online_UploadSubmitApprove_EndsApprovedWithNoticeAndHistory(DatabaseProvider provider)
+    {
+        await using var scenario = await Scenario.StartAsync(postgres, provider);
+        var customer = await scenario.CustomerAsync(scenario.CustomerA);
+        var document = await UploadAsync(customer, Png);
+
+        using var submitted = await customer.PostAsJsonAsync("/api/v1/cancellations", new { msisdn = scenario.CustomerA.Msisdn, effective = "immediate", documentIds = new[] { document } }, Ct);
+        Assert.Equal(HttpStatusCode.Created, submitted.StatusCode);
+        var body = await submitted.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal("under_review", body.GetProperty("status").GetString());
+        Assert.Equal("online", body.GetProperty("channel").GetString());
+        var id = body.GetProperty("id").GetGuid();
+
+        var reviewer = await scenario.StaffAsync("reviewer");
+        var queue = await reviewer.GetFromJsonAsync<JsonElement>("/api/v1/review-queue", Ct);
+        Assert.Contains(queue.GetProperty("items").EnumerateArray(), i => i.GetProperty("id").GetGuid() == id);
+
+        using var approved = await reviewer.PostAsync($"/api/v1/cancellations/{id}/approve", null, Ct);
+        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        var detail = await customer.GetFromJsonAsync<JsonElement>($"/api/v1/cancellations/{id}", Ct);
+        Assert.Equal("approved", detail.GetProperty("status").GetString());
+        Assert.Equal(["submitted", "under_review", "approved"], detail.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("status").GetString()));
+
+        var messages = await scenario.Anonymous.GetFromJsonAsync<JsonElement>($"/api/v1/dev/messages?to={Uri.EscapeDataString(scenario.CustomerA.Msisdn)}", Ct);
+        Assert.Contains(messages.EnumerateArray(), m => m.GetProperty("body").GetString()!.Contains(detail.GetProperty("effectiveOn").GetString()!, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Store_InPersonCheck_SkipsReview_WrongIdIsNotEligible(DatabaseProvider provider)
+    {
+        await using var scenario = await Scenario.StartAsync(postgres, provider);
+        var clerk = await scenario.StaffAsync("clerk");
+
+        using var wrong = await clerk.PostAsJsonAsync("/api/v1/cancellations", new { msisdn = scenario.CustomerA.Msisdn, identityCheck = new { method = "in_person_id", idNumber = scenario.CustomerB.IdNumber } }, Ct);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, wrong.StatusCode);
+        var problem = await wrong.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal("not_eligible", problem.GetProperty("code").GetString());
+        Assert.Contains(problem.GetProperty("blockers").EnumerateArray(), b => b.GetProperty("code").GetString() == "real_name_mismatch");
+
+        using var right = await clerk.PostAsJsonAsync("/api/v1/cancellations", new { msisdn = scenario.CustomerA.Msisdn, effective = "end_of_billing_cycle", identityCheck = new { method = "in_person_id", idNumber = scenario.CustomerA.IdNumber } }, Ct);
+        Assert.Equal(HttpStatusCode.Created, right.StatusCode);
+        var body = await right.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal("scheduled", body.GetProperty("status").GetString());
+        Assert.Equal("store", body.GetProperty("channel").GetString());
+    }
+}
