@@ -1,3 +1,4 @@
+using LastCall.Web;
 using LastCall.Cli;
 using LastCall.Features;
 using LastCall.Hosting;
@@ -20,6 +21,7 @@ app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
+app.UseMiddleware<IdempotencyMiddleware>();
 
 app.MapOpenApi();
 app.MapScalarApiReference("/api-docs", o => o.WithTitle("LastCall API"));

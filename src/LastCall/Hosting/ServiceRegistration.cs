@@ -81,6 +81,7 @@ public static class ServiceRegistration
 
         services.AddSingleton<DatabaseInitializer>();
         services.AddHostedService<StartupTasks>();
+        services.AddHostedService<IdempotencyCleanup>();
         services.AddTransient<SubscriberImporter>();
 
         services.AddLastCallProblemDetails();

@@ -1,0 +1,174 @@
+using System.Security.Cryptography;
+using System.Text;
+using LastCall.Auditing;
+using LastCall.Data;
+using LastCall.Domain.Common;
+using Microsoft.EntityFrameworkCore;
+
+namespace LastCall.Web;
+
+/// <summary>
+/// Idempotency-Key on state-changing POSTs (API.md; IETF httpapi idempotency draft): the first request
+/// with a key runs and its answer is kept for 24 hours; the same key with the same request gets that
+/// answer again (header <c>Idempotent-Replayed: true</c>), with another request 422
+/// <c>idempotency_key_reused</c>, and while the first is still running 409 <c>idempotency_in_progress</c>.
+/// Keys belong to the caller, so callers cannot see each other's answers. Server errors are not kept,
+/// so a retry after one runs again.
+/// </summary>
+public sealed class IdempotencyMiddleware(RequestDelegate next, IDbContextFactory<AppDbContext> contexts, TimeProvider clock, IConfiguration configuration)
+{
+    public const string HeaderName = "Idempotency-Key";
+    public const int MaxKeyLength = 200;
+
+    private readonly TimeSpan _keepFor = TimeSpan.FromHours(Math.Max(24, configuration.GetValue("Idempotency:KeepHours", 24)));
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (!HttpMethods.IsPost(context.Request.Method)
+            || !context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+            || !context.Request.Headers.TryGetValue(HeaderName, out var values))
+        {
+            await next(context);
+            return;
+        }
+        var key = values.ToString();
+        if (key.Length is 0 or > MaxKeyLength || key.Any(char.IsControl))
+        {
+            await WriteProblemAsync(context, Problems.Validation(HeaderName, "invalid_idempotency_key", $"{HeaderName} has 1 to {MaxKeyLength} printable characters."));
+            return;
+        }
+
+        var scope = context.User.Identity?.IsAuthenticated == true
+            ? CurrentActor.Describe(context.User)
+            : "anonymous:" + context.Connection.RemoteIpAddress;
+        var requestHash = await HashRequestAsync(context.Request);
+        var now = clock.GetUtcNow();
+
+        await using var db = await contexts.CreateDbContextAsync(context.RequestAborted);
+        var record = IdempotencyRecord.Begin(scope, key, requestHash, now, _keepFor);
+        if (!await TryClaimAsync(db, record, now, context.RequestAborted))
+        {
+            var existing = await db.IdempotencyRecords.AsNoTracking().FirstOrDefaultAsync(r => r.Scope == scope && r.Key == key, context.RequestAborted);
+            if (existing is null)
+                await WriteProblemAsync(context, Problems.Create(StatusCodes.Status409Conflict, "idempotency_in_progress", "A request with this Idempotency-Key is being handled; retry shortly."));
+            else if (existing.RequestHash != requestHash)
+                await WriteProblemAsync(context, Problems.Create(StatusCodes.Status422UnprocessableEntity, "idempotency_key_reused", "This Idempotency-Key was used for a different request."));
+            else if (!existing.Completed)
+                await WriteProblemAsync(context, Problems.Create(StatusCodes.Status409Conflict, "idempotency_in_progress", "The first request with this Idempotency-Key is still running; retry shortly."));
+            else
+                await ReplayAsync(context, existing);
+            return;
+        }
+
+        var original = context.Response.Body;
+        using var captured = new MemoryStream();
+        context.Response.Body = captured;
+        try
+        {
+            await next(context);
+        }
+        catch
+        {
+            context.Response.Body = original;
+            await ForgetAsync(db, record);
+            throw;
+        }
+        context.Response.Body = original;
+        captured.Position = 0;
+        await captured.CopyToAsync(original, context.RequestAborted);
+
+        if (context.Response.StatusCode >= 500)
+        {
+            await ForgetAsync(db, record);
+            return;
+        }
+        record.Complete(context.Response.StatusCode, context.Response.ContentType, context.Response.Headers.Location.ToString() is { Length: > 0 } l ? l : null, captured.ToArray());
+        await db.SaveChangesAsync(CancellationToken.None);
+    }
+
+    /// <summary>Inserts the record; the primary key makes exactly one of several concurrent inserts win. An expired record is replaced.</summary>
+    private static async Task<bool> TryClaimAsync(AppDbContext db, IdempotencyRecord record, DateTimeOffset now, CancellationToken ct)
+    {
+        db.IdempotencyRecords.Add(record);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+        }
+        var expired = await db.IdempotencyRecords.Where(r => r.Scope == record.Scope && r.Key == record.Key && r.ExpiresAt < now).ExecuteDeleteAsync(ct);
+        if (expired == 0)
+            return false;
+        db.IdempotencyRecords.Add(record);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            return false;
+        }
+    }
+
+    private static async Task ForgetAsync(AppDbContext db, IdempotencyRecord record)
+    {
+        db.ChangeTracker.Clear();
+        await db.IdempotencyRecords.Where(r => r.Scope == record.Scope && r.Key == record.Key).ExecuteDeleteAsync(CancellationToken.None);
+    }
+
+    private static async Task<string> HashRequestAsync(HttpRequest request)
+    {
+        request.EnableBuffering();
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes($"{request.Method} {request.Path}{request.QueryString}\n"));
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(buffer, request.HttpContext.RequestAborted)) > 0)
+            hash.AppendData(buffer, 0, read);
+        request.Body.Position = 0;
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    private static async Task ReplayAsync(HttpContext context, IdempotencyRecord existing)
+    {
+        context.Response.StatusCode = existing.StatusCode;
+        if (existing.ContentType is not null)
+            context.Response.ContentType = existing.ContentType;
+        if (existing.Location is not null)
+            context.Response.Headers.Location = existing.Location;
+        context.Response.Headers["Idempotent-Replayed"] = "true";
+        if (existing.Body is { Length: > 0 } body)
+            await context.Response.Body.WriteAsync(body, context.RequestAborted);
+    }
+
+    private static Task WriteProblemAsync(HttpContext context, Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult problem) => problem.ExecuteAsync(context);
+}
+
+/// <summary>Deletes idempotency records past their keep time, once an hour.</summary>
+public sealed class IdempotencyCleanup(IDbContextFactory<AppDbContext> contexts, TimeProvider clock, ILogger<IdempotencyCleanup> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromHours(1), clock);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await using var db = await contexts.CreateDbContextAsync(stoppingToken);
+                var now = clock.GetUtcNow();
+                var deleted = await db.IdempotencyRecords.Where(r => r.ExpiresAt < now).ExecuteDeleteAsync(stoppingToken);
+                if (deleted > 0)
+                    logger.LogInformation("Deleted {Count} expired idempotency records", deleted);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Idempotency cleanup failed; it runs again in an hour");
+            }
+        }
+    }
+}
