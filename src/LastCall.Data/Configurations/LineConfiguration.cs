@@ -20,6 +20,7 @@ internal sealed class LineConfiguration : IEntityTypeConfiguration<Line>
         b.Property(l => l.Status).HasConversion<string>().HasMaxLength(24);
         b.Property(l => l.StatusBeforeCancellation).HasConversion<string>().HasMaxLength(24);
         b.Property(l => l.ServicePasswordHash).HasMaxLength(200);
+        b.Property(l => l.TransferConsentHash).HasMaxLength(64);
         // One live line per number; cancelled lines stay as history once the number is reassigned.
         b.HasIndex(l => l.Msisdn).IsUnique().HasFilter("\"Status\" <> 'Cancelled'");
         b.HasIndex(l => l.CustomerId);

@@ -65,6 +65,11 @@ public sealed class Line : AggregateRoot
     /// <summary>When the eSIM was last swapped to another device, as the system of record reports it.</summary>
     public DateTimeOffset? SimChangedAt { get; private set; }
 
+    /// <summary>SHA-256 of the code the signed-in owner issued to consent to a transfer at a store; single use.</summary>
+    public string? TransferConsentHash { get; private set; }
+
+    public DateTimeOffset? TransferConsentExpiresAt { get; private set; }
+
     /// <summary>When a fraud hold was last lifted; a recent one still sends cancellations to review.</summary>
     public DateTimeOffset? FraudHoldReleasedAt { get; private set; }
 
@@ -129,10 +134,24 @@ public sealed class Line : AggregateRoot
             return Result.Failure("same_owner", "The new owner is the current owner.");
         CustomerId = newCustomerId;
         OwnerSince = now;
+        TransferConsentHash = null;
+        TransferConsentExpiresAt = null;
         ServicePasswordHash = newPasswordHash;
         ServicePasswordChangedAt = now;
         return Result.Success;
     }
+
+    /// <summary>The owner, signed in, consents to a transfer the new owner completes at a store before <paramref name="expiresAt"/>.</summary>
+    public void GrantTransferConsent(string codeHash, DateTimeOffset expiresAt)
+    {
+        TransferConsentHash = codeHash;
+        TransferConsentExpiresAt = expiresAt;
+    }
+
+    public bool HasTransferConsent(string codeHash, DateTimeOffset now) =>
+        TransferConsentHash is not null && TransferConsentExpiresAt > now
+        && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            System.Text.Encoding.ASCII.GetBytes(TransferConsentHash), System.Text.Encoding.ASCII.GetBytes(codeHash));
 
     public void MarkImported(Guid importRunId) => ImportRunId = importRunId;
 

@@ -700,6 +700,13 @@ namespace LastCall.Migrations.Postgres.Migrations
                     b.Property<DateTimeOffset>("StatusChangedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset?>("TransferConsentExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("TransferConsentHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("integer");

@@ -695,6 +695,13 @@ namespace LastCall.Migrations.Sqlite.Migrations
                     b.Property<long>("StatusChangedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("TransferConsentExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TransferConsentHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");

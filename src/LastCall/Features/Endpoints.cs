@@ -8,6 +8,8 @@ using LastCall.Features.Health;
 using LastCall.Features.Lines;
 using LastCall.Features.Me;
 using LastCall.Features.PartnerApi;
+using LastCall.Features.Suspensions;
+using LastCall.Features.Transfers;
 using LastCall.Security;
 
 namespace LastCall.Features;
@@ -33,6 +35,11 @@ public static class Endpoints
         FlagLine.Map(lines);
         UnlockAccountInPerson.Map(lines);
         Precheck.Map(lines);
+        SuspendLine.Map(lines);
+        GetSuspension.Map(lines);
+        ResumeLine.Map(lines);
+        GrantTransferConsent.Map(lines);
+        TransferLine.Map(lines);
 
         var documents = app.MapGroup("/api/v1/documents").WithTags("Cancellations");
         UploadDocument.Map(documents);

@@ -3,6 +3,7 @@ using LastCall.Data;
 using LastCall.Features.Auth;
 using LastCall.Features.Cancellations;
 using LastCall.Features.Documents;
+using LastCall.Features.Suspensions;
 using LastCall.Features.Lines;
 using LastCall.Integrations.Messaging;
 using LastCall.Features.Imports;
@@ -82,6 +83,8 @@ public static class ServiceRegistration
         services.AddSingleton<DatabaseInitializer>();
         services.AddHostedService<StartupTasks>();
         services.AddHostedService<IdempotencyCleanup>();
+        services.AddSingleton<SuspensionExpiry>();
+        services.AddHostedService(sp => sp.GetRequiredService<SuspensionExpiry>());
         services.AddTransient<SubscriberImporter>();
 
         services.AddLastCallProblemDetails();

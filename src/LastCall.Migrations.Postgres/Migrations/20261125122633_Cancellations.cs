@@ -37,6 +37,19 @@ namespace LastCall.Migrations.Postgres.Migrations
                 type: "timestamp with time zone",
                 nullable: true);
 
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "TransferConsentExpiresAt",
+                table: "lines",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "TransferConsentHash",
+                table: "lines",
+                type: "character varying(64)",
+                maxLength: 64,
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "cancellation_requests",
                 columns: table => new
@@ -246,6 +259,14 @@ namespace LastCall.Migrations.Postgres.Migrations
 
             migrationBuilder.DropColumn(
                 name: "SimChangedAt",
+                table: "lines");
+
+            migrationBuilder.DropColumn(
+                name: "TransferConsentExpiresAt",
+                table: "lines");
+
+            migrationBuilder.DropColumn(
+                name: "TransferConsentHash",
                 table: "lines");
         }
     }

@@ -36,6 +36,19 @@ namespace LastCall.Migrations.Sqlite.Migrations
                 type: "INTEGER",
                 nullable: true);
 
+            migrationBuilder.AddColumn<long>(
+                name: "TransferConsentExpiresAt",
+                table: "lines",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "TransferConsentHash",
+                table: "lines",
+                type: "TEXT",
+                maxLength: 64,
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "cancellation_requests",
                 columns: table => new
@@ -245,6 +258,14 @@ namespace LastCall.Migrations.Sqlite.Migrations
 
             migrationBuilder.DropColumn(
                 name: "SimChangedAt",
+                table: "lines");
+
+            migrationBuilder.DropColumn(
+                name: "TransferConsentExpiresAt",
+                table: "lines");
+
+            migrationBuilder.DropColumn(
+                name: "TransferConsentHash",
                 table: "lines");
         }
     }

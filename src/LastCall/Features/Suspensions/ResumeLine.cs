@@ -1,0 +1,44 @@
+using LastCall.Auditing;
+using LastCall.Features.Lines;
+using LastCall.Security;
+using LastCall.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace LastCall.Features.Suspensions;
+
+/// <summary>DELETE /api/v1/lines/{msisdn}/suspension (owner or staff): end the suspension; the line is active again.</summary>
+public static class ResumeLine
+{
+    public sealed record Response(string Msisdn, string Status, DateOnly SuspendedSince, DateTimeOffset ResumedAt);
+
+    public static void Map(RouteGroupBuilder lines) =>
+        lines.MapDelete("/{msisdn}/suspension", HandleAsync)
+            .RequireAuthorization(Policies.CustomerOrStaff)
+            .WithSummary("End the suspension: the line is active again.");
+
+    private static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
+        string msisdn, LineAccess access, AuditTrail audit, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        var (line, denied) = await access.FindAsync(http.User, msisdn, tracked: true, ct);
+        if (denied is not null)
+            return denied;
+        var suspension = await audit.Db.Suspensions.FirstOrDefaultAsync(s => s.LineId == line!.Id && s.EndedAt == null, ct);
+        if (suspension is null)
+            return Problems.Create(StatusCodes.Status409Conflict, "not_suspended", "The line is not suspended.");
+        var now = clock.GetUtcNow();
+        if (line!.Resume(now) is { IsSuccess: false } refused)
+            return Problems.From(refused.Error!, StatusCodes.Status409Conflict);
+        suspension.End(CurrentActor.Describe(http.User), now);
+        audit.Record("line.resumed", line.Msisdn.Masked(), before: new { status = "Suspended", since = suspension.StartedOn }, after: new { status = "Active" });
+        try
+        {
+            await audit.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Problems.Create(StatusCodes.Status409Conflict, "conflict", "The line changed at the same moment; reload it and try again.");
+        }
+        return TypedResults.Ok(new Response(line.Msisdn.Value, "active", suspension.StartedOn, now));
+    }
+}

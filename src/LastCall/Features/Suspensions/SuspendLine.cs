@@ -1,0 +1,70 @@
+using System.Globalization;
+using LastCall.Auditing;
+using LastCall.Domain.Cancellations;
+using LastCall.Domain.Suspensions;
+using LastCall.Features.Cancellations;
+using LastCall.Features.Lines;
+using LastCall.Hosting;
+using LastCall.Integrations.Messaging;
+using LastCall.Security;
+using LastCall.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace LastCall.Features.Suspensions;
+
+/// <summary>
+/// POST /api/v1/lines/{msisdn}/suspension (owner or staff): suspension with number retention (停机保号)
+/// at the policy's monthly fee, for at most the policy's months. Refused (422 <c>not_eligible</c>,
+/// every reason listed) for arrears, a fraud hold, an account lock or a line that is not active.
+/// </summary>
+public static class SuspendLine
+{
+    public sealed record Response(string Msisdn, string Status, DateOnly Since, decimal MonthlyFee, string Currency, DateOnly EndsOn);
+
+    public static void Map(RouteGroupBuilder lines) =>
+        lines.MapPost("/{msisdn}/suspension", HandleAsync)
+            .RequireAuthorization(Policies.CustomerOrStaff)
+            .WithSummary("Suspend the line and keep the number, for a monthly fee.");
+
+    private static async Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(
+        string msisdn, LineAccess access, EligibilityCheck check, PolicySettings policies, AuditTrail audit, IMessageSender sender, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        var (line, denied) = await access.FindAsync(http.User, msisdn, tracked: true, ct);
+        if (denied is not null)
+            return denied;
+        var facts = await check.EvaluateAsync(line!, ct);
+        var blockers = Alternatives.SuspensionBlockers(line!, facts.Owner, facts.Account);
+        if (blockers.Count > 0)
+        {
+            return Problems.Create(StatusCodes.Status422UnprocessableEntity, "not_eligible", "The line cannot be suspended now: see blockers.",
+                new Dictionary<string, object?> { ["blockers"] = blockers.Select(code => new { code }).ToList() });
+        }
+
+        var now = clock.GetUtcNow();
+        var today = policies.Today(now);
+        var currency = facts.Account?.Currency ?? policies.Currency;
+        var suspension = Suspension.Start(line!.Id, today, policies.SuspensionMaxMonths, policies.SuspensionMonthlyFee, currency, CurrentActor.Describe(http.User), now).Value;
+        if (line.Suspend(now) is { IsSuccess: false } refused)
+            return Problems.From(refused.Error!, StatusCodes.Status409Conflict);
+        audit.Db.Suspensions.Add(suspension);
+        audit.Record("line.suspended", line.Msisdn.Masked(), before: new { status = "Active" },
+            after: new { status = "Suspended", suspension.MonthlyFee, suspension.Currency, suspension.LatestEndOn });
+        try
+        {
+            await audit.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            return Problems.Create(StatusCodes.Status409Conflict, "conflict", "The line changed at the same moment; reload it and try again.");
+        }
+
+        await sender.SendAsync(MessageTexts.Sms("line_suspended", line.Msisdn.Value, facts.Owner.PreferredLanguage,
+            line.Msisdn.Masked(), suspension.MonthlyFee.ToString("0.00", CultureInfo.InvariantCulture), currency,
+            suspension.LatestEndOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ct);
+        return TypedResults.Created($"/api/v1/lines/{line.Msisdn.Value}/suspension", View(line.Msisdn.Value, suspension));
+    }
+
+    public static Response View(string msisdn, Suspension s) =>
+        new(msisdn, s.IsRunning ? "suspended" : "ended", s.StartedOn, s.MonthlyFee, s.Currency, s.LatestEndOn);
+}

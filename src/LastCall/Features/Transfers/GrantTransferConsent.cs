@@ -1,0 +1,61 @@
+using System.Security.Cryptography;
+using System.Text;
+using LastCall.Auditing;
+using LastCall.Domain.Cancellations;
+using LastCall.Features.Cancellations;
+using LastCall.Features.Lines;
+using LastCall.Integrations.Messaging;
+using LastCall.Security;
+using LastCall.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace LastCall.Features.Transfers;
+
+/// <summary>
+/// POST /api/v1/lines/{msisdn}/transfer-consent (the owner, signed in): issues a one-time code, valid
+/// 24 hours, that lets a clerk complete a transfer of ownership at a store without the current owner
+/// present. Only its hash is kept; a new code replaces the previous one.
+/// </summary>
+public static class GrantTransferConsent
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
+    private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; // Crockford base32: no I, L, O, U
+
+    public sealed record Response(string Msisdn, string ConsentCode, DateTimeOffset ExpiresAt);
+
+    public static void Map(RouteGroupBuilder lines) =>
+        lines.MapPost("/{msisdn}/transfer-consent", HandleAsync)
+            .RequireAuthorization(Policies.Customer)
+            .WithSummary("As the owner, consent to a transfer of ownership the new owner completes at a store.");
+
+    public static string Hash(string code) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(code.Trim().Replace("-", "", StringComparison.Ordinal).ToUpperInvariant())));
+
+    private static async Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(
+        string msisdn, LineAccess access, EligibilityCheck check, AuditTrail audit, IMessageSender sender, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        var (line, denied) = await access.FindAsync(http.User, msisdn, tracked: true, ct);
+        if (denied is not null)
+            return denied;
+        var facts = await check.EvaluateAsync(line!, ct);
+        var blockers = Alternatives.TransferBlockers(line!, facts.Owner, facts.Account);
+        if (blockers.Count > 0)
+            return TransferProblems.NotEligible(blockers);
+
+        var code = string.Concat(Enumerable.Range(0, 10).Select(_ => Alphabet[RandomNumberGenerator.GetInt32(Alphabet.Length)]));
+        var display = code[..5] + "-" + code[5..];
+        var expiresAt = clock.GetUtcNow() + Lifetime;
+        line!.GrantTransferConsent(Hash(code), expiresAt);
+        audit.Record("line.transfer_consent_granted", line.Msisdn.Masked(), after: new { expiresAt });
+        await audit.SaveChangesAsync(ct);
+        await sender.SendAsync(MessageTexts.Sms("transfer_consent_issued", line.Msisdn.Value, facts.Owner.PreferredLanguage, line.Msisdn.Masked(), expiresAt), ct);
+        return TypedResults.Created($"/api/v1/lines/{line.Msisdn.Value}/transfers", new Response(line.Msisdn.Value, display, expiresAt));
+    }
+}
+
+internal static class TransferProblems
+{
+    public static ProblemHttpResult NotEligible(IReadOnlyList<string> blockers) =>
+        Problems.Create(StatusCodes.Status422UnprocessableEntity, "not_eligible", "The line cannot change owner now: see blockers.",
+            new Dictionary<string, object?> { ["blockers"] = blockers.Select(code => new { code }).ToList() });
+}
