@@ -6,8 +6,9 @@ namespace LastCall.SmdpSimulator.Es2Plus;
 
 /// <summary>
 /// <c>POST /gsma/rsp2/es2plus/{downloadOrder,confirmOrder,cancelOrder,releaseProfile}</c>. The order of checks is
-/// what a client meets on the wire: down (503) → latency → X-Admin-Protocol (400) → injected failure →
-/// body and request header (400) → the function itself (200 with Executed-Success, Executed-WithWarning or Failed).
+/// what a client meets on the wire: down (503) → the body is read → latency → X-Admin-Protocol (400) → injected
+/// failure (500 or Failed 1.2/4.2) → JSON and request header (400) → the function itself (200 with
+/// Executed-Success, Executed-WithWarning or Failed).
 /// </summary>
 public static class Es2PlusEndpoints
 {
@@ -37,6 +38,11 @@ public sealed class Es2PlusHandler(ProfileStore store, SimulatorBehaviour behavi
             Log(function, null, null, StatusCodes.Status503ServiceUnavailable, null, "Down");
             return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
         }
+
+        // Read the whole body first, so that a call whose client gave up during the latency is still applied.
+        using var body = new MemoryStream();
+        await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+        body.Position = 0;
 
         if (settings.LatencyMs > 0)
         {
@@ -68,7 +74,7 @@ public sealed class Es2PlusHandler(ProfileStore store, SimulatorBehaviour behavi
         TRequest? request;
         try
         {
-            request = await JsonSerializer.DeserializeAsync<TRequest>(context.Request.Body, Es2PlusProtocol.Json, context.RequestAborted);
+            request = JsonSerializer.Deserialize<TRequest>(body, Es2PlusProtocol.Json);
         }
         catch (JsonException ex)
         {
