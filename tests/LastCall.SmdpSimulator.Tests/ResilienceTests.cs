@@ -18,13 +18,13 @@ public sealed class ResilienceTests
     {
         await using var smdp = await SmdpHarness.StartAsync(client: new Dictionary<string, string?>
         {
-            ["Smdp:TimeoutSeconds"] = "0.15",
-            ["Smdp:TotalTimeoutSeconds"] = "2",
+            ["Smdp:TimeoutSeconds"] = "0.3",
+            ["Smdp:TotalTimeoutSeconds"] = "3",
             ["Smdp:MaxRetryAttempts"] = "1",
         });
         var iccid = SmdpHarness.NewIccid();
         await smdp.SeedAsync(iccid, ProfileState.Released);
-        await smdp.SetBehaviourAsync(new BehaviourSettings(LatencyMs: 500));
+        await smdp.SetBehaviourAsync(new BehaviourSettings(LatencyMs: 1200));
         var callId = SmdpHarness.NewCallId();
 
         var timedOut = await smdp.Client.CancelOrderAsync(callId, iccid, null, FinalProfileStatus.Unavailable, cancellationToken: Token);
