@@ -1,0 +1,33 @@
+using System.Text.Json;
+using LastCall.SmdpSimulator.Es2Plus;
+
+namespace LastCall.SmdpSimulator.Profiles;
+
+/// <summary>What survives a restart: the profiles with their history, and the first answer to every call id.</summary>
+public sealed record StateSnapshot(List<SimulatedProfile> Profiles, Dictionary<string, StoredAnswer> Answers);
+
+/// <summary>
+/// Optional persistence (<c>Simulator:StateFile</c>): the whole state as one JSON file, rewritten after each
+/// change through a temporary file so that a crash never leaves half a file.
+/// </summary>
+public sealed class StateFile(string path)
+{
+    public string Path { get; } = System.IO.Path.GetFullPath(path);
+
+    public StateSnapshot? Load()
+    {
+        if (!File.Exists(Path))
+            return null;
+        using var stream = File.OpenRead(Path);
+        return JsonSerializer.Deserialize<StateSnapshot>(stream, Es2PlusProtocol.Json);
+    }
+
+    public void Save(StateSnapshot snapshot)
+    {
+        if (System.IO.Path.GetDirectoryName(Path) is { Length: > 0 } directory)
+            Directory.CreateDirectory(directory);
+        var temporary = Path + ".tmp";
+        File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(snapshot, Es2PlusProtocol.Json));
+        File.Move(temporary, Path, overwrite: true);
+    }
+}
