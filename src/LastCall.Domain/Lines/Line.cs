@@ -86,7 +86,7 @@ public sealed class Line : AggregateRoot
             ServicePasswordChangedAt = now,
             Status = LineStatus.Active,
             StatusChangedAt = now,
-            OwnerSince = new DateTimeOffset(details.ActivatedOn.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero),
+            OwnerSince = ActivationInstant(details.ActivatedOn),
         };
         line.Apply(details);
         return line;
@@ -102,9 +102,12 @@ public sealed class Line : AggregateRoot
             return Result.Failure("msisdn_mismatch", "The details are for another number.");
         if (Validate(details) is { } error)
             return error;
+        var ownerSinceActivation = OwnerSince == ActivationInstant(ActivatedOn);
         Apply(details);
         if (customerId != CustomerId)
             OwnerSince = now;
+        else if (ownerSinceActivation)
+            OwnerSince = ActivationInstant(ActivatedOn); // a corrected activation date moves the original owner's start with it
         CustomerId = customerId;
         return Result.Success;
     }
@@ -243,6 +246,8 @@ public sealed class Line : AggregateRoot
         if (d.SimChangedOn is { } simChanged)
             SimChangedAt = new DateTimeOffset(simChanged.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
     }
+
+    private static DateTimeOffset ActivationInstant(DateOnly activatedOn) => new(activatedOn.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
     private static DomainError? Validate(LineDetails d)
     {

@@ -518,6 +518,19 @@ public class EligibilityTests
         Assert.Empty(Evaluate(line: line).Warnings);
     }
 
+    [Fact]
+    public void Evaluate_ImportCorrectsActivationEarlierForOriginalOwner_NoOwnershipWarning()
+    {
+        // Activated five days ago by the system of record's first account; a later import corrects the
+        // activation to twenty days ago. The owner has held the line since activation all along.
+        var line = NewLine(Details(activatedOn: Today.AddDays(-5)), createdAt: Now.AddDays(-5));
+        Assert.True(line.UpdateDetails(Details(activatedOn: Today.AddDays(-20)), OwnerId, Now.AddDays(-1)).IsSuccess);
+
+        var result = Evaluate(line: line);
+
+        Assert.Empty(result.Warnings);
+    }
+
     [Theory]
     [InlineData(0, true)]
     [InlineData(6, true)]

@@ -218,6 +218,21 @@ public class LineOwnershipTests
         Assert.Equal(TestData.Later, line.OwnerSince);
     }
 
+    [Theory]
+    [InlineData(2023, 5, 1)] // corrected to an earlier day
+    [InlineData(2023, 6, 2)] // corrected to a later day
+    public void UpdateDetails_ActivationCorrectedForOriginalOwner_OwnerSinceFollowsActivation(int year, int month, int day)
+    {
+        var line = NewLine();
+        var corrected = new DateOnly(year, month, day);
+
+        Assert.True(line.UpdateDetails(Details(activatedOn: corrected), OwnerId, TestData.Later).IsSuccess);
+
+        Assert.Equal(corrected, line.ActivatedOn);
+        Assert.Equal(new DateTimeOffset(corrected.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), line.OwnerSince);
+        Assert.Equal(OwnerId, line.CustomerId);
+    }
+
     [Fact]
     public void UpdateDetails_AnotherCustomerAndCorrectedActivation_OwnerSinceIsNow()
     {
