@@ -103,7 +103,10 @@ public sealed class Line : AggregateRoot
         if (Validate(details) is { } error)
             return error;
         var ownerSinceActivation = OwnerSince == ActivationInstant(ActivatedOn);
+        var wasOnFraudHold = FraudHold;
         Apply(details);
+        if (wasOnFraudHold && !FraudHold)
+            FraudHoldReleasedAt = now; // the system of record lifted the hold: still a recent_fraud_hold risk
         if (customerId != CustomerId)
             OwnerSince = now;
         else if (ownerSinceActivation)

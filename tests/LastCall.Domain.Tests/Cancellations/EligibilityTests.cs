@@ -579,6 +579,19 @@ public class EligibilityTests
     }
 
     [Fact]
+    public void Evaluate_FraudHoldLiftedByImportLastWeek_WarnsRecentFraudHoldAndForcesReview()
+    {
+        var line = NewLine(Details(fraudHold: true));
+        Assert.True(line.UpdateDetails(Details(fraudHold: false), OwnerId, Now.AddDays(-7)).IsSuccess);
+
+        var result = Evaluate(line: line);
+
+        var warning = OnlyWarning(result, EligibilityCodes.RecentFraudHold);
+        Assert.Equal("2026-03-03", warning.Facts["on"]);
+        Assert.True(result.ForcesReview);
+    }
+
+    [Fact]
     public void Evaluate_EveryWarningAtOnce_ReportsAllInStableOrder()
     {
         var line = NewLine(Details(simChangedOn: Today.AddDays(-3), fraudHold: true));

@@ -348,4 +348,61 @@ public class LineOwnershipTests
         Assert.True(line.FraudHold);
         Assert.Equal(TestData.Later, line.FraudHoldReleasedAt);
     }
+
+    [Fact]
+    public void UpdateDetails_ImportLiftsFraudHold_RecordsReleaseTime()
+    {
+        // The operator's system of record lifts holds through the import; that is as much a release as
+        // ReleaseFraudHold and must feed the recent_fraud_hold risk rule.
+        var line = NewLine(Details(fraudHold: true));
+
+        Assert.True(line.UpdateDetails(Details(fraudHold: false), OwnerId, TestData.Later).IsSuccess);
+
+        Assert.False(line.FraudHold);
+        Assert.Equal(TestData.Later, line.FraudHoldReleasedAt);
+    }
+
+    [Fact]
+    public void UpdateDetails_ImportKeepsFraudHold_RecordsNoRelease()
+    {
+        var line = NewLine(Details(fraudHold: true));
+
+        Assert.True(line.UpdateDetails(Details(fraudHold: true), OwnerId, TestData.Later).IsSuccess);
+
+        Assert.True(line.FraudHold);
+        Assert.Null(line.FraudHoldReleasedAt);
+    }
+
+    [Fact]
+    public void UpdateDetails_ImportPlacesFraudHold_RecordsNoRelease()
+    {
+        var line = NewLine();
+
+        Assert.True(line.UpdateDetails(Details(fraudHold: true), OwnerId, TestData.Later).IsSuccess);
+
+        Assert.True(line.FraudHold);
+        Assert.Null(line.FraudHoldReleasedAt);
+    }
+
+    [Fact]
+    public void UpdateDetails_NeverOnHold_KeepsEarlierRelease()
+    {
+        var line = NewLine(Details(fraudHold: true));
+        Assert.True(line.ReleaseFraudHold(TestData.Later).IsSuccess);
+
+        Assert.True(line.UpdateDetails(Details(fraudHold: false), OwnerId, TestData.MuchLater).IsSuccess);
+
+        Assert.Equal(TestData.Later, line.FraudHoldReleasedAt);
+    }
+
+    [Fact]
+    public void UpdateDetails_InvalidDetailsOnHeldLine_KeepsHoldAndRecordsNoRelease()
+    {
+        var line = NewLine(Details(fraudHold: true));
+
+        Assert.Equal("invalid_plan", line.UpdateDetails(Details(fraudHold: false, plan: ""), OwnerId, TestData.Later).Error!.Code);
+
+        Assert.True(line.FraudHold);
+        Assert.Null(line.FraudHoldReleasedAt);
+    }
 }
