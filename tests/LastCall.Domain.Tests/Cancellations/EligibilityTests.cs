@@ -19,7 +19,8 @@ public class EligibilityTests
         EligibilityPolicy? policy = null,
         DateTimeOffset? now = null,
         bool? identityDocumentMatches = null,
-        bool earlyExitFeeAccepted = false) =>
+        bool earlyExitFeeAccepted = false,
+        DateOnly? today = null) =>
         Eligibility.Evaluate(
             line ?? NewLine(),
             owner ?? Owner(),
@@ -28,7 +29,8 @@ public class EligibilityTests
             policy ?? ExitAllowed,
             now ?? Now,
             identityDocumentMatches,
-            earlyExitFeeAccepted);
+            earlyExitFeeAccepted,
+            today);
 
     private static Finding OnlyBlocker(EligibilityResult result, string code)
     {
@@ -173,6 +175,43 @@ public class EligibilityTests
         var result = Evaluate(line: line, policy: ExitNotAllowed);
 
         Assert.True(result.Eligible);
+    }
+
+    [Fact]
+    public void Evaluate_ContractEndsTodayInOperatorZoneButNotYetInUtc_NoBlocker()
+    {
+        // 06:00 on Sun 2026-03-01 in Beijing is still 2026-02-28 in UTC. The contract ends on 03-01: the
+        // operator's today has reached it.
+        var now = new DateTimeOffset(2026, 2, 28, 22, 0, 0, TimeSpan.Zero);
+        var line = NewLine(Details(contractEndsOn: new DateOnly(2026, 3, 1)));
+
+        var result = Evaluate(line: line, policy: ExitNotAllowed, now: now, today: new DateOnly(2026, 3, 1));
+
+        Assert.True(result.Eligible);
+    }
+
+    [Fact]
+    public void Evaluate_TodayNotGiven_FallsBackToUtcDate()
+    {
+        var now = new DateTimeOffset(2026, 2, 28, 22, 0, 0, TimeSpan.Zero);
+        var line = NewLine(Details(contractEndsOn: new DateOnly(2026, 3, 1)));
+
+        var blocker = OnlyBlocker(Evaluate(line: line, policy: ExitNotAllowed, now: now), EligibilityCodes.ContractCommitment);
+
+        Assert.Equal("30.00", blocker.Facts["earlyExitFee"]);
+    }
+
+    [Fact]
+    public void Evaluate_TodayGiven_MonthsLeftCountedFromOperatorDay()
+    {
+        // UTC 2026-03-09 23:30 is 2026-03-10 07:30 in Beijing. From 03-10, 2026-04-10 is exactly one
+        // month away; from the UTC date 03-09 it would be a month and a day (two months).
+        var now = new DateTimeOffset(2026, 3, 9, 23, 30, 0, TimeSpan.Zero);
+        var line = NewLine(Details(contractEndsOn: new DateOnly(2026, 4, 10)));
+
+        var blocker = OnlyBlocker(Evaluate(line: line, policy: ExitNotAllowed, now: now, today: Today), EligibilityCodes.ContractCommitment);
+
+        Assert.Equal("30.00", blocker.Facts["earlyExitFee"]);
     }
 
     [Fact]
