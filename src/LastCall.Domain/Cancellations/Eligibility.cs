@@ -68,9 +68,12 @@ public static class Eligibility
         EligibilityPolicy policy,
         DateTimeOffset now,
         bool? identityDocumentMatches = null,
-        bool earlyExitFeeAccepted = false)
+        bool earlyExitFeeAccepted = false,
+        DateOnly? today = null)
     {
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        // The calendar day in the operator's time zone decides whether a contract has ended; the UTC
+        // date is only a fallback (in Beijing it is still yesterday until 08:00).
+        var day = today ?? DateOnly.FromDateTime(now.UtcDateTime);
         var blockers = new List<Finding>();
         var warnings = new List<Finding>();
 
@@ -80,9 +83,9 @@ public static class Eligibility
             blockers.Add(Find(EligibilityCodes.NotCancellable, ("status", line.Status.ToString())));
         if (account is { Arrears: > 0 })
             blockers.Add(Find(EligibilityCodes.Arrears, ("amount", Amount(account.Arrears)), ("currency", account.Currency)));
-        if (line.ContractEndsOn is { } end && end > today)
+        if (line.ContractEndsOn is { } end && end > day)
         {
-            var months = MonthsLeft(today, end);
+            var months = MonthsLeft(day, end);
             var fee = months * policy.EarlyExitFeePerMonth;
             if (!(policy.AllowEarlyContractExit && earlyExitFeeAccepted))
             {

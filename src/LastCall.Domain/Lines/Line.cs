@@ -91,7 +91,7 @@ public sealed class Line : AggregateRoot
             ServicePasswordChangedAt = now,
             Status = LineStatus.Active,
             StatusChangedAt = now,
-            OwnerSince = new DateTimeOffset(details.ActivatedOn.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero),
+            OwnerSince = ActivationInstant(details.ActivatedOn),
         };
         line.Apply(details);
         return line;
@@ -107,9 +107,15 @@ public sealed class Line : AggregateRoot
             return Result.Failure("msisdn_mismatch", "The details are for another number.");
         if (Validate(details) is { } error)
             return error;
+        var ownerSinceActivation = OwnerSince == ActivationInstant(ActivatedOn);
+        var wasOnFraudHold = FraudHold;
         Apply(details);
+        if (wasOnFraudHold && !FraudHold)
+            FraudHoldReleasedAt = now; // the system of record lifted the hold: still a recent_fraud_hold risk
         if (customerId != CustomerId)
             OwnerSince = now;
+        else if (ownerSinceActivation)
+            OwnerSince = ActivationInstant(ActivatedOn); // a corrected activation date moves the original owner's start with it
         CustomerId = customerId;
         return Result.Success;
     }
@@ -262,6 +268,8 @@ public sealed class Line : AggregateRoot
         if (d.SimChangedOn is { } simChanged)
             SimChangedAt = new DateTimeOffset(simChanged.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
     }
+
+    private static DateTimeOffset ActivationInstant(DateOnly activatedOn) => new(activatedOn.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
     private static DomainError? Validate(LineDetails d)
     {

@@ -26,7 +26,8 @@ public sealed class EligibilityCheck(AppDbContext db, PolicySettings policies, T
             ? await db.Lines.AsNoTracking().Where(l => l.BundlePrimary == line.Msisdn && l.Status != LineStatus.Cancelled).ToListAsync(ct)
             : [];
         var suspension = await db.Suspensions.FirstOrDefaultAsync(s => s.LineId == line.Id && s.EndedAt == null, ct);
-        var result = Eligibility.Evaluate(line, owner, account, members, policies.Eligibility, clock.GetUtcNow(), identityMatches, earlyExitFeeAccepted);
+        var now = clock.GetUtcNow();
+        var result = Eligibility.Evaluate(line, owner, account, members, policies.Eligibility, now, identityMatches, earlyExitFeeAccepted, policies.Today(now));
         if (suspension?.ExpiredAt is not null)
         {
             var since = suspension.StartedOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
