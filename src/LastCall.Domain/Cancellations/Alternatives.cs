@@ -38,6 +38,8 @@ public static class Alternatives
         var reasons = new List<string>();
         if (account is { Arrears: > 0 })
             reasons.Add(EligibilityCodes.Arrears);
+        if (line.PortState == PortState.PortInPending)
+            reasons.Add(EligibilityCodes.PortInProgress);
         if (line.FraudHold)
             reasons.Add(EligibilityCodes.FraudHold);
         if (owner.AccountLocked)

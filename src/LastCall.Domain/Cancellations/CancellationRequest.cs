@@ -170,6 +170,8 @@ public sealed class CancellationRequest : AggregateRoot
             return Result<CancellationRequest>.Failure("document_required", "An online request needs a photo or scan of the owner's ID document.");
         if (channel == CancellationChannel.Store && identity.Method != IdentityMethod.InPersonId)
             return Result<CancellationRequest>.Failure("identity_check_required", "A store request needs the clerk's in-person ID check.");
+        if (channel != CancellationChannel.Store && reviewReasons.Count == 0)
+            return Result<CancellationRequest>.Failure("review_required", "Online and call-centre requests always go to review.");
         if (reviewReasons.Count > 0 && reviewDueBy is null)
             return Result<CancellationRequest>.Failure("review_due_required", "A request going to review needs its due date.");
 

@@ -235,11 +235,9 @@ public class CancellationRequestTests
     }
 
     [Theory]
-    [InlineData(CancellationChannel.CallCentre, EffectivePolicy.Immediate, CancellationStatus.Approved)]
-    [InlineData(CancellationChannel.CallCentre, EffectivePolicy.EndOfBillingCycle, CancellationStatus.Scheduled)]
     [InlineData(CancellationChannel.Store, EffectivePolicy.Immediate, CancellationStatus.Approved)]
     [InlineData(CancellationChannel.Store, EffectivePolicy.EndOfBillingCycle, CancellationStatus.Scheduled)]
-    public void Submit_NoReviewReasons_SkipsReview(CancellationChannel channel, EffectivePolicy effective, CancellationStatus expected)
+    public void Submit_StoreWithoutReviewReasons_SkipsReview(CancellationChannel channel, EffectivePolicy effective, CancellationStatus expected)
     {
         var request = Submit(channel, effective).Value;
 
@@ -247,6 +245,17 @@ public class CancellationRequestTests
         Assert.Equal(effective, request.Effective);
         Assert.False(request.NeedsReview);
         Assert.Null(request.ReviewDueBy);
+    }
+
+    [Theory]
+    [InlineData(CancellationChannel.Online)]
+    [InlineData(CancellationChannel.CallCentre)]
+    public void Submit_RemoteChannelWithoutReviewReasons_FailsWithReviewRequired(CancellationChannel channel)
+    {
+        var result = Submit(channel);
+
+        Assert.False(result.IsSuccess);
+        Assert.Equal("review_required", result.Error!.Code);
     }
 
     [Fact]
