@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LastCall.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LastCall.Tests.Security;
 
@@ -66,6 +67,11 @@ public sealed class AuthorizationMatrixFixture(PostgresCluster postgres) : IAsyn
 
     public Guid ThrowawayKeyId { get; private set; }
 
+    /// <summary>An ID document customer A uploaded, and A's online request to cancel their second line.</summary>
+    public Guid DocumentId { get; private set; }
+
+    public Guid CancellationId { get; private set; }
+
     public HttpClient Client(MatrixPrincipal principal) => _clients[principal];
 
     public async ValueTask InitializeAsync()
@@ -83,6 +89,11 @@ public sealed class AuthorizationMatrixFixture(PostgresCluster postgres) : IAsyn
 
         var partner = await CreatePartnerAsync("Matrix partner");
         _clients[MatrixPrincipal.Partner] = Scenario.Client(partner.GetProperty("apiKey").GetString()!);
+        DocumentId = await Cancellations.CancellationSmokeTests.UploadAsync(_clients[MatrixPrincipal.CustomerA], Cancellations.CancellationSmokeTests.Png);
+        var submitted = await _clients[MatrixPrincipal.CustomerA].PostAsJsonAsync("/api/v1/cancellations",
+            new { msisdn = Scenario.CustomerASecondLine.Msisdn, documentIds = new[] { DocumentId } }, Scenario.Ct);
+        submitted.EnsureSuccessStatusCode();
+        CancellationId = (await submitted.Content.ReadFromJsonAsync<JsonElement>(Scenario.Ct)).GetProperty("id").GetGuid();
         var throwaway = await CreatePartnerAsync("Matrix throwaway partner");
         ThrowawayPartnerId = throwaway.GetProperty("id").GetGuid();
         ThrowawayKeyId = throwaway.GetProperty("keyId").GetGuid();
@@ -122,6 +133,18 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
         Agent,
         Admin,
         Partner,
+
+        /// <summary>Reviewers only.</summary>
+        Reviewer,
+
+        /// <summary>Who may apply to cancel: the owner, a clerk, an agent.</summary>
+        Submitter,
+
+        /// <summary>Clerks, reviewers, supervisors and admins (not agents).</summary>
+        BackOffice,
+
+        /// <summary>The document's owner and back-office staff; anyone else (agents included) is told it does not exist.</summary>
+        DocumentReader,
     }
 
     /// <param name="ThroughLineAccess">The handler finds the line in the path through LineAccess (owner or permitted staff only).</param>
@@ -168,6 +191,28 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
         new("POST", "/api/v1/admin/imports/subscribers", Access.Admin, Body: _ => new StringContent(TestData.Header + "\n", Encoding.UTF8, "text/csv")),
 
         new("GET", "/api/v1/partner/me", Access.Partner, ReadOnly: true),
+
+        new("GET", "/api/v1/lines/{A}/precheck", Access.CustomerOrStaff, ReadOnly: true, ThroughLineAccess: true),
+        new("GET", "/api/v1/lines/{A}/suspension", Access.CustomerOrStaff, ThroughLineAccess: true),
+        new("POST", "/api/v1/lines/{A}/suspension", Access.CustomerOrStaff, ThroughLineAccess: true),
+        new("DELETE", "/api/v1/lines/{A}/suspension", Access.CustomerOrStaff, ThroughLineAccess: true),
+        new("POST", "/api/v1/lines/{A}/transfer-consent", Access.Customer, ThroughLineAccess: true),
+        // A new owner without an ID number: refused as invalid before anything is looked up or changed.
+        new("POST", "/api/v1/lines/{A}/transfers", Access.Clerk, Body: _ => JsonContent.Create(new { newOwner = new { name = "王芳" }, newServicePassword = "123456" })),
+
+        // Multipart without a file: refused for its content by everyone admitted.
+        new("POST", "/api/v1/documents", Access.CustomerOrStaff, Body: _ => new MultipartFormDataContent { { new StringContent("x"), "note" } }),
+        new("GET", "/api/v1/documents/{document}", Access.DocumentReader, ReadOnly: true),
+
+        // The clerk's in-person check names customer B's ID, so nothing is created.
+        new("POST", "/api/v1/cancellations", Access.Submitter, ThroughLineAccess: true,
+            Body: f => JsonContent.Create(new { msisdn = f.Scenario.CustomerA.Msisdn, identityCheck = new { method = "in_person_id", idNumber = f.Scenario.CustomerB.IdNumber } })),
+        new("GET", "/api/v1/cancellations", Access.BackOffice, ReadOnly: true),
+        new("GET", "/api/v1/cancellations/{cancellation}", Access.CustomerOrStaff, ReadOnly: true, ThroughLineAccess: true),
+        new("POST", "/api/v1/cancellations/{cancellation}/withdraw", Access.CustomerOrStaff, ThroughLineAccess: true),
+        new("POST", "/api/v1/cancellations/{cancellation}/approve", Access.Reviewer),
+        new("POST", "/api/v1/cancellations/{cancellation}/reject", Access.Reviewer, Body: _ => JsonContent.Create(new { reason = "matrix" })),
+        new("GET", "/api/v1/review-queue", Access.Reviewer, ReadOnly: true),
     ];
 
     public static TheoryData<MatrixPrincipal, string, MatrixExpectation> Matrix()
@@ -206,7 +251,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
                 Assert.True(status is 401 or 403, what);
                 break;
             case MatrixExpectation.LineNotFound:
-                Assert.True(status == 404 && CodeOf(body) == "line_not_found", what);
+                Assert.True(status == 404 && CodeOf(body) is "line_not_found" or "cancellation_not_found" or "document_not_found", what);
                 Assert.DoesNotContain("张伟", body, StringComparison.Ordinal);
                 Assert.DoesNotContain(fixture.Scenario.CustomerA.IdNumber[..4], body, StringComparison.Ordinal);
                 break;
@@ -236,6 +281,26 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
         Assert.Equal(Routes.Length * Enum.GetValues<MatrixPrincipal>().Length, rows.Count);
         Assert.Equal(Routes.Length, Routes.Select(r => r.Name).Distinct().Count());
     }
+
+    /// <summary>A new endpoint cannot slip past the matrix: every API route the host maps must have a row.</summary>
+    [Fact]
+    public void Matrix_ListsEveryApiRouteTheHostMaps()
+    {
+        var mapped = fixture.Scenario.Host.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints
+            .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText is { } raw && (raw.StartsWith("/api/", StringComparison.Ordinal) || raw.StartsWith("/health", StringComparison.Ordinal)))
+            .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IHttpMethodMetadata>()?.HttpMethods ?? []).Select(m => $"{m} {Normalise(e.RoutePattern.RawText!)}"))
+            .Distinct().Order().ToList();
+        var listed = Routes.Select(r => $"{r.Method} {Normalise(r.Template.Split('?')[0])}").Distinct().ToHashSet();
+
+        Assert.True(mapped.Count >= Routes.Length - 1, $"Only {mapped.Count} routes found in the host's route table.");
+        var missing = mapped.Where(m => !listed.Contains(m)).ToList();
+        Assert.True(missing.Count == 0, "Routes without a matrix row: " + string.Join(", ", missing));
+    }
+
+    /// <summary>Route parameters named any way, with or without constraints, compare equal.</summary>
+    private static string Normalise(string template) =>
+        System.Text.RegularExpressions.Regex.Replace(template.TrimEnd('/'), @"\{[^}]+\}", "{}");
 
     [Fact]
     public async Task ForgedTokens_AreRefused_WhileTheGenuineTokenWorks()
@@ -375,6 +440,9 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
             return route.ReadOnly ? MatrixExpectation.Ok : MatrixExpectation.Admitted;
         if (principal == MatrixPrincipal.Anonymous)
             return MatrixExpectation.Unauthorized;
+        if (route.Access == Access.DocumentReader)
+            return principal is MatrixPrincipal.CustomerB or MatrixPrincipal.Agent ? MatrixExpectation.LineNotFound
+                : principal == MatrixPrincipal.Partner ? MatrixExpectation.Forbidden : MatrixExpectation.Ok;
         if (!Admits(route.Access, principal))
             return route.Access == Access.Partner ? MatrixExpectation.Refused : MatrixExpectation.Forbidden;
         if (route.ThroughLineAccess && principal == MatrixPrincipal.CustomerB)
@@ -393,13 +461,18 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
         Access.Agent => principal == MatrixPrincipal.Agent,
         Access.Admin => principal == MatrixPrincipal.Admin,
         Access.Partner => principal == MatrixPrincipal.Partner,
+        Access.Reviewer => principal == MatrixPrincipal.Reviewer,
+        Access.Submitter => principal is MatrixPrincipal.CustomerA or MatrixPrincipal.CustomerB or MatrixPrincipal.Clerk or MatrixPrincipal.Agent,
+        Access.BackOffice => principal is MatrixPrincipal.Clerk or MatrixPrincipal.Reviewer or MatrixPrincipal.Supervisor or MatrixPrincipal.Admin,
         _ => false,
     };
 
     private string Resolve(string template) => template
         .Replace("{A}", fixture.Scenario.CustomerA.Msisdn, StringComparison.Ordinal)
         .Replace("{partnerId}", fixture.ThrowawayPartnerId.ToString(), StringComparison.Ordinal)
-        .Replace("{keyId}", fixture.ThrowawayKeyId.ToString(), StringComparison.Ordinal);
+        .Replace("{keyId}", fixture.ThrowawayKeyId.ToString(), StringComparison.Ordinal)
+        .Replace("{document}", fixture.DocumentId.ToString(), StringComparison.Ordinal)
+        .Replace("{cancellation}", fixture.CancellationId.ToString(), StringComparison.Ordinal);
 
     private static string Masked(string idNumber) => idNumber[..4] + "**********" + idNumber[14..];
 
