@@ -52,6 +52,12 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
 
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
+    public DbSet<ExecutionStep> ExecutionSteps => Set<ExecutionStep>();
+
+    public DbSet<Certificate> Certificates => Set<Certificate>();
+
+    public DbSet<OutboxEvent> OutboxEvents => Set<OutboxEvent>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         configurationBuilder.Properties<Msisdn>().HaveConversion<MsisdnConverter>().HaveMaxLength(16);

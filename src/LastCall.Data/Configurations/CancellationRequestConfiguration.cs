@@ -32,6 +32,10 @@ internal sealed class CancellationRequestConfiguration : IEntityTypeConfiguratio
             .HasFilter("\"Status\" IN ('Submitted', 'UnderReview', 'Approved', 'Scheduled', 'Executing', 'Failed')")
             .HasDatabaseName("ix_cancellation_requests_one_live_per_line");
         b.HasIndex(r => new { r.Status, r.SubmittedAt });
+        // The workers' claim query: due requests whose lease is free.
+        b.HasIndex(r => new { r.Status, r.EffectiveOn, r.NextAttemptAt });
+        b.Property(r => r.LeaseOwner).HasMaxLength(80);
+        b.Property(r => r.CertificateNumber).HasMaxLength(40);
         b.HasIndex(r => r.Msisdn);
         b.HasIndex(r => r.CustomerId);
         b.HasOne<Line>().WithMany().HasForeignKey(r => r.LineId).OnDelete(DeleteBehavior.Restrict);

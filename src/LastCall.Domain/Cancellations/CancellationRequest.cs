@@ -141,6 +141,27 @@ public sealed class CancellationRequest : AggregateRoot
 
     public IReadOnlyList<CancellationTransition> History => _history;
 
+    /// <summary>The worker holding the request, and until when; another worker may take it over after that.</summary>
+    public string? LeaseOwner { get; private set; }
+
+    public DateTimeOffset? LeaseExpiresAt { get; private set; }
+
+    /// <summary>Not before this instant (backoff after a failed attempt).</summary>
+    public DateTimeOffset? NextAttemptAt { get; private set; }
+
+    public DateTimeOffset? CompletedAt { get; private set; }
+
+    public string? CertificateNumber { get; private set; }
+
+    public void ReleaseLease(DateTimeOffset? nextAttemptAt)
+    {
+        LeaseOwner = null;
+        LeaseExpiresAt = null;
+        NextAttemptAt = nextAttemptAt;
+    }
+
+    public void RecordCertificate(string number) => CertificateNumber = number;
+
     public void RecordNoticeSent(DateTimeOffset now) => NoticeSentAt = now;
 
     public IReadOnlyList<Guid> DocumentIdList =>
@@ -250,6 +271,7 @@ public sealed class CancellationRequest : AggregateRoot
     {
         if (Status != CancellationStatus.Executing)
             return Fail($"Only an executing request can complete; this one is {Describe(Status)}.");
+        CompletedAt = now;
         Move(CancellationStatus.Completed, now, "system", null);
         return Result.Success;
     }
@@ -266,6 +288,7 @@ public sealed class CancellationRequest : AggregateRoot
     {
         if (Status != CancellationStatus.Failed)
             return Fail($"Only a failed request can be retried; this one is {Describe(Status)}.");
+        NextAttemptAt = null;
         Move(CancellationStatus.Executing, now, supervisor, "retry");
         return Result.Success;
     }

@@ -45,6 +45,9 @@ public sealed class EsimProfile
         };
     }
 
+    /// <summary>The line was cancelled: the profile is withdrawn at the SM-DP+ and its ICCID is never used again.</summary>
+    public void Retire() => State = ProfileState.Unavailable;
+
     internal void Update(Eid? eid, ProfileRole role, string deviceLabel, ProfileState state)
     {
         Eid = eid;

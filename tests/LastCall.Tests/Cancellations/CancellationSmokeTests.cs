@@ -75,4 +75,25 @@ public sealed class CancellationSmokeTests(PostgresCluster postgres)
         Assert.Equal("scheduled", body.GetProperty("status").GetString());
         Assert.Equal("store", body.GetProperty("channel").GetString());
     }
+
+    [Fact]
+    public async Task Approve_AfterTheOwnerFlaggedTheLine_Is422WithFraudHold_AndStaysUnderReview()
+    {
+        await using var scenario = await Scenario.StartAsync(postgres);
+        var customer = await scenario.CustomerAsync(scenario.CustomerA);
+        var document = await UploadAsync(customer, Png);
+        using var submitted = await customer.PostAsJsonAsync("/api/v1/cancellations", new { msisdn = scenario.CustomerA.Msisdn, documentIds = new[] { document } }, Ct);
+        var id = (await submitted.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        (await customer.PostAsync($"/api/v1/lines/{scenario.CustomerA.Msisdn}/flag", null, Ct)).EnsureSuccessStatusCode();
+        var reviewer = await scenario.StaffAsync("reviewer");
+
+        using var approved = await reviewer.PostAsync($"/api/v1/cancellations/{id}/approve", null, Ct);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, approved.StatusCode);
+        var problem = await approved.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal("not_eligible", problem.GetProperty("code").GetString());
+        Assert.Equal(["fraud_hold"], problem.GetProperty("blockers").EnumerateArray().Select(b => b.GetProperty("code").GetString()));
+        var detail = await reviewer.GetFromJsonAsync<JsonElement>($"/api/v1/cancellations/{id}", Ct);
+        Assert.Equal("under_review", detail.GetProperty("status").GetString());
+    }
 }

@@ -226,7 +226,7 @@ public sealed class PrecheckTests(CancellationHosts hosts)
 
         var transfer = Alternative(en, "transfer");
         Assert.False(transfer.GetProperty("available").GetBoolean());
-        Assert.Equal(["line_not_active", "arrears", "fraud_hold", "account_locked", "bundle_primary"], Strings(transfer.GetProperty("blockedBy")));
+        Assert.Equal(["line_not_active", "arrears", "port_in_progress", "fraud_hold", "account_locked", "bundle_primary"], Strings(transfer.GetProperty("blockedBy")));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using LastCall.Domain.Cancellations;
 using LastCall.Hosting;
 using LastCall.Security;
 using LastCall.Web;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LastCall.Features.Cancellations;
@@ -20,14 +21,29 @@ public static class ApproveCancellation
             .WithSummary("Approve a request under review (reviewer).");
 
     private static async Task<Results<Ok<CancellationViews.Detail>, ProblemHttpResult>> HandleAsync(
-        Guid id, CancellationAccess access, AuditTrail audit, CancellationNotices notices, PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct)
+        Guid id, CancellationAccess access, EligibilityCheck check, AuditTrail audit, CancellationNotices notices, PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var (request, denied) = await access.FindAsync(http.User, id, ct);
         if (denied is not null)
             return denied;
+
+        // What changed while the request waited (a fraud flag, an account lock, new arrears) still blocks it.
+        if (request!.Status == CancellationStatus.UnderReview)
+        {
+            var line = await audit.Db.Lines.AsNoTracking().FirstAsync(l => l.Id == request.LineId, ct);
+            var facts = await check.EvaluateAsync(line, ct, earlyExitFeeAccepted: true);
+            var blockers = facts.Result.Blockers.Where(b => b.Code != EligibilityCodes.CancellationPending).ToList();
+            if (blockers.Count > 0)
+            {
+                var view = Precheck.Build(facts with { Result = facts.Result with { Blockers = blockers } }, policies, System.Globalization.CultureInfo.CurrentUICulture);
+                return Problems.Create(StatusCodes.Status422UnprocessableEntity, "not_eligible", "The line cannot be cancelled now: see blockers. Reject the request or wait until they are fixed.",
+                    new Dictionary<string, object?> { ["blockers"] = view.Blockers });
+            }
+        }
+
         var now = clock.GetUtcNow();
         var today = policies.Today(now);
-        var effectiveOn = request!.Effective == EffectivePolicy.EndOfBillingCycle ? PolicySettings.EndOfBillingCycle(today) : today;
+        var effectiveOn = request.Effective == EffectivePolicy.EndOfBillingCycle ? PolicySettings.EndOfBillingCycle(today) : today;
         if (request.Approve(CurrentActor.Describe(http.User), now, effectiveOn) is { IsSuccess: false } refused)
             return Problems.From(refused.Error!, StatusCodes.Status409Conflict);
         audit.Record("cancellation.approved", request.Msisdn.Masked(), before: new { status = "under_review" },

@@ -106,11 +106,13 @@ public static class SubmitCancellation
                 new Dictionary<string, object?> { ["blockers"] = view.Blockers, ["warnings"] = view.Warnings, ["alternatives"] = view.Alternatives });
         }
 
-        var reviewReasons = channel switch
+        // Remote channels always go to review; risk warnings go there from every channel, and reviewers see them.
+        var risks = facts.Result.Warnings.Where(w => EligibilityCodes.ForceReview.Contains(w.Code)).Select(w => w.Code);
+        List<string> reviewReasons = channel switch
         {
-            CancellationChannel.Online => ["online"],
-            CancellationChannel.CallCentre => ["call_centre"],
-            _ => facts.Result.Warnings.Where(w => EligibilityCodes.ForceReview.Contains(w.Code)).Select(w => w.Code).ToList(),
+            CancellationChannel.Online => ["online", .. risks],
+            CancellationChannel.CallCentre => ["call_centre", .. risks],
+            _ => [.. risks],
         };
         var today = policies.Today(now);
         var reviewDueBy = policies.Calendar.AddWorkingDays(today, policies.ReviewSlaWorkingDays);

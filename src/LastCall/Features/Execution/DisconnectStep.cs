@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Text.Json;
+using LastCall.Domain.Cancellations;
+using LastCall.Domain.Messaging;
+using LastCall.Domain.Numbers;
+using LastCall.Hosting;
+using Microsoft.EntityFrameworkCore;
+
+namespace LastCall.Features.Execution;
+
+/// <summary>
+/// The point of no return, in one transaction with the step's success: the line is cancelled, the
+/// number goes into quarantine (never assignable before its date), the disconnection register gets
+/// its permanent entry, and the <c>number.disconnected</c> event is written to the outbox.
+/// </summary>
+public sealed class DisconnectStep(LastCallSettings settings) : IExecutionStep
+{
+    public const string NumberDisconnected = "number.disconnected";
+
+    public StepName Name => StepName.Disconnect;
+
+    public async Task<StepResult> RunAsync(StepContext context, CancellationToken ct)
+    {
+        var db = context.Audit.Db;
+        var line = context.Line;
+        if (line.CompleteCancellation(context.Now) is { IsSuccess: false } refused)
+            return StepResult.Permanent(refused.Error!.Message);
+
+        var number = await db.PoolNumbers.FirstOrDefaultAsync(n => n.Msisdn == line.Msisdn, ct);
+        if (number is null)
+        {
+            number = PoolNumber.NewlyAssigned(line.Msisdn, context.Now);
+            db.PoolNumbers.Add(number);
+        }
+        if (number.Quarantine(context.Today, settings.Quarantine, context.Now) is { IsSuccess: false } notQuarantined)
+            return StepResult.Permanent(notQuarantined.Error!.Message);
+
+        var entry = Disconnection.Record(line.Msisdn, context.Today, DisconnectionSource.Cancellation, context.Now);
+        if (!entry.IsSuccess)
+            return StepResult.Permanent(entry.Error!.Message);
+        db.Disconnections.Add(entry.Value);
+
+        var day = context.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var payload = JsonSerializer.Serialize(new { msisdn = line.Msisdn.Value, disconnectedOn = day });
+        db.OutboxEvents.Add(OutboxEvent.Create(NumberDisconnected, payload, $"{NumberDisconnected}:{context.Request.Id:N}", context.Now));
+
+        context.Audit.Record("number.quarantined", line.Msisdn.Masked(), before: new { state = "Assigned" },
+            after: new { state = "Quarantined", until = number.QuarantinedUntil, disconnectedOn = day, context.Request.Id });
+        return StepResult.Success(JsonSerializer.Serialize(new { disconnectedOn = day, quarantinedUntil = number.QuarantinedUntil }));
+    }
+}

@@ -1,0 +1,95 @@
+using LastCall.Data;
+using LastCall.Domain.Cancellations;
+using LastCall.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace LastCall.Features.Execution;
+
+/// <summary>
+/// Claims due requests for this worker with a lease. On PostgreSQL candidates are locked with
+/// <c>FOR UPDATE SKIP LOCKED</c> and leased in the same statement, so instances sharing a database
+/// never claim the same request; on SQLite (one instance) a conditional update does the same.
+/// Due: approved, already executing, or scheduled with its effective day over; no live lease; past backoff.
+/// </summary>
+public sealed class ExecutionClaims(IDbContextFactory<AppDbContext> contexts, ExecutionSettings settings, PolicySettings policies, TimeProvider clock)
+{
+    public async Task<IReadOnlyList<Guid>> ClaimAsync(int count, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var now = clock.GetUtcNow();
+        var today = policies.Today(now);
+        var until = now + settings.Lease;
+        return db.Database.IsNpgsql()
+            ? await ClaimOnPostgresAsync(db, count, now, today, until, ct)
+            : await ClaimOnSqliteAsync(db, count, now, today, until, ct);
+    }
+
+    /// <summary>Extends the lease while a step runs; false if the lease was lost (another worker took over).</summary>
+    public async Task<bool> RenewAsync(Guid requestId, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var until = clock.GetUtcNow() + settings.Lease;
+        var owner = settings.WorkerId;
+        var renewed = await db.CancellationRequests.Where(r => r.Id == requestId && r.LeaseOwner == owner)
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.LeaseExpiresAt, until), ct);
+        return renewed == 1;
+    }
+
+    private async Task<IReadOnlyList<Guid>> ClaimOnPostgresAsync(AppDbContext db, int count, DateTimeOffset now, DateOnly today, DateTimeOffset until, CancellationToken ct)
+    {
+        const string sql = """
+            WITH due AS (
+                SELECT "Id" FROM cancellation_requests
+                WHERE ("Status" IN ('Approved', 'Executing') OR ("Status" = 'Scheduled' AND "EffectiveOn" < @today))
+                  AND ("NextAttemptAt" IS NULL OR "NextAttemptAt" <= @now)
+                  AND ("LeaseExpiresAt" IS NULL OR "LeaseExpiresAt" < @now)
+                ORDER BY "SubmittedAt"
+                LIMIT @count
+                FOR UPDATE SKIP LOCKED)
+            UPDATE cancellation_requests r
+            SET "LeaseOwner" = @owner, "LeaseExpiresAt" = @until, "Version" = r."Version" + 1
+            FROM due WHERE r."Id" = due."Id"
+            RETURNING r."Id"
+            """;
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("today", today);
+        command.Parameters.AddWithValue("now", now.UtcDateTime);
+        command.Parameters.AddWithValue("until", until.UtcDateTime);
+        command.Parameters.AddWithValue("count", count);
+        command.Parameters.AddWithValue("owner", settings.WorkerId);
+        var claimed = new List<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            claimed.Add(reader.GetGuid(0));
+        return claimed;
+    }
+
+    private async Task<IReadOnlyList<Guid>> ClaimOnSqliteAsync(AppDbContext db, int count, DateTimeOffset now, DateOnly today, DateTimeOffset until, CancellationToken ct)
+    {
+        var candidates = await Due(db.CancellationRequests, now, today)
+            .OrderBy(r => r.SubmittedAt).Select(r => r.Id).Take(count).ToListAsync(ct);
+        var claimed = new List<Guid>();
+        var owner = settings.WorkerId;
+        foreach (var id in candidates)
+        {
+            // The same conditions again: only one conditional update can win a request.
+            var won = await Due(db.CancellationRequests.Where(r => r.Id == id), now, today)
+                .ExecuteUpdateAsync(u => u
+                    .SetProperty(r => r.LeaseOwner, owner)
+                    .SetProperty(r => r.LeaseExpiresAt, until)
+                    .SetProperty(r => r.Version, r => r.Version + 1), ct);
+            if (won == 1)
+                claimed.Add(id);
+        }
+        return claimed;
+    }
+
+    private static IQueryable<CancellationRequest> Due(IQueryable<CancellationRequest> requests, DateTimeOffset now, DateOnly today) =>
+        requests.Where(r => (r.Status == CancellationStatus.Approved || r.Status == CancellationStatus.Executing
+                || (r.Status == CancellationStatus.Scheduled && r.EffectiveOn < today))
+            && (r.NextAttemptAt == null || r.NextAttemptAt <= now)
+            && (r.LeaseExpiresAt == null || r.LeaseExpiresAt < now));
+}

@@ -1,0 +1,133 @@
+using LastCall.Auditing;
+using LastCall.Domain.Cancellations;
+using LastCall.Features.Cancellations;
+using LastCall.Hosting;
+using Microsoft.EntityFrameworkCore;
+
+namespace LastCall.Features.Execution;
+
+/// <summary>
+/// Runs the remaining steps of one claimed request, in order. Each step is marked running and saved
+/// before it acts, and its success is saved together with its local effects; a transient failure
+/// releases the request with a backoff, too many attempts or a permanent refusal fail it for a
+/// supervisor. After a crash the next claim resumes at the first step not yet succeeded.
+/// </summary>
+public sealed class ExecutionRunner(
+    AuditTrail audit,
+    IEnumerable<IExecutionStep> stepKinds,
+    ExecutionClaims claims,
+    ExecutionSettings settings,
+    PolicySettings policies,
+    CancellationNotices notices,
+    TimeProvider clock,
+    ILogger<ExecutionRunner> logger)
+{
+    private readonly Dictionary<StepName, IExecutionStep> _steps = stepKinds.ToDictionary(s => s.Name);
+
+    public async Task RunAsync(Guid requestId, CancellationToken ct)
+    {
+        var db = audit.Db;
+        var request = await db.CancellationRequests.Include(r => r.History).FirstOrDefaultAsync(r => r.Id == requestId, ct);
+        if (request is null || request.LeaseOwner != settings.WorkerId)
+            return;
+        try
+        {
+            if (request.Status is CancellationStatus.Approved or CancellationStatus.Scheduled && !await StartAsync(request, ct))
+                return;
+            if (request.Status != CancellationStatus.Executing)
+            {
+                request.ReleaseLease(null);
+                await audit.SaveChangesAsync(ct);
+                return;
+            }
+
+            var line = await db.Lines.FirstAsync(l => l.Id == request.LineId, ct);
+            var steps = await db.ExecutionSteps.Where(s => s.RequestId == requestId).OrderBy(s => s.Position).ToListAsync(ct);
+            foreach (var step in steps.Where(s => s.Status != StepStatus.Succeeded))
+            {
+                if (!await claims.RenewAsync(requestId, ct))
+                    return;
+                var now = clock.GetUtcNow();
+                step.Begin(now);
+                await audit.SaveChangesAsync(ct);
+
+                StepResult result;
+                try
+                {
+                    result = await _steps[step.Name].RunAsync(new StepContext(request, line, audit, now, policies.Today(now)), ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogError(e, "Step {Step} of cancellation {Id} threw", step.Name, requestId);
+                    result = StepResult.Transient(e.GetType().Name + ": " + e.Message);
+                }
+
+                now = clock.GetUtcNow();
+                if (result.Outcome == StepOutcome.Succeeded)
+                {
+                    step.Succeed(now, result.Detail);
+                    audit.Record("cancellation.step_succeeded", request.Msisdn.Masked(), after: new { request.Id, step = step.Name.ToString(), step.Attempts });
+                    await audit.SaveChangesAsync(ct);
+                    continue;
+                }
+                await FailAsync(request, step, result, ct);
+                return;
+            }
+
+            var completedAt = clock.GetUtcNow();
+            request.Complete(completedAt);
+            request.ReleaseLease(null);
+            audit.Record("cancellation.completed", request.Msisdn.Masked(), before: new { status = "executing" }, after: new { status = "completed", request.Id, request.CertificateNumber });
+            await audit.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Someone changed the request under us (a withdraw won the race, or the lease was taken over): leave it to them.
+            logger.LogInformation("Cancellation {Id} changed while executing; this worker lets go", requestId);
+        }
+    }
+
+    /// <summary>Tells the customer first if the approval notice never went out, then plans the steps.</summary>
+    private async Task<bool> StartAsync(CancellationRequest request, CancellationToken ct)
+    {
+        if (request.NoticeSentAt is null)
+        {
+            await notices.SendAsync(request, ct);
+            if (request.NoticeSentAt is null)
+            {
+                request.ReleaseLease(clock.GetUtcNow() + settings.RetryDelay(1));
+                await audit.SaveChangesAsync(ct);
+                return false;
+            }
+        }
+        var now = clock.GetUtcNow();
+        if (request.StartExecution(now) is { IsSuccess: false })
+            return false;
+        if (!await audit.Db.ExecutionSteps.AnyAsync(s => s.RequestId == request.Id, ct))
+            audit.Db.ExecutionSteps.AddRange(ExecutionStep.Plan(request.Id));
+        audit.Record("cancellation.execution_started", request.Msisdn.Masked(), before: new { status = "approved" }, after: new { status = "executing", request.Id });
+        await audit.SaveChangesAsync(ct);
+        return true;
+    }
+
+    private async Task FailAsync(CancellationRequest request, ExecutionStep step, StepResult result, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var error = result.Detail ?? "unknown error";
+        if (result.Outcome == StepOutcome.Permanent || step.Attempts >= settings.MaxAttempts)
+        {
+            step.GiveUp(error, now);
+            request.MarkFailed($"{step.Name}: {error}", now);
+            request.ReleaseLease(null);
+            audit.Record("cancellation.failed", request.Msisdn.Masked(), before: new { status = "executing" }, after: new { status = "failed", request.Id, step = step.Name.ToString(), step.Attempts, error });
+            logger.LogWarning("Cancellation {Id} failed at {Step} after {Attempts} attempts: {Error}", request.Id, step.Name, step.Attempts, error);
+        }
+        else
+        {
+            step.FailAttempt(error);
+            request.ReleaseLease(now + settings.RetryDelay(step.Attempts));
+            logger.LogInformation("Cancellation {Id}: {Step} attempt {Attempt} failed ({Error}); retrying later", request.Id, step.Name, step.Attempts, error);
+        }
+        await audit.SaveChangesAsync(ct);
+    }
+}
