@@ -52,6 +52,7 @@ public static class Endpoints
         WithdrawCancellation.Map(cancellations);
         ApproveCancellation.Map(cancellations);
         RejectCancellation.Map(cancellations);
+        RetryCancellation.Map(cancellations);
         ReviewQueue.Map(app);
 
         var calls = app.MapGroup("/api/v1/calls").WithTags("Call centre").RequireAuthorization(Policies.Agent);

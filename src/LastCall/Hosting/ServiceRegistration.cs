@@ -3,6 +3,9 @@ using LastCall.Data;
 using LastCall.Features.Auth;
 using LastCall.Features.Cancellations;
 using LastCall.Features.Documents;
+using LastCall.Features.Execution;
+using LastCall.Integrations.Smdp;
+using LastCall.Workers;
 using LastCall.Features.Suspensions;
 using LastCall.Features.Lines;
 using LastCall.Integrations.Messaging;
@@ -32,6 +35,31 @@ public static class ServiceRegistration
                 _ => throw new InvalidOperationException($"Messaging:Provider must be {DevelopmentOutboxSender.ProviderName} or {HttpGatewaySender.ProviderName}, not '{provider}'."),
             };
         });
+    }
+
+    /// <summary>
+    /// Flow 5 and 6: the integrations (the embedded simulators in the default), the steps, the claims,
+    /// the workers that run them and the aging job. Simulators start before the workers.
+    /// </summary>
+    private static void AddExecution(this IServiceCollection services, ConfigurationManager configuration)
+    {
+        services.AddSingleton<EmbeddedSimulators>();
+        services.AddHostedService(sp => sp.GetRequiredService<EmbeddedSimulators>());
+        services.AddSmdpClient(configuration.GetSection(SmdpOptions.SectionName));
+        services.AddOptions<SmdpOptions>().PostConfigure<EmbeddedSimulators>((o, simulators) =>
+        {
+            if (simulators.SmdpBaseUrl is { } url)
+                o.BaseUrl = url;
+        });
+
+        services.AddSingleton(sp => ExecutionSettings.From(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton<ExecutionClaims>();
+        services.AddScoped<ExecutionRunner>();
+        services.AddScoped<IExecutionStep, ReleaseProfilesStep>();
+        services.AddScoped<IExecutionStep, DisconnectStep>();
+        services.AddHostedService<ExecutionWorker>();
+        services.AddSingleton<NumberAging>();
+        services.AddHostedService(sp => sp.GetRequiredService<NumberAging>());
     }
 
     /// <summary>
@@ -83,6 +111,7 @@ public static class ServiceRegistration
         services.AddSingleton<DatabaseInitializer>();
         services.AddHostedService<StartupTasks>();
         services.AddHostedService<IdempotencyCleanup>();
+        services.AddExecution(builder.Configuration);
         services.AddSingleton<SuspensionExpiry>();
         services.AddHostedService(sp => sp.GetRequiredService<SuspensionExpiry>());
         services.AddTransient<SubscriberImporter>();

@@ -61,6 +61,9 @@ public sealed class TestDatabase : IDisposable
         ["DemoData:Load"] = "false",
         ["Database:MigrateOnStartup"] = "true",
         ["Logging:LogLevel:Default"] = "Warning",
+        // Approved requests stay approved unless a test runs the execution workers and simulators itself.
+        ["Execution:Enabled"] = "false",
+        ["Simulators:Embedded"] = "false",
     };
 
     public IdNumberProtector Protector() => new(new KeyRing(Convert.FromBase64String(MasterKey)));

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using LastCall.Domain.Cancellations;
 
 namespace LastCall.Features.Cancellations;
@@ -7,7 +8,7 @@ public static class CancellationViews
 {
     public sealed record Transition(string Status, DateTimeOffset At, string By, string? Reason);
 
-    public sealed record Step(string Name, string Status, int Attempts);
+    public sealed record Step(string Name, string Status, int Attempts, string? LastError, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt, JsonElement? Outcome);
 
     public sealed record Detail(
         Guid Id,
@@ -32,7 +33,7 @@ public static class CancellationViews
 
     public sealed record Summary(Guid Id, string Msisdn, string Status, string Channel, DateTimeOffset SubmittedAt, DateOnly? ReviewDueBy, bool Overdue, DateOnly EffectiveOn);
 
-    public static Detail ToDetail(CancellationRequest r, DateOnly today) => new(
+    public static Detail ToDetail(CancellationRequest r, DateOnly today, IReadOnlyList<ExecutionStep>? steps = null) => new(
         r.Id,
         r.Msisdn.Value,
         CancellationRequest.Describe(r.Status),
@@ -50,9 +51,17 @@ public static class CancellationViews
         r.EffectiveOn,
         r.RejectionReason,
         [.. r.History.OrderBy(h => h.At).ThenBy(h => h.Id).Select(h => new Transition(CancellationRequest.Describe(h.Status), h.At, h.By, h.Reason))],
-        // Execution steps arrive with the execution issue; until then a request has none.
-        [],
-        null);
+        [.. (steps ?? []).OrderBy(s => s.Position).Select(ToStep)],
+        r.CertificateNumber);
+
+    private static Step ToStep(ExecutionStep s) => new(
+        Snake(s.Name.ToString()),
+        Snake(s.Status.ToString()),
+        s.Attempts,
+        s.LastError,
+        s.StartedAt,
+        s.CompletedAt,
+        s.Outcome is null ? null : JsonDocument.Parse(s.Outcome).RootElement.Clone());
 
     public static Summary ToSummary(CancellationRequest r, DateOnly today) =>
         new(r.Id, r.Msisdn.Value, CancellationRequest.Describe(r.Status), Channel(r.Channel), r.SubmittedAt, r.ReviewDueBy, r.IsOverdue(today), r.EffectiveOn);

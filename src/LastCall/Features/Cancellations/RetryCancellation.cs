@@ -1,0 +1,40 @@
+using LastCall.Auditing;
+using LastCall.Domain.Cancellations;
+using LastCall.Hosting;
+using LastCall.Security;
+using LastCall.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace LastCall.Features.Cancellations;
+
+/// <summary>
+/// POST /api/v1/cancellations/{id}/retry (supervisor): a <c>failed</c> request runs its remaining
+/// steps again, starting with the one that failed (its attempts start over). Steps that succeeded are
+/// not repeated.
+/// </summary>
+public static class RetryCancellation
+{
+    public static void Map(RouteGroupBuilder cancellations) =>
+        cancellations.MapPost("/{id:guid}/retry", HandleAsync)
+            .RequireAuthorization(Policies.Supervisor)
+            .WithSummary("Run a failed request's remaining steps again (supervisor).");
+
+    private static async Task<Results<Ok<CancellationViews.Detail>, ProblemHttpResult>> HandleAsync(
+        Guid id, CancellationAccess access, AuditTrail audit, PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        var (request, denied) = await access.FindAsync(http.User, id, ct);
+        if (denied is not null)
+            return denied;
+        var now = clock.GetUtcNow();
+        if (request!.Retry(CurrentActor.Describe(http.User), now) is { IsSuccess: false } refused)
+            return Problems.From(refused.Error!, StatusCodes.Status409Conflict);
+        var steps = await audit.Db.ExecutionSteps.Where(s => s.RequestId == id).ToListAsync(ct);
+        foreach (var step in steps.Where(s => s.Status == StepStatus.Failed))
+            step.Reset();
+        audit.Record("cancellation.retried", request.Msisdn.Masked(), before: new { status = "failed" }, after: new { status = "executing", request.Id });
+        if (await CancellationSaves.TrySaveAsync(audit, ct) is { } conflict)
+            return conflict;
+        return TypedResults.Ok(CancellationViews.ToDetail(request, policies.Today(now), steps));
+    }
+}
