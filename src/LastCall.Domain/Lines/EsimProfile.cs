@@ -45,6 +45,18 @@ public sealed class EsimProfile
         };
     }
 
+    /// <summary>
+    /// The SM-DP+ reported download progress (SGP.22 handleDownloadProgressInfo). A retired profile stays
+    /// retired whatever arrives late; otherwise the state only moves forward.
+    /// </summary>
+    public bool RecordProgress(ProfileState reported)
+    {
+        if (State == ProfileState.Unavailable || reported <= State)
+            return false;
+        State = reported;
+        return true;
+    }
+
     /// <summary>The line was cancelled: the profile is withdrawn at the SM-DP+ and its ICCID is never used again.</summary>
     public void Retire() => State = ProfileState.Unavailable;
 

@@ -10,6 +10,7 @@ using LastCall.Features.Me;
 using LastCall.Features.PartnerApi;
 using LastCall.Features.Suspensions;
 using LastCall.Features.Transfers;
+using LastCall.Integrations.Smdp;
 using LastCall.Security;
 
 namespace LastCall.Features;
@@ -62,6 +63,9 @@ public static class Endpoints
         CreateStaff.Map(admin);
         ManagePartners.Map(admin);
         ImportSubscribersEndpoint.Map(admin);
+
+        // The SM-DP+'s ES2+ notifications (handleDownloadProgressInfo).
+        SmdpCallbackEndpoint.Map(app).AllowAnonymous().AddEndpointFilter<SmdpCallbackGuard>();
 
         var partner = app.MapGroup("/api/v1/partner").WithTags("Partners").RequireAuthorization(Policies.Partner).RequireRateLimiting(PartnerRateLimit.PolicyName);
         WhoAmI.Map(partner);

@@ -52,6 +52,8 @@ public static class ServiceRegistration
                 o.BaseUrl = url;
         });
 
+        services.AddScoped<ISmdpNotificationSink, ProfileProgressSink>();
+        services.AddSingleton<SmdpCallbackGuard>();
         services.AddSingleton(sp => ExecutionSettings.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<ExecutionClaims>();
         services.AddScoped<ExecutionRunner>();

@@ -137,6 +137,9 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
         /// <summary>Reviewers only.</summary>
         Reviewer,
 
+        /// <summary>Supervisors and admins.</summary>
+        Supervisor,
+
         /// <summary>Who may apply to cancel: the owner, a clerk, an agent.</summary>
         Submitter,
 
@@ -213,6 +216,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
         new("POST", "/api/v1/cancellations/{cancellation}/approve", Access.Reviewer),
         new("POST", "/api/v1/cancellations/{cancellation}/reject", Access.Reviewer, Body: _ => JsonContent.Create(new { reason = "matrix" })),
         new("GET", "/api/v1/review-queue", Access.Reviewer, ReadOnly: true),
+        // The matrix's request never failed, so a retry is refused for its state (409), never for the caller.
+        new("POST", "/api/v1/cancellations/{cancellation}/retry", Access.Supervisor),
     ];
 
     public static TheoryData<MatrixPrincipal, string, MatrixExpectation> Matrix()
@@ -462,6 +467,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
         Access.Admin => principal == MatrixPrincipal.Admin,
         Access.Partner => principal == MatrixPrincipal.Partner,
         Access.Reviewer => principal == MatrixPrincipal.Reviewer,
+        Access.Supervisor => principal is MatrixPrincipal.Supervisor or MatrixPrincipal.Admin,
         Access.Submitter => principal is MatrixPrincipal.CustomerA or MatrixPrincipal.CustomerB or MatrixPrincipal.Clerk or MatrixPrincipal.Agent,
         Access.BackOffice => principal is MatrixPrincipal.Clerk or MatrixPrincipal.Reviewer or MatrixPrincipal.Supervisor or MatrixPrincipal.Admin,
         _ => false,
