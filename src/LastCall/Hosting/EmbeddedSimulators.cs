@@ -1,25 +1,31 @@
 using System.Net.Http.Json;
 using LastCall.Data;
 using LastCall.Domain.Lines;
+using LastCall.BackendSimulators;
+using LastCall.Domain.Customers;
 using LastCall.SmdpSimulator;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Hosting;
 
 /// <summary>
-/// The embedded default runs with no outside systems: it starts the SM-DP+ simulator in this process
-/// on a free loopback port, points the ES2+ client at it, and tells it about every eSIM profile the
-/// database knows, so a demo cancellation really goes through ES2+. On by default for SQLite when no
-/// <c>Smdp:BaseUrl</c> is configured (<c>Simulators:Embedded</c> overrides).
+/// The embedded default runs with no outside systems: it starts the SM-DP+ simulator and the billing
+/// and network simulators in this process on free loopback ports, points the clients at them, and tells
+/// them what the database knows (profiles, balances, subscriptions), so a demo cancellation really goes
+/// through ES2+, a final bill and a deprovisioning. On by default for SQLite when no <c>Smdp:BaseUrl</c>
+/// is configured (<c>Simulators:Embedded</c> overrides).
 /// </summary>
 public sealed class EmbeddedSimulators(IConfiguration configuration, LastCallSettings settings, IDbContextFactory<AppDbContext> contexts, ILogger<EmbeddedSimulators> logger) : IHostedService, IAsyncDisposable
 {
     private WebApplication? _smdp;
+    private WebApplication? _backends;
 
     public bool Enabled { get; } = configuration.GetValue<bool?>("Simulators:Embedded")
         ?? (settings.Provider == DatabaseProvider.Sqlite && string.IsNullOrEmpty(configuration["Smdp:BaseUrl"]));
 
     public string? SmdpBaseUrl { get; private set; }
+
+    public string? BackendsBaseUrl { get; private set; }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -27,37 +33,60 @@ public sealed class EmbeddedSimulators(IConfiguration configuration, LastCallSet
             return;
         _smdp = await SmdpSimulatorApp.StartAsync("http://127.0.0.1:0", [], cancellationToken);
         SmdpBaseUrl = SmdpSimulatorApp.GetBaseAddress(_smdp).ToString();
-        var seeded = await SeedProfilesAsync(cancellationToken);
-        logger.LogInformation("Embedded SM-DP+ simulator at {Url} ({Profiles} profiles)", SmdpBaseUrl, seeded);
+        _backends = await BackendSimulatorsApp.StartAsync("http://127.0.0.1:0", [], cancellationToken);
+        BackendsBaseUrl = BackendSimulatorsApp.GetBaseAddress(_backends).ToString();
+        var seeded = await SeedAsync(cancellationToken);
+        logger.LogInformation("Embedded simulators: SM-DP+ at {Smdp}, billing and network at {Backends} ({Lines} lines)", SmdpBaseUrl, BackendsBaseUrl, seeded);
     }
 
-    /// <summary>Tells the simulator about every profile of a live line, in the state we know it in.</summary>
-    public async Task<int> SeedProfilesAsync(CancellationToken ct)
+    /// <summary>
+    /// Tells the simulators about every live line: its profiles in the state we know, its billing
+    /// account (balance, arrears, deposit) and its network subscription. Returns the number of lines.
+    /// </summary>
+    public async Task<int> SeedAsync(CancellationToken ct)
     {
-        if (SmdpBaseUrl is null)
+        if (SmdpBaseUrl is null || BackendsBaseUrl is null)
             return 0;
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var profiles = await db.EsimProfiles.AsNoTracking()
-            .Join(db.Lines.Where(l => l.Status != LineStatus.Cancelled), p => p.LineId, l => l.Id, (p, _) => p)
-            .ToListAsync(ct);
-        using var http = new HttpClient { BaseAddress = new Uri(SmdpBaseUrl) };
-        foreach (var profile in profiles)
+        var lines = await db.Lines.AsNoTracking().Where(l => l.Status != LineStatus.Cancelled).ToListAsync(ct);
+        var accounts = await db.BillingAccounts.AsNoTracking().ToDictionaryAsync(a => a.LineId, ct);
+        using var smdp = new HttpClient { BaseAddress = new Uri(SmdpBaseUrl) };
+        using var backends = new HttpClient { BaseAddress = new Uri(BackendsBaseUrl) };
+        foreach (var line in lines)
         {
-            using var response = await http.PutAsJsonAsync($"simulator/profiles/{profile.Iccid.Value}", new { eid = profile.Eid?.Value, state = profile.State.ToString() }, ct);
-            response.EnsureSuccessStatusCode();
+            foreach (var profile in line.Profiles)
+                await PutAsync(smdp, $"simulator/profiles/{profile.Iccid.Value}", new { eid = profile.Eid?.Value, state = profile.State.ToString() }, ct);
+            var number = Uri.EscapeDataString(line.Msisdn.Value);
+            var account = accounts.GetValueOrDefault(line.Id);
+            await PutAsync(backends, $"simulator/billing/accounts/{number}",
+                new { currency = account?.Currency ?? settings.Currency, balance = account?.Balance ?? 0, arrears = account?.Arrears ?? 0, unbilledUsage = account?.UnbilledUsage ?? 0, deposit = account?.Deposit ?? 0 }, ct);
+            await PutAsync(backends, $"simulator/network/subscriptions/{number}", new { imsi = ImsiFor(line.Msisdn.Value) }, ct);
         }
-        return profiles.Count;
+        return lines.Count;
+    }
+
+    /// <summary>A stable made-up IMSI (MCC 460, MNC 00) for the simulator's subscription records.</summary>
+    private static string ImsiFor(string msisdn) => "46000" + msisdn[^10..];
+
+    private static async Task PutAsync(HttpClient http, string path, object body, CancellationToken ct)
+    {
+        using var response = await http.PutAsJsonAsync(path, body, ct);
+        response.EnsureSuccessStatusCode();
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (_smdp is not null)
             await _smdp.StopAsync(cancellationToken);
+        if (_backends is not null)
+            await _backends.StopAsync(cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
     {
         if (_smdp is not null)
             await _smdp.DisposeAsync();
+        if (_backends is not null)
+            await _backends.DisposeAsync();
     }
 }

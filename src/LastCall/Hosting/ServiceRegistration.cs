@@ -4,6 +4,8 @@ using LastCall.Features.Auth;
 using LastCall.Features.Cancellations;
 using LastCall.Features.Documents;
 using LastCall.Features.Execution;
+using LastCall.Integrations.Billing;
+using LastCall.Integrations.Network;
 using LastCall.Integrations.Smdp;
 using LastCall.Workers;
 using LastCall.Features.Suspensions;
@@ -52,12 +54,26 @@ public static class ServiceRegistration
                 o.BaseUrl = url;
         });
 
+        services.AddBillingClient(configuration.GetSection("BillingSystem"));
+        services.AddNetworkClient(configuration.GetSection("NetworkProvisioning"));
+        services.AddOptions<BillingSystemOptions>().PostConfigure<EmbeddedSimulators>((o, simulators) =>
+        {
+            if (simulators.BackendsBaseUrl is { } url)
+                o.BaseUrl = url;
+        });
+        services.AddOptions<NetworkProvisioningOptions>().PostConfigure<EmbeddedSimulators>((o, simulators) =>
+        {
+            if (simulators.BackendsBaseUrl is { } url)
+                o.BaseUrl = url;
+        });
         services.AddScoped<ISmdpNotificationSink, ProfileProgressSink>();
         services.AddSingleton<SmdpCallbackGuard>();
         services.AddSingleton(sp => ExecutionSettings.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<ExecutionClaims>();
         services.AddScoped<ExecutionRunner>();
+        services.AddScoped<IExecutionStep, FinalBillStep>();
         services.AddScoped<IExecutionStep, ReleaseProfilesStep>();
+        services.AddScoped<IExecutionStep, DeprovisionNetworkStep>();
         services.AddScoped<IExecutionStep, DisconnectStep>();
         services.AddHostedService<ExecutionWorker>();
         services.AddSingleton<NumberAging>();
