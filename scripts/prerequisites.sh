@@ -22,6 +22,18 @@ ensure_postgres() {
   command -v runuser >/dev/null 2>&1 || apt_install util-linux
 }
 
+# Certificates: a TrueType CJK font PDFsharp can embed (WenQuanYi Micro Hei), and pdftotext/pdftoppm,
+# which the certificate tests use to read the rendered PDF back.
+ensure_certificate_tools() {
+  local missing=()
+  [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing+=(fonts-wqy-microhei)
+  { command -v pdftotext && command -v pdftoppm; } >/dev/null 2>&1 || missing+=(poppler-utils)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    echo "scripts: installing ${missing[*]}" >&2
+    apt_install "${missing[@]}" || return 1
+  fi
+}
+
 ensure_dotnet() {
   command -v dotnet >/dev/null 2>&1 || { echo "scripts: the .NET 10 SDK (dotnet) is missing on this machine" >&2; return 1; }
 }
