@@ -1,6 +1,7 @@
 using LastCall.Features.Admin;
 using LastCall.Features.Auth;
 using LastCall.Features.Calls;
+using LastCall.Features.Certificates;
 using LastCall.Features.Cancellations;
 using LastCall.Features.Dev;
 using LastCall.Features.Documents;
@@ -55,6 +56,7 @@ public static class Endpoints
         RejectCancellation.Map(cancellations);
         RetryCancellation.Map(cancellations);
         ReviewQueue.Map(app);
+        CertificateEndpoints.Map(app);
 
         var calls = app.MapGroup("/api/v1/calls").WithTags("Call centre").RequireAuthorization(Policies.Agent);
         VerifyCaller.Map(calls);

@@ -20,21 +20,32 @@ public sealed class EmbeddedSimulators(IConfiguration configuration, LastCallSet
     private WebApplication? _smdp;
     private WebApplication? _backends;
 
-    public bool Enabled { get; } = configuration.GetValue<bool?>("Simulators:Embedded")
-        ?? (settings.Provider == DatabaseProvider.Sqlite && string.IsNullOrEmpty(configuration["Smdp:BaseUrl"]));
+    public bool Enabled { get; } = IsEnabled(configuration, settings);
 
-    public string? SmdpBaseUrl { get; private set; }
+    // Ports are chosen when the service is created, before anything reads the clients' options.
+    public string? SmdpBaseUrl { get; } = EmbeddedUrl(configuration, settings);
 
-    public string? BackendsBaseUrl { get; private set; }
+    public string? BackendsBaseUrl { get; } = EmbeddedUrl(configuration, settings);
+
+    private static string? EmbeddedUrl(IConfiguration configuration, LastCallSettings settings) =>
+        IsEnabled(configuration, settings) ? $"http://127.0.0.1:{FreeLoopbackPort()}/" : null;
+
+    private static bool IsEnabled(IConfiguration configuration, LastCallSettings settings) =>
+        configuration.GetValue<bool?>("Simulators:Embedded") ?? (settings.Provider == DatabaseProvider.Sqlite && string.IsNullOrEmpty(configuration["Smdp:BaseUrl"]));
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (!Enabled)
             return;
-        _smdp = await SmdpSimulatorApp.StartAsync("http://127.0.0.1:0", [], cancellationToken);
-        SmdpBaseUrl = SmdpSimulatorApp.GetBaseAddress(_smdp).ToString();
-        _backends = await BackendSimulatorsApp.StartAsync("http://127.0.0.1:0", [], cancellationToken);
-        BackendsBaseUrl = BackendSimulatorsApp.GetBaseAddress(_backends).ToString();
+        _smdp = await SmdpSimulatorApp.StartAsync(SmdpBaseUrl!.TrimEnd('/'), [], cancellationToken);
+        _backends = await BackendSimulatorsApp.StartAsync(BackendsBaseUrl!.TrimEnd('/'), [], cancellationToken);
         var seeded = await SeedAsync(cancellationToken);
         logger.LogInformation("Embedded simulators: SM-DP+ at {Smdp}, billing and network at {Backends} ({Lines} lines)", SmdpBaseUrl, BackendsBaseUrl, seeded);
     }

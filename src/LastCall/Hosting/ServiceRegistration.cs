@@ -2,6 +2,7 @@ using LastCall.Auditing;
 using LastCall.Data;
 using LastCall.Features.Auth;
 using LastCall.Features.Cancellations;
+using LastCall.Features.Certificates;
 using LastCall.Features.Documents;
 using LastCall.Features.Execution;
 using LastCall.Integrations.Billing;
@@ -75,6 +76,12 @@ public static class ServiceRegistration
         services.AddScoped<IExecutionStep, ReleaseProfilesStep>();
         services.AddScoped<IExecutionStep, DeprovisionNetworkStep>();
         services.AddScoped<IExecutionStep, DisconnectStep>();
+        services.AddScoped<IExecutionStep, IssueCertificateStep>();
+        services.AddSingleton(sp =>
+        {
+            var settings = sp.GetRequiredService<LastCallSettings>();
+            return CertificateSigner.FromConfiguration(sp.GetRequiredService<IConfiguration>(), settings.Provider == DatabaseProvider.Sqlite ? settings.DataFolder : null);
+        });
         services.AddHostedService<ExecutionWorker>();
         services.AddSingleton<NumberAging>();
         services.AddHostedService(sp => sp.GetRequiredService<NumberAging>());

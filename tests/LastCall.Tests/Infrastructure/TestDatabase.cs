@@ -64,7 +64,11 @@ public sealed class TestDatabase : IDisposable
         // Approved requests stay approved unless a test runs the execution workers and simulators itself.
         ["Execution:Enabled"] = "false",
         ["Simulators:Embedded"] = "false",
+        ["Certificates:SigningKeyPem"] = CertificateKeyPem,
     };
+
+    /// <summary>A P-256 key per test database (the embedded default would generate one into the data folder).</summary>
+    public string CertificateKeyPem { get; } = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256).ExportPkcs8PrivateKeyPem();
 
     public IdNumberProtector Protector() => new(new KeyRing(Convert.FromBase64String(MasterKey)));
 

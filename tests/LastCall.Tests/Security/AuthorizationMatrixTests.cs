@@ -218,6 +218,10 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
         new("GET", "/api/v1/review-queue", Access.Reviewer, ReadOnly: true),
         // The matrix's request never failed, so a retry is refused for its state (409), never for the caller.
         new("POST", "/api/v1/cancellations/{cancellation}/retry", Access.Supervisor),
+        // Not completed, so 404 certificate_not_issued for everyone admitted.
+        new("GET", "/api/v1/cancellations/{cancellation}/certificate", Access.CustomerOrStaff, ThroughLineAccess: true),
+        new("GET", "/api/v1/certificates/LC-2026-0000-0000-0000-0000", Access.Anyone),
+        new("POST", "/api/v1/certificates/verify", Access.Anyone, Body: _ => JsonContent.Create(new { canonicalData = "x", signature = "y", keyId = "z" })),
     ];
 
     public static TheoryData<MatrixPrincipal, string, MatrixExpectation> Matrix()

@@ -51,8 +51,6 @@ public static class ApproveCancellation
         if (await CancellationSaves.TrySaveAsync(audit, ct) is { } conflict)
             return conflict;
         await notices.SendAsync(request, ct);
-        if (request.NoticeSentAt is not null)
-            await audit.Db.SaveChangesAsync(ct);
         return TypedResults.Ok(CancellationViews.ToDetail(request, today));
     }
 }

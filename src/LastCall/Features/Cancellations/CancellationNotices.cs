@@ -14,7 +14,7 @@ namespace LastCall.Features.Cancellations;
 /// </summary>
 public sealed class CancellationNotices(AppDbContext db, IMessageSender sender, PolicySettings policies, TimeProvider clock, ILogger<CancellationNotices> logger)
 {
-    /// <summary>Sends the notice for the request's current status; the caller saves <see cref="CancellationRequest.NoticeSentAt"/>.</summary>
+    /// <summary>Sends the notice for the request's current status; for an approval it records <see cref="CancellationRequest.NoticeSentAt"/>.</summary>
     public async Task SendAsync(CancellationRequest request, CancellationToken ct)
     {
         var template = request.Status switch
@@ -43,7 +43,12 @@ public sealed class CancellationNotices(AppDbContext db, IMessageSender sender, 
             if (customer.Email is { Length: > 0 } email)
                 await sender.SendAsync(MessageTexts.Email(template, email, language, arguments), ct);
             if (request.Status is CancellationStatus.Approved or CancellationStatus.Scheduled)
-                request.RecordNoticeSent(clock.GetUtcNow());
+            {
+                // Recorded on its own: an execution worker may already hold the request (and its version).
+                var now = clock.GetUtcNow();
+                request.RecordNoticeSent(now);
+                await db.CancellationRequests.Where(r => r.Id == request.Id).ExecuteUpdateAsync(u => u.SetProperty(r => r.NoticeSentAt, now), ct);
+            }
         }
         catch (MessagingUnavailableException e)
         {

@@ -148,8 +148,6 @@ public static class SubmitCancellation
         }
 
         await notices.SendAsync(cancellation, ct);
-        if (cancellation.NoticeSentAt is not null)
-            await db.SaveChangesAsync(ct);
 
         var warnings = facts.Result.Warnings.Select(w => FindingTexts.ForWarning(w, culture)).ToList();
         return TypedResults.Created($"/api/v1/cancellations/{cancellation.Id}", new Response(

@@ -80,6 +80,45 @@ public sealed record CertificateData(
         return text.ToString();
     }
 
+    /// <summary>Reads back a <see cref="CanonicalText"/> (as stored with the certificate); null if it is not one.</summary>
+    public static CertificateData? FromCanonicalText(string text)
+    {
+        var lines = text.Split('\n');
+        if (lines.Length < 2 || lines[0] != FormatVersion)
+            return null;
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in lines.Skip(1).Where(l => l.Length > 0))
+        {
+            var at = line.IndexOf('=', StringComparison.Ordinal);
+            if (at <= 0)
+                return null;
+            fields[line[..at]] = line[(at + 1)..];
+        }
+        try
+        {
+            var channel = fields["channel"] switch
+            {
+                "online" => CancellationChannel.Online,
+                "call_centre" => CancellationChannel.CallCentre,
+                "store" => CancellationChannel.Store,
+                _ => throw new FormatException("Unknown channel."),
+            };
+            return new CertificateData(
+                fields["certificateNumber"], fields["msisdnMasked"], fields["idNumberMasked"], fields["ownerName"], channel,
+                fields["storeId"] is { Length: > 0 } store ? store : null,
+                DateOnly.ParseExact(fields["submittedOn"], "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                DateOnly.ParseExact(fields["cancelledOn"], "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                DateOnly.ParseExact(fields["quarantineEndsOn"], "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                DateTimeOffset.ParseExact(fields["issuedAt"], "yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
+                Guid.ParseExact(fields["cancellationRequestId"], "D"),
+                fields["verifyUrl"]);
+        }
+        catch (Exception e) when (e is KeyNotFoundException or FormatException)
+        {
+            return null;
+        }
+    }
+
     public static string ChannelToCode(CancellationChannel channel) => channel switch
     {
         CancellationChannel.Online => "online",

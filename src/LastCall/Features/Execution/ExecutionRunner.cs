@@ -22,6 +22,8 @@ public sealed class ExecutionRunner(
     TimeProvider clock,
     ILogger<ExecutionRunner> logger)
 {
+    private static readonly TimeSpan NoticeGrace = TimeSpan.FromSeconds(10);
+
     private readonly Dictionary<StepName, IExecutionStep> _steps = stepKinds.ToDictionary(s => s.Name);
 
     public async Task RunAsync(Guid requestId, CancellationToken ct)
@@ -92,6 +94,14 @@ public sealed class ExecutionRunner(
     {
         if (request.NoticeSentAt is null)
         {
+            // The approving request sends the notice right after it saves; give it a moment rather than texting twice.
+            var approvedAt = request.History.Where(h => h.Status == CancellationStatus.Approved).Select(h => h.At).DefaultIfEmpty().Max();
+            if (clock.GetUtcNow() - approvedAt < NoticeGrace)
+            {
+                request.ReleaseLease(approvedAt + NoticeGrace);
+                await audit.SaveChangesAsync(ct);
+                return false;
+            }
             await notices.SendAsync(request, ct);
             if (request.NoticeSentAt is null)
             {

@@ -1,0 +1,50 @@
+using LastCall.Domain.Cancellations;
+using LastCall.Features.Execution;
+using LastCall.Hosting;
+using Microsoft.EntityFrameworkCore;
+
+namespace LastCall.Features.Certificates;
+
+/// <summary>
+/// The last step: signs the cancellation certificate over its canonical data and keeps it with the
+/// request. The certificate is saved together with the step's success, so a crash never leaves two.
+/// </summary>
+public sealed class IssueCertificateStep(CertificateSigner signer, PolicySettings policies) : IExecutionStep
+{
+    public StepName Name => StepName.IssueCertificate;
+
+    public async Task<StepResult> RunAsync(StepContext context, CancellationToken ct)
+    {
+        var db = context.Audit.Db;
+        var request = context.Request;
+        if (await db.Certificates.AsNoTracking().FirstOrDefaultAsync(c => c.RequestId == request.Id, ct) is { } existing)
+        {
+            request.RecordCertificate(existing.Number);
+            return StepResult.Success($"{{\"certificateNumber\":\"{existing.Number}\"}}");
+        }
+        var owner = await db.Customers.AsNoTracking().FirstAsync(c => c.Id == request.CustomerId, ct);
+        var number = await db.PoolNumbers.AsNoTracking().FirstOrDefaultAsync(n => n.Msisdn == request.Msisdn, ct);
+        var certificateNumber = CertificateNumbers.New(context.Today.Year);
+        var data = new CertificateData(
+            certificateNumber,
+            request.Msisdn.Masked(),
+            owner.IdNumberMasked,
+            owner.Name,
+            request.Channel,
+            request.StoreId,
+            policies.Today(request.SubmittedAt),
+            context.Today,
+            number?.QuarantinedUntil ?? context.Today,
+            context.Now,
+            request.Id,
+            VerifyUrl(policies, certificateNumber));
+        var signature = signer.Sign(data);
+        db.Certificates.Add(Certificate.Issue(certificateNumber, request.Id, data.CanonicalText(), signature.Value, signature.KeyId, data.IssuedAt));
+        request.RecordCertificate(certificateNumber);
+        context.Audit.Record("certificate.issued", request.Msisdn.Masked(), after: new { request.Id, certificateNumber, signature.KeyId });
+        return StepResult.Success($"{{\"certificateNumber\":\"{certificateNumber}\"}}");
+    }
+
+    public static string VerifyUrl(PolicySettings policies, string certificateNumber) =>
+        $"{policies.PortalUrl.TrimEnd('/')}/api/v1/certificates/{certificateNumber}";
+}
