@@ -41,7 +41,7 @@ public static class SubscriberFileGenerator
         return 0;
     }
 
-    private static string ResidentId(int n)
+    internal static string ResidentId(int n)
     {
         var body = $"110101{1950 + n % 50:D4}{1 + n / 50 % 12:D2}{1 + n / 600 % 28:D2}{n / 16800 % 1000:D3}";
         return body + IdDocument.ResidentIdCheckCharacter(body);

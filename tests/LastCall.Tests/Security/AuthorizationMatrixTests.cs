@@ -220,7 +220,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
         new("POST", "/api/v1/cancellations/{cancellation}/retry", Access.Supervisor),
         // Not completed, so 404 certificate_not_issued for everyone admitted.
         new("GET", "/api/v1/cancellations/{cancellation}/certificate", Access.CustomerOrStaff, ThroughLineAccess: true),
-        new("GET", "/api/v1/certificates/LC-2026-0000-0000-0000-0000", Access.Anyone),
+        new("GET", "/api/v1/certificates/{certificateNumber}", Access.Anyone),
         new("POST", "/api/v1/certificates/verify", Access.Anyone, Body: _ => JsonContent.Create(new { canonicalData = "x", signature = "y", keyId = "z" })),
     ];
 
@@ -482,6 +482,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
         .Replace("{partnerId}", fixture.ThrowawayPartnerId.ToString(), StringComparison.Ordinal)
         .Replace("{keyId}", fixture.ThrowawayKeyId.ToString(), StringComparison.Ordinal)
         .Replace("{document}", fixture.DocumentId.ToString(), StringComparison.Ordinal)
+        .Replace("{certificateNumber}", "LC-2026-0000-0000-0000-0000", StringComparison.Ordinal)
         .Replace("{cancellation}", fixture.CancellationId.ToString(), StringComparison.Ordinal);
 
     private static string Masked(string idNumber) => idNumber[..4] + "**********" + idNumber[14..];

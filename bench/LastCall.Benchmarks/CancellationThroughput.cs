@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using LastCall.BackendSimulators;
+using LastCall.Data;
+using LastCall.Domain.Cancellations;
+using LastCall.Domain.Identity;
+using LastCall.Domain.Lines;
+using LastCall.Security;
+using LastCall.SmdpSimulator;
+using Microsoft.EntityFrameworkCore;
+
+namespace LastCall.Benchmarks;
+
+/// <summary>
+/// End-to-end cancellation throughput: the SM-DP+ and the billing/network simulators run in this
+/// process over loopback HTTP, the LastCall host (already started by the script against PostgreSQL,
+/// pointed at the simulators' fixed ports) executes; a clerk submits COUNT store cancellations of
+/// eligible lines at once and we time until every one is completed. Per-step latency comes from the
+/// steps' own start and completion times.
+/// </summary>
+public static class CancellationThroughput
+{
+    public static async Task<int> StartSimulatorsAsync(string connection, int smdpPort, int backendsPort, string readyFile)
+    {
+        var smdp = await SmdpSimulatorApp.StartAsync($"http://127.0.0.1:{smdpPort}");
+        var backends = await BackendSimulatorsApp.StartAsync($"http://127.0.0.1:{backendsPort}");
+        await using var db = Context(connection);
+        var lines = await db.Lines.AsNoTracking().Where(l => l.Status != LineStatus.Cancelled).ToListAsync();
+        var accounts = await db.BillingAccounts.AsNoTracking().ToDictionaryAsync(a => a.LineId);
+        using var smdpClient = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{smdpPort}/") };
+        using var backendsClient = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{backendsPort}/") };
+        await Parallel.ForEachAsync(lines, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (line, ct) =>
+        {
+            foreach (var p in line.Profiles)
+                (await smdpClient.PutAsJsonAsync($"simulator/profiles/{p.Iccid.Value}", new { eid = p.Eid?.Value, state = p.State.ToString() }, ct)).EnsureSuccessStatusCode();
+            var number = Uri.EscapeDataString(line.Msisdn.Value);
+            var a = accounts.GetValueOrDefault(line.Id);
+            (await backendsClient.PutAsJsonAsync($"simulator/billing/accounts/{number}", new { currency = "CNY", balance = a?.Balance ?? 0, arrears = a?.Arrears ?? 0 }, ct)).EnsureSuccessStatusCode();
+            (await backendsClient.PutAsJsonAsync($"simulator/network/subscriptions/{number}", new { imsi = "46000" + line.Msisdn.Value[^10..] }, ct)).EnsureSuccessStatusCode();
+        });
+        await File.WriteAllTextAsync(readyFile, lines.Count.ToString(CultureInfo.InvariantCulture));
+        Console.WriteLine($"simulators ready: {lines.Count} lines seeded");
+        await Task.Delay(Timeout.Infinite);
+        GC.KeepAlive(smdp);
+        GC.KeepAlive(backends);
+        return 0;
+    }
+
+    public static async Task<int> RunAsync(string connection, string hostUrl, int count)
+    {
+        await using (var db = Context(connection))
+        {
+            if (!await db.StaffMembers.AnyAsync(s => s.Username == "bench.clerk"))
+            {
+                db.StaffMembers.Add(StaffMember.Create("bench.clerk", [StaffRoles.Clerk], "BJ-001", SecretHasher.Hash("bench-clerk-password"), DateTimeOffset.UtcNow).Value);
+                await db.SaveChangesAsync();
+            }
+        }
+        List<(string Msisdn, string IdNumber)> targets;
+        await using (var db = Context(connection))
+        {
+            var eligible = await db.Lines.AsNoTracking()
+                .Where(l => l.Status == LineStatus.Active && l.ContractEndsOn == null && l.BundleRole == BundleRole.None && !l.FraudHold)
+                .Join(db.BillingAccounts.Where(a => a.Arrears == 0), l => l.Id, a => a.LineId, (l, _) => l.Msisdn)
+                .Take(count).ToListAsync();
+            targets = [.. eligible.Select(m => (m.Value, SubscriberFileGenerator.ResidentId(int.Parse(m.Value[^8..], CultureInfo.InvariantCulture) / 4)))];
+        }
+
+        using var http = new HttpClient { BaseAddress = new Uri(hostUrl), Timeout = TimeSpan.FromMinutes(5) };
+        using var login = await http.PostAsJsonAsync("/api/v1/staff/auth/login", new { username = "bench.clerk", password = "bench-clerk-password" });
+        login.EnsureSuccessStatusCode();
+        var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        var clock = Stopwatch.StartNew();
+        var refused = 0;
+        await Parallel.ForEachAsync(targets, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (t, ct) =>
+        {
+            using var response = await http.PostAsJsonAsync("/api/v1/cancellations", new { msisdn = t.Msisdn, identityCheck = new { method = "in_person_id", idNumber = t.IdNumber } }, ct);
+            if (!response.IsSuccessStatusCode)
+                Interlocked.Increment(ref refused);
+        });
+        var submitted = clock.Elapsed;
+        var accepted = targets.Count - refused;
+
+        await using var check = Context(connection);
+        int completed;
+        while ((completed = await check.CancellationRequests.CountAsync(r => r.Status == CancellationStatus.Completed)) < accepted)
+        {
+            if (await check.CancellationRequests.AnyAsync(r => r.Status == CancellationStatus.Failed))
+                Console.Error.WriteLine("warning: some requests failed");
+            await Task.Delay(200);
+        }
+        var total = clock.Elapsed;
+
+        var steps = await check.ExecutionSteps.AsNoTracking().Where(s => s.Status == StepStatus.Succeeded).ToListAsync();
+        var requests = await check.CancellationRequests.AsNoTracking().Where(r => r.Status == CancellationStatus.Completed).Select(r => new { r.SubmittedAt, r.CompletedAt }).ToListAsync();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"cancellations={accepted} refused={refused} submit_seconds={submitted.TotalSeconds:0.0} total_seconds={total.TotalSeconds:0.0} completed_per_second={accepted / total.TotalSeconds:0.0}"));
+        var endToEnd = requests.Select(r => (r.CompletedAt!.Value - r.SubmittedAt).TotalMilliseconds).Order().ToList();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"submit_to_completed_ms p50={Percentile(endToEnd, 0.5):0} p95={Percentile(endToEnd, 0.95):0} max={endToEnd[^1]:0}"));
+        foreach (var group in steps.GroupBy(s => s.Name).OrderBy(g => g.Key))
+        {
+            var ms = group.Select(s => (s.CompletedAt!.Value - s.StartedAt!.Value).TotalMilliseconds).Order().ToList();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"step={group.Key} p50_ms={Percentile(ms, 0.5):0.0} p95_ms={Percentile(ms, 0.95):0.0} max_ms={ms[^1]:0.0}"));
+        }
+        return 0;
+    }
+
+    private static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
+
+    private static AppDbContext Context(string connection)
+    {
+        var options = new DbContextOptionsBuilder<AppDbContext>();
+        options.UseLastCallDatabase(DatabaseProvider.Postgres, connection);
+        return new AppDbContext(options.Options);
+    }
+}
