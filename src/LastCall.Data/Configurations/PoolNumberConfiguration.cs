@@ -12,6 +12,7 @@ internal sealed class PoolNumberConfiguration : IEntityTypeConfiguration<PoolNum
         b.HasKey(n => n.Msisdn);
         b.Property(n => n.Version).IsConcurrencyToken();
         b.Property(n => n.State).HasConversion<string>().HasMaxLength(16);
+        b.Property(n => n.Category).HasMaxLength(PoolNumber.MaxCategoryLength).HasDefaultValue(PoolNumber.StandardCategory);
         // The aging job looks for quarantined numbers whose date has come.
         b.HasIndex(n => new { n.State, n.QuarantinedUntil });
     }

@@ -12,7 +12,13 @@ public sealed class PoolNumber : AggregateRoot
 
     public Msisdn Msisdn { get; private set; }
 
+    public const string StandardCategory = "standard";
+    public const int MaxCategoryLength = 32;
+
     public NumberState State { get; private set; }
+
+    /// <summary>The operator's number category (standard, golden, business…); the quarantine period may differ per category.</summary>
+    public string Category { get; private set; } = StandardCategory;
 
     /// <summary>The first day the number may become available again.</summary>
     public DateOnly? QuarantinedUntil { get; private set; }
@@ -24,6 +30,24 @@ public sealed class PoolNumber : AggregateRoot
 
     public static PoolNumber NewlyAvailable(Msisdn msisdn, DateTimeOffset now) =>
         new() { Msisdn = msisdn, State = NumberState.Available, StateChangedAt = now };
+
+    /// <summary>A category in its stored form (lower case); empty means standard.</summary>
+    public static Result<string> NormalizeCategory(string? category)
+    {
+        var value = string.IsNullOrWhiteSpace(category) ? StandardCategory : category.Trim().ToLowerInvariant();
+        if (value.Length > MaxCategoryLength || !value.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
+            return Result<string>.Failure("invalid_number_category", $"A number category is 1 to {MaxCategoryLength} letters, digits, '-' or '_'.");
+        return value;
+    }
+
+    public Result SetCategory(string? category)
+    {
+        var value = NormalizeCategory(category);
+        if (!value.IsSuccess)
+            return Result.Failure(value.Error!.Code, value.Error.Message);
+        Category = value.Value;
+        return Result.Success;
+    }
 
     public Result Assign(DateTimeOffset now)
     {

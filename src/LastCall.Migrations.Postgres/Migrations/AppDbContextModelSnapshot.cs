@@ -948,6 +948,13 @@ namespace LastCall.Migrations.Postgres.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasDefaultValue("standard");
+
                     b.Property<DateOnly?>("QuarantinedUntil")
                         .HasColumnType("date");
 

@@ -937,6 +937,13 @@ namespace LastCall.Migrations.Sqlite.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("standard");
+
                     b.Property<DateOnly?>("QuarantinedUntil")
                         .HasColumnType("TEXT");
 

@@ -26,6 +26,11 @@ public sealed record LastCallSettings
 
     public required QuarantinePolicy Quarantine { get; init; }
 
+    /// <summary>Quarantine periods that differ from the default, per number category (<c>Numbers:QuarantineDaysByCategory:golden</c> = 180).</summary>
+    public required IReadOnlyDictionary<string, QuarantinePolicy> QuarantineByCategory { get; init; }
+
+    public QuarantinePolicy QuarantineFor(string category) => QuarantineByCategory.GetValueOrDefault(category) ?? Quarantine;
+
     public static LastCallSettings From(IConfiguration configuration)
     {
         var providerText = configuration["Database:Provider"] ?? nameof(DatabaseProvider.Sqlite);
@@ -46,6 +51,14 @@ public sealed record LastCallSettings
         if (!quarantine.IsSuccess)
             throw new InvalidOperationException($"Numbers:QuarantineDays: {quarantine.Error!.Message}");
 
+        var byCategory = new Dictionary<string, QuarantinePolicy>(StringComparer.Ordinal);
+        foreach (var entry in configuration.GetSection("Numbers:QuarantineDaysByCategory").GetChildren())
+        {
+            if (!int.TryParse(entry.Value, out var days) || QuarantinePolicy.Create(days) is not { IsSuccess: true } policy)
+                throw new InvalidOperationException($"Numbers:QuarantineDaysByCategory:{entry.Key} must be a whole number of days, at least {QuarantinePolicy.MinimumDays}.");
+            byCategory[entry.Key.ToLowerInvariant()] = policy.Value;
+        }
+
         var isEmbedded = provider == DatabaseProvider.Sqlite;
         return new LastCallSettings
         {
@@ -56,6 +69,7 @@ public sealed record LastCallSettings
             LoadDemoData = configuration.GetValue<bool?>("DemoData:Load") ?? isEmbedded,
             Currency = configuration["Billing:Currency"] ?? "CNY",
             Quarantine = quarantine.Value,
+            QuarantineByCategory = byCategory,
         };
     }
 }

@@ -32,7 +32,7 @@ public sealed class DisconnectStep(LastCallSettings settings) : IExecutionStep
             number = PoolNumber.NewlyAssigned(line.Msisdn, context.Now);
             db.PoolNumbers.Add(number);
         }
-        if (number.Quarantine(context.Today, settings.Quarantine, context.Now) is { IsSuccess: false } notQuarantined)
+        if (number.Quarantine(context.Today, settings.QuarantineFor(number.Category), context.Now) is { IsSuccess: false } notQuarantined)
             return StepResult.Permanent(notQuarantined.Error!.Message);
 
         var entry = Disconnection.Record(line.Msisdn, context.Today, DisconnectionSource.Cancellation, context.Now);
@@ -45,7 +45,7 @@ public sealed class DisconnectStep(LastCallSettings settings) : IExecutionStep
         db.OutboxEvents.Add(OutboxEvent.Create(NumberDisconnected, payload, $"{NumberDisconnected}:{context.Request.Id:N}", context.Now));
 
         context.Audit.Record("number.quarantined", line.Msisdn.Masked(), before: new { state = "Assigned" },
-            after: new { state = "Quarantined", until = number.QuarantinedUntil, disconnectedOn = day, context.Request.Id });
+            after: new { state = "Quarantined", until = number.QuarantinedUntil, number.Category, disconnectedOn = day, context.Request.Id });
         return StepResult.Success(JsonSerializer.Serialize(new { disconnectedOn = day, quarantinedUntil = number.QuarantinedUntil }));
     }
 }

@@ -227,11 +227,13 @@ internal sealed class SubscriberBatchWriter
             return assigned;
         }
 
+        if (record.NumberCategory is not null && number.SetCategory(record.NumberCategory) is { IsSuccess: false } categorised)
+            return categorised;
         if (record.Status != ImportedStatus.Cancelled)
             return Result.Success;
 
         var disconnectedOn = record.StatusSince!.Value;
-        if (number.State == NumberState.Assigned && number.Quarantine(disconnectedOn, _run.Settings.Quarantine, now) is { IsSuccess: false } quarantined)
+        if (number.State == NumberState.Assigned && number.Quarantine(disconnectedOn, _run.Settings.QuarantineFor(number.Category), now) is { IsSuccess: false } quarantined)
             return quarantined;
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         if (number.State == NumberState.Quarantined && number.QuarantinedUntil <= today)

@@ -10,7 +10,8 @@ namespace LastCall.Features.Imports;
 /// The subscriber CSV of API.md: a header row naming the columns (any order), then one line per row.
 /// Required: msisdn,name,id_type,id_number,service_password,plan,activated_on,contract_ends_on,balance,
 /// arrears,bundle_role,port_state,fraud_hold,profiles. Optional extras: bundle_primary (a member's
-/// primary number), status (active|suspended|barred|cancelled), status_since (date), language, email.
+/// primary number), status (active|suspended|barred|cancelled), status_since (date), language, email,
+/// number_category (the number's category for its quarantine period; default standard).
 /// </summary>
 public sealed class SubscriberCsvFormat
 {
@@ -20,7 +21,7 @@ public sealed class SubscriberCsvFormat
         "balance", "arrears", "bundle_role", "port_state", "fraud_hold", "profiles",
     ];
 
-    public static readonly IReadOnlyList<string> OptionalColumns = ["bundle_primary", "status", "status_since", "language", "email"];
+    public static readonly IReadOnlyList<string> OptionalColumns = ["bundle_primary", "status", "status_since", "language", "email", "number_category"];
 
     private readonly Dictionary<string, int> _index;
     private readonly int _columnCount;
@@ -162,9 +163,13 @@ public sealed class SubscriberCsvFormat
         if (email.Length > 0 && (email.Length > 254 || email.IndexOf('@', StringComparison.Ordinal) is <= 0 || email.EndsWith('@')))
             return Fail("invalid_email", "email is not an e-mail address.");
 
+        var category = Get(fields, "number_category");
+        if (category.Length > 0 && Domain.Numbers.PoolNumber.NormalizeCategory(category) is { IsSuccess: false } badCategory)
+            return Fail(badCategory.Error!.Code, badCategory.Error.Message);
+
         var details = new LineDetails(msisdn.Value, plan, activatedOn.Value, contractEndsOn, bundleRole, bundlePrimary, portState, fraudHold);
         return new SubscriberRecord(row, details, name, id.Value, clearPassword, passwordHash, balance, arrears, profiles.Value,
-            status, statusSince, language, email.Length > 0 ? email : null);
+            status, statusSince, language, email.Length > 0 ? email : null, category.Length > 0 ? category : null);
     }
 
     private string Get(string[] fields, string column) =>

@@ -26,7 +26,8 @@ public sealed record SubscriberRecord(
     ImportedStatus Status,
     DateOnly? StatusSince,
     string Language,
-    string? Email);
+    string? Email,
+    string? NumberCategory = null);
 
 /// <summary>A row that was not imported: its line number in the file, a stable code and a reason.</summary>
 public sealed record RowRejection(int Row, string Code, string Detail);

@@ -12,6 +12,14 @@ namespace LastCall.Migrations.Sqlite.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.AddColumn<string>(
+                name: "Category",
+                table: "pool_numbers",
+                type: "TEXT",
+                maxLength: 32,
+                nullable: false,
+                defaultValue: "standard");
+
+            migrationBuilder.AddColumn<string>(
                 name: "CertificateNumber",
                 table: "cancellation_requests",
                 type: "TEXT",
@@ -147,6 +155,10 @@ namespace LastCall.Migrations.Sqlite.Migrations
             migrationBuilder.DropIndex(
                 name: "IX_cancellation_requests_Status_EffectiveOn_NextAttemptAt",
                 table: "cancellation_requests");
+
+            migrationBuilder.DropColumn(
+                name: "Category",
+                table: "pool_numbers");
 
             migrationBuilder.DropColumn(
                 name: "CertificateNumber",

@@ -13,6 +13,14 @@ namespace LastCall.Migrations.Postgres.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.AddColumn<string>(
+                name: "Category",
+                table: "pool_numbers",
+                type: "character varying(32)",
+                maxLength: 32,
+                nullable: false,
+                defaultValue: "standard");
+
+            migrationBuilder.AddColumn<string>(
                 name: "CertificateNumber",
                 table: "cancellation_requests",
                 type: "character varying(40)",
@@ -148,6 +156,10 @@ namespace LastCall.Migrations.Postgres.Migrations
             migrationBuilder.DropIndex(
                 name: "IX_cancellation_requests_Status_EffectiveOn_NextAttemptAt",
                 table: "cancellation_requests");
+
+            migrationBuilder.DropColumn(
+                name: "Category",
+                table: "pool_numbers");
 
             migrationBuilder.DropColumn(
                 name: "CertificateNumber",
