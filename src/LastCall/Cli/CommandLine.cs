@@ -17,6 +17,7 @@ public static class CommandLine
         usage: lastcall [serve] [--urls URLS]          run the server (the default)
                lastcall migrate                        apply pending database migrations
                lastcall import subscribers FILE.csv    import subscribers (format in API.md)
+               lastcall import disconnections FILE.csv load a legacy disconnection register (msisdn,disconnected_on)
                lastcall staff add --username NAME --roles ROLE[,ROLE] [--store STORE]
                                                        create a staff account; the password is read from stdin
                lastcall partners add --name NAME       create a partner and print its API key once
@@ -41,6 +42,7 @@ public static class CommandLine
             {
                 ["migrate"] => await MigrateCommand.RunAsync(BuildHost(options)),
                 ["import", "subscribers", var file] => await ImportSubscribersCommand.RunAsync(BuildHost(options), file),
+                ["import", "disconnections", var file] => await ImportDisconnectionsCommand.RunAsync(BuildHost(options), file),
                 ["staff", "add"] => await StaffAddCommand.RunAsync(BuildHost(options), named),
                 ["partners", "add"] => await PartnersAddCommand.RunAsync(BuildHost(options), named),
                 ["audit", "verify"] => await AuditVerifyCommand.RunAsync(BuildHost(options)),

@@ -140,6 +140,7 @@ public static class ServiceRegistration
         services.AddSingleton<SuspensionExpiry>();
         services.AddHostedService(sp => sp.GetRequiredService<SuspensionExpiry>());
         services.AddTransient<SubscriberImporter>();
+        services.AddTransient<DisconnectionImporter>();
 
         services.AddLastCallProblemDetails();
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>

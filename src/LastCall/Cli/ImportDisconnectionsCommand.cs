@@ -1,0 +1,39 @@
+using LastCall.Features.Imports;
+using LastCall.Hosting;
+
+namespace LastCall.Cli;
+
+/// <summary>
+/// <c>lastcall import disconnections FILE.csv</c>: loads a legacy disconnection register. Exit 0 when
+/// every row was loaded (or already present), 3 when some rows were rejected, 1 when the file could not
+/// be imported at all.
+/// </summary>
+public static class ImportDisconnectionsCommand
+{
+    public static async Task<int> RunAsync(WebApplication host, string file)
+    {
+        await using (host)
+        {
+            if (!File.Exists(file))
+            {
+                await Console.Error.WriteLineAsync($"lastcall: no such file: {file}");
+                return CommandLine.Failure;
+            }
+            await host.Services.GetRequiredService<DatabaseInitializer>().PrepareAsync(CancellationToken.None);
+            var importer = host.Services.GetRequiredService<DisconnectionImporter>();
+            await using var stream = File.OpenRead(file);
+            var progress = new ProgressReporter(Console.Error);
+            var summary = await importer.ImportAsync(stream,
+                rejection => progress.Interrupt($"row {rejection.Row}: {rejection.Code}: {rejection.Detail}"),
+                progress.Report);
+            progress.Finish();
+            if (summary.FileError is { } error)
+            {
+                await Console.Error.WriteLineAsync($"lastcall: {file}: line {error.Row}: {error.Code}: {error.Detail}");
+                return CommandLine.Failure;
+            }
+            Console.WriteLine($"imported {summary.Imported}, already registered {summary.AlreadyRegistered}, rejected {summary.RejectedCount}");
+            return summary.RejectedCount == 0 ? CommandLine.Ok : ImportSubscribersCommand.SomeRowsRejected;
+        }
+    }
+}

@@ -1,0 +1,185 @@
+using System.Globalization;
+using LastCall.Data;
+using LastCall.Domain.Common;
+using LastCall.Hosting;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace LastCall.Features.Imports;
+
+/// <summary>What a register import did. Only the first rejections are kept; every one is streamed to the observer.</summary>
+public sealed record DisconnectionImportSummary(long Imported, long AlreadyRegistered, long RejectedCount, IReadOnlyList<RowRejection> Rejected, RowRejection? FileError);
+
+/// <summary>
+/// <c>lastcall import disconnections FILE.csv</c>: loads an operator's legacy disconnection register
+/// (<c>msisdn,disconnected_on</c>) in bulk with constant memory. Rows are checked one by one (a bad row
+/// is reported by its line number and skipped) and written in batches: on PostgreSQL by binary COPY into
+/// a temporary table and one <c>INSERT … ON CONFLICT DO NOTHING</c> per batch, on SQLite by a prepared
+/// insert per row in one transaction per batch. An entry already in the register is counted, not
+/// doubled. New entries get register sequence numbers like any other, so lookup indexes pick them up.
+/// </summary>
+public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contexts, PolicySettings policies, TimeProvider clock)
+{
+    public const int BatchSize = 50_000;
+    public const int MaxKeptRejections = 1000;
+
+    public async Task<DisconnectionImportSummary> ImportAsync(Stream csv, Action<RowRejection>? onRejected = null, Action<ImportProgress>? onProgress = null, CancellationToken ct = default)
+    {
+        using var reader = new StreamReader(csv, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 20);
+        var header = await reader.ReadLineAsync(ct);
+        if (header is null || !string.Equals(header.Trim().Replace(" ", "", StringComparison.Ordinal), "msisdn,disconnected_on", StringComparison.OrdinalIgnoreCase))
+            return new DisconnectionImportSummary(0, 0, 0, [], new RowRejection(1, "invalid_header", "The first line must be the header msisdn,disconnected_on."));
+
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await using var writer = await BatchWriter.OpenAsync(db, clock.GetUtcNow(), ct);
+        var latest = policies.Today(clock.GetUtcNow());
+        var batch = new List<(string Msisdn, DateOnly Day)>(BatchSize);
+        var kept = new List<RowRejection>();
+        long imported = 0, duplicates = 0, rejected = 0, rows = 0;
+        var lineNumber = 1;
+
+        void Reject(int row, string code, string detail)
+        {
+            rejected++;
+            var rejection = new RowRejection(row, code, detail);
+            if (kept.Count < MaxKeptRejections)
+                kept.Add(rejection);
+            onRejected?.Invoke(rejection);
+        }
+
+        async Task FlushAsync()
+        {
+            var inserted = await writer.WriteAsync(batch, ct);
+            imported += inserted;
+            duplicates += batch.Count - inserted;
+            batch.Clear();
+            onProgress?.Invoke(new ImportProgress(csv.CanSeek ? csv.Position : 0, csv.CanSeek ? csv.Length : null, (int)Math.Min(rows, int.MaxValue), (int)Math.Min(imported, int.MaxValue), (int)Math.Min(rejected, int.MaxValue)));
+        }
+
+        while (await reader.ReadLineAsync(ct) is { } line)
+        {
+            lineNumber++;
+            if (line.Length == 0)
+                continue;
+            rows++;
+            var comma = line.IndexOf(',', StringComparison.Ordinal);
+            if (comma < 0 || line.IndexOf(',', comma + 1) >= 0)
+            {
+                Reject(lineNumber, "invalid_row", "A row has exactly two fields: msisdn,disconnected_on.");
+                continue;
+            }
+            var msisdn = Msisdn.Create(line[..comma].Trim());
+            if (!msisdn.IsSuccess)
+            {
+                Reject(lineNumber, "invalid_msisdn", msisdn.Error!.Message);
+                continue;
+            }
+            if (!DateOnly.TryParseExact(line.AsSpan(comma + 1).Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+            {
+                Reject(lineNumber, "invalid_date", "disconnected_on must be a date (YYYY-MM-DD).");
+                continue;
+            }
+            if (day > latest)
+            {
+                Reject(lineNumber, "invalid_date", "A disconnection cannot be dated in the future.");
+                continue;
+            }
+            batch.Add((msisdn.Value.Value, day));
+            if (batch.Count == BatchSize)
+                await FlushAsync();
+        }
+        if (batch.Count > 0 || rows == 0)
+            await FlushAsync();
+        return new DisconnectionImportSummary(imported, duplicates, rejected, kept, null);
+    }
+
+    /// <summary>Writes batches of register entries; one connection for the whole import.</summary>
+    private abstract class BatchWriter : IAsyncDisposable
+    {
+        public static async Task<BatchWriter> OpenAsync(AppDbContext db, DateTimeOffset now, CancellationToken ct)
+        {
+            await db.Database.OpenConnectionAsync(ct);
+            BatchWriter writer = db.Database.IsNpgsql() ? new PostgresWriter(db, now) : new SqliteWriter(db, now);
+            await writer.PrepareAsync(ct);
+            return writer;
+        }
+
+        protected abstract Task PrepareAsync(CancellationToken ct);
+
+        /// <summary>Writes the batch; returns how many entries were new.</summary>
+        public abstract Task<int> WriteAsync(IReadOnlyList<(string Msisdn, DateOnly Day)> batch, CancellationToken ct);
+
+        public abstract ValueTask DisposeAsync();
+    }
+
+    private sealed class PostgresWriter(AppDbContext db, DateTimeOffset now) : BatchWriter
+    {
+        private NpgsqlConnection Connection => (NpgsqlConnection)db.Database.GetDbConnection();
+
+        protected override async Task PrepareAsync(CancellationToken ct)
+        {
+            await using var create = new NpgsqlCommand("CREATE TEMP TABLE IF NOT EXISTS register_import (msisdn varchar(16) NOT NULL, day date NOT NULL) ON COMMIT PRESERVE ROWS", Connection);
+            await create.ExecuteNonQueryAsync(ct);
+        }
+
+        public override async Task<int> WriteAsync(IReadOnlyList<(string Msisdn, DateOnly Day)> batch, CancellationToken ct)
+        {
+            if (batch.Count == 0)
+                return 0;
+            await using (var copy = await Connection.BeginBinaryImportAsync("COPY register_import (msisdn, day) FROM STDIN (FORMAT BINARY)", ct))
+            {
+                foreach (var (msisdn, day) in batch)
+                {
+                    await copy.StartRowAsync(ct);
+                    await copy.WriteAsync(msisdn, NpgsqlDbType.Varchar, ct);
+                    await copy.WriteAsync(day, NpgsqlDbType.Date, ct);
+                }
+                await copy.CompleteAsync(ct);
+            }
+            await using var insert = new NpgsqlCommand("""
+                INSERT INTO disconnections ("Msisdn", "DisconnectedOn", "Source", "RecordedAt")
+                SELECT DISTINCT msisdn, day, 'Import', @now FROM register_import
+                ON CONFLICT ("Msisdn", "DisconnectedOn") DO NOTHING;
+                TRUNCATE register_import;
+                """, Connection);
+            insert.Parameters.AddWithValue("now", now.UtcDateTime);
+            return await insert.ExecuteNonQueryAsync(ct);
+        }
+
+        public override async ValueTask DisposeAsync() => await db.Database.CloseConnectionAsync();
+    }
+
+    private sealed class SqliteWriter(AppDbContext db, DateTimeOffset now) : BatchWriter
+    {
+        private SqliteConnection Connection => (SqliteConnection)db.Database.GetDbConnection();
+
+        protected override Task PrepareAsync(CancellationToken ct) => Task.CompletedTask;
+
+        public override async Task<int> WriteAsync(IReadOnlyList<(string Msisdn, DateOnly Day)> batch, CancellationToken ct)
+        {
+            if (batch.Count == 0)
+                return 0;
+            await using var transaction = (SqliteTransaction)await Connection.BeginTransactionAsync(ct);
+            await using var insert = Connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = """INSERT OR IGNORE INTO disconnections ("Msisdn", "DisconnectedOn", "Source", "RecordedAt") VALUES ($msisdn, $day, 'Import', $now)""";
+            var msisdn = insert.Parameters.Add("$msisdn", SqliteType.Text);
+            var day = insert.Parameters.Add("$day", SqliteType.Text);
+            insert.Parameters.AddWithValue("$now", now.UtcTicks);
+            await insert.PrepareAsync(ct);
+            var inserted = 0;
+            foreach (var entry in batch)
+            {
+                msisdn.Value = entry.Msisdn;
+                day.Value = entry.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+                inserted += await insert.ExecuteNonQueryAsync(ct);
+            }
+            await transaction.CommitAsync(ct);
+            return inserted;
+        }
+
+        public override async ValueTask DisposeAsync() => await db.Database.CloseConnectionAsync();
+    }
+}
