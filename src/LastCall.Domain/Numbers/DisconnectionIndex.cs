@@ -11,11 +11,12 @@ namespace LastCall.Domain.Numbers;
 /// d ≥ D, and that holds iff max(d) over N's entries is ≥ D: if any entry qualifies the latest one does
 /// too, and if the latest does not, none can. So repeated disconnections of one number collapse to
 /// its latest day without changing any answer; <see cref="Count"/> still counts every entry loaded.</para>
-/// <para><b>Layout.</b> The base is split into buckets by the number's high bits (<c>msisdn &gt;&gt; 32</c>;
-/// all of +86 1[3-9]… falls into 17 buckets). A bucket holds two parallel arrays sorted by number:
-/// the low 32 bits of each number (<see cref="uint"/>) and its latest day as days since 1970-01-01
-/// (<see cref="ushort"/>, up to 2149-06-06) — 6 bytes per distinct number. A lookup is a binary search
-/// of the bucket numbers, then of one bucket.</para>
+/// <para><b>Layout.</b> The base is split into buckets by the number's high bits (<c>msisdn &gt;&gt; 24</c>,
+/// blocks of 16,777,216 numbers; +86 13x–19x spans 418). A bucket is one array, sorted by number, of
+/// 5-byte entries: the number's low 24 bits and its latest day as days since 1970-01-01 (a
+/// <see cref="ushort"/>, up to 2149-06-06); plus a fence of every 32nd number (0.125 bytes per number).
+/// A lookup is a binary search of the bucket numbers (a few KB, cached), of the bucket's fence, then
+/// of 31 entries (155 bytes) that hold the day as well.</para>
 /// <para><b>Staying current.</b> <see cref="Apply"/> puts entries that change a number's latest day
 /// into a small concurrent dictionary (the delta). When it reaches the merge threshold it is frozen,
 /// a fresh delta takes new entries, and a background task merges the frozen delta into the base one
@@ -218,18 +219,18 @@ public sealed class DisconnectionIndex
         }
         Array.Sort(keys, days);
 
-        var added = new List<(int High, Bucket Bucket)>();
+        var added = new List<(int High, RegisterBucket Bucket)>();
         for (var start = 0; start < keys.Length;)
         {
-            var high = (int)(keys[start] >> 32);
+            var high = RegisterKey.Bucket(keys[start]);
             var end = start + 1;
-            while (end < keys.Length && (int)(keys[end] >> 32) == high)
+            while (end < keys.Length && RegisterKey.Bucket(keys[end]) == high)
                 end++;
             var index = Array.BinarySearch(table.Highs, high);
             if (index >= 0)
-                Volatile.Write(ref table.Buckets[index], Bucket.Merge(Volatile.Read(ref table.Buckets[index]), keys.AsSpan(start, end - start), days.AsSpan(start, end - start)));
+                Volatile.Write(ref table.Buckets[index], RegisterBucket.Merge(Volatile.Read(ref table.Buckets[index]), keys.AsSpan(start, end - start), days.AsSpan(start, end - start)));
             else
-                added.Add((high, Bucket.Merge(Bucket.Empty, keys.AsSpan(start, end - start), days.AsSpan(start, end - start))));
+                added.Add((high, RegisterBucket.Merge(RegisterBucket.Empty, keys.AsSpan(start, end - start), days.AsSpan(start, end - start))));
             start = end;
         }
         if (added.Count > 0)
@@ -256,33 +257,31 @@ public sealed class DisconnectionIndex
     }
 
     /// <summary>
-    /// The base: bucket numbers (<c>msisdn &gt;&gt; 32</c>) in ascending order and their buckets. Only a
+    /// The base: bucket numbers (<c>msisdn &gt;&gt; 24</c>) in ascending order and their buckets. Only a
     /// merge replaces a bucket, with a superset of it, by a single reference write.
     /// </summary>
-    internal sealed class Table(int[] highs, Bucket[] buckets)
+    internal sealed class Table(int[] highs, RegisterBucket[] buckets)
     {
         public int[] Highs { get; } = highs;
 
-        public Bucket[] Buckets { get; } = buckets;
+        public RegisterBucket[] Buckets { get; } = buckets;
 
         /// <summary>The number's latest day in the base, or -1.</summary>
         public int Find(long msisdn)
         {
             if (!RegisterKey.IsValidMsisdn(msisdn))
                 return -1;
-            var index = Highs.AsSpan().BinarySearch((int)(msisdn >> 32));
+            var index = Highs.AsSpan().BinarySearch(RegisterKey.Bucket(msisdn));
             if (index < 0)
                 return -1;
-            var bucket = Volatile.Read(ref Buckets[index]);
-            var at = bucket.Lows.AsSpan().BinarySearch((uint)msisdn);
-            return at < 0 ? -1 : bucket.Days[at];
+            return Volatile.Read(ref Buckets[index]).Find(RegisterKey.Low(msisdn));
         }
 
         /// <summary>A table with buckets for new bucket numbers added; existing buckets are shared.</summary>
-        public Table With(List<(int High, Bucket Bucket)> added)
+        public Table With(List<(int High, RegisterBucket Bucket)> added)
         {
             var highs = new int[Highs.Length + added.Count];
-            var buckets = new Bucket[highs.Length];
+            var buckets = new RegisterBucket[highs.Length];
             int i = 0, j = 0, k = 0;
             while (i < Highs.Length || j < added.Count)
             {
@@ -304,7 +303,7 @@ public sealed class DisconnectionIndex
         {
             long n = 0;
             foreach (var bucket in Buckets)
-                n += bucket.Lows.Length;
+                n += bucket.Entries.Length;
             return n;
         }
 
@@ -313,51 +312,8 @@ public sealed class DisconnectionIndex
         {
             long bytes = 24 + 4L * Highs.Length + 24 + 8L * Buckets.Length;
             foreach (var bucket in Buckets)
-                bytes += 24 + 24 + 4L * bucket.Lows.Length + 24 + 2L * bucket.Days.Length;
+                bytes += bucket.Bytes;
             return bytes;
-        }
-    }
-
-    /// <summary>One bucket: low 32 bits of each number, ascending, and the number's latest day alongside.</summary>
-    internal sealed class Bucket(uint[] lows, ushort[] days)
-    {
-        public static readonly Bucket Empty = new([], []);
-
-        public uint[] Lows { get; } = lows;
-
-        public ushort[] Days { get; } = days;
-
-        /// <summary>A new bucket with the entries (same bucket, ascending distinct numbers) merged in, keeping the later day.</summary>
-        public static Bucket Merge(Bucket old, ReadOnlySpan<long> numbers, ReadOnlySpan<ushort> days)
-        {
-            var fresh = 0;
-            foreach (var number in numbers)
-            {
-                if (old.Lows.AsSpan().BinarySearch((uint)number) < 0)
-                    fresh++;
-            }
-            var lows = new uint[old.Lows.Length + fresh];
-            var merged = new ushort[lows.Length];
-            int i = 0, j = 0, k = 0;
-            while (i < old.Lows.Length || j < numbers.Length)
-            {
-                if (j == numbers.Length || (i < old.Lows.Length && old.Lows[i] < (uint)numbers[j]))
-                {
-                    lows[k] = old.Lows[i];
-                    merged[k++] = old.Days[i++];
-                }
-                else if (i == old.Lows.Length || (uint)numbers[j] < old.Lows[i])
-                {
-                    lows[k] = (uint)numbers[j];
-                    merged[k++] = days[j++];
-                }
-                else
-                {
-                    lows[k] = old.Lows[i];
-                    merged[k++] = Math.Max(old.Days[i++], days[j++]);
-                }
-            }
-            return new Bucket(lows, merged);
         }
     }
 }

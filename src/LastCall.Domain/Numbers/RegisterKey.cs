@@ -11,11 +11,19 @@ internal static class RegisterKey
     /// <summary>The smallest E.164 number: 8 digits, first digit not 0.</summary>
     public const long MinMsisdn = 10_000_000L;
 
-    /// <summary>The largest E.164 number: 15 digits (below 2^50, so <c>msisdn &gt;&gt; 32</c> &lt; 2^18).</summary>
+    /// <summary>The largest E.164 number: 15 digits, below 2^50.</summary>
     public const long MaxMsisdn = 999_999_999_999_999L;
 
-    /// <summary>The highest bucket number (<c>MaxMsisdn &gt;&gt; 32</c>).</summary>
-    public const int MaxHigh = (int)(MaxMsisdn >> 32);
+    /// <summary>
+    /// Numbers are bucketed by all but their low 24 bits (blocks of 16,777,216 consecutive numbers;
+    /// +86 13x–19x spans 418 of them), and a bucket stores only those 24 bits.
+    /// </summary>
+    public const int LowBits = 24;
+
+    public const uint LowMask = (1u << LowBits) - 1;
+
+    /// <summary>The highest bucket number (<c>MaxMsisdn &gt;&gt; 24</c>, below 2^26).</summary>
+    public const int MaxBucket = (int)(MaxMsisdn >> LowBits);
 
     public static readonly DateOnly FirstDay = new(1970, 1, 1);
 
@@ -25,6 +33,10 @@ internal static class RegisterKey
     private static readonly int FirstDayNumber = FirstDay.DayNumber;
 
     public static bool IsValidMsisdn(long msisdn) => msisdn is >= MinMsisdn and <= MaxMsisdn;
+
+    public static int Bucket(long msisdn) => (int)(msisdn >> LowBits);
+
+    public static uint Low(long msisdn) => (uint)msisdn & LowMask;
 
     public static void CheckMsisdn(long msisdn)
     {

@@ -113,31 +113,42 @@ public class DisconnectionIndexTests
         Assert.Equal(2, index.NumberCount);
     }
 
-    [Fact]
-    public void Build_ManyUnsortedEntries_AnswersLikeReferenceModel()
+    [Theory]
+    [InlineData(20_000, 7_000_000_000L, 3)] // spread over the 17 buckets of +86 13x–19x
+    [InlineData(60_000, 40_000L, 4)] // one crowded bucket: the radix sort path
+    [InlineData(60_000, 7_000_000_000L, 5)] // anywhere in E.164: tens of thousands of tiny buckets
+    public void Build_ManyUnsortedEntries_AnswersLikeReferenceModel(int entries, long range, int seed)
     {
-        var random = new Random(7);
+        var random = new Random(seed);
         var model = new Dictionary<long, DateOnly>();
         var records = new List<(long, DateOnly)>();
-        for (var i = 0; i < 20_000; i++)
+        for (var i = 0; i < entries; i++)
         {
-            // Few enough numbers over several buckets that many repeat.
-            var msisdn = 8613000000000L + random.NextInt64(0, 7_000_000_000L) / 4_000_000 * 4_000_000 + random.Next(0, 3);
+            var fresh = seed == 5 ? random.NextInt64(10_000_000L, 1_000_000_000_000_000L) : 8613000000000L + random.NextInt64(0, range);
+            // Half the entries repeat a number already seen, with a day earlier or later.
+            var msisdn = i % 2 == 1 ? records[random.Next(records.Count)].Item1 : fresh;
             var day = new DateOnly(2000, 1, 1).AddDays(random.Next(0, 9000));
             records.Add((msisdn, day));
             model[msisdn] = model.TryGetValue(msisdn, out var known) && known > day ? known : day;
         }
 
-        var index = DisconnectionIndex.Build(records, lastSequence: 20_000);
+        var index = DisconnectionIndex.Build(records, lastSequence: entries);
 
-        Assert.Equal(20_000, index.Count);
+        Assert.Equal(entries, index.Count);
         Assert.Equal(model.Count, index.NumberCount);
-        Assert.True(model.Count < 20_000);
+        Assert.True(model.Count < entries * 3 / 4);
+        var start = new DateOnly(1999, 1, 1);
         foreach (var (msisdn, latest) in model)
         {
             Assert.Equal(latest, index.LatestDisconnection(msisdn));
-            Assert.Equal(LookupResult.Yes, index.Lookup(msisdn, latest, new DateOnly(1999, 1, 1)));
-            Assert.Equal(LookupResult.No, index.Lookup(msisdn, latest.AddDays(1), new DateOnly(1999, 1, 1)));
+            Assert.Equal(LookupResult.Yes, index.Lookup(msisdn, latest, start));
+            Assert.Equal(LookupResult.No, index.Lookup(msisdn, latest.AddDays(1), start));
+        }
+        for (var i = 0; i < 20_000; i++)
+        {
+            var probe = 8613000000000L + random.NextInt64(0, range + 2);
+            if (!model.ContainsKey(probe))
+                Assert.Equal(LookupResult.No, index.Lookup(probe, start, start));
         }
     }
 
@@ -190,14 +201,17 @@ public class DisconnectionIndexTests
     }
 
     [Fact]
-    public void ApproximateBytes_BuiltIndex_AboutSixBytesPerNumber()
+    public void ApproximateBytes_BuiltIndex_AboutFiveBytesPerNumber()
     {
-        var records = Enumerable.Range(0, 100_000).Select(i => (8613000000000L + i * 70_001L, Disconnected));
+        // Entries repeat (twice each): only the latest day of each number takes room.
+        var records = Enumerable.Range(0, 200_000).Select(i => (8613800000000L + (i % 100_000 * 7L), Disconnected.AddDays(i % 3)));
 
-        var index = DisconnectionIndex.Build(records, lastSequence: 100_000);
+        var index = DisconnectionIndex.Build(records, lastSequence: 200_000);
 
+        Assert.Equal(200_000, index.Count);
         Assert.Equal(100_000, index.NumberCount);
-        Assert.InRange(index.ApproximateBytes, 600_000, 610_000);
+        // 5 bytes an entry, 4 bytes of fence per 32 entries, one or two buckets of overhead.
+        Assert.InRange(index.ApproximateBytes, 512_500, 513_000);
     }
 
     [Fact]
@@ -307,7 +321,9 @@ public class DisconnectionIndexTests
             Assert.Equal(LookupResult.No, index.Lookup(msisdn, latest.AddDays(1), start));
             Assert.Equal(LookupResult.No, index.Lookup(msisdn + 1_000_000_000_000L, start, start));
         }
-        Assert.InRange(index.ApproximateBytes, 6L * model.Count, (6L * model.Count) + 4_096);
+        // The merged base is laid out exactly as one built from scratch.
+        var rebuilt = DisconnectionIndex.Build(model.Select(pair => (pair.Key, pair.Value)), lastSequence: 3_100);
+        Assert.Equal(rebuilt.ApproximateBytes, index.ApproximateBytes);
     }
 
     [Fact]
