@@ -15,12 +15,12 @@ namespace LastCall.Domain.Numbers;
 /// blocks of 16,777,216 numbers; +86 13x–19x spans 418). A bucket is one array, sorted by number, of
 /// 5-byte entries: the number's low 24 bits and its latest day as days since 1970-01-01 (a
 /// <see cref="ushort"/>, up to 2149-06-06); plus a fence of every 32nd number (0.125 bytes per number).
-/// A lookup is a binary search of the bucket numbers (a few KB, cached), of the bucket's fence, then
-/// of 31 entries (155 bytes) that hold the day as well.</para>
+/// A lookup is a binary search of the bucket numbers (a few KB, cached) and of the bucket's fence, then
+/// a scan of at most 31 entries (155 bytes) that hold the day as well.</para>
 /// <para><b>Staying current.</b> <see cref="Apply"/> puts entries that change a number's latest day
 /// into a small concurrent dictionary (the delta). When it reaches the merge threshold it is frozen,
 /// a fresh delta takes new entries, and a background task merges the frozen delta into the base one
-/// bucket at a time: each merged bucket is a new array pair published with a single reference write,
+/// bucket at a time: each merged bucket is a new array published with a single reference write,
 /// and the frozen delta is dropped only after every bucket is published. A reader takes one snapshot
 /// reference (base, frozen delta, delta) and answers with the latest day found in any of them; since
 /// data only ever grows, every entry applied before the read began is in at least one of the places it
@@ -165,7 +165,8 @@ public sealed class DisconnectionIndex
         Task running;
         lock (_writeLock)
             running = _merge;
-        await running.ConfigureAwait(false);
+        // Wait without throwing: a merge that failed left its delta frozen, and the one below retries it.
+        await Task.WhenAny(running).ConfigureAwait(false);
         lock (_writeLock)
             running = _merge.IsCompleted ? StartMergeLocked() : _merge;
         await running.ConfigureAwait(false);
@@ -178,8 +179,9 @@ public sealed class DisconnectionIndex
     private static int LatestDay(State state, long msisdn)
     {
         var latest = -1;
-        // Order matters: the delta before the base. A merge publishes a bucket before it drops the
-        // frozen delta, so an entry that leaves the delta after we looked there is in the base by then.
+        // One snapshot: a delta is never cleared, only frozen and later dropped from newer snapshots,
+        // and a snapshot without it is published only after every bucket merged from it. So an entry
+        // applied before this read began is in the active or frozen delta or the base we look at.
         if (state.Active.TryGetValue(msisdn, out var day))
             latest = day;
         if (state.Frozen is { } frozen && frozen.TryGetValue(msisdn, out day) && day > latest)

@@ -8,7 +8,7 @@ namespace LastCall.Domain.Numbers;
 /// arrays reused from bucket to bucket) and copies it, one entry per number with its latest day, into
 /// an exact-size array: the final index is the only memory allocated after the entries themselves, and
 /// chunks are let go bucket by bucket as that grows (scratch is under 2 MB a core for 50 million +86
-/// numbers).
+/// numbers). Measured in docs/benchmarks.md.
 /// Not thread-safe; use once.
 /// </summary>
 public sealed class DisconnectionIndexBuilder
@@ -16,6 +16,7 @@ public sealed class DisconnectionIndexBuilder
     private const int RadixBits = RegisterKey.LowBits / 2;
     private const int RadixSize = 1 << RadixBits;
     private const int RadixMask = RadixSize - 1;
+    private const long CollectEvery = 32L << 20;
 
     // Bucket b lives at [b >> 8][b & 255]: 1.8 MB of references on top, 2 KB for each block of 2^32
     // numbers in use (3 for +86 13x–19x), and no hashing per entry.
@@ -55,6 +56,7 @@ public sealed class DisconnectionIndexBuilder
             }
         }
         var sorted = new RegisterBucket[numbers.Count];
+        long released = 0;
         // One bucket per core, each core with its own scratch arrays reused from bucket to bucket, so
         // that the only new array per bucket is its final one.
         Parallel.For(0, numbers.Count, () => new Scratch(), (i, _, scratch) =>
@@ -62,7 +64,14 @@ public sealed class DisconnectionIndexBuilder
             var subs = buckets[numbers[i] >> 8]!;
             var chunks = subs[numbers[i] & 255]!;
             subs[numbers[i] & 255] = null;
+            var bytes = (long)chunks.Count * RegisterEntry.Size;
             sorted[i] = new RegisterBucket(SortDistinct(chunks, scratch));
+            // The chunks just let go are garbage, but the GC would not look for it before the heap
+            // had grown to hold both them and the final arrays. They hold no references, so a full
+            // collection is cheap (a few ms); one per 32 MB let go keeps the peak near the final size.
+            var before = Interlocked.Add(ref released, bytes) - bytes;
+            if (before / CollectEvery != (before + bytes) / CollectEvery)
+                GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
             return scratch;
         }, _ => { });
         return new DisconnectionIndex(new DisconnectionIndex.Table([.. numbers], sorted), _count, lastSequence, mergeThreshold);

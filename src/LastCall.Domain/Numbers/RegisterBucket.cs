@@ -61,19 +61,14 @@ internal sealed class RegisterBucket
         post = ~post - 1;
         if (post < 0)
             return -1;
-        var start = (post * FenceStride) + 1;
-        var window = Entries.AsSpan(start, Math.Min(FenceStride - 1, Entries.Length - start));
-        int lo = 0, hi = window.Length - 1;
-        while (lo <= hi)
+        // A straight scan: the few cache lines of the window load in parallel, where a binary
+        // search would wait for each in turn.
+        var end = Math.Min((post + 1) * FenceStride, Entries.Length);
+        for (var i = (post * FenceStride) + 1; i < end; i++)
         {
-            var mid = (int)((uint)(lo + hi) >> 1);
-            var at = window[mid].Low;
-            if (at == low)
-                return window[mid].Day;
-            if (at < low)
-                lo = mid + 1;
-            else
-                hi = mid - 1;
+            var at = Entries[i].Low;
+            if (at >= low)
+                return at == low ? Entries[i].Day : -1;
         }
         return -1;
     }
