@@ -1,17 +1,23 @@
+using System.Globalization;
 using LastCall.Benchmarks;
 
 return args switch
 {
-    ["generate-subscribers", var rows, var file] => SubscriberFileGenerator.Write(int.Parse(rows, System.Globalization.CultureInfo.InvariantCulture), file),
+    ["generate-subscribers", var rows, var file] => SubscriberFileGenerator.Write(int.Parse(rows, CultureInfo.InvariantCulture), file),
+    ["generate-disconnections", var rows, var file] => DisconnectionFileGenerator.Write(long.Parse(rows, CultureInfo.InvariantCulture), file),
     ["simulators", var connection, var smdpPort, var backendsPort, var readyFile] =>
-        await CancellationThroughput.StartSimulatorsAsync(connection, int.Parse(smdpPort, System.Globalization.CultureInfo.InvariantCulture), int.Parse(backendsPort, System.Globalization.CultureInfo.InvariantCulture), readyFile),
-    ["generate-disconnections", var rows, var file] => DisconnectionFileGenerator.Write(long.Parse(rows, System.Globalization.CultureInfo.InvariantCulture), file),
-    ["cancellations", var connection, var hostUrl, var count] => await CancellationThroughput.RunAsync(connection, hostUrl, int.Parse(count, System.Globalization.CultureInfo.InvariantCulture)),
+        await CancellationThroughput.StartSimulatorsAsync(connection, int.Parse(smdpPort, CultureInfo.InvariantCulture), int.Parse(backendsPort, CultureInfo.InvariantCulture), readyFile),
+    ["cancellations", var connection, var hostUrl, var count] => await CancellationThroughput.RunAsync(connection, hostUrl, int.Parse(count, CultureInfo.InvariantCulture)),
+    ["register-index", .. var options] => RegisterIndexBenchmark.Run(options),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: LastCall.Benchmarks generate-subscribers ROWS FILE.csv | generate-disconnections ROWS FILE.csv | simulators CONN SMDP_PORT BACKENDS_PORT READY_FILE | cancellations CONN HOST_URL COUNT");
+    Console.Error.WriteLine("usage: LastCall.Benchmarks generate-subscribers ROWS FILE.csv");
+    Console.Error.WriteLine("       LastCall.Benchmarks generate-disconnections ROWS FILE.csv");
+    Console.Error.WriteLine("       LastCall.Benchmarks simulators CONN SMDP_PORT BACKENDS_PORT READY_FILE");
+    Console.Error.WriteLine("       LastCall.Benchmarks cancellations CONN HOST_URL COUNT");
+    Console.Error.WriteLine("       LastCall.Benchmarks register-index [--records N] [--seconds S]");
     return 2;
 }
