@@ -9,6 +9,7 @@ using LastCall.Domain.Identity;
 using LastCall.Domain.Lines;
 using LastCall.Domain.Messaging;
 using LastCall.Domain.Numbers;
+using LastCall.Domain.Partners;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Data;
@@ -57,6 +58,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     public DbSet<Certificate> Certificates => Set<Certificate>();
 
     public DbSet<OutboxEvent> OutboxEvents => Set<OutboxEvent>();
+
+    public DbSet<PartnerUsage> PartnerUsage => Set<PartnerUsage>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

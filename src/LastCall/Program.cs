@@ -18,6 +18,7 @@ app.UseExceptionHandler();
 // Texts for people follow Accept-Language: Chinese (the default) or English.
 app.UseRequestLocalization(o => o.SetDefaultCulture("zh-CN").AddSupportedCultures("zh-CN", "en").AddSupportedUICultures("zh-CN", "en"));
 app.UseStatusCodePages();
+app.UseMiddleware<LastCall.Features.Lookup.CamaraErrors>();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();

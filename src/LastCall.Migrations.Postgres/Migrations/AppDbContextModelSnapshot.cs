@@ -977,6 +977,25 @@ namespace LastCall.Migrations.Postgres.Migrations
                     b.ToTable("pool_numbers", (string)null);
                 });
 
+            modelBuilder.Entity("LastCall.Domain.Partners.PartnerUsage", b =>
+                {
+                    b.Property<Guid>("PartnerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<long>("Queries")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("PartnerId", "Day");
+
+                    b.ToTable("partner_usage", (string)null);
+                });
+
             modelBuilder.Entity("LastCall.Domain.Suspensions.Suspension", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1134,6 +1153,15 @@ namespace LastCall.Migrations.Postgres.Migrations
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LastCall.Domain.Partners.PartnerUsage", b =>
+                {
+                    b.HasOne("LastCall.Domain.Identity.Partner", null)
+                        .WithMany()
+                        .HasForeignKey("PartnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -966,6 +966,25 @@ namespace LastCall.Migrations.Sqlite.Migrations
                     b.ToTable("pool_numbers", (string)null);
                 });
 
+            modelBuilder.Entity("LastCall.Domain.Partners.PartnerUsage", b =>
+                {
+                    b.Property<Guid>("PartnerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Queries")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("PartnerId", "Day");
+
+                    b.ToTable("partner_usage", (string)null);
+                });
+
             modelBuilder.Entity("LastCall.Domain.Suspensions.Suspension", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1121,6 +1140,15 @@ namespace LastCall.Migrations.Sqlite.Migrations
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LastCall.Domain.Partners.PartnerUsage", b =>
+                {
+                    b.HasOne("LastCall.Domain.Identity.Partner", null)
+                        .WithMany()
+                        .HasForeignKey("PartnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

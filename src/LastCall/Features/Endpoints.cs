@@ -7,6 +7,7 @@ using LastCall.Features.Dev;
 using LastCall.Features.Documents;
 using LastCall.Features.Health;
 using LastCall.Features.Lines;
+using LastCall.Features.Lookup;
 using LastCall.Features.Me;
 using LastCall.Features.PartnerApi;
 using LastCall.Features.Suspensions;
@@ -71,5 +72,10 @@ public static class Endpoints
 
         var partner = app.MapGroup("/api/v1/partner").WithTags("Partners").RequireAuthorization(Policies.Partner).RequireRateLimiting(PartnerRateLimit.PolicyName);
         WhoAmI.Map(partner);
+
+        var lookups = app.MapGroup("/api/v1").WithTags("Partners").RequireAuthorization(Policies.Partner).RequireRateLimiting(PartnerRateLimit.PolicyName);
+        ReassignedNumbers.Map(lookups);
+        ReassignedNumbersCsv.Map(lookups);
+        CamaraNumberRecycling.Map(app).RequireAuthorization(Policies.Partner).RequireRateLimiting(PartnerRateLimit.PolicyName);
     }
 }

@@ -13,6 +13,7 @@ using LastCall.Features.Suspensions;
 using LastCall.Features.Lines;
 using LastCall.Integrations.Messaging;
 using LastCall.Features.Imports;
+using LastCall.Features.Lookup;
 using LastCall.Security;
 using LastCall.Web;
 using Microsoft.EntityFrameworkCore;
@@ -137,6 +138,10 @@ public static class ServiceRegistration
         services.AddHostedService<StartupTasks>();
         services.AddHostedService<IdempotencyCleanup>();
         services.AddExecution(builder.Configuration);
+        services.AddSingleton<RegisterIndexService>();
+        services.AddHostedService(sp => sp.GetRequiredService<RegisterIndexService>());
+        services.AddSingleton<PartnerMeter>();
+        services.AddHostedService(sp => sp.GetRequiredService<PartnerMeter>());
         services.AddSingleton<SuspensionExpiry>();
         services.AddHostedService(sp => sp.GetRequiredService<SuspensionExpiry>());
         services.AddTransient<SubscriberImporter>();

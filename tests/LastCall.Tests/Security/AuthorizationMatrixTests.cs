@@ -194,6 +194,9 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
         new("POST", "/api/v1/admin/imports/subscribers", Access.Admin, Body: _ => new StringContent(TestData.Header + "\n", Encoding.UTF8, "text/csv")),
 
         new("GET", "/api/v1/partner/me", Access.Partner, ReadOnly: true),
+        new("GET", "/api/v1/reassigned-numbers/{A}?since=2023-01-01", Access.Partner, ReadOnly: true),
+        new("POST", "/api/v1/reassigned-numbers/query", Access.Partner, Body: f => JsonContent.Create(new { queries = new[] { new { msisdn = f.Scenario.CustomerA.Msisdn, since = "2023-01-01" } } })),
+        new("POST", "/api/v1/reassigned-numbers/query.csv", Access.Partner, Body: f => new StringContent($"{f.Scenario.CustomerA.Msisdn},2023-01-01\n", Encoding.UTF8, "text/csv")),
 
         new("GET", "/api/v1/lines/{A}/precheck", Access.CustomerOrStaff, ReadOnly: true, ThroughLineAccess: true),
         new("GET", "/api/v1/lines/{A}/suspension", Access.CustomerOrStaff, ThroughLineAccess: true),

@@ -1,0 +1,91 @@
+using System.Globalization;
+using LastCall.Domain.Numbers;
+using LastCall.Security;
+using LastCall.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace LastCall.Features.Lookup;
+
+/// <summary>
+/// GET /api/v1/reassigned-numbers/{msisdn}?since=DATE and POST /api/v1/reassigned-numbers/query:
+/// "was this number permanently disconnected on or after DATE?" — <c>yes</c>, <c>no</c>, or
+/// <c>no_data</c> when DATE is before the register begins (FCC reassigned-numbers semantics). Answered
+/// from memory (<see cref="RegisterIndexService"/>); counted per partner for billing; numbers are never logged.
+/// </summary>
+public static class ReassignedNumbers
+{
+    public const int MaxBatch = 10_000;
+
+    public sealed record Answer(string Msisdn, string Since, string Result);
+
+    public sealed record Query(string? Msisdn, string? Since);
+
+    public sealed record Batch(List<Query>? Queries);
+
+    public sealed record BatchItem(string? Msisdn, string? Since, string? Result, BatchError? Error);
+
+    public sealed record BatchError(string Code, string Detail);
+
+    public sealed record BatchResponse(IReadOnlyList<BatchItem> Results);
+
+    public static void Map(RouteGroupBuilder partner)
+    {
+        partner.MapGet("/reassigned-numbers/{msisdn}", Single)
+            .WithSummary("Was the number permanently disconnected on or after `since`? yes / no / no_data.");
+        partner.MapPost("/reassigned-numbers/query", BatchQuery)
+            .WithSummary("Up to 10,000 lookups at once; answers in the same order, a bad query answered with its own error.");
+    }
+
+    public static string Text(LookupResult result) => result switch
+    {
+        LookupResult.Yes => "yes",
+        LookupResult.No => "no",
+        _ => "no_data",
+    };
+
+    private static Results<Ok<Answer>, ProblemHttpResult> Single(string msisdn, string? since, RegisterIndexService register, PartnerMeter meter, HttpContext http)
+    {
+        if (register.Index is not { } index)
+            return NotReady(http);
+        if (!DisconnectionIndex.TryParseMsisdn(msisdn, out var number))
+            return Problems.Validation("msisdn", "invalid_msisdn", "The number must be in E.164 form, e.g. +8613800000001.");
+        if (!TryParseSince(since, out var day))
+            return Problems.Validation("since", "invalid_date", "since must be a date (YYYY-MM-DD), not in the future.");
+        meter.Count(http.User.SubjectId(), 1);
+        return TypedResults.Ok(new Answer(msisdn, since!, Text(index.Lookup(number, day, register.RegisterStartsOn))));
+    }
+
+    private static Results<Ok<BatchResponse>, ProblemHttpResult> BatchQuery(Batch body, RegisterIndexService register, PartnerMeter meter, HttpContext http)
+    {
+        if (register.Index is not { } index)
+            return NotReady(http);
+        if (body.Queries is not { Count: > 0 } queries)
+            return Problems.Validation("queries", "validation_failed", "Give queries: [{msisdn, since}, …].");
+        if (queries.Count > MaxBatch)
+            return Problems.Validation("queries", "too_many_queries", $"At most {MaxBatch:N0} queries per request; use query.csv for more.");
+        var results = new BatchItem[queries.Count];
+        for (var i = 0; i < queries.Count; i++)
+        {
+            var q = queries[i];
+            if (q is null || !DisconnectionIndex.TryParseMsisdn(q.Msisdn, out var number))
+                results[i] = new BatchItem(q?.Msisdn, q?.Since, null, new BatchError("invalid_msisdn", "The number must be in E.164 form."));
+            else if (!TryParseSince(q.Since, out var day))
+                results[i] = new BatchItem(q.Msisdn, q.Since, null, new BatchError("invalid_date", "since must be a date (YYYY-MM-DD), not in the future."));
+            else
+                results[i] = new BatchItem(q.Msisdn, q.Since, Text(index.Lookup(number, day, register.RegisterStartsOn)), null);
+        }
+        meter.Count(http.User.SubjectId(), queries.Count);
+        return TypedResults.Ok(new BatchResponse(results));
+    }
+
+    /// <summary>A calendar date not after tomorrow (partners east of UTC may ask about their today).</summary>
+    public static bool TryParseSince(ReadOnlySpan<char> text, out DateOnly day) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day)
+        && day <= DateOnly.FromDateTime(DateTime.UtcNow).AddDays(1);
+
+    public static ProblemHttpResult NotReady(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = "5";
+        return Problems.Create(StatusCodes.Status503ServiceUnavailable, "register_loading", "The register is still loading; try again in a few seconds.");
+    }
+}
