@@ -115,7 +115,7 @@ public sealed class ExecutionRunner(
             return false;
         if (!await audit.Db.ExecutionSteps.AnyAsync(s => s.RequestId == request.Id, ct))
             audit.Db.ExecutionSteps.AddRange(ExecutionStep.Plan(request.Id));
-        audit.Record("cancellation.execution_started", request.Msisdn.Masked(), before: new { status = "approved" }, after: new { status = "executing", request.Id });
+        audit.Record("cancellation.execution_started", request.Msisdn.Masked(), before: new { status = "approved" }, after: new { status = "executing", request.Id, worker = settings.WorkerId });
         await audit.SaveChangesAsync(ct);
         return true;
     }
