@@ -9,6 +9,7 @@ using LastCall.Features.Health;
 using LastCall.Features.Lines;
 using LastCall.Features.Lookup;
 using LastCall.Features.Me;
+using LastCall.Features.Operations;
 using LastCall.Features.PartnerApi;
 using LastCall.Features.Suspensions;
 using LastCall.Features.Transfers;
@@ -23,6 +24,7 @@ public static class Endpoints
     public static void MapLastCallEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapHealthEndpoints();
+        OperatorMetrics.Map(app);
 
         RequestSignInCode.Map(app);
         SignIn.Map(app);

@@ -140,6 +140,7 @@ public static class ServiceRegistration
         services.AddExecution(builder.Configuration);
         services.AddSingleton<RegisterIndexService>();
         services.AddHostedService(sp => sp.GetRequiredService<RegisterIndexService>());
+        services.AddSingleton<Features.Operations.OperatorMetrics>();
         services.AddSingleton<PartnerMeter>();
         services.AddHostedService(sp => sp.GetRequiredService<PartnerMeter>());
         services.AddSingleton<SuspensionExpiry>();

@@ -89,6 +89,6 @@ public static class CancellationViews
         return false;
     }
 
-    private static string Snake(string name) =>
+    internal static string Snake(string name) =>
         string.Concat(name.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 }

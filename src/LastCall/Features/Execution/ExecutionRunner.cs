@@ -1,6 +1,7 @@
 using LastCall.Auditing;
 using LastCall.Domain.Cancellations;
 using LastCall.Features.Cancellations;
+using LastCall.Features.Operations;
 using LastCall.Hosting;
 using Microsoft.EntityFrameworkCore;
 
@@ -19,6 +20,7 @@ public sealed class ExecutionRunner(
     ExecutionSettings settings,
     PolicySettings policies,
     CancellationNotices notices,
+    OperatorMetrics metrics,
     TimeProvider clock,
     ILogger<ExecutionRunner> logger)
 {
@@ -65,6 +67,7 @@ public sealed class ExecutionRunner(
                 }
 
                 now = clock.GetUtcNow();
+                metrics.StepAttempted(step.Name, CancellationViews.Snake(result.Outcome.ToString()));
                 if (result.Outcome == StepOutcome.Succeeded)
                 {
                     step.Succeed(now, result.Detail);
