@@ -14,6 +14,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddLastCall();
 
 var app = builder.Build();
+app.UseLastCallForwardedHeaders();
 app.UseExceptionHandler();
 // Texts for people follow Accept-Language: Chinese (the default) or English.
 app.UseRequestLocalization(o => o.SetDefaultCulture("zh-CN").AddSupportedCultures("zh-CN", "en").AddSupportedUICultures("zh-CN", "en"));

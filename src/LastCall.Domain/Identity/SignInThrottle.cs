@@ -5,8 +5,10 @@ namespace LastCall.Domain.Identity;
 /// <summary>
 /// Failed sign-ins counted per key (a number, a staff username or a client address). After
 /// <c>threshold</c> consecutive failures the key is locked for 1 minute, doubling with each further
-/// failure up to an hour; and never more than 100 failures in a rolling hour (then locked until that
-/// hour ends). A success resets the consecutive count.
+/// failure up to an hour; and never more than <c>maxPerHour</c> failures in an hour (then locked until
+/// that hour ends). A success resets the consecutive count, and so does an hour without a new window:
+/// a streak is only a streak within the hour, so a shared address (a store, a call centre, carrier NAT)
+/// is never locked for good by failures spread over days.
 /// </summary>
 public sealed class SignInThrottle : AggregateRoot
 {
@@ -32,12 +34,13 @@ public sealed class SignInThrottle : AggregateRoot
     /// <summary>How long the caller must wait before trying again, or null if it may try now.</summary>
     public TimeSpan? RetryAfter(DateTimeOffset now) => LockedUntil is { } until && until > now ? until - now : null;
 
-    public void RecordFailure(int threshold, DateTimeOffset now)
+    public void RecordFailure(int threshold, DateTimeOffset now, int maxPerHour = MaxFailuresPerHour)
     {
         if (now - WindowStartedAt >= Window)
         {
             WindowStartedAt = now;
             FailuresInWindow = 0;
+            ConsecutiveFailures = 0;
         }
         FailuresInWindow++;
         ConsecutiveFailures++;
@@ -47,7 +50,7 @@ public sealed class SignInThrottle : AggregateRoot
             var lockFor = TimeSpan.FromTicks(Math.Min(FirstLock.Ticks << doublings, LongestLock.Ticks));
             LockedUntil = now + lockFor;
         }
-        if (FailuresInWindow >= MaxFailuresPerHour)
+        if (FailuresInWindow >= maxPerHour)
         {
             var windowEnd = WindowStartedAt + Window;
             if (LockedUntil is null || LockedUntil < windowEnd)

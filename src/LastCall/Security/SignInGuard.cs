@@ -6,13 +6,16 @@ namespace LastCall.Security;
 
 /// <summary>
 /// Throttles sign-in per account key and per client address (see <see cref="SignInThrottle"/>): five
-/// consecutive failures lock a number or username, twenty lock an address. Counts are saved at once,
-/// apart from the caller's unit of work; the caller records the audit events.
+/// consecutive failures lock a number or username (at most 100 an hour), twenty lock an address (at most
+/// 1,000 an hour, since many people share a store's, a call centre's or a carrier's address). A success
+/// resets both streaks. Counts are saved at once, apart from the caller's unit of work; the caller records
+/// the audit events.
 /// </summary>
 public sealed class SignInGuard(IDbContextFactory<AppDbContext> contexts, TimeProvider clock)
 {
     public const int AccountThreshold = 5;
     public const int AddressThreshold = 20;
+    public const int AddressMaxPerHour = 1_000;
     private const int MaxAttempts = 10;
 
     public static string NumberKey(string msisdn) => "msisdn:" + msisdn;
@@ -40,15 +43,15 @@ public sealed class SignInGuard(IDbContextFactory<AppDbContext> contexts, TimePr
             var account = await GetOrAddAsync(db, accountKey, now, ct);
             var address = await GetOrAddAsync(db, addressKey, now, ct);
             account.RecordFailure(AccountThreshold, now);
-            address.RecordFailure(AddressThreshold, now);
+            address.RecordFailure(AddressThreshold, now, AddressMaxPerHour);
             return account.RetryAfter(now);
         }, ct);
 
-    public Task RecordSuccessAsync(string accountKey, CancellationToken ct) =>
+    public Task RecordSuccessAsync(string accountKey, string addressKey, CancellationToken ct) =>
         UpdateAsync<TimeSpan?>(async (db, _) =>
         {
-            var throttle = await db.SignInThrottles.FindAsync([accountKey], ct);
-            throttle?.RecordSuccess();
+            foreach (var throttle in await db.SignInThrottles.Where(t => t.Key == accountKey || t.Key == addressKey).ToListAsync(ct))
+                throttle.RecordSuccess();
             return null;
         }, ct);
 

@@ -43,7 +43,13 @@ public static class SignIn
         var accountKey = SignInGuard.NumberKey(msisdn.Value.Value);
         var addressKey = SignInGuard.AddressKey(address);
         if (await guard.RetryAfterAsync(db, accountKey, addressKey, ct) is { } wait)
+        {
+            // Refused without looking at the password; still every failed attempt leaves a trace.
+            audit.Record("customer.sign_in_refused", msisdn.Value.Masked(), after: new { reason = "locked_out", seconds = (int)wait.TotalSeconds },
+                actor: new Actor(ActorType.Customer, null, null, "online", null, address));
+            await audit.SaveChangesAsync(ct);
             return Problems.TooManyRequests(http, wait, "locked_out", "Too many failed sign-ins. Try again later.");
+        }
 
         var line = await db.Lines.AsNoTracking().FirstOrDefaultAsync(l => l.Msisdn == msisdn.Value && l.Status != LineStatus.Cancelled, ct);
         var passwordOk = SecretHasher.Verify(request.ServicePassword, line?.ServicePasswordHash ?? DummyHash.Value) && line is not null;
@@ -54,7 +60,7 @@ public static class SignIn
 
         if (passwordOk && codeOk && customer is not null)
         {
-            await guard.RecordSuccessAsync(accountKey, ct);
+            await guard.RecordSuccessAsync(accountKey, addressKey, ct);
             audit.Record("customer.signed_in", subject, actor: actor);
             await audit.SaveChangesAsync(ct);
             var (token, expiresAt) = tokens.ForCustomer(customer);

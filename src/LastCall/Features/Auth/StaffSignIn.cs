@@ -33,14 +33,19 @@ public static class StaffSignIn
         var accountKey = SignInGuard.StaffKey(username);
         var addressKey = SignInGuard.AddressKey(address);
         if (await guard.RetryAfterAsync(db, accountKey, addressKey, ct) is { } wait)
+        {
+            audit.Record("staff.sign_in_refused", username, after: new { reason = "locked_out", seconds = (int)wait.TotalSeconds },
+                actor: new Actor(ActorType.Staff, null, username, "back_office", null, address));
+            await audit.SaveChangesAsync(ct);
             return Problems.TooManyRequests(http, wait, "locked_out", "Too many failed sign-ins. Try again later.");
+        }
 
         var staff = await db.StaffMembers.AsNoTracking().FirstOrDefaultAsync(s => s.Username == username, ct);
         var ok = SecretHasher.Verify(request.Password, staff?.PasswordHash ?? DummyHash.Value) && staff is { Active: true };
         var actor = new Actor(ActorType.Staff, staff?.Id.ToString(), username, "back_office", staff?.StoreId, address);
         if (ok)
         {
-            await guard.RecordSuccessAsync(accountKey, ct);
+            await guard.RecordSuccessAsync(accountKey, addressKey, ct);
             audit.Record("staff.signed_in", username, actor: actor);
             await audit.SaveChangesAsync(ct);
             var (token, expiresAt) = tokens.ForStaff(staff!);

@@ -67,7 +67,7 @@ public static class VerifyCaller
                 : Problems.Create(StatusCodes.Status401Unauthorized, "invalid_credentials", "The service password or code is not right.");
         }
 
-        await guard.RecordSuccessAsync(accountKey, ct);
+        await guard.RecordSuccessAsync(accountKey, addressKey, ct);
         var verification = CallVerification.Record(http.User.SubjectId(), number.Value, clock.GetUtcNow());
         db.CallVerifications.Add(verification);
         audit.Record("call.caller_verified", number.Value.Masked(), after: new { verification.VerifiedUntil });

@@ -88,7 +88,7 @@ public static class AccountLock
                 ? Problems.TooManyRequests(http, locked, "locked_out", "Too many failed attempts. Try again later.")
                 : Problems.Create(StatusCodes.Status401Unauthorized, "invalid_credentials", "The service password or code is not right.");
         }
-        await guard.RecordSuccessAsync(accountKey, ct);
+        await guard.RecordSuccessAsync(accountKey, addressKey, ct);
         if (customer.UnlockAccount().IsSuccess)
         {
             audit.Record("customer.account_unlocked", customer.Id.ToString(), before: new { locked = true }, after: new { locked = false });
