@@ -29,6 +29,13 @@ public sealed record PolicySettings
 
     public required string Currency { get; init; }
 
+    /// <summary>
+    /// How long an approved remote (online or call-centre) cancellation waits after the customer was told, so that
+    /// the real owner can still stop one they never asked for (<c>Policies:CoolingOffHours</c>, default 24). A store
+    /// cancellation with the ID card checked at the counter runs at once: the customer is standing there.
+    /// </summary>
+    public required TimeSpan CoolingOff { get; init; }
+
     public required TimeZoneInfo TimeZone { get; init; }
 
     public required WorkingDayCalendar Calendar { get; init; }
@@ -59,6 +66,7 @@ public sealed record PolicySettings
             MaxMonths = section.GetValue("SuspensionMaxMonths", 12),
             Sla = section.GetValue("ReviewSlaWorkingDays", 3),
             EarlyExitFee = section.GetValue("EarlyExitFeePerMonth", 30.00m),
+            CoolingOffHours = section.GetValue("CoolingOffHours", 24.0),
         };
         if (settings.Fee < 0 || settings.EarlyExitFee < 0)
             throw new InvalidOperationException("Policies: fees cannot be negative.");
@@ -70,6 +78,9 @@ public sealed record PolicySettings
         return new PolicySettings
         {
             SuspensionMonthlyFee = settings.Fee,
+            CoolingOff = settings.CoolingOffHours is >= 0 and <= 24 * 14
+                ? TimeSpan.FromHours(settings.CoolingOffHours)
+                : throw new InvalidOperationException("Policies:CoolingOffHours must be 0 to 336."),
             SuspensionMaxMonths = settings.MaxMonths,
             ReviewSlaWorkingDays = settings.Sla,
             DefaultEffective = effective,

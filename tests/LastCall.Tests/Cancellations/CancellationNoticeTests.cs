@@ -71,7 +71,7 @@ public sealed class CancellationNoticeTests(CancellationHosts hosts)
     }
 
     [Fact]
-    public async Task Submit_InStoreImmediate_OwnerToldAtOnceWithTodayAndWithdrawLink()
+    public async Task Submit_InStoreImmediate_OwnerToldItIsBeingCarriedOutNow()
     {
         var host = await hosts.SqliteAsync();
         var line = await host.AddLineAsync(new LineSpec { Language = "en" });
@@ -79,8 +79,25 @@ public sealed class CancellationNoticeTests(CancellationHosts hosts)
         var submitted = await SubmitInStoreAsync(host, line, "immediate");
 
         Assert.Equal(HttpStatusCode.Created, submitted.Status);
-        var sms = Approved(await MessagesAsync(host.Scenario, line.Msisdn));
-        Assert.Contains($"takes effect on {submitted.Text("effectiveOn")}", sms.GetProperty("body").GetString()!, StringComparison.Ordinal);
-        Assert.Contains($"{PortalUrl}/cancellations/{submitted.Id}", sms.GetProperty("body").GetString()!, StringComparison.Ordinal);
+        var messages = await MessagesAsync(host.Scenario, line.Msisdn);
+        var sms = Assert.Single(messages, m => m.GetProperty("template").GetString() == "cancellation_executing");
+        Assert.Contains("being cancelled now", sms.GetProperty("body").GetString()!, StringComparison.Ordinal);
+        Assert.Contains("If this was not you", sms.GetProperty("body").GetString()!, StringComparison.Ordinal);
+        Assert.DoesNotContain(messages, m => m.GetProperty("template").GetString() == "cancellation_approved");
+    }
+
+    [Fact]
+    public async Task Submit_InStoreEndOfCycle_OwnerToldTheDayAndTheWithdrawLink()
+    {
+        var host = await hosts.SqliteAsync();
+        var line = await host.AddLineAsync(new LineSpec { Language = "en" });
+
+        var submitted = await SubmitInStoreAsync(host, line, "end_of_billing_cycle");
+
+        Assert.Equal(HttpStatusCode.Created, submitted.Status);
+        var body = Approved(await MessagesAsync(host.Scenario, line.Msisdn)).GetProperty("body").GetString()!;
+        Assert.Contains($"takes effect on {submitted.Text("effectiveOn")}", body, StringComparison.Ordinal);
+        Assert.Contains($"before {submitted.Text("effectiveOn")}", body, StringComparison.Ordinal);
+        Assert.Contains($"{PortalUrl}/cancellations/{submitted.Id}", body, StringComparison.Ordinal);
     }
 }

@@ -113,6 +113,13 @@ public sealed class ExecutionRunner(
                 return false;
             }
         }
+        if (CancellationNotices.CoolingOffEnds(request, policies) is { } stopUntil && stopUntil > clock.GetUtcNow())
+        {
+            // The owner of a remote request may still stop it: come back when the cooling-off has passed.
+            request.ReleaseLease(stopUntil);
+            await audit.SaveChangesAsync(ct);
+            return false;
+        }
         var now = clock.GetUtcNow();
         if (request.StartExecution(now) is { IsSuccess: false })
             return false;
