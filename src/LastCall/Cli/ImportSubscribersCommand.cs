@@ -1,3 +1,4 @@
+using LastCall.Auditing;
 using LastCall.Features.Imports;
 using LastCall.Hosting;
 
@@ -36,6 +37,13 @@ public static class ImportSubscribersCommand
             {
                 await Console.Error.WriteLineAsync($"lastcall: {file}: line {error.Row}: {error.Code}: {error.Detail}");
                 return CommandLine.Failure;
+            }
+            await using (var scope = host.Services.CreateAsyncScope())
+            {
+                // The operator's import changes subscribers like the admin endpoint does: it leaves the same trace.
+                var audit = scope.ServiceProvider.GetRequiredService<AuditTrail>();
+                audit.Record("subscribers.imported", null, after: new { source = "cli", file = Path.GetFileName(file), bytes = new FileInfo(file).Length, summary.Imported, rejected = summary.RejectedCount });
+                await audit.SaveChangesAsync(CancellationToken.None);
             }
             Console.WriteLine($"imported {summary.Imported}, rejected {summary.RejectedCount}");
             return summary.RejectedCount == 0 ? CommandLine.Ok : SomeRowsRejected;

@@ -45,6 +45,10 @@ public static class DemoDataLoader
             logger.LogError("Demo data file rejected: line {Row}: {Code}: {Detail}", error.Row, error.Code, error.Detail);
         else
             logger.LogInformation("Demo data: {Imported} lines imported", summary.Imported);
+        await using var scope = services.CreateAsyncScope();
+        var audit = scope.ServiceProvider.GetRequiredService<AuditTrail>();
+        audit.Record("subscribers.imported", null, after: new { source = "demo_data", file = Path.GetFileName(SubscribersFile), summary.Imported, rejected = summary.RejectedCount });
+        await audit.SaveChangesAsync(cancellationToken);
     }
 
     private static async Task EnsureDemoStaffAsync(IServiceProvider services, ILogger logger, CancellationToken cancellationToken)

@@ -50,6 +50,9 @@ public sealed class CommandLineTests(PostgresCluster postgres)
         Assert.True(File.Exists(Path.Combine(database.DataFolder, "master.key")), "The embedded default generates its development key.");
         await using var db = database.CreateContext();
         Assert.Equal(2, await db.Lines.CountAsync(Ct));
+        var imported = await db.AuditEvents.AsNoTracking().SingleAsync(e => e.Action == "subscribers.imported", Ct);
+        Assert.Contains("\"source\":\"cli\"", imported.After, StringComparison.Ordinal);
+        Assert.Contains("\"imported\":2", imported.After, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using LastCall.Auditing;
 using LastCall.Hosting;
 using LastCall.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -5,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Features.Cancellations;
 
-/// <summary>GET /api/v1/cancellations/{id}: the request with its status, history, execution steps and certificate number.</summary>
+/// <summary>GET /api/v1/cancellations/{id}: the request with its status, history, execution steps and certificate number. Staff views are audited.</summary>
 public static class GetCancellation
 {
     public static void Map(RouteGroupBuilder cancellations) =>
@@ -14,11 +15,18 @@ public static class GetCancellation
             .WithSummary("A cancellation request with its history.");
 
     private static async Task<Results<Ok<CancellationViews.Detail>, ProblemHttpResult>> HandleAsync(
-        Guid id, CancellationAccess access, Data.AppDbContext db, PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct)
+        Guid id, CancellationAccess access, AuditTrail audit, PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var (request, denied) = await access.FindAsync(http.User, id, ct);
         if (denied is not null)
             return denied;
+        var db = audit.Db;
+        if (http.User.IsStaff())
+        {
+            // Staff reading a customer's request is a data view like a line view: it leaves a trace.
+            audit.Record("cancellation.viewed", request!.Msisdn.Masked(), after: new { request.Id });
+            await audit.SaveChangesAsync(ct);
+        }
         var steps = await db.ExecutionSteps.AsNoTracking().Where(s => s.RequestId == id).ToListAsync(ct);
         return TypedResults.Ok(CancellationViews.ToDetail(request!, policies.Today(clock.GetUtcNow()), steps));
     }

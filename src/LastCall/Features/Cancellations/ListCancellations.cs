@@ -1,3 +1,4 @@
+using LastCall.Auditing;
 using LastCall.Data;
 using LastCall.Domain.Common;
 using LastCall.Domain.Identity;
@@ -26,7 +27,7 @@ public static class ListCancellations
             .WithSummary("Cancellation requests, newest first, filtered by status and number (staff).");
 
     private static async Task<Results<Ok<ResultPage>, ProblemHttpResult>> HandleAsync(
-        AppDbContext db, PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct,
+        AuditTrail audit, PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct,
         string? status = null, string? msisdn = null, int page = 1, int pageSize = 50)
     {
         var user = http.User;
@@ -34,6 +35,7 @@ public static class ListCancellations
             return Problems.Create(StatusCodes.Status403Forbidden, "forbidden", "Only back-office and store staff list requests.");
         if (page < 1 || pageSize is < 1 or > MaxPageSize)
             return Problems.Validation("pageSize", "invalid_page", $"page starts at 1; pageSize is 1 to {MaxPageSize}.");
+        var db = audit.Db;
         var query = db.CancellationRequests.AsNoTracking();
         if (status is not null)
         {
@@ -51,6 +53,8 @@ public static class ListCancellations
         var total = await query.CountAsync(ct);
         var items = await query.OrderByDescending(r => r.SubmittedAt).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
         var today = policies.Today(clock.GetUtcNow());
+        audit.Record("cancellations.listed", null, after: new { status, msisdn = msisdn is null ? null : Msisdn.Create(msisdn).Value.Masked(), page, pageSize, shown = items.Count });
+        await audit.SaveChangesAsync(ct);
         return TypedResults.Ok(new ResultPage([.. items.Select(r => CancellationViews.ToSummary(r, today))], page, pageSize, total));
     }
 }
