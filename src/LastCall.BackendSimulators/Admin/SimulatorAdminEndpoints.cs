@@ -26,7 +26,9 @@ public static class SimulatorAdminEndpoints
             decimal[] amounts = [body?.Balance ?? 0, body?.Arrears ?? 0, body?.UnbilledUsage ?? 0, body?.Deposit ?? 0];
             if (amounts.Any(a => a < 0 || !Amounts.HasAtMostTwoDecimals(a)))
                 return Results.BadRequest(new { error = "balance, arrears, unbilledUsage and deposit are zero or more, with at most two decimal places." });
-            return Results.Ok(state.SeedAccount(msisdn, currency, amounts[0], amounts[1], amounts[2], amounts[3]));
+            if (body?.MonthlyCharge is { } charge && (charge < 0 || !Amounts.HasAtMostTwoDecimals(charge)))
+                return Results.BadRequest(new { error = "monthlyCharge is zero or more, with at most two decimal places." });
+            return Results.Ok(state.SeedAccount(msisdn, currency, amounts[0], amounts[1], amounts[2], amounts[3], body?.ActivatedOn, body?.MonthlyCharge));
         });
 
         group.MapGet("/billing/accounts", (SimulatorState state) => Results.Ok(state.ListAccounts()));

@@ -36,6 +36,10 @@ public static class BillingOperations
             $"usage {bill:0.00} against balance {account.Balance:0.00} and deposit {account.Deposit:0.00}: refund due {refund:0.00}, still owed {amountDue:0.00}");
 
         account.Ledger.Add(new LedgerEntry(call.At, LedgerEntryKind.FinalBill, call.RequestId, bill, account.Currency, null, detail));
+        var today = DateOnly.FromDateTime(call.At.UtcDateTime);
+        var month = new DateOnly(today.Year, today.Month, 1);
+        account.Bills.Add(new SimulatedBill(account.BillId(month, SimulatedBill.Final), month.ToString("yyyy-MM", CultureInfo.InvariantCulture), today,
+            bill, account.Currency, amountDue > 0 ? SimulatedBill.Unpaid : SimulatedBill.Paid, SimulatedBill.Final));
         account.Status = AccountStatus.Closed;
         account.ClosedAt = call.At;
         account.FinalBillRequestId = call.RequestId;

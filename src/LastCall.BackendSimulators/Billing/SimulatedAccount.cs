@@ -43,6 +43,7 @@ public sealed class SimulatedAccount
     public DateTimeOffset? ClosedAt { get; set; }
     public string? FinalBillRequestId { get; set; }
     public List<LedgerEntry> Ledger { get; init; } = [];
+    public List<SimulatedBill> Bills { get; init; } = [];
 
     /// <summary>Operator-side seeding: sets the balances and opens the account (again). The ledger is kept.</summary>
     public void Open(string currency, decimal balance, decimal arrears, decimal unbilledUsage, decimal deposit)
@@ -59,8 +60,46 @@ public sealed class SimulatedAccount
         FinalBillRequestId = null;
     }
 
+    /// <summary>
+    /// Writes the monthly bill history a seeded account shows: one bill of <paramref name="monthlyCharge"/> for each
+    /// full month since activation (at most the last 12), issued on the 1st of the month after; all paid, except that
+    /// arrears make the latest bill unpaid for the amount owed. Bills of earlier seedings are replaced; a final bill stays.
+    /// </summary>
+    public void WriteBillHistory(DateOnly today, DateOnly? activatedOn, decimal monthlyCharge)
+    {
+        Bills.RemoveAll(b => b.Kind == SimulatedBill.Monthly);
+        var thisMonth = new DateOnly(today.Year, today.Month, 1);
+        var first = thisMonth.AddMonths(-12);
+        if (activatedOn is { } activated && new DateOnly(activated.Year, activated.Month, 1).AddMonths(1) > first)
+            first = new DateOnly(activated.Year, activated.Month, 1).AddMonths(1);
+        var months = new List<DateOnly>();
+        for (var month = first; month < thisMonth; month = month.AddMonths(1))
+            months.Add(month);
+        if (months.Count == 0 && Arrears > 0)
+            months.Add(thisMonth.AddMonths(-1));
+        foreach (var month in months)
+        {
+            var latest = month == months[^1];
+            var unpaid = latest && Arrears > 0;
+            Bills.Add(new SimulatedBill(BillId(month, SimulatedBill.Monthly), month.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture),
+                month.AddMonths(1), unpaid ? Arrears : Amounts.Normalize(monthlyCharge), Currency, unpaid ? SimulatedBill.Unpaid : SimulatedBill.Paid, SimulatedBill.Monthly));
+        }
+    }
+
+    public string BillId(DateOnly month, string kind) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{(kind == SimulatedBill.Final ? "FB" : "MB")}-{Msisdn.TrimStart('+')}-{month:yyyyMM}");
+
     public AccountView ToView() =>
-        new(Msisdn, Currency, Status, Balance, Arrears, UnbilledUsage, Deposit, RefundDue, Refunded, ClosedAt, FinalBillRequestId, [.. Ledger]);
+        new(Msisdn, Currency, Status, Balance, Arrears, UnbilledUsage, Deposit, RefundDue, Refunded, ClosedAt, FinalBillRequestId, [.. Ledger], [.. Bills.OrderByDescending(b => b.IssuedOn)]);
+}
+
+/// <summary>A bill as the billing API lists it (<c>GET billing/v1/accounts/{msisdn}/bills</c>).</summary>
+public sealed record SimulatedBill(string BillId, string Period, DateOnly IssuedOn, decimal Amount, string Currency, string Status, string Kind)
+{
+    public const string Monthly = "monthly";
+    public const string Final = "final";
+    public const string Paid = "paid";
+    public const string Unpaid = "unpaid";
 }
 
 /// <summary>What <c>GET /simulator/billing/accounts/{msisdn}</c> shows: a copy, safe to hand out of the lock.</summary>
@@ -76,4 +115,5 @@ public sealed record AccountView(
     decimal Refunded,
     DateTimeOffset? ClosedAt,
     string? FinalBillRequestId,
-    IReadOnlyList<LedgerEntry> Ledger);
+    IReadOnlyList<LedgerEntry> Ledger,
+    IReadOnlyList<SimulatedBill> Bills);

@@ -97,7 +97,7 @@ public sealed class SimulatorState
     // ----- Billing accounts (operator-side seeding and reads).
 
     /// <summary>Creates or overwrites an account and opens it again; its ledger is kept.</summary>
-    public AccountView SeedAccount(string msisdn, string currency, decimal balance, decimal arrears, decimal unbilledUsage, decimal deposit)
+    public AccountView SeedAccount(string msisdn, string currency, decimal balance, decimal arrears, decimal unbilledUsage, decimal deposit, DateOnly? activatedOn = null, decimal? monthlyCharge = null)
     {
         lock (_gate)
         {
@@ -108,6 +108,8 @@ public sealed class SimulatorState
             }
 
             account.Open(currency, balance, arrears, unbilledUsage, deposit);
+            if (activatedOn is not null || monthlyCharge is not null)
+                account.WriteBillHistory(DateOnly.FromDateTime(_clock.GetUtcNow().UtcDateTime), activatedOn, monthlyCharge ?? _settings.DefaultMonthlyCharge);
             Persist();
             return account.ToView();
         }

@@ -40,6 +40,7 @@ public static class Endpoints
         FlagLine.Map(lines);
         UnlockAccountInPerson.Map(lines);
         Precheck.Map(lines);
+        ListBills.Map(lines);
         SuspendLine.Map(lines);
         GetSuspension.Map(lines);
         ResumeLine.Map(lines);

@@ -70,7 +70,7 @@ public sealed class EmbeddedSimulators(IConfiguration configuration, LastCallSet
             var number = Uri.EscapeDataString(line.Msisdn.Value);
             var account = accounts.GetValueOrDefault(line.Id);
             await PutAsync(backends, $"simulator/billing/accounts/{number}",
-                new { currency = account?.Currency ?? settings.Currency, balance = account?.Balance ?? 0, arrears = account?.Arrears ?? 0, unbilledUsage = account?.UnbilledUsage ?? 0, deposit = account?.Deposit ?? 0 }, ct);
+                new { currency = account?.Currency ?? settings.Currency, balance = account?.Balance ?? 0, arrears = account?.Arrears ?? 0, unbilledUsage = account?.UnbilledUsage ?? 0, deposit = account?.Deposit ?? 0, activatedOn = line.ActivatedOn }, ct);
             await PutAsync(backends, $"simulator/network/subscriptions/{number}", new { imsi = ImsiFor(line.Msisdn.Value) }, ct);
         }
         return lines.Count;

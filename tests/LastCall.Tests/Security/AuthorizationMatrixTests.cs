@@ -76,7 +76,8 @@ public sealed class AuthorizationMatrixFixture(PostgresCluster postgres) : IAsyn
 
     public async ValueTask InitializeAsync()
     {
-        Scenario = await Scenario.StartAsync(postgres);
+        // The simulators run in process so that routes which ask a back-end system (bills) answer for real.
+        Scenario = await Scenario.StartAsync(postgres, configure: s => s["Simulators:Embedded"] = "true");
         _clients[MatrixPrincipal.Anonymous] = Scenario.Host.CreateClient();
         CustomerAToken = await Scenario.CustomerTokenAsync(Scenario.CustomerA);
         _clients[MatrixPrincipal.CustomerA] = Scenario.Client(CustomerAToken);
@@ -199,6 +200,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
         new("POST", "/api/v1/reassigned-numbers/query.csv", Access.Partner, Body: f => new StringContent($"{f.Scenario.CustomerA.Msisdn},2023-01-01\n", Encoding.UTF8, "text/csv")),
 
         new("GET", "/api/v1/lines/{A}/precheck", Access.CustomerOrStaff, ReadOnly: true, ThroughLineAccess: true),
+        new("GET", "/api/v1/lines/{A}/bills", Access.CustomerOrStaff, ReadOnly: true, ThroughLineAccess: true),
         new("GET", "/api/v1/lines/{A}/suspension", Access.CustomerOrStaff, ThroughLineAccess: true),
         new("POST", "/api/v1/lines/{A}/suspension", Access.CustomerOrStaff, ThroughLineAccess: true),
         new("DELETE", "/api/v1/lines/{A}/suspension", Access.CustomerOrStaff, ThroughLineAccess: true),

@@ -7,19 +7,25 @@ using Polly.Timeout;
 namespace LastCall.Integrations.Backends;
 
 /// <summary>
-/// One POST to a back-end system and the classification of what finally came back, after the resilience pipeline's
+/// One call to a back-end system and the classification of what finally came back, after the resilience pipeline's
 /// retries: 2xx → success (or warning when the body carries one), 408/429/5xx and no answer → transient, other 4xx →
 /// business failure with the system's error code. Never throws for network or server trouble.
 /// </summary>
 internal static class BackendCall
 {
-    public static async Task<BackendResult<TResponse>> PostAsync<TResponse>(HttpClient http, ILogger logger, string system, string operation, string path, object body, CancellationToken cancellationToken)
+    public static Task<BackendResult<TResponse>> PostAsync<TResponse>(HttpClient http, ILogger logger, string system, string operation, string path, object body, CancellationToken cancellationToken)
+        where TResponse : class =>
+        SendAsync<TResponse>(http, logger, system, operation, HttpMethod.Post, path, JsonContent.Create(body, body.GetType(), options: BackendWire.Json), cancellationToken);
+
+    /// <summary>A read (no requestId needed: reading twice changes nothing), classified like a POST.</summary>
+    public static Task<BackendResult<TResponse>> GetAsync<TResponse>(HttpClient http, ILogger logger, string system, string operation, string path, CancellationToken cancellationToken)
+        where TResponse : class =>
+        SendAsync<TResponse>(http, logger, system, operation, HttpMethod.Get, path, null, cancellationToken);
+
+    private static async Task<BackendResult<TResponse>> SendAsync<TResponse>(HttpClient http, ILogger logger, string system, string operation, HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
         where TResponse : class
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path)
-        {
-            Content = JsonContent.Create(body, body.GetType(), options: BackendWire.Json),
-        };
+        using var request = new HttpRequestMessage(method, path) { Content = content };
 
         try
         {

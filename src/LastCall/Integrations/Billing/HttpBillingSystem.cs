@@ -4,7 +4,7 @@ using LastCall.Integrations.Backends;
 namespace LastCall.Integrations.Billing;
 
 /// <summary>
-/// The billing API over HTTP: <c>POST billing/v1/accounts/{msisdn}/final-bill</c> and <c>…/refunds</c>. The typed
+/// The billing API over HTTP: <c>POST billing/v1/accounts/{msisdn}/final-bill</c>, <c>…/refunds</c> and <c>GET …/bills</c>. The typed
 /// HttpClient it gets carries the resilience pipeline (see <see cref="BillingServiceCollectionExtensions.AddBillingClient"/>):
 /// attempts that time out, fail to connect or get a 5xx are retried inside one call with the same requestId.
 /// </summary>
@@ -44,12 +44,29 @@ public sealed class HttpBillingSystem(HttpClient http, ILogger<HttpBillingSystem
             new RefundReceipt(refundId, body.RequestId ?? requestId, body.Msisdn ?? msisdn, refunded, currency, body.RemainingRefundDue ?? 0, issuedAt));
     }
 
+    public async Task<BackendResult<BillHistory>> ListBillsAsync(string msisdn, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(msisdn);
+        var result = await BackendCall.GetAsync<BillsResponse>(http, logger, System, "bills", AccountPath(msisdn) + "/bills", cancellationToken);
+        if (result.Value is not { } body)
+            return BackendResult<BillHistory>.From(result);
+        if (body is not { Currency: { } currency, Bills: { } bills } || bills.Any(b => b is not { BillId: not null, Period: not null, IssuedOn: not null, Amount: not null, Status: not null, Kind: not null }))
+            return BackendCall.Invalid<BillHistory>(logger, System, "bills", "bills without billId, period, issuedOn, amount, status or kind.", result.HttpStatus);
+
+        return BackendResult<BillHistory>.From(result, new BillHistory(body.Msisdn ?? msisdn, currency,
+            [.. bills.Select(b => new Bill(b.BillId!, b.Period!, b.IssuedOn!.Value, b.Amount!.Value, b.Currency ?? currency, b.Status!, b.Kind!)).OrderByDescending(b => b.IssuedOn)]));
+    }
+
     /// <summary>Relative to the base address; '+' is escaped so that nothing on the way reads it as a space.</summary>
     private static string AccountPath(string msisdn) => "billing/v1/accounts/" + Uri.EscapeDataString(msisdn);
 
     private sealed record FinalBillRequest(string RequestId);
 
     private sealed record FinalBillResponse(string? Msisdn, string? RequestId, decimal? FinalBillAmount, decimal? RefundAmount, decimal? AmountDue, string? Currency, DateTimeOffset? ClosedAt);
+
+    private sealed record BillsResponse(string? Msisdn, string? Currency, List<BillResponse>? Bills);
+
+    private sealed record BillResponse(string? BillId, string? Period, DateOnly? IssuedOn, decimal? Amount, string? Currency, string? Status, string? Kind);
 
     private sealed record RefundRequest(string RequestId, decimal Amount, string Currency);
 

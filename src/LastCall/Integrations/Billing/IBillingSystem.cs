@@ -28,7 +28,18 @@ public interface IBillingSystem
     /// <see cref="BillingCodes.RequestIdReused"/> (the id was used for another amount).
     /// </summary>
     Task<BackendResult<RefundReceipt>> RefundAsync(string requestId, string msisdn, Money amount, CancellationToken cancellationToken = default);
+
+    /// <summary>The bills of the account of <paramref name="msisdn"/>, newest first. Business failure: <see cref="BillingCodes.AccountNotFound"/>.</summary>
+    Task<BackendResult<BillHistory>> ListBillsAsync(string msisdn, CancellationToken cancellationToken = default);
 }
+
+/// <summary>One bill the billing system issued: a month's bill, or the final bill of a closed account.</summary>
+/// <param name="Period">The billing month, <c>YYYY-MM</c>.</param>
+/// <param name="Status"><c>paid</c> or <c>unpaid</c>.</param>
+/// <param name="Kind"><c>monthly</c> or <c>final</c>.</param>
+public sealed record Bill(string BillId, string Period, DateOnly IssuedOn, decimal Amount, string Currency, string Status, string Kind);
+
+public sealed record BillHistory(string Msisdn, string Currency, IReadOnlyList<Bill> Bills);
 
 /// <summary>
 /// The final bill of a closed account. <see cref="FinalBillAmount"/> is the usage billed, <see cref="RefundAmount"/>

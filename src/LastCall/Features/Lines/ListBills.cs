@@ -1,0 +1,53 @@
+using LastCall.Auditing;
+using LastCall.Integrations.Backends;
+using LastCall.Integrations.Billing;
+using LastCall.Security;
+using LastCall.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace LastCall.Features.Lines;
+
+/// <summary>
+/// GET /api/v1/lines/{msisdn}/bills: the line's bills, newest first, as the billing system of record keeps them
+/// (monthly bills and, once cancelled, the final bill). Asked live, never copied into our database; staff views are
+/// audited. The billing system being unreachable is a 503 the caller may retry.
+/// </summary>
+public static class ListBills
+{
+    public sealed record BillItem(string Id, string Period, DateOnly IssuedOn, decimal Amount, string Currency, string Status, string Kind);
+
+    public sealed record Response(string Msisdn, string Currency, IReadOnlyList<BillItem> Bills);
+
+    public static void Map(RouteGroupBuilder lines) =>
+        lines.MapGet("/{msisdn}/bills", HandleAsync)
+            .RequireAuthorization(Policies.CustomerOrStaff)
+            .WithSummary("The line's bill history from the billing system, newest first.");
+
+    internal static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
+        string msisdn, LineAccess access, IBillingSystem billing, AuditTrail audit, HttpContext http, CancellationToken ct)
+    {
+        var (line, denied) = await access.FindAsync(http.User, msisdn, tracked: false, ct);
+        if (denied is not null)
+            return denied;
+        var history = await billing.ListBillsAsync(line!.Msisdn.Value, ct);
+        if (http.User.IsStaff())
+        {
+            audit.Record("line.bills_viewed", line.Msisdn.Masked());
+            await audit.SaveChangesAsync(ct);
+        }
+        return history switch
+        {
+            { Succeeded: true, Value: { } bills } => TypedResults.Ok(new Response(line.Msisdn.Value, bills.Currency,
+                [.. bills.Bills.Select(b => new BillItem(b.BillId, b.Period, b.IssuedOn, b.Amount, b.Currency, b.Status, b.Kind))])),
+            { Outcome: BackendOutcome.BusinessFailure, Code: BillingCodes.AccountNotFound } =>
+                Problems.Create(StatusCodes.Status404NotFound, "billing_account_not_found", "The billing system has no account for this line."),
+            _ => Unavailable(http),
+        };
+    }
+
+    private static ProblemHttpResult Unavailable(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = "30";
+        return Problems.Create(StatusCodes.Status503ServiceUnavailable, "billing_unavailable", "The billing system does not answer right now; try again shortly.");
+    }
+}
