@@ -1,5 +1,7 @@
 using System.Net;
+using LastCall.Data;
 using LastCall.Domain.Audit;
+using LastCall.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using static LastCall.Tests.Cancellations.CancellationApi;
 
@@ -25,10 +27,11 @@ public sealed class DocumentTests(CancellationHosts hosts)
         return (files, await db.IdentityDocuments.CountAsync(Ct));
     }
 
-    [Fact]
-    public async Task Upload_RenamedExecutable_Is415UnsupportedDocument_AndLeavesNothing()
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Upload_RenamedExecutable_Is415UnsupportedDocument_AndLeavesNothing(DatabaseProvider provider)
     {
-        var host = await hosts.SqliteAsync();
+        var host = await hosts.ForAsync(provider);
         var customer = await host.CustomerAsync(host.Scenario.CustomerA);
         var before = await StoredAsync(host);
 
@@ -40,10 +43,11 @@ public sealed class DocumentTests(CancellationHosts hosts)
         Assert.Empty(Directory.GetFiles(Path.Combine(host.Database.DataFolder, "documents"), "*.part"));
     }
 
-    [Fact]
-    public async Task Upload_OverTenMegabytes_Is413_AndLeavesNothing()
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Upload_OverTenMegabytes_Is413_AndLeavesNothing(DatabaseProvider provider)
     {
-        var host = await hosts.SqliteAsync();
+        var host = await hosts.ForAsync(provider);
         var customer = await host.CustomerAsync(host.Scenario.CustomerA);
         var before = await StoredAsync(host);
         var tooLarge = new byte[10 * 1024 * 1024 + 1];
@@ -56,10 +60,11 @@ public sealed class DocumentTests(CancellationHosts hosts)
         Assert.Equal(before, await StoredAsync(host));
     }
 
-    [Fact]
-    public async Task Upload_EmptyFile_Is400EmptyDocument()
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Upload_EmptyFile_Is400EmptyDocument(DatabaseProvider provider)
     {
-        var host = await hosts.SqliteAsync();
+        var host = await hosts.ForAsync(provider);
         var customer = await host.CustomerAsync(host.Scenario.CustomerA);
         var before = await StoredAsync(host);
 
@@ -94,10 +99,11 @@ public sealed class DocumentTests(CancellationHosts hosts)
         Assert.Equal("nosniff", download.Headers.GetValues("X-Content-Type-Options").Single());
     }
 
-    [Fact]
-    public async Task Download_ByAnotherCustomerOrAnAgent_Is404()
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Download_ByAnotherCustomerOrAnAgent_Is404(DatabaseProvider provider)
     {
-        var host = await hosts.SqliteAsync();
+        var host = await hosts.ForAsync(provider);
         var line = await host.AddLineAsync();
         var id = await CancellationSmokeTests.UploadAsync(await host.CustomerAsync(line), CancellationSmokeTests.Png);
         using var agent = await host.NewAgentAsync();
@@ -113,10 +119,11 @@ public sealed class DocumentTests(CancellationHosts hosts)
         Assert.Equal("document_not_found", byAgent.Code);
     }
 
-    [Fact]
-    public async Task Download_ByReviewer_Is200AndAudited()
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Download_ByReviewer_Is200AndAudited(DatabaseProvider provider)
     {
-        var host = await hosts.SqliteAsync();
+        var host = await hosts.ForAsync(provider);
         var line = await host.AddLineAsync();
         var owner = await host.CustomerAsync(line);
         var id = await CancellationSmokeTests.UploadAsync(owner, CancellationSmokeTests.Png);
@@ -135,10 +142,11 @@ public sealed class DocumentTests(CancellationHosts hosts)
         Assert.Equal("reviewer", entry.ActorName);
     }
 
-    [Fact]
-    public async Task Upload_ByClerkForALine_BelongsToItsOwner()
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Upload_ByClerkForALine_BelongsToItsOwner(DatabaseProvider provider)
     {
-        var host = await hosts.SqliteAsync();
+        var host = await hosts.ForAsync(provider);
         var line = await host.AddLineAsync();
         var clerk = await host.StaffAsync("clerk");
 

@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using LastCall.Data;
 using LastCall.Domain.Audit;
 using LastCall.Domain.Common;
 using LastCall.Domain.Lines;
+using LastCall.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using static LastCall.Tests.Cancellations.CancellationApi;
 
@@ -25,10 +27,11 @@ public sealed class PrecheckTests(CancellationHosts hosts)
     private static JsonElement Alternative(ApiResponse precheck, string kind) =>
         precheck.Body.GetProperty("alternatives").EnumerateArray().Single(a => a.GetProperty("kind").GetString() == kind);
 
-    [Fact]
-    public async Task Precheck_CleanLine_EligibleWithBothAlternativesAndTheirCost()
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Precheck_CleanLine_EligibleWithBothAlternativesAndTheirCost(DatabaseProvider provider)
     {
-        var host = await hosts.SqliteAsync();
+        var host = await hosts.ForAsync(provider);
         var line = await host.AddLineAsync();
 
         var precheck = await PrecheckAsync(await host.CustomerAsync(line), line.Msisdn);
@@ -49,10 +52,11 @@ public sealed class PrecheckTests(CancellationHosts hosts)
         Assert.Empty(transfer.GetProperty("blockedBy").EnumerateArray());
     }
 
-    [Fact]
-    public async Task Precheck_Arrears_BlockerWithAmountAndPayLink_AlternativesBlockedToo()
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Precheck_Arrears_BlockerWithAmountAndPayLink_AlternativesBlockedToo(DatabaseProvider provider)
     {
-        var host = await hosts.SqliteAsync();
+        var host = await hosts.ForAsync(provider);
         var line = await host.AddLineAsync(new LineSpec { Arrears = "88.50" });
         var customer = await host.CustomerAsync(line);
 
@@ -76,10 +80,11 @@ public sealed class PrecheckTests(CancellationHosts hosts)
         Assert.Equal(5.00m, Alternative(en, "suspension").GetProperty("monthlyFee").GetDecimal());
     }
 
-    [Fact]
-    public async Task Precheck_ContractCommitment_BlockerWithEndDateAndEarlyExitFee()
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Precheck_ContractCommitment_BlockerWithEndDateAndEarlyExitFee(DatabaseProvider provider)
     {
-        var host = await hosts.SqliteAsync();
+        var host = await hosts.ForAsync(provider);
         // Six whole months left at the default 30.00 per month.
         var endsOn = UtcToday.AddMonths(6);
         var line = await host.AddLineAsync(new LineSpec { ContractEndsOn = endsOn });
@@ -97,10 +102,11 @@ public sealed class PrecheckTests(CancellationHosts hosts)
         Assert.True(Alternative(precheck, "transfer").GetProperty("available").GetBoolean());
     }
 
-    [Fact]
-    public async Task Precheck_BundlePrimary_NamesOnlyTheLiveMembers()
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Precheck_BundlePrimary_NamesOnlyTheLiveMembers(DatabaseProvider provider)
     {
-        var host = await hosts.SqliteAsync();
+        var host = await hosts.ForAsync(provider);
         var primary = await host.AddLineAsync(new LineSpec { BundleRole = "primary" });
         var members = await host.AddLinesAsync(
             new LineSpec { BundleRole = "member", BundlePrimary = primary.Msisdn },
@@ -122,10 +128,11 @@ public sealed class PrecheckTests(CancellationHosts hosts)
         Assert.Equal(["bundle_primary"], Strings(Alternative(precheck, "transfer").GetProperty("blockedBy")));
     }
 
-    [Fact]
-    public async Task Precheck_PortInProgress_IsTheOnlyBlocker()
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Precheck_PortInProgress_IsTheOnlyBlocker(DatabaseProvider provider)
     {
-        var host = await hosts.SqliteAsync();
+        var host = await hosts.ForAsync(provider);
         var line = await host.AddLineAsync(new LineSpec { PortIn = true });
 
         var precheck = await PrecheckAsync(await host.StaffAsync("clerk"), line.Msisdn, "en");
@@ -137,10 +144,11 @@ public sealed class PrecheckTests(CancellationHosts hosts)
         Assert.Contains("cancel it with the other operator", portIn.GetProperty("fix").GetString(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Precheck_FraudHold_BlocksCancellationAndBothAlternatives()
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Precheck_FraudHold_BlocksCancellationAndBothAlternatives(DatabaseProvider provider)
     {
-        var host = await hosts.SqliteAsync();
+        var host = await hosts.ForAsync(provider);
         var line = await host.AddLineAsync(new LineSpec { FraudHold = true });
 
         var precheck = await PrecheckAsync(await host.StaffAsync("clerk"), line.Msisdn, "en");
@@ -151,10 +159,11 @@ public sealed class PrecheckTests(CancellationHosts hosts)
         Assert.Equal(["fraud_hold"], Strings(Alternative(precheck, "transfer").GetProperty("blockedBy")));
     }
 
-    [Fact]
-    public async Task Precheck_AccountLocked_IsTheOnlyBlocker()
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Precheck_AccountLocked_IsTheOnlyBlocker(DatabaseProvider provider)
     {
-        var host = await hosts.SqliteAsync();
+        var host = await hosts.ForAsync(provider);
         var line = await host.AddLineAsync();
         await host.SetOwnerAsync(line.Msisdn, s => s.SetProperty(c => c.AccountLocked, true).SetProperty(c => c.AccountLockedAt, DateTimeOffset.UtcNow));
 
@@ -166,10 +175,11 @@ public sealed class PrecheckTests(CancellationHosts hosts)
         Assert.Contains("Lift the account lock", locked.GetProperty("fix").GetString(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Precheck_AfterStoreSubmission_CancellationPendingBlocks()
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Precheck_AfterStoreSubmission_CancellationPendingBlocks(DatabaseProvider provider)
     {
-        var host = await hosts.SqliteAsync();
+        var host = await hosts.ForAsync(provider);
         var line = await host.AddLineAsync();
         Assert.Equal(HttpStatusCode.Created, (await SubmitInStoreAsync(host, line, "end_of_billing_cycle")).Status);
 
@@ -182,10 +192,11 @@ public sealed class PrecheckTests(CancellationHosts hosts)
         Assert.Equal(["line_not_active"], Strings(Alternative(precheck, "suspension").GetProperty("blockedBy")));
     }
 
-    [Fact]
-    public async Task Precheck_EveryBlockerAtOnce_AllInOneResponseInBothLanguages()
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Precheck_EveryBlockerAtOnce_AllInOneResponseInBothLanguages(DatabaseProvider provider)
     {
-        var host = await hosts.SqliteAsync();
+        var host = await hosts.ForAsync(provider);
         var endsOn = UtcToday.AddMonths(6);
         var line = await host.AddLineAsync(new LineSpec { Arrears = "12.00", ContractEndsOn = endsOn, BundleRole = "primary", PortIn = true, FraudHold = true });
         var member = await host.AddLineAsync(new LineSpec { BundleRole = "member", BundlePrimary = line.Msisdn });
@@ -229,10 +240,11 @@ public sealed class PrecheckTests(CancellationHosts hosts)
         Assert.Equal(["line_not_active", "arrears", "port_in_progress", "fraud_hold", "account_locked", "bundle_primary"], Strings(transfer.GetProperty("blockedBy")));
     }
 
-    [Fact]
-    public async Task Precheck_CompanionBalanceAndRecentSimChange_WarnAndForceReviewButStayEligible()
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Precheck_CompanionBalanceAndRecentSimChange_WarnAndForceReviewButStayEligible(DatabaseProvider provider)
     {
-        var host = await hosts.SqliteAsync();
+        var host = await hosts.ForAsync(provider);
         var line = await host.AddLineAsync(new LineSpec { Companion = "Apple Watch S10", Balance = "35.50" });
         var simChangedAt = DateTimeOffset.UtcNow.AddDays(-10);
         await host.SetLineAsync(line.Msisdn, s => s.SetProperty(l => l.SimChangedAt, simChangedAt));
@@ -256,10 +268,11 @@ public sealed class PrecheckTests(CancellationHosts hosts)
         Assert.Equal($"该号码于 {simDay} 更换过 SIM 卡，申请需经人工审核。", zhTexts["recent_sim_change"]);
     }
 
-    [Fact]
-    public async Task Precheck_AnotherCustomersLine_Is404()
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Precheck_AnotherCustomersLine_Is404(DatabaseProvider provider)
     {
-        var host = await hosts.SqliteAsync();
+        var host = await hosts.ForAsync(provider);
         var a = host.Scenario.CustomerA;
         var b = await host.CustomerAsync(host.Scenario.CustomerB);
 
@@ -274,10 +287,11 @@ public sealed class PrecheckTests(CancellationHosts hosts)
         Assert.Equal(HttpStatusCode.OK, (await PrecheckAsync(await host.CustomerAsync(a), a.Msisdn)).Status);
     }
 
-    [Fact]
-    public async Task Precheck_AgentBeforeVerifyingTheCaller_Is403_AfterIs200()
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Precheck_AgentBeforeVerifyingTheCaller_Is403_AfterIs200(DatabaseProvider provider)
     {
-        var host = await hosts.SqliteAsync();
+        var host = await hosts.ForAsync(provider);
         var line = await host.AddLineAsync();
         using var agent = await host.NewAgentAsync();
 
@@ -292,10 +306,11 @@ public sealed class PrecheckTests(CancellationHosts hosts)
         Assert.True(after.Body.GetProperty("eligible").GetBoolean());
     }
 
-    [Fact]
-    public async Task Precheck_ByStaff_IsAudited_ByTheOwnerIsNot()
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Precheck_ByStaff_IsAudited_ByTheOwnerIsNot(DatabaseProvider provider)
     {
-        var host = await hosts.SqliteAsync();
+        var host = await hosts.ForAsync(provider);
         var staffChecked = await host.AddLineAsync(new LineSpec { Arrears = "5.00" });
         var ownerChecked = await host.AddLineAsync();
 

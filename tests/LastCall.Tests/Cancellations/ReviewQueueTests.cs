@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using LastCall.Data;
 using LastCall.Hosting;
+using LastCall.Tests.Infrastructure;
 using static LastCall.Tests.Cancellations.CancellationApi;
 
 namespace LastCall.Tests.Cancellations;
@@ -37,10 +38,11 @@ public sealed class ReviewQueueTests(CancellationHosts hosts)
         return day;
     }
 
-    [Fact]
-    public async Task ReviewQueue_OldestFirst_EachDueInThreeWorkingDaysOnTheShippedCalendar()
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task ReviewQueue_OldestFirst_EachDueInThreeWorkingDaysOnTheShippedCalendar(DatabaseProvider provider)
     {
-        var host = await hosts.SqliteAsync();
+        var host = await hosts.ForAsync(provider);
         var reviewer = await host.StaffAsync("reviewer");
         var lines = await host.AddLinesAsync(new LineSpec(), new LineSpec(), new LineSpec());
         var before = ShanghaiToday;
@@ -107,10 +109,11 @@ public sealed class ReviewQueueTests(CancellationHosts hosts)
         }
     }
 
-    [Fact]
-    public async Task ReviewQueue_DueDateInThePast_FlaggedOverdueAndCounted()
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task ReviewQueue_DueDateInThePast_FlaggedOverdueAndCounted(DatabaseProvider provider)
     {
-        var host = await hosts.SqliteAsync();
+        var host = await hosts.ForAsync(provider);
         var reviewer = await host.StaffAsync("reviewer");
         var lines = await host.AddLinesAsync(new LineSpec(), new LineSpec());
         var late = await SubmitOnlineAsync(host, lines[0]);
@@ -139,10 +142,11 @@ public sealed class ReviewQueueTests(CancellationHosts hosts)
         Assert.Equal(overdue - 1, after.Body.GetProperty("overdue").GetInt32());
     }
 
-    [Fact]
-    public async Task ReviewQueue_ForAnyoneButReviewers_Is403()
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task ReviewQueue_ForAnyoneButReviewers_Is403(DatabaseProvider provider)
     {
-        var host = await hosts.SqliteAsync();
+        var host = await hosts.ForAsync(provider);
         var askers = new List<HttpClient> { await host.CustomerAsync(host.Scenario.CustomerA) };
         foreach (var username in new[] { "clerk", "agent", "supervisor", "admin" })
             askers.Add(await host.StaffAsync(username));
