@@ -21,6 +21,8 @@ app.UseRequestLocalization(WebUi.LocalizationOptions());
 app.UseStatusCodePages();
 // Security headers, HTML error pages and static files of the web UI (inside the API's status code pages).
 app.UseLastCallWebUi();
+// Routing after the UI's error pages, so a re-executed /error/{status} finds its page.
+app.UseRouting();
 app.UseMiddleware<LastCall.Features.Lookup.CamaraErrors>();
 app.UseAuthentication();
 app.UseLastCallWebSession();
