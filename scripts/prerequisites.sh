@@ -34,6 +34,15 @@ ensure_certificate_tools() {
   fi
 }
 
+# Browser tests: Debian's Chromium, driven by Playwright (which must never download a browser of its own).
+ensure_chromium() {
+  if [ ! -x /usr/bin/chromium ]; then
+    echo "scripts: installing chromium" >&2
+    apt_install chromium || return 1
+  fi
+  export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+}
+
 ensure_dotnet() {
   command -v dotnet >/dev/null 2>&1 || { echo "scripts: the .NET 10 SDK (dotnet) is missing on this machine" >&2; return 1; }
 }

@@ -12,15 +12,21 @@ else if (CommandLine.IsVerb(args))
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddLastCall();
+builder.AddLastCallWebUi();
 
 var app = builder.Build();
 app.UseLastCallForwardedHeaders();
 app.UseExceptionHandler();
-// Texts for people follow Accept-Language: Chinese (the default) or English.
-app.UseRequestLocalization(o => o.SetDefaultCulture("zh-CN").AddSupportedCultures("zh-CN", "en").AddSupportedUICultures("zh-CN", "en"));
+// Texts for people: the API follows Accept-Language, the web UI its culture switch; Chinese is the default.
+app.UseRequestLocalization(WebUi.LocalizationOptions());
 app.UseStatusCodePages();
+// Security headers, HTML error pages and static files of the web UI (inside the API's status code pages).
+app.UseLastCallWebUi();
+// Routing after the UI's error pages, so a re-executed /error/{status} finds its page.
+app.UseRouting();
 app.UseMiddleware<LastCall.Features.Lookup.CamaraErrors>();
 app.UseAuthentication();
+app.UseLastCallWebSession();
 app.UseAuthorization();
 app.UseRateLimiter();
 app.UseMiddleware<IdempotencyMiddleware>();
@@ -28,6 +34,7 @@ app.UseMiddleware<IdempotencyMiddleware>();
 app.MapOpenApi();
 app.MapScalarApiReference("/api-docs", o => o.WithTitle("LastCall API"));
 app.MapLastCallEndpoints();
+app.MapLastCallWebUi();
 
 await app.RunAsync();
 return 0;

@@ -248,6 +248,10 @@ public sealed class CancellationRequest : AggregateRoot
     }
 
     /// <summary>The customer (or staff for them) changes their mind; allowed until execution starts.</summary>
+    /// <summary>Whether a request in <paramref name="status"/> may still be withdrawn (before execution starts, not yet ended).</summary>
+    public static bool MayWithdraw(CancellationStatus status) =>
+        status is not (CancellationStatus.Executing or CancellationStatus.Completed or CancellationStatus.Failed or CancellationStatus.Rejected or CancellationStatus.Withdrawn);
+
     public Result Withdraw(string by, DateTimeOffset now)
     {
         if (Status is CancellationStatus.Executing or CancellationStatus.Completed or CancellationStatus.Failed)

@@ -31,15 +31,20 @@ public sealed class AccessTokens(KeyRing keys, TimeProvider clock)
         RoleClaimType = Claims.Role,
     };
 
-    public (string Token, DateTimeOffset ExpiresAt) ForCustomer(Customer customer) =>
-        Issue(CustomerLifetime, new Dictionary<string, object>
-        {
-            [Claims.Subject] = customer.Id.ToString(),
-            [Claims.Kind] = Claims.CustomerKind,
-            [Claims.Stamp] = customer.SecurityStamp,
-        });
+    public (string Token, DateTimeOffset ExpiresAt) ForCustomer(Customer customer) => Issue(CustomerLifetime, CustomerClaims(customer));
 
-    public (string Token, DateTimeOffset ExpiresAt) ForStaff(StaffMember staff)
+    public (string Token, DateTimeOffset ExpiresAt) ForStaff(StaffMember staff) => Issue(StaffLifetime, StaffClaims(staff));
+
+    /// <summary>What a customer's session says about them: the same claims in access tokens and web cookies.</summary>
+    public static Dictionary<string, object> CustomerClaims(Customer customer) => new()
+    {
+        [Claims.Subject] = customer.Id.ToString(),
+        [Claims.Kind] = Claims.CustomerKind,
+        [Claims.Stamp] = customer.SecurityStamp,
+    };
+
+    /// <summary>What a staff member's session says about them: the same claims in access tokens and web cookies.</summary>
+    public static Dictionary<string, object> StaffClaims(StaffMember staff)
     {
         var claims = new Dictionary<string, object>
         {
@@ -51,7 +56,21 @@ public sealed class AccessTokens(KeyRing keys, TimeProvider clock)
         };
         if (staff.StoreId is not null)
             claims[Claims.Store] = staff.StoreId;
-        return Issue(StaffLifetime, claims);
+        return claims;
+    }
+
+    /// <summary>A principal of <paramref name="scheme"/> with these claims (arrays become one claim per item).</summary>
+    public static ClaimsPrincipal Principal(Dictionary<string, object> claims, string scheme)
+    {
+        var list = new List<Claim>();
+        foreach (var (type, value) in claims)
+        {
+            if (value is string[] values)
+                list.AddRange(values.Select(v => new Claim(type, v)));
+            else
+                list.Add(new Claim(type, Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? ""));
+        }
+        return new ClaimsPrincipal(new ClaimsIdentity(list, scheme, Claims.Name, Claims.Role));
     }
 
     private (string, DateTimeOffset) Issue(TimeSpan lifetime, Dictionary<string, object> claims)

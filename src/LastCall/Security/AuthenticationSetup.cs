@@ -67,22 +67,27 @@ public static class AuthenticationSetup
 
     private static async Task CheckSecurityStampAsync(TokenValidatedContext context)
     {
-        var principal = context.Principal!;
+        if (await SessionEndReasonAsync(context.Principal!, context.HttpContext) is { } reason)
+            context.Fail(reason);
+    }
+
+    /// <summary>
+    /// Why a signed-in principal (access token or web cookie) no longer stands, or null while it does: its
+    /// account must still exist (staff: be active) and carry the security stamp the principal was issued with.
+    /// </summary>
+    public static async Task<string?> SessionEndReasonAsync(ClaimsPrincipal principal, HttpContext http)
+    {
         if (!Guid.TryParse(principal.FindFirstValue(Claims.Subject), out var id))
-        {
-            context.Fail("The token names no account.");
-            return;
-        }
+            return "The session names no account.";
         var stamp = principal.FindFirstValue(Claims.Stamp);
-        var db = context.HttpContext.RequestServices.GetRequiredService<AppDbContext>();
+        var db = http.RequestServices.GetRequiredService<AppDbContext>();
         var current = principal.FindFirstValue(Claims.Kind) switch
         {
-            Claims.CustomerKind => await db.Customers.Where(c => c.Id == id).Select(c => c.SecurityStamp).FirstOrDefaultAsync(context.HttpContext.RequestAborted),
-            Claims.StaffKind => await db.StaffMembers.Where(s => s.Id == id && s.Active).Select(s => s.SecurityStamp).FirstOrDefaultAsync(context.HttpContext.RequestAborted),
+            Claims.CustomerKind => await db.Customers.Where(c => c.Id == id).Select(c => c.SecurityStamp).FirstOrDefaultAsync(http.RequestAborted),
+            Claims.StaffKind => await db.StaffMembers.Where(s => s.Id == id && s.Active).Select(s => s.SecurityStamp).FirstOrDefaultAsync(http.RequestAborted),
             _ => null,
         };
-        if (current is null || current != stamp)
-            context.Fail("The session has ended.");
+        return current is null || current != stamp ? "The session has ended." : null;
     }
 }
 

@@ -79,6 +79,12 @@ public sealed class UnexpectedExceptionHandler(IProblemDetailsService problems, 
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        // The web UI shows its own error page (WebUi), never a problem document.
+        if (WebUi.IsUiRequest(httpContext))
+        {
+            logger.LogError(exception, "Unhandled exception for {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+            return false;
+        }
         ProblemDetails problem;
         if (exception is BadHttpRequestException bad)
         {

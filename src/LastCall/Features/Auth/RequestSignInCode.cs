@@ -22,7 +22,7 @@ public static class RequestSignInCode
             .WithTags("Sign-in")
             .WithSummary("Send a sign-in code by SMS (202 even for numbers that are not ours).");
 
-    private static async Task<Results<Accepted<Response>, ProblemHttpResult>> HandleAsync(
+    internal static async Task<Results<Accepted<Response>, ProblemHttpResult>> HandleAsync(
         Request request, AppDbContext db, OneTimeCodes codes, HttpContext http, CancellationToken ct)
     {
         var msisdn = Msisdn.Create(request.Msisdn);

@@ -1,6 +1,7 @@
 using LastCall.Auditing;
 using LastCall.Domain.Audit;
 using LastCall.Domain.Common;
+using LastCall.Domain.Customers;
 using LastCall.Domain.Identity;
 using LastCall.Domain.Lines;
 using LastCall.Security;
@@ -32,11 +33,25 @@ public static class SignIn
     private static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
         Request request, AuditTrail audit, SignInGuard guard, OneTimeCodes codes, AccessTokens tokens, HttpContext http, CancellationToken ct)
     {
+        var (customer, problem) = await VerifyAsync(request, audit, guard, codes, http, ct);
+        if (problem is not null)
+            return problem;
+        var (token, expiresAt) = tokens.ForCustomer(customer!);
+        return TypedResults.Ok(new Response(token, expiresAt));
+    }
+
+    /// <summary>
+    /// The sign-in check the API and the web portal share: the customer when number, password and code
+    /// are right (audited), otherwise the problem to show, with throttling, lock-out and audit done.
+    /// </summary>
+    internal static async Task<(Customer? Customer, ProblemHttpResult? Problem)> VerifyAsync(
+        Request request, AuditTrail audit, SignInGuard guard, OneTimeCodes codes, HttpContext http, CancellationToken ct)
+    {
         var msisdn = Msisdn.Create(request.Msisdn);
         if (!msisdn.IsSuccess)
-            return Problems.Validation("msisdn", "invalid_msisdn", msisdn.Error!.Message);
+            return (null, Problems.Validation("msisdn", "invalid_msisdn", msisdn.Error!.Message));
         if (string.IsNullOrEmpty(request.ServicePassword) || string.IsNullOrEmpty(request.Otp))
-            return Problems.Validation("servicePassword", "validation_failed", "Give the service password and the SMS code.");
+            return (null, Problems.Validation("servicePassword", "validation_failed", "Give the service password and the SMS code."));
 
         var db = audit.Db;
         var address = http.Connection.RemoteIpAddress?.ToString();
@@ -48,7 +63,7 @@ public static class SignIn
             audit.Record("customer.sign_in_refused", msisdn.Value.Masked(), after: new { reason = "locked_out", seconds = (int)wait.TotalSeconds },
                 actor: new Actor(ActorType.Customer, null, null, "online", null, address));
             await audit.SaveChangesAsync(ct);
-            return Problems.TooManyRequests(http, wait, "locked_out", "Too many failed sign-ins. Try again later.");
+            return (null, Problems.TooManyRequests(http, wait, "locked_out", "Too many failed sign-ins. Try again later."));
         }
 
         var line = await db.Lines.AsNoTracking().FirstOrDefaultAsync(l => l.Msisdn == msisdn.Value && l.Status != LineStatus.Cancelled, ct);
@@ -63,8 +78,7 @@ public static class SignIn
             await guard.RecordSuccessAsync(accountKey, addressKey, ct);
             audit.Record("customer.signed_in", subject, actor: actor);
             await audit.SaveChangesAsync(ct);
-            var (token, expiresAt) = tokens.ForCustomer(customer);
-            return TypedResults.Ok(new Response(token, expiresAt));
+            return (customer, null);
         }
 
         var lockedFor = await guard.RecordFailureAsync(accountKey, addressKey, ct);
@@ -73,8 +87,8 @@ public static class SignIn
         if (lockedFor is not null)
             audit.Record("customer.locked_out", subject, after: new { seconds = (int)lockedFor.Value.TotalSeconds }, actor: actor);
         await audit.SaveChangesAsync(ct);
-        return lockedFor is { } locked
+        return (null, lockedFor is { } locked
             ? Problems.TooManyRequests(http, locked, "locked_out", "Too many failed sign-ins. Try again later.")
-            : Problems.Create(StatusCodes.Status401Unauthorized, "invalid_credentials", "The number, service password or code is not right.");
+            : Problems.Create(StatusCodes.Status401Unauthorized, "invalid_credentials", "The number, service password or code is not right."));
     }
 }

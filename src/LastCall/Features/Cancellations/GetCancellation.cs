@@ -14,7 +14,7 @@ public static class GetCancellation
             .RequireAuthorization(Policies.CustomerOrStaff)
             .WithSummary("A cancellation request with its history.");
 
-    private static async Task<Results<Ok<CancellationViews.Detail>, ProblemHttpResult>> HandleAsync(
+    internal static async Task<Results<Ok<CancellationViews.Detail>, ProblemHttpResult>> HandleAsync(
         Guid id, CancellationAccess access, AuditTrail audit, PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var (request, denied) = await access.FindAsync(http.User, id, ct);

@@ -32,7 +32,7 @@ public static class Precheck
             .RequireAuthorization(Policies.CustomerOrStaff)
             .WithSummary("Every reason the line cannot be cancelled now, with fixes, warnings and the alternatives.");
 
-    private static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
+    internal static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
         string msisdn, LineAccess access, EligibilityCheck check, PolicySettings policies, AuditTrail audit, HttpContext http, CancellationToken ct)
     {
         var (line, denied) = await access.FindAsync(http.User, msisdn, tracked: false, ct);

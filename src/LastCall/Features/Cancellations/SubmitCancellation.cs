@@ -39,7 +39,7 @@ public static class SubmitCancellation
             .RequireAuthorization(Policies.CustomerOrStaff)
             .WithSummary("Apply to cancel a line: online by the owner, by an agent for a verified caller, or by a clerk in a store.");
 
-    private static async Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(
+    internal static async Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(
         Request request, LineAccess access, EligibilityCheck check, PolicySettings policies, IdNumberProtector protector,
         AuditTrail audit, CancellationNotices notices, TimeProvider clock, HttpContext http, CancellationToken ct)
     {

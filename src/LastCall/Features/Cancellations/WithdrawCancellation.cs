@@ -18,7 +18,7 @@ public static class WithdrawCancellation
             .RequireAuthorization(Policies.CustomerOrStaff)
             .WithSummary("Withdraw a request before execution starts.");
 
-    private static async Task<Results<Ok<CancellationViews.Detail>, ProblemHttpResult>> HandleAsync(
+    internal static async Task<Results<Ok<CancellationViews.Detail>, ProblemHttpResult>> HandleAsync(
         Guid id, CancellationAccess access, AuditTrail audit, CancellationNotices notices, Hosting.PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var (request, denied) = await access.FindAsync(http.User, id, ct);

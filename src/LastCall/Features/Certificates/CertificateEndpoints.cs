@@ -36,7 +36,7 @@ public static class CertificateEndpoints
             .WithSummary("The public keys (PEM and JWK, ES256) that sign certificates.");
     }
 
-    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> DownloadAsync(
+    internal static async Task<Results<FileContentHttpResult, ProblemHttpResult>> DownloadAsync(
         Guid id, CancellationAccess access, AppDbContext db, HttpContext http, CancellationToken ct)
     {
         var (request, denied) = await access.FindAsync(http.User, id, ct);

@@ -29,7 +29,7 @@ public static class UploadDocument
             .Accepts<IFormFile>("multipart/form-data")
             .WithSummary("Upload an ID document (JPEG, PNG or PDF, at most 10 MB).");
 
-    private static async Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(
+    internal static async Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(
         HttpRequest request, DocumentStore store, LineAccess access, AuditTrail audit, TimeProvider clock, CancellationToken ct)
     {
         if (!request.HasFormContentType)

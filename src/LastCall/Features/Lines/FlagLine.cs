@@ -20,7 +20,7 @@ public static class FlagLine
             .RequireAuthorization(Policies.Customer)
             .WithSummary("Report a line under my identity that is not mine: fraud hold, staff told.");
 
-    private static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
+    internal static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
         string msisdn, LineAccess access, AuditTrail audit, IMessageSender sender, IConfiguration configuration, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var (line, denied) = await access.FindAsync(http.User, msisdn, tracked: true, ct);

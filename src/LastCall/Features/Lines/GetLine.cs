@@ -13,7 +13,7 @@ public static class GetLine
             .RequireAuthorization(Policies.CustomerOrStaff)
             .WithSummary("A line with its owner, balance, arrears, contract and eSIM profiles.");
 
-    private static async Task<Results<Ok<LineViews.LineDetail>, ProblemHttpResult>> HandleAsync(
+    internal static async Task<Results<Ok<LineViews.LineDetail>, ProblemHttpResult>> HandleAsync(
         string msisdn, LineAccess access, AuditTrail audit, HttpContext http, CancellationToken ct)
     {
         var (line, denied) = await access.FindAsync(http.User, msisdn, tracked: false, ct);

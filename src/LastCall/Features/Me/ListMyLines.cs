@@ -16,7 +16,7 @@ public static class ListMyLines
     public static void Map(RouteGroupBuilder me) =>
         me.MapGet("/lines", HandleAsync).WithSummary("Every line registered under my identity.");
 
-    private static async Task<Ok<List<LineViews.LineSummary>>> HandleAsync(AppDbContext db, HttpContext http, CancellationToken ct)
+    internal static async Task<Ok<List<LineViews.LineSummary>>> HandleAsync(AppDbContext db, HttpContext http, CancellationToken ct)
     {
         var customerId = http.User.SubjectId();
         var lines = await db.Lines.AsNoTracking()

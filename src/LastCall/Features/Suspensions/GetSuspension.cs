@@ -14,7 +14,7 @@ public static class GetSuspension
             .RequireAuthorization(Policies.CustomerOrStaff)
             .WithSummary("The line's running suspension.");
 
-    private static async Task<Results<Ok<SuspendLine.Response>, ProblemHttpResult>> HandleAsync(
+    internal static async Task<Results<Ok<SuspendLine.Response>, ProblemHttpResult>> HandleAsync(
         string msisdn, LineAccess access, Data.AppDbContext db, HttpContext http, CancellationToken ct)
     {
         var (line, denied) = await access.FindAsync(http.User, msisdn, tracked: false, ct);

@@ -17,7 +17,7 @@ public static class ResumeLine
             .RequireAuthorization(Policies.CustomerOrStaff)
             .WithSummary("End the suspension: the line is active again.");
 
-    private static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
+    internal static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
         string msisdn, LineAccess access, AuditTrail audit, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var (line, denied) = await access.FindAsync(http.User, msisdn, tracked: true, ct);

@@ -27,7 +27,7 @@ public static class SuspendLine
             .RequireAuthorization(Policies.CustomerOrStaff)
             .WithSummary("Suspend the line and keep the number, for a monthly fee.");
 
-    private static async Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(
+    internal static async Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(
         string msisdn, LineAccess access, EligibilityCheck check, PolicySettings policies, AuditTrail audit, IMessageSender sender, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var (line, denied) = await access.FindAsync(http.User, msisdn, tracked: true, ct);

@@ -1,0 +1,32 @@
+using LastCall.Auditing;
+using LastCall.Features.Cancellations;
+using LastCall.Features.Lines;
+using LastCall.Hosting;
+using LastCall.Web;
+using Microsoft.AspNetCore.Mvc;
+
+namespace LastCall.Pages.Portal.Cancel;
+
+/// <summary>Step 3: what to do before leaving (contacts and data, the last bills, apps and banks that use the number); every item ticked to go on.</summary>
+public sealed class ChecklistModel(LineAccess access, EligibilityCheck check, PolicySettings policies, AuditTrail audit)
+    : WizardPage(access, check, policies, audit)
+{
+    public static readonly string[] Items = ["backup", "bills", "apps"];
+
+    public IReadOnlyList<string> Done { get; private set; } = [];
+
+    public UiProblem? Problem { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string msisdn, CancellationToken ct) => await LoadAsync(msisdn, ct) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostAsync(string msisdn, string[]? done, CancellationToken ct)
+    {
+        if (!await LoadAsync(msisdn, ct))
+            return NotFound();
+        Done = done ?? [];
+        if (Items.All(Done.Contains))
+            return Redirect(CancelPath + "/document");
+        Problem = UiProblem.From(Problems.Create(StatusCodes.Status400BadRequest, "checklist_incomplete", "Tick every item."));
+        return Page();
+    }
+}

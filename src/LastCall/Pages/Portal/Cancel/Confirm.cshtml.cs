@@ -1,0 +1,57 @@
+using LastCall.Auditing;
+using LastCall.Domain.Cancellations;
+using LastCall.Features.Cancellations;
+using LastCall.Features.Lines;
+using LastCall.Hosting;
+using LastCall.Security;
+using LastCall.Web;
+using Microsoft.AspNetCore.Mvc;
+
+namespace LastCall.Pages.Portal.Cancel;
+
+/// <summary>Step 5: what will happen and when, then POST /api/v1/cancellations in process; on success the status page.</summary>
+public sealed class ConfirmModel(
+    LineAccess access, EligibilityCheck check, PolicySettings policies, AuditTrail audit, IdNumberProtector protector,
+    CancellationNotices notices, LastCallSettings settings, TimeProvider clock) : WizardPage(access, check, policies, audit)
+{
+    public Guid? DocumentId { get; private set; }
+
+    public string Effective { get; private set; } = "immediate";
+
+    public DateOnly Today => Policies.Today(clock.GetUtcNow());
+
+    public DateOnly EndOfCycle => PolicySettings.EndOfBillingCycle(Today);
+
+    public int ReviewDays => Policies.ReviewSlaWorkingDays;
+
+    public int QuarantineDays => settings.Quarantine.Days;
+
+    public UiProblem? Problem { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string msisdn, Guid? document, CancellationToken ct)
+    {
+        if (!await LoadAsync(msisdn, ct))
+            return NotFound();
+        if (document is null)
+            return Redirect(CancelPath + "/document");
+        DocumentId = document;
+        Effective = Policies.DefaultEffective == EffectivePolicy.EndOfBillingCycle ? "end_of_billing_cycle" : "immediate";
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(string msisdn, Guid? document, string? effective, CancellationToken ct)
+    {
+        var request = new SubmitCancellation.Request(PortalInput.Msisdn(msisdn), effective, document is null ? null : [document.Value], null);
+        var result = await SubmitCancellation.HandleAsync(request, Access, Check, Policies, protector, Audit, notices, clock, HttpContext, ct);
+        var (submitted, problem) = HandlerResults.Read<SubmitCancellation.Response>(result.Result);
+        if (problem is null)
+            return Redirect($"/portal/cancellations/{submitted!.Id}?submitted=1");
+        if (problem.Status == StatusCodes.Status404NotFound || !await LoadAsync(msisdn, ct))
+            return NotFound();
+        DocumentId = document;
+        Effective = effective ?? "immediate";
+        Problem = problem;
+        Response.StatusCode = problem.Status;
+        return Page();
+    }
+}

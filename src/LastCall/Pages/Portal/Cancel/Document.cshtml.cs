@@ -1,0 +1,34 @@
+using LastCall.Auditing;
+using LastCall.Domain.Documents;
+using LastCall.Features.Cancellations;
+using LastCall.Features.Documents;
+using LastCall.Features.Lines;
+using LastCall.Hosting;
+using LastCall.Web;
+using Microsoft.AspNetCore.Mvc;
+
+namespace LastCall.Pages.Portal.Cancel;
+
+/// <summary>Step 4: the ID document, stored through POST /api/v1/documents in process (JPEG, PNG or PDF up to 10 MB, by content).</summary>
+[RequestSizeLimit(IdentityDocument.MaxBytes + 64 * 1024)]
+public sealed class DocumentModel(LineAccess access, EligibilityCheck check, PolicySettings policies, AuditTrail audit, DocumentStore store, TimeProvider clock)
+    : WizardPage(access, check, policies, audit)
+{
+    public UiProblem? Problem { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string msisdn, CancellationToken ct) => await LoadAsync(msisdn, ct) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostAsync(string msisdn, CancellationToken ct)
+    {
+        if (!await LoadAsync(msisdn, ct))
+            return NotFound();
+        var (document, problem) = HandlerResults.Read<UploadDocument.Response>((await UploadDocument.HandleAsync(Request, store, Access, Audit, clock, ct)).Result);
+        if (problem is not null)
+        {
+            Problem = problem;
+            Response.StatusCode = problem.Status;
+            return Page();
+        }
+        return Redirect($"{CancelPath}/confirm?document={document!.Id}");
+    }
+}

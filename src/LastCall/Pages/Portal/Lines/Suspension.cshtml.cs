@@ -1,0 +1,72 @@
+using LastCall.Auditing;
+using LastCall.Data;
+using LastCall.Features.Cancellations;
+using LastCall.Features.Lines;
+using LastCall.Features.Suspensions;
+using LastCall.Hosting;
+using LastCall.Integrations.Messaging;
+using LastCall.Web;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace LastCall.Pages.Portal.Lines;
+
+/// <summary>Suspension with number retention and resume: the suspension endpoints (GET, POST, DELETE) in process.</summary>
+public sealed class SuspensionModel(
+    LineAccess access, EligibilityCheck check, PolicySettings policies, AuditTrail audit, AppDbContext db, IMessageSender sender, TimeProvider clock) : PageModel
+{
+    public string? Msisdn { get; private set; }
+
+    public SuspendLine.Response? Running { get; private set; }
+
+    public decimal MonthlyFee => policies.SuspensionMonthlyFee;
+
+    public int MaxMonths => policies.SuspensionMaxMonths;
+
+    public string Currency => policies.Currency;
+
+    public UiProblem? Problem { get; private set; }
+
+    public IReadOnlyList<string> Blockers { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(string msisdn, CancellationToken ct) =>
+        await ShowAsync(msisdn, ct) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostSuspendAsync(string msisdn, CancellationToken ct)
+    {
+        var (_, problem) = HandlerResults.Read<SuspendLine.Response>((await SuspendLine.HandleAsync(msisdn, access, check, policies, audit, sender, clock, HttpContext, ct)).Result);
+        if (problem is null)
+            return Redirect($"/portal/lines/{Uri.EscapeDataString(msisdn)}?done=suspended");
+        return await FailAsync(msisdn, problem, ct);
+    }
+
+    public async Task<IActionResult> OnPostResumeAsync(string msisdn, CancellationToken ct)
+    {
+        var (_, problem) = HandlerResults.Read<ResumeLine.Response>((await ResumeLine.HandleAsync(msisdn, access, audit, clock, HttpContext, ct)).Result);
+        if (problem is null)
+            return Redirect($"/portal/lines/{Uri.EscapeDataString(msisdn)}?done=resumed");
+        return await FailAsync(msisdn, problem, ct);
+    }
+
+    private async Task<IActionResult> FailAsync(string msisdn, UiProblem problem, CancellationToken ct)
+    {
+        if (problem.Status == StatusCodes.Status404NotFound || !await ShowAsync(msisdn, ct))
+            return NotFound();
+        Problem = problem;
+        Blockers = problem.Details.Extensions.TryGetValue("blockers", out var blockers) && blockers is System.Collections.IEnumerable list
+            ? [.. list.Cast<object>().Select(b => b.GetType().GetProperty("code")?.GetValue(b) as string).OfType<string>()]
+            : [];
+        Response.StatusCode = problem.Status;
+        return Page();
+    }
+
+    private async Task<bool> ShowAsync(string msisdn, CancellationToken ct)
+    {
+        var (running, problem) = HandlerResults.Read<SuspendLine.Response>((await GetSuspension.HandleAsync(msisdn, access, db, HttpContext, ct)).Result);
+        if (problem is { Code: not "not_suspended" })
+            return false;
+        Msisdn = PortalInput.Msisdn(msisdn);
+        Running = running;
+        return true;
+    }
+}

@@ -1,0 +1,56 @@
+using LastCall.Auditing;
+using LastCall.Data;
+using LastCall.Features.Auth;
+using LastCall.Security;
+using LastCall.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace LastCall.Pages.Portal;
+
+/// <summary>
+/// Customer sign-in: number, service password and SMS code, through the API's own sign-in check
+/// (throttling, lock-out, audit). Success starts a web session (cookie) with the access token's claims.
+/// </summary>
+public sealed class SignInModel(AuditTrail audit, SignInGuard guard, OneTimeCodes codes) : PageModel
+{
+    public string? Msisdn { get; private set; }
+
+    public string? ReturnUrl { get; private set; }
+
+    public bool CodeSent { get; private set; }
+
+    public UiProblem? Problem { get; private set; }
+
+    public void OnGet(string? returnUrl) => ReturnUrl = returnUrl;
+
+    public async Task<IActionResult> OnPostSendCodeAsync(string? msisdn, string? returnUrl, CancellationToken ct)
+    {
+        Msisdn = msisdn;
+        ReturnUrl = returnUrl;
+        var result = await RequestSignInCode.HandleAsync(new RequestSignInCode.Request(PortalInput.Msisdn(msisdn)), audit.Db, codes, HttpContext, ct);
+        var (_, problem) = HandlerResults.Read<RequestSignInCode.Response>(result.Result);
+        Problem = problem;
+        CodeSent = problem is null;
+        if (problem is not null)
+            Response.StatusCode = problem.Status;
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(string? msisdn, string? servicePassword, string? otp, string? returnUrl, CancellationToken ct)
+    {
+        Msisdn = msisdn;
+        ReturnUrl = returnUrl;
+        var (customer, problem) = await Features.Auth.SignIn.VerifyAsync(new Features.Auth.SignIn.Request(PortalInput.Msisdn(msisdn), servicePassword, otp?.Trim()), audit, guard, codes, HttpContext, ct);
+        if (problem is not null)
+        {
+            Problem = UiProblem.From(problem);
+            Response.StatusCode = Problem.Status;
+            return Page();
+        }
+        var principal = AccessTokens.Principal(AccessTokens.CustomerClaims(customer!), WebUi.CookieScheme);
+        await HttpContext.SignInAsync(WebUi.CookieScheme, principal);
+        return LocalRedirect(returnUrl is not null && Url.IsLocalUrl(returnUrl) && returnUrl.StartsWith("/portal", StringComparison.OrdinalIgnoreCase) ? returnUrl : "/portal");
+    }
+}
