@@ -128,6 +128,13 @@ public sealed class WebhookDelivery : AggregateRoot
         return attempt;
     }
 
+    /// <summary>Lets go of a claim without attempting (the endpoint was disabled meanwhile).</summary>
+    public void ReleaseLease()
+    {
+        LeaseOwner = null;
+        LeaseExpiresAt = null;
+    }
+
     /// <summary>Sends the delivery again (same id) from the start of the schedule, at the partner's request.</summary>
     public Result Redeliver(DateTimeOffset now)
     {

@@ -20,7 +20,9 @@ public sealed class DeliveryRunner(AuditTrail audit, WebhookSender sender, Webho
         var endpoint = await db.WebhookEndpoints.AsNoTracking().FirstOrDefaultAsync(e => e.PartnerId == delivery.PartnerId, ct);
         if (endpoint is not { IsEnabled: true })
         {
-            // Disabled or removed since the claim: let the lease run out; the claim query skips it until a URL is set.
+            // Disabled since the claim: let go; the claim query skips it until a new URL is set.
+            delivery.ReleaseLease();
+            await SaveAsync(delivery, ct);
             return;
         }
 
@@ -51,6 +53,11 @@ public sealed class DeliveryRunner(AuditTrail audit, WebhookSender sender, Webho
             logger.LogWarning("Webhook {Delivery} to partner {Partner} failed after {Attempts} attempts", delivery.WebhookId, endpoint.PartnerId, delivery.Attempts);
         }
 
+        await SaveAsync(delivery, ct);
+    }
+
+    private async Task SaveAsync(WebhookDelivery delivery, CancellationToken ct)
+    {
         try
         {
             await audit.SaveChangesAsync(ct);
