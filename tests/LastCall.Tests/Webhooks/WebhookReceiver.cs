@@ -53,7 +53,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public async Task StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.None);
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, Port));
         var app = builder.Build();
         app.MapPost("/hooks/lastcall", async (HttpContext http) =>

@@ -22,7 +22,8 @@ public static class PartnerEvents
     public const string NumberDisconnected = "number.disconnected";
     public const string UnbindingRequested = "unbinding.requested";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // Partners read these bodies as JSON, never as HTML: '+' in numbers stays '+'.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static async Task AddDisconnectionAsync(AppDbContext db, Msisdn msisdn, Guid cancellationId, DateOnly disconnectedOn, DateTimeOffset now, CancellationToken ct)
     {
