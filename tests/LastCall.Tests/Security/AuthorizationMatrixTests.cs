@@ -234,7 +234,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
         // Not completed, so 404 certificate_not_issued for everyone admitted.
         new("GET", "/api/v1/cancellations/{cancellation}/certificate", Access.CustomerOrStaff, ThroughLineAccess: true),
         new("GET", "/api/v1/cancellations/{cancellation}/unbinding", Access.CustomerOrStaff, ReadOnly: true, ThroughLineAccess: true),
-        new("PUT", "/api/v1/cancellations/{cancellation}/unbinding/checklist/qq", Access.Customer, ThroughLineAccess: true, Body: _ => JsonContent.Create(new { done = true })),
+        new("PUT", "/api/v1/cancellations/{cancellation}/unbinding/checklist/{item}", Access.Customer, ThroughLineAccess: true, Body: _ => JsonContent.Create(new { done = true })),
         new("GET", "/api/v1/certificates/{certificateNumber}", Access.Anyone),
         new("POST", "/api/v1/certificates/verify", Access.Anyone, Body: _ => JsonContent.Create(new { canonicalData = "x", signature = "y", keyId = "z" })),
     ];
@@ -498,7 +498,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
         .Replace("{keyId}", fixture.ThrowawayKeyId.ToString(), StringComparison.Ordinal)
         .Replace("{document}", fixture.DocumentId.ToString(), StringComparison.Ordinal)
         .Replace("{certificateNumber}", "LC-2026-0000-0000-0000-0000", StringComparison.Ordinal)
-        .Replace("{cancellation}", fixture.CancellationId.ToString(), StringComparison.Ordinal);
+        .Replace("{cancellation}", fixture.CancellationId.ToString(), StringComparison.Ordinal)
+        .Replace("{item}", "qq", StringComparison.Ordinal);
 
     private static string Masked(string idNumber) => idNumber[..4] + "**********" + idNumber[14..];
 
