@@ -61,6 +61,18 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
 
     public DbSet<PartnerUsage> PartnerUsage => Set<PartnerUsage>();
 
+    public DbSet<Binding> Bindings => Set<Binding>();
+
+    public DbSet<UnbindingRequest> UnbindingRequests => Set<UnbindingRequest>();
+
+    public DbSet<UnbindingChecklistItem> UnbindingChecklistItems => Set<UnbindingChecklistItem>();
+
+    public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
+
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+
+    public DbSet<DeliveryAttempt> WebhookDeliveryAttempts => Set<DeliveryAttempt>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         configurationBuilder.Properties<Msisdn>().HaveConversion<MsisdnConverter>().HaveMaxLength(16);

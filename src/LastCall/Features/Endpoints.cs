@@ -59,6 +59,7 @@ public static class Endpoints
         ApproveCancellation.Map(cancellations);
         RejectCancellation.Map(cancellations);
         RetryCancellation.Map(cancellations);
+        Unbinding.Map(cancellations);
         ReviewQueue.Map(app);
         CertificateEndpoints.Map(app);
 
@@ -75,6 +76,10 @@ public static class Endpoints
 
         var partner = app.MapGroup("/api/v1/partner").WithTags("Partners").RequireAuthorization(Policies.Partner).RequireRateLimiting(PartnerRateLimit.PolicyName);
         WhoAmI.Map(partner);
+        Watchlist.Map(partner);
+        WebhookEndpointSettings.Map(partner);
+        AcknowledgeUnbinding.Map(partner);
+        Deliveries.Map(partner);
 
         var lookups = app.MapGroup("/api/v1").WithTags("Partners").RequireAuthorization(Policies.Partner).RequireRateLimiting(PartnerRateLimit.PolicyName);
         ReassignedNumbers.Map(lookups);

@@ -14,6 +14,7 @@ using LastCall.Features.Lines;
 using LastCall.Integrations.Messaging;
 using LastCall.Features.Imports;
 using LastCall.Features.Lookup;
+using LastCall.Features.Webhooks;
 using LastCall.Security;
 using LastCall.Web;
 using Microsoft.EntityFrameworkCore;
@@ -88,6 +89,19 @@ public static class ServiceRegistration
         services.AddHostedService(sp => sp.GetRequiredService<NumberAging>());
     }
 
+    /// <summary>Partner webhooks: secrets, the SSRF guard, the signed sender, claims and the delivery worker.</summary>
+    private static void AddWebhooks(this IServiceCollection services)
+    {
+        services.AddSingleton(sp => WebhookSettings.From(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>()));
+        services.AddSingleton<WebhookSecrets>();
+        services.AddSingleton<WebhookUrlGuard>();
+        WebhookSender.Configure(services);
+        services.AddSingleton<WebhookSender>();
+        services.AddSingleton<WebhookClaims>();
+        services.AddScoped<DeliveryRunner>();
+        services.AddHostedService<WebhookDeliveryWorker>();
+    }
+
     /// <summary>
     /// Everything the server and the command-line verbs share. Settings are read from configuration
     /// when first needed, not while services are registered, so test hosts can supply their own.
@@ -145,6 +159,7 @@ public static class ServiceRegistration
         services.AddHostedService(sp => sp.GetRequiredService<PartnerMeter>());
         services.AddSingleton<SuspensionExpiry>();
         services.AddHostedService(sp => sp.GetRequiredService<SuspensionExpiry>());
+        services.AddWebhooks();
         services.AddTransient<SubscriberImporter>();
         services.AddTransient<DisconnectionImporter>();
 

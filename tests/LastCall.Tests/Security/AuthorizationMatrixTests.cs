@@ -197,6 +197,16 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
         new("GET", "/api/v1/partner/me", Access.Partner, ReadOnly: true),
         new("GET", "/api/v1/reassigned-numbers/{A}?since=2023-01-01", Access.Partner, ReadOnly: true),
         new("POST", "/api/v1/reassigned-numbers/query", Access.Partner, Body: f => JsonContent.Create(new { queries = new[] { new { msisdn = f.Scenario.CustomerA.Msisdn, since = "2023-01-01" } } })),
+        new("PUT", "/api/v1/partner/watchlist/{A}", Access.Partner),
+        new("DELETE", "/api/v1/partner/watchlist/{A}", Access.Partner),
+        new("GET", "/api/v1/partner/watchlist", Access.Partner, ReadOnly: true),
+        // An internal address: refused for its content (422) by the partner, never stored.
+        new("PUT", "/api/v1/partner/webhook", Access.Partner, Body: _ => JsonContent.Create(new { url = "https://169.254.169.254/latest" })),
+        new("GET", "/api/v1/partner/webhook", Access.Partner),
+        // Not the partner's unbinding request or delivery: 404 for the partner.
+        new("POST", "/api/v1/partner/unbinding-requests/{cancellation}/ack", Access.Partner),
+        new("GET", "/api/v1/partner/deliveries", Access.Partner, ReadOnly: true),
+        new("POST", "/api/v1/partner/deliveries/{cancellation}/redeliver", Access.Partner),
         new("POST", "/api/v1/reassigned-numbers/query.csv", Access.Partner, Body: f => new StringContent($"{f.Scenario.CustomerA.Msisdn},2023-01-01\n", Encoding.UTF8, "text/csv")),
 
         new("GET", "/api/v1/lines/{A}/precheck", Access.CustomerOrStaff, ReadOnly: true, ThroughLineAccess: true),
@@ -225,6 +235,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
         new("POST", "/api/v1/cancellations/{cancellation}/retry", Access.Supervisor),
         // Not completed, so 404 certificate_not_issued for everyone admitted.
         new("GET", "/api/v1/cancellations/{cancellation}/certificate", Access.CustomerOrStaff, ThroughLineAccess: true),
+        new("GET", "/api/v1/cancellations/{cancellation}/unbinding", Access.CustomerOrStaff, ReadOnly: true, ThroughLineAccess: true),
+        new("PUT", "/api/v1/cancellations/{cancellation}/unbinding/checklist/{item}", Access.Customer, ThroughLineAccess: true, Body: _ => JsonContent.Create(new { done = true })),
         new("GET", "/api/v1/certificates/{certificateNumber}", Access.Anyone),
         new("POST", "/api/v1/certificates/verify", Access.Anyone, Body: _ => JsonContent.Create(new { canonicalData = "x", signature = "y", keyId = "z" })),
     ];
@@ -488,7 +500,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
         .Replace("{keyId}", fixture.ThrowawayKeyId.ToString(), StringComparison.Ordinal)
         .Replace("{document}", fixture.DocumentId.ToString(), StringComparison.Ordinal)
         .Replace("{certificateNumber}", "LC-2026-0000-0000-0000-0000", StringComparison.Ordinal)
-        .Replace("{cancellation}", fixture.CancellationId.ToString(), StringComparison.Ordinal);
+        .Replace("{cancellation}", fixture.CancellationId.ToString(), StringComparison.Ordinal)
+        .Replace("{item}", "qq", StringComparison.Ordinal);
 
     private static string Masked(string idNumber) => idNumber[..4] + "**********" + idNumber[14..];
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using LastCall.Domain.Cancellations;
-using LastCall.Domain.Messaging;
 using LastCall.Domain.Numbers;
+using LastCall.Features.Webhooks;
 using LastCall.Hosting;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,11 +11,11 @@ namespace LastCall.Features.Execution;
 /// <summary>
 /// The point of no return, in one transaction with the step's success: the line is cancelled, the
 /// number goes into quarantine (never assignable before its date), the disconnection register gets
-/// its permanent entry, and the <c>number.disconnected</c> event is written to the outbox.
+/// its permanent entry, and the partner events are written (<see cref="PartnerEvents"/>).
 /// </summary>
 public sealed class DisconnectStep(LastCallSettings settings) : IExecutionStep
 {
-    public const string NumberDisconnected = "number.disconnected";
+    public const string NumberDisconnected = PartnerEvents.NumberDisconnected;
 
     public StepName Name => StepName.Disconnect;
 
@@ -41,8 +41,8 @@ public sealed class DisconnectStep(LastCallSettings settings) : IExecutionStep
         db.Disconnections.Add(entry.Value);
 
         var day = context.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var payload = JsonSerializer.Serialize(new { msisdn = line.Msisdn.Value, disconnectedOn = day });
-        db.OutboxEvents.Add(OutboxEvent.Create(NumberDisconnected, payload, $"{NumberDisconnected}:{context.Request.Id:N}", context.Now));
+        // number.disconnected, and an unbinding request to every partner holding the number, with their webhook deliveries.
+        await PartnerEvents.AddDisconnectionAsync(db, line.Msisdn, context.Request.Id, context.Today, context.Now, ct);
 
         context.Audit.Record("number.quarantined", line.Msisdn.Masked(), before: new { state = "Assigned" },
             after: new { state = "Quarantined", until = number.QuarantinedUntil, number.Category, disconnectedOn = day, context.Request.Id });

@@ -1,0 +1,50 @@
+using LastCall.Auditing;
+using LastCall.Domain.Partners;
+using LastCall.Security;
+using LastCall.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace LastCall.Features.PartnerApi;
+
+/// <summary>
+/// POST /api/v1/partner/unbinding-requests/{id}/ack: the partner has unbound the cancelled number.
+/// The customer's unbinding view shows it at once; the partner's watch on the number ends (the number
+/// will belong to someone else after its quarantine). A second ack answers 200 with the first time;
+/// another partner's request is 404 <c>unbinding_request_not_found</c>.
+/// </summary>
+public static class AcknowledgeUnbinding
+{
+    public sealed record Response(Guid Id, string Msisdn, Guid CancellationId, DateTimeOffset RequestedAt, DateTimeOffset AcknowledgedAt);
+
+    public static void Map(RouteGroupBuilder partner) =>
+        partner.MapPost("/unbinding-requests/{id:guid}/ack", HandleAsync)
+            .WithSummary("Acknowledge an unbinding request: the partner has unbound the number.");
+
+    private static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(Guid id, AuditTrail audit, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        var db = audit.Db;
+        var partnerId = http.User.SubjectId();
+        var request = await db.UnbindingRequests.FirstOrDefaultAsync(r => r.Id == id && r.PartnerId == partnerId, ct);
+        if (request is null)
+            return Problems.Create(StatusCodes.Status404NotFound, "unbinding_request_not_found", "No such unbinding request for this partner.");
+        if (request.Acknowledge(clock.GetUtcNow()).IsSuccess)
+        {
+            var bindings = await db.Bindings.Where(b => b.PartnerId == partnerId && b.Msisdn == request.Msisdn && b.CreatedAt <= request.RequestedAt).ToListAsync(ct);
+            db.Bindings.RemoveRange(bindings);
+            audit.Record("partner.unbinding_acknowledged", request.Msisdn.Masked(), before: new { acknowledged = false },
+                after: new { acknowledged = true, request.Id, request.CancellationId, bindingsEnded = bindings.Count });
+            try
+            {
+                await audit.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // A concurrent ack won; answer with what it recorded.
+                db.ChangeTracker.Clear();
+                request = await db.UnbindingRequests.AsNoTracking().FirstAsync(r => r.Id == id, ct);
+            }
+        }
+        return TypedResults.Ok(new Response(request.Id, request.Msisdn.Value, request.CancellationId, request.RequestedAt, request.AcknowledgedAt!.Value));
+    }
+}

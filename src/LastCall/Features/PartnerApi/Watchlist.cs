@@ -1,0 +1,99 @@
+using LastCall.Auditing;
+using LastCall.Data;
+using LastCall.Domain.Common;
+using LastCall.Domain.Partners;
+using LastCall.Security;
+using LastCall.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace LastCall.Features.PartnerApi;
+
+/// <summary>
+/// The partner's watch list: PUT /api/v1/partner/watchlist/{msisdn} (201 new, 200 already watched),
+/// DELETE (204, 404 <c>not_watched</c>), GET (paged). A watched number is a binding with source
+/// <c>watchlist</c>: its disconnection sends <c>number.disconnected</c> and its owner's cancellation an
+/// <c>unbinding.requested</c>. Numbers are logged and audited masked only.
+/// </summary>
+public static class Watchlist
+{
+    public const int MaxPageSize = 1000;
+
+    public sealed record Entry(string Msisdn, DateTimeOffset Since);
+
+    public sealed record EntryPage(IReadOnlyList<Entry> Items, int Page, int PageSize, int Total);
+
+    public static void Map(RouteGroupBuilder partner)
+    {
+        partner.MapPut("/watchlist/{msisdn}", WatchAsync)
+            .WithSummary("Watch a number the partner holds (201 new, 200 already watched).");
+        partner.MapDelete("/watchlist/{msisdn}", UnwatchAsync)
+            .WithSummary("Stop watching a number (404 not_watched if it was not).");
+        partner.MapGet("/watchlist", ListAsync)
+            .WithSummary("The numbers the partner watches, oldest first, paged.");
+    }
+
+    private static async Task<Results<Created<Entry>, Ok<Entry>, ProblemHttpResult>> WatchAsync(
+        string msisdn, AuditTrail audit, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        var number = Msisdn.Create(msisdn);
+        if (!number.IsSuccess)
+            return Problems.Validation("msisdn", "invalid_msisdn", number.Error!.Message);
+        var partnerId = http.User.SubjectId();
+        var db = audit.Db;
+        if (await FindAsync(db, partnerId, number.Value, ct) is { } existing)
+            return TypedResults.Ok(new Entry(existing.Msisdn.Value, existing.CreatedAt));
+
+        var binding = Binding.Watch(partnerId, number.Value, clock.GetUtcNow());
+        db.Bindings.Add(binding);
+        audit.Record("partner.number_watched", number.Value.Masked(), after: new { source = "watchlist" });
+        try
+        {
+            await audit.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // The same PUT raced us and won: the number is watched, which is what was asked.
+            db.ChangeTracker.Clear();
+            if (await FindAsync(db, partnerId, number.Value, ct) is { } raced)
+                return TypedResults.Ok(new Entry(raced.Msisdn.Value, raced.CreatedAt));
+            throw;
+        }
+        return TypedResults.Created($"/api/v1/partner/watchlist/{Uri.EscapeDataString(number.Value.Value)}", new Entry(binding.Msisdn.Value, binding.CreatedAt));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> UnwatchAsync(string msisdn, AuditTrail audit, HttpContext http, CancellationToken ct)
+    {
+        var number = Msisdn.Create(msisdn);
+        if (!number.IsSuccess)
+            return Problems.Validation("msisdn", "invalid_msisdn", number.Error!.Message);
+        var binding = await FindAsync(audit.Db, http.User.SubjectId(), number.Value, ct);
+        if (binding is null)
+            return Problems.Create(StatusCodes.Status404NotFound, "not_watched", "The partner does not watch this number.");
+        audit.Db.Bindings.Remove(binding);
+        audit.Record("partner.number_unwatched", number.Value.Masked(), before: new { source = "watchlist", since = binding.CreatedAt });
+        try
+        {
+            await audit.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Removed by a concurrent DELETE: gone either way.
+        }
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<EntryPage>, ProblemHttpResult>> ListAsync(AppDbContext db, HttpContext http, CancellationToken ct, int page = 1, int pageSize = 100)
+    {
+        if (page < 1 || pageSize is < 1 or > MaxPageSize)
+            return Problems.Validation("pageSize", "invalid_page", $"page starts at 1; pageSize is 1 to {MaxPageSize}.");
+        var partnerId = http.User.SubjectId();
+        var query = db.Bindings.AsNoTracking().Where(b => b.PartnerId == partnerId && b.Source == BindingSource.Watchlist);
+        var total = await query.CountAsync(ct);
+        var items = await query.OrderBy(b => b.CreatedAt).ThenBy(b => b.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+        return TypedResults.Ok(new EntryPage([.. items.Select(b => new Entry(b.Msisdn.Value, b.CreatedAt))], page, pageSize, total));
+    }
+
+    private static Task<Binding?> FindAsync(AppDbContext db, Guid partnerId, Msisdn msisdn, CancellationToken ct) =>
+        db.Bindings.FirstOrDefaultAsync(b => b.PartnerId == partnerId && b.Msisdn == msisdn && b.Source == BindingSource.Watchlist, ct);
+}

@@ -1,0 +1,53 @@
+using System.Globalization;
+using System.Text.Json;
+using LastCall.Data;
+using LastCall.Domain.Common;
+using LastCall.Domain.Messaging;
+using LastCall.Domain.Partners;
+using Microsoft.EntityFrameworkCore;
+
+namespace LastCall.Features.Webhooks;
+
+/// <summary>
+/// Writes what partners must hear about a disconnection, in the caller's unit of work (the disconnect
+/// step's transaction): the <c>number.disconnected</c> outbox event, and for every partner holding a
+/// binding on the number an <see cref="UnbindingRequest"/> with its <c>unbinding.requested</c> event,
+/// plus one <see cref="WebhookDelivery"/> per (event, partner). The delivery rows are the
+/// transactional outbox the worker drains: they commit or roll back with the disconnection (never
+/// lost), and their unique (partner, event) key refuses a second copy (never duplicated), with no
+/// dispatcher in between whose progress could be lost or repeated.
+/// </summary>
+public static class PartnerEvents
+{
+    public const string NumberDisconnected = "number.disconnected";
+    public const string UnbindingRequested = "unbinding.requested";
+
+    // Partners read these bodies as JSON, never as HTML: '+' in numbers stays '+'.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static async Task AddDisconnectionAsync(AppDbContext db, Msisdn msisdn, Guid cancellationId, DateOnly disconnectedOn, DateTimeOffset now, CancellationToken ct)
+    {
+        var day = disconnectedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var disconnected = new { msisdn = msisdn.Value, disconnectedOn = day };
+        var disconnectedKey = $"{NumberDisconnected}:{cancellationId:N}";
+        db.OutboxEvents.Add(OutboxEvent.Create(NumberDisconnected, JsonSerializer.Serialize(disconnected, Json), disconnectedKey, now));
+
+        var partners = await db.Bindings.AsNoTracking().Where(b => b.Msisdn == msisdn)
+            .Select(b => b.PartnerId).Distinct().ToListAsync(ct);
+        foreach (var partnerId in partners.Order())
+        {
+            db.WebhookDeliveries.Add(WebhookDelivery.Create(partnerId, disconnectedKey, NumberDisconnected, Body(NumberDisconnected, now, disconnected), now));
+
+            var request = UnbindingRequest.Create(partnerId, msisdn, cancellationId, now);
+            db.UnbindingRequests.Add(request);
+            var data = new { id = request.Id, msisdn = msisdn.Value, cancellationId };
+            var key = $"{UnbindingRequested}:{cancellationId:N}:{partnerId:N}";
+            db.OutboxEvents.Add(OutboxEvent.Create(UnbindingRequested, JsonSerializer.Serialize(data, Json), key, now));
+            db.WebhookDeliveries.Add(WebhookDelivery.Create(partnerId, key, UnbindingRequested, Body(UnbindingRequested, now, data), now));
+        }
+    }
+
+    /// <summary>The Standard Webhooks payload: <c>{type, timestamp, data}</c>.</summary>
+    public static string Body(string type, DateTimeOffset at, object data) =>
+        JsonSerializer.Serialize(new { type, timestamp = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture), data }, Json);
+}
