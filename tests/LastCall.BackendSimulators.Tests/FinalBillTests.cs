@@ -19,7 +19,7 @@ public sealed class FinalBillTests(SharedSimulators simulators) : IClassFixture<
         await _backends.SeedAccountAsync(msisdn, balance: 30m, unbilledUsage: 12.30m, deposit: 20m);
         var requestId = BackendHarness.NewRequestId();
 
-        var result = await _backends.Billing.CloseAccountAsync(requestId, msisdn, Token);
+        var result = await _backends.Billing.CloseAccountAsync(requestId, msisdn, cancellationToken: Token);
 
         var bill = BackendAssert.Success(result);
         Assert.Equal((msisdn, requestId), (bill.Msisdn, bill.RequestId));
@@ -34,12 +34,34 @@ public sealed class FinalBillTests(SharedSimulators simulators) : IClassFixture<
     }
 
     [Fact]
+    public async Task CloseAccount_WithEarlyExitFee_BillsUsagePlusFeeOnceAndListsTheFinalBill()
+    {
+        var msisdn = BackendHarness.NewMsisdn();
+        await _backends.SeedAccountAsync(msisdn, balance: 200m, unbilledUsage: 12.30m);
+        var requestId = BackendHarness.NewRequestId();
+        var fee = new LastCall.Domain.Common.Money(90m, "CNY");
+
+        var bill = BackendAssert.Success(await _backends.Billing.CloseAccountAsync(requestId, msisdn, fee, Token));
+        var replay = BackendAssert.Success(await _backends.Billing.CloseAccountAsync(requestId, msisdn, fee, Token));
+        var otherFee = await _backends.Billing.CloseAccountAsync(requestId, msisdn, new LastCall.Domain.Common.Money(60m, "CNY"), Token);
+
+        Assert.Equal((102.30m, 97.70m, 0m), (bill.FinalBillAmount, bill.RefundAmount, bill.AmountDue));
+        Assert.Equal(bill, replay);
+        BackendAssert.BusinessFailure(otherFee, BillingCodes.RequestIdReused, 422);
+        var account = await _backends.AccountAsync(msisdn);
+        Assert.Equal(102.30m, Assert.Single(account.Ledger).Amount);
+        var history = BackendAssert.Success(await _backends.Billing.ListBillsAsync(msisdn, Token));
+        var final = Assert.Single(history.Bills);
+        Assert.Equal(("final", "paid", 102.30m), (final.Kind, final.Status, final.Amount));
+    }
+
+    [Fact]
     public async Task CloseAccount_UsageBeyondBalanceAndDeposit_NoRefundAndRestStillOwed()
     {
         var msisdn = BackendHarness.NewMsisdn();
         await _backends.SeedAccountAsync(msisdn, balance: 5m, unbilledUsage: 12.30m, deposit: 2m);
 
-        var bill = BackendAssert.Success(await _backends.Billing.CloseAccountAsync(BackendHarness.NewRequestId(), msisdn, Token));
+        var bill = BackendAssert.Success(await _backends.Billing.CloseAccountAsync(BackendHarness.NewRequestId(), msisdn, cancellationToken: Token));
 
         Assert.Equal((12.30m, 0m, 5.30m), (bill.FinalBillAmount, bill.RefundAmount, bill.AmountDue));
         var account = await _backends.AccountAsync(msisdn);
@@ -52,7 +74,7 @@ public sealed class FinalBillTests(SharedSimulators simulators) : IClassFixture<
         var msisdn = BackendHarness.NewMsisdn();
         await _backends.SeedAccountAsync(msisdn, currency: "EUR");
 
-        var bill = BackendAssert.Success(await _backends.Billing.CloseAccountAsync(BackendHarness.NewRequestId(), msisdn, Token));
+        var bill = BackendAssert.Success(await _backends.Billing.CloseAccountAsync(BackendHarness.NewRequestId(), msisdn, cancellationToken: Token));
 
         Assert.Equal((0m, 0m, 0m, "EUR"), (bill.FinalBillAmount, bill.RefundAmount, bill.AmountDue, bill.Currency));
         Assert.Equal(AccountStatus.Closed, (await _backends.AccountAsync(msisdn)).Status);
@@ -64,7 +86,7 @@ public sealed class FinalBillTests(SharedSimulators simulators) : IClassFixture<
         var msisdn = BackendHarness.NewMsisdn();
         await _backends.SeedAccountAsync(msisdn, balance: 10m, arrears: 45.50m);
 
-        var result = await _backends.Billing.CloseAccountAsync(BackendHarness.NewRequestId(), msisdn, Token);
+        var result = await _backends.Billing.CloseAccountAsync(BackendHarness.NewRequestId(), msisdn, cancellationToken: Token);
 
         BackendAssert.BusinessFailure(result, BillingCodes.ArrearsOutstanding, 409);
         Assert.Contains("45.50 CNY", result.Detail, StringComparison.Ordinal);
@@ -80,9 +102,9 @@ public sealed class FinalBillTests(SharedSimulators simulators) : IClassFixture<
         await _backends.SeedAccountAsync(msisdn, balance: 10m, arrears: 45.50m);
         var requestId = BackendHarness.NewRequestId();
 
-        var refused = await _backends.Billing.CloseAccountAsync(requestId, msisdn, Token);
+        var refused = await _backends.Billing.CloseAccountAsync(requestId, msisdn, cancellationToken: Token);
         await _backends.SeedAccountAsync(msisdn, balance: 10m); // the customer paid the arrears
-        var retried = await _backends.Billing.CloseAccountAsync(requestId, msisdn, Token);
+        var retried = await _backends.Billing.CloseAccountAsync(requestId, msisdn, cancellationToken: Token);
 
         Assert.Equal(BackendOutcome.BusinessFailure, refused.Outcome);
         Assert.Equal(10m, BackendAssert.Success(retried).RefundAmount);
@@ -96,9 +118,9 @@ public sealed class FinalBillTests(SharedSimulators simulators) : IClassFixture<
         await _backends.SeedAccountAsync(msisdn, balance: 50m, unbilledUsage: 8.80m);
         var requestId = BackendHarness.NewRequestId();
 
-        var first = BackendAssert.Success(await _backends.Billing.CloseAccountAsync(requestId, msisdn, Token));
+        var first = BackendAssert.Success(await _backends.Billing.CloseAccountAsync(requestId, msisdn, cancellationToken: Token));
         await _backends.SeedAccountAsync(msisdn, balance: 999m, unbilledUsage: 1m); // reopened with other numbers
-        var replay = BackendAssert.Success(await _backends.Billing.CloseAccountAsync(requestId, msisdn, Token));
+        var replay = BackendAssert.Success(await _backends.Billing.CloseAccountAsync(requestId, msisdn, cancellationToken: Token));
 
         Assert.Equal(first, replay);
         Assert.Equal(41.20m, replay.RefundAmount);
@@ -115,7 +137,7 @@ public sealed class FinalBillTests(SharedSimulators simulators) : IClassFixture<
         await _backends.SeedAccountAsync(msisdn, balance: 100m, unbilledUsage: 33.33m, deposit: 50m);
         var requestId = BackendHarness.NewRequestId();
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => _backends.Billing.CloseAccountAsync(requestId, msisdn, Token)));
+        var results = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => _backends.Billing.CloseAccountAsync(requestId, msisdn, cancellationToken: Token)));
 
         var bills = results.Select(BackendAssert.Success).ToList();
         Assert.All(bills, b => Assert.Equal(bills[0], b));
@@ -131,9 +153,9 @@ public sealed class FinalBillTests(SharedSimulators simulators) : IClassFixture<
         var msisdn = BackendHarness.NewMsisdn();
         await _backends.SeedAccountAsync(msisdn, balance: 20m, unbilledUsage: 5m);
         var firstRequest = BackendHarness.NewRequestId();
-        await _backends.Billing.CloseAccountAsync(firstRequest, msisdn, Token);
+        await _backends.Billing.CloseAccountAsync(firstRequest, msisdn, cancellationToken: Token);
 
-        var second = await _backends.Billing.CloseAccountAsync(BackendHarness.NewRequestId(), msisdn, Token);
+        var second = await _backends.Billing.CloseAccountAsync(BackendHarness.NewRequestId(), msisdn, cancellationToken: Token);
 
         BackendAssert.BusinessFailure(second, BillingCodes.AccountClosed, 409);
         Assert.Contains(firstRequest, second.Detail, StringComparison.Ordinal);
@@ -144,7 +166,7 @@ public sealed class FinalBillTests(SharedSimulators simulators) : IClassFixture<
     [Fact]
     public async Task CloseAccount_UnknownMsisdn_AccountNotFound()
     {
-        var result = await _backends.Billing.CloseAccountAsync(BackendHarness.NewRequestId(), BackendHarness.NewMsisdn(), Token);
+        var result = await _backends.Billing.CloseAccountAsync(BackendHarness.NewRequestId(), BackendHarness.NewMsisdn(), cancellationToken: Token);
 
         BackendAssert.BusinessFailure(result, BillingCodes.AccountNotFound, 404);
     }

@@ -19,7 +19,7 @@ public sealed class RefundTests(SharedSimulators simulators) : IClassFixture<Sha
         var msisdn = BackendHarness.NewMsisdn();
         await _backends.SeedAccountAsync(msisdn, balance: 68.40m, unbilledUsage: 18.40m);
 
-        var bill = BackendAssert.Success(await _backends.Billing.CloseAccountAsync(BackendHarness.NewRequestId(), msisdn, Token));
+        var bill = BackendAssert.Success(await _backends.Billing.CloseAccountAsync(BackendHarness.NewRequestId(), msisdn, cancellationToken: Token));
         var refundRequest = BackendHarness.NewRequestId();
         var refund = BackendAssert.Success(await _backends.Billing.RefundAsync(refundRequest, msisdn, bill.Refund, Token));
 
@@ -149,7 +149,7 @@ public sealed class RefundTests(SharedSimulators simulators) : IClassFixture<Sha
     {
         var msisdn = BackendHarness.NewMsisdn();
         await _backends.SeedAccountAsync(msisdn, balance: refundDue + 3m, unbilledUsage: 3m);
-        var bill = BackendAssert.Success(await _backends.Billing.CloseAccountAsync(BackendHarness.NewRequestId(), msisdn, Token));
+        var bill = BackendAssert.Success(await _backends.Billing.CloseAccountAsync(BackendHarness.NewRequestId(), msisdn, cancellationToken: Token));
         Assert.Equal(refundDue, bill.RefundAmount);
         return msisdn;
     }

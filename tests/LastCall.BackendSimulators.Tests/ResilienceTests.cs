@@ -32,9 +32,9 @@ public sealed class ResilienceTests
         await backends.SetBehaviourAsync(new BehaviourSettings(LatencyMs: 1200), SimulatedSystem.Billing);
         var requestId = BackendHarness.NewRequestId();
 
-        var timedOut = await backends.Billing.CloseAccountAsync(requestId, msisdn, Token);
+        var timedOut = await backends.Billing.CloseAccountAsync(requestId, msisdn, cancellationToken: Token);
         await backends.SetBehaviourAsync(new BehaviourSettings(), SimulatedSystem.Billing);
-        var retried = await backends.Billing.CloseAccountAsync(requestId, msisdn, Token);
+        var retried = await backends.Billing.CloseAccountAsync(requestId, msisdn, cancellationToken: Token);
         // The two abandoned attempts still land at the billing system once its latency is over.
         var calls = await Eventually.ValueAsync(() => backends.CallsAsync(SimulatedSystem.Billing, WireProtocol.FinalBill, msisdn), c => c.Count == 3);
 
@@ -51,7 +51,7 @@ public sealed class ResilienceTests
         await using var backends = await BackendHarness.StartAsync(client: new Dictionary<string, string?> { ["MaxRetryAttempts"] = "2" });
         var msisdn = BackendHarness.NewMsisdn();
         await backends.SeedAccountAsync(msisdn, balance: 30m);
-        BackendAssert.Success(await backends.Billing.CloseAccountAsync(BackendHarness.NewRequestId(), msisdn, Token));
+        BackendAssert.Success(await backends.Billing.CloseAccountAsync(BackendHarness.NewRequestId(), msisdn, cancellationToken: Token));
         await backends.SetBehaviourAsync(new BehaviourSettings(FailureRate: 1), SimulatedSystem.Billing);
         var requestId = BackendHarness.NewRequestId();
 
@@ -143,7 +143,7 @@ public sealed class ResilienceTests
         await backends.SeedSubscriptionAsync(msisdn);
         await backends.SetBehaviourAsync(new BehaviourSettings(Down: true), SimulatedSystem.Billing);
 
-        var billing = await backends.Billing.CloseAccountAsync(BackendHarness.NewRequestId(), msisdn, Token);
+        var billing = await backends.Billing.CloseAccountAsync(BackendHarness.NewRequestId(), msisdn, cancellationToken: Token);
         var network = await backends.Network.DeprovisionAsync(BackendHarness.NewRequestId(), msisdn, Token);
 
         BackendAssert.Transient(billing, BackendTransientReason.ServerError);
@@ -161,7 +161,7 @@ public sealed class ResilienceTests
         await backends.SeedSubscriptionAsync(msisdn);
         await backends.SetBehaviourAsync(new BehaviourSettings(FailureRate: 1));
 
-        var billing = await backends.Billing.CloseAccountAsync(BackendHarness.NewRequestId(), msisdn, Token);
+        var billing = await backends.Billing.CloseAccountAsync(BackendHarness.NewRequestId(), msisdn, cancellationToken: Token);
         var network = await backends.Network.DeprovisionAsync(BackendHarness.NewRequestId(), msisdn, Token);
 
         BackendAssert.Transient(billing, BackendTransientReason.ServerError);
@@ -180,7 +180,7 @@ public sealed class ResilienceTests
         listener.Stop(); // the port is now closed: connections are refused
         await using var services = BackendHarness.ClientServices(new Uri($"http://127.0.0.1:{port}"), new Dictionary<string, string?> { ["MaxRetryAttempts"] = "1" });
 
-        var billing = await services.GetRequiredService<IBillingSystem>().CloseAccountAsync(BackendHarness.NewRequestId(), BackendHarness.NewMsisdn(), Token);
+        var billing = await services.GetRequiredService<IBillingSystem>().CloseAccountAsync(BackendHarness.NewRequestId(), BackendHarness.NewMsisdn(), cancellationToken: Token);
         var network = await services.GetRequiredService<INetworkProvisioning>().DeprovisionAsync(BackendHarness.NewRequestId(), BackendHarness.NewMsisdn(), Token);
 
         BackendAssert.Transient(billing, BackendTransientReason.ConnectionFailed);

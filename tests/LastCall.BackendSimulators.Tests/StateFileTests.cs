@@ -24,7 +24,7 @@ public sealed class StateFileTests
             {
                 await first.SeedAccountAsync(msisdn, balance: 30m, unbilledUsage: 10m);
                 await first.SeedSubscriptionAsync(msisdn);
-                BackendAssert.Success(await first.Billing.CloseAccountAsync(closeId, msisdn, Token));
+                BackendAssert.Success(await first.Billing.CloseAccountAsync(closeId, msisdn, cancellationToken: Token));
                 issuedRefundId = BackendAssert.Success(await first.Billing.RefundAsync(refundId, msisdn, new Money(20m, "CNY"), Token)).RefundId;
                 BackendAssert.Success(await first.Network.DeprovisionAsync(deprovisionId, msisdn, Token));
             }

@@ -5,11 +5,14 @@ namespace LastCall.BackendSimulators.Billing;
 // Request and response bodies of /billing/v1 and of the billing seeding control. camelCase on the wire.
 
 /// <summary><c>POST /billing/v1/accounts/{msisdn}/final-bill</c>.</summary>
-public sealed record FinalBillRequest(string? RequestId) : IOperationRequest
+public sealed record FinalBillRequest(string? RequestId, decimal? EarlyExitFee = null) : IOperationRequest
 {
-    public ApiError? Validate() => null;
+    public ApiError? Validate() =>
+        EarlyExitFee is { } fee && (fee < 0 || !Amounts.HasAtMostTwoDecimals(fee))
+            ? new ApiError(StatusCodes.Status400BadRequest, ErrorCodes.InvalidAmount, "earlyExitFee is zero or more, with at most two decimal places.")
+            : null;
 
-    public string Fingerprint() => string.Empty;
+    public string Fingerprint() => EarlyExitFee is { } fee ? fee.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) : string.Empty;
 }
 
 /// <summary>

@@ -27,13 +27,14 @@ public static class BillingOperations
             return OperationAnswer.Error(StatusCodes.Status409Conflict, ErrorCodes.ArrearsOutstanding,
                 $"The account of {call.Msisdn} has arrears of {Money(account.Arrears, account.Currency)}; they must be paid before it can be closed.");
 
-        var bill = account.UnbilledUsage;
+        // What is billed: the usage not billed yet, plus an early-exit fee for a contract ended before its term.
+        var bill = Amounts.Normalize(account.UnbilledUsage + (request.EarlyExitFee ?? 0));
         var fromBalance = Math.Min(bill, account.Balance);
         var fromDeposit = Math.Min(bill - fromBalance, account.Deposit);
         var amountDue = Amounts.Normalize(bill - fromBalance - fromDeposit);
         var refund = Amounts.Normalize(account.Balance - fromBalance + (account.Deposit - fromDeposit));
         var detail = string.Create(CultureInfo.InvariantCulture,
-            $"usage {bill:0.00} against balance {account.Balance:0.00} and deposit {account.Deposit:0.00}: refund due {refund:0.00}, still owed {amountDue:0.00}");
+            $"usage {account.UnbilledUsage:0.00} and early-exit fee {request.EarlyExitFee ?? 0:0.00} against balance {account.Balance:0.00} and deposit {account.Deposit:0.00}: refund due {refund:0.00}, still owed {amountDue:0.00}");
 
         account.Ledger.Add(new LedgerEntry(call.At, LedgerEntryKind.FinalBill, call.RequestId, bill, account.Currency, null, detail));
         var today = DateOnly.FromDateTime(call.At.UtcDateTime);

@@ -130,6 +130,9 @@ public sealed class CancellationRequest : AggregateRoot
 
     public DateOnly EffectiveOn { get; private set; }
 
+    /// <summary>The early-exit fee the customer accepted to end a running contract; billed with the final bill (0: none).</summary>
+    public decimal EarlyExitFee { get; private set; }
+
     public string? RejectionReason { get; private set; }
 
     public DateTimeOffset? DecidedAt { get; private set; }
@@ -185,8 +188,11 @@ public sealed class CancellationRequest : AggregateRoot
         DateOnly? reviewDueBy,
         DateOnly effectiveOn,
         string submittedBy,
-        DateTimeOffset now)
+        DateTimeOffset now,
+        decimal earlyExitFee = 0)
     {
+        if (earlyExitFee < 0 || decimal.Round(earlyExitFee, 2) != earlyExitFee)
+            return Result<CancellationRequest>.Failure("invalid_amount", "An early-exit fee is zero or more, with at most two decimal places.");
         if (channel == CancellationChannel.Online && documentIds.Count == 0)
             return Result<CancellationRequest>.Failure("document_required", "An online request needs a photo or scan of the owner's ID document.");
         if (channel == CancellationChannel.Store && identity.Method != IdentityMethod.InPersonId)
@@ -215,6 +221,7 @@ public sealed class CancellationRequest : AggregateRoot
             ReviewReasons = string.Join(',', reviewReasons),
             ReviewDueBy = reviewReasons.Count > 0 ? reviewDueBy : null,
             EffectiveOn = effectiveOn,
+            EarlyExitFee = earlyExitFee,
         };
         request._history.Add(new CancellationTransition(CancellationStatus.Submitted, now, submittedBy, null));
         if (request.NeedsReview)

@@ -14,6 +14,9 @@ public sealed record EligibilityResult(IReadOnlyList<Finding> Blockers, IReadOnl
 {
     public bool Eligible => Blockers.Count == 0;
 
+    /// <summary>What ending the running contract early costs (whole months left × the policy's monthly fee); 0 without one.</summary>
+    public decimal EarlyExitFee { get; init; }
+
     /// <summary>Warnings that send even an in-person request to manual review.</summary>
     public bool ForcesReview => Warnings.Any(w => EligibilityCodes.ForceReview.Contains(w.Code));
 }
@@ -76,6 +79,7 @@ public static class Eligibility
         var day = today ?? DateOnly.FromDateTime(now.UtcDateTime);
         var blockers = new List<Finding>();
         var warnings = new List<Finding>();
+        var earlyExitFee = 0m;
 
         if (line.Status == LineStatus.PendingCancellation)
             blockers.Add(Find(EligibilityCodes.CancellationPending));
@@ -87,6 +91,7 @@ public static class Eligibility
         {
             var months = MonthsLeft(day, end);
             var fee = months * policy.EarlyExitFeePerMonth;
+            earlyExitFee = fee;
             if (!(policy.AllowEarlyContractExit && earlyExitFeeAccepted))
             {
                 blockers.Add(Find(EligibilityCodes.ContractCommitment,
@@ -122,7 +127,7 @@ public static class Eligibility
         if (line.FraudHoldReleasedAt is { } released && now - released < EligibilityPolicy.RecentFraudHoldWindow)
             warnings.Add(Find(EligibilityCodes.RecentFraudHold, ("on", Day(released))));
 
-        return new EligibilityResult(blockers, warnings);
+        return new EligibilityResult(blockers, warnings) { EarlyExitFee = earlyExitFee };
     }
 
     /// <summary>Whole months left on a contract, a started month counting as a full one.</summary>

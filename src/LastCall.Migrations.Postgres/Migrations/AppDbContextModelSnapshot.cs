@@ -162,6 +162,10 @@ namespace LastCall.Migrations.Postgres.Migrations
                         .HasMaxLength(400)
                         .HasColumnType("character varying(400)");
 
+                    b.Property<decimal>("EarlyExitFee")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)");
+
                     b.Property<string>("Effective")
                         .IsRequired()
                         .HasMaxLength(24)

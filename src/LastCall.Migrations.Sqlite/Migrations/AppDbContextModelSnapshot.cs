@@ -157,6 +157,10 @@ namespace LastCall.Migrations.Sqlite.Migrations
                         .HasMaxLength(400)
                         .HasColumnType("TEXT");
 
+                    b.Property<decimal>("EarlyExitFee")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Effective")
                         .IsRequired()
                         .HasMaxLength(24)

@@ -162,6 +162,15 @@ public class EligibilityTests
 
         Assert.True(result.Eligible);
         Assert.Empty(result.Warnings);
+        Assert.Equal(120.00m, result.EarlyExitFee);
+    }
+
+    [Fact]
+    public void Evaluate_NoContract_NoEarlyExitFee()
+    {
+        var result = Evaluate(line: NewLine(Details(contractEndsOn: new DateOnly(2026, 3, 10))), policy: ExitAllowed, earlyExitFeeAccepted: true);
+
+        Assert.Equal(0m, result.EarlyExitFee);
     }
 
     [Theory]

@@ -29,7 +29,8 @@ public static class CancellationViews
         string? RejectionReason,
         IReadOnlyList<Transition> History,
         IReadOnlyList<Step> Steps,
-        string? CertificateNumber);
+        string? CertificateNumber,
+        decimal EarlyExitFee);
 
     public sealed record Summary(Guid Id, string Msisdn, string Status, string Channel, DateTimeOffset SubmittedAt, DateOnly? ReviewDueBy, bool Overdue, DateOnly EffectiveOn);
 
@@ -52,7 +53,8 @@ public static class CancellationViews
         r.RejectionReason,
         [.. r.History.OrderBy(h => h.At).ThenBy(h => h.Id).Select(h => new Transition(CancellationRequest.Describe(h.Status), h.At, h.By, h.Reason))],
         [.. (steps ?? []).OrderBy(s => s.Position).Select(ToStep)],
-        r.CertificateNumber);
+        r.CertificateNumber,
+        r.EarlyExitFee);
 
     private static Step ToStep(ExecutionStep s) => new(
         Snake(s.Name.ToString()),

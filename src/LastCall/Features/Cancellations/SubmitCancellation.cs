@@ -118,8 +118,10 @@ public static class SubmitCancellation
         var reviewDueBy = policies.Calendar.AddWorkingDays(today, policies.ReviewSlaWorkingDays);
         var effectiveOn = effective == EffectivePolicy.EndOfBillingCycle ? PolicySettings.EndOfBillingCycle(today) : today;
 
+        // A running contract may end early only for its fee, which the customer accepted; it is billed with the final bill.
+        var earlyExitFee = request.AcceptEarlyExitFee && policies.AllowEarlyContractExit ? facts.Result.EarlyExitFee : 0m;
         var submitted = CancellationRequest.Submit(line!.Id, line.Msisdn, owner.Id, channel.Value, effective, evidence, documentIds,
-            reviewReasons, reviewDueBy, effectiveOn, CurrentActor.Describe(user), now);
+            reviewReasons, reviewDueBy, effectiveOn, CurrentActor.Describe(user), now, earlyExitFee);
         if (!submitted.IsSuccess)
             return Problems.From(submitted.Error!, StatusCodes.Status400BadRequest);
         var cancellation = submitted.Value;
@@ -136,6 +138,7 @@ public static class SubmitCancellation
             evidence.StoreId,
             reviewReasons,
             effectiveOn,
+            earlyExitFee,
         });
         try
         {

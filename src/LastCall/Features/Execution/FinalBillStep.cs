@@ -8,8 +8,8 @@ using Microsoft.EntityFrameworkCore;
 namespace LastCall.Features.Execution;
 
 /// <summary>
-/// Closes the line's billing account: the final bill (unbilled usage, taken from the balance and the
-/// deposit), then a refund of whatever credit is left. Both calls carry keys fixed per request, so the
+/// Closes the line's billing account: the final bill (unbilled usage plus any early-exit fee the customer
+/// accepted, taken from the balance and the deposit), then a refund of whatever credit is left. Both calls carry keys fixed per request, so the
 /// billing system applies each once however often the step runs. Arrears that appeared after approval
 /// stop the request for a supervisor rather than being written off.
 /// </summary>
@@ -20,7 +20,10 @@ public sealed class FinalBillStep(IBillingSystem billing) : IExecutionStep
     public async Task<StepResult> RunAsync(StepContext context, CancellationToken ct)
     {
         var msisdn = context.Line.Msisdn.Value;
-        var bill = await billing.CloseAccountAsync(context.Key("final-bill"), msisdn, ct);
+        var account = await context.Audit.Db.BillingAccounts.FirstOrDefaultAsync(a => a.LineId == context.Line.Id, ct);
+        var fee = context.Request.EarlyExitFee;
+        Money? earlyExitFee = fee > 0 ? new Money(fee, account?.Currency ?? "CNY") : null;
+        var bill = await billing.CloseAccountAsync(context.Key("final-bill"), msisdn, earlyExitFee, ct);
         if (Failure(bill, "final bill") is { } billFailed)
             return billFailed;
         var closed = bill.Value!;
@@ -35,15 +38,15 @@ public sealed class FinalBillStep(IBillingSystem billing) : IExecutionStep
         }
 
         // Our copy of the account follows the billing system: no credit left, only what is still due.
-        var account = await context.Audit.Db.BillingAccounts.FirstOrDefaultAsync(a => a.LineId == context.Line.Id, ct);
         account?.SetBalances(0, closed.AmountDue);
         context.Audit.Record("billing.closed", context.Line.Msisdn.Masked(), after: new
         {
-            context.Request.Id, closed.FinalBillAmount, closed.RefundAmount, closed.AmountDue, closed.Currency, refundId = refund?.RefundId,
+            context.Request.Id, closed.FinalBillAmount, earlyExitFee = fee, closed.RefundAmount, closed.AmountDue, closed.Currency, refundId = refund?.RefundId,
         });
         return StepResult.Success(JsonSerializer.Serialize(new
         {
             finalBill = closed.FinalBillAmount,
+            earlyExitFee = fee,
             refund = refund?.Amount ?? 0m,
             refundId = refund?.RefundId,
             amountDue = closed.AmountDue,

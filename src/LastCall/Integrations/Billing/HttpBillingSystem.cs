@@ -12,12 +12,12 @@ public sealed class HttpBillingSystem(HttpClient http, ILogger<HttpBillingSystem
 {
     private const string System = "billing system";
 
-    public async Task<BackendResult<FinalBill>> CloseAccountAsync(string requestId, string msisdn, CancellationToken cancellationToken = default)
+    public async Task<BackendResult<FinalBill>> CloseAccountAsync(string requestId, string msisdn, Money? earlyExitFee = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(requestId);
         ArgumentException.ThrowIfNullOrWhiteSpace(msisdn);
         var result = await BackendCall.PostAsync<FinalBillResponse>(http, logger, System, "final-bill", AccountPath(msisdn) + "/final-bill",
-            new FinalBillRequest(requestId), cancellationToken);
+            new FinalBillRequest(requestId, earlyExitFee is { Amount: > 0 } fee ? fee.Amount : null), cancellationToken);
         if (result.Value is not { } body)
             return BackendResult<FinalBill>.From(result);
         if (body is not { FinalBillAmount: { } billed, RefundAmount: { } refund, Currency: { } currency, ClosedAt: { } closedAt })
@@ -60,7 +60,7 @@ public sealed class HttpBillingSystem(HttpClient http, ILogger<HttpBillingSystem
     /// <summary>Relative to the base address; '+' is escaped so that nothing on the way reads it as a space.</summary>
     private static string AccountPath(string msisdn) => "billing/v1/accounts/" + Uri.EscapeDataString(msisdn);
 
-    private sealed record FinalBillRequest(string RequestId);
+    private sealed record FinalBillRequest(string RequestId, decimal? EarlyExitFee);
 
     private sealed record FinalBillResponse(string? Msisdn, string? RequestId, decimal? FinalBillAmount, decimal? RefundAmount, decimal? AmountDue, string? Currency, DateTimeOffset? ClosedAt);
 

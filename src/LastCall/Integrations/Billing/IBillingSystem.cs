@@ -19,7 +19,8 @@ public interface IBillingSystem
     /// <see cref="BillingCodes.AccountNotFound"/>, <see cref="BillingCodes.ArrearsOutstanding"/>,
     /// <see cref="BillingCodes.AccountClosed"/> (closed by another request).
     /// </summary>
-    Task<BackendResult<FinalBill>> CloseAccountAsync(string requestId, string msisdn, CancellationToken cancellationToken = default);
+    /// <param name="earlyExitFee">A fee the customer accepted for ending a contract early, billed on top of the usage.</param>
+    Task<BackendResult<FinalBill>> CloseAccountAsync(string requestId, string msisdn, Money? earlyExitFee = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Pays <paramref name="amount"/> back out of what the final bill left over (<see cref="FinalBill.RefundAmount"/>).
