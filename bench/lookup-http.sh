@@ -4,9 +4,10 @@
 #     a partner key (`lastcall partners add`) and the Release host (logging at Warning, the partner
 #     rate limit raised by configuration so that it does not throttle the load generator);
 #     records the host's register start-up time and resident memory;
-#  2. single lookups: wrk (64 connections, 2 threads, bench/lookup.lua cycling through hits and misses)
-#     against the real endpoint, then against the bare reference (`LastCall.Benchmarks bare-lookup`:
-#     the same URL from a HashSet<long>, no auth/limits/metering/logging), then pgbench prepared point
+#  2. single lookups: wrk (64 connections, 2 threads, 15 s warm-up, bench/lookup.lua cycling through hits and misses)
+#     against the real endpoint and the bare reference (`LastCall.Benchmarks bare-lookup`: the same URL
+#     from a HashSet<long>, no auth/limits/metering/logging) in alternating rounds (ROUNDS, default 3;
+#     medians reported), then pgbench prepared point
 #     selects (64 clients, 2 threads) on the indexed disconnections table;
 #  3. streamed CSV: posts a file of CSV_ROWS queries to /api/v1/reassigned-numbers/query.csv with curl,
 #     three times, and reports rows per second end to end (median).
@@ -16,7 +17,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/bench/pg-cluster.sh"
 rows=${1:-10000000}; seconds=${2:-20}; csv_rows=${3:-1000000}
-connections=64; threads=2; warmup=5
+connections=64; threads=2; warmup=15; rounds=${ROUNDS:-3}
 command -v wrk >/dev/null 2>&1 || apt_install wrk
 command -v bc >/dev/null 2>&1 || apt_install bc
 
@@ -79,7 +80,8 @@ if [ "${STARTUP_ONLY:-0}" = 1 ]; then exit 0; fi
 # wrk run -> "req_s p50 p99 non2xx" (latencies in ms)
 run_wrk() {
   local url=$1 key=${2:-}
-  wrk -t"$threads" -c"$connections" -d"${warmup}s" -s "$root/bench/lookup.lua" "$url" -- "$work/paths.txt" "$key" >/dev/null
+  [ -e "$work/warm-${url##*:}" ] || wrk -t"$threads" -c"$connections" -d"${warmup}s" -s "$root/bench/lookup.lua" "$url" -- "$work/paths.txt" "$key" >/dev/null
+  touch "$work/warm-${url##*:}"
   load >&2
   wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency -s "$root/bench/lookup.lua" "$url" -- "$work/paths.txt" "$key" >"$work/wrk.txt"
   cat "$work/wrk.txt" >&2
@@ -89,7 +91,22 @@ run_wrk() {
 }
 summary() { printf '%-8s req/s %8s  p50 %6s ms  p99 %6s ms  non-2xx %s\n' "$1" "$2" "$3" "$4" "$5"; }
 
-read -r real_rps real_p50 real_p99 real_bad < <(run_wrk "http://127.0.0.1:$port" "$key")
+# The bare reference on the same numbers, with the server GC the real host (Web SDK) runs with. Both
+# processes stay up and the wrk runs alternate real, bare, real, bare, … so that the load of the
+# machine (shared with other work) falls alike on both; the medians of the rounds are reported.
+bare_port=$(free_port)
+DOTNET_gcServer=1 dotnet "$bin/LastCall.Benchmarks.dll" bare-lookup "$bare_port" "$work/register.csv" >"$work/bare.log" 2>&1 &
+bare=$!; pids+=("$bare")
+until curl -fs -o /dev/null "http://127.0.0.1:$bare_port$(head -1 "$work/paths.txt")"; do sleep 0.5; done
+for r in $(seq 1 "$rounds"); do
+  run_wrk "http://127.0.0.1:$port" "$key" >>"$work/real.txt"
+  run_wrk "http://127.0.0.1:$bare_port" >>"$work/bare.txt"
+  echo "round $r: real $(tail -1 "$work/real.txt"), bare $(tail -1 "$work/bare.txt") (req/s p50 p99 non-2xx)"
+done
+median() { sort -n -k1,1 "$1" | sed -n "$(( (rounds + 1) / 2 ))p"; }
+read -r real_rps real_p50 real_p99 real_bad < <(median "$work/real.txt")
+read -r bare_rps bare_p50 bare_p99 bare_bad < <(median "$work/bare.txt")
+stop_pid "$bare"
 
 # Streamed CSV on the same host: three posts of the whole file, median rows/s.
 rates=()
@@ -104,14 +121,6 @@ for n in 1 2 3; do
 done
 csv_median=$(printf '%s\n' "${rates[@]}" | sort -n | sed -n 2p)
 stop_pid "$host"
-
-# The bare reference on the same numbers.
-bare_port=$(free_port)
-dotnet "$bin/LastCall.Benchmarks.dll" bare-lookup "$bare_port" "$work/register.csv" >"$work/bare.log" 2>&1 &
-bare=$!; pids+=("$bare")
-until curl -fs -o /dev/null "http://127.0.0.1:$bare_port$(head -1 "$work/paths.txt")"; do sleep 0.5; done
-read -r bare_rps bare_p50 bare_p99 bare_bad < <(run_wrk "http://127.0.0.1:$bare_port")
-stop_pid "$bare"
 
 # pgbench: prepared point selects on the indexed disconnections table (unique index on msisdn, day),
 # half hits drawn like the HTTP queries, half random numbers.
