@@ -11,7 +11,9 @@ count=${1:-1000}; lines=${2:-5000}; concurrency=${3:-8}
 work=$(mktemp -d /tmp/lastcall-bench-XXXXXX)
 chmod 755 "$work"
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; pg_stop "$work/pg"; rm -rf "$work"; }
+# The simulators process does not exit on SIGTERM (its Main waits forever): TERM, then KILL after 5 s.
+stop_all() { local p; for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; sleep 5; for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; }
+cleanup() { stop_all; pg_stop "$work/pg"; rm -rf "$work"; }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -30,7 +32,7 @@ pids+=($!)
 until [ -s "$work/ready" ]; do sleep 0.5; done
 
 signing_key=$(openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt)
-(cd "$work" && Certificates__SigningKeyPem="$signing_key" dotnet "$bin/lastcall.dll" --urls "http://127.0.0.1:$host" "${opts[@]}" \
+(cd "$work" && Certificates__SigningKeyPem="$signing_key" exec dotnet "$bin/lastcall.dll" --urls "http://127.0.0.1:$host" "${opts[@]}" \
   --Simulators:Embedded false --Smdp:BaseUrl "http://127.0.0.1:$smdp" \
   --BillingSystem:BaseUrl "http://127.0.0.1:$backends" --NetworkProvisioning:BaseUrl "http://127.0.0.1:$backends" \
   --Execution:Concurrency "$concurrency" --Execution:PollMilliseconds 50 --Logging:LogLevel:Default Warning >"$work/host.log" 2>&1) &

@@ -9,6 +9,7 @@ return args switch
         await CancellationThroughput.StartSimulatorsAsync(connection, int.Parse(smdpPort, CultureInfo.InvariantCulture), int.Parse(backendsPort, CultureInfo.InvariantCulture), readyFile),
     ["cancellations", var connection, var hostUrl, var count] => await CancellationThroughput.RunAsync(connection, hostUrl, int.Parse(count, CultureInfo.InvariantCulture)),
     ["register-index", .. var options] => RegisterIndexBenchmark.Run(options),
+    ["bare-lookup", var port, var file] => await BareLookup.RunAsync(int.Parse(port, CultureInfo.InvariantCulture), file),
     _ => Usage(),
 };
 
@@ -19,5 +20,6 @@ static int Usage()
     Console.Error.WriteLine("       LastCall.Benchmarks simulators CONN SMDP_PORT BACKENDS_PORT READY_FILE");
     Console.Error.WriteLine("       LastCall.Benchmarks cancellations CONN HOST_URL COUNT");
     Console.Error.WriteLine("       LastCall.Benchmarks register-index [--records N] [--seconds S]");
+    Console.Error.WriteLine("       LastCall.Benchmarks bare-lookup PORT REGISTER.csv");
     return 2;
 }

@@ -131,6 +131,7 @@ public static class ServiceRegistration
         services.AddSingleton<AccessTokens>();
         services.AddSingleton<OtpCodes>();
         services.AddSingleton<SignInGuard>();
+        services.AddSingleton<PartnerKeyCache>();
         services.AddSingleton<AuditChainKey>();
         services.AddSingleton<AuditChainVerifier>();
         services.AddHttpContextAccessor();

@@ -91,8 +91,13 @@ public static class AuthenticationSetup
     }
 }
 
-/// <summary>Authenticates partners by API key: the key's SHA-256 must match an unrevoked key.</summary>
-public sealed class PartnerKeyHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, AppDbContext db)
+/// <summary>
+/// Authenticates partners by API key: the key's SHA-256 must match an unrevoked key. A key the database
+/// confirmed is remembered for a few seconds (<see cref="PartnerKeyCache"/>), so that lookups do not pay
+/// a database round trip each.
+/// </summary>
+public sealed class PartnerKeyHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
+    IDbContextFactory<AppDbContext> contexts, PartnerKeyCache cache)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -104,18 +109,24 @@ public sealed class PartnerKeyHandler(IOptionsMonitor<AuthenticationSchemeOption
         if (!PartnerKeys.LooksLikeKey(key))
             return AuthenticateResult.NoResult();
         var hash = PartnerKeys.Hash(key);
-        var partner = await db.PartnerApiKeys.AsNoTracking()
-            .Where(k => k.Hash == hash && k.RevokedAt == null)
-            .Join(db.Partners, k => k.PartnerId, p => p.Id, (k, p) => new { p.Id, p.Name, KeyId = k.Id })
-            .FirstOrDefaultAsync(Context.RequestAborted);
-        if (partner is null)
-            return AuthenticateResult.Fail("Unknown or revoked API key.");
+        if (!cache.TryGet(hash, out var known))
+        {
+            await using var db = await contexts.CreateDbContextAsync(Context.RequestAborted);
+            var partner = await db.PartnerApiKeys.AsNoTracking()
+                .Where(k => k.Hash == hash && k.RevokedAt == null)
+                .Join(db.Partners, k => k.PartnerId, p => p.Id, (k, p) => new { p.Id, p.Name, KeyId = k.Id })
+                .FirstOrDefaultAsync(Context.RequestAborted);
+            if (partner is null)
+                return AuthenticateResult.Fail("Unknown or revoked API key.");
+            cache.Remember(hash, partner.Id, partner.Name, partner.KeyId);
+            known = new PartnerKeyCache.Entry(partner.Id, partner.Name, partner.KeyId, default);
+        }
         var identity = new ClaimsIdentity(
         [
-            new Claim(Claims.Subject, partner.Id.ToString()),
+            new Claim(Claims.Subject, known.PartnerId.ToString()),
             new Claim(Claims.Kind, Claims.PartnerKind),
-            new Claim(Claims.Name, partner.Name),
-            new Claim("key", partner.KeyId.ToString()),
+            new Claim(Claims.Name, known.PartnerName),
+            new Claim("key", known.KeyId.ToString()),
         ], Scheme.Name, Claims.Name, Claims.Role);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
     }

@@ -82,6 +82,23 @@ public sealed class PartnerKeyTests(PostgresCluster postgres)
     }
 
     [Fact]
+    public async Task KeyRevokedByAnotherInstance_IsRefused_WhenNotCached()
+    {
+        // Keys are remembered for Partners:KeyCacheSeconds after the database confirmed them; with 0, a
+        // revocation written by another instance (here: straight into the database) applies at the next request.
+        await using var scenario = await Scenario.StartAsync(postgres, configure: s => s["Partners:KeyCacheSeconds"] = "0");
+        using var admin = await scenario.StaffAsync("admin");
+        var created = await (await admin.PostAsJsonAsync("/api/v1/admin/partners", new { name = "Other Bank" }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        using var partner = scenario.Client(created.GetProperty("apiKey").GetString()!);
+        Assert.Equal(HttpStatusCode.OK, (await partner.GetAsync("/api/v1/partner/me", Ct)).StatusCode);
+
+        await using (var db = scenario.Database.CreateContext())
+            await db.PartnerApiKeys.ExecuteUpdateAsync(k => k.SetProperty(x => x.RevokedAt, DateTimeOffset.UtcNow), Ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await partner.GetAsync("/api/v1/partner/me", Ct)).StatusCode);
+    }
+
+    [Fact]
     public async Task UnknownKey_Is401()
     {
         await using var scenario = await Scenario.StartAsync(postgres);

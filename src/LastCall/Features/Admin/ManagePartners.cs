@@ -72,7 +72,7 @@ public static class ManagePartners
         return TypedResults.Created($"/api/v1/admin/partners/{partner.Id}", new Created(partner.Id, partner.Name, key, apiKey.Id, prefix));
     }
 
-    private static async Task<Results<Ok<KeyView>, ProblemHttpResult>> RevokeAsync(Guid id, Guid keyId, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+    private static async Task<Results<Ok<KeyView>, ProblemHttpResult>> RevokeAsync(Guid id, Guid keyId, AuditTrail audit, TimeProvider clock, PartnerKeyCache keys, CancellationToken ct)
     {
         var partner = await audit.Db.Partners.FirstOrDefaultAsync(p => p.Id == id, ct);
         if (partner is null)
@@ -85,6 +85,7 @@ public static class ManagePartners
         var key = partner.Keys.First(k => k.Id == keyId);
         audit.Record("partner.key_revoked", partner.Id.ToString(), before: new { keyPrefix = key.Prefix, active = true }, after: new { keyPrefix = key.Prefix, active = false });
         await audit.SaveChangesAsync(ct);
+        keys.Forget(keyId);
         return TypedResults.Ok(new KeyView(key.Id, key.Prefix, key.CreatedAt, key.RevokedAt));
     }
 }

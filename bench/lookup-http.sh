@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# Reassigned-numbers lookup over HTTP (LastCall issue 6), all on 127.0.0.1:
+#  1. a throwaway PostgreSQL cluster with ROWS disconnections (`lastcall import disconnections`),
+#     a partner key (`lastcall partners add`) and the Release host (logging at Warning, the partner
+#     rate limit raised by configuration so that it does not throttle the load generator);
+#     records the host's register start-up time and resident memory;
+#  2. single lookups: wrk (64 connections, 2 threads, 15 s warm-up, bench/lookup.lua cycling through hits and misses)
+#     against the real endpoint and the bare reference (`LastCall.Benchmarks bare-lookup`: the same URL
+#     from a HashSet<long>, no auth/limits/metering/logging) in alternating rounds (ROUNDS, default 3;
+#     medians reported), then pgbench prepared point
+#     selects (64 clients, 2 threads) on the indexed disconnections table;
+#  3. streamed CSV: posts a file of CSV_ROWS queries to /api/v1/reassigned-numbers/query.csv with curl,
+#     three times, and reports rows per second end to end (median).
+# Usage: bench/lookup-http.sh [ROWS] [SECONDS] [CSV_ROWS]   (defaults: 10000000 20 1000000)
+#        STARTUP_ONLY=1 bench/lookup-http.sh 50000000        (import and host start-up only)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+source "$root/bench/pg-cluster.sh"
+rows=${1:-10000000}; seconds=${2:-20}; csv_rows=${3:-1000000}
+connections=64; threads=2; warmup=15; rounds=${ROUNDS:-3}
+command -v wrk >/dev/null 2>&1 || apt_install wrk
+command -v bc >/dev/null 2>&1 || apt_install bc
+
+work=$(mktemp -d /tmp/lastcall-bench-XXXXXX)
+chmod 755 "$work"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; pg_stop "$work/pg"; rm -rf "$work"; }
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+load() { echo "# load: $(cut -d' ' -f1-3 /proc/loadavg); top: $(ps -eo pcpu,comm --sort=-pcpu | sed -n '2,5p' | awk '{printf "%s %s%%, ", $2, $1}')"; }
+stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+
+dotnet build -c Release -v q --nologo "$root/bench/LastCall.Benchmarks" >/dev/null
+bin="$root/bench/LastCall.Benchmarks/bin/Release/net10.0"
+master=$(head -c 32 /dev/urandom | base64)
+pg_start "$work/pg"
+opts=(--Database:Provider Postgres --ConnectionStrings:LastCall "$PG_CONN" --Security:MasterKey "$master")
+psql_() { pg_as "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d lastcall -qAtc "$1"; }
+
+# Register: the generator writes number i as +86(13000000000 + i*7919 mod 7e9), so hits can be drawn without reading it.
+dotnet "$bin/LastCall.Benchmarks.dll" generate-disconnections "$rows" "$work/register.csv" >/dev/null
+(cd "$work" && dotnet "$bin/lastcall.dll" migrate "${opts[@]}" >/dev/null)
+t0=$(date +%s.%N)
+(cd "$work" && dotnet "$bin/lastcall.dll" import disconnections "$work/register.csv" "${opts[@]}" | tail -1)
+echo "import: $(echo "$(date +%s.%N) - $t0" | bc -l | xargs printf '%.1f') s"
+key=$(cd "$work" && dotnet "$bin/lastcall.dll" partners add --name "Bench Partner" "${opts[@]}" | grep -oE 'lcp_[A-Za-z0-9_-]+')
+psql_ "VACUUM ANALYZE disconnections"
+
+# Queries: half drawn from the register (hits), half random 13x-19x numbers (almost all misses); since
+# dates 2014-2025, so some answers are no_data (the register starts 2016-01-01).
+awk -v n="$rows" -v q=100000 -v seed=1 'BEGIN { srand(seed); for (k = 0; k < q; k++) {
+    if (k % 2 == 0) { i = int(rand() * n); m = 13000000000 + (i * 7919) % 7000000000 } else m = 13000000000 + int(rand() * 7000000000);
+    printf "/api/v1/reassigned-numbers/+86%.0f?since=%04d-%02d-%02d\n", m, 2014 + int(rand() * 12), 1 + int(rand() * 12), 1 + int(rand() * 28) } }' >"$work/paths.txt"
+awk -v n="$rows" -v q="$csv_rows" -v seed=2 'BEGIN { srand(seed); print "msisdn,since"; for (k = 0; k < q; k++) {
+    if (k % 2 == 0) { i = int(rand() * n); m = 13000000000 + (i * 7919) % 7000000000 } else m = 13000000000 + int(rand() * 7000000000);
+    printf "+86%.0f,%04d-%02d-%02d\n", m, 2014 + int(rand() * 12), 1 + int(rand() * 12), 1 + int(rand() * 28) } }' >"$work/queries.csv"
+
+# The real host. Partners:RateLimit:PerSecond (default 500 a second per partner) is raised for the run:
+# one partner key drives all the load here, and the limit must not be what is measured.
+port=$(free_port)
+load
+signing_key=$(openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt)
+started=$(date +%s.%N)
+(cd "$work" && Certificates__SigningKeyPem="$signing_key" exec dotnet "$bin/lastcall.dll" --urls "http://127.0.0.1:$port" "${opts[@]}" \
+  --Partners:RateLimit:PerSecond 10000000 --Logging:LogLevel:Default Warning \
+  --Logging:LogLevel:LastCall.Features.Lookup.RegisterIndexService Information >"$work/host.log" 2>&1) &
+host=$!; pids+=("$host")
+probe="http://127.0.0.1:$port$(head -1 "$work/paths.txt")"
+for _ in $(seq 1 1200); do
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $key" "$probe" || true)
+  [ "$code" = 200 ] && break
+  sleep 0.5
+done
+[ "$code" = 200 ] || { echo "host never answered 200 (last $code)"; tail -20 "$work/host.log"; exit 1; }
+echo "host: ready after $(echo "$(date +%s.%N) - $started" | bc -l | xargs printf '%.1f') s (process start to first answered lookup); $(grep -o 'Register index loaded.*' "$work/host.log" | head -1)"
+echo "host: resident $(awk '/VmRSS/ {printf "%.0f MB", $2/1024}' /proc/$host/status) after load, GC settles in a few seconds:"
+sleep 10; echo "host: resident $(awk '/VmRSS/ {printf "%.0f MB", $2/1024}' /proc/$host/status) 10 s later (rows=$rows)"
+if [ "${STARTUP_ONLY:-0}" = 1 ]; then exit 0; fi
+
+# wrk run -> "req_s p50 p99 non2xx" (latencies in ms)
+run_wrk() {
+  local url=$1 key=${2:-}
+  [ -e "$work/warm-${url##*:}" ] || wrk -t"$threads" -c"$connections" -d"${warmup}s" -s "$root/bench/lookup.lua" "$url" -- "$work/paths.txt" "$key" >/dev/null
+  touch "$work/warm-${url##*:}"
+  load >&2
+  wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency -s "$root/bench/lookup.lua" "$url" -- "$work/paths.txt" "$key" >"$work/wrk.txt"
+  cat "$work/wrk.txt" >&2
+  awk 'function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+       /Requests\/sec/ { r = $2 } $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) } /Non-2xx/ { bad = $NF }
+       END { printf "%.0f %.2f %.2f %d\n", r, p50, p99, bad }' "$work/wrk.txt"
+}
+summary() { printf '%-8s req/s %8s  p50 %6s ms  p99 %6s ms  non-2xx %s\n' "$1" "$2" "$3" "$4" "$5"; }
+
+# The bare reference on the same numbers, with the server GC the real host (Web SDK) runs with. Both
+# processes stay up and the wrk runs alternate real, bare, real, bare, … so that the load of the
+# machine (shared with other work) falls alike on both; the medians of the rounds are reported.
+bare_port=$(free_port)
+DOTNET_gcServer=1 dotnet "$bin/LastCall.Benchmarks.dll" bare-lookup "$bare_port" "$work/register.csv" >"$work/bare.log" 2>&1 &
+bare=$!; pids+=("$bare")
+until curl -fs -o /dev/null "http://127.0.0.1:$bare_port$(head -1 "$work/paths.txt")"; do sleep 0.5; done
+for r in $(seq 1 "$rounds"); do
+  run_wrk "http://127.0.0.1:$port" "$key" >>"$work/real.txt"
+  run_wrk "http://127.0.0.1:$bare_port" >>"$work/bare.txt"
+  echo "round $r: real $(tail -1 "$work/real.txt"), bare $(tail -1 "$work/bare.txt") (req/s p50 p99 non-2xx)"
+done
+median() { sort -n -k1,1 "$1" | sed -n "$(( (rounds + 1) / 2 ))p"; }
+read -r real_rps real_p50 real_p99 real_bad < <(median "$work/real.txt")
+read -r bare_rps bare_p50 bare_p99 bare_bad < <(median "$work/bare.txt")
+stop_pid "$bare"
+
+# Streamed CSV on the same host: three posts of the whole file, median rows/s.
+rates=()
+for n in 1 2 3; do
+  load
+  t=$(curl -s -o "$work/answers.csv" -w '%{time_total}' -H "Authorization: Bearer $key" -H 'Content-Type: text/csv' \
+      --data-binary @"$work/queries.csv" "http://127.0.0.1:$port/api/v1/reassigned-numbers/query.csv")
+  answered=$(( $(wc -l <"$work/answers.csv") - 1 ))
+  rate=$(echo "$answered / $t" | bc -l | xargs printf '%.0f')
+  echo "csv run $n: $answered rows answered in $t s = $rate rows/s ($(cut -d, -f3 "$work/answers.csv" | sort | uniq -c | tr '\n' ' '))"
+  rates+=("$rate")
+done
+csv_median=$(printf '%s\n' "${rates[@]}" | sort -n | sed -n 2p)
+stop_pid "$host"
+
+# pgbench: prepared point selects on the indexed disconnections table (unique index on msisdn, day),
+# half hits drawn like the HTTP queries, half random numbers.
+cat >"$work/hit.sql" <<SQL
+\set i random(0, $((rows - 1)))
+\set m 13000000000 + (:i * 7919) % 7000000000
+\set d random(0, 4000)
+SELECT 1 FROM disconnections WHERE "Msisdn" = '+86' || :m AND "DisconnectedOn" >= DATE '2014-01-01' + :d::int LIMIT 1;
+SQL
+cat >"$work/miss.sql" <<SQL
+\set m 13000000000 + random(0, 6999999999)
+\set d random(0, 4000)
+SELECT 1 FROM disconnections WHERE "Msisdn" = '+86' || :m AND "DisconnectedOn" >= DATE '2014-01-01' + :d::int LIMIT 1;
+SQL
+chmod 644 "$work"/*.sql
+pgb() { pg_as "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -M prepared -c "$connections" -j "$threads" \
+  -f "$work/hit.sql@1" -f "$work/miss.sql@1" "$@" lastcall; }
+pgb -T "$warmup" >/dev/null 2>&1
+load
+mkdir -p "$work/pgblog" && [ "$(id -u)" -eq 0 ] && chown postgres "$work/pgblog"
+(cd "$work/pgblog" && pgb -T "$seconds" -l --sampling-rate 0.1 >"$work/pgbench.txt" 2>&1)
+grep -E 'tps|latency average|failed' "$work/pgbench.txt" >&2 || cat "$work/pgbench.txt" >&2
+pg_rps=$(awk '/^tps/ { printf "%.0f", $3; exit }' "$work/pgbench.txt")
+cat "$work"/pgblog/pgbench_log.* | awk '{ print $3 / 1000 }' | sort -n >"$work/pglat.txt"
+lines=$(wc -l <"$work/pglat.txt")
+pg_p50=$(sed -n "$(( lines / 2 ))p" "$work/pglat.txt"); pg_p99=$(sed -n "$(( lines * 99 / 100 ))p" "$work/pglat.txt")
+
+echo
+echo "rows=$rows duration=${seconds}s connections=$connections threads=$threads cores=$(nproc)"
+summary lastcall "$real_rps" "$real_p50" "$real_p99" "$real_bad"
+summary bare "$bare_rps" "$bare_p50" "$bare_p99" "$bare_bad"
+summary pgbench "$pg_rps" "$(printf '%.2f' "$pg_p50")" "$(printf '%.2f' "$pg_p99")" "-"
+echo "real/bare = $(echo "100 * $real_rps / $bare_rps" | bc -l | xargs printf '%.0f') %  (target >= 80 %)"
+echo "csv: $csv_rows rows, median of 3: $csv_median rows/s  (target >= 1,000,000)"

@@ -1,0 +1,44 @@
+using System.Collections.Concurrent;
+
+namespace LastCall.Security;
+
+/// <summary>
+/// Partner keys verified against the database in the last few seconds (configuration
+/// <c>Partners:KeyCacheSeconds</c>, default 5; 0 turns the cache off), so that the lookup hot path does
+/// not query the database on every request. Only keys the database confirmed are kept, by their SHA-256
+/// hash; a revocation on this instance removes its key at once, and another instance stops accepting it
+/// once its entry is older than the cache lifetime.
+/// </summary>
+public sealed class PartnerKeyCache(TimeProvider clock, IConfiguration configuration)
+{
+    public sealed record Entry(Guid PartnerId, string PartnerName, Guid KeyId, DateTimeOffset VerifiedAt);
+
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+
+    public TimeSpan Lifetime { get; } = TimeSpan.FromSeconds(Math.Clamp(configuration.GetValue("Partners:KeyCacheSeconds", 5), 0, 60));
+
+    /// <summary>The partner behind a key hash verified less than <see cref="Lifetime"/> ago.</summary>
+    public bool TryGet(string hash, out Entry entry)
+    {
+        if (_entries.TryGetValue(hash, out entry!) && clock.GetUtcNow() - entry.VerifiedAt < Lifetime)
+            return true;
+        entry = null!;
+        return false;
+    }
+
+    public void Remember(string hash, Guid partnerId, string partnerName, Guid keyId)
+    {
+        if (Lifetime > TimeSpan.Zero)
+            _entries[hash] = new Entry(partnerId, partnerName, keyId, clock.GetUtcNow());
+    }
+
+    /// <summary>Drops a revoked key, so that this instance refuses it from the next request on.</summary>
+    public void Forget(Guid keyId)
+    {
+        foreach (var (hash, entry) in _entries)
+        {
+            if (entry.KeyId == keyId)
+                _entries.TryRemove(hash, out _);
+        }
+    }
+}
