@@ -27,7 +27,7 @@ public static class ManagePartners
         admin.MapPost("/partners", CreateHttpAsync).WithSummary("Create a partner; its API key is shown once.");
         admin.MapGet("/partners", ListAsync).WithSummary("Partners and their keys (prefixes only).");
         admin.MapPost("/partners/{id:guid}/keys", AddKeyAsync).WithSummary("Issue another API key (rotation); shown once.");
-        admin.MapDelete("/partners/{id:guid}/keys/{keyId:guid}", RevokeAsync).WithSummary("Revoke an API key at once.");
+        admin.MapDelete("/partners/{id:guid}/keys/{keyId:guid}", RevokeAsync).WithSummary("Revoke an API key: refused at once by this instance, and by every other within Partners:KeyCacheSeconds (5 s).");
     }
 
     /// <summary>Creates a partner and its first key; the API and <c>lastcall partners add</c> both call it.</summary>
