@@ -18,7 +18,8 @@ var app = builder.Build();
 app.UseLastCallForwardedHeaders();
 app.UseExceptionHandler();
 // Texts for people: the API follows Accept-Language, the web UI its culture switch; Chinese is the default.
-app.UseRequestLocalization(WebUi.LocalizationOptions());
+// Partner lookups answer machine codes only, and are the hot path: they skip language negotiation.
+app.UseWhen(context => !WebUi.IsPartnerLookup(context), branch => branch.UseRequestLocalization(WebUi.LocalizationOptions()));
 app.UseStatusCodePages();
 // Security headers, HTML error pages and static files of the web UI (inside the API's status code pages).
 app.UseLastCallWebUi();

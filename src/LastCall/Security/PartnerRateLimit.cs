@@ -15,11 +15,13 @@ public static class PartnerRateLimit
 
     public static IServiceCollection AddPartnerRateLimit(this IServiceCollection services, IConfiguration configuration)
     {
+        // Read on the first request, not on every one (this sits on the lookup hot path); the limit is fixed for the process.
+        int? limit = null;
         services.AddRateLimiter(o =>
         {
             o.AddPolicy(PolicyName, http =>
             {
-                var perSecond = Math.Max(1, configuration.GetValue("Partners:RateLimit:PerSecond", 500));
+                var perSecond = limit ??= Math.Max(1, configuration.GetValue("Partners:RateLimit:PerSecond", 500));
                 return RateLimitPartition.GetTokenBucketLimiter(http.User.FindFirstValue(Claims.Subject) ?? "anonymous", _ => new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = perSecond * 2,

@@ -109,6 +109,11 @@ public static class WebUi
     /// browser's Accept-Language is not asked: the portal opens in Chinese unless switched); the API keeps
     /// following Accept-Language.
     /// </summary>
+    /// <summary>The reassigned-numbers lookups (REST and CAMARA), which banks call on every login.</summary>
+    public static bool IsPartnerLookup(HttpContext context) =>
+        context.Request.Path.StartsWithSegments("/api/v1/reassigned-numbers", StringComparison.Ordinal)
+        || context.Request.Path.StartsWithSegments("/number-recycling", StringComparison.Ordinal);
+
     public static RequestLocalizationOptions LocalizationOptions()
     {
         var options = new RequestLocalizationOptions()
