@@ -120,6 +120,28 @@ public sealed class Line : AggregateRoot
         return Result.Success;
     }
 
+    /// <summary>The owner chose a new password, proving they knew the old one: not a reset, so no risk flag.</summary>
+    public void ChangeServicePassword(string newHash, DateTimeOffset now)
+    {
+        ServicePasswordHash = newHash;
+        ServicePasswordChangedAt = now;
+    }
+
+    /// <summary>A service password a person can guess: all one digit, or a straight run up or down (123456, 987654).</summary>
+    public static bool IsWeakServicePassword(string digits)
+    {
+        if (digits.Length == 0 || digits.All(c => c == digits[0]))
+            return true;
+        var up = true;
+        var down = true;
+        for (var i = 1; i < digits.Length; i++)
+        {
+            up &= digits[i] - digits[i - 1] == 1;
+            down &= digits[i - 1] - digits[i] == 1;
+        }
+        return up || down;
+    }
+
     /// <summary>The password was set without the old one (by the operator's systems or at a counter).</summary>
     public void ResetServicePassword(string newHash, DateTimeOffset now)
     {

@@ -41,6 +41,7 @@ public static class Endpoints
         UnlockAccountInPerson.Map(lines);
         Precheck.Map(lines);
         ListBills.Map(lines);
+        ChangeServicePassword.Map(lines);
         SuspendLine.Map(lines);
         GetSuspension.Map(lines);
         ResumeLine.Map(lines);

@@ -149,6 +149,9 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
 
         /// <summary>The document's owner and back-office staff; anyone else (agents included) is told it does not exist.</summary>
         DocumentReader,
+
+        /// <summary>The line's owner (a customer) or a store clerk.</summary>
+        OwnerOrClerk,
     }
 
     /// <param name="ThroughLineAccess">The handler finds the line in the path through LineAccess (owner or permitted staff only).</param>
@@ -211,6 +214,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
 
         new("GET", "/api/v1/lines/{A}/precheck", Access.CustomerOrStaff, ReadOnly: true, ThroughLineAccess: true),
         new("GET", "/api/v1/lines/{A}/bills", Access.CustomerOrStaff, ReadOnly: true, ThroughLineAccess: true),
+        // A weak new password: admitted callers get 400 weak_service_password and nothing changes.
+        new("PUT", "/api/v1/lines/{A}/service-password", Access.OwnerOrClerk, ThroughLineAccess: true, Body: _ => JsonContent.Create(new { currentPassword = "000000", newPassword = "111111" })),
         new("GET", "/api/v1/lines/{A}/suspension", Access.CustomerOrStaff, ThroughLineAccess: true),
         new("POST", "/api/v1/lines/{A}/suspension", Access.CustomerOrStaff, ThroughLineAccess: true),
         new("DELETE", "/api/v1/lines/{A}/suspension", Access.CustomerOrStaff, ThroughLineAccess: true),
@@ -491,6 +496,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
         Access.Supervisor => principal is MatrixPrincipal.Supervisor or MatrixPrincipal.Admin,
         Access.Submitter => principal is MatrixPrincipal.CustomerA or MatrixPrincipal.CustomerB or MatrixPrincipal.Clerk or MatrixPrincipal.Agent,
         Access.BackOffice => principal is MatrixPrincipal.Clerk or MatrixPrincipal.Reviewer or MatrixPrincipal.Supervisor or MatrixPrincipal.Admin,
+        Access.OwnerOrClerk => principal is MatrixPrincipal.CustomerA or MatrixPrincipal.CustomerB or MatrixPrincipal.Clerk,
         _ => false,
     };
 

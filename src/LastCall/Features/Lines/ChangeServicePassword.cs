@@ -1,0 +1,108 @@
+using LastCall.Auditing;
+using LastCall.Domain.Customers;
+using LastCall.Domain.Identity;
+using LastCall.Domain.Lines;
+using LastCall.Integrations.Messaging;
+using LastCall.Security;
+using LastCall.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace LastCall.Features.Lines;
+
+/// <summary>
+/// PUT /api/v1/lines/{msisdn}/service-password: the owner changes the line's service password with the current one
+/// (throttled like sign-in), or a clerk resets it at the counter after checking the owner's ID card in person (a reset
+/// forces review of a cancellation for 7 days). Either way every earlier session and token of the owner ends, and
+/// the line is told by SMS, so a stranger who changed it is noticed at once.
+/// </summary>
+public static class ChangeServicePassword
+{
+    public sealed record IdentityCheck(string? Method, string? IdType, string? IdNumber);
+
+    public sealed record Request(string? CurrentPassword, string? NewPassword, IdentityCheck? IdentityCheck);
+
+    public sealed record Response(string Msisdn, DateTimeOffset ChangedAt, bool Reset);
+
+    public static void Map(RouteGroupBuilder lines) =>
+        lines.MapPut("/{msisdn}/service-password", HandleAsync)
+            .RequireAuthorization(Policies.CustomerOrStaff)
+            .WithSummary("Change the service password (owner, with the current one) or reset it at a store (clerk, after an in-person ID check).");
+
+    internal static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
+        string msisdn, Request request, LineAccess access, AuditTrail audit, SignInGuard guard, IdNumberProtector protector,
+        IMessageSender sender, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        var user = http.User;
+        var byClerk = user.IsStaff() && user.IsInRole(StaffRoles.Clerk);
+        if (!user.IsCustomer() && !byClerk)
+            return Problems.Create(StatusCodes.Status403Forbidden, "forbidden", "The owner changes the service password; a store clerk resets it after checking the ID card.");
+        // Whose line it is comes first: another customer learns nothing, not even whether their input was valid.
+        var (line, denied) = await access.FindAsync(user, msisdn, tracked: true, ct);
+        if (denied is not null)
+            return denied;
+        if (request.NewPassword is not { Length: >= 6 and <= 12 } password || !password.All(char.IsAsciiDigit))
+            return Problems.Validation("newPassword", "invalid_service_password", "The service password is 6 to 12 digits.");
+        if (Line.IsWeakServicePassword(password))
+            return Problems.Validation("newPassword", "weak_service_password", "Choose digits that are not all the same and not a straight run such as 123456.");
+        var db = audit.Db;
+        var owner = await db.Customers.FirstAsync(c => c.Id == line!.CustomerId, ct);
+        var now = clock.GetUtcNow();
+
+        if (byClerk)
+        {
+            if (request.IdentityCheck is not { Method: "in_person_id" } check)
+                return Problems.Validation("identityCheck", "identity_check_required", "Check the owner's ID card in person: identityCheck {method: in_person_id, idNumber}.");
+            var type = check.IdType is null ? owner.IdType : IdTypeCodes.TryParse(check.IdType, out var given) ? given : (IdType?)null;
+            if (type is null)
+                return Problems.Validation("identityCheck.idType", "invalid_id_type", "idType must be resident_id, passport, hk_macao_permit or taiwan_permit.");
+            var document = IdDocument.Create(type.Value, check.IdNumber);
+            if (!document.IsSuccess)
+                return Problems.Validation("identityCheck.idNumber", document.Error!.Code, document.Error.Message);
+            if (protector.BlindIndex(document.Value) != owner.IdNumberBlindIndex)
+            {
+                audit.Record("customer.in_person_check_failed", line!.Msisdn.Masked());
+                await audit.SaveChangesAsync(ct);
+                return Problems.Create(StatusCodes.Status422UnprocessableEntity, "real_name_mismatch", "The ID document does not match the owner of this line.");
+            }
+            line!.ResetServicePassword(SecretHasher.Hash(password), now);
+        }
+        else
+        {
+            // Knowing the current password is what proves the owner: guessed like a sign-in, throttled like one.
+            var accountKey = SignInGuard.NumberKey(line!.Msisdn.Value);
+            var addressKey = SignInGuard.AddressKey(http.Connection.RemoteIpAddress?.ToString());
+            if (await guard.RetryAfterAsync(db, accountKey, addressKey, ct) is { } wait)
+                return Problems.TooManyRequests(http, wait, "locked_out", "Too many wrong passwords. Try again later.");
+            if (string.IsNullOrEmpty(request.CurrentPassword) || !SecretHasher.Verify(request.CurrentPassword, line.ServicePasswordHash))
+            {
+                var lockedFor = await guard.RecordFailureAsync(accountKey, addressKey, ct);
+                audit.Record("line.service_password_change_failed", line.Msisdn.Masked(), after: new { reason = "wrong_password" });
+                await audit.SaveChangesAsync(ct);
+                return lockedFor is { } locked
+                    ? Problems.TooManyRequests(http, locked, "locked_out", "Too many wrong passwords. Try again later.")
+                    : Problems.Create(StatusCodes.Status401Unauthorized, "invalid_credentials", "The current service password is not right.");
+            }
+            if (request.CurrentPassword == password)
+                return Problems.Validation("newPassword", "password_unchanged", "The new service password must differ from the current one.");
+            await guard.RecordSuccessAsync(accountKey, addressKey, ct);
+            line.ChangeServicePassword(SecretHasher.Hash(password), now);
+        }
+
+        // Every earlier session of the owner ends: whoever knew the old password is out.
+        owner.RotateSecurityStamp();
+        audit.Record(byClerk ? "line.service_password_reset" : "line.service_password_changed", line.Msisdn.Masked(),
+            after: new { by = byClerk ? "clerk_in_person" : "owner", sessionsEnded = true });
+        await audit.SaveChangesAsync(ct);
+
+        try
+        {
+            await sender.SendAsync(MessageTexts.Sms("service_password_changed", line.Msisdn.Value, owner.PreferredLanguage, line.Msisdn.Masked()), ct);
+        }
+        catch (MessagingUnavailableException)
+        {
+            // The change stands; the notice is best effort (the audit trail has the change).
+        }
+        return TypedResults.Ok(new Response(line.Msisdn.Value, now, byClerk));
+    }
+}
