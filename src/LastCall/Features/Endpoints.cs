@@ -70,6 +70,7 @@ public static class Endpoints
         var admin = app.MapGroup("/api/v1/admin").WithTags("Administration").RequireAuthorization(Policies.Admin);
         CreateStaff.Map(admin);
         ManagePartners.Map(admin);
+        UsageReport.MapForAdmin(admin);
         ImportSubscribersEndpoint.Map(admin);
 
         // The SM-DP+'s ES2+ notifications (handleDownloadProgressInfo).
@@ -77,6 +78,7 @@ public static class Endpoints
 
         var partner = app.MapGroup("/api/v1/partner").WithTags("Partners").RequireAuthorization(Policies.Partner).RequireRateLimiting(PartnerRateLimit.PolicyName);
         WhoAmI.Map(partner);
+        UsageReport.MapForPartner(partner);
         Watchlist.Map(partner);
         WebhookEndpointSettings.Map(partner);
         AcknowledgeUnbinding.Map(partner);

@@ -202,4 +202,34 @@ public sealed class LookupTests(PostgresCluster postgres)
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.Status);
         Assert.Equal("UNAUTHENTICATED", anonymous.Body.GetProperty("code").GetString());
     }
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Usage_CountsQueriesAndRequestsPerDay_ForThePartnerAndItsAdmin(DatabaseProvider provider)
+    {
+        await using var f = await StartAsync(postgres, provider);
+        var admin = await f.Scenario.StaffAsync("admin");
+        static (long Queries, long Requests) Totals(JsonElement report) =>
+            (report.GetProperty("totalQueries").GetInt64(), report.GetProperty("totalRequests").GetInt64());
+        var before = Totals(await f.Partner.GetFromJsonAsync<JsonElement>("/api/v1/partner/usage", Ct));
+
+        for (var i = 0; i < 3; i++)
+            await ResultAsync(f.Partner, f.Never, "2024-01-01");
+        using (var batch = await f.Partner.PostAsJsonAsync("/api/v1/reassigned-numbers/query",
+            new { queries = new[] { new { msisdn = f.Never, since = "2024-01-01" }, new { msisdn = f.Twice, since = "2024-01-01" } } }, Ct))
+            batch.EnsureSuccessStatusCode();
+
+        var mine = await f.Partner.GetFromJsonAsync<JsonElement>("/api/v1/partner/usage", Ct);
+        var theirs = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/admin/partners/{f.PartnerId}/usage", Ct);
+        Assert.Equal((before.Queries + 5, before.Requests + 4), Totals(mine));
+        Assert.Equal(Totals(mine), Totals(theirs));
+        var today = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(today, mine.GetProperty("days").EnumerateArray().Last().GetProperty("date").GetString());
+        Assert.DoesNotContain(f.Never, mine.GetRawText(), StringComparison.Ordinal);
+
+        using var badRange = await f.Partner.GetAsync("/api/v1/partner/usage?from=2026-02-01&to=2026-01-01", Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, badRange.StatusCode);
+        using var unknown = await admin.GetAsync($"/api/v1/admin/partners/{Guid.NewGuid()}/usage", Ct);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
 }

@@ -198,6 +198,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
         new("POST", "/api/v1/admin/imports/subscribers", Access.Admin, Body: _ => new StringContent(TestData.Header + "\n", Encoding.UTF8, "text/csv")),
 
         new("GET", "/api/v1/partner/me", Access.Partner, ReadOnly: true),
+        new("GET", "/api/v1/partner/usage", Access.Partner, ReadOnly: true),
+        new("GET", "/api/v1/admin/partners/{partnerId}/usage", Access.Admin, ReadOnly: true),
         new("GET", "/api/v1/reassigned-numbers/{A}?since=2023-01-01", Access.Partner, ReadOnly: true),
         new("POST", "/api/v1/reassigned-numbers/query", Access.Partner, Body: f => JsonContent.Create(new { queries = new[] { new { msisdn = f.Scenario.CustomerA.Msisdn, since = "2023-01-01" } } })),
         new("PUT", "/api/v1/partner/watchlist/{A}", Access.Partner),

@@ -1,0 +1,65 @@
+using System.Globalization;
+using LastCall.Data;
+using LastCall.Features.Lookup;
+using LastCall.Security;
+using LastCall.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace LastCall.Features.PartnerApi;
+
+/// <summary>
+/// What partners are billed on: lookups per day (UTC). GET /api/v1/partner/usage for the partner's own days and
+/// GET /api/v1/admin/partners/{id}/usage for an admin. Counts of the last seconds on other instances arrive with
+/// their next flush (every 5 s); this instance's are flushed first.
+/// </summary>
+public static class UsageReport
+{
+    public const int MaxDays = 366;
+
+    public sealed record Day(DateOnly Date, long Queries, long Requests);
+
+    public sealed record Response(Guid PartnerId, DateOnly From, DateOnly To, long TotalQueries, long TotalRequests, IReadOnlyList<Day> Days);
+
+    public static void MapForPartner(RouteGroupBuilder partner) =>
+        partner.MapGet("/usage", (string? from, string? to, AppDbContext db, PartnerMeter meter, TimeProvider clock, HttpContext http, CancellationToken ct) =>
+                ReportAsync(http.User.SubjectId(), from, to, db, meter, clock, ct))
+            .WithSummary("My lookups per day (UTC) between from and to (YYYY-MM-DD; default: the last 30 days).");
+
+    public static void MapForAdmin(RouteGroupBuilder admin) =>
+        admin.MapGet("/partners/{id:guid}/usage", async Task<Results<Ok<Response>, ProblemHttpResult>> (Guid id, string? from, string? to, AppDbContext db, PartnerMeter meter, TimeProvider clock, CancellationToken ct) =>
+                await db.Partners.AnyAsync(p => p.Id == id, ct)
+                    ? await ReportAsync(id, from, to, db, meter, clock, ct)
+                    : Problems.Create(StatusCodes.Status404NotFound, "partner_not_found", "No such partner."))
+            .WithSummary("A partner's lookups per day (UTC), for billing.");
+
+    private static async Task<Results<Ok<Response>, ProblemHttpResult>> ReportAsync(
+        Guid partnerId, string? fromText, string? toText, AppDbContext db, PartnerMeter meter, TimeProvider clock, CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        if (!TryDay(toText, today, out var to))
+            return Problems.Validation("to", "invalid_date", "to must be a date (YYYY-MM-DD).");
+        if (!TryDay(fromText, to.AddDays(-29), out var from))
+            return Problems.Validation("from", "invalid_date", "from must be a date (YYYY-MM-DD).");
+        if (from > to || to.DayNumber - from.DayNumber >= MaxDays)
+            return Problems.Validation("from", "invalid_range", $"from must not be after to, and the range is at most {MaxDays} days.");
+
+        await meter.FlushAsync(ct);
+        var days = await db.PartnerUsage.AsNoTracking()
+            .Where(u => u.PartnerId == partnerId && u.Day >= from && u.Day <= to)
+            .OrderBy(u => u.Day)
+            .Select(u => new Day(u.Day, u.Queries, u.Requests))
+            .ToListAsync(ct);
+        return TypedResults.Ok(new Response(partnerId, from, to, days.Sum(d => d.Queries), days.Sum(d => d.Requests), days));
+    }
+
+    private static bool TryDay(string? text, DateOnly fallback, out DateOnly day)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            day = fallback;
+            return true;
+        }
+        return DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day);
+    }
+}
