@@ -43,6 +43,7 @@ public static class WebUi
         {
             o.Conventions.AuthorizeFolder("/Portal", CustomerPolicy);
             o.Conventions.AllowAnonymousToPage("/Portal/SignIn");
+            StaffUi.AddConventions(o.Conventions);
         });
         services.Configure<RouteOptions>(o => o.LowercaseUrls = true);
         services.AddAntiforgery(o =>
@@ -87,7 +88,8 @@ public static class WebUi
         });
         services.AddAuthorizationBuilder()
             .AddPolicy(CustomerPolicy, p => p.AddAuthenticationSchemes(CookieScheme).RequireClaim(Claims.Kind, Claims.CustomerKind))
-            .AddPolicy(StaffPolicy, p => p.AddAuthenticationSchemes(CookieScheme).RequireClaim(Claims.Kind, Claims.StaffKind));
+            .AddPolicy(StaffPolicy, p => p.AddAuthenticationSchemes(CookieScheme).RequireClaim(Claims.Kind, Claims.StaffKind))
+            .AddStaffPolicies();
     }
 
     /// <summary>True for requests the web UI answers (pages and their static files), false for the API and the rest.</summary>

@@ -21,7 +21,7 @@ public static class ReviewQueue
             .WithTags("Cancellations")
             .WithSummary("Requests waiting for review, oldest first (reviewers).");
 
-    private static async Task<Microsoft.AspNetCore.Http.HttpResults.Ok<Response>> HandleAsync(AppDbContext db, PolicySettings policies, TimeProvider clock, CancellationToken ct)
+    internal static async Task<Microsoft.AspNetCore.Http.HttpResults.Ok<Response>> HandleAsync(AppDbContext db, PolicySettings policies, TimeProvider clock, CancellationToken ct)
     {
         var today = policies.Today(clock.GetUtcNow());
         var waiting = await db.CancellationRequests.AsNoTracking()
