@@ -76,6 +76,12 @@ public static class WebUi
                         await context.HttpContext.SignOutAsync(CookieScheme);
                     }
                 },
+                // Signed in without the role: a 403 the status-code pages turn into the friendly page (no redirect).
+                OnRedirectToAccessDenied = context =>
+                {
+                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    return Task.CompletedTask;
+                },
                 // Staff pages send people to the staff sign-in, everything else to the portal's.
                 OnRedirectToLogin = context =>
                 {
