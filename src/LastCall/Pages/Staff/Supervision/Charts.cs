@@ -12,7 +12,7 @@ public static class Charts
 {
     public const int Width = 640;
     public const int Height = 240;
-    public const int Left = 36;
+    public const int Left = 52;
     public const int Right = 8;
     public const int Top = 12;
     public const int Bottom = 28;
