@@ -150,7 +150,7 @@ public sealed partial class StaffHost : IAsyncLifetime
         using var client = _host!.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(Png);
+        var file = new ByteArrayContent(StaffSampleDocument.Png());
         file.Headers.ContentType = new MediaTypeHeaderValue("image/png");
         form.Add(file, "file", "id-card.png");
         var upload = await client.PostAsync("/api/v1/documents", form, Ct);

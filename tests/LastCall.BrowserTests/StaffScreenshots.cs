@@ -86,6 +86,11 @@ public sealed class StaffScreenshots(StaffHost host)
         await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
     }
 
-    private static async Task ShotAsync(IPage page, string folder, string name) =>
+    private static async Task ShotAsync(IPage page, string folder, string name)
+    {
+        // Nothing wider than the window, in either language (long English labels, long Chinese names).
+        await StaffTests.AssertFitsWidthAsync(page);
+        Assert.DoesNotContain("[[", await page.ContentAsync(), StringComparison.Ordinal);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = true });
+    }
 }

@@ -103,7 +103,7 @@ public sealed partial class StaffTests(StaffHost host)
         // The uploaded document beside the application, loaded through the page (an image that decodes).
         var image = page.GetByTestId("document-image");
         await Assertions.Expect(image).ToBeVisibleAsync();
-        Assert.True(await image.EvaluateAsync<bool>("img => img.complete && img.naturalWidth > 0"));
+        await Assertions.Expect(image).ToHaveJSPropertyAsync("naturalWidth", 480);
         await page.GetByTestId("approve").ClickAsync();
         await Assertions.Expect(page.GetByTestId("notice")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator($"tr[data-id='{approveId}']")).ToHaveCountAsync(0);
@@ -190,6 +190,12 @@ public sealed partial class StaffTests(StaffHost host)
             Assert.Equal(403, response!.Status);
         }
         await Assertions.Expect(page.GetByTestId("nav_admin")).ToHaveCountAsync(0);
+        // A form posted without its antiforgery token (a forged cross-site request) is refused, even by a signed-in reviewer.
+        var form = session.Context.APIRequest.CreateFormData();
+        form.Set("reason", "forged");
+        var forged = await session.Context.APIRequest.PostAsync($"/staff/review/{host.Applications[host.ToReject.Msisdn]}?handler=Reject",
+            new() { Form = form, MaxRedirects = 0 });
+        Assert.Equal(400, forged.Status);
         // Signed out, the console sends people to the staff sign-in.
         await using var anonymous = await host.OpenAsync();
         await anonymous.Page.GotoAsync("/staff/admin");
