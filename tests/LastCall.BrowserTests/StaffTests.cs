@@ -190,6 +190,8 @@ public sealed partial class StaffTests(StaffHost host)
             Assert.Equal(403, response!.Status);
         }
         await Assertions.Expect(page.GetByTestId("nav_admin")).ToHaveCountAsync(0);
+        // The friendly 403 page leads back into the console, not to the customer portal.
+        Assert.Equal("/staff", await page.GetByTestId("back-home").GetAttributeAsync("href"));
         // A form posted without its antiforgery token (a forged cross-site request) is refused, even by a signed-in reviewer.
         var form = session.Context.APIRequest.CreateFormData();
         form.Set("reason", "forged");
