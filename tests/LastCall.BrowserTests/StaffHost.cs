@@ -66,6 +66,12 @@ public sealed partial class StaffHost : IAsyncLifetime
     /// <summary>Its final bill is refused by the billing simulator: the execution fails (dashboard, retry).</summary>
     public StaffLine Failing { get; private set; } = null!;
 
+    /// <summary>Suspended, resumed and transferred at the counter.</summary>
+    public StaffLine Transfer { get; private set; } = null!;
+
+    /// <summary>The ID number of the person the <see cref="Transfer"/> line goes to (no record yet).</summary>
+    public string NewOwnerIdNumber { get; private set; } = null!;
+
     public IReadOnlyDictionary<string, Guid> Applications { get; private set; } = new Dictionary<string, Guid>();
 
     public Uri BaseUrl { get; private set; } = null!;
@@ -94,7 +100,9 @@ public sealed partial class StaffHost : IAsyncLifetime
         ToApprove = Make(4, "112358", "郑强");
         ToReject = Make(5, "314159", "冯雪");
         Failing = Make(6, "271828", "陈刚");
-        var rows = new[] { Counter, OtherStoreLine, Caller, Owing, ToApprove, ToReject, Failing }
+        Transfer = Make(7, "161803", "褚红");
+        NewOwnerIdNumber = TestData.ResidentId(n + 8);
+        var rows = new[] { Counter, OtherStoreLine, Caller, Owing, ToApprove, ToReject, Failing, Transfer }
             .Select((l, k) => TestData.Row(n + k, msisdn: l.Msisdn, idNumber: l.IdNumber, password: l.Password, name: l.Name, arrears: l == Owing ? "86.40" : "0.00"))
             .ToArray();
         var summary = await _database.ImportAsync(TestData.Csv([TestData.Header, .. rows]));

@@ -179,6 +179,38 @@ public sealed partial class StaffTests(StaffHost host)
     }
 
     [Fact]
+    public async Task A_clerk_suspends_resumes_and_transfers_a_line_at_the_counter()
+    {
+        await using var session = await host.OpenAsync(width: 360, height: 780);
+        var page = session.Page;
+        await StaffHost.SignInAsync(page, "clerk", english: true);
+        await page.GotoAsync($"/staff/counter/{Uri.EscapeDataString(host.Transfer.Msisdn)}");
+        await page.GetByTestId("suspend").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("notice")).ToBeVisibleAsync();
+        Assert.Equal("suspended", await page.GetByTestId("line-status").GetAttributeAsync("data-status"));
+        await page.GetByTestId("resume").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("line-status")).ToHaveAttributeAsync("data-status", "active");
+
+        await page.GetByTestId("transfer-link").ClickAsync();
+        await page.Locator("#t-name").FillAsync(PortalHost.LongName);
+        await page.Locator("#t-id").FillAsync(host.NewOwnerIdNumber);
+        await page.Locator("#t-pw").FillAsync("20262026");
+        // The current owner's ID must match the line's owner.
+        await page.Locator("#t-owner-id").FillAsync(host.Owing.IdNumber);
+        await page.GetByTestId("transfer-submit").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-code='real_name_mismatch']")).ToBeVisibleAsync();
+        await page.Locator("#t-pw").FillAsync("20262026");
+        await page.Locator("#t-owner-id").FillAsync(host.Transfer.IdNumber);
+        await page.GetByTestId("transfer-submit").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("transferred")).ToContainTextAsync(PortalHost.LongName);
+        Assert.Equal(PortalHost.LongName, await page.GetByTestId("owner").InnerTextAsync());
+        Assert.DoesNotContain(host.NewOwnerIdNumber, await page.ContentAsync(), StringComparison.Ordinal);
+        await AssertFitsWidthAsync(page);
+        Assert.Empty(session.CspViolations);
+        Assert.DoesNotContain("[[", await page.ContentAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_reviewer_cannot_open_admin_or_supervisor_pages()
     {
         await using var session = await host.OpenAsync();
