@@ -43,6 +43,7 @@ public static class WebUi
         {
             o.Conventions.AuthorizeFolder("/Portal", CustomerPolicy);
             o.Conventions.AllowAnonymousToPage("/Portal/SignIn");
+            StaffUi.AddConventions(o.Conventions);
         });
         services.Configure<RouteOptions>(o => o.LowercaseUrls = true);
         services.AddAntiforgery(o =>
@@ -75,6 +76,12 @@ public static class WebUi
                         await context.HttpContext.SignOutAsync(CookieScheme);
                     }
                 },
+                // Signed in without the role: a 403 the status-code pages turn into the friendly page (no redirect).
+                OnRedirectToAccessDenied = context =>
+                {
+                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    return Task.CompletedTask;
+                },
                 // Staff pages send people to the staff sign-in, everything else to the portal's.
                 OnRedirectToLogin = context =>
                 {
@@ -87,7 +94,8 @@ public static class WebUi
         });
         services.AddAuthorizationBuilder()
             .AddPolicy(CustomerPolicy, p => p.AddAuthenticationSchemes(CookieScheme).RequireClaim(Claims.Kind, Claims.CustomerKind))
-            .AddPolicy(StaffPolicy, p => p.AddAuthenticationSchemes(CookieScheme).RequireClaim(Claims.Kind, Claims.StaffKind));
+            .AddPolicy(StaffPolicy, p => p.AddAuthenticationSchemes(CookieScheme).RequireClaim(Claims.Kind, Claims.StaffKind))
+            .AddStaffPolicies();
     }
 
     /// <summary>True for requests the web UI answers (pages and their static files), false for the API and the rest.</summary>

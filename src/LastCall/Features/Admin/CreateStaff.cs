@@ -50,7 +50,7 @@ public static class CreateStaff
         return staff;
     }
 
-    private static async Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(Request request, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+    internal static async Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(Request request, AuditTrail audit, TimeProvider clock, CancellationToken ct)
     {
         var result = await CreateAsync(audit, clock, request, ct);
         if (!result.IsSuccess)
@@ -59,7 +59,7 @@ public static class CreateStaff
         return TypedResults.Created($"/api/v1/admin/staff/{staff.Id}", new Response(staff.Id, staff.Username, staff.RoleList, staff.StoreId));
     }
 
-    private static async Task<Ok<List<Response>>> ListAsync(AuditTrail audit, CancellationToken ct)
+    internal static async Task<Ok<List<Response>>> ListAsync(AuditTrail audit, CancellationToken ct)
     {
         var staff = await audit.Db.StaffMembers.AsNoTracking().OrderBy(s => s.Username).ToListAsync(ct);
         return TypedResults.Ok(staff.Select(s => new Response(s.Id, s.Username, s.RoleList, s.StoreId)).ToList());

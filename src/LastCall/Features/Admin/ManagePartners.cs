@@ -44,7 +44,7 @@ public static class ManagePartners
         return new Created(partner.Value.Id, partner.Value.Name, key, apiKey.Id, prefix);
     }
 
-    private static async Task<Results<Created<Created>, ProblemHttpResult>> CreateHttpAsync(CreateRequest request, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+    internal static async Task<Results<Created<Created>, ProblemHttpResult>> CreateHttpAsync(CreateRequest request, AuditTrail audit, TimeProvider clock, CancellationToken ct)
     {
         var result = await CreateAsync(audit, clock, request.Name, ct);
         return result.IsSuccess
@@ -52,14 +52,14 @@ public static class ManagePartners
             : Problems.Validation("name", result.Error!.Code, result.Error.Message);
     }
 
-    private static async Task<Ok<List<PartnerView>>> ListAsync(AuditTrail audit, CancellationToken ct)
+    internal static async Task<Ok<List<PartnerView>>> ListAsync(AuditTrail audit, CancellationToken ct)
     {
         var partners = await audit.Db.Partners.AsNoTracking().OrderBy(p => p.Name).ToListAsync(ct);
         return TypedResults.Ok(partners.Select(p => new PartnerView(p.Id, p.Name, p.CreatedAt,
             [.. p.Keys.OrderBy(k => k.CreatedAt).Select(k => new KeyView(k.Id, k.Prefix, k.CreatedAt, k.RevokedAt))])).ToList());
     }
 
-    private static async Task<Results<Created<Created>, ProblemHttpResult>> AddKeyAsync(Guid id, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+    internal static async Task<Results<Created<Created>, ProblemHttpResult>> AddKeyAsync(Guid id, AuditTrail audit, TimeProvider clock, CancellationToken ct)
     {
         var partner = await audit.Db.Partners.FirstOrDefaultAsync(p => p.Id == id, ct);
         if (partner is null)
@@ -72,7 +72,7 @@ public static class ManagePartners
         return TypedResults.Created($"/api/v1/admin/partners/{partner.Id}", new Created(partner.Id, partner.Name, key, apiKey.Id, prefix));
     }
 
-    private static async Task<Results<Ok<KeyView>, ProblemHttpResult>> RevokeAsync(Guid id, Guid keyId, AuditTrail audit, TimeProvider clock, PartnerKeyCache keys, CancellationToken ct)
+    internal static async Task<Results<Ok<KeyView>, ProblemHttpResult>> RevokeAsync(Guid id, Guid keyId, AuditTrail audit, TimeProvider clock, PartnerKeyCache keys, CancellationToken ct)
     {
         var partner = await audit.Db.Partners.FirstOrDefaultAsync(p => p.Id == id, ct);
         if (partner is null)

@@ -1,5 +1,6 @@
 using LastCall.Auditing;
 using LastCall.Domain.Audit;
+using LastCall.Domain.Identity;
 using LastCall.Security;
 using LastCall.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -25,8 +26,22 @@ public static class StaffSignIn
     private static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
         Request request, AuditTrail audit, SignInGuard guard, AccessTokens tokens, HttpContext http, CancellationToken ct)
     {
+        var (staff, problem) = await VerifyAsync(request, audit, guard, http, ct);
+        if (problem is not null)
+            return problem;
+        var (token, expiresAt) = tokens.ForStaff(staff!);
+        return TypedResults.Ok(new Response(token, expiresAt, staff!.RoleList, staff.StoreId));
+    }
+
+    /// <summary>
+    /// The staff sign-in check the API and the staff console share: the staff member when username and
+    /// password are right (audited), otherwise the problem to show, with throttling, lock-out and audit done.
+    /// </summary>
+    internal static async Task<(StaffMember? Staff, ProblemHttpResult? Problem)> VerifyAsync(
+        Request request, AuditTrail audit, SignInGuard guard, HttpContext http, CancellationToken ct)
+    {
         if (string.IsNullOrWhiteSpace(request.Username) || string.IsNullOrEmpty(request.Password))
-            return Problems.Validation("username", "validation_failed", "Give the username and the password.");
+            return (null, Problems.Validation("username", "validation_failed", "Give the username and the password."));
         var username = request.Username.Trim().ToLowerInvariant();
         var db = audit.Db;
         var address = http.Connection.RemoteIpAddress?.ToString();
@@ -37,7 +52,7 @@ public static class StaffSignIn
             audit.Record("staff.sign_in_refused", username, after: new { reason = "locked_out", seconds = (int)wait.TotalSeconds },
                 actor: new Actor(ActorType.Staff, null, username, "back_office", null, address));
             await audit.SaveChangesAsync(ct);
-            return Problems.TooManyRequests(http, wait, "locked_out", "Too many failed sign-ins. Try again later.");
+            return (null, Problems.TooManyRequests(http, wait, "locked_out", "Too many failed sign-ins. Try again later."));
         }
 
         var staff = await db.StaffMembers.AsNoTracking().FirstOrDefaultAsync(s => s.Username == username, ct);
@@ -48,8 +63,7 @@ public static class StaffSignIn
             await guard.RecordSuccessAsync(accountKey, addressKey, ct);
             audit.Record("staff.signed_in", username, actor: actor);
             await audit.SaveChangesAsync(ct);
-            var (token, expiresAt) = tokens.ForStaff(staff!);
-            return TypedResults.Ok(new Response(token, expiresAt, staff!.RoleList, staff.StoreId));
+            return (staff, null);
         }
 
         var lockedFor = await guard.RecordFailureAsync(accountKey, addressKey, ct);
@@ -57,8 +71,8 @@ public static class StaffSignIn
         if (lockedFor is not null)
             audit.Record("staff.locked_out", username, after: new { seconds = (int)lockedFor.Value.TotalSeconds }, actor: actor);
         await audit.SaveChangesAsync(ct);
-        return lockedFor is { } locked
+        return (null, lockedFor is { } locked
             ? Problems.TooManyRequests(http, locked, "locked_out", "Too many failed sign-ins. Try again later.")
-            : Problems.Create(StatusCodes.Status401Unauthorized, "invalid_credentials", "The username or password is not right.");
+            : Problems.Create(StatusCodes.Status401Unauthorized, "invalid_credentials", "The username or password is not right."));
     }
 }

@@ -28,7 +28,7 @@ public static class VerifyCaller
         calls.MapPost("/{msisdn}/verify", VerifyAsync).WithSummary("Verify the caller with the service password and the code.");
     }
 
-    private static async Task<Results<Accepted, ProblemHttpResult>> SendCodeAsync(string msisdn, AuditTrail audit, OneTimeCodes codes, HttpContext http, CancellationToken ct)
+    internal static async Task<Results<Accepted, ProblemHttpResult>> SendCodeAsync(string msisdn, AuditTrail audit, OneTimeCodes codes, HttpContext http, CancellationToken ct)
     {
         var number = Msisdn.Create(msisdn);
         if (!number.IsSuccess)
@@ -40,7 +40,7 @@ public static class VerifyCaller
         return TypedResults.Accepted((string?)null);
     }
 
-    private static async Task<Results<Ok<Response>, ProblemHttpResult>> VerifyAsync(
+    internal static async Task<Results<Ok<Response>, ProblemHttpResult>> VerifyAsync(
         string msisdn, Request request, AuditTrail audit, OneTimeCodes codes, SignInGuard guard, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var number = Msisdn.Create(msisdn);

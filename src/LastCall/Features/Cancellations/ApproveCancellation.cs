@@ -20,7 +20,7 @@ public static class ApproveCancellation
             .RequireAuthorization(Policies.Reviewer)
             .WithSummary("Approve a request under review (reviewer).");
 
-    private static async Task<Results<Ok<CancellationViews.Detail>, ProblemHttpResult>> HandleAsync(
+    internal static async Task<Results<Ok<CancellationViews.Detail>, ProblemHttpResult>> HandleAsync(
         Guid id, CancellationAccess access, EligibilityCheck check, AuditTrail audit, CancellationNotices notices, PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var (request, denied) = await access.FindAsync(http.User, id, ct);

@@ -26,7 +26,7 @@ public static class ListCancellations
             .RequireAuthorization(Policies.Staff)
             .WithSummary("Cancellation requests, newest first, filtered by status and number (staff).");
 
-    private static async Task<Results<Ok<ResultPage>, ProblemHttpResult>> HandleAsync(
+    internal static async Task<Results<Ok<ResultPage>, ProblemHttpResult>> HandleAsync(
         AuditTrail audit, PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct,
         string? status = null, string? msisdn = null, int page = 1, int pageSize = 50)
     {

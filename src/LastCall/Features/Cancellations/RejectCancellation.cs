@@ -17,7 +17,7 @@ public static class RejectCancellation
             .RequireAuthorization(Policies.Reviewer)
             .WithSummary("Reject a request under review with a reason the customer sees (reviewer).");
 
-    private static async Task<Results<Ok<CancellationViews.Detail>, ProblemHttpResult>> HandleAsync(
+    internal static async Task<Results<Ok<CancellationViews.Detail>, ProblemHttpResult>> HandleAsync(
         Guid id, Request body, CancellationAccess access, AuditTrail audit, CancellationNotices notices, PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var (request, denied) = await access.FindAsync(http.User, id, ct);

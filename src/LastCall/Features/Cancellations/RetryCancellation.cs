@@ -20,7 +20,7 @@ public static class RetryCancellation
             .RequireAuthorization(Policies.Supervisor)
             .WithSummary("Run a failed request's remaining steps again (supervisor).");
 
-    private static async Task<Results<Ok<CancellationViews.Detail>, ProblemHttpResult>> HandleAsync(
+    internal static async Task<Results<Ok<CancellationViews.Detail>, ProblemHttpResult>> HandleAsync(
         Guid id, CancellationAccess access, AuditTrail audit, PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var (request, denied) = await access.FindAsync(http.User, id, ct);

@@ -22,7 +22,7 @@ public static class ReviewQueue
             .WithTags("Cancellations")
             .WithSummary("Requests waiting for review, oldest first (reviewers).");
 
-    private static async Task<Microsoft.AspNetCore.Http.HttpResults.Ok<Response>> HandleAsync(AuditTrail audit, PolicySettings policies, TimeProvider clock, CancellationToken ct)
+    internal static async Task<Microsoft.AspNetCore.Http.HttpResults.Ok<Response>> HandleAsync(AuditTrail audit, PolicySettings policies, TimeProvider clock, CancellationToken ct)
     {
         var db = audit.Db;
         var today = policies.Today(clock.GetUtcNow());

@@ -21,7 +21,7 @@ public static class ListSentMessages
             .WithTags("Development")
             .WithSummary("Messages kept by the development outbox (404 with a real messaging provider).");
 
-    private static async Task<Results<Ok<List<Message>>, ProblemHttpResult>> HandleAsync(string? to, IMessageSender sender, AppDbContext db, CancellationToken ct)
+    internal static async Task<Results<Ok<List<Message>>, ProblemHttpResult>> HandleAsync(string? to, IMessageSender sender, AppDbContext db, CancellationToken ct)
     {
         if (sender.Name != DevelopmentOutboxSender.ProviderName)
             return Problems.Create(StatusCodes.Status404NotFound, "not_found", "There is no development outbox: messages go to a real provider.");

@@ -18,7 +18,7 @@ public static class GetDocument
             .RequireAuthorization(Policies.CustomerOrStaff)
             .WithSummary("Download an uploaded ID document (owner and staff).");
 
-    private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> HandleAsync(
+    internal static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> HandleAsync(
         Guid id, DocumentStore store, AuditTrail audit, HttpContext http, CancellationToken ct)
     {
         var user = http.User;

@@ -37,7 +37,7 @@ public static class TransferLine
             .RequireAuthorization(Policies.Clerk)
             .WithSummary("Transfer the line to a new owner whose ID is checked in person (clerk).");
 
-    private static async Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(
+    internal static async Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(
         string msisdn, Request request, LineAccess access, EligibilityCheck check, IdNumberProtector protector,
         AuditTrail audit, IMessageSender sender, TimeProvider clock, HttpContext http, CancellationToken ct)
     {

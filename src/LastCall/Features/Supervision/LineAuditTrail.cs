@@ -1,0 +1,41 @@
+using LastCall.Auditing;
+using LastCall.Domain.Common;
+using LastCall.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace LastCall.Features.Supervision;
+
+/// <summary>
+/// The audit trail of a line (staff console, supervisors and admins): the events whose subject is the
+/// line's masked number, newest first, a page at a time. Reading it is itself audited
+/// (<c>audit.read</c>, with the page read).
+/// </summary>
+public static class LineAuditTrail
+{
+    public const int PageSize = 50;
+
+    public sealed record Entry(long Sequence, DateTimeOffset At, string Action, string ActorType, string? ActorName, string Channel, string? StoreId, string? Before, string? After);
+
+    public sealed record ResultPage(string Subject, IReadOnlyList<Entry> Items, int Page, int Total)
+    {
+        public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
+    }
+
+    public static async Task<(ResultPage? Page, ProblemHttpResult? Problem)> ReadAsync(string? msisdn, int page, AuditTrail audit, CancellationToken ct)
+    {
+        var number = Msisdn.Create(msisdn);
+        if (!number.IsSuccess)
+            return (null, Problems.Validation("msisdn", "invalid_msisdn", number.Error!.Message));
+        if (page < 1)
+            page = 1;
+        var subject = number.Value.Masked();
+        var db = audit.Db;
+        var query = db.AuditEvents.AsNoTracking().Where(e => e.Subject == subject);
+        var total = await query.CountAsync(ct);
+        var events = await query.OrderByDescending(e => e.Sequence).Skip((page - 1) * PageSize).Take(PageSize).ToListAsync(ct);
+        audit.Record("audit.read", subject, after: new { page, events = events.Count, total });
+        await audit.SaveChangesAsync(ct);
+        return (new ResultPage(subject, [.. events.Select(e => new Entry(e.Sequence, e.At, e.Action, e.ActorType.ToString(), e.ActorName, e.Channel, e.StoreId, e.Before, e.After))], page, total), null);
+    }
+}

@@ -1,0 +1,67 @@
+using LastCall.Auditing;
+using LastCall.Features.Admin;
+using LastCall.Security;
+using LastCall.Web;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace LastCall.Pages.Staff.Admin;
+
+/// <summary>
+/// Partners and their API keys (the /api/v1/admin/partners handlers in process): create a partner,
+/// issue another key, revoke one. A new key is shown once, on the response to the POST that made it,
+/// and never again (only its prefix is kept in the list).
+/// </summary>
+public sealed class PartnersModel(AuditTrail audit, TimeProvider clock, PartnerKeyCache keys) : PageModel
+{
+    public IReadOnlyList<ManagePartners.PartnerView> Partners { get; private set; } = [];
+
+    public ManagePartners.Created? NewKey { get; private set; }
+
+    public UiProblem? Problem { get; private set; }
+
+    public string? Revoked { get; private set; }
+
+    public async Task OnGetAsync(string? revoked, CancellationToken ct)
+    {
+        Revoked = revoked;
+        await LoadAsync(ct);
+    }
+
+    public async Task<IActionResult> OnPostCreateAsync(string? name, CancellationToken ct) =>
+        await ShowAsync(await ManagePartners.CreateHttpAsync(new ManagePartners.CreateRequest(name), audit, clock, ct), ct);
+
+    public async Task<IActionResult> OnPostKeyAsync(Guid id, CancellationToken ct) =>
+        await ShowAsync(await ManagePartners.AddKeyAsync(id, audit, clock, ct), ct);
+
+    public async Task<IActionResult> OnPostRevokeAsync(Guid id, Guid keyId, CancellationToken ct)
+    {
+        var (key, problem) = HandlerResults.Read<ManagePartners.KeyView>((await ManagePartners.RevokeAsync(id, keyId, audit, clock, keys, ct)).Result);
+        if (problem is null)
+            return Redirect("/staff/admin/partners?revoked=" + Uri.EscapeDataString(key!.Prefix));
+        return await FailAsync(problem, ct);
+    }
+
+    private async Task<IActionResult> ShowAsync(Microsoft.AspNetCore.Http.HttpResults.Results<Microsoft.AspNetCore.Http.HttpResults.Created<ManagePartners.Created>, Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult> result, CancellationToken ct)
+    {
+        var (created, problem) = HandlerResults.Read<ManagePartners.Created>(result.Result);
+        if (problem is not null)
+            return await FailAsync(problem, ct);
+        // Shown on this response only; the page is not cached.
+        NewKey = created;
+        Response.Headers.CacheControl = "no-store";
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    private async Task<IActionResult> FailAsync(UiProblem problem, CancellationToken ct)
+    {
+        audit.Db.ChangeTracker.Clear();
+        Problem = problem;
+        Response.StatusCode = problem.Status;
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    private async Task LoadAsync(CancellationToken ct) => Partners = (await ManagePartners.ListAsync(audit, ct)).Value!;
+}

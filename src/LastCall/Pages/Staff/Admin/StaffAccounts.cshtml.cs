@@ -1,0 +1,48 @@
+using LastCall.Auditing;
+using LastCall.Domain.Identity;
+using LastCall.Features.Admin;
+using LastCall.Web;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace LastCall.Pages.Staff.Admin;
+
+/// <summary>Staff accounts: the list and a new account (GET and POST /api/v1/admin/staff in process; the password is only hashed).</summary>
+public sealed class StaffAccountsModel(AuditTrail audit, TimeProvider clock) : PageModel
+{
+    public IReadOnlyList<CreateStaff.Response> Staff { get; private set; } = [];
+
+    public UiProblem? Problem { get; private set; }
+
+    public string? Created { get; private set; }
+
+    public string? Username { get; private set; }
+
+    public string? StoreId { get; private set; }
+
+    public IReadOnlyList<string> Roles { get; private set; } = [];
+
+    public static IReadOnlyList<string> AllRoles => StaffRoles.All;
+
+    public async Task OnGetAsync(string? created, CancellationToken ct)
+    {
+        Created = created;
+        Staff = (await CreateStaff.ListAsync(audit, ct)).Value!;
+    }
+
+    public async Task<IActionResult> OnPostAsync(string? username, string? password, string[]? roles, string? storeId, CancellationToken ct)
+    {
+        var (staff, problem) = HandlerResults.Read<CreateStaff.Response>(
+            (await CreateStaff.HandleAsync(new CreateStaff.Request(username, password, roles ?? [], storeId), audit, clock, ct)).Result);
+        if (problem is null)
+            return Redirect("/staff/admin/staff?created=" + Uri.EscapeDataString(staff!.Username));
+        audit.Db.ChangeTracker.Clear();
+        Problem = problem;
+        Username = username;
+        StoreId = storeId;
+        Roles = roles ?? [];
+        Response.StatusCode = problem.Status;
+        Staff = (await CreateStaff.ListAsync(audit, ct)).Value!;
+        return Page();
+    }
+}

@@ -1,0 +1,106 @@
+using LastCall.Auditing;
+using LastCall.Data;
+using LastCall.Features.Cancellations;
+using LastCall.Features.Lines;
+using LastCall.Features.Suspensions;
+using LastCall.Hosting;
+using LastCall.Integrations.Messaging;
+using LastCall.Security;
+using LastCall.Web;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace LastCall.Pages.Staff.Counter;
+
+/// <summary>
+/// A line at the store counter: the line and its owner (ID masked), every blocker (precheck), the
+/// requests of the line, and what a clerk does on the spot after checking the ID card in person:
+/// cancel (POST /api/v1/cancellations with identityCheck in_person_id), lift an account lock,
+/// suspend or resume. All through the API handlers in process; the store is the clerk's own (from
+/// the session), never taken from the form.
+/// </summary>
+public sealed class LineModel(
+    LineAccess lineAccess, EligibilityCheck check, PolicySettings policies, IdNumberProtector protector, AuditTrail audit,
+    CancellationNotices notices, IMessageSender sender, TimeProvider clock) : PageModel
+{
+    public LineViews.LineDetail? Line { get; private set; }
+
+    public Precheck.Response? Check { get; private set; }
+
+    public IReadOnlyList<CancellationViews.Summary> Requests { get; private set; } = [];
+
+    public UiProblem? Problem { get; private set; }
+
+    public string? Notice { get; private set; }
+
+    public string? IdNumber { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string msisdn, string? done, CancellationToken ct)
+    {
+        Notice = done is "unlocked" or "suspended" or "resumed" ? "counter_done_" + done : null;
+        return await LoadAsync(msisdn, ct);
+    }
+
+    public async Task<IActionResult> OnPostCancelAsync(string msisdn, string? idNumber, string? effective, bool acceptEarlyExitFee, CancellationToken ct)
+    {
+        var request = new SubmitCancellation.Request(PortalInput.Msisdn(msisdn), effective, null,
+            new SubmitCancellation.IdentityCheck("in_person_id", null, idNumber?.Trim()), acceptEarlyExitFee);
+        var (created, problem) = HandlerResults.Read<SubmitCancellation.Response>(
+            (await SubmitCancellation.HandleAsync(request, lineAccess, check, policies, protector, audit, notices, clock, HttpContext, ct)).Result);
+        if (problem is null)
+            return Redirect($"/staff/requests/{created!.Id}?submitted=1");
+        IdNumber = idNumber;
+        return await FailAsync(msisdn, problem, ct);
+    }
+
+    public async Task<IActionResult> OnPostUnlockAsync(string msisdn, string? idNumber, CancellationToken ct)
+    {
+        var (_, problem) = HandlerResults.Read<UnlockAccountInPerson.Response>(
+            (await UnlockAccountInPerson.HandleAsync(msisdn, new UnlockAccountInPerson.Request(null, idNumber?.Trim()), lineAccess, audit, protector, HttpContext, ct)).Result);
+        return problem is null ? Done(msisdn, "unlocked") : await FailAsync(msisdn, problem, ct);
+    }
+
+    public async Task<IActionResult> OnPostSuspendAsync(string msisdn, CancellationToken ct)
+    {
+        var (_, problem) = HandlerResults.Read<SuspendLine.Response>(
+            (await SuspendLine.HandleAsync(msisdn, lineAccess, check, policies, audit, sender, clock, HttpContext, ct)).Result);
+        return problem is null ? Done(msisdn, "suspended") : await FailAsync(msisdn, problem, ct);
+    }
+
+    public async Task<IActionResult> OnPostResumeAsync(string msisdn, CancellationToken ct)
+    {
+        var (_, problem) = HandlerResults.Read<ResumeLine.Response>(
+            (await ResumeLine.HandleAsync(msisdn, lineAccess, audit, clock, HttpContext, ct)).Result);
+        return problem is null ? Done(msisdn, "resumed") : await FailAsync(msisdn, problem, ct);
+    }
+
+    private RedirectResult Done(string msisdn, string what) => Redirect($"/staff/counter/{Uri.EscapeDataString(msisdn)}?done={what}");
+
+    private async Task<IActionResult> FailAsync(string msisdn, UiProblem problem, CancellationToken ct)
+    {
+        audit.Db.ChangeTracker.Clear();
+        var page = await LoadAsync(msisdn, ct);
+        if (page is not PageResult)
+            return page;
+        Problem = problem;
+        Response.StatusCode = problem.Status;
+        return page;
+    }
+
+    private async Task<IActionResult> LoadAsync(string msisdn, CancellationToken ct)
+    {
+        var (line, problem) = HandlerResults.Read<LineViews.LineDetail>((await GetLine.HandleAsync(msisdn, lineAccess, audit, HttpContext, ct)).Result);
+        if (problem is not null)
+        {
+            Problem = problem;
+            Response.StatusCode = problem.Status;
+            return Page();
+        }
+        Line = line;
+        (Check, _) = HandlerResults.Read<Precheck.Response>((await Precheck.HandleAsync(line!.Msisdn, lineAccess, check, policies, audit, HttpContext, ct)).Result);
+        var (requests, _) = HandlerResults.Read<ListCancellations.ResultPage>(
+            (await ListCancellations.HandleAsync(audit, policies, clock, HttpContext, ct, msisdn: line.Msisdn, pageSize: 10)).Result);
+        Requests = requests?.Items ?? [];
+        return Page();
+    }
+}

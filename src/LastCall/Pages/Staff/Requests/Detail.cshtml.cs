@@ -1,0 +1,74 @@
+using LastCall.Auditing;
+using LastCall.Data;
+using LastCall.Domain.Identity;
+using LastCall.Features.Cancellations;
+using LastCall.Features.Certificates;
+using LastCall.Hosting;
+using LastCall.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace LastCall.Pages.Staff.Requests;
+
+/// <summary>
+/// A cancellation request for staff (GET /api/v1/cancellations/{id}): status, who submitted it where,
+/// history and execution steps; the certificate PDF once completed; retry of a failed one (supervisors).
+/// Who may open it is the handler's decision (agents only for a caller verified in this call).
+/// </summary>
+public sealed class DetailModel(CancellationAccess access, AppDbContext db, AuditTrail audit, PolicySettings policies, TimeProvider clock) : PageModel
+{
+    public CancellationViews.Detail? Cancellation { get; private set; }
+
+    public bool JustSubmitted { get; private set; }
+
+    public bool MayRetry => Cancellation?.Status == "failed" && (User.IsInRole(StaffRoles.Supervisor) || User.IsInRole(StaffRoles.Admin));
+
+    public UiProblem? Problem { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid id, string? submitted, CancellationToken ct)
+    {
+        JustSubmitted = submitted == "1";
+        return await LoadAsync(id, ct);
+    }
+
+    public async Task<IActionResult> OnGetCertificateAsync(Guid id, CancellationToken ct)
+    {
+        var result = (await CertificateEndpoints.DownloadAsync(id, access, db, HttpContext, ct)).Result;
+        if (result is FileContentHttpResult file)
+            return File(file.FileContents.ToArray(), file.ContentType ?? "application/pdf", file.FileDownloadName);
+        var page = await LoadAsync(id, ct);
+        if (page is PageResult)
+        {
+            Problem = UiProblem.From((ProblemHttpResult)result);
+            Response.StatusCode = Problem.Status;
+        }
+        return page;
+    }
+
+    public async Task<IActionResult> OnPostRetryAsync(Guid id, CancellationToken ct)
+    {
+        var (_, problem) = HandlerResults.Read<CancellationViews.Detail>((await RetryCancellation.HandleAsync(id, access, audit, policies, clock, HttpContext, ct)).Result);
+        if (problem is null)
+            return Redirect($"/staff/requests/{id}");
+        audit.Db.ChangeTracker.Clear();
+        var page = await LoadAsync(id, ct);
+        Problem ??= problem;
+        Response.StatusCode = problem.Status;
+        return page;
+    }
+
+    private async Task<IActionResult> LoadAsync(Guid id, CancellationToken ct)
+    {
+        var (request, problem) = HandlerResults.Read<CancellationViews.Detail>((await GetCancellation.HandleAsync(id, access, audit, policies, clock, HttpContext, ct)).Result);
+        if (problem is { Status: StatusCodes.Status404NotFound })
+            return NotFound();
+        Cancellation = request;
+        if (problem is not null)
+        {
+            Problem = problem;
+            Response.StatusCode = problem.Status;
+        }
+        return Page();
+    }
+}

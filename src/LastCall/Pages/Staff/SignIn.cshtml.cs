@@ -1,0 +1,40 @@
+using LastCall.Auditing;
+using LastCall.Features.Auth;
+using LastCall.Security;
+using LastCall.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace LastCall.Pages.Staff;
+
+/// <summary>
+/// Staff sign-in: username and password through the API's staff sign-in check (throttling, lock-out,
+/// audit). Success starts a web session with the staff token's claims (roles, store).
+/// </summary>
+public sealed class SignInModel(AuditTrail audit, SignInGuard guard) : PageModel
+{
+    public string? Username { get; private set; }
+
+    public string? ReturnUrl { get; private set; }
+
+    public UiProblem? Problem { get; private set; }
+
+    public void OnGet(string? returnUrl) => ReturnUrl = returnUrl;
+
+    public async Task<IActionResult> OnPostAsync(string? username, string? password, string? returnUrl, CancellationToken ct)
+    {
+        Username = username;
+        ReturnUrl = returnUrl;
+        var (staff, problem) = await StaffSignIn.VerifyAsync(new StaffSignIn.Request(username, password), audit, guard, HttpContext, ct);
+        if (problem is not null)
+        {
+            Problem = UiProblem.From(problem);
+            Response.StatusCode = Problem.Status;
+            return Page();
+        }
+        var principal = AccessTokens.Principal(AccessTokens.StaffClaims(staff!), WebUi.CookieScheme);
+        await HttpContext.SignInAsync(WebUi.CookieScheme, principal);
+        return LocalRedirect(returnUrl is not null && Url.IsLocalUrl(returnUrl) && returnUrl.StartsWith("/staff", StringComparison.OrdinalIgnoreCase) ? returnUrl : "/staff");
+    }
+}
