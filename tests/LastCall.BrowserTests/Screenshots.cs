@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using LastCall.BrowserTests.Infrastructure;
 using Microsoft.Playwright;
@@ -19,6 +21,7 @@ public sealed class Screenshots(PortalHost host)
         var folder = Path.Combine(ResourceTests.RepositoryRoot(), "docs", "screenshots");
         Directory.CreateDirectory(folder);
         string? statusPath = null;
+        var completedPath = await CompletedCancellationAsync();
         foreach (var culture in new[] { "zh-CN", "en" })
         {
             foreach (var width in new[] { 360, 1280 })
@@ -58,8 +61,49 @@ public sealed class Screenshots(PortalHost host)
                 await host.SignInAsync(page, host.Wang);
                 await page.GotoAsync($"/portal/lines/{Uri.EscapeDataString(host.Wang.Msisdn)}/cancel");
                 await ShotAsync(page, folder, $"precheck-blocked-{suffix}");
+                await page.GotoAsync($"/portal/lines/{Uri.EscapeDataString(host.Wang.Msisdn)}/bills");
+                await ShotAsync(page, folder, $"bills-{suffix}");
+
+                await host.SignInAsync(page, host.Zhou);
+                await page.GotoAsync($"/portal/lines/{Uri.EscapeDataString(host.Zhou.Msisdn)}/cancel");
+                await ShotAsync(page, folder, $"precheck-fee-{suffix}");
+
+                await host.SignInAsync(page, host.Sun2);
+                await page.GotoAsync(completedPath);
+                await ShotAsync(page, folder, $"completed-{suffix}");
             }
         }
+    }
+
+    /// <summary>Sun's first line cancelled at the store and run to completion, one partner having unbound it, two items ticked.</summary>
+    private async Task<string> CompletedCancellationAsync()
+    {
+        var ct = PortalHost.Ct;
+        using var admin = await host.StaffAsync("admin");
+        var partners = new List<(Guid Id, HttpClient Client)>();
+        foreach (var name in new[] { "招商银行", "PayWallet" })
+        {
+            using var created = await admin.PostAsJsonAsync("/api/v1/admin/partners", new { name }, ct);
+            var body = await created.Content.ReadFromJsonAsync<JsonElement>(ct);
+            var partner = host.Client(body.GetProperty("apiKey").GetString()!);
+            (await partner.PutAsync($"/api/v1/partner/watchlist/{Uri.EscapeDataString(host.Sun.Msisdn)}", null, ct)).EnsureSuccessStatusCode();
+            partners.Add((body.GetProperty("id").GetGuid(), partner));
+        }
+        using var clerk = await host.StaffAsync("clerk");
+        using var submitted = await clerk.PostAsJsonAsync("/api/v1/cancellations", new { msisdn = host.Sun.Msisdn, identityCheck = new { method = "in_person_id", idNumber = host.SunIdNumber } }, ct);
+        var id = (await submitted.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetGuid();
+        while ((await clerk.GetFromJsonAsync<JsonElement>($"/api/v1/cancellations/{id}", ct)).GetProperty("status").GetString() != "completed")
+            await Task.Delay(200, ct);
+        Guid first;
+        await using (var db = host.Database.CreateContext())
+            first = db.UnbindingRequests.Where(r => r.CancellationId == id && r.PartnerId == partners[0].Id).Select(r => r.Id).Single();
+        (await partners[0].Client.PostAsync($"/api/v1/partner/unbinding-requests/{first}/ack", null, ct)).EnsureSuccessStatusCode();
+        using var customer = await host.CustomerAsync(host.Sun2);
+        foreach (var item in new[] { "wechat", "alipay" })
+            (await customer.PutAsJsonAsync($"/api/v1/cancellations/{id}/unbinding/checklist/{item}", new { done = true }, ct)).EnsureSuccessStatusCode();
+        foreach (var (_, client) in partners)
+            client.Dispose();
+        return $"/portal/cancellations/{id}";
     }
 
     private static async Task ShotAsync(IPage page, string folder, string name) =>

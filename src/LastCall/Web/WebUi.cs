@@ -142,7 +142,7 @@ public static class WebUi
         return options;
     }
 
-    /// <summary>Security headers on UI responses, HTML error pages for the UI, static files and the pages.</summary>
+    /// <summary>Security headers and the operator's time zone (<see cref="Fmt.Zone"/>) on UI responses, HTML error pages for the UI, static files and the pages.</summary>
     public static void UseLastCallWebUi(this WebApplication app)
     {
         app.Use((context, next) =>
@@ -154,6 +154,8 @@ public static class WebUi
                 headers.XContentTypeOptions = "nosniff";
                 headers["Referrer-Policy"] = "no-referrer";
                 headers.XFrameOptions = "DENY";
+                // Times on pages in the operator's time zone (Policies:TimeZone), for this request's flow.
+                Fmt.UseZone(context.RequestServices.GetRequiredService<Hosting.PolicySettings>().TimeZone);
             }
             return next(context);
         });

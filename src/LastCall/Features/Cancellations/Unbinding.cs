@@ -47,7 +47,7 @@ public static class Unbinding
             .WithSummary("Tick a checklist item off (or on again): alipay, wechat_pay, wechat, qq, bank_card, icloud_apple_id, email_accounts, other.");
     }
 
-    private static async Task<Results<Ok<View>, ProblemHttpResult>> GetAsync(Guid id, CancellationAccess access, Data.AppDbContext db, HttpContext http, CancellationToken ct)
+    internal static async Task<Results<Ok<View>, ProblemHttpResult>> GetAsync(Guid id, CancellationAccess access, Data.AppDbContext db, HttpContext http, CancellationToken ct)
     {
         var (_, denied) = await access.FindAsync(http.User, id, ct);
         if (denied is not null)
@@ -55,7 +55,7 @@ public static class Unbinding
         return TypedResults.Ok(await ViewAsync(db, id, ct));
     }
 
-    private static async Task<Results<Ok<View>, ProblemHttpResult>> MarkAsync(
+    internal static async Task<Results<Ok<View>, ProblemHttpResult>> MarkAsync(
         Guid id, string item, Mark body, CancellationAccess access, AuditTrail audit, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var (request, denied) = await access.FindAsync(http.User, id, ct);

@@ -25,7 +25,7 @@ public sealed class ChecklistModel(LineAccess access, EligibilityCheck check, Po
             return NotFound();
         Done = done ?? [];
         if (Items.All(Done.Contains))
-            return Redirect(CancelPath + "/document");
+            return Redirect(StepPath("document"));
         Problem = UiProblem.From(Problems.Create(StatusCodes.Status400BadRequest, "checklist_incomplete", "Tick every item."));
         return Page();
     }

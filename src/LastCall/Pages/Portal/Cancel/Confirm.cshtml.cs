@@ -9,7 +9,10 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace LastCall.Pages.Portal.Cancel;
 
-/// <summary>Step 5: what will happen and when, then POST /api/v1/cancellations in process; on success the status page.</summary>
+/// <summary>
+/// Step 5: what will happen and when (the cooling-off after approval, an accepted early-exit fee billed with the final
+/// bill), then POST /api/v1/cancellations in process; on success the status page.
+/// </summary>
 public sealed class ConfirmModel(
     LineAccess access, EligibilityCheck check, PolicySettings policies, AuditTrail audit, IdNumberProtector protector,
     CancellationNotices notices, LastCallSettings settings, TimeProvider clock) : WizardPage(access, check, policies, audit)
@@ -26,6 +29,8 @@ public sealed class ConfirmModel(
 
     public int QuarantineDays => settings.Quarantine.Days;
 
+    public double CoolingOffHours => Policies.CoolingOff.TotalHours;
+
     public UiProblem? Problem { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string msisdn, Guid? document, CancellationToken ct)
@@ -33,7 +38,7 @@ public sealed class ConfirmModel(
         if (!await LoadAsync(msisdn, ct))
             return NotFound();
         if (document is null)
-            return Redirect(CancelPath + "/document");
+            return Redirect(StepPath("document"));
         DocumentId = document;
         Effective = Policies.DefaultEffective == EffectivePolicy.EndOfBillingCycle ? "end_of_billing_cycle" : "immediate";
         return Page();
@@ -41,7 +46,10 @@ public sealed class ConfirmModel(
 
     public async Task<IActionResult> OnPostAsync(string msisdn, Guid? document, string? effective, CancellationToken ct)
     {
-        var request = new SubmitCancellation.Request(PortalInput.Msisdn(msisdn), effective, document is null ? null : [document.Value], null);
+        if (!await LoadAsync(msisdn, ct))
+            return NotFound();
+        // The fee only when the customer ticked it on the precheck and the contract is still the only thing in the way.
+        var request = new SubmitCancellation.Request(PortalInput.Msisdn(msisdn), effective, document is null ? null : [document.Value], null, AcceptEarlyExitFee: FeeAccepted);
         var result = await SubmitCancellation.HandleAsync(request, Access, Check, Policies, protector, Audit, notices, clock, HttpContext, ct);
         var (submitted, problem) = HandlerResults.Read<SubmitCancellation.Response>(result.Result);
         if (problem is null)

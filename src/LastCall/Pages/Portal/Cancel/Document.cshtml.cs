@@ -29,6 +29,6 @@ public sealed class DocumentModel(LineAccess access, EligibilityCheck check, Pol
             Response.StatusCode = problem.Status;
             return Page();
         }
-        return Redirect($"{CancelPath}/confirm?document={document!.Id}");
+        return Redirect($"{CancelPath}/confirm?document={document!.Id}" + (FeeAccepted ? "&fee=accepted" : ""));
     }
 }

@@ -1,6 +1,7 @@
 using LastCall.Auditing;
 using LastCall.Data;
 using LastCall.Domain.Cancellations;
+using LastCall.Domain.Partners;
 using LastCall.Features.Cancellations;
 using LastCall.Features.Certificates;
 using LastCall.Hosting;
@@ -14,7 +15,10 @@ namespace LastCall.Pages.Portal.Cancellations;
 /// <summary>
 /// A request of mine: status with its history and execution steps (GET /api/v1/cancellations/{id}), withdraw
 /// while allowed (POST …/withdraw) and, once completed, the certificate (GET …/certificate), all in process.
-/// The unbinding checklist (partners' acknowledgements, the customer's own ticks) comes with the partner work.
+/// Says how the cooling-off works (Policies:CoolingOffHours after the approval notice) and until when the request
+/// can still be stopped. Once completed, the unbinding view (GET …/unbinding): which partners were asked to unbind the
+/// number and which have acknowledged, beside the customer's own checklist, ticked through
+/// PUT …/unbinding/checklist/{item} one item at a time or all at once.
 /// </summary>
 public sealed class StatusModel(CancellationAccess access, AppDbContext db, AuditTrail audit, CancellationNotices notices, PolicySettings policies, TimeProvider clock) : PageModel
 {
@@ -24,11 +28,24 @@ public sealed class StatusModel(CancellationAccess access, AppDbContext db, Audi
 
     public UiProblem? Problem { get; private set; }
 
+    public Unbinding.View? UnbindingView { get; private set; }
+
+    /// <summary>An approved remote request's cooling-off end, while it lasts (null otherwise).</summary>
+    public DateTimeOffset? CoolingOffUntil { get; private set; }
+
+    /// <summary>Whether the request waits out a cooling-off once approved (every request not made at a store counter).</summary>
+    public bool HasCoolingOff { get; private set; }
+
+    public double CoolingOffHours => policies.CoolingOff.TotalHours;
+
+    public string Currency => policies.Currency;
+
     public bool MayWithdraw => Cancellation is not null && CancellationViews.TryParseStatus(Cancellation.Status, out var status) && CancellationRequest.MayWithdraw(status);
 
-    public async Task<IActionResult> OnGetAsync(Guid id, string? submitted, CancellationToken ct)
+    public async Task<IActionResult> OnGetAsync(Guid id, string? submitted, string? saved, CancellationToken ct)
     {
         JustSubmitted = submitted == "1";
+        Saved = saved == "1";
         return await LoadAsync(id, ct) ? Page() : NotFound();
     }
 
@@ -59,10 +76,56 @@ public sealed class StatusModel(CancellationAccess access, AppDbContext db, Audi
         return Page();
     }
 
+    /// <summary>The checklist form: every item whose tick changed (and the label of <c>other</c>) goes to the handler.</summary>
+    public async Task<IActionResult> OnPostChecklistAsync(Guid id, string[]? done, string? label, CancellationToken ct)
+    {
+        var ticked = done ?? [];
+        return await MarkAsync(id, entry => (ticked.Contains(entry.Item), entry.Item == UnbindingChecklistItem.Other ? label : null), ct);
+    }
+
+    /// <summary>"I have done them all": every item ticked at once.</summary>
+    public Task<IActionResult> OnPostChecklistAllAsync(Guid id, CancellationToken ct) => MarkAsync(id, _ => (true, null), ct);
+
+    private async Task<IActionResult> MarkAsync(Guid id, Func<Unbinding.ChecklistEntry, (bool Done, string? Label)> wanted, CancellationToken ct)
+    {
+        var (view, problem) = HandlerResults.Read<Unbinding.View>((await Unbinding.GetAsync(id, access, db, HttpContext, ct)).Result);
+        if (problem is not null)
+            return NotFound();
+        foreach (var entry in view!.Checklist)
+        {
+            var (isDone, label) = wanted(entry);
+            var newLabel = string.IsNullOrWhiteSpace(label) || label.Trim() == entry.Label ? null : label;
+            if (isDone == entry.Done && newLabel is null)
+                continue;
+            var (_, refused) = HandlerResults.Read<Unbinding.View>(
+                (await Unbinding.MarkAsync(id, entry.Item, new Unbinding.Mark(isDone, newLabel), access, audit, clock, HttpContext, ct)).Result);
+            if (refused is not null)
+            {
+                audit.Db.ChangeTracker.Clear();
+                if (refused.Status == StatusCodes.Status404NotFound && refused.Code != "unknown_checklist_item" || !await LoadAsync(id, ct))
+                    return NotFound();
+                Problem = refused;
+                Response.StatusCode = refused.Status;
+                return Page();
+            }
+        }
+        return Redirect($"/portal/cancellations/{id}?saved=1#unbinding");
+    }
+
+    public bool Saved { get; private set; }
+
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
     {
         var (request, problem) = HandlerResults.Read<CancellationViews.Detail>((await GetCancellation.HandleAsync(id, access, audit, policies, clock, HttpContext, ct)).Result);
         Cancellation = request;
-        return problem is null;
+        if (problem is not null)
+            return false;
+        var (entity, _) = await access.FindAsync(User, id, ct);
+        HasCoolingOff = entity is not null && !CancellationNotices.AtTheCounter(entity);
+        if (entity is not null && request!.Status is "approved" or "scheduled" && CancellationNotices.CoolingOffEnds(entity, policies) is { } ends && ends > clock.GetUtcNow())
+            CoolingOffUntil = ends;
+        if (request!.Status == "completed")
+            (UnbindingView, _) = HandlerResults.Read<Unbinding.View>((await Unbinding.GetAsync(id, access, db, HttpContext, ct)).Result);
+        return true;
     }
 }

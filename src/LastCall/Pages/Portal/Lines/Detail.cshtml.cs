@@ -3,6 +3,7 @@ using LastCall.Domain.Cancellations;
 using LastCall.Domain.Common;
 using LastCall.Features.Cancellations;
 using LastCall.Features.Lines;
+using LastCall.Hosting;
 using LastCall.Security;
 using LastCall.Web;
 using Microsoft.AspNetCore.Mvc;
@@ -12,7 +13,7 @@ using Microsoft.EntityFrameworkCore;
 namespace LastCall.Pages.Portal.Lines;
 
 /// <summary>A line of mine: balance, arrears, contract, eSIM profiles and companion devices (GET /api/v1/lines/{msisdn} in process), and my requests for it.</summary>
-public sealed class DetailModel(LineAccess access, AuditTrail audit) : PageModel
+public sealed class DetailModel(LineAccess access, AuditTrail audit, PolicySettings policies, TimeProvider clock) : PageModel
 {
     public LineViews.LineDetail? Line { get; private set; }
 
@@ -34,7 +35,7 @@ public sealed class DetailModel(LineAccess access, AuditTrail audit) : PageModel
         var requests = await audit.Db.CancellationRequests.AsNoTracking()
             .Where(r => r.CustomerId == customerId && r.Msisdn == number)
             .ToListAsync(ct);
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = policies.Today(clock.GetUtcNow());
         Requests = [.. requests.OrderByDescending(r => r.SubmittedAt).Select(r => CancellationViews.ToSummary(r, today))];
         return Page();
     }
