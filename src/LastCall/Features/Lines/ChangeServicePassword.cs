@@ -1,5 +1,4 @@
 using LastCall.Auditing;
-using LastCall.Domain.Customers;
 using LastCall.Domain.Identity;
 using LastCall.Domain.Lines;
 using LastCall.Integrations.Messaging;
@@ -53,18 +52,8 @@ public static class ChangeServicePassword
         {
             if (request.IdentityCheck is not { Method: "in_person_id" } check)
                 return Problems.Validation("identityCheck", "identity_check_required", "Check the owner's ID card in person: identityCheck {method: in_person_id, idNumber}.");
-            var type = check.IdType is null ? owner.IdType : IdTypeCodes.TryParse(check.IdType, out var given) ? given : (IdType?)null;
-            if (type is null)
-                return Problems.Validation("identityCheck.idType", "invalid_id_type", "idType must be resident_id, passport, hk_macao_permit or taiwan_permit.");
-            var document = IdDocument.Create(type.Value, check.IdNumber);
-            if (!document.IsSuccess)
-                return Problems.Validation("identityCheck.idNumber", document.Error!.Code, document.Error.Message);
-            if (protector.BlindIndex(document.Value) != owner.IdNumberBlindIndex)
-            {
-                audit.Record("customer.in_person_check_failed", line!.Msisdn.Masked());
-                await audit.SaveChangesAsync(ct);
-                return Problems.Create(StatusCodes.Status422UnprocessableEntity, "real_name_mismatch", "The ID document does not match the owner of this line.");
-            }
+            if (await InPersonIdCheck.VerifyAsync(owner, line!, check.IdType, check.IdNumber, "identityCheck.", protector, audit, ct) is { } refused)
+                return refused;
             line!.ResetServicePassword(SecretHasher.Hash(password), now);
         }
         else

@@ -1,5 +1,4 @@
 using LastCall.Auditing;
-using LastCall.Domain.Customers;
 using LastCall.Security;
 using LastCall.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -30,18 +29,8 @@ public static class UnlockAccountInPerson
         if (denied is not null)
             return denied;
         var owner = await audit.Db.Customers.FirstAsync(c => c.Id == line!.CustomerId, ct);
-        var type = request.IdType is null ? owner.IdType : IdTypeCodes.TryParse(request.IdType, out var given) ? given : (IdType?)null;
-        if (type is null)
-            return Problems.Validation("idType", "invalid_id_type", "idType must be resident_id, passport, hk_macao_permit or taiwan_permit.");
-        var document = IdDocument.Create(type.Value, request.IdNumber);
-        if (!document.IsSuccess)
-            return Problems.Validation("idNumber", document.Error!.Code, document.Error.Message);
-        if (protector.BlindIndex(document.Value) != owner.IdNumberBlindIndex)
-        {
-            audit.Record("customer.in_person_check_failed", line!.Msisdn.Masked());
-            await audit.SaveChangesAsync(ct);
-            return Problems.Create(StatusCodes.Status422UnprocessableEntity, "real_name_mismatch", "The ID document does not match the owner of this line.");
-        }
+        if (await InPersonIdCheck.VerifyAsync(owner, line!, request.IdType, request.IdNumber, "", protector, audit, ct) is { } refused)
+            return refused;
         if (owner.UnlockAccount().IsSuccess)
             audit.Record("customer.account_unlocked", owner.Id.ToString(), before: new { locked = true }, after: new { locked = false, checkedInPerson = true });
         await audit.SaveChangesAsync(ct);
