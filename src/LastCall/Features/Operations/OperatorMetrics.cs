@@ -21,7 +21,9 @@ public sealed class OperatorMetrics : IDisposable
 {
     private static readonly HashSet<string> PublishedMeters =
     [
-        "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting",
+        // Not the rate limiter's meter: it records several measurements on every partner lookup (the hot path), and
+        // its rejections already show as 429s in the request durations.
+        "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel",
         "System.Net.Http", "Polly", "Npgsql", "System.Runtime",
     ];
 
