@@ -26,9 +26,7 @@ app.UseLastCallWebUi();
 // Routing after the UI's error pages, so a re-executed /error/{status} finds its page.
 app.UseRouting();
 app.UseMiddleware<LastCall.Features.Lookup.CamaraErrors>();
-// Partner lookups name their scheme (the API key) in their policy, which authenticates them; authenticating the
-// default scheme first would build a second handler per request on the hot path.
-app.UseWhen(context => !WebUi.IsPartnerLookup(context), branch => branch.UseAuthentication());
+app.UseAuthentication();
 app.UseLastCallWebSession();
 app.UseAuthorization();
 app.UseRateLimiter();
