@@ -15,7 +15,7 @@ namespace LastCall.BrowserTests;
 [Collection(PortalCollection.Name)]
 public sealed class PortalAfterCancellationTests(PortalHost host)
 {
-    private static readonly byte[] Png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
+    private static readonly byte[] Png = PortalHost.SamplePng;
 
     private static CancellationToken Ct => PortalHost.Ct;
 

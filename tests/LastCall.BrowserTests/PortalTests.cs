@@ -9,7 +9,7 @@ namespace LastCall.BrowserTests;
 public sealed partial class PortalTests(PortalHost host)
 {
     /// <summary>The smallest PNG the document store recognises (signature and an IHDR chunk).</summary>
-    private static readonly byte[] Png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
+    private static readonly byte[] Png = PortalHost.SamplePng;
 
     [Fact]
     public async Task A_customer_cancels_a_line_online_in_Chinese_on_a_phone_and_withdraws()

@@ -13,7 +13,7 @@ namespace LastCall.BrowserTests;
 [Collection(PortalCollection.Name)]
 public sealed class Screenshots(PortalHost host)
 {
-    private static readonly byte[] Png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
+    private static readonly byte[] Png = PortalHost.SamplePng;
 
     [Fact(Explicit = true)]
     public async Task Capture_the_main_portal_pages()

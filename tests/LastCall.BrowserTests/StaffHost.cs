@@ -36,8 +36,6 @@ public sealed partial class StaffHost : IAsyncLifetime
     public const string Store = "BJ-001";
     public const string OtherStore = "SH-002";
 
-    /// <summary>The smallest PNG the document store recognises.</summary>
-    public static readonly byte[] Png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
 
     private TestDatabase? _database;
     private TestHost? _host;

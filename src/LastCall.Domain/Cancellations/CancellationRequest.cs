@@ -172,6 +172,16 @@ public sealed class CancellationRequest : AggregateRoot
 
     public bool NeedsReview => ReviewReasons.Length > 0;
 
+    /// <summary>A store request with the ID card checked at the counter and no review: the customer is there, so it runs at once.</summary>
+    public bool MadeAtTheCounter => Channel == CancellationChannel.Store && !NeedsReview;
+
+    /// <summary>
+    /// When the cooling-off of a request not made at a counter ends: <paramref name="coolingOff"/> after the owner was
+    /// told (or after <paramref name="noticeAt"/>, before the notice is sent); null for counter requests, which have none.
+    /// </summary>
+    public DateTimeOffset? CoolingOffEnds(TimeSpan coolingOff, DateTimeOffset? noticeAt = null) =>
+        MadeAtTheCounter || (NoticeSentAt ?? noticeAt) is not { } told ? null : told + coolingOff;
+
     /// <summary>
     /// Files a request. <paramref name="reviewReasons"/> empty means it skips review and is approved at
     /// once by the verifying clerk; otherwise it waits in the review queue until <paramref name="reviewDueBy"/>.

@@ -46,15 +46,4 @@ public sealed class WebhookEndpoint : AggregateRoot
         DisabledAt = null;
         DisabledReason = null;
     }
-
-    /// <summary>Stops deliveries to this URL (the receiver said it is gone).</summary>
-    public Result Disable(string reason, DateTimeOffset now)
-    {
-        if (DisabledAt is not null)
-            return Result.Failure("already_disabled", "The webhook endpoint is already disabled.");
-        DisabledAt = now;
-        DisabledReason = reason.Length > 200 ? reason[..200] : reason;
-        UpdatedAt = now;
-        return Result.Success;
-    }
 }

@@ -118,8 +118,7 @@ public sealed class PartnerKeyHandler(IOptionsMonitor<AuthenticationSchemeOption
                 .FirstOrDefaultAsync(Context.RequestAborted);
             if (partner is null)
                 return AuthenticateResult.Fail("Unknown or revoked API key.");
-            cache.Remember(hash, partner.Id, partner.Name, partner.KeyId);
-            known = new PartnerKeyCache.Entry(partner.Id, partner.Name, partner.KeyId, default);
+            known = cache.Remember(hash, partner.Id, partner.Name, partner.KeyId);
         }
         var identity = new ClaimsIdentity(
         [

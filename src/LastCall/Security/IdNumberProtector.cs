@@ -10,10 +10,6 @@ namespace LastCall.Security;
 /// </summary>
 public sealed class IdNumberProtector
 {
-    private const string FormatVersion = "v1";
-    private const int NonceSize = 12;
-    private const int TagSize = 16;
-
     private readonly byte[] _encryptionKey;
     private readonly byte[] _blindIndexKey;
 
@@ -33,28 +29,10 @@ public sealed class IdNumberProtector
         return Convert.ToHexStringLower(mac);
     }
 
-    public string Decrypt(IdType type, string ciphertext)
-    {
-        var parts = ciphertext.Split(':');
-        if (parts.Length != 2 || parts[0] != FormatVersion)
-            throw new CryptographicException("Unknown ID number ciphertext format.");
-        var blob = Convert.FromBase64String(parts[1]);
-        var plaintext = new byte[blob.Length - NonceSize - TagSize];
-        using var aes = new AesGcm(_encryptionKey, TagSize);
-        aes.Decrypt(blob.AsSpan(0, NonceSize), blob.AsSpan(NonceSize + TagSize), blob.AsSpan(NonceSize, TagSize), plaintext, Encoding.UTF8.GetBytes(AssociatedData(type)));
-        return Encoding.UTF8.GetString(plaintext);
-    }
+    public string Decrypt(IdType type, string ciphertext) => SealedText.Open(_encryptionKey, ciphertext, AssociatedData(type), "ID number");
 
-    private string Encrypt(IdDocument document)
-    {
-        var plaintext = Encoding.UTF8.GetBytes(document.Number);
-        var blob = new byte[NonceSize + TagSize + plaintext.Length];
-        RandomNumberGenerator.Fill(blob.AsSpan(0, NonceSize));
-        using var aes = new AesGcm(_encryptionKey, TagSize);
-        // The ID type is bound in as associated data: a ciphertext cannot be moved to another type.
-        aes.Encrypt(blob.AsSpan(0, NonceSize), plaintext, blob.AsSpan(NonceSize + TagSize), blob.AsSpan(NonceSize, TagSize), Encoding.UTF8.GetBytes(AssociatedData(document.Type)));
-        return FormatVersion + ":" + Convert.ToBase64String(blob);
-    }
+    // The ID type is bound in as associated data: a ciphertext cannot be moved to another type.
+    private string Encrypt(IdDocument document) => SealedText.Seal(_encryptionKey, document.Number, AssociatedData(document.Type));
 
     private static string AssociatedData(IdType type) => type.ToCode() + ":";
 }

@@ -26,10 +26,13 @@ public sealed class PartnerKeyCache(TimeProvider clock, IConfiguration configura
         return false;
     }
 
-    public void Remember(string hash, Guid partnerId, string partnerName, Guid keyId)
+    /// <summary>The entry for a key the database just confirmed; kept only while the cache is on.</summary>
+    public Entry Remember(string hash, Guid partnerId, string partnerName, Guid keyId)
     {
+        var entry = new Entry(partnerId, partnerName, keyId, clock.GetUtcNow());
         if (Lifetime > TimeSpan.Zero)
-            _entries[hash] = new Entry(partnerId, partnerName, keyId, clock.GetUtcNow());
+            _entries[hash] = entry;
+        return entry;
     }
 
     /// <summary>Drops a revoked key, so that this instance refuses it from the next request on.</summary>

@@ -14,35 +14,14 @@ public sealed class WebhookSecrets(KeyRing keys)
 {
     public const string Prefix = "whsec_";
     public const int SecretBytes = 32;
-    private const string FormatVersion = "v1";
-    private const int NonceSize = 12;
-    private const int TagSize = 16;
 
     private readonly byte[] _encryptionKey = keys.Derive("webhook-secret-encryption/v1");
 
     public static string Create() => Prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(SecretBytes));
 
-    public string Protect(Guid partnerId, string secret)
-    {
-        var plaintext = Encoding.UTF8.GetBytes(secret);
-        var blob = new byte[NonceSize + TagSize + plaintext.Length];
-        RandomNumberGenerator.Fill(blob.AsSpan(0, NonceSize));
-        using var aes = new AesGcm(_encryptionKey, TagSize);
-        aes.Encrypt(blob.AsSpan(0, NonceSize), plaintext, blob.AsSpan(NonceSize + TagSize), blob.AsSpan(NonceSize, TagSize), AssociatedData(partnerId));
-        return FormatVersion + ":" + Convert.ToBase64String(blob);
-    }
+    public string Protect(Guid partnerId, string secret) => SealedText.Seal(_encryptionKey, secret, AssociatedData(partnerId));
 
-    public string Unprotect(Guid partnerId, string protectedSecret)
-    {
-        var parts = protectedSecret.Split(':');
-        if (parts.Length != 2 || parts[0] != FormatVersion)
-            throw new CryptographicException("Unknown webhook secret ciphertext format.");
-        var blob = Convert.FromBase64String(parts[1]);
-        var plaintext = new byte[blob.Length - NonceSize - TagSize];
-        using var aes = new AesGcm(_encryptionKey, TagSize);
-        aes.Decrypt(blob.AsSpan(0, NonceSize), blob.AsSpan(NonceSize + TagSize), blob.AsSpan(NonceSize, TagSize), plaintext, AssociatedData(partnerId));
-        return Encoding.UTF8.GetString(plaintext);
-    }
+    public string Unprotect(Guid partnerId, string protectedSecret) => SealedText.Open(_encryptionKey, protectedSecret, AssociatedData(partnerId), "webhook secret");
 
     /// <summary>The <c>webhook-signature</c> header value for one attempt.</summary>
     public static string Sign(string secret, string webhookId, long timestamp, string body)
@@ -54,5 +33,5 @@ public sealed class WebhookSecrets(KeyRing keys)
         return "v1," + Convert.ToBase64String(HMACSHA256.HashData(key, content));
     }
 
-    private static byte[] AssociatedData(Guid partnerId) => Encoding.UTF8.GetBytes("webhook-secret:" + partnerId.ToString("N"));
+    private static string AssociatedData(Guid partnerId) => "webhook-secret:" + partnerId.ToString("N");
 }

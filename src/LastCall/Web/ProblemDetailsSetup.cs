@@ -52,6 +52,14 @@ public static class Problems
         return TypedResults.Problem(detail: detail, statusCode: status, extensions: all);
     }
 
+    /// <summary>One blocker of a 422 <c>not_eligible</c> that carries codes only (<c>{"code": …}</c>).</summary>
+    public sealed record BlockerCode(string Code);
+
+    /// <summary>422 <c>not_eligible</c> with the codes of what stands in the way, readable by the pages as <see cref="BlockerCode"/>s.</summary>
+    public static ProblemHttpResult NotEligible(string detail, IEnumerable<string> blockers) =>
+        Create(StatusCodes.Status422UnprocessableEntity, "not_eligible", detail,
+            new Dictionary<string, object?> { ["blockers"] = blockers.Select(code => new BlockerCode(code)).ToList() });
+
     public static ProblemHttpResult From(DomainError error, int status = StatusCodes.Status422UnprocessableEntity) =>
         Create(status, error.Code, error.Message);
 

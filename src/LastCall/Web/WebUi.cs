@@ -28,7 +28,7 @@ public static class WebUi
 
     public static readonly string[] Cultures = ["zh-CN", "en"];
 
-    private static readonly string[] UiPrefixes = ["/portal", "/staff", "/culture", "/signout", "/error", "/css", "/js", "/img"];
+    private static readonly string[] UiPrefixes = ["/portal", "/staff", "/culture", "/signout", "/error", "/css"];
 
     /// <summary>Pages, the cookie scheme and its policies, antiforgery and the UI texts.</summary>
     public static void AddLastCallWebUi(this WebApplicationBuilder builder)
@@ -112,16 +112,16 @@ public static class WebUi
         return false;
     }
 
-    /// <summary>
-    /// Culture for people: the UI follows <c>?culture=</c>, then the culture cookie, then zh-CN (the
-    /// browser's Accept-Language is not asked: the portal opens in Chinese unless switched); the API keeps
-    /// following Accept-Language.
-    /// </summary>
     /// <summary>The reassigned-numbers lookups (REST and CAMARA), which banks call on every login.</summary>
     public static bool IsPartnerLookup(HttpContext context) =>
         context.Request.Path.StartsWithSegments("/api/v1/reassigned-numbers", StringComparison.Ordinal)
         || context.Request.Path.StartsWithSegments("/number-recycling", StringComparison.Ordinal);
 
+    /// <summary>
+    /// Culture for people: the UI follows <c>?culture=</c>, then the culture cookie, then zh-CN (the
+    /// browser's Accept-Language is not asked: the portal opens in Chinese unless switched); the API keeps
+    /// following Accept-Language.
+    /// </summary>
     public static RequestLocalizationOptions LocalizationOptions()
     {
         var options = new RequestLocalizationOptions()
@@ -145,9 +145,10 @@ public static class WebUi
     /// <summary>Security headers and the operator's time zone (<see cref="Fmt.Zone"/>) on UI responses, HTML error pages for the UI, static files and the pages.</summary>
     public static void UseLastCallWebUi(this WebApplication app)
     {
-        app.Use((context, next) =>
+        // One branch for everything the UI adds, so that API requests (the partner lookups above all) skip it.
+        app.UseWhen(IsUiRequest, ui =>
         {
-            if (IsUiRequest(context))
+            ui.Use((context, next) =>
             {
                 var headers = context.Response.Headers;
                 headers.ContentSecurityPolicy = ContentSecurityPolicy;
@@ -156,15 +157,12 @@ public static class WebUi
                 headers.XFrameOptions = "DENY";
                 // Times on pages in the operator's time zone (Policies:TimeZone), for this request's flow.
                 Fmt.UseZone(context.RequestServices.GetRequiredService<Hosting.PolicySettings>().TimeZone);
-            }
-            return next(context);
-        });
-        app.UseWhen(IsUiRequest, ui =>
-        {
+                return next(context);
+            });
             ui.UseExceptionHandler("/error/500");
             ui.UseStatusCodePagesWithReExecute("/error/{0}");
+            ui.UseStaticFiles();
         });
-        app.UseStaticFiles();
     }
 
     /// <summary>

@@ -34,6 +34,9 @@ public sealed class PortalCollection : ICollectionFixture<PortalHost>
 /// </summary>
 public sealed partial class PortalHost : IAsyncLifetime
 {
+    /// <summary>The smallest PNG the document store recognises (an ID photo for uploads).</summary>
+    public static readonly byte[] SamplePng = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
+
     public const string ChromiumPath = "/usr/bin/chromium";
 
     /// <summary>A name long enough to find layouts that break on long Chinese names.</summary>

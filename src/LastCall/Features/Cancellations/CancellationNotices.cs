@@ -14,22 +14,11 @@ namespace LastCall.Features.Cancellations;
 /// </summary>
 public sealed class CancellationNotices(AppDbContext db, IMessageSender sender, PolicySettings policies, TimeProvider clock, ILogger<CancellationNotices> logger)
 {
-    /// <summary>A store request with the ID card checked at the counter and no review: the customer is there and it runs at once.</summary>
-    public static bool AtTheCounter(CancellationRequest request) =>
-        request.Channel == CancellationChannel.Store && !request.NeedsReview;
-
-    /// <summary>
-    /// When the cooling-off of a request the owner did not make at a counter ends, counted from the notice (or from
-    /// <paramref name="noticeAt"/> before it is sent); null for counter requests, which have none.
-    /// </summary>
-    public static DateTimeOffset? CoolingOffEnds(CancellationRequest request, PolicySettings policies, DateTimeOffset? noticeAt = null) =>
-        AtTheCounter(request) || (request.NoticeSentAt ?? noticeAt) is not { } told ? null : told + policies.CoolingOff;
-
     /// <summary>Until when the owner can stop it, in the operator's time zone: the later of the cooling-off's end and the effective day.</summary>
     private string StopUntilText(CancellationRequest request, DateTimeOffset now)
     {
         var effective = request.EffectiveOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        if (CoolingOffEnds(request, policies, now) is not { } ends || policies.Today(ends) < request.EffectiveOn)
+        if (request.CoolingOffEnds(policies.CoolingOff, now) is not { } ends || policies.Today(ends) < request.EffectiveOn)
             return effective;
         return TimeZoneInfo.ConvertTime(ends, policies.TimeZone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
     }
@@ -40,7 +29,7 @@ public sealed class CancellationNotices(AppDbContext db, IMessageSender sender, 
         var template = request.Status switch
         {
             CancellationStatus.UnderReview => "cancellation_received",
-            CancellationStatus.Approved when AtTheCounter(request) && request.Effective == EffectivePolicy.Immediate => "cancellation_executing",
+            CancellationStatus.Approved when request.MadeAtTheCounter && request.Effective == EffectivePolicy.Immediate => "cancellation_executing",
             CancellationStatus.Approved or CancellationStatus.Scheduled => "cancellation_approved",
             CancellationStatus.Rejected => "cancellation_rejected",
             CancellationStatus.Withdrawn => "cancellation_withdrawn",

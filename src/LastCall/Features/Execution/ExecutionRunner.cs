@@ -67,7 +67,7 @@ public sealed class ExecutionRunner(
                 }
 
                 now = clock.GetUtcNow();
-                metrics.StepAttempted(step.Name, CancellationViews.Snake(result.Outcome.ToString()));
+                metrics.StepAttempted(step.Name, result.Outcome);
                 if (result.Outcome == StepOutcome.Succeeded)
                 {
                     step.Succeed(now, result.Detail);
@@ -113,7 +113,7 @@ public sealed class ExecutionRunner(
                 return false;
             }
         }
-        if (CancellationNotices.CoolingOffEnds(request, policies) is { } stopUntil && stopUntil > clock.GetUtcNow())
+        if (request.CoolingOffEnds(policies.CoolingOff) is { } stopUntil && stopUntil > clock.GetUtcNow())
         {
             // The owner of a remote request may still stop it: come back when the cooling-off has passed.
             request.ReleaseLease(stopUntil);

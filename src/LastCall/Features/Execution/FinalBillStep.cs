@@ -2,6 +2,7 @@ using System.Text.Json;
 using LastCall.Domain.Cancellations;
 using LastCall.Domain.Common;
 using LastCall.Integrations.Backends;
+using LastCall.Hosting;
 using LastCall.Integrations.Billing;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,7 +14,7 @@ namespace LastCall.Features.Execution;
 /// billing system applies each once however often the step runs. Arrears that appeared after approval
 /// stop the request for a supervisor rather than being written off.
 /// </summary>
-public sealed class FinalBillStep(IBillingSystem billing) : IExecutionStep
+public sealed class FinalBillStep(IBillingSystem billing, PolicySettings policies) : IExecutionStep
 {
     public StepName Name => StepName.FinalBill;
 
@@ -22,7 +23,7 @@ public sealed class FinalBillStep(IBillingSystem billing) : IExecutionStep
         var msisdn = context.Line.Msisdn.Value;
         var account = await context.Audit.Db.BillingAccounts.FirstOrDefaultAsync(a => a.LineId == context.Line.Id, ct);
         var fee = context.Request.EarlyExitFee;
-        Money? earlyExitFee = fee > 0 ? new Money(fee, account?.Currency ?? "CNY") : null;
+        Money? earlyExitFee = fee > 0 ? new Money(fee, account?.Currency ?? policies.Currency) : null;
         var bill = await billing.CloseAccountAsync(context.Key("final-bill"), msisdn, earlyExitFee, ct);
         if (Failure(bill, "final bill") is { } billFailed)
             return billFailed;

@@ -73,7 +73,8 @@ public sealed class OperatorMetrics : IDisposable
         });
     }
 
-    public void StepAttempted(StepName step, string outcome) => _stepAttempts.WithLabels(CancellationViews.Snake(step.ToString()), outcome).Inc();
+    public void StepAttempted(StepName step, Execution.StepOutcome outcome) =>
+        _stepAttempts.WithLabels(CancellationViews.Snake(step.ToString()), CancellationViews.Snake(outcome.ToString())).Inc();
 
     public static void Map(IEndpointRouteBuilder app) =>
         app.MapGet("/metrics", ScrapeAsync)

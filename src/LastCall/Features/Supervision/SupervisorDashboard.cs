@@ -110,7 +110,7 @@ public sealed class SupervisorDashboard(AppDbContext db, PolicySettings policies
         {
             var step = failedSteps.Where(s => s.RequestId == r.Id).OrderBy(s => s.Position).FirstOrDefault();
             return new FailedExecution(r.Id, r.Msisdn.Value, CancellationViews.Channel(r.Channel), r.SubmittedAt,
-                step is null ? null : Snake(step.Name.ToString()), step?.Attempts ?? 0, step?.LastError);
+                step is null ? null : CancellationViews.Snake(step.Name.ToString()), step?.Attempts ?? 0, step?.LastError);
         }).ToList();
 
         var overdueNow = await db.CancellationRequests.AsNoTracking()
@@ -143,7 +143,4 @@ public sealed class SupervisorDashboard(AppDbContext db, PolicySettings policies
             return [];
         }
     }
-
-    private static string Snake(string name) =>
-        string.Concat(name.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 }

@@ -36,10 +36,7 @@ public static class SuspendLine
         var facts = await check.EvaluateAsync(line!, ct);
         var blockers = Alternatives.SuspensionBlockers(line!, facts.Owner, facts.Account);
         if (blockers.Count > 0)
-        {
-            return Problems.Create(StatusCodes.Status422UnprocessableEntity, "not_eligible", "The line cannot be suspended now: see blockers.",
-                new Dictionary<string, object?> { ["blockers"] = blockers.Select(code => new { code }).ToList() });
-        }
+            return Problems.NotEligible("The line cannot be suspended now: see blockers.", blockers);
 
         var now = clock.GetUtcNow();
         var today = policies.Today(now);

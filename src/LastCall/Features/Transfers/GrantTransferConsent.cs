@@ -56,6 +56,5 @@ public static class GrantTransferConsent
 internal static class TransferProblems
 {
     public static ProblemHttpResult NotEligible(IReadOnlyList<string> blockers) =>
-        Problems.Create(StatusCodes.Status422UnprocessableEntity, "not_eligible", "The line cannot change owner now: see blockers.",
-            new Dictionary<string, object?> { ["blockers"] = blockers.Select(code => new { code }).ToList() });
+        Problems.NotEligible("The line cannot change owner now: see blockers.", blockers);
 }

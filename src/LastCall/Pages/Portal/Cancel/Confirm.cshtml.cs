@@ -40,7 +40,7 @@ public sealed class ConfirmModel(
         if (document is null)
             return Redirect(StepPath("document"));
         DocumentId = document;
-        Effective = Policies.DefaultEffective == EffectivePolicy.EndOfBillingCycle ? "end_of_billing_cycle" : "immediate";
+        Effective = CancellationViews.Effective(Policies.DefaultEffective);
         return Page();
     }
 

@@ -120,9 +120,10 @@ public sealed class StatusModel(CancellationAccess access, AppDbContext db, Audi
         Cancellation = request;
         if (problem is not null)
             return false;
-        var (entity, _) = await access.FindAsync(User, id, ct);
-        HasCoolingOff = entity is not null && !CancellationNotices.AtTheCounter(entity);
-        if (entity is not null && request!.Status is "approved" or "scheduled" && CancellationNotices.CoolingOffEnds(entity, policies) is { } ends && ends > clock.GetUtcNow())
+        // Already loaded and tracked by the handler above: no second query.
+        var entity = await db.CancellationRequests.FindAsync([id], ct);
+        HasCoolingOff = entity is not null && !entity.MadeAtTheCounter;
+        if (entity is not null && request!.Status is "approved" or "scheduled" && entity.CoolingOffEnds(policies.CoolingOff) is { } ends && ends > clock.GetUtcNow())
             CoolingOffUntil = ends;
         if (request!.Status == "completed")
             (UnbindingView, _) = HandlerResults.Read<Unbinding.View>((await Unbinding.GetAsync(id, access, db, HttpContext, ct)).Result);

@@ -53,9 +53,7 @@ public sealed class SuspensionModel(
         if (problem.Status == StatusCodes.Status404NotFound || !await ShowAsync(msisdn, ct))
             return NotFound();
         Problem = problem;
-        Blockers = problem.Details.Extensions.TryGetValue("blockers", out var blockers) && blockers is System.Collections.IEnumerable list
-            ? [.. list.Cast<object>().Select(b => b.GetType().GetProperty("code")?.GetValue(b) as string).OfType<string>()]
-            : [];
+        Blockers = [.. problem.Extension<List<Problems.BlockerCode>>("blockers")?.Select(b => b.Code) ?? []];
         Response.StatusCode = problem.Status;
         return Page();
     }

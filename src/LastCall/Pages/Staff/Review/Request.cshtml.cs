@@ -33,8 +33,9 @@ public sealed class RequestModel(
     public async Task<IActionResult> OnGetDocumentAsync(Guid id, Guid doc, CancellationToken ct)
     {
         // Only documents of this request are served from its page.
-        var (request, problem) = HandlerResults.Read<CancellationViews.Detail>((await GetCancellation.HandleAsync(id, access, audit, policies, clock, HttpContext, ct)).Result);
-        if (problem is not null || !request!.DocumentIds.Contains(doc))
+        // The access check alone: showing an image of the request is not another view of it to audit.
+        var (request, denied) = await access.FindAsync(User, id, ct);
+        if (denied is not null || !request!.DocumentIdList.Contains(doc))
             return NotFound();
         var result = (await GetDocument.HandleAsync(doc, store, audit, HttpContext, ct)).Result;
         return result is FileStreamHttpResult file ? File(file.FileStream, file.ContentType ?? "application/octet-stream") : NotFound();
