@@ -50,6 +50,38 @@ public sealed class RegisterImportCommandLineTests(PostgresCluster postgres)
     }
 
     [Fact]
+    public async Task ImportDisconnections_LargeLoadOnPostgres_RebuildsTheUniqueIndex_AndStillSkipsKnownEntries()
+    {
+        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
+        var a = TestData.Msisdn(TestData.Next());
+        var b = TestData.Msisdn(TestData.Next());
+        var c = TestData.Msisdn(TestData.Next());
+        var file = Path.Combine(database.DataFolder, "register.csv");
+        await File.WriteAllLinesAsync(file, ["msisdn,disconnected_on", $"{a},2019-03-01", $"{b},2020-02-01", $"{a},2019-03-01", "bad,2020-01-01"], Ct);
+        var later = Path.Combine(database.DataFolder, "register-later.csv");
+        await File.WriteAllLinesAsync(later, ["msisdn,disconnected_on", $"{a},2019-03-01", $"{c},2021-06-30", $"{b},2020-02-01"], Ct);
+
+        // Every load counts as large here, so each one drops the index and builds it again.
+        var first = await RunAsync(database, file, "--Register:ImportRebuildIndexFromRows", "1");
+        var second = await RunAsync(database, later, "--Register:ImportRebuildIndexFromRows", "1");
+
+        Assert.Equal(3, first.ExitCode);
+        Assert.Contains("imported 2, already registered 1, rejected 1", first.Output, StringComparison.Ordinal);
+        Assert.Contains("row 5: invalid_msisdn", first.Error, StringComparison.Ordinal);
+        Assert.Equal(0, second.ExitCode);
+        Assert.Contains("imported 1, already registered 2, rejected 0", second.Output, StringComparison.Ordinal);
+
+        await using var db = database.CreateContext();
+        var entries = await db.Disconnections.AsNoTracking().OrderBy(d => d.Id).ToListAsync(Ct);
+        Assert.Equal([a, b, c], entries.Select(e => e.Msisdn.Value));
+        Assert.Equal(entries.Count, entries.Select(e => e.Id).Distinct().Count());
+        // The unique index is back and enforces the register's rule.
+        var duplicate = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => db.Database.ExecuteSqlAsync(
+            $"""INSERT INTO disconnections ("Msisdn", "DisconnectedOn", "Source", "RecordedAt") VALUES ({a}, {new DateOnly(2019, 3, 1)}, 'Import', now())""", Ct));
+        Assert.Equal("IX_disconnections_Msisdn_DisconnectedOn", duplicate.ConstraintName);
+    }
+
+    [Fact]
     public async Task ImportDisconnections_WrongHeader_ExitsOneAndLoadsNothing()
     {
         using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, postgres);
@@ -64,11 +96,11 @@ public sealed class RegisterImportCommandLineTests(PostgresCluster postgres)
         Assert.False(await db.Disconnections.AnyAsync(Ct));
     }
 
-    private static Task<LastCallProcess.Result> RunAsync(TestDatabase database, string file)
+    private static Task<LastCallProcess.Result> RunAsync(TestDatabase database, string file, params string[] extraSettings)
     {
         string[] settings = database.Provider == DatabaseProvider.Postgres
             ? ["--Database:Provider", "Postgres", "--ConnectionStrings:LastCall", database.ConnectionString, "--Security:MasterKey", database.MasterKey, "--DataFolder", database.DataFolder]
             : ["--DataFolder", database.DataFolder, "--Security:MasterKey", database.MasterKey];
-        return LastCallProcess.RunAsync(database.DataFolder, ["import", "disconnections", file, .. settings]);
+        return LastCallProcess.RunAsync(database.DataFolder, ["import", "disconnections", file, .. settings, .. extraSettings]);
     }
 }

@@ -16,15 +16,24 @@ public sealed record DisconnectionImportSummary(long Imported, long AlreadyRegis
 /// <summary>
 /// <c>lastcall import disconnections FILE.csv</c>: loads an operator's legacy disconnection register
 /// (<c>msisdn,disconnected_on</c>) in bulk with constant memory. Rows are checked one by one (a bad row
-/// is reported by its line number and skipped) and written in batches: on PostgreSQL by binary COPY into
-/// a temporary table and one <c>INSERT … ON CONFLICT DO NOTHING</c> per batch, on SQLite by a prepared
-/// insert per row in one transaction per batch. An entry already in the register is counted, not
-/// doubled. New entries get register sequence numbers like any other, so lookup indexes pick them up.
+/// is reported by its line number and skipped). On PostgreSQL every good row is staged by binary COPY
+/// into a temporary table and the register is written in one transaction at the end, so an import
+/// that fails or is interrupted writes nothing (see <see cref="PostgresWriter"/>); on SQLite a prepared
+/// insert per row, one transaction per batch. An entry already in the register (or twice in the file)
+/// is counted, not doubled. New entries get register sequence numbers like any other, so lookup
+/// indexes pick them up.
 /// </summary>
-public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contexts, PolicySettings policies, TimeProvider clock)
+public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contexts, PolicySettings policies, TimeProvider clock, IConfiguration configuration)
 {
     public const int BatchSize = 50_000;
     public const int MaxKeptRejections = 1000;
+
+    /// <summary>
+    /// From how many staged rows (and at least a quarter of the register's size) PostgreSQL rebuilds the
+    /// register's unique index after the load instead of maintaining it row by row: about three times
+    /// faster for a large load, but the register table is locked against readers while it runs.
+    /// </summary>
+    private long RebuildIndexFromRows { get; } = configuration.GetValue("Register:ImportRebuildIndexFromRows", 100_000L);
 
     public async Task<DisconnectionImportSummary> ImportAsync(Stream csv, Action<RowRejection>? onRejected = null, Action<ImportProgress>? onProgress = null, CancellationToken ct = default)
     {
@@ -34,11 +43,11 @@ public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contex
             return new DisconnectionImportSummary(0, 0, 0, [], new RowRejection(1, "invalid_header", "The first line must be the header msisdn,disconnected_on."));
 
         await using var db = await contexts.CreateDbContextAsync(ct);
-        await using var writer = await BatchWriter.OpenAsync(db, clock.GetUtcNow(), ct);
+        await using var writer = await BatchWriter.OpenAsync(db, clock.GetUtcNow(), RebuildIndexFromRows, ct);
         var latest = policies.Today(clock.GetUtcNow());
         var batch = new List<(string Msisdn, DateOnly Day)>(BatchSize);
         var kept = new List<RowRejection>();
-        long imported = 0, duplicates = 0, rejected = 0, rows = 0;
+        long imported = 0, written = 0, rejected = 0, rows = 0;
         var lineNumber = 1;
 
         void Reject(int row, string code, string detail)
@@ -50,13 +59,15 @@ public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contex
             onRejected?.Invoke(rejection);
         }
 
+        void ReportProgress() =>
+            onProgress?.Invoke(new ImportProgress(csv.CanSeek ? csv.Position : 0, csv.CanSeek ? csv.Length : null, (int)Math.Min(rows, int.MaxValue), (int)Math.Min(imported, int.MaxValue), (int)Math.Min(rejected, int.MaxValue)));
+
         async Task FlushAsync()
         {
-            var inserted = await writer.WriteAsync(batch, ct);
-            imported += inserted;
-            duplicates += batch.Count - inserted;
+            imported += await writer.WriteAsync(batch, ct);
+            written += batch.Count;
             batch.Clear();
-            onProgress?.Invoke(new ImportProgress(csv.CanSeek ? csv.Position : 0, csv.CanSeek ? csv.Length : null, (int)Math.Min(rows, int.MaxValue), (int)Math.Min(imported, int.MaxValue), (int)Math.Min(rejected, int.MaxValue)));
+            ReportProgress();
         }
 
         while (await reader.ReadLineAsync(ct) is { } line)
@@ -94,35 +105,51 @@ public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contex
         }
         if (batch.Count > 0 || rows == 0)
             await FlushAsync();
-        return new DisconnectionImportSummary(imported, duplicates, rejected, kept, null);
+        imported += await writer.CompleteAsync(ct);
+        ReportProgress();
+        return new DisconnectionImportSummary(imported, written - imported, rejected, kept, null);
     }
 
     /// <summary>Writes batches of register entries; one connection for the whole import.</summary>
     private abstract class BatchWriter : IAsyncDisposable
     {
-        public static async Task<BatchWriter> OpenAsync(AppDbContext db, DateTimeOffset now, CancellationToken ct)
+        public static async Task<BatchWriter> OpenAsync(AppDbContext db, DateTimeOffset now, long rebuildIndexFromRows, CancellationToken ct)
         {
             await db.Database.OpenConnectionAsync(ct);
-            BatchWriter writer = db.Database.IsNpgsql() ? new PostgresWriter(db, now) : new SqliteWriter(db, now);
+            BatchWriter writer = db.Database.IsNpgsql() ? new PostgresWriter(db, now, rebuildIndexFromRows) : new SqliteWriter(db, now);
             await writer.PrepareAsync(ct);
             return writer;
         }
 
         protected abstract Task PrepareAsync(CancellationToken ct);
 
-        /// <summary>Writes the batch; returns how many entries were new.</summary>
+        /// <summary>Writes the batch, or stages it for <see cref="CompleteAsync"/>; returns how many new entries it wrote.</summary>
         public abstract Task<int> WriteAsync(IReadOnlyList<(string Msisdn, DateOnly Day)> batch, CancellationToken ct);
+
+        /// <summary>Writes what was staged; returns how many of those entries were new.</summary>
+        public abstract Task<int> CompleteAsync(CancellationToken ct);
 
         public abstract ValueTask DisposeAsync();
     }
 
-    private sealed class PostgresWriter(AppDbContext db, DateTimeOffset now) : BatchWriter
+    /// <summary>
+    /// Stages rows in a temporary table (no WAL, no index), then writes the register in one transaction
+    /// that first locks it against other writers (<see cref="RegisterWriteOrder"/>). A large load drops the
+    /// unique (msisdn, day) index and builds it again afterwards: maintaining it row by row costs about
+    /// three times as much (docs/benchmarks.md). That path takes the lock readers need too, from the
+    /// start, so it never has to upgrade a lock (which could deadlock) and cannot leave the index missing:
+    /// the DDL is part of the transaction.
+    /// </summary>
+    private sealed class PostgresWriter(AppDbContext db, DateTimeOffset now, long rebuildIndexFromRows) : BatchWriter
     {
+        private const string UniqueIndex = "IX_disconnections_Msisdn_DisconnectedOn";
+        private long _staged;
+
         private NpgsqlConnection Connection => (NpgsqlConnection)db.Database.GetDbConnection();
 
         protected override async Task PrepareAsync(CancellationToken ct)
         {
-            await using var create = new NpgsqlCommand("CREATE TEMP TABLE IF NOT EXISTS register_import (msisdn varchar(16) NOT NULL, day date NOT NULL) ON COMMIT PRESERVE ROWS", Connection);
+            await using var create = new NpgsqlCommand("CREATE TEMP TABLE IF NOT EXISTS register_import (msisdn varchar(16) NOT NULL, day date NOT NULL) ON COMMIT PRESERVE ROWS; TRUNCATE register_import", Connection);
             await create.ExecuteNonQueryAsync(ct);
         }
 
@@ -130,25 +157,61 @@ public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contex
         {
             if (batch.Count == 0)
                 return 0;
-            await using (var copy = await Connection.BeginBinaryImportAsync("COPY register_import (msisdn, day) FROM STDIN (FORMAT BINARY)", ct))
+            await using var copy = await Connection.BeginBinaryImportAsync("COPY register_import (msisdn, day) FROM STDIN (FORMAT BINARY)", ct);
+            // Synchronous writes into the importer's buffer: an await per value costs more than the value.
+            foreach (var (msisdn, day) in batch)
             {
-                // Synchronous writes into the importer's buffer: an await per value costs more than the value.
-                foreach (var (msisdn, day) in batch)
-                {
-                    copy.StartRow();
-                    copy.Write(msisdn, NpgsqlDbType.Varchar);
-                    copy.Write(day, NpgsqlDbType.Date);
-                }
-                await copy.CompleteAsync(ct);
+                copy.StartRow();
+                copy.Write(msisdn, NpgsqlDbType.Varchar);
+                copy.Write(day, NpgsqlDbType.Date);
             }
+            await copy.CompleteAsync(ct);
+            _staged += batch.Count;
+            return 0;
+        }
+
+        public override async Task<int> CompleteAsync(CancellationToken ct)
+        {
+            if (_staged == 0)
+                return 0;
+            await ExecuteAsync("ANALYZE register_import", ct);
+            await using var transaction = await Connection.BeginTransactionAsync(ct);
+            var rebuild = _staged >= rebuildIndexFromRows && _staged * 4 >= await RegisterSizeEstimateAsync(ct);
+            // work_mem lets the sort that removes duplicates stay in memory; maintenance_work_mem the index build.
+            await ExecuteAsync("SET LOCAL work_mem = '256MB'; SET LOCAL maintenance_work_mem = '512MB'", ct);
+            if (rebuild)
+                await ExecuteAsync($"""LOCK TABLE disconnections IN ACCESS EXCLUSIVE MODE; DROP INDEX "{UniqueIndex}" """, ct);
+            else
+                await ExecuteAsync(RegisterWriteOrder.LockSql, ct);
+
+            // Sorted, so the index is filled in order; NOT EXISTS is exact because no one else can write now.
             await using var insert = new NpgsqlCommand("""
                 INSERT INTO disconnections ("Msisdn", "DisconnectedOn", "Source", "RecordedAt")
-                SELECT DISTINCT msisdn, day, 'Import', @now FROM register_import
-                ON CONFLICT ("Msisdn", "DisconnectedOn") DO NOTHING;
-                TRUNCATE register_import;
-                """, Connection);
+                SELECT DISTINCT s.msisdn, s.day, 'Import', @now FROM register_import s
+                WHERE NOT EXISTS (SELECT 1 FROM disconnections d WHERE d."Msisdn" = s.msisdn AND d."DisconnectedOn" = s.day)
+                ORDER BY s.msisdn, s.day
+                """, Connection, transaction) { CommandTimeout = 0 };
             insert.Parameters.AddWithValue("now", now.UtcDateTime);
-            return await insert.ExecuteNonQueryAsync(ct);
+            var inserted = await insert.ExecuteNonQueryAsync(ct);
+
+            if (rebuild)
+                await ExecuteAsync($"""CREATE UNIQUE INDEX "{UniqueIndex}" ON disconnections ("Msisdn", "DisconnectedOn")""", ct);
+            await transaction.CommitAsync(ct);
+            await ExecuteAsync("TRUNCATE register_import", ct);
+            return inserted;
+        }
+
+        /// <summary>The planner's row estimate: exact enough to choose a path, and free.</summary>
+        private async Task<long> RegisterSizeEstimateAsync(CancellationToken ct)
+        {
+            await using var command = new NpgsqlCommand("SELECT GREATEST(reltuples, 0)::bigint FROM pg_class WHERE oid = 'disconnections'::regclass", Connection);
+            return (long)(await command.ExecuteScalarAsync(ct))!;
+        }
+
+        private async Task ExecuteAsync(string sql, CancellationToken ct)
+        {
+            await using var command = new NpgsqlCommand(sql, Connection) { CommandTimeout = 0 };
+            await command.ExecuteNonQueryAsync(ct);
         }
 
         public override async ValueTask DisposeAsync() => await db.Database.CloseConnectionAsync();
@@ -159,6 +222,8 @@ public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contex
         private SqliteConnection Connection => (SqliteConnection)db.Database.GetDbConnection();
 
         protected override Task PrepareAsync(CancellationToken ct) => Task.CompletedTask;
+
+        public override Task<int> CompleteAsync(CancellationToken ct) => Task.FromResult(0);
 
         public override async Task<int> WriteAsync(IReadOnlyList<(string Msisdn, DateOnly Day)> batch, CancellationToken ct)
         {

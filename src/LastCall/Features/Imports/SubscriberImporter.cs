@@ -135,7 +135,7 @@ public sealed class SubscriberImporter(
             {
                 try
                 {
-                    await db.SaveChangesAsync(cancellationToken);
+                    await RegisterWriteOrder.SaveChangesAsync(db, cancellationToken);
                     return (imported, rejected);
                 }
                 catch (DbUpdateException ex)
@@ -159,7 +159,7 @@ public sealed class SubscriberImporter(
             }
             try
             {
-                await db.SaveChangesAsync(cancellationToken);
+                await RegisterWriteOrder.SaveChangesAsync(db, cancellationToken);
                 importedOneByOne++;
             }
             catch (DbUpdateException ex)

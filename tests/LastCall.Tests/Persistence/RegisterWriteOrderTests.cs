@@ -1,0 +1,57 @@
+using LastCall.Data;
+using LastCall.Domain.Common;
+using LastCall.Domain.Numbers;
+using LastCall.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace LastCall.Tests.Persistence;
+
+/// <summary>
+/// The register lock on PostgreSQL: while a bulk writer holds it with an entry not yet committed, another
+/// writer's entry waits, so sequence numbers commit in order and an index follower never skips one.
+/// </summary>
+public sealed class RegisterWriteOrderTests(PostgresCluster postgres)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private static readonly DateTimeOffset Now = new(2026, 12, 1, 8, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task AnEntryWrittenUnderTheLock_CommitsBeforeALaterWriterGetsAHigherSequenceNumber()
+    {
+        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
+        await using var bulk = database.CreateContext();
+        await using var transaction = await bulk.Database.BeginTransactionAsync(Ct);
+        bulk.Disconnections.Add(Entry(TestData.Next(), DisconnectionSource.Import));
+        await RegisterWriteOrder.SaveChangesAsync(bulk, Ct);
+
+        await using var other = database.CreateContext();
+        other.Disconnections.Add(Entry(TestData.Next(), DisconnectionSource.Cancellation));
+        var otherSave = other.SaveChangesAsync(Ct);
+
+        // The other writer cannot insert while the bulk write is open…
+        Assert.NotSame(otherSave, await Task.WhenAny(otherSave, Task.Delay(TimeSpan.FromSeconds(1), Ct)));
+        await transaction.CommitAsync(Ct);
+        await otherSave;
+
+        // …so what a reader sees after the bulk commit is already in sequence order.
+        await using var reader = database.CreateContext();
+        var entries = await reader.Disconnections.AsNoTracking().OrderBy(d => d.Id).Select(d => new { d.Id, d.Source }).ToListAsync(Ct);
+        Assert.Equal([DisconnectionSource.Import, DisconnectionSource.Cancellation], entries.Select(e => e.Source));
+    }
+
+    [Fact]
+    public async Task ReadersAreNotBlockedByTheLock()
+    {
+        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
+        await using var bulk = database.CreateContext();
+        await using var transaction = await bulk.Database.BeginTransactionAsync(Ct);
+        bulk.Disconnections.Add(Entry(TestData.Next(), DisconnectionSource.Import));
+        await RegisterWriteOrder.SaveChangesAsync(bulk, Ct);
+
+        await using var reader = database.CreateContext();
+        Assert.Equal(0, await reader.Disconnections.CountAsync(Ct).WaitAsync(TimeSpan.FromSeconds(10), Ct));
+    }
+
+    private static Disconnection Entry(int n, DisconnectionSource source) =>
+        Disconnection.Record(Msisdn.Parse(TestData.Msisdn(n)), new DateOnly(2026, 10, 2), source, Now).Value;
+}
