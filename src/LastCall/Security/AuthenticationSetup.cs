@@ -61,7 +61,9 @@ public static class AuthenticationSetup
             .AddPolicy(Policies.Reviewer, p => p.RequireClaim(Claims.Kind, Claims.StaffKind).RequireRole(StaffRoles.Reviewer))
             .AddPolicy(Policies.Supervisor, p => p.RequireClaim(Claims.Kind, Claims.StaffKind).RequireRole(StaffRoles.Supervisor, StaffRoles.Admin))
             .AddPolicy(Policies.Admin, p => p.RequireClaim(Claims.Kind, Claims.StaffKind).RequireRole(StaffRoles.Admin))
-            .AddPolicy(Policies.Partner, p => p.AddAuthenticationSchemes(PartnerScheme).RequireClaim(Claims.Kind, Claims.PartnerKind));
+            // No scheme of its own: the default scheme already hands partner keys to PartnerScheme, and naming it here
+            // would authenticate every partner request a second time and merge the two principals.
+            .AddPolicy(Policies.Partner, p => p.RequireClaim(Claims.Kind, Claims.PartnerKind));
         return services;
     }
 
@@ -94,7 +96,9 @@ public static class AuthenticationSetup
 /// <summary>
 /// Authenticates partners by API key: the key's SHA-256 must match an unrevoked key. A key the database
 /// confirmed is remembered for a few seconds (<see cref="PartnerKeyCache"/>), so that lookups do not pay
-/// a database round trip each.
+/// a database round trip, a hash and a new principal each. The cache is keyed by the key as sent: its
+/// dictionary compares a key only with entries of the same randomized hash code, so lookup time says
+/// nothing useful about a guessed key.
 /// </summary>
 public sealed class PartnerKeyHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
     IDbContextFactory<AppDbContext> contexts, PartnerKeyCache cache)
@@ -108,9 +112,9 @@ public sealed class PartnerKeyHandler(IOptionsMonitor<AuthenticationSchemeOption
         var key = header[7..].Trim();
         if (!PartnerKeys.LooksLikeKey(key))
             return AuthenticateResult.NoResult();
-        var hash = PartnerKeys.Hash(key);
-        if (!cache.TryGet(hash, out var known))
+        if (!cache.TryGet(key, out var known))
         {
+            var hash = PartnerKeys.Hash(key);
             await using var db = await contexts.CreateDbContextAsync(Context.RequestAborted);
             var partner = await db.PartnerApiKeys.AsNoTracking()
                 .Where(k => k.Hash == hash && k.RevokedAt == null)
@@ -118,15 +122,8 @@ public sealed class PartnerKeyHandler(IOptionsMonitor<AuthenticationSchemeOption
                 .FirstOrDefaultAsync(Context.RequestAborted);
             if (partner is null)
                 return AuthenticateResult.Fail("Unknown or revoked API key.");
-            known = cache.Remember(hash, partner.Id, partner.Name, partner.KeyId);
+            known = cache.Remember(key, partner.Id, partner.Name, partner.KeyId, Scheme.Name);
         }
-        var identity = new ClaimsIdentity(
-        [
-            new Claim(Claims.Subject, known.PartnerId.ToString()),
-            new Claim(Claims.Kind, Claims.PartnerKind),
-            new Claim(Claims.Name, known.PartnerName),
-            new Claim("key", known.KeyId.ToString()),
-        ], Scheme.Name, Claims.Name, Claims.Role);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
+        return AuthenticateResult.Success(new AuthenticationTicket(known.Principal, Scheme.Name));
     }
 }

@@ -1,47 +1,70 @@
 using System.Collections.Concurrent;
+using System.Security.Claims;
 
 namespace LastCall.Security;
 
 /// <summary>
 /// Partner keys verified against the database in the last few seconds (configuration
 /// <c>Partners:KeyCacheSeconds</c>, default 5; 0 turns the cache off), so that the lookup hot path does
-/// not query the database on every request. Only keys the database confirmed are kept, by their SHA-256
-/// hash; a revocation on this instance removes its key at once, and another instance stops accepting it
-/// once its entry is older than the cache lifetime.
+/// not query the database, hash the key or build a principal on every request. Only keys the database
+/// confirmed are kept, and only for that lifetime: an expired entry is dropped when it is next asked for
+/// and whenever another key is remembered, so a key is never held in memory longer than requests that
+/// carry it keep arriving. A revocation on this instance removes its key at once; another instance stops
+/// accepting it once its entry is older than the cache lifetime.
 /// </summary>
 public sealed class PartnerKeyCache(TimeProvider clock, IConfiguration configuration)
 {
-    public sealed record Entry(Guid PartnerId, string PartnerName, Guid KeyId, DateTimeOffset VerifiedAt);
+    /// <summary>A confirmed key: its partner, and the principal requests with it run as (shared, never changed).</summary>
+    public sealed record Entry(Guid PartnerId, string PartnerName, Guid KeyId, ClaimsPrincipal Principal, DateTimeOffset VerifiedAt);
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
     public TimeSpan Lifetime { get; } = TimeSpan.FromSeconds(Math.Clamp(configuration.GetValue("Partners:KeyCacheSeconds", 5), 0, 60));
 
-    /// <summary>The partner behind a key hash verified less than <see cref="Lifetime"/> ago.</summary>
-    public bool TryGet(string hash, out Entry entry)
+    /// <summary>The partner behind a key verified less than <see cref="Lifetime"/> ago.</summary>
+    public bool TryGet(string key, out Entry entry)
     {
-        if (_entries.TryGetValue(hash, out entry!) && clock.GetUtcNow() - entry.VerifiedAt < Lifetime)
-            return true;
+        if (_entries.TryGetValue(key, out entry!))
+        {
+            if (clock.GetUtcNow() - entry.VerifiedAt < Lifetime)
+                return true;
+            _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
+        }
         entry = null!;
         return false;
     }
 
     /// <summary>The entry for a key the database just confirmed; kept only while the cache is on.</summary>
-    public Entry Remember(string hash, Guid partnerId, string partnerName, Guid keyId)
+    public Entry Remember(string key, Guid partnerId, string partnerName, Guid keyId, string scheme)
     {
-        var entry = new Entry(partnerId, partnerName, keyId, clock.GetUtcNow());
+        var identity = new ClaimsIdentity(
+        [
+            new Claim(Claims.Subject, partnerId.ToString()),
+            new Claim(Claims.Kind, Claims.PartnerKind),
+            new Claim(Claims.Name, partnerName),
+            new Claim("key", keyId.ToString()),
+        ], scheme, Claims.Name, Claims.Role);
+        var now = clock.GetUtcNow();
+        var entry = new Entry(partnerId, partnerName, keyId, new ClaimsPrincipal(identity), now);
         if (Lifetime > TimeSpan.Zero)
-            _entries[hash] = entry;
+        {
+            foreach (var (other, old) in _entries)
+            {
+                if (now - old.VerifiedAt >= Lifetime)
+                    _entries.TryRemove(new KeyValuePair<string, Entry>(other, old));
+            }
+            _entries[key] = entry;
+        }
         return entry;
     }
 
     /// <summary>Drops a revoked key, so that this instance refuses it from the next request on.</summary>
     public void Forget(Guid keyId)
     {
-        foreach (var (hash, entry) in _entries)
+        foreach (var (key, entry) in _entries)
         {
             if (entry.KeyId == keyId)
-                _entries.TryRemove(hash, out _);
+                _entries.TryRemove(key, out _);
         }
     }
 }
