@@ -24,31 +24,26 @@ public static class Policies
 }
 
 /// <summary>
-/// One "Bearer" scheme for everyone: partner API keys (<c>lcp_…</c>) go to the key handler, everything
-/// else is a signed access token. Tokens are checked against the account's current security stamp on
+/// One "Bearer" scheme for everyone: the partner key handler answers for API keys (<c>lcp_…</c>) and hands
+/// everything else to the signed access token scheme. The key handler is the default scheme itself, not
+/// behind a policy scheme, so a partner lookup (the hot path) is authenticated by one handler. Tokens are checked against the account's current security stamp on
 /// every request, so ended sessions stop at once.
 /// </summary>
 public static class AuthenticationSetup
 {
     public const string BearerScheme = "Bearer";
     public const string TokenScheme = "AccessToken";
-    public const string PartnerScheme = "PartnerKey";
 
     public static IServiceCollection AddLastCallAuthentication(this IServiceCollection services)
     {
         services.AddAuthentication(BearerScheme)
-            .AddPolicyScheme(BearerScheme, "Bearer token or partner API key", o => o.ForwardDefaultSelector = context =>
-                context.Request.Headers.Authorization.ToString() is var header
-                && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-                && PartnerKeys.LooksLikeKey(header[7..].Trim())
-                    ? PartnerScheme
-                    : TokenScheme)
+            .AddScheme<AuthenticationSchemeOptions, PartnerKeyHandler>(BearerScheme, "Bearer token or partner API key",
+                o => o.ForwardDefaultSelector = context => PartnerKeyHandler.KeyFrom(context.Request) is null ? TokenScheme : null)
             .AddJwtBearer(TokenScheme, o =>
             {
                 o.MapInboundClaims = false;
                 o.Events = new JwtBearerEvents { OnTokenValidated = CheckSecurityStampAsync };
-            })
-            .AddScheme<AuthenticationSchemeOptions, PartnerKeyHandler>(PartnerScheme, null);
+            });
         services.AddOptions<JwtBearerOptions>(TokenScheme)
             .Configure<AccessTokens>((o, tokens) => o.TokenValidationParameters = tokens.ValidationParameters);
 
@@ -61,8 +56,8 @@ public static class AuthenticationSetup
             .AddPolicy(Policies.Reviewer, p => p.RequireClaim(Claims.Kind, Claims.StaffKind).RequireRole(StaffRoles.Reviewer))
             .AddPolicy(Policies.Supervisor, p => p.RequireClaim(Claims.Kind, Claims.StaffKind).RequireRole(StaffRoles.Supervisor, StaffRoles.Admin))
             .AddPolicy(Policies.Admin, p => p.RequireClaim(Claims.Kind, Claims.StaffKind).RequireRole(StaffRoles.Admin))
-            // No scheme of its own: the default scheme already hands partner keys to PartnerScheme, and naming it here
-            // would authenticate every partner request a second time and merge the two principals.
+            // No scheme of its own: the default scheme is the partner key handler, and naming it here would
+            // authenticate every partner request a second time and merge the two principals.
             .AddPolicy(Policies.Partner, p => p.RequireClaim(Claims.Kind, Claims.PartnerKind));
         return services;
     }
@@ -104,13 +99,20 @@ public sealed class PartnerKeyHandler(IOptionsMonitor<AuthenticationSchemeOption
     IDbContextFactory<AppDbContext> contexts, PartnerKeyCache cache)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
+    /// <summary>The partner API key the request carries as its bearer token, or null.</summary>
+    public static string? KeyFrom(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            return null;
+        var key = header[7..].Trim();
+        return PartnerKeys.LooksLikeKey(key) ? key : null;
+    }
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var header = Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-            return AuthenticateResult.NoResult();
-        var key = header[7..].Trim();
-        if (!PartnerKeys.LooksLikeKey(key))
+        // Requests without a key never get here: the scheme's selector hands them to the token scheme.
+        if (KeyFrom(Request) is not { } key)
             return AuthenticateResult.NoResult();
         if (!cache.TryGet(key, out var known))
         {
