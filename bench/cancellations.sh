@@ -32,7 +32,7 @@ pids+=($!)
 until [ -s "$work/ready" ]; do sleep 0.5; done
 
 signing_key=$(openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt)
-(cd "$work" && Certificates__SigningKeyPem="$signing_key" exec dotnet "$bin/lastcall.dll" --urls "http://127.0.0.1:$host" "${opts[@]}" \
+(cd "$work" && Certificates__SigningKeyPem="$signing_key" exec dotnet "$bin/lastcall.dll" --urls "http://127.0.0.1:$host" --contentRoot "$bin" "${opts[@]}" \
   --Simulators:Embedded false --Smdp:BaseUrl "http://127.0.0.1:$smdp" \
   --BillingSystem:BaseUrl "http://127.0.0.1:$backends" --NetworkProvisioning:BaseUrl "http://127.0.0.1:$backends" \
   --Execution:Concurrency "$concurrency" --Execution:PollMilliseconds 50 --Logging:LogLevel:Default Warning >"$work/host.log" 2>&1) &

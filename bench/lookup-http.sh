@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Reassigned-numbers lookup over HTTP (LastCall issue 6), all on 127.0.0.1:
 #  1. a throwaway PostgreSQL cluster with ROWS disconnections (`lastcall import disconnections`),
-#     a partner key (`lastcall partners add`) and the Release host (logging at Warning, the partner
-#     rate limit raised by configuration so that it does not throttle the load generator);
+#     a partner key (`lastcall partners add`) and the Release host (with its shipped appsettings.json:
+#     the content root is the build folder, the data folder the work folder; logging at Warning, the
+#     partner rate limit raised by configuration so that it does not throttle the load generator);
 #     records the host's register start-up time and resident memory;
 #  2. single lookups: wrk (64 connections, 2 threads, 15 s warm-up, bench/lookup.lua cycling through hits and misses)
 #     against the real endpoint and the bare reference (`LastCall.Benchmarks bare-lookup`: the same URL
@@ -61,7 +62,7 @@ port=$(free_port)
 load
 signing_key=$(openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt)
 started=$(date +%s.%N)
-(cd "$work" && Certificates__SigningKeyPem="$signing_key" exec dotnet "$bin/lastcall.dll" --urls "http://127.0.0.1:$port" "${opts[@]}" \
+(cd "$work" && Certificates__SigningKeyPem="$signing_key" exec dotnet "$bin/lastcall.dll" --urls "http://127.0.0.1:$port" --contentRoot "$bin" "${opts[@]}" \
   --Partners:RateLimit:PerSecond 10000000 --Logging:LogLevel:Default Warning \
   --Logging:LogLevel:LastCall.Features.Lookup.RegisterIndexService Information >"$work/host.log" 2>&1) &
 host=$!; pids+=("$host")

@@ -15,21 +15,15 @@ public static class PartnerRateLimit
 
     public static IServiceCollection AddPartnerRateLimit(this IServiceCollection services, IConfiguration configuration)
     {
-        // Read on the first request, not on every one (this sits on the lookup hot path); the limit is fixed for the process.
-        int? limit = null;
+        // Built on the first request, not on every one (this sits on the lookup hot path): the limit is read once and
+        // fixed for the process, and one factory serves every partition, so a request allocates no delegate.
+        Func<string, RateLimiter>? newBucket = null;
         services.AddRateLimiter(o =>
         {
             o.AddPolicy(PolicyName, http =>
             {
-                var perSecond = limit ??= Math.Max(1, configuration.GetValue("Partners:RateLimit:PerSecond", 500));
-                return RateLimitPartition.GetTokenBucketLimiter(http.User.FindFirstValue(Claims.Subject) ?? "anonymous", _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = perSecond * 2,
-                    TokensPerPeriod = perSecond,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                });
+                newBucket ??= NewBucketFactory(Math.Max(1, configuration.GetValue("Partners:RateLimit:PerSecond", 500)));
+                return RateLimitPartition.Get(http.User.FindFirstValue(Claims.Subject) ?? "anonymous", newBucket);
             });
             o.OnRejected = async (context, ct) =>
             {
@@ -46,4 +40,14 @@ public static class PartnerRateLimit
         });
         return services;
     }
+
+    // AutoReplenishment off: the partitioned limiter refills its buckets from one timer of its own.
+    private static Func<string, RateLimiter> NewBucketFactory(int perSecond) => _ => new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+    {
+        TokenLimit = perSecond * 2,
+        TokensPerPeriod = perSecond,
+        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+        QueueLimit = 0,
+        AutoReplenishment = false,
+    });
 }
