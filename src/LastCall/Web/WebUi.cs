@@ -104,6 +104,9 @@ public static class WebUi
         var path = context.Request.Path;
         if (!path.HasValue || path.Value == "/")
             return true;
+        // The API (the partner lookups above all) is answered by one comparison instead of one per UI prefix.
+        if (path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+            return false;
         foreach (var prefix in UiPrefixes)
         {
             if (path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase))
