@@ -53,7 +53,11 @@ public sealed class AuditTrail(AppDbContext db, AuditChainKey key, CurrentActor 
                 var ownTransaction = db.Database.CurrentTransaction is null;
                 await using var transaction = ownTransaction ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
                 if (!isSqlite)
+                {
+                    // A register entry first waits (briefly) for any bulk register write, so the chain lock is never held while waiting.
+                    await RegisterWriteOrder.WaitForBulkWriteAsync(db, cancellationToken);
                     await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({PostgresChainLockId})", cancellationToken);
+                }
 
                 var head = await db.AuditEvents.AsNoTracking().OrderByDescending(e => e.Sequence)
                     .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(cancellationToken);

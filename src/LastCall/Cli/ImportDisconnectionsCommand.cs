@@ -25,7 +25,8 @@ public static class ImportDisconnectionsCommand
             var progress = new ProgressReporter(Console.Error);
             var summary = await importer.ImportAsync(stream,
                 rejection => progress.Interrupt($"row {rejection.Row}: {rejection.Code}: {rejection.Detail}"),
-                progress.Report);
+                progress.Report,
+                progress.Interrupt);
             progress.Finish();
             if (summary.FileError is { } error)
             {

@@ -91,9 +91,8 @@ public static class AuthenticationSetup
 /// <summary>
 /// Authenticates partners by API key: the key's SHA-256 must match an unrevoked key. A key the database
 /// confirmed is remembered for a few seconds (<see cref="PartnerKeyCache"/>), so that lookups do not pay
-/// a database round trip, a hash and a new principal each. The cache is keyed by the key as sent: its
-/// dictionary compares a key only with entries of the same randomized hash code, so lookup time says
-/// nothing useful about a guessed key.
+/// a database round trip, a hash and a new principal each. The cache is keyed by the key as sent and holds
+/// only keys the database confirmed, so a guessed key is always checked against the database.
 /// </summary>
 public sealed class PartnerKeyHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
     IDbContextFactory<AppDbContext> contexts, PartnerKeyCache cache)

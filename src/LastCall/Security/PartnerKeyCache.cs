@@ -7,26 +7,37 @@ namespace LastCall.Security;
 /// Partner keys verified against the database in the last few seconds (configuration
 /// <c>Partners:KeyCacheSeconds</c>, default 5; 0 turns the cache off), so that the lookup hot path does
 /// not query the database, hash the key or build a principal on every request. Only keys the database
-/// confirmed are kept, and only for that lifetime: an expired entry is dropped when it is next asked for
-/// and whenever another key is remembered, so a key is never held in memory longer than requests that
-/// carry it keep arriving. A revocation on this instance removes its key at once; another instance stops
+/// confirmed are kept, as sent, and only for about their lifetime: an expired entry is dropped when it is
+/// next asked for, and a sweep every lifetime drops the rest, so a key does not stay in memory once its
+/// requests stop. A revocation on this instance removes its key at once; another instance stops
 /// accepting it once its entry is older than the cache lifetime.
 /// </summary>
-public sealed class PartnerKeyCache(TimeProvider clock, IConfiguration configuration)
+public sealed class PartnerKeyCache : IDisposable
 {
+    private readonly TimeProvider _clock;
+    private readonly ITimer? _sweeper;
+
+    public PartnerKeyCache(TimeProvider clock, IConfiguration configuration)
+    {
+        _clock = clock;
+        Lifetime = TimeSpan.FromSeconds(Math.Clamp(configuration.GetValue("Partners:KeyCacheSeconds", 5), 0, 60));
+        if (Lifetime > TimeSpan.Zero)
+            _sweeper = clock.CreateTimer(_ => DropExpired(), null, Lifetime, Lifetime);
+    }
+
     /// <summary>A confirmed key: its partner, and the principal requests with it run as (shared, never changed).</summary>
     public sealed record Entry(Guid PartnerId, string PartnerName, Guid KeyId, ClaimsPrincipal Principal, DateTimeOffset VerifiedAt);
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
-    public TimeSpan Lifetime { get; } = TimeSpan.FromSeconds(Math.Clamp(configuration.GetValue("Partners:KeyCacheSeconds", 5), 0, 60));
+    public TimeSpan Lifetime { get; }
 
     /// <summary>The partner behind a key verified less than <see cref="Lifetime"/> ago.</summary>
     public bool TryGet(string key, out Entry entry)
     {
         if (_entries.TryGetValue(key, out entry!))
         {
-            if (clock.GetUtcNow() - entry.VerifiedAt < Lifetime)
+            if (_clock.GetUtcNow() - entry.VerifiedAt < Lifetime)
                 return true;
             _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
         }
@@ -44,19 +55,25 @@ public sealed class PartnerKeyCache(TimeProvider clock, IConfiguration configura
             new Claim(Claims.Name, partnerName),
             new Claim("key", keyId.ToString()),
         ], scheme, Claims.Name, Claims.Role);
-        var now = clock.GetUtcNow();
-        var entry = new Entry(partnerId, partnerName, keyId, new ClaimsPrincipal(identity), now);
+        var entry = new Entry(partnerId, partnerName, keyId, new ClaimsPrincipal(identity), _clock.GetUtcNow());
         if (Lifetime > TimeSpan.Zero)
-        {
-            foreach (var (other, old) in _entries)
-            {
-                if (now - old.VerifiedAt >= Lifetime)
-                    _entries.TryRemove(new KeyValuePair<string, Entry>(other, old));
-            }
             _entries[key] = entry;
-        }
         return entry;
     }
+
+    /// <summary>Drops every entry past its lifetime (the sweep; also callable directly).</summary>
+    public void DropExpired()
+    {
+        var now = _clock.GetUtcNow();
+        foreach (var (key, entry) in _entries)
+        {
+            if (now - entry.VerifiedAt >= Lifetime)
+                _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
+        }
+    }
+
+    /// <summary>How many keys are held (tests).</summary>
+    public int Count => _entries.Count;
 
     /// <summary>Drops a revoked key, so that this instance refuses it from the next request on.</summary>
     public void Forget(Guid keyId)
@@ -67,4 +84,6 @@ public sealed class PartnerKeyCache(TimeProvider clock, IConfiguration configura
                 _entries.TryRemove(key, out _);
         }
     }
+
+    public void Dispose() => _sweeper?.Dispose();
 }

@@ -22,7 +22,7 @@ public sealed class PartnerKeyCacheTests
     [Fact]
     public void ARememberedKey_IsKnownUntilItsLifetimeEnds_ThenForgotten()
     {
-        var cache = Cache();
+        using var cache = Cache();
         var partner = Guid.NewGuid();
         cache.Remember("lcp_one", partner, "Bank", Guid.NewGuid(), "PartnerKey");
 
@@ -40,7 +40,8 @@ public sealed class PartnerKeyCacheTests
     {
         var partner = Guid.NewGuid();
         var key = Guid.NewGuid();
-        var entry = Cache().Remember("lcp_one", partner, "Bank", key, "PartnerKey");
+        using var cache = Cache();
+        var entry = cache.Remember("lcp_one", partner, "Bank", key, "PartnerKey");
 
         Assert.True(entry.Principal.Identity!.IsAuthenticated);
         Assert.Equal("PartnerKey", entry.Principal.Identity.AuthenticationType);
@@ -53,7 +54,7 @@ public sealed class PartnerKeyCacheTests
     [Fact]
     public void ARevokedKey_IsForgottenAtOnce_OthersStay()
     {
-        var cache = Cache();
+        using var cache = Cache();
         var revoked = Guid.NewGuid();
         cache.Remember("lcp_one", Guid.NewGuid(), "Bank", revoked, "PartnerKey");
         cache.Remember("lcp_two", Guid.NewGuid(), "Bank", Guid.NewGuid(), "PartnerKey");
@@ -65,9 +66,24 @@ public sealed class PartnerKeyCacheTests
     }
 
     [Fact]
+    public void TheSweep_DropsKeysWhoseRequestsStopped()
+    {
+        using var cache = Cache();
+        cache.Remember("lcp_idle", Guid.NewGuid(), "Bank", Guid.NewGuid(), "PartnerKey");
+        _clock.Now += TimeSpan.FromSeconds(3);
+        cache.Remember("lcp_busy", Guid.NewGuid(), "Bank", Guid.NewGuid(), "PartnerKey");
+
+        _clock.Now += TimeSpan.FromSeconds(2);
+        cache.DropExpired();
+
+        Assert.Equal(1, cache.Count);
+        Assert.True(cache.TryGet("lcp_busy", out _));
+    }
+
+    [Fact]
     public void WithLifetimeZero_NothingIsKept()
     {
-        var cache = Cache(seconds: 0);
+        using var cache = Cache(seconds: 0);
         var entry = cache.Remember("lcp_one", Guid.NewGuid(), "Bank", Guid.NewGuid(), "PartnerKey");
 
         Assert.NotNull(entry.Principal);

@@ -19,10 +19,7 @@ public sealed class RegisterWriteOrderTests(PostgresCluster postgres)
     public async Task AnEntryWrittenUnderTheLock_CommitsBeforeALaterWriterGetsAHigherSequenceNumber()
     {
         using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
-        await using var bulk = database.CreateContext();
-        await using var transaction = await bulk.Database.BeginTransactionAsync(Ct);
-        bulk.Disconnections.Add(Entry(TestData.Next(), DisconnectionSource.Import));
-        await RegisterWriteOrder.SaveChangesAsync(bulk, Ct);
+        await using var bulk = await BeginBulkWriteAsync(database);
 
         await using var other = database.CreateContext();
         other.Disconnections.Add(Entry(TestData.Next(), DisconnectionSource.Cancellation));
@@ -30,7 +27,7 @@ public sealed class RegisterWriteOrderTests(PostgresCluster postgres)
 
         // The other writer cannot insert while the bulk write is open…
         Assert.NotSame(otherSave, await Task.WhenAny(otherSave, Task.Delay(TimeSpan.FromSeconds(1), Ct)));
-        await transaction.CommitAsync(Ct);
+        await bulk.Database.CommitTransactionAsync(Ct);
         await otherSave;
 
         // …so what a reader sees after the bulk commit is already in sequence order.
@@ -40,16 +37,62 @@ public sealed class RegisterWriteOrderTests(PostgresCluster postgres)
     }
 
     [Fact]
+    public async Task ABulkWrite_WaitsForAnEntryAlreadyInserted_AndGetsHigherSequenceNumbers()
+    {
+        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
+        await using var single = database.CreateContext();
+        await using var transaction = await single.Database.BeginTransactionAsync(Ct);
+        single.Disconnections.Add(Entry(TestData.Next(), DisconnectionSource.Cancellation));
+        await single.SaveChangesAsync(Ct);
+
+        await using var bulk = database.CreateContext();
+        bulk.Disconnections.Add(Entry(TestData.Next(), DisconnectionSource.Import));
+        var bulkSave = RegisterWriteOrder.SaveChangesAsync(bulk, Ct);
+
+        Assert.NotSame(bulkSave, await Task.WhenAny(bulkSave, Task.Delay(TimeSpan.FromSeconds(1), Ct)));
+        await transaction.CommitAsync(Ct);
+        await bulkSave;
+
+        await using var reader = database.CreateContext();
+        var entries = await reader.Disconnections.AsNoTracking().OrderBy(d => d.Id).Select(d => d.Source).ToListAsync(Ct);
+        Assert.Equal([DisconnectionSource.Cancellation, DisconnectionSource.Import], entries);
+    }
+
+    [Fact]
+    public async Task ARegisterInsert_GivesUpAfterFiveSeconds_WhileABulkWriteHoldsTheRegister()
+    {
+        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
+        await using var bulk = await BeginBulkWriteAsync(database);
+
+        // What the audit trail does before taking its chain lock when a save adds a register entry.
+        await using var single = database.CreateContext();
+        await using var singleTransaction = await single.Database.BeginTransactionAsync(Ct);
+        single.Disconnections.Add(Entry(TestData.Next(), DisconnectionSource.Cancellation));
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var refused = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => RegisterWriteOrder.WaitForBulkWriteAsync(single, Ct));
+
+        Assert.Equal(Npgsql.PostgresErrorCodes.LockNotAvailable, refused.SqlState);
+        Assert.InRange(started.Elapsed, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
     public async Task ReadersAreNotBlockedByTheLock()
     {
         using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
-        await using var bulk = database.CreateContext();
-        await using var transaction = await bulk.Database.BeginTransactionAsync(Ct);
-        bulk.Disconnections.Add(Entry(TestData.Next(), DisconnectionSource.Import));
-        await RegisterWriteOrder.SaveChangesAsync(bulk, Ct);
+        await using var bulk = await BeginBulkWriteAsync(database);
 
         await using var reader = database.CreateContext();
         Assert.Equal(0, await reader.Disconnections.CountAsync(Ct).WaitAsync(TimeSpan.FromSeconds(10), Ct));
+    }
+
+    /// <summary>A bulk write in progress: an imported entry saved under the register lock, its transaction left open.</summary>
+    private static async Task<AppDbContext> BeginBulkWriteAsync(TestDatabase database)
+    {
+        var bulk = database.CreateContext();
+        await bulk.Database.BeginTransactionAsync(Ct);
+        bulk.Disconnections.Add(Entry(TestData.Next(), DisconnectionSource.Import));
+        await RegisterWriteOrder.SaveChangesAsync(bulk, Ct);
+        return bulk;
     }
 
     private static Disconnection Entry(int n, DisconnectionSource source) =>

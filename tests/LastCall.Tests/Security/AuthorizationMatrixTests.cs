@@ -36,7 +36,7 @@ public enum MatrixExpectation
 
     /// <summary>
     /// A partner-only route called with a customer or staff token: refused (401 or 403), never served.
-    /// The partner policy authenticates with the API-key scheme only, so the answer is a 401 challenge.
+    /// The token authenticates, but the partner policy wants the partner kind, so the answer today is 403.
     /// </summary>
     Refused,
 

@@ -35,7 +35,9 @@ public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contex
     /// </summary>
     private long RebuildIndexFromRows { get; } = configuration.GetValue("Register:ImportRebuildIndexFromRows", 100_000L);
 
-    public async Task<DisconnectionImportSummary> ImportAsync(Stream csv, Action<RowRejection>? onRejected = null, Action<ImportProgress>? onProgress = null, CancellationToken ct = default)
+    /// <param name="onNote">Told what a long silent phase is doing (PostgreSQL's final write of the staged rows).</param>
+    public async Task<DisconnectionImportSummary> ImportAsync(Stream csv, Action<RowRejection>? onRejected = null, Action<ImportProgress>? onProgress = null,
+        Action<string>? onNote = null, CancellationToken ct = default)
     {
         using var reader = new StreamReader(csv, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 20);
         var header = await reader.ReadLineAsync(ct);
@@ -105,6 +107,8 @@ public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contex
         }
         if (batch.Count > 0 || rows == 0)
             await FlushAsync();
+        if (writer.Stages && written > 0)
+            onNote?.Invoke($"writing {written:N0} rows into the register…");
         imported += await writer.CompleteAsync(ct);
         ReportProgress();
         return new DisconnectionImportSummary(imported, written - imported, rejected, kept, null);
@@ -122,6 +126,9 @@ public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contex
         }
 
         protected abstract Task PrepareAsync(CancellationToken ct);
+
+        /// <summary>True when batches are only staged and the register is written by <see cref="CompleteAsync"/>.</summary>
+        public virtual bool Stages => false;
 
         /// <summary>Writes the batch, or stages it for <see cref="CompleteAsync"/>; returns how many new entries it wrote.</summary>
         public abstract Task<int> WriteAsync(IReadOnlyList<(string Msisdn, DateOnly Day)> batch, CancellationToken ct);
@@ -143,7 +150,13 @@ public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contex
     private sealed class PostgresWriter(AppDbContext db, DateTimeOffset now, long rebuildIndexFromRows) : BatchWriter
     {
         private const string UniqueIndex = "IX_disconnections_Msisdn_DisconnectedOn";
+
+        /// <summary>How long the import waits for the register lock (behind a long reader or another import) before giving up.</summary>
+        private const string LockTimeout = "60s";
+
         private long _staged;
+
+        public override bool Stages => true;
 
         private NpgsqlConnection Connection => (NpgsqlConnection)db.Database.GetDbConnection();
 
@@ -179,10 +192,18 @@ public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contex
             var rebuild = _staged >= rebuildIndexFromRows && _staged * 4 >= await RegisterSizeEstimateAsync(ct);
             // work_mem lets the sort that removes duplicates stay in memory; maintenance_work_mem the index build.
             await ExecuteAsync("SET LOCAL work_mem = '256MB'; SET LOCAL maintenance_work_mem = '512MB'", ct);
+            try
+            {
+                await ExecuteAsync($"SET LOCAL lock_timeout = '{LockTimeout}'; "
+                    + (rebuild ? "LOCK TABLE disconnections IN ACCESS EXCLUSIVE MODE" : RegisterWriteOrder.LockSql)
+                    + "; SET LOCAL lock_timeout TO DEFAULT", ct);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
+            {
+                throw new InvalidOperationException($"The register stayed busy for {LockTimeout} (another import, or a long query on it); nothing was written. Try again.", e);
+            }
             if (rebuild)
-                await ExecuteAsync($"""LOCK TABLE disconnections IN ACCESS EXCLUSIVE MODE; DROP INDEX "{UniqueIndex}" """, ct);
-            else
-                await ExecuteAsync(RegisterWriteOrder.LockSql, ct);
+                await ExecuteAsync($"""DROP INDEX "{UniqueIndex}" """, ct);
 
             // Sorted, so the index is filled in order; NOT EXISTS is exact because no one else can write now.
             await using var insert = new NpgsqlCommand("""
@@ -197,7 +218,7 @@ public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contex
             if (rebuild)
                 await ExecuteAsync($"""CREATE UNIQUE INDEX "{UniqueIndex}" ON disconnections ("Msisdn", "DisconnectedOn")""", ct);
             await transaction.CommitAsync(ct);
-            await ExecuteAsync("TRUNCATE register_import", ct);
+            // The staged rows go with the connection (the pool resets it, dropping temporary tables).
             return inserted;
         }
 
