@@ -24,7 +24,7 @@ public sealed class PortalAfterCancellationTests(PortalHost host)
     {
         await using var session = await host.OpenAsync(width: 360, height: 780);
         var page = session.Page;
-        await host.SignInAsync(page, host.Wang);
+        await host.CustomerSignInAsync(page, host.Wang);
         await page.GotoAsync($"/portal/lines/{Uri.EscapeDataString(host.Wang.Msisdn)}");
         await page.GetByTestId("bills-link").ClickAsync();
 
@@ -85,7 +85,7 @@ public sealed class PortalAfterCancellationTests(PortalHost host)
 
         await using var session = await host.OpenAsync(width: 360, height: 780);
         var page = session.Page;
-        await host.SignInAsync(page, host.Sun2);
+        await host.CustomerSignInAsync(page, host.Sun2);
         await page.GotoAsync($"/portal/cancellations/{id}");
         await Assertions.Expect(page.GetByTestId("request-status")).ToHaveAttributeAsync("data-status", "completed");
         await Assertions.Expect(page.GetByTestId("certificate")).ToBeVisibleAsync();
@@ -139,7 +139,7 @@ public sealed class PortalAfterCancellationTests(PortalHost host)
         await page.GotoAsync("/portal/signin");
         await page.GetByTestId("switch-language").ClickAsync();
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Sign in");
-        await host.SignInAsync(page, host.Zhou);
+        await host.CustomerSignInAsync(page, host.Zhou);
         await page.GotoAsync($"/portal/lines/{Uri.EscapeDataString(host.Zhou.Msisdn)}/cancel");
 
         Assert.Equal("false", await page.GetByTestId("precheck").GetAttributeAsync("data-eligible"));

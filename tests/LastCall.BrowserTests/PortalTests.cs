@@ -16,7 +16,7 @@ public sealed partial class PortalTests(PortalHost host)
     {
         await using var session = await host.OpenAsync(width: 360, height: 780);
         var page = session.Page;
-        await host.SignInAsync(page, host.Zhang1);
+        await host.CustomerSignInAsync(page, host.Zhang1);
 
         // My lines: both lines under my identity.
         Assert.Equal("我的号码", await page.Locator("h1").InnerTextAsync());
@@ -25,7 +25,7 @@ public sealed partial class PortalTests(PortalHost host)
 
         // Line detail: owner (long name), balance, companion device.
         await page.Locator($"[data-msisdn='{host.Zhang1.Msisdn}'] a.number").ClickAsync();
-        Assert.Equal(PortalHost.LongName, await page.GetByTestId("owner").InnerTextAsync());
+        Assert.Equal(BrowserHost.LongName, await page.GetByTestId("owner").InnerTextAsync());
         Assert.Equal("¥23.50", await page.GetByTestId("balance").InnerTextAsync());
         await Assertions.Expect(page.GetByTestId("profiles")).ToContainTextAsync("Apple Watch Series 10");
         await Assertions.Expect(page.GetByTestId("profiles")).ToContainTextAsync("附属设备");
@@ -56,7 +56,7 @@ public sealed partial class PortalTests(PortalHost host)
         await page.GotoAsync("/portal/signin");
         await page.GetByTestId("switch-language").ClickAsync();
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Sign in");
-        await host.SignInAsync(page, host.Li);
+        await host.CustomerSignInAsync(page, host.Li);
 
         Assert.Equal("My lines", await page.Locator("h1").InnerTextAsync());
         await page.Locator($"[data-msisdn='{host.Li.Msisdn}'] a.number").ClickAsync();
@@ -116,7 +116,7 @@ public sealed partial class PortalTests(PortalHost host)
     {
         await using var session = await host.OpenAsync();
         var page = session.Page;
-        await host.SignInAsync(page, host.Chen);
+        await host.CustomerSignInAsync(page, host.Chen);
         var other = Uri.EscapeDataString(host.Zhang2.Msisdn);
 
         foreach (var path in new[] { $"/portal/lines/{other}", $"/portal/lines/{other}/cancel", $"/portal/lines/{other}/suspension", $"/portal/lines/{other}/flag" })
@@ -165,7 +165,7 @@ public sealed partial class PortalTests(PortalHost host)
     {
         await using var session = await host.OpenAsync();
         var page = session.Page;
-        await host.SignInAsync(page, host.Zhao);
+        await host.CustomerSignInAsync(page, host.Zhao);
         await page.Locator($"[data-msisdn='{host.Zhao.Msisdn}'] a.number").ClickAsync();
 
         await page.GetByTestId("suspension-link").ClickAsync();
@@ -187,7 +187,7 @@ public sealed partial class PortalTests(PortalHost host)
     {
         await using var session = await host.OpenAsync(width: 360, height: 780);
         var page = session.Page;
-        await host.SignInAsync(page, host.Wang);
+        await host.CustomerSignInAsync(page, host.Wang);
         await page.GotoAsync($"/portal/lines/{Uri.EscapeDataString(host.Wang.Msisdn)}/cancel");
 
         Assert.Equal("false", await page.GetByTestId("precheck").GetAttributeAsync("data-eligible"));

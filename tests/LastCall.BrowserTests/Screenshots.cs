@@ -34,7 +34,7 @@ public sealed class Screenshots(PortalHost host)
                     await page.GetByTestId("switch-language").ClickAsync();
                 await ShotAsync(page, folder, $"signin-{suffix}");
 
-                await host.SignInAsync(page, host.Zhang1);
+                await host.CustomerSignInAsync(page, host.Zhang1);
                 await ShotAsync(page, folder, $"lines-{suffix}");
                 await page.GotoAsync($"/portal/lines/{Uri.EscapeDataString(host.Zhang1.Msisdn)}");
                 await ShotAsync(page, folder, $"line-{suffix}");
@@ -58,17 +58,17 @@ public sealed class Screenshots(PortalHost host)
                 await page.GotoAsync(statusPath);
                 await ShotAsync(page, folder, $"status-{suffix}");
 
-                await host.SignInAsync(page, host.Wang);
+                await host.CustomerSignInAsync(page, host.Wang);
                 await page.GotoAsync($"/portal/lines/{Uri.EscapeDataString(host.Wang.Msisdn)}/cancel");
                 await ShotAsync(page, folder, $"precheck-blocked-{suffix}");
                 await page.GotoAsync($"/portal/lines/{Uri.EscapeDataString(host.Wang.Msisdn)}/bills");
                 await ShotAsync(page, folder, $"bills-{suffix}");
 
-                await host.SignInAsync(page, host.Zhou);
+                await host.CustomerSignInAsync(page, host.Zhou);
                 await page.GotoAsync($"/portal/lines/{Uri.EscapeDataString(host.Zhou.Msisdn)}/cancel");
                 await ShotAsync(page, folder, $"precheck-fee-{suffix}");
 
-                await host.SignInAsync(page, host.Sun2);
+                await host.CustomerSignInAsync(page, host.Sun2);
                 await page.GotoAsync(completedPath);
                 await ShotAsync(page, folder, $"completed-{suffix}");
             }

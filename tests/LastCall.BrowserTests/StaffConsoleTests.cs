@@ -16,7 +16,7 @@ public sealed class StaffConsoleTests(StaffHost host)
     public async Task The_dashboard_draws_its_charts_with_data_tables_and_retries_a_failed_execution()
     {
         // A blocker seen by a clerk's precheck, and an execution the billing system refuses.
-        using var clerk = await host.StaffApiAsync("clerk");
+        using var clerk = await host.StaffAsync("clerk");
         (await clerk.GetAsync($"/api/v1/lines/{Uri.EscapeDataString(host.Owing.Msisdn)}/precheck", Ct)).EnsureSuccessStatusCode();
         var simulators = host.Host.Services.GetRequiredService<EmbeddedSimulators>();
         using (var backends = new HttpClient { BaseAddress = new Uri(simulators.BackendsBaseUrl!) })
@@ -26,7 +26,7 @@ public sealed class StaffConsoleTests(StaffHost host)
         var submitted = await clerk.PostAsJsonAsync("/api/v1/cancellations", new { msisdn = host.Failing.Msisdn, identityCheck = new { method = "in_person_id", idNumber = host.Failing.IdNumber } }, Ct);
         submitted.EnsureSuccessStatusCode();
         var failedId = (await submitted.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
-        using var supervisorApi = await host.StaffApiAsync("supervisor");
+        using var supervisorApi = await host.StaffAsync("supervisor");
         for (var i = 0; i < 300 && (await supervisorApi.GetFromJsonAsync<JsonElement>($"/api/v1/cancellations/{failedId}", Ct)).GetProperty("status").GetString() != "failed"; i++)
             await Task.Delay(100, Ct);
 
@@ -66,7 +66,7 @@ public sealed class StaffConsoleTests(StaffHost host)
     [Fact]
     public async Task A_supervisor_reads_the_audit_trail_of_a_line_and_the_reading_is_audited()
     {
-        using var clerk = await host.StaffApiAsync("clerk");
+        using var clerk = await host.StaffAsync("clerk");
         (await clerk.GetAsync($"/api/v1/lines/{Uri.EscapeDataString(host.Owing.Msisdn)}/precheck", Ct)).EnsureSuccessStatusCode();
         await using var session = await host.OpenAsync(width: 360, height: 780);
         var page = session.Page;

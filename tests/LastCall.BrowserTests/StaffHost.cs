@@ -1,11 +1,8 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using LastCall.BrowserTests.Infrastructure;
-using LastCall.Data;
 using LastCall.Domain.Identity;
-using LastCall.Security;
 using LastCall.Tests.Imports;
 using LastCall.Tests.Infrastructure;
 using Microsoft.Playwright;
@@ -13,7 +10,7 @@ using Microsoft.Playwright;
 namespace LastCall.BrowserTests;
 
 /// <summary>A customer's line as the staff host imported it (the ID number is what a clerk reads off the card).</summary>
-public sealed record StaffLine(string Msisdn, string Password, string IdNumber, string Name)
+public sealed record StaffLine(string Msisdn, string Password, string IdNumber, string Name) : ICustomerLine
 {
     public string Typed => Msisdn[3..];
 }
@@ -25,23 +22,14 @@ public sealed class StaffCollection : ICollectionFixture<StaffHost>
 }
 
 /// <summary>
-/// One host for the staff console's browser tests: the real LastCall on Kestrel with a fresh SQLite
-/// file, the execution workers and the embedded simulators on (so a store cancellation completes and
-/// its certificate exists), one staff member per role (clerk at BJ-001, a second clerk at SH-002),
-/// and two online applications with uploaded ID documents waiting for review. Headless Debian Chromium.
+/// One host for the staff console's browser tests (<see cref="BrowserHost"/>): one staff member per role
+/// (clerk at BJ-001, a second clerk at SH-002), and two online applications with uploaded ID documents
+/// waiting for review.
 /// </summary>
-public sealed partial class StaffHost : IAsyncLifetime
-{
-    public const string StaffPassword = "correct-horse-battery";
-    public const string Store = "BJ-001";
+public sealed class StaffHost : BrowserHost
+{    public const string Store = "BJ-001";
     public const string OtherStore = "SH-002";
 
-
-    private TestDatabase? _database;
-    private TestHost? _host;
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
-    private HttpClient? _api;
 
     /// <summary>Cancelled at the counter by the BJ-001 clerk (owner with a long name).</summary>
     public StaffLine Counter { get; private set; } = null!;
@@ -72,26 +60,13 @@ public sealed partial class StaffHost : IAsyncLifetime
 
     public IReadOnlyDictionary<string, Guid> Applications { get; private set; } = new Dictionary<string, Guid>();
 
-    public Uri BaseUrl { get; private set; } = null!;
-
-    public HttpClient Api => _api!;
-
-    public TestDatabase Database => _database!;
-
-    public TestHost Host => _host!;
-
-    public static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
+    protected override async Task SeedAsync(TestDatabase database)
     {
-        if (!File.Exists(PortalHost.ChromiumPath))
-            throw new InvalidOperationException($"{PortalHost.ChromiumPath} is missing: install Debian's chromium (scripts/test does).");
-        _database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, null!);
         var n = TestData.Next();
         for (var i = 0; i < 8; i++)
             TestData.Next();
         StaffLine Make(int k, string password, string name) => new(TestData.Msisdn(n + k), password, TestData.ResidentId(n + k), name);
-        Counter = Make(0, "135790", PortalHost.LongName);
+        Counter = Make(0, "135790", LongName);
         OtherStoreLine = Make(1, "246813", "孙丽");
         Caller = Make(2, "975318", "周杰");
         Owing = Make(3, "864209", "吴敏");
@@ -103,58 +78,34 @@ public sealed partial class StaffHost : IAsyncLifetime
         var rows = new[] { Counter, OtherStoreLine, Caller, Owing, ToApprove, ToReject, Failing, Transfer }
             .Select((l, k) => TestData.Row(n + k, msisdn: l.Msisdn, idNumber: l.IdNumber, password: l.Password, name: l.Name, arrears: l == Owing ? "86.40" : "0.00"))
             .ToArray();
-        var summary = await _database.ImportAsync(TestData.Csv([TestData.Header, .. rows]));
+        var summary = await database.ImportAsync(TestData.Csv([TestData.Header, .. rows]));
         if (summary.Imported != rows.Length)
             throw new InvalidOperationException("Staff host import failed: " + string.Join("; ", summary.Rejected));
 
-        await using (var db = _database.CreateContext())
-        {
-            var hash = SecretHasher.Hash(StaffPassword);
-            foreach (var (username, role, store) in new[]
-            {
-                ("admin", StaffRoles.Admin, (string?)null), ("supervisor", StaffRoles.Supervisor, null), ("reviewer", StaffRoles.Reviewer, null),
-                ("clerk", StaffRoles.Clerk, Store), ("clerk2", StaffRoles.Clerk, OtherStore), ("agent", StaffRoles.Agent, null),
-            })
-            {
-                db.StaffMembers.Add(StaffMember.Create(username, [role], store, hash, DateTimeOffset.UtcNow).Value);
-            }
-            await db.SaveChangesAsync(Ct);
-        }
+        await AddStaffAsync(database,
+            ("admin", StaffRoles.Admin, null), ("supervisor", StaffRoles.Supervisor, null), ("reviewer", StaffRoles.Reviewer, null),
+            ("clerk", StaffRoles.Clerk, Store), ("clerk2", StaffRoles.Clerk, OtherStore), ("agent", StaffRoles.Agent, null));
+    }
 
-        var settings = _database.HostSettings();
-        settings["Security:Otp:MinIntervalSeconds"] = "0";
-        settings["Security:Otp:MaxPerHour"] = "1000";
-        settings["Execution:Enabled"] = "true";
-        settings["Simulators:Embedded"] = "true";
-        settings["Execution:PollMilliseconds"] = "100";
-        settings["Execution:FirstRetryDelayMilliseconds"] = "200";
-        settings["Execution:LongestRetryDelaySeconds"] = "1";
+    protected override void Configure(Dictionary<string, string?> settings)
+    {
         settings["Smdp:TimeoutSeconds"] = "2";
         settings["Smdp:MaxRetryAttempts"] = "1";
-        _host = TestHost.Start(settings);
-        _api = _host.CreateClient();
-        BaseUrl = _api.BaseAddress!;
+    }
 
-        // Two online applications with an uploaded ID document, waiting for review.
+    /// <summary>Two online applications with an uploaded ID document, waiting for review.</summary>
+    protected override async Task AfterStartAsync()
+    {
         var applications = new Dictionary<string, Guid>();
         foreach (var line in new[] { ToApprove, ToReject })
             applications[line.Msisdn] = await ApplyOnlineAsync(line);
         Applications = applications;
-
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = PortalHost.ChromiumPath, Headless = true });
     }
 
     /// <summary>The owner applies through the API: sign in, upload the ID photo, submit.</summary>
     private async Task<Guid> ApplyOnlineAsync(StaffLine line)
     {
-        (await Api.PostAsJsonAsync("/api/v1/auth/otp", new { msisdn = line.Msisdn }, Ct)).EnsureSuccessStatusCode();
-        var code = await LatestCodeAsync(line.Msisdn);
-        var login = await Api.PostAsJsonAsync("/api/v1/auth/login", new { msisdn = line.Msisdn, servicePassword = line.Password, otp = code }, Ct);
-        login.EnsureSuccessStatusCode();
-        var token = (await login.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("accessToken").GetString();
-        using var client = _host!.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var client = await CustomerAsync(line);
         using var form = new MultipartFormDataContent();
         var file = new ByteArrayContent(StaffSampleDocument.Png());
         file.Headers.ContentType = new MediaTypeHeaderValue("image/png");
@@ -165,28 +116,6 @@ public sealed partial class StaffHost : IAsyncLifetime
         var submit = await client.PostAsJsonAsync("/api/v1/cancellations", new { msisdn = line.Msisdn, documentIds = new[] { documentId } }, Ct);
         submit.EnsureSuccessStatusCode();
         return (await submit.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
-    }
-
-    /// <summary>A staff member's API client (bearer token from the staff sign-in).</summary>
-    public async Task<HttpClient> StaffApiAsync(string username)
-    {
-        var response = await Api.PostAsJsonAsync("/api/v1/staff/auth/login", new { username, password = StaffPassword }, Ct);
-        response.EnsureSuccessStatusCode();
-        var client = _host!.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("accessToken").GetString());
-        return client;
-    }
-
-    /// <summary>A fresh browser context (no cookies) at the given width.</summary>
-    public async Task<BrowserSession> OpenAsync(int width = 1280, int height = 900)
-    {
-        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = BaseUrl.ToString(),
-            ViewportSize = new ViewportSize { Width = width, Height = height },
-            AcceptDownloads = true,
-        });
-        return new BrowserSession(context, await context.NewPageAsync());
     }
 
     /// <summary>Signs a staff member in through the console's form.</summary>
@@ -200,46 +129,4 @@ public sealed partial class StaffHost : IAsyncLifetime
         await page.GetByTestId("staff-sign-in").ClickAsync();
         await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
     }
-
-    /// <summary>Signs a customer in through the portal's form (code read from the development outbox).</summary>
-    public async Task CustomerSignInAsync(IPage page, StaffLine line)
-    {
-        await page.GotoAsync("/portal/signin");
-        await page.Locator("#msisdn").FillAsync(line.Typed);
-        await page.GetByTestId("send-code").ClickAsync();
-        await page.GetByTestId("code-sent").WaitForAsync();
-        var code = await LatestCodeAsync(line.Msisdn);
-        await page.Locator("#msisdn").FillAsync(line.Typed);
-        await page.Locator("#password").FillAsync(line.Password);
-        await page.Locator("#otp").FillAsync(code);
-        await page.GetByTestId("sign-in").ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
-    }
-
-    /// <summary>The newest 6-digit code texted to a number (development outbox).</summary>
-    public async Task<string> LatestCodeAsync(string msisdn)
-    {
-        var messages = await Api.GetFromJsonAsync<JsonElement>($"/api/v1/dev/messages?to={Uri.EscapeDataString(msisdn)}", Ct);
-        foreach (var message in messages.EnumerateArray())
-        {
-            var match = SixDigits().Match(message.GetProperty("body").GetString()!);
-            if (match.Success)
-                return match.Value;
-        }
-        throw new InvalidOperationException($"No code was sent to {msisdn}.");
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_browser is not null)
-            await _browser.DisposeAsync();
-        _playwright?.Dispose();
-        _api?.Dispose();
-        if (_host is not null)
-            await _host.DisposeAsync();
-        _database?.Dispose();
-    }
-
-    [GeneratedRegex(@"\b\d{6}\b")]
-    private static partial Regex SixDigits();
 }

@@ -21,12 +21,12 @@ public sealed class StaffScreenshots(StaffHost host)
         Directory.CreateDirectory(folder);
 
         // Something to show: a completed counter cancellation, a blocker seen at the counter, a failed execution.
-        using var clerk = await host.StaffApiAsync("clerk");
+        using var clerk = await host.StaffAsync("clerk");
         var done = await clerk.PostAsJsonAsync("/api/v1/cancellations", new { msisdn = host.Counter.Msisdn, identityCheck = new { method = "in_person_id", idNumber = host.Counter.IdNumber } }, Ct);
         done.EnsureSuccessStatusCode();
         var completedId = (await done.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
         (await clerk.GetAsync($"/api/v1/lines/{Uri.EscapeDataString(host.Owing.Msisdn)}/precheck", Ct)).EnsureSuccessStatusCode();
-        using var supervisor = await host.StaffApiAsync("supervisor");
+        using var supervisor = await host.StaffAsync("supervisor");
         for (var i = 0; i < 300 && (await supervisor.GetFromJsonAsync<JsonElement>($"/api/v1/cancellations/{completedId}", Ct)).GetProperty("status").GetString() != "completed"; i++)
             await Task.Delay(100, Ct);
         var reviewId = host.Applications[host.ToApprove.Msisdn];

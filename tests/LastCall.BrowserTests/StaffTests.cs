@@ -27,7 +27,7 @@ public sealed partial class StaffTests(StaffHost host)
 
         await page.Locator("#find-msisdn").FillAsync(host.Counter.Typed);
         await page.GetByTestId("find").ClickAsync();
-        Assert.Equal(PortalHost.LongName, await page.GetByTestId("owner").InnerTextAsync());
+        Assert.Equal(BrowserHost.LongName, await page.GetByTestId("owner").InnerTextAsync());
         Assert.Contains("*", await page.GetByTestId("owner-id").InnerTextAsync(), StringComparison.Ordinal);
         Assert.DoesNotContain(host.Counter.IdNumber, await page.ContentAsync(), StringComparison.Ordinal);
         Assert.Equal("true", await page.GetByTestId("precheck").GetAttributeAsync("data-eligible"));
@@ -78,7 +78,7 @@ public sealed partial class StaffTests(StaffHost host)
         Assert.Equal(StaffHost.OtherStore, await page.GetByTestId("store").InnerTextAsync());
         var id = Guid.Parse(new Uri(page.Url).AbsolutePath.Split('/')[^1]);
 
-        using var supervisor = await host.StaffApiAsync("supervisor");
+        using var supervisor = await host.StaffAsync("supervisor");
         var request = await supervisor.GetFromJsonAsync<JsonElement>($"/api/v1/cancellations/{id}", Ct);
         Assert.Equal(StaffHost.OtherStore, request.GetProperty("storeId").GetString());
         Assert.Contains("clerk2", request.GetProperty("submittedBy").GetString(), StringComparison.Ordinal);
@@ -125,7 +125,7 @@ public sealed partial class StaffTests(StaffHost host)
         Assert.Equal("rejected", await customer.Page.GetByTestId("request-status").GetAttributeAsync("data-status"));
         await Assertions.Expect(customer.Page.Locator("main")).ToContainTextAsync(reason);
 
-        using var supervisor = await host.StaffApiAsync("supervisor");
+        using var supervisor = await host.StaffAsync("supervisor");
         var approved = await supervisor.GetFromJsonAsync<JsonElement>($"/api/v1/cancellations/{approveId}", Ct);
         Assert.Contains(approved.GetProperty("status").GetString(), new[] { "approved", "scheduled", "executing", "completed" });
     }
@@ -192,7 +192,7 @@ public sealed partial class StaffTests(StaffHost host)
         await Assertions.Expect(page.GetByTestId("line-status")).ToHaveAttributeAsync("data-status", "active");
 
         await page.GetByTestId("transfer-link").ClickAsync();
-        await page.Locator("#t-name").FillAsync(PortalHost.LongName);
+        await page.Locator("#t-name").FillAsync(BrowserHost.LongName);
         await page.Locator("#t-id").FillAsync(host.NewOwnerIdNumber);
         await page.Locator("#t-pw").FillAsync("20262026");
         // The current owner's ID must match the line's owner.
@@ -202,8 +202,8 @@ public sealed partial class StaffTests(StaffHost host)
         await page.Locator("#t-pw").FillAsync("20262026");
         await page.Locator("#t-owner-id").FillAsync(host.Transfer.IdNumber);
         await page.GetByTestId("transfer-submit").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("transferred")).ToContainTextAsync(PortalHost.LongName);
-        Assert.Equal(PortalHost.LongName, await page.GetByTestId("owner").InnerTextAsync());
+        await Assertions.Expect(page.GetByTestId("transferred")).ToContainTextAsync(BrowserHost.LongName);
+        Assert.Equal(BrowserHost.LongName, await page.GetByTestId("owner").InnerTextAsync());
         Assert.DoesNotContain(host.NewOwnerIdNumber, await page.ContentAsync(), StringComparison.Ordinal);
         await AssertFitsWidthAsync(page);
         Assert.Empty(session.CspViolations);

@@ -1,0 +1,180 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using LastCall.Data;
+using LastCall.Domain.Identity;
+using LastCall.Security;
+using LastCall.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace LastCall.BrowserTests.Infrastructure;
+
+/// <summary>A customer's line as a browser host imported it.</summary>
+public interface ICustomerLine
+{
+    string Msisdn { get; }
+
+    string Password { get; }
+
+    /// <summary>The number as a customer types it (11 digits, no +86).</summary>
+    string Typed { get; }
+}
+
+/// <summary>
+/// What the portal's and the staff console's browser hosts share: the real LastCall on Kestrel on a free
+/// loopback port with a fresh SQLite file, the embedded simulators and the execution workers polling fast
+/// (so a cancellation completes in seconds), one headless Chromium (Debian's, never a downloaded one), and
+/// the helpers to sign people in through the API or the forms. A host seeds its own customers and staff.
+/// </summary>
+public abstract partial class BrowserHost : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    public const string StaffPassword = "correct-horse-battery";
+
+    /// <summary>A name long enough to find layouts that break on long Chinese names.</summary>
+    public const string LongName = "欧阳娜依古丽·阿卜杜热合曼·买买提艾力";
+
+    private TestDatabase? _database;
+    private TestHost? _host;
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+    private HttpClient? _api;
+
+    public Uri BaseUrl { get; private set; } = null!;
+
+    public HttpClient Api => _api!;
+
+    public TestDatabase Database => _database!;
+
+    public TestHost Host => _host!;
+
+    public static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+            throw new InvalidOperationException($"{ChromiumPath} is missing: install Debian's chromium (scripts/test does).");
+        _database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, null!);
+        await SeedAsync(_database);
+
+        var settings = _database.HostSettings();
+        settings["Security:Otp:MinIntervalSeconds"] = "0";
+        settings["Security:Otp:MaxPerHour"] = "1000";
+        settings["Simulators:Embedded"] = "true";
+        settings["Execution:Enabled"] = "true";
+        settings["Execution:PollMilliseconds"] = "100";
+        settings["Execution:FirstRetryDelayMilliseconds"] = "200";
+        settings["Execution:LongestRetryDelaySeconds"] = "1";
+        Configure(settings);
+        _host = TestHost.Start(settings);
+        _api = _host.CreateClient();
+        BaseUrl = _api.BaseAddress!;
+        await AfterStartAsync();
+
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumPath, Headless = true });
+    }
+
+    /// <summary>Imports the host's customers and adds its staff, before the host starts.</summary>
+    protected abstract Task SeedAsync(TestDatabase database);
+
+    /// <summary>The host's own settings on top of the shared ones.</summary>
+    protected virtual void Configure(Dictionary<string, string?> settings)
+    {
+    }
+
+    /// <summary>Work through the running host's API before the browser starts.</summary>
+    protected virtual Task AfterStartAsync() => Task.CompletedTask;
+
+    /// <summary>Adds staff members, all with <see cref="StaffPassword"/>.</summary>
+    protected static async Task AddStaffAsync(TestDatabase database, params (string Username, string Role, string? Store)[] staff)
+    {
+        await using var db = database.CreateContext();
+        var hash = SecretHasher.Hash(StaffPassword);
+        foreach (var (username, role, store) in staff)
+            db.StaffMembers.Add(StaffMember.Create(username, [role], store, hash, DateTimeOffset.UtcNow).Value);
+        await db.SaveChangesAsync(Ct);
+    }
+
+    /// <summary>A fresh browser context (no cookies) at the given window width, on the host.</summary>
+    public async Task<BrowserSession> OpenAsync(int width = 1280, int height = 900)
+    {
+        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl.ToString(),
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            AcceptDownloads = true,
+        });
+        return new BrowserSession(context, await context.NewPageAsync());
+    }
+
+    /// <summary>A client with a bearer token (an access token or a partner API key).</summary>
+    public HttpClient Client(string bearer)
+    {
+        var client = _host!.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
+        return client;
+    }
+
+    /// <summary>A staff member's API client (password <see cref="StaffPassword"/>).</summary>
+    public async Task<HttpClient> StaffAsync(string username)
+    {
+        using var response = await Api.PostAsJsonAsync("/api/v1/staff/auth/login", new { username, password = StaffPassword }, Ct);
+        response.EnsureSuccessStatusCode();
+        return Client((await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("accessToken").GetString()!);
+    }
+
+    /// <summary>The customer's API client, signed in through the API (code by SMS, then login).</summary>
+    public async Task<HttpClient> CustomerAsync(ICustomerLine line)
+    {
+        (await Api.PostAsJsonAsync("/api/v1/auth/otp", new { msisdn = line.Msisdn }, Ct)).EnsureSuccessStatusCode();
+        var code = await LatestCodeAsync(line.Msisdn);
+        using var response = await Api.PostAsJsonAsync("/api/v1/auth/login", new { msisdn = line.Msisdn, servicePassword = line.Password, otp = code }, Ct);
+        response.EnsureSuccessStatusCode();
+        return Client((await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("accessToken").GetString()!);
+    }
+
+    /// <summary>The newest 6-digit code texted to a number (development outbox).</summary>
+    public async Task<string> LatestCodeAsync(string msisdn)
+    {
+        var messages = await Api.GetFromJsonAsync<JsonElement>($"/api/v1/dev/messages?to={Uri.EscapeDataString(msisdn)}", Ct);
+        foreach (var message in messages.EnumerateArray())
+        {
+            var match = SixDigits().Match(message.GetProperty("body").GetString()!);
+            if (match.Success)
+                return match.Value;
+        }
+        throw new InvalidOperationException($"No code was sent to {msisdn}.");
+    }
+
+    /// <summary>Signs a customer in through the portal's form: code by SMS (read from the outbox), then number, password and code.</summary>
+    public async Task CustomerSignInAsync(IPage page, ICustomerLine line)
+    {
+        await page.GotoAsync("/portal/signin");
+        await page.Locator("#msisdn").FillAsync(line.Typed);
+        await page.GetByTestId("send-code").ClickAsync();
+        await page.GetByTestId("code-sent").WaitForAsync();
+        var code = await LatestCodeAsync(line.Msisdn);
+        await page.Locator("#msisdn").FillAsync(line.Typed);
+        await page.Locator("#password").FillAsync(line.Password);
+        await page.Locator("#otp").FillAsync(code);
+        await page.GetByTestId("sign-in").ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_browser is not null)
+            await _browser.DisposeAsync();
+        _playwright?.Dispose();
+        _api?.Dispose();
+        if (_host is not null)
+            await _host.DisposeAsync();
+        _database?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    [GeneratedRegex(@"\b\d{6}\b")]
+    private static partial Regex SixDigits();
+}
