@@ -26,7 +26,7 @@ public sealed class PartnerKeyCache : IDisposable
     }
 
     /// <summary>A confirmed key: its partner, and the principal requests with it run as (shared, never changed).</summary>
-    public sealed record Entry(Guid PartnerId, string PartnerName, Guid KeyId, ClaimsPrincipal Principal, DateTimeOffset VerifiedAt);
+    public sealed record Entry(Guid KeyId, ClaimsPrincipal Principal, DateTimeOffset VerifiedAt);
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
@@ -55,7 +55,7 @@ public sealed class PartnerKeyCache : IDisposable
             new Claim(Claims.Name, partnerName),
             new Claim("key", keyId.ToString()),
         ], scheme, Claims.Name, Claims.Role);
-        var entry = new Entry(partnerId, partnerName, keyId, new ClaimsPrincipal(identity), _clock.GetUtcNow());
+        var entry = new Entry(keyId, new ClaimsPrincipal(identity), _clock.GetUtcNow());
         if (Lifetime > TimeSpan.Zero)
             _entries[key] = entry;
         return entry;

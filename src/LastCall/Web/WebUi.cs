@@ -3,6 +3,7 @@ using LastCall.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.Mvc;
 
 namespace LastCall.Web;
 
@@ -197,4 +198,15 @@ public static class WebUi
     public static bool IsSupported(string? culture) => culture is not null && Cultures.Contains(culture, StringComparer.OrdinalIgnoreCase);
 
     public static string Current => CultureInfo.CurrentUICulture.Name == "en" ? "en" : "zh-CN";
+
+    /// <summary>
+    /// Starts a web session with the claims an access token would carry, then returns to
+    /// <paramref name="returnUrl"/> when it is a local page of the same area (<c>/portal</c> or <c>/staff</c>),
+    /// else to the area's home.
+    /// </summary>
+    public static async Task<IActionResult> SignInAndReturnAsync(Microsoft.AspNetCore.Mvc.RazorPages.PageModel page, Dictionary<string, object> claims, string? returnUrl, string area)
+    {
+        await page.HttpContext.SignInAsync(CookieScheme, AccessTokens.Principal(claims, CookieScheme));
+        return page.LocalRedirect(returnUrl is not null && page.Url.IsLocalUrl(returnUrl) && returnUrl.StartsWith(area, StringComparison.OrdinalIgnoreCase) ? returnUrl : area);
+    }
 }

@@ -28,7 +28,7 @@ public sealed class PartnerKeyCacheTests
 
         _clock.Now += TimeSpan.FromSeconds(4.9);
         Assert.True(cache.TryGet("lcp_one", out var entry));
-        Assert.Equal(partner, entry.PartnerId);
+        Assert.Equal(partner.ToString(), entry.Principal.FindFirstValue(Claims.Subject));
         Assert.False(cache.TryGet("lcp_other", out _));
 
         _clock.Now += TimeSpan.FromSeconds(0.1);

@@ -2,7 +2,7 @@ using LastCall.Data;
 using LastCall.Domain.Cancellations;
 using LastCall.Hosting;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
+using LastCall.Workers;
 
 namespace LastCall.Features.Execution;
 
@@ -52,19 +52,8 @@ public sealed class ExecutionClaims(IDbContextFactory<AppDbContext> contexts, Ex
             FROM due WHERE r."Id" = due."Id"
             RETURNING r."Id"
             """;
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("today", today);
-        command.Parameters.AddWithValue("now", now.UtcDateTime);
-        command.Parameters.AddWithValue("until", until.UtcDateTime);
-        command.Parameters.AddWithValue("count", count);
-        command.Parameters.AddWithValue("owner", settings.WorkerId);
-        var claimed = new List<Guid>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            claimed.Add(reader.GetGuid(0));
-        return claimed;
+        return await PostgresClaim.RunAsync(db, sql,
+            [("today", today), ("now", now.UtcDateTime), ("until", until.UtcDateTime), ("count", count), ("owner", settings.WorkerId)], ct);
     }
 
     private async Task<IReadOnlyList<Guid>> ClaimOnSqliteAsync(AppDbContext db, int count, DateTimeOffset now, DateOnly today, DateTimeOffset until, CancellationToken ct)

@@ -1,7 +1,7 @@
 using LastCall.Data;
 using LastCall.Domain.Partners;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
+using LastCall.Workers;
 
 namespace LastCall.Features.Webhooks;
 
@@ -39,18 +39,8 @@ public sealed class WebhookClaims(IDbContextFactory<AppDbContext> contexts, Webh
             FROM due WHERE w."Id" = due."Id"
             RETURNING w."Id"
             """;
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("now", now.UtcDateTime);
-        command.Parameters.AddWithValue("until", until.UtcDateTime);
-        command.Parameters.AddWithValue("count", count);
-        command.Parameters.AddWithValue("owner", settings.WorkerId);
-        var claimed = new List<Guid>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            claimed.Add(reader.GetGuid(0));
-        return claimed;
+        return await PostgresClaim.RunAsync(db, sql,
+            [("now", now.UtcDateTime), ("until", until.UtcDateTime), ("count", count), ("owner", settings.WorkerId)], ct);
     }
 
     private async Task<IReadOnlyList<Guid>> ClaimOnSqliteAsync(AppDbContext db, int count, DateTimeOffset now, DateTimeOffset until, CancellationToken ct)

@@ -49,8 +49,6 @@ public sealed class SignInModel(AuditTrail audit, SignInGuard guard, OneTimeCode
             Response.StatusCode = Problem.Status;
             return Page();
         }
-        var principal = AccessTokens.Principal(AccessTokens.CustomerClaims(customer!), WebUi.CookieScheme);
-        await HttpContext.SignInAsync(WebUi.CookieScheme, principal);
-        return LocalRedirect(returnUrl is not null && Url.IsLocalUrl(returnUrl) && returnUrl.StartsWith("/portal", StringComparison.OrdinalIgnoreCase) ? returnUrl : "/portal");
+        return await WebUi.SignInAndReturnAsync(this, AccessTokens.CustomerClaims(customer!), returnUrl, "/portal");
     }
 }

@@ -33,8 +33,6 @@ public sealed class SignInModel(AuditTrail audit, SignInGuard guard) : PageModel
             Response.StatusCode = Problem.Status;
             return Page();
         }
-        var principal = AccessTokens.Principal(AccessTokens.StaffClaims(staff!), WebUi.CookieScheme);
-        await HttpContext.SignInAsync(WebUi.CookieScheme, principal);
-        return LocalRedirect(returnUrl is not null && Url.IsLocalUrl(returnUrl) && returnUrl.StartsWith("/staff", StringComparison.OrdinalIgnoreCase) ? returnUrl : "/staff");
+        return await WebUi.SignInAndReturnAsync(this, AccessTokens.StaffClaims(staff!), returnUrl, "/staff");
     }
 }
