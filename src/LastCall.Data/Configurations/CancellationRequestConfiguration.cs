@@ -15,7 +15,7 @@ internal sealed class CancellationRequestConfiguration : IEntityTypeConfiguratio
         b.Property(r => r.Version).IsConcurrencyToken();
         b.Property(r => r.Channel).HasConversion<string>().HasMaxLength(16);
         b.Property(r => r.Effective).HasConversion<string>().HasMaxLength(24);
-        b.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
+        b.Property(r => r.Status).HasConversion<string>().HasMaxLength(24);
         b.Property(r => r.IdentityMethod).HasConversion<string>().HasMaxLength(24);
         b.Property(r => r.SubmittedBy).HasMaxLength(80);
         b.Property(r => r.VerifiedBy).HasMaxLength(80);
@@ -27,9 +27,10 @@ internal sealed class CancellationRequestConfiguration : IEntityTypeConfiguratio
         b.Ignore(r => r.DocumentIdList);
         b.Ignore(r => r.NeedsReview);
         b.Ignore(r => r.IsFinal);
+        b.Ignore(r => r.IsExecuting);
         // One live request per line: the database refuses a second even if two clerks race.
         b.HasIndex(r => r.LineId).IsUnique()
-            .HasFilter("\"Status\" IN ('Submitted', 'UnderReview', 'Approved', 'Scheduled', 'Executing', 'Failed')")
+            .HasFilter("\"Status\" IN ('Submitted', 'UnderReview', 'Approved', 'Scheduled', 'Executing', 'WaitingForDependency', 'Failed')")
             .HasDatabaseName("ix_cancellation_requests_one_live_per_line");
         b.HasIndex(r => new { r.Status, r.SubmittedAt });
         // The workers' claim query: due requests whose lease is free.
@@ -45,7 +46,7 @@ internal sealed class CancellationRequestConfiguration : IEntityTypeConfiguratio
             h.WithOwner().HasForeignKey("RequestId");
             h.HasKey(t => t.Id);
             h.Property(t => t.Id).ValueGeneratedOnAdd();
-            h.Property(t => t.Status).HasConversion<string>().HasMaxLength(16);
+            h.Property(t => t.Status).HasConversion<string>().HasMaxLength(24);
             h.Property(t => t.By).HasMaxLength(80);
             h.Property(t => t.Reason).HasMaxLength(CancellationRequest.MaxReasonLength);
         });

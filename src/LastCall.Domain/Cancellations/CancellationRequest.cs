@@ -22,6 +22,12 @@ public enum CancellationStatus
     Approved,
     Scheduled,
     Executing,
+
+    /// <summary>
+    /// Executing, but paused: a system a step needs (SM-DP+, billing, network) has not answered for longer than the
+    /// retry budget. Retried on its own until the system answers, then executing again; never failed for that alone.
+    /// </summary>
+    WaitingForDependency,
     Completed,
     Rejected,
     Withdrawn,
@@ -77,7 +83,8 @@ public sealed class CancellationRequest : AggregateRoot
 {
     /// <summary>Statuses in which a request still holds its line (one live request per line).</summary>
     public static readonly IReadOnlyList<CancellationStatus> LiveStatuses =
-        [CancellationStatus.Submitted, CancellationStatus.UnderReview, CancellationStatus.Approved, CancellationStatus.Scheduled, CancellationStatus.Executing, CancellationStatus.Failed];
+        [CancellationStatus.Submitted, CancellationStatus.UnderReview, CancellationStatus.Approved, CancellationStatus.Scheduled, CancellationStatus.Executing,
+            CancellationStatus.WaitingForDependency, CancellationStatus.Failed];
 
     public const int MaxReasonLength = 500;
 
@@ -267,11 +274,12 @@ public sealed class CancellationRequest : AggregateRoot
     /// <summary>The customer (or staff for them) changes their mind; allowed until execution starts.</summary>
     /// <summary>Whether a request in <paramref name="status"/> may still be withdrawn (before execution starts, not yet ended).</summary>
     public static bool MayWithdraw(CancellationStatus status) =>
-        status is not (CancellationStatus.Executing or CancellationStatus.Completed or CancellationStatus.Failed or CancellationStatus.Rejected or CancellationStatus.Withdrawn);
+        status is not (CancellationStatus.Executing or CancellationStatus.WaitingForDependency or CancellationStatus.Completed or CancellationStatus.Failed
+            or CancellationStatus.Rejected or CancellationStatus.Withdrawn);
 
     public Result Withdraw(string by, DateTimeOffset now)
     {
-        if (Status is CancellationStatus.Executing or CancellationStatus.Completed or CancellationStatus.Failed)
+        if (Status is CancellationStatus.Executing or CancellationStatus.WaitingForDependency or CancellationStatus.Completed or CancellationStatus.Failed)
             return Result.Failure("too_late", "Execution has started; the request can no longer be withdrawn.");
         if (Status is CancellationStatus.Rejected or CancellationStatus.Withdrawn)
             return Fail($"The request is already {Describe(Status)}.");
@@ -297,9 +305,33 @@ public sealed class CancellationRequest : AggregateRoot
         return Result.Success;
     }
 
-    public Result MarkFailed(string error, DateTimeOffset now)
+    /// <summary>Whether execution has started and not ended (running, or paused for a dependency).</summary>
+    public bool IsExecuting => Status is CancellationStatus.Executing or CancellationStatus.WaitingForDependency;
+
+    /// <summary>
+    /// A step's system stayed unreachable beyond the retry budget: the request waits for it (visible to staff and
+    /// the customer) instead of failing. <paramref name="reason"/> names the system and what it answered.
+    /// </summary>
+    public Result WaitForDependency(string reason, DateTimeOffset now)
     {
         if (Status != CancellationStatus.Executing)
+            return Fail($"Only an executing request can wait for a dependency; this one is {Describe(Status)}.");
+        Move(CancellationStatus.WaitingForDependency, now, "system", reason);
+        return Result.Success;
+    }
+
+    /// <summary>The system answered again: execution goes on where it paused.</summary>
+    public Result ResumeExecution(DateTimeOffset now)
+    {
+        if (Status != CancellationStatus.WaitingForDependency)
+            return Fail($"Only a request waiting for a dependency can resume; this one is {Describe(Status)}.");
+        Move(CancellationStatus.Executing, now, "system", "dependency_answered");
+        return Result.Success;
+    }
+
+    public Result MarkFailed(string error, DateTimeOffset now)
+    {
+        if (!IsExecuting)
             return Fail($"Only an executing request can fail; this one is {Describe(Status)}.");
         Move(CancellationStatus.Failed, now, "system", error);
         return Result.Success;

@@ -214,8 +214,8 @@ namespace LastCall.Migrations.Postgres.Migrations
 
                     b.Property<string>("Status")
                         .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
 
                     b.Property<string>("StoreId")
                         .HasMaxLength(32)
@@ -248,7 +248,7 @@ namespace LastCall.Migrations.Postgres.Migrations
                     b.HasIndex("LineId")
                         .IsUnique()
                         .HasDatabaseName("ix_cancellation_requests_one_live_per_line")
-                        .HasFilter("\"Status\" IN ('Submitted', 'UnderReview', 'Approved', 'Scheduled', 'Executing', 'Failed')");
+                        .HasFilter("\"Status\" IN ('Submitted', 'UnderReview', 'Approved', 'Scheduled', 'Executing', 'WaitingForDependency', 'Failed')");
 
                     b.HasIndex("Msisdn");
 
@@ -1337,8 +1337,8 @@ namespace LastCall.Migrations.Postgres.Migrations
 
                             b1.Property<string>("Status")
                                 .IsRequired()
-                                .HasMaxLength(16)
-                                .HasColumnType("character varying(16)");
+                                .HasMaxLength(24)
+                                .HasColumnType("character varying(24)");
 
                             b1.HasKey("Id");
 

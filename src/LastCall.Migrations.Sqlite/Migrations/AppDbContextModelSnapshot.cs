@@ -209,7 +209,7 @@ namespace LastCall.Migrations.Sqlite.Migrations
 
                     b.Property<string>("Status")
                         .IsRequired()
-                        .HasMaxLength(16)
+                        .HasMaxLength(24)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("StoreId")
@@ -243,7 +243,7 @@ namespace LastCall.Migrations.Sqlite.Migrations
                     b.HasIndex("LineId")
                         .IsUnique()
                         .HasDatabaseName("ix_cancellation_requests_one_live_per_line")
-                        .HasFilter("\"Status\" IN ('Submitted', 'UnderReview', 'Approved', 'Scheduled', 'Executing', 'Failed')");
+                        .HasFilter("\"Status\" IN ('Submitted', 'UnderReview', 'Approved', 'Scheduled', 'Executing', 'WaitingForDependency', 'Failed')");
 
                     b.HasIndex("Msisdn");
 
@@ -1322,7 +1322,7 @@ namespace LastCall.Migrations.Sqlite.Migrations
 
                             b1.Property<string>("Status")
                                 .IsRequired()
-                                .HasMaxLength(16)
+                                .HasMaxLength(24)
                                 .HasColumnType("TEXT");
 
                             b1.HasKey("Id");

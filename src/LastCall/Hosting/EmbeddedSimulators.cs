@@ -10,7 +10,7 @@ namespace LastCall.Hosting;
 
 /// <summary>
 /// The embedded default runs with no outside systems: it starts the SM-DP+ simulator and the billing
-/// and network simulators in this process on free loopback ports, points the clients at them, and tells
+/// and network simulators in this process on loopback ports of their own choosing, points the clients at them, and tells
 /// them what the database knows (profiles, balances, subscriptions), so a demo cancellation really goes
 /// through ES2+, a final bill and a deprovisioning. On by default for SQLite when no <c>Smdp:BaseUrl</c>
 /// is configured (<c>Simulators:Embedded</c> overrides).
@@ -20,34 +20,47 @@ public sealed class EmbeddedSimulators(IConfiguration configuration, LastCallSet
     private WebApplication? _smdp;
     private WebApplication? _backends;
 
-    public bool Enabled { get; } = IsEnabled(configuration, settings);
+    public bool Enabled { get; } = configuration.GetValue<bool?>("Simulators:Embedded") ?? (settings.Provider == DatabaseProvider.Sqlite && string.IsNullOrEmpty(configuration["Smdp:BaseUrl"]));
 
-    // Ports are chosen when the service is created, before anything reads the clients' options.
-    public string? SmdpBaseUrl { get; } = EmbeddedUrl(configuration, settings);
+    /// <summary>
+    /// The SM-DP+ simulator's address (null when the simulators are not embedded). The simulators bind port 0 and
+    /// the real port is read back: a port chosen earlier and bound later can be taken meanwhile by another process on
+    /// a busy machine. They start when their address is first needed (the clients' options are validated before any
+    /// hosted service starts), or with this service, whichever comes first.
+    /// </summary>
+    public string? SmdpBaseUrl => Enabled ? Address(EnsureStarted().Smdp) : null;
 
-    public string? BackendsBaseUrl { get; } = EmbeddedUrl(configuration, settings);
+    /// <summary>The billing and network simulators' address (null when not embedded).</summary>
+    public string? BackendsBaseUrl => Enabled ? Address(EnsureStarted().Backends) : null;
 
-    private static string? EmbeddedUrl(IConfiguration configuration, LastCallSettings settings) =>
-        IsEnabled(configuration, settings) ? $"http://127.0.0.1:{FreeLoopbackPort()}/" : null;
+    private readonly Lock _startGate = new();
 
-    private static bool IsEnabled(IConfiguration configuration, LastCallSettings settings) =>
-        configuration.GetValue<bool?>("Simulators:Embedded") ?? (settings.Provider == DatabaseProvider.Sqlite && string.IsNullOrEmpty(configuration["Smdp:BaseUrl"]));
-
-    private static int FreeLoopbackPort()
+    private (WebApplication Smdp, WebApplication Backends) EnsureStarted()
     {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        lock (_startGate)
+        {
+            // Startup code without a synchronization context: blocking here cannot deadlock.
+            _smdp ??= SmdpSimulatorApp.StartAsync("http://127.0.0.1:0", Quiet).GetAwaiter().GetResult();
+            _backends ??= BackendSimulatorsApp.StartAsync("http://127.0.0.1:0", Quiet).GetAwaiter().GetResult();
+            return (_smdp, _backends);
+        }
     }
+
+    private static string Address(WebApplication simulator) =>
+        simulator.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/";
+
+    /// <summary>The simulators' own start-up lines ("Now listening on") would be mistaken for the product's.</summary>
+    private static readonly Dictionary<string, string?> Quiet = new() { ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning" };
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (!Enabled)
             return;
-        _smdp = await SmdpSimulatorApp.StartAsync(SmdpBaseUrl!.TrimEnd('/'), [], cancellationToken);
-        _backends = await BackendSimulatorsApp.StartAsync(BackendsBaseUrl!.TrimEnd('/'), [], cancellationToken);
+        EnsureStarted();
         var seeded = await SeedAsync(cancellationToken);
-        logger.LogInformation("Embedded simulators: SM-DP+ at {Smdp}, billing and network at {Backends} ({Lines} lines)", SmdpBaseUrl, BackendsBaseUrl, seeded);
+        // Not "Now listening on": that line is the product's own, and a newcomer should open the product's address.
+        logger.LogInformation("Embedded SM-DP+ simulator at {Smdp}, embedded billing and network simulators at {Backends} ({Lines} lines seeded)", SmdpBaseUrl, BackendsBaseUrl, seeded);
     }
 
     /// <summary>

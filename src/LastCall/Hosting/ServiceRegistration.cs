@@ -18,6 +18,7 @@ using LastCall.Features.Webhooks;
 using LastCall.Security;
 using LastCall.Web;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace LastCall.Hosting;
 
@@ -117,6 +118,14 @@ public static class ServiceRegistration
         {
             var settings = sp.GetRequiredService<LastCallSettings>();
             o.UseLastCallDatabase(settings.Provider, settings.ConnectionString);
+            // EF Core logs every failed command, query and save as an error with its stack trace, before the
+            // exception reaches code that handles it; the handlers log what is unexpected (once), and a database
+            // outage is logged once by DatabaseOutage instead of once per request and poll.
+            o.ConfigureWarnings(w => w.Log(
+                (RelationalEventId.CommandError, LogLevel.Debug),
+                (RelationalEventId.ConnectionError, LogLevel.Debug),
+                (CoreEventId.QueryIterationFailed, LogLevel.Debug),
+                (CoreEventId.SaveChangesFailed, LogLevel.Debug)));
         });
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext());
 
@@ -149,6 +158,8 @@ public static class ServiceRegistration
         // 1 MB for every body unless an endpoint says otherwise (imports, documents).
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
 
+        services.AddSingleton<DatabaseOutage>();
+        services.AddHostedService(sp => sp.GetRequiredService<DatabaseOutage>());
         services.AddSingleton<DatabaseInitializer>();
         services.AddHostedService<StartupTasks>();
         services.AddHostedService<IdempotencyCleanup>();
@@ -171,6 +182,13 @@ public static class ServiceRegistration
             document.Info.Description = "Cancel eSIM numbers safely, and ask whether a number was disconnected since a date. The contract is API.md.";
             return Task.CompletedTask;
         }));
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        services.AddSingleton<GracefulShutdown>();
+        services.AddHostedService(sp => sp.GetRequiredService<GracefulShutdown>());
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(Math.Clamp(builder.Configuration.GetValue("Shutdown:TimeoutSeconds", 30.0), 1, 600)));
+        // Ready: every route can answer. The database answers, the register is in memory, and the instance is not draining.
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
+            .AddCheck<RegisterIndexHealthCheck>("register", tags: ["ready"])
+            .AddCheck<GracefulShutdown>("shutdown", tags: ["ready"]);
     }
 }

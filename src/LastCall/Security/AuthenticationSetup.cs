@@ -95,7 +95,7 @@ public static class AuthenticationSetup
 /// only keys the database confirmed, so a guessed key is always checked against the database.
 /// </summary>
 public sealed class PartnerKeyHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    IDbContextFactory<AppDbContext> contexts, PartnerKeyCache cache)
+    IDbContextFactory<AppDbContext> contexts, PartnerKeyCache cache, Hosting.DatabaseOutage outage)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     /// <summary>The partner API key the request carries as its bearer token, or null.</summary>
@@ -113,7 +113,12 @@ public sealed class PartnerKeyHandler(IOptionsMonitor<AuthenticationSchemeOption
         // Requests without a key never get here: the scheme's selector hands them to the token scheme.
         if (KeyFrom(Request) is not { } key)
             return AuthenticateResult.NoResult();
-        if (!cache.TryGet(key, out var known))
+        if (cache.TryGet(key, out var known))
+            return AuthenticateResult.Success(new AuthenticationTicket(known.Principal, Scheme.Name));
+        // During a database outage a partner the database confirmed recently goes on being served from memory.
+        if (outage.IsDown && cache.TryGetDuringOutage(key, out known))
+            return AuthenticateResult.Success(new AuthenticationTicket(known.Principal, Scheme.Name));
+        try
         {
             var hash = PartnerKeys.Hash(key);
             await using var db = await contexts.CreateDbContextAsync(Context.RequestAborted);
@@ -124,6 +129,10 @@ public sealed class PartnerKeyHandler(IOptionsMonitor<AuthenticationSchemeOption
             if (partner is null)
                 return AuthenticateResult.Fail("Unknown or revoked API key.");
             known = cache.Remember(key, partner.Id, partner.Name, partner.KeyId, Scheme.Name);
+        }
+        catch (Exception e) when (outage.Observe(e) && cache.TryGetDuringOutage(key, out known))
+        {
+            // The outage starts with this request: the key was confirmed recently, so it is still served.
         }
         return AuthenticateResult.Success(new AuthenticationTicket(known.Principal, Scheme.Name));
     }

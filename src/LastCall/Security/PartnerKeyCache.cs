@@ -11,6 +11,12 @@ namespace LastCall.Security;
 /// next asked for, and a sweep every lifetime drops the rest, so a key does not stay in memory once its
 /// requests stop. A revocation on this instance removes its key at once; another instance stops
 /// accepting it once its entry is older than the cache lifetime.
+/// <para>
+/// While the database is unreachable, keys it confirmed in the last <see cref="OutageGrace"/> (24 hours) are
+/// still accepted (<see cref="TryGetDuringOutage"/>), so that partners' lookups, which are answered from memory,
+/// go on through a database restart. A key revoked on another instance during the outage is accepted here until
+/// the database answers again: the price of answering at all, stated in docs/operations.md.
+/// </para>
 /// </summary>
 public sealed class PartnerKeyCache : IDisposable
 {
@@ -29,6 +35,11 @@ public sealed class PartnerKeyCache : IDisposable
     public sealed record Entry(Guid KeyId, ClaimsPrincipal Principal, DateTimeOffset VerifiedAt);
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+
+    /// <summary>Every key confirmed within <see cref="OutageGrace"/>, for database outages only.</summary>
+    private readonly ConcurrentDictionary<string, Entry> _confirmed = new(StringComparer.Ordinal);
+
+    public static readonly TimeSpan OutageGrace = TimeSpan.FromHours(24);
 
     public TimeSpan Lifetime { get; }
 
@@ -57,14 +68,26 @@ public sealed class PartnerKeyCache : IDisposable
         ], scheme, Claims.Name, Claims.Role);
         var entry = new Entry(keyId, new ClaimsPrincipal(identity), _clock.GetUtcNow());
         if (Lifetime > TimeSpan.Zero)
+        {
             _entries[key] = entry;
+            _confirmed[key] = entry;
+        }
         return entry;
     }
+
+    /// <summary>A key the database confirmed within <see cref="OutageGrace"/>: asked only while the database cannot be reached.</summary>
+    public bool TryGetDuringOutage(string key, out Entry entry) =>
+        _confirmed.TryGetValue(key, out entry!) && _clock.GetUtcNow() - entry.VerifiedAt < OutageGrace;
 
     /// <summary>Drops every entry past its lifetime (the sweep; also callable directly).</summary>
     public void DropExpired()
     {
         var now = _clock.GetUtcNow();
+        foreach (var (key, entry) in _confirmed)
+        {
+            if (now - entry.VerifiedAt >= OutageGrace)
+                _confirmed.TryRemove(new KeyValuePair<string, Entry>(key, entry));
+        }
         foreach (var (key, entry) in _entries)
         {
             if (now - entry.VerifiedAt >= Lifetime)
@@ -82,6 +105,11 @@ public sealed class PartnerKeyCache : IDisposable
         {
             if (entry.KeyId == keyId)
                 _entries.TryRemove(key, out _);
+        }
+        foreach (var (key, entry) in _confirmed)
+        {
+            if (entry.KeyId == keyId)
+                _confirmed.TryRemove(key, out _);
         }
     }
 

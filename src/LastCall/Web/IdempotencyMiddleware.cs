@@ -86,6 +86,9 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IDbContextFactor
         await db.SaveChangesAsync(CancellationToken.None);
     }
 
+    /// <summary>Far longer than any request runs: an unfinished record older than this was abandoned.</summary>
+    private static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(2);
+
     /// <summary>Inserts the record; the primary key makes exactly one of several concurrent inserts win. An expired record is replaced.</summary>
     private static async Task<bool> TryClaimAsync(AppDbContext db, IdempotencyRecord record, DateTimeOffset now, CancellationToken ct)
     {
@@ -99,7 +102,12 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IDbContextFactor
         {
             db.ChangeTracker.Clear();
         }
-        var expired = await db.IdempotencyRecords.Where(r => r.Scope == record.Scope && r.Key == record.Key && r.ExpiresAt < now).ExecuteDeleteAsync(ct);
+        // A record that expired, or whose request never finished (its instance was killed, or lost the database
+        // before it could record the answer), is taken over; otherwise a retry after an outage would be refused for a day.
+        var abandonedBefore = now - AbandonedAfter;
+        var expired = await db.IdempotencyRecords
+            .Where(r => r.Scope == record.Scope && r.Key == record.Key && (r.ExpiresAt < now || (!r.Completed && r.CreatedAt < abandonedBefore)))
+            .ExecuteDeleteAsync(ct);
         if (expired == 0)
             return false;
         db.IdempotencyRecords.Add(record);
@@ -167,7 +175,10 @@ public sealed class IdempotencyCleanup(IDbContextFactory<AppDbContext> contexts,
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogWarning(e, "Idempotency cleanup failed; it runs again in an hour");
+                if (Hosting.DatabaseOutage.IsUnavailable(e))
+                    logger.LogWarning("Idempotency cleanup skipped, the database is unavailable; it runs again in an hour");
+                else
+                    logger.LogWarning(e, "Idempotency cleanup failed; it runs again in an hour");
             }
         }
     }

@@ -83,18 +83,33 @@ public static class Problems
 }
 
 /// <summary>Turns exceptions into problems: bad requests keep their message, anything else is a logged 500.</summary>
-public sealed class UnexpectedExceptionHandler(IProblemDetailsService problems, ILogger<UnexpectedExceptionHandler> logger) : IExceptionHandler
+public sealed class UnexpectedExceptionHandler(IProblemDetailsService problems, Hosting.DatabaseOutage outage, ILogger<UnexpectedExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        // An unreachable database is an outage, logged once by DatabaseOutage, not a stack trace per request.
+        var databaseUnavailable = outage.Observe(exception);
         // The web UI shows its own error page (WebUi), never a problem document.
         if (WebUi.IsUiRequest(httpContext))
         {
-            logger.LogError(exception, "Unhandled exception for {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+            if (!databaseUnavailable)
+                logger.LogError(exception, "Unhandled exception for {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
             return false;
         }
         ProblemDetails problem;
-        if (exception is BadHttpRequestException bad)
+        if (databaseUnavailable)
+        {
+            problem = new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "The service is temporarily unavailable.",
+                Detail = "Our database cannot be reached right now. Try again shortly (a POST with the same Idempotency-Key is answered once).",
+            };
+            problem.Extensions["code"] = "database_unavailable";
+            problem.Extensions["retryAfterSeconds"] = (int)Hosting.DatabaseOutage.RetryAfter.TotalSeconds;
+            httpContext.Response.Headers.RetryAfter = ((int)Hosting.DatabaseOutage.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        else if (exception is BadHttpRequestException bad)
         {
             // Framework messages name internal parameter types; say what the client can act on instead.
             var (code, detail) = bad.StatusCode switch

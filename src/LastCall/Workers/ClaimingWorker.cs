@@ -1,12 +1,24 @@
+using System.Data.Common;
+using LastCall.Hosting;
+
 namespace LastCall.Workers;
 
 /// <summary>
 /// The loop shared by the workers that claim rows with leases (cancellations to execute, webhooks to deliver):
 /// claim up to <see cref="Concurrency"/> due items, run each in its own scope, and wait a poll interval when
-/// there was less work than room. A failing pass or item is logged and left to its lease, never fatal.
+/// there was less work than room. A failing item is logged and left to its lease, never fatal.
+/// <para>
+/// Bad days: while the database is unreachable the loop pauses (logged once, by <see cref="DatabaseOutage"/>)
+/// and then first runs again the items an outage interrupted, which this instance still holds. On shutdown it
+/// stops claiming, lets the items in hand finish the step they are in (they stop before the next one), then
+/// hands back every lease it holds so another instance takes the work over at once; only when the host's
+/// shutdown timeout runs out are the items in hand cancelled.
+/// </para>
 /// </summary>
-public abstract class ClaimingWorker(IServiceScopeFactory scopes, ILogger logger) : BackgroundService
+public abstract class ClaimingWorker(IServiceScopeFactory scopes, DatabaseOutage outage, ILogger logger) : BackgroundService
 {
+    private readonly CancellationTokenSource _abort = new();
+
     protected abstract bool Enabled { get; }
 
     protected abstract int Concurrency { get; }
@@ -18,41 +30,108 @@ public abstract class ClaimingWorker(IServiceScopeFactory scopes, ILogger logger
 
     protected abstract Task<IReadOnlyList<Guid>> ClaimAsync(int count, CancellationToken ct);
 
-    protected abstract Task RunAsync(IServiceProvider services, Guid id, CancellationToken ct);
+    /// <summary>
+    /// Runs one claimed item. <paramref name="stopping"/> asks it to stop at its next safe point and let go of the
+    /// item; <paramref name="ct"/> cancels it outright.
+    /// </summary>
+    protected abstract Task RunAsync(IServiceProvider services, Guid id, CancellationToken stopping, CancellationToken ct);
+
+    /// <summary>Gives up every lease this instance holds; returns how many.</summary>
+    protected abstract Task<int> ReleaseAllAsync(CancellationToken ct);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!Enabled)
             return;
+        IReadOnlyList<Guid> interrupted = [];
         while (!stoppingToken.IsCancellationRequested)
         {
-            IReadOnlyList<Guid> claimed;
+            IReadOnlyList<Guid> claimed = [];
             try
             {
-                claimed = await ClaimAsync(Concurrency, stoppingToken);
+                claimed = interrupted.Count > 0 ? interrupted : await ClaimAsync(Concurrency, stoppingToken);
+                interrupted = [];
                 if (claimed.Count > 0)
-                    await Task.WhenAll(claimed.Select(id => RunOneAsync(id, stoppingToken)));
+                {
+                    var outcomes = await Task.WhenAll(claimed.Select(id => RunOneAsync(id, stoppingToken)));
+                    interrupted = [.. claimed.Where((_, i) => outcomes[i] == Outcome.DatabaseLost)];
+                    if (interrupted.Count > 0)
+                        await outage.WhenAvailableAsync(stoppingToken);
+                }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                logger.LogWarning(e, "A {Work} pass failed; trying again shortly", WorkName);
+                break;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                if (!await outage.PauseAsync($"The {WorkName} worker", e, stoppingToken))
+                    logger.LogWarning(e, "A {Work} pass failed; trying again shortly", WorkName);
                 claimed = [];
             }
-            if (claimed.Count < Concurrency)
+            if (claimed.Count < Concurrency && interrupted.Count == 0)
                 await Task.Delay(PollInterval, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
         }
+        await HandBackAsync();
     }
 
-    private async Task RunOneAsync(Guid id, CancellationToken ct)
+    private enum Outcome
+    {
+        Done,
+        DatabaseLost,
+    }
+
+    private async Task<Outcome> RunOneAsync(Guid id, CancellationToken stopping)
     {
         await using var scope = scopes.CreateAsyncScope();
         try
         {
-            await RunAsync(scope.ServiceProvider, id, ct);
+            await RunAsync(scope.ServiceProvider, id, stopping, _abort.Token);
+            return Outcome.Done;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
         {
-            logger.LogError(e, "{Work} {Id} failed unexpectedly; its lease runs out and it is claimed again", WorkName, id);
+            return Outcome.Done;
         }
+        catch (Exception e) when (e is not OperationCanceledException || !_abort.IsCancellationRequested)
+        {
+            if (outage.Observe(e))
+                return Outcome.DatabaseLost;
+            logger.LogError(e, "{Work} {Id} failed unexpectedly; its lease runs out and it is claimed again", WorkName, id);
+            return Outcome.Done;
+        }
+    }
+
+    private async Task HandBackAsync()
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            var released = await ReleaseAllAsync(timeout.Token);
+            if (released > 0)
+                logger.LogInformation("Shutting down: handed back {Count} {Work} leases for another instance to take over", released, WorkName);
+        }
+        catch (Exception e) when (e is DbException or OperationCanceledException or InvalidOperationException)
+        {
+            // The database is gone or too slow: the leases run out by themselves, as after a crash.
+            logger.LogWarning("Shutting down: could not hand back the {Work} leases ({Reason}); they expire by themselves", WorkName, e.Message);
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="cancellationToken"/> fires when the host's shutdown timeout runs out: only then are the
+    /// items in hand cancelled. Until then they finish their current step.
+    /// </summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await using var abortWhenOutOfTime = cancellationToken.Register(_abort.Cancel);
+        await base.StopAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _abort.Dispose();
+        base.Dispose();
+        GC.SuppressFinalize(this);
     }
 }

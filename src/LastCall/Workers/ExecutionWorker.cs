@@ -1,4 +1,5 @@
 using LastCall.Features.Execution;
+using LastCall.Hosting;
 
 namespace LastCall.Workers;
 
@@ -6,8 +7,8 @@ namespace LastCall.Workers;
 /// Claims due cancellation requests and runs them, up to <see cref="ExecutionSettings.Concurrency"/>
 /// at a time in this instance. Several instances may run against one PostgreSQL database.
 /// </summary>
-public sealed class ExecutionWorker(IServiceScopeFactory scopes, ExecutionClaims claims, ExecutionSettings settings, ILogger<ExecutionWorker> logger)
-    : ClaimingWorker(scopes, logger)
+public sealed class ExecutionWorker(IServiceScopeFactory scopes, ExecutionClaims claims, ExecutionSettings settings, DatabaseOutage outage, ILogger<ExecutionWorker> logger)
+    : ClaimingWorker(scopes, outage, logger)
 {
     protected override bool Enabled => settings.Enabled;
 
@@ -26,6 +27,8 @@ public sealed class ExecutionWorker(IServiceScopeFactory scopes, ExecutionClaims
 
     protected override Task<IReadOnlyList<Guid>> ClaimAsync(int count, CancellationToken ct) => claims.ClaimAsync(count, ct);
 
-    protected override Task RunAsync(IServiceProvider services, Guid id, CancellationToken ct) =>
-        services.GetRequiredService<ExecutionRunner>().RunAsync(id, ct);
+    protected override Task RunAsync(IServiceProvider services, Guid id, CancellationToken stopping, CancellationToken ct) =>
+        services.GetRequiredService<ExecutionRunner>().RunAsync(id, ct, stopping);
+
+    protected override Task<int> ReleaseAllAsync(CancellationToken ct) => claims.ReleaseAllAsync(ct);
 }

@@ -62,7 +62,10 @@ public sealed class NumberAging(IServiceScopeFactory scopes, TimeProvider clock,
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogWarning(e, "Number aging pass failed; it runs again in an hour");
+                if (Hosting.DatabaseOutage.IsUnavailable(e))
+                    logger.LogWarning("Number aging pass skipped, the database is unavailable; it runs again in an hour");
+                else
+                    logger.LogWarning(e, "Number aging pass failed; it runs again in an hour");
             }
         }
     }

@@ -1,4 +1,5 @@
 using LastCall.Features.Webhooks;
+using LastCall.Hosting;
 
 namespace LastCall.Workers;
 
@@ -6,8 +7,8 @@ namespace LastCall.Workers;
 /// Claims due webhook deliveries and attempts them, up to <see cref="WebhookSettings.Concurrency"/>
 /// at a time in this instance. Several instances may run against one PostgreSQL database.
 /// </summary>
-public sealed class WebhookDeliveryWorker(IServiceScopeFactory scopes, WebhookClaims claims, WebhookSettings settings, ILogger<WebhookDeliveryWorker> logger)
-    : ClaimingWorker(scopes, logger)
+public sealed class WebhookDeliveryWorker(IServiceScopeFactory scopes, WebhookClaims claims, WebhookSettings settings, DatabaseOutage outage, ILogger<WebhookDeliveryWorker> logger)
+    : ClaimingWorker(scopes, outage, logger)
 {
     protected override bool Enabled => settings.Enabled;
 
@@ -19,6 +20,9 @@ public sealed class WebhookDeliveryWorker(IServiceScopeFactory scopes, WebhookCl
 
     protected override Task<IReadOnlyList<Guid>> ClaimAsync(int count, CancellationToken ct) => claims.ClaimAsync(count, ct);
 
-    protected override Task RunAsync(IServiceProvider services, Guid id, CancellationToken ct) =>
+    // One delivery is one attempt: it is finished, not stopped half-way, when the host shuts down.
+    protected override Task RunAsync(IServiceProvider services, Guid id, CancellationToken stopping, CancellationToken ct) =>
         services.GetRequiredService<DeliveryRunner>().RunAsync(id, ct);
+
+    protected override Task<int> ReleaseAllAsync(CancellationToken ct) => claims.ReleaseAllAsync(ct);
 }

@@ -91,6 +91,10 @@ public class CancellationRequestTests
                 request = RequestIn(CancellationStatus.Approved);
                 Assert.True(request.StartExecution(SubmittedAt).IsSuccess);
                 break;
+            case CancellationStatus.WaitingForDependency:
+                request = RequestIn(CancellationStatus.Executing);
+                Assert.True(request.WaitForDependency("smdp: the SM-DP+ cannot be reached", SubmittedAt).IsSuccess);
+                break;
             case CancellationStatus.Completed:
                 request = RequestIn(CancellationStatus.Executing);
                 Assert.True(request.Complete(SubmittedAt).IsSuccess);
@@ -123,6 +127,8 @@ public class CancellationRequestTests
         nameof(CancellationRequest.Complete) => request.Complete(now),
         nameof(CancellationRequest.MarkFailed) => request.MarkFailed("network_timeout", now),
         nameof(CancellationRequest.Retry) => request.Retry(by, now),
+        nameof(CancellationRequest.WaitForDependency) => request.WaitForDependency("smdp: the SM-DP+ cannot be reached", now),
+        nameof(CancellationRequest.ResumeExecution) => request.ResumeExecution(now),
         _ => throw new ArgumentOutOfRangeException(nameof(operation)),
     };
 
@@ -351,10 +357,12 @@ public class CancellationRequestTests
                 nameof(CancellationRequest.Withdraw),
                 from,
                 from is CancellationStatus.Submitted or CancellationStatus.UnderReview or CancellationStatus.Approved or CancellationStatus.Scheduled ? CancellationStatus.Withdrawn : null,
-                from is CancellationStatus.Executing or CancellationStatus.Completed or CancellationStatus.Failed ? TooLate : InvalidTransition);
+                from is CancellationStatus.Executing or CancellationStatus.WaitingForDependency or CancellationStatus.Completed or CancellationStatus.Failed ? TooLate : InvalidTransition);
             yield return Row(nameof(CancellationRequest.StartExecution), from, from is CancellationStatus.Approved or CancellationStatus.Scheduled ? CancellationStatus.Executing : null, InvalidTransition);
             yield return Row(nameof(CancellationRequest.Complete), from, from == CancellationStatus.Executing ? CancellationStatus.Completed : null, InvalidTransition);
-            yield return Row(nameof(CancellationRequest.MarkFailed), from, from == CancellationStatus.Executing ? CancellationStatus.Failed : null, InvalidTransition);
+            yield return Row(nameof(CancellationRequest.MarkFailed), from, from is CancellationStatus.Executing or CancellationStatus.WaitingForDependency ? CancellationStatus.Failed : null, InvalidTransition);
+            yield return Row(nameof(CancellationRequest.WaitForDependency), from, from == CancellationStatus.Executing ? CancellationStatus.WaitingForDependency : null, InvalidTransition);
+            yield return Row(nameof(CancellationRequest.ResumeExecution), from, from == CancellationStatus.WaitingForDependency ? CancellationStatus.Executing : null, InvalidTransition);
             yield return Row(nameof(CancellationRequest.Retry), from, from == CancellationStatus.Failed ? CancellationStatus.Executing : null, InvalidTransition);
         }
 
@@ -403,10 +411,10 @@ public class CancellationRequestTests
     {
         var rows = TransitionRows().Select(r => (r.Operation, r.From)).ToList();
 
-        Assert.Equal(7 * Enum.GetValues<CancellationStatus>().Length, rows.Count);
+        Assert.Equal(9 * Enum.GetValues<CancellationStatus>().Length, rows.Count);
         Assert.Equal(rows.Count, rows.Distinct().Count());
-        // Eleven moves are allowed in all; everything else is refused with a code.
-        Assert.Equal(11, TransitionRows().Count(r => r.To is not null));
+        // Fourteen moves are allowed in all; everything else is refused with a code.
+        Assert.Equal(14, TransitionRows().Count(r => r.To is not null));
     }
 
     // ---- Approve ----

@@ -1,17 +1,19 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace LastCall.Tests.Infrastructure;
 
 /// <summary>
-/// The real host (<c>dotnet lastcall.dll --urls http://127.0.0.1:{port}</c>) as a separate OS process, the way
+/// The real host (<c>dotnet lastcall.dll --urls http://127.0.0.1:0</c>) as a separate OS process, the way
 /// an operator runs it: settings go in as environment variables (<c>Section__Key</c>), stdout and stderr are
-/// kept in a buffer for diagnostics, and <see cref="Kill"/> ends it with SIGKILL — no shutdown hooks, no
-/// flushing, no lease release: what a power cut or the OOM killer does to an instance.
+/// kept in a buffer for diagnostics. It binds a port the system chooses and the address is read back from its
+/// "Now listening on" line (a port chosen here and bound later could be taken by another process meanwhile).
+/// <see cref="KillAsync"/> ends it with SIGKILL — no shutdown hooks, no flushing, no lease release: what a power
+/// cut or the OOM killer does to an instance; <see cref="TerminateAsync"/> sends SIGTERM, as an orchestrator does.
 /// </summary>
-public sealed class HostProcess : IAsyncDisposable
+public sealed partial class HostProcess : IAsyncDisposable
 {
     /// <summary>How a process killed by SIGKILL (signal 9) exits on Linux: 128 + 9.</summary>
     public const int SigkillExitCode = 128 + 9;
@@ -20,16 +22,18 @@ public sealed class HostProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private readonly Lock _outputGate = new();
 
-    private HostProcess(string name, Process process, Uri baseAddress)
+    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private HostProcess(string name, Process process)
     {
         Name = name;
         _process = process;
-        BaseAddress = baseAddress;
     }
 
     public string Name { get; }
 
-    public Uri BaseAddress { get; }
+    /// <summary>The address the host bound (known once it has logged it; <see cref="StartAsync"/> waits for that).</summary>
+    public Uri BaseAddress => _listening.Task.IsCompletedSuccessfully ? _listening.Task.Result : throw new InvalidOperationException($"Host {Name} is not listening yet.");
 
     /// <summary>The operating-system process id; execution workers put it in their worker id (host:pid:random).</summary>
     public int Pid => _process.Id;
@@ -46,12 +50,40 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the host on a free loopback port and waits until <c>GET /health/ready</c> answers 200.</summary>
+    /// <summary>Starts the host on a loopback port of the system's choosing and waits until <c>GET /health/ready</c> answers 200.</summary>
     public static async Task<HostProcess> StartAsync(string name, IReadOnlyDictionary<string, string?> settings, TimeSpan? readyTimeout = null)
     {
-        var ct = TestContext.Current.CancellationToken;
-        var port = FreePort();
-        var baseAddress = new Uri($"http://127.0.0.1:{port}/");
+        var host = Launch(name, settings);
+        try
+        {
+            await host.WaitUntilReadyAsync(readyTimeout ?? TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+        return host;
+    }
+
+    /// <summary>Starts the host and returns as soon as it listens, before it is ready (readiness tests).</summary>
+    public static async Task<HostProcess> StartListeningAsync(string name, IReadOnlyDictionary<string, string?> settings, TimeSpan? timeout = null)
+    {
+        var host = Launch(name, settings);
+        try
+        {
+            await host.WaitUntilListeningAsync(timeout ?? TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+        return host;
+    }
+
+    private static HostProcess Launch(string name, IReadOnlyDictionary<string, string?> settings)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             // appsettings.json of the host is copied next to the tests; the database and data folder come from the settings.
@@ -63,7 +95,7 @@ public sealed class HostProcess : IAsyncDisposable
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "lastcall.dll"));
         start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add(baseAddress.ToString().TrimEnd('/'));
+        start.ArgumentList.Add("http://127.0.0.1:0");
         start.Environment["DOTNET_ENVIRONMENT"] = "Testing";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         start.Environment.Remove("ASPNETCORE_URLS");
@@ -71,9 +103,11 @@ public sealed class HostProcess : IAsyncDisposable
         // Environment variables rather than --Key value pairs: values such as a PEM key contain newlines and begin with dashes.
         foreach (var (key, value) in settings)
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value ?? "";
+        // The bound address is read back from this category's "Now listening on" line, whatever the test's log levels.
+        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var host = new HostProcess(name, process, baseAddress);
+        var host = new HostProcess(name, process);
         process.OutputDataReceived += (_, e) => host.Append(e.Data);
         process.ErrorDataReceived += (_, e) => host.Append(e.Data);
         if (!process.Start())
@@ -81,16 +115,6 @@ public sealed class HostProcess : IAsyncDisposable
         process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-
-        try
-        {
-            await host.WaitUntilReadyAsync(readyTimeout ?? TimeSpan.FromSeconds(60), ct);
-        }
-        catch
-        {
-            await host.DisposeAsync();
-            throw;
-        }
         return host;
     }
 
@@ -109,8 +133,34 @@ public sealed class HostProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>
+    /// SIGTERM, as a container orchestrator or systemd sends it, and waits for the process to exit; returns its
+    /// exit code (0 after a graceful shutdown).
+    /// </summary>
+    public async Task<int> TerminateAsync(TimeSpan? timeout = null)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            await kill.WaitForExitAsync();
+        using var wait = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+        await _process.WaitForExitAsync(wait.Token);
+        Append($"--- terminated, exit code {_process.ExitCode} ---");
+        return _process.ExitCode;
+    }
+
+    private async Task WaitUntilListeningAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        var exited = _process.WaitForExitAsync(ct);
+        var first = await Task.WhenAny(_listening.Task, exited, Task.Delay(timeout, ct));
+        if (first == _listening.Task)
+            return;
+        if (first == exited)
+            throw new InvalidOperationException($"Host {Name} exited with code {_process.ExitCode} before it listened:\n{Output}");
+        throw new TimeoutException($"Host {Name} did not listen within {timeout.TotalSeconds} s:\n{Output}");
+    }
+
     private async Task WaitUntilReadyAsync(TimeSpan timeout, CancellationToken ct)
     {
+        await WaitUntilListeningAsync(timeout, ct);
         using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
@@ -140,16 +190,15 @@ public sealed class HostProcess : IAsyncDisposable
     {
         if (line is null)
             return;
+        if (!_listening.Task.IsCompleted && ListeningLine().Match(line) is { Success: true } listening)
+            _listening.TrySetResult(new Uri(listening.Groups[1].Value.TrimEnd('/') + "/"));
         lock (_outputGate)
             _output.Append('[').Append(Name).Append("] ").AppendLine(line);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    /// <summary>ASP.NET Core's start-up line; the host is the only one in the process that writes it.</summary>
+    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    private static partial Regex ListeningLine();
 
     public async ValueTask DisposeAsync()
     {

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 [assembly: AssemblyFixture(typeof(LastCall.Tests.Infrastructure.PostgresCluster))]
@@ -9,29 +7,51 @@ namespace LastCall.Tests.Infrastructure;
 
 /// <summary>
 /// A throwaway PostgreSQL cluster for the whole test run: initdb into a temporary folder, pg_ctl start
-/// on a free loopback port (as the postgres user via runuser when the run is root), one fresh database
-/// per test, stopped and deleted at the end. Missing binaries fail the run: these tests never skip.
+/// (as the postgres user via runuser when the run is root), one fresh database per test, stopped and
+/// deleted at the end. It listens on a Unix socket in its own folder and on no TCP port, so no other
+/// process on a busy machine can take its address. Missing binaries fail the run: these tests never skip.
+/// A fault test starts a cluster of its own and stops and starts it (<see cref="StopAsync"/>).
 /// </summary>
 public sealed class PostgresCluster : IAsyncLifetime
 {
+    /// <summary>Only names the socket file (.s.PGSQL.5432) in the cluster's private folder; no TCP port is bound.</summary>
+    private const int SocketPort = 5432;
+
     private string _folder = "";
     private string _binaries = "";
-    private int _port;
+    private bool _started;
 
-    public string AdminConnectionString => $"Host=127.0.0.1;Port={_port};Username=postgres;Database=postgres;Pooling=false";
+    public string AdminConnectionString => $"Host={_folder};Port={SocketPort};Username=postgres;Database=postgres;Pooling=false";
+
+    /// <summary>The folder holding the socket, for tools such as psql and pg_dump (<c>-h</c>).</summary>
+    public string SocketFolder => _folder;
+
+    private string DataFolder => Path.Combine(_folder, "data");
 
     public async ValueTask InitializeAsync()
     {
         _binaries = FindBinaries();
         _folder = Path.Combine(Path.GetTempPath(), "lastcall-pg-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(_folder);
-        var dataFolder = Path.Combine(_folder, "data");
         if (Environment.IsPrivilegedProcess)
             await RunAsync("chown", ["postgres:postgres", _folder]);
-        await RunAsPostgresAsync("initdb", ["-D", dataFolder, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"]);
-        _port = FreePort();
-        var serverOptions = $"-p {_port} -k {_folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300";
-        await RunAsPostgresAsync("pg_ctl", ["-D", dataFolder, "-l", Path.Combine(_folder, "server.log"), "-o", serverOptions, "-w", "-t", "60", "start"]);
+        await RunAsPostgresAsync("initdb", ["-D", DataFolder, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"]);
+        await StartAsync();
+    }
+
+    /// <summary>Starts the server (again) and waits until it accepts connections.</summary>
+    public async Task StartAsync()
+    {
+        var serverOptions = $"-p {SocketPort} -k {_folder} -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300";
+        await RunAsPostgresAsync("pg_ctl", ["-D", DataFolder, "-l", Path.Combine(_folder, "server.log"), "-o", serverOptions, "-w", "-t", "60", "start"]);
+        _started = true;
+    }
+
+    /// <summary>Stops the server the way a patch restart does (fast: sessions are ended, connections refused until started).</summary>
+    public async Task StopAsync()
+    {
+        await RunAsPostgresAsync("pg_ctl", ["-D", DataFolder, "-m", "fast", "-w", "-t", "60", "stop"]);
+        _started = false;
     }
 
     /// <summary>Creates an empty database and returns its connection string.</summary>
@@ -44,13 +64,13 @@ public sealed class PostgresCluster : IAsyncLifetime
             await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
             await command.ExecuteNonQueryAsync();
         }
-        return $"Host=127.0.0.1;Port={_port};Username=postgres;Database={name}";
+        return $"Host={_folder};Port={SocketPort};Username=postgres;Database={name}";
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_port != 0)
-            await RunAsPostgresAsync("pg_ctl", ["-D", Path.Combine(_folder, "data"), "-m", "immediate", "-w", "stop"]);
+        if (_started)
+            await RunAsPostgresAsync("pg_ctl", ["-D", DataFolder, "-m", "immediate", "-w", "stop"]);
         if (_folder.Length > 0 && Directory.Exists(_folder))
             Directory.Delete(_folder, recursive: true);
     }
@@ -83,12 +103,5 @@ public sealed class PostgresCluster : IAsyncLifetime
         await process.WaitForExitAsync();
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed ({process.ExitCode}): {await error} {await output}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -51,6 +51,22 @@ public sealed class TestDatabase : IDisposable
         return new AppDbContext(options.Options);
     }
 
+    /// <summary>A <c>lastcall</c> verb in its own process on this database, as an operator runs it.</summary>
+    public Task<LastCallProcess.Result> RunCommandAsync(params string[] arguments) =>
+        LastCallProcess.RunAsync(DataFolder, standardInput: null,
+            [.. arguments, "--Database:Provider", Provider.ToString(), "--ConnectionStrings:LastCall", ConnectionString, "--Security:MasterKey", MasterKey, "--DataFolder", DataFolder]);
+
+    /// <summary>Creates a partner with <c>lastcall partners add</c> and returns its API key.</summary>
+    public async Task<string> AddPartnerAsync(string name)
+    {
+        var result = await RunCommandAsync("partners", "add", "--name", name);
+        const string prefix = "api key (shown once, store it now): ";
+        var line = result.Output.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal));
+        return result.ExitCode == 0 && line is not null
+            ? line[prefix.Length..]
+            : throw new InvalidOperationException($"partners add failed ({result.ExitCode}): {result.Output} {result.Error}");
+    }
+
     /// <summary>The configuration a host needs to run on this database.</summary>
     public Dictionary<string, string?> HostSettings() => new()
     {

@@ -23,9 +23,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private readonly ConcurrentQueue<ReceiverBehaviour> _script = new();
     private WebApplication? _app;
 
-    private WebhookReceiver(int port) => Port = port;
-
-    public int Port { get; }
+    /// <summary>The bound port: chosen by the system at the first start (port 0, read back), kept for restarts.</summary>
+    public int Port { get; private set; }
 
     public string Url => $"http://127.0.0.1:{Port}/hooks/lastcall";
 
@@ -36,10 +35,12 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public static async Task<WebhookReceiver> StartAsync(bool running = true)
     {
-        var port = FreePort();
-        var receiver = new WebhookReceiver(port);
-        if (running)
-            await receiver.StartAsync();
+        // Started once even when it should be down, so that the system picks the port (a port chosen and bound
+        // later can be taken by another process meanwhile); a receiver that is down is then stopped.
+        var receiver = new WebhookReceiver();
+        await receiver.StartAsync();
+        if (!running)
+            await receiver.StopAsync();
         return receiver;
     }
 
@@ -79,6 +80,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
             return Results.StatusCode(behaviour.Status);
         });
         await app.StartAsync();
+        Port = new Uri(app.Urls.First()).Port;
         _app = app;
     }
 
@@ -108,11 +110,4 @@ public sealed class WebhookReceiver : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

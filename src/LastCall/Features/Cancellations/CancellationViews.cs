@@ -10,6 +10,9 @@ public static class CancellationViews
 
     public sealed record Step(string Name, string Status, int Attempts, string? LastError, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt, JsonElement? Outcome);
 
+    /// <summary>Why a <c>waiting_for_dependency</c> request waits: the system, what it answered, since when, and the next try.</summary>
+    public sealed record DependencyWait(string Dependency, string Reason, DateTimeOffset Since, DateTimeOffset? NextAttemptAt);
+
     public sealed record Detail(
         Guid Id,
         string Msisdn,
@@ -30,7 +33,8 @@ public static class CancellationViews
         IReadOnlyList<Transition> History,
         IReadOnlyList<Step> Steps,
         string? CertificateNumber,
-        decimal EarlyExitFee);
+        decimal EarlyExitFee,
+        DependencyWait? WaitingFor);
 
     public sealed record Summary(Guid Id, string Msisdn, string Status, string Channel, DateTimeOffset SubmittedAt, DateOnly? ReviewDueBy, bool Overdue, DateOnly EffectiveOn);
 
@@ -54,7 +58,21 @@ public static class CancellationViews
         [.. r.History.OrderBy(h => h.At).ThenBy(h => h.Id).Select(h => new Transition(CancellationRequest.Describe(h.Status), h.At, h.By, h.Reason))],
         [.. (steps ?? []).OrderBy(s => s.Position).Select(ToStep)],
         r.CertificateNumber,
-        r.EarlyExitFee);
+        r.EarlyExitFee,
+        WaitingFor(r));
+
+    /// <summary>From the transition into waiting, whose reason is "system: what it answered".</summary>
+    public static DependencyWait? WaitingFor(CancellationRequest r)
+    {
+        if (r.Status != CancellationStatus.WaitingForDependency
+            || r.History.Where(h => h.Status == CancellationStatus.WaitingForDependency).MaxBy(h => h.At) is not { } since)
+            return null;
+        var reason = since.Reason ?? "";
+        var colon = reason.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0
+            ? new DependencyWait(reason[..colon], reason[(colon + 1)..].Trim(), since.At, r.NextAttemptAt)
+            : new DependencyWait("unknown", reason, since.At, r.NextAttemptAt);
+    }
 
     private static Step ToStep(ExecutionStep s) => new(
         Snake(s.Name.ToString()),

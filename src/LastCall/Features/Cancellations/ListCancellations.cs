@@ -40,7 +40,7 @@ public static class ListCancellations
         if (status is not null)
         {
             if (!CancellationViews.TryParseStatus(status, out var wanted))
-                return Problems.Validation("status", "invalid_status", "status must be one of submitted, under_review, approved, scheduled, executing, completed, rejected, withdrawn, failed.");
+                return Problems.Validation("status", "invalid_status", "status must be one of submitted, under_review, approved, scheduled, executing, waiting_for_dependency, completed, rejected, withdrawn, failed.");
             query = query.Where(r => r.Status == wanted);
         }
         if (msisdn is not null)

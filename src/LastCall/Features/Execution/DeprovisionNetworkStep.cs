@@ -19,7 +19,7 @@ public sealed class DeprovisionNetworkStep(INetworkProvisioning network) : IExec
         var result = await network.DeprovisionAsync(context.Key("deprovision"), context.Line.Msisdn.Value, ct);
         return result.Outcome switch
         {
-            BackendOutcome.TransientFailure => StepResult.Transient($"network: {result.Detail}"),
+            BackendOutcome.TransientFailure => StepResult.Unreachable("network", $"network: {result.Detail}"),
             BackendOutcome.BusinessFailure => StepResult.Permanent($"network refused: {result.Code} {result.Detail}"),
             _ => StepResult.Success(JsonSerializer.Serialize(new
             {

@@ -10,7 +10,7 @@ namespace LastCall.Features.Execution;
 /// Claims due requests for this worker with a lease. On PostgreSQL candidates are locked with
 /// <c>FOR UPDATE SKIP LOCKED</c> and leased in the same statement, so instances sharing a database
 /// never claim the same request; on SQLite (one instance) a conditional update does the same.
-/// Due: approved, already executing, or scheduled with its effective day over; no live lease; past backoff.
+/// Due: approved, already executing (or waiting for a dependency), or scheduled with its effective day over; no live lease; past backoff.
 /// </summary>
 public sealed class ExecutionClaims(IDbContextFactory<AppDbContext> contexts, ExecutionSettings settings, PolicySettings policies, TimeProvider clock)
 {
@@ -36,12 +36,28 @@ public sealed class ExecutionClaims(IDbContextFactory<AppDbContext> contexts, Ex
         return renewed == 1;
     }
 
+    /// <summary>
+    /// Hands back every request this worker still holds (graceful shutdown): another instance claims it at its
+    /// next poll instead of waiting out the lease. A step that was running is run again there with the same
+    /// idempotency keys, so its external effect stays single.
+    /// </summary>
+    public async Task<int> ReleaseAllAsync(CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var owner = settings.WorkerId;
+        return await db.CancellationRequests.Where(r => r.LeaseOwner == owner)
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(r => r.LeaseOwner, (string?)null)
+                .SetProperty(r => r.LeaseExpiresAt, (DateTimeOffset?)null)
+                .SetProperty(r => r.Version, r => r.Version + 1), ct);
+    }
+
     private async Task<IReadOnlyList<Guid>> ClaimOnPostgresAsync(AppDbContext db, int count, DateTimeOffset now, DateOnly today, DateTimeOffset until, CancellationToken ct)
     {
         const string sql = """
             WITH due AS (
                 SELECT "Id" FROM cancellation_requests
-                WHERE ("Status" IN ('Approved', 'Executing') OR ("Status" = 'Scheduled' AND "EffectiveOn" < @today))
+                WHERE ("Status" IN ('Approved', 'Executing', 'WaitingForDependency') OR ("Status" = 'Scheduled' AND "EffectiveOn" < @today))
                   AND ("NextAttemptAt" IS NULL OR "NextAttemptAt" <= @now)
                   AND ("LeaseExpiresAt" IS NULL OR "LeaseExpiresAt" < @now)
                 ORDER BY "SubmittedAt"
@@ -77,7 +93,7 @@ public sealed class ExecutionClaims(IDbContextFactory<AppDbContext> contexts, Ex
     }
 
     private static IQueryable<CancellationRequest> Due(IQueryable<CancellationRequest> requests, DateTimeOffset now, DateOnly today) =>
-        requests.Where(r => (r.Status == CancellationStatus.Approved || r.Status == CancellationStatus.Executing
+        requests.Where(r => (r.Status == CancellationStatus.Approved || r.Status == CancellationStatus.Executing || r.Status == CancellationStatus.WaitingForDependency
                 || (r.Status == CancellationStatus.Scheduled && r.EffectiveOn < today))
             && (r.NextAttemptAt == null || r.NextAttemptAt <= now)
             && (r.LeaseExpiresAt == null || r.LeaseExpiresAt < now));

@@ -28,7 +28,11 @@ public sealed class ExecutionRunner(
 
     private readonly Dictionary<StepName, IExecutionStep> _steps = stepKinds.ToDictionary(s => s.Name);
 
-    public async Task RunAsync(Guid requestId, CancellationToken ct)
+    /// <summary>
+    /// Runs the request's remaining steps. When <paramref name="stopping"/> fires (the instance shuts down), the
+    /// step in progress finishes and is saved, and the request is handed back for another instance to go on.
+    /// </summary>
+    public async Task RunAsync(Guid requestId, CancellationToken ct, CancellationToken stopping = default)
     {
         var db = audit.Db;
         var request = await db.CancellationRequests.Include(r => r.History).FirstOrDefaultAsync(r => r.Id == requestId, ct);
@@ -38,7 +42,7 @@ public sealed class ExecutionRunner(
         {
             if (request.Status is CancellationStatus.Approved or CancellationStatus.Scheduled && !await StartAsync(request, ct))
                 return;
-            if (request.Status != CancellationStatus.Executing)
+            if (!request.IsExecuting)
             {
                 request.ReleaseLease(null);
                 await audit.SaveChangesAsync(ct);
@@ -49,6 +53,13 @@ public sealed class ExecutionRunner(
             var steps = await db.ExecutionSteps.Where(s => s.RequestId == requestId).OrderBy(s => s.Position).ToListAsync(ct);
             foreach (var step in steps.Where(s => s.Status != StepStatus.Succeeded))
             {
+                if (stopping.IsCancellationRequested)
+                {
+                    request.ReleaseLease(null);
+                    await audit.SaveChangesAsync(ct);
+                    logger.LogInformation("Shutting down: cancellation {Id} handed back before {Step} for another instance to go on", requestId, step.Name);
+                    return;
+                }
                 if (!await claims.RenewAsync(requestId, ct))
                     return;
                 var now = clock.GetUtcNow();
@@ -60,7 +71,7 @@ public sealed class ExecutionRunner(
                 {
                     result = await _steps[step.Name].RunAsync(new StepContext(request, line, audit, now, policies.Today(now)), ct);
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+                catch (Exception e) when (e is not OperationCanceledException && !DatabaseOutage.IsUnavailable(e))
                 {
                     logger.LogError(e, "Step {Step} of cancellation {Id} threw", step.Name, requestId);
                     result = StepResult.Transient(e.GetType().Name + ": " + e.Message);
@@ -70,6 +81,12 @@ public sealed class ExecutionRunner(
                 metrics.StepAttempted(step.Name, result.Outcome);
                 if (result.Outcome == StepOutcome.Succeeded)
                 {
+                    if (request.Status == CancellationStatus.WaitingForDependency)
+                    {
+                        request.ResumeExecution(now);
+                        audit.Record("cancellation.resumed", request.Msisdn.Masked(), before: new { status = "waiting_for_dependency" }, after: new { status = "executing", request.Id, step = step.Name.ToString() });
+                        logger.LogInformation("Cancellation {Id}: {Step} went through; execution resumes", request.Id, step.Name);
+                    }
                     step.Succeed(now, result.Detail);
                     audit.Record("cancellation.step_succeeded", request.Msisdn.Masked(), after: new { request.Id, step = step.Name.ToString(), step.Attempts });
                     await audit.SaveChangesAsync(ct);
@@ -134,13 +151,28 @@ public sealed class ExecutionRunner(
     {
         var now = clock.GetUtcNow();
         var error = result.Detail ?? "unknown error";
-        if (result.Outcome == StepOutcome.Permanent || step.Attempts >= settings.MaxAttempts)
+        var outOfAttempts = step.Attempts >= settings.MaxAttempts;
+        if (result.Outcome == StepOutcome.Permanent || (outOfAttempts && result.Dependency is null))
         {
             step.GiveUp(error, now);
             request.MarkFailed($"{step.Name}: {error}", now);
             request.ReleaseLease(null);
-            audit.Record("cancellation.failed", request.Msisdn.Masked(), before: new { status = "executing" }, after: new { status = "failed", request.Id, step = step.Name.ToString(), step.Attempts, error });
+            audit.Record("cancellation.failed", request.Msisdn.Masked(), before: new { status = CancellationRequest.Describe(request.History[^2].Status) }, after: new { status = "failed", request.Id, step = step.Name.ToString(), step.Attempts, error });
             logger.LogWarning("Cancellation {Id} failed at {Step} after {Attempts} attempts: {Error}", request.Id, step.Name, step.Attempts, error);
+        }
+        else if (outOfAttempts)
+        {
+            // The system stayed unreachable beyond the retry budget: wait for it, visibly, rather than fail every
+            // request in flight during an outage. The circuit breaker keeps these tries from reaching a dead system.
+            step.FailAttempt(error);
+            if (request.Status == CancellationStatus.Executing)
+            {
+                request.WaitForDependency($"{result.Dependency}: {error}", now);
+                audit.Record("cancellation.waiting_for_dependency", request.Msisdn.Masked(), before: new { status = "executing" },
+                    after: new { status = "waiting_for_dependency", request.Id, step = step.Name.ToString(), dependency = result.Dependency, step.Attempts, error });
+                logger.LogWarning("Cancellation {Id} waits for {Dependency} at {Step} after {Attempts} attempts: {Error}", request.Id, result.Dependency, step.Name, step.Attempts, error);
+            }
+            request.ReleaseLease(now + settings.DependencyRetry());
         }
         else
         {

@@ -21,6 +21,9 @@ public sealed record ExecutionSettings
 
     public required TimeSpan LongestRetryDelay { get; init; }
 
+    /// <summary>How often a request waiting for an unreachable system tries again (a little jitter spreads them).</summary>
+    public required TimeSpan DependencyRetryDelay { get; init; }
+
     /// <summary>Names this instance in leases (host, process and a random part).</summary>
     public string WorkerId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 
@@ -36,11 +39,15 @@ public sealed record ExecutionSettings
             MaxAttempts = section.GetValue("MaxAttempts", 8),
             FirstRetryDelay = TimeSpan.FromMilliseconds(section.GetValue("FirstRetryDelayMilliseconds", 2000)),
             LongestRetryDelay = TimeSpan.FromSeconds(section.GetValue("LongestRetryDelaySeconds", 600)),
+            DependencyRetryDelay = TimeSpan.FromSeconds(section.GetValue("DependencyRetrySeconds", 30.0)),
         };
-        if (settings.Concurrency is < 1 or > 64 || settings.MaxAttempts < 1 || settings.Lease < TimeSpan.FromSeconds(1))
-            throw new InvalidOperationException("Execution: Concurrency is 1 to 64, MaxAttempts at least 1, LeaseSeconds at least 1.");
+        if (settings.Concurrency is < 1 or > 64 || settings.MaxAttempts < 1 || settings.Lease < TimeSpan.FromSeconds(1) || settings.DependencyRetryDelay < TimeSpan.FromSeconds(0.1))
+            throw new InvalidOperationException("Execution: Concurrency is 1 to 64, MaxAttempts at least 1, LeaseSeconds at least 1, DependencyRetrySeconds at least 0.1.");
         return settings;
     }
+
+    /// <summary>The next try of a request waiting for a system: <see cref="DependencyRetryDelay"/>, give or take 20 %.</summary>
+    public TimeSpan DependencyRetry() => DependencyRetryDelay * (0.8 + Random.Shared.NextDouble() * 0.4);
 
     /// <summary>Exponential backoff with full jitter: a random delay up to first × 2^(attempt-1), capped.</summary>
     public TimeSpan RetryDelay(int attempt)

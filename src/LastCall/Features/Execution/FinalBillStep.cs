@@ -57,7 +57,7 @@ public sealed class FinalBillStep(IBillingSystem billing, PolicySettings policie
 
     private static StepResult? Failure(BackendResult result, string what) => result.Outcome switch
     {
-        BackendOutcome.TransientFailure => StepResult.Transient($"billing {what}: {result.Detail}"),
+        BackendOutcome.TransientFailure => StepResult.Unreachable("billing", $"billing {what}: {result.Detail}"),
         BackendOutcome.BusinessFailure => StepResult.Permanent($"billing refused the {what}: {result.Code} {result.Detail}"),
         _ => null,
     };

@@ -21,7 +21,7 @@ public sealed class ReleaseProfilesStep(ISmdpClient smdp) : IExecutionStep
         {
             var result = await smdp.RetireProfileAsync(context.Key("profile-" + profile.Iccid.Value), profile.Iccid.Value, profile.Eid?.Value, Known(profile.State), ct);
             if (result.Outcome == SmdpOutcome.TransientFailure)
-                return StepResult.Transient($"SM-DP+ unavailable for {profile.Iccid.Value}: {result.Detail}");
+                return StepResult.Unreachable("smdp", $"SM-DP+ unavailable for {profile.Iccid.Value}: {result.Detail}");
             if (!result.Succeeded)
                 return StepResult.Permanent($"SM-DP+ refused {profile.Iccid.Value}: {result.StatusCode?.SubjectCode}/{result.StatusCode?.ReasonCode} {result.Detail}");
             profile.Retire();

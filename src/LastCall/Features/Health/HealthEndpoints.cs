@@ -3,10 +3,14 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace LastCall.Features.Health;
 
-/// <summary>GET /health/live (the process answers) and GET /health/ready (the database answers, else 503).</summary>
+/// <summary>
+/// GET /health/live (the process answers) and GET /health/ready: 200 only when every route can answer (the database
+/// answers, the register is in memory, the instance is not shutting down), else 503 naming what is missing.
+/// </summary>
 public static class HealthEndpoints
 {
-    public sealed record HealthStatus(string Status);
+    /// <summary><c>failing</c> names the checks that keep the instance from being ready (database, register, shutdown).</summary>
+    public sealed record HealthStatus(string Status, IReadOnlyList<string>? Failing = null);
 
     public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
@@ -14,7 +18,7 @@ public static class HealthEndpoints
         group.MapGet("/live", () => TypedResults.Ok(new HealthStatus("live")))
             .WithSummary("The process is up.");
         group.MapGet("/ready", Ready)
-            .WithSummary("The process is up and its database answers; 503 otherwise.");
+            .WithSummary("Ready for traffic: the database answers, the register is loaded and the instance is not shutting down; 503 otherwise.");
     }
 
     private static async Task<Results<Ok<HealthStatus>, JsonHttpResult<HealthStatus>>> Ready(HealthCheckService health, HttpContext http, CancellationToken cancellationToken)
@@ -23,6 +27,7 @@ public static class HealthEndpoints
         http.Response.Headers.CacheControl = "no-store";
         return report.Status == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy
             ? TypedResults.Ok(new HealthStatus("ready"))
-            : TypedResults.Json(new HealthStatus("unavailable"), statusCode: StatusCodes.Status503ServiceUnavailable);
+            : TypedResults.Json(new HealthStatus("unavailable", [.. report.Entries.Where(e => e.Value.Status != Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy).Select(e => e.Key)]),
+                statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 }

@@ -9,7 +9,7 @@ namespace LastCall.Features.Lookup;
 /// in memory and are added to <c>partner_usage</c> every few seconds (and at shutdown) with an upsert,
 /// so several instances add up correctly. Numbers are never recorded, only counts.
 /// </summary>
-public sealed class PartnerMeter(IDbContextFactory<AppDbContext> contexts, TimeProvider clock, ILogger<PartnerMeter> logger) : BackgroundService
+public sealed class PartnerMeter(IDbContextFactory<AppDbContext> contexts, TimeProvider clock, Hosting.DatabaseOutage outage, ILogger<PartnerMeter> logger) : BackgroundService
 {
     private sealed class Counter
     {
@@ -73,13 +73,22 @@ public sealed class PartnerMeter(IDbContextFactory<AppDbContext> contexts, TimeP
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    logger.LogWarning(e, "Could not record partner usage; the counts are kept for the next flush");
+                    // Counts stay in memory meanwhile and are written when the database is back.
+                    if (!await outage.PauseAsync("Partner usage metering", e, stoppingToken))
+                        logger.LogWarning(e, "Could not record partner usage; the counts are kept for the next flush");
                 }
             }
         }
         finally
         {
-            await FlushAsync(CancellationToken.None);
+            try
+            {
+                await FlushAsync(CancellationToken.None);
+            }
+            catch (Exception e) when (Hosting.DatabaseOutage.IsUnavailable(e))
+            {
+                logger.LogWarning("Shutting down without the database: the partner usage of the last seconds is not recorded");
+            }
         }
     }
 }

@@ -11,7 +11,7 @@ namespace LastCall.Features.Lookup;
 /// sequence order (every <c>Register:PollMilliseconds</c>, default 250), so every instance sees a
 /// completed cancellation or an imported register within a second. Lookups never touch the database.
 /// </summary>
-public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> contexts, IConfiguration configuration, ILogger<RegisterIndexService> logger) : BackgroundService
+public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> contexts, IConfiguration configuration, Hosting.DatabaseOutage outage, ILogger<RegisterIndexService> logger) : BackgroundService
 {
     private const int ReadBatch = 50_000;
     private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -43,6 +43,8 @@ public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> context
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
+                if (await outage.PauseAsync("Loading the register index", e, stoppingToken))
+                    continue;
                 // Typically the schema is not there yet on a fresh start: try again shortly.
                 logger.LogWarning(e, "Loading the register index failed; retrying");
                 await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
@@ -56,7 +58,9 @@ public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> context
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogWarning(e, "Following the register failed; retrying");
+                // Lookups go on answering from memory during a database outage; the index catches up after it.
+                if (!await outage.PauseAsync("Following the register", e, stoppingToken))
+                    logger.LogWarning(e, "Following the register failed; retrying");
             }
             await Task.Delay(PollInterval, stoppingToken);
         }

@@ -35,8 +35,9 @@ public sealed class OperatorMetrics : IDisposable
     private readonly Gauge _registerRecords;
     private readonly Gauge _registerBytes;
     private readonly Gauge _registerPending;
+    private readonly Gauge _databaseUp;
 
-    public OperatorMetrics(IDbContextFactory<AppDbContext> contexts, RegisterIndexService register)
+    public OperatorMetrics(IDbContextFactory<AppDbContext> contexts, RegisterIndexService register, Hosting.DatabaseOutage outage)
     {
         var factory = Metrics.WithCustomRegistry(_registry);
         _stepAttempts = factory.CreateCounter("lastcall_execution_step_attempts_total",
@@ -46,21 +47,27 @@ public sealed class OperatorMetrics : IDisposable
         _registerRecords = factory.CreateGauge("lastcall_register_index_records", "Disconnections held by the in-memory register index.");
         _registerBytes = factory.CreateGauge("lastcall_register_index_bytes", "Approximate memory of the in-memory register index.");
         _registerPending = factory.CreateGauge("lastcall_register_index_pending", "Register entries waiting in the index's delta for the next merge.");
+        _databaseUp = factory.CreateGauge("lastcall_database_up", "1 while the database answers, 0 during an outage (requests answer 503 database_unavailable).");
 
         _registry.AddBeforeCollectCallback(async ct =>
         {
-            await using var db = await contexts.CreateDbContextAsync(ct);
-            var byStatus = await db.CancellationRequests.GroupBy(r => r.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
-            foreach (var status in Enum.GetValues<CancellationStatus>())
-                _requests.WithLabels(CancellationViews.Snake(status.ToString())).Set(byStatus.FirstOrDefault(s => s.Key == status)?.Count ?? 0);
-            var byState = await db.PoolNumbers.GroupBy(n => n.State).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
-            foreach (var state in Enum.GetValues<Domain.Numbers.NumberState>())
-                _numbers.WithLabels(state.ToString().ToLowerInvariant()).Set(byState.FirstOrDefault(s => s.Key == state)?.Count ?? 0);
             if (register.Index is { } index)
             {
                 _registerRecords.Set(index.Count);
                 _registerBytes.Set(index.ApproximateBytes);
                 _registerPending.Set(index.PendingCount);
+            }
+            // During an outage the scrape still answers: the database's figures keep their last values.
+            _databaseUp.Set(outage.IsDown ? 0 : 1);
+            if (outage.IsDown)
+                return;
+            try
+            {
+                await CollectFromDatabaseAsync(contexts, ct);
+            }
+            catch (Exception e) when (outage.Observe(e))
+            {
+                _databaseUp.Set(0);
             }
         });
         // The framework's System.Diagnostics.Metrics meters that tell an operator something (request durations per
@@ -71,6 +78,18 @@ public sealed class OperatorMetrics : IDisposable
             MetricFactory = factory,
             InstrumentFilterPredicate = instrument => PublishedMeters.Contains(instrument.Meter.Name),
         });
+    }
+
+    /// <summary>The figures read from the database on each scrape: requests per status, numbers per pool state.</summary>
+    private async Task CollectFromDatabaseAsync(IDbContextFactory<AppDbContext> contexts, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var byStatus = await db.CancellationRequests.GroupBy(r => r.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
+        foreach (var status in Enum.GetValues<CancellationStatus>())
+            _requests.WithLabels(CancellationViews.Snake(status.ToString())).Set(byStatus.FirstOrDefault(s => s.Key == status)?.Count ?? 0);
+        var byState = await db.PoolNumbers.GroupBy(n => n.State).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
+        foreach (var state in Enum.GetValues<Domain.Numbers.NumberState>())
+            _numbers.WithLabels(state.ToString().ToLowerInvariant()).Set(byState.FirstOrDefault(s => s.Key == state)?.Count ?? 0);
     }
 
     public void StepAttempted(StepName step, Execution.StepOutcome outcome) =>

@@ -14,7 +14,7 @@ namespace LastCall.Features.Supervision;
 /// compliance (reviewed requests decided on or before their working-day due date, by decision day),
 /// the most frequent blockers (the blocker codes recorded in the audit trail by staff prechecks,
 /// <c>line.prechecked</c>, and by refused submissions from every channel, <c>cancellation.refused</c>),
-/// and every failed execution with its failed step.
+/// every failed execution with its failed step, and every request waiting for an outside system.
 /// </summary>
 public sealed class SupervisorDashboard(AppDbContext db, PolicySettings policies, TimeProvider clock)
 {
@@ -43,9 +43,13 @@ public sealed class SupervisorDashboard(AppDbContext db, PolicySettings policies
 
     public sealed record FailedExecution(Guid Id, string Msisdn, string Channel, DateTimeOffset SubmittedAt, string? Step, int Attempts, string? LastError);
 
+    /// <summary>A request paused because an outside system does not answer; it goes on by itself when it does.</summary>
+    public sealed record WaitingExecution(Guid Id, string Msisdn, string Channel, string Dependency, string Reason, DateTimeOffset Since, DateTimeOffset? NextAttemptAt);
+
     public sealed record Result(
         DateOnly From, DateOnly To, IReadOnlyList<DayCounts> PerDay, IReadOnlyList<SlaDay> Sla, int SlaDecided, int SlaInTime,
-        IReadOnlyList<BlockerCount> TopBlockers, int BlockerEvents, IReadOnlyList<FailedExecution> Failed, int OverdueNow);
+        IReadOnlyList<BlockerCount> TopBlockers, int BlockerEvents, IReadOnlyList<FailedExecution> Failed, int OverdueNow,
+        IReadOnlyList<WaitingExecution> Waiting);
 
     public async Task<Result> ComputeAsync(CancellationToken ct)
     {
@@ -113,10 +117,18 @@ public sealed class SupervisorDashboard(AppDbContext db, PolicySettings policies
                 step is null ? null : CancellationViews.Snake(step.Name.ToString()), step?.Attempts ?? 0, step?.LastError);
         }).ToList();
 
+        var waitingRequests = await db.CancellationRequests.AsNoTracking().Include(r => r.History)
+            .Where(r => r.Status == CancellationStatus.WaitingForDependency)
+            .OrderBy(r => r.SubmittedAt).Take(MaxFailed).ToListAsync(ct);
+        var waiting = waitingRequests
+            .Select(r => (Request: r, Wait: CancellationViews.WaitingFor(r)!))
+            .Select(w => new WaitingExecution(w.Request.Id, w.Request.Msisdn.Value, CancellationViews.Channel(w.Request.Channel), w.Wait.Dependency, w.Wait.Reason, w.Wait.Since, w.Wait.NextAttemptAt))
+            .ToList();
+
         var overdueNow = await db.CancellationRequests.AsNoTracking()
             .CountAsync(r => r.Status == CancellationStatus.UnderReview && r.ReviewDueBy != null && r.ReviewDueBy < today, ct);
 
-        return new Result(from, today, perDay, sla, sla.Sum(s => s.Decided), sla.Sum(s => s.InTime), top, counted, failed, overdueNow);
+        return new Result(from, today, perDay, sla, sla.Sum(s => s.Decided), sla.Sum(s => s.InTime), top, counted, failed, overdueNow, waiting);
     }
 
     public static string Outcome(CancellationStatus status) => status switch

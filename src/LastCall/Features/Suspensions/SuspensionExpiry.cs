@@ -54,7 +54,10 @@ public sealed class SuspensionExpiry(IServiceScopeFactory scopes, TimeProvider c
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogWarning(e, "Suspension expiry pass failed; it runs again in an hour");
+                if (Hosting.DatabaseOutage.IsUnavailable(e))
+                    logger.LogWarning("Suspension expiry pass skipped, the database is unavailable; it runs again in an hour");
+                else
+                    logger.LogWarning(e, "Suspension expiry pass failed; it runs again in an hour");
             }
         }
     }

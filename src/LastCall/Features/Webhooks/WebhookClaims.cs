@@ -23,6 +23,18 @@ public sealed class WebhookClaims(IDbContextFactory<AppDbContext> contexts, Webh
             : await ClaimOnSqliteAsync(db, count, now, until, ct);
     }
 
+    /// <summary>Hands back every delivery this worker still holds (graceful shutdown), so another instance sends it at once.</summary>
+    public async Task<int> ReleaseAllAsync(CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var owner = settings.WorkerId;
+        return await db.WebhookDeliveries.Where(d => d.LeaseOwner == owner)
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(d => d.LeaseOwner, (string?)null)
+                .SetProperty(d => d.LeaseExpiresAt, (DateTimeOffset?)null)
+                .SetProperty(d => d.Version, d => d.Version + 1), ct);
+    }
+
     private async Task<IReadOnlyList<Guid>> ClaimOnPostgresAsync(AppDbContext db, int count, DateTimeOffset now, DateTimeOffset until, CancellationToken ct)
     {
         const string sql = """

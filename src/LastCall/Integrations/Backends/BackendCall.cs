@@ -34,7 +34,7 @@ internal static class BackendCall
         }
         catch (BrokenCircuitException ex)
         {
-            return Transient<TResponse>(logger, system, operation, BackendTransientReason.CircuitOpen, $"the circuit to the {system} is open: {ex.Message}");
+            return Transient<TResponse>(logger, system, operation, BackendTransientReason.CircuitOpen, BackendCircuit.Describe(system, ex));
         }
         catch (TimeoutRejectedException ex)
         {

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
+using LastCall.Integrations.Backends;
 using Polly.Timeout;
 
 namespace LastCall.Integrations.Smdp;
@@ -97,7 +98,7 @@ public sealed class Es2PlusClient(HttpClient http, IOptions<SmdpOptions> options
         }
         catch (BrokenCircuitException ex)
         {
-            return (Transient(function, SmdpTransientReason.CircuitOpen, "the circuit to the SM-DP+ is open: " + ex.Message), null);
+            return (Transient(function, SmdpTransientReason.CircuitOpen, BackendCircuit.Describe("SM-DP+", ex)), null);
         }
         catch (TimeoutRejectedException ex)
         {

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using LastCall.Data;
+using LastCall.Tests.Infrastructure;
+
+namespace LastCall.Tests.Operations;
+
+/// <summary>
+/// Readiness and graceful shutdown as a load balancer sees them: two instances on one PostgreSQL database with a
+/// register large enough that loading it takes a moment, partners' lookups running through a balancer that polls
+/// readiness, and one instance restarted (SIGTERM, then a new process) in the middle. Not one request may fail:
+/// the stopping instance says "not ready" and goes on serving while the balancer takes it out, and the new one
+/// takes traffic only once its register is in memory.
+/// </summary>
+public sealed class RollingRestartTests(PostgresCluster postgres)
+{
+    private const int RegisterSize = 400_000;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static void Log(string message) => TestContext.Current.TestOutputHelper?.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {message}");
+
+    [Fact]
+    public async Task RestartingOneOfTwoInstancesUnderPartnerLoad_LosesNoRequest()
+    {
+        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
+        var first = TestData.Next();
+        var register = Path.Combine(database.DataFolder, "register.csv");
+        await File.WriteAllLinesAsync(register, ["msisdn,disconnected_on", .. Enumerable.Range(0, RegisterSize).Select(i => $"{TestData.Msisdn(first + i)},2024-03-01")], Ct);
+        var import = await database.RunCommandAsync("import", "disconnections", register);
+        Assert.True(import.ExitCode == 0, import.Output + import.Error);
+        var key = await database.AddPartnerAsync("Example Bank");
+
+        var settings = database.HostSettings();
+        settings["Shutdown:DrainSeconds"] = "2";
+        settings["Partners:RateLimit:PerSecond"] = "100000";
+        settings["Logging:LogLevel:LastCall.Hosting"] = "Information";
+        var hosts = new List<HostProcess>();
+        string Diagnostics() => string.Join('\n', hosts.Select(h => h.Output));
+        try
+        {
+            var started = await Task.WhenAll(HostProcess.StartAsync("a", settings), HostProcess.StartAsync("b", settings));
+            hosts.AddRange(started);
+            await using var balancer = new LoadBalancer();
+            balancer.Add(started[0]);
+            balancer.Add(started[1]);
+
+            using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            var load = Enumerable.Range(0, 8).Select(worker => Task.Run(async () =>
+            {
+                var n = 0;
+                while (!stopLoad.IsCancellationRequested)
+                {
+                    var msisdn = TestData.Msisdn(first + (worker * 7919 + n++) % RegisterSize);
+                    var sent = await balancer.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"api/v1/reassigned-numbers/{Uri.EscapeDataString(msisdn)}?since=2024-01-01")
+                    {
+                        Headers = { Authorization = new AuthenticationHeaderValue("Bearer", key) },
+                    }, stopLoad.Token);
+                    if (!sent)
+                        await Task.Yield();
+                }
+            }, Ct)).ToList();
+
+            await WaitUntilAsync(() => balancer.ServedBy("a") >= 300 && balancer.ServedBy("b") >= 300, TimeSpan.FromSeconds(60), Diagnostics);
+            var clock = Stopwatch.StartNew();
+            var exitCode = await started[0].TerminateAsync();
+            Log($"a stopped with exit code {exitCode} in {clock.ElapsedMilliseconds} ms after {balancer.Sent} requests");
+            Assert.Equal(0, exitCode);
+
+            var restarted = await HostProcess.StartListeningAsync("a-restarted", settings);
+            hosts.Add(restarted);
+            balancer.Add(restarted);
+            await WaitUntilAsync(() => balancer.ServedBy("a-restarted") >= 300, TimeSpan.FromSeconds(60), Diagnostics);
+            await stopLoad.CancelAsync();
+            await Task.WhenAll(load);
+
+            Log($"{balancer.Sent} requests: a {balancer.ServedBy("a")}, b {balancer.ServedBy("b")}, a-restarted {balancer.ServedBy("a-restarted")}; failures {balancer.Failures.Count}");
+            Assert.True(balancer.Failures.Count == 0, string.Join('\n', balancer.Failures.Take(20)) + "\n" + Diagnostics());
+            Assert.Contains("readiness answers 503", started[0].Output, StringComparison.Ordinal);
+        }
+        catch
+        {
+            Log(Diagnostics());
+            throw;
+        }
+        finally
+        {
+            foreach (var host in hosts)
+                await host.DisposeAsync();
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, Func<string> diagnostics)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException("The condition did not hold in time.\n" + diagnostics());
+            await Task.Delay(20, Ct);
+        }
+    }
+}
