@@ -50,7 +50,7 @@ public sealed class MasterKeyRotationTests(PostgresCluster postgres)
             db.WebhookEndpoints.Add(WebhookEndpoint.Create(partnerId, "https://bank.example/hooks", sealedUnderA, DateTimeOffset.UtcNow));
             await db.SaveChangesAsync(Ct);
         }
-        Assert.Equal(new[] { 2, 0 }, await CountUnderAsync(database, idA));
+        Assert.Equal(new[] { 2, 1 }, await CountUnderAsync(database, idA));
 
         var clerk = await scenario.StaffAsync("clerk");
         await AssertIdCardsMatchAsync(clerk, scenario);
