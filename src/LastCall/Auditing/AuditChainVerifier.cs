@@ -51,17 +51,18 @@ public sealed class AuditChainVerifier(IDbContextFactory<AppDbContext> contexts,
         var digest = AuditEvent.GenesisHash;
         await foreach (var entry in db.AuditEvents.AsNoTracking().OrderBy(e => e.Sequence).AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
+            // An earlier entry no key vouches for is the first break: report it before any later one.
             if (entry.Sequence != expected)
-                return new(expected - 1, new AuditBreak(expected, $"entry {expected} is missing (deleted?); the next one is {entry.Sequence}"), digest);
+                return unverified.Count > 0 ? Unvouched(unverified, digest) : new(expected - 1, new AuditBreak(expected, $"entry {expected} is missing (deleted?); the next one is {entry.Sequence}"), digest);
             if (!FixedTimeEquals(entry.PreviousHash, previous))
-                return new(expected - 1, new AuditBreak(entry.Sequence, "it does not follow the entry before it (reordered or replaced)"), digest);
+                return unverified.Count > 0 ? Unvouched(unverified, digest) : new(expected - 1, new AuditBreak(entry.Sequence, "it does not follow the entry before it (reordered or replaced)"), digest);
             var input = entry.ChainInput();
             if (key.Verifies(input, entry.Hash))
             {
                 if (entry.Action == AnchorAction && ReadAnchor(entry.After) is { } anchor && unverified.Count > 0 && unverified[0].From <= anchor.ThroughSequence)
                 {
                     if (!digestAt.TryGetValue(anchor.ThroughSequence, out var atAnchor) || !FixedTimeEquals(atAnchor, anchor.Digest))
-                        return new(expected - 1, new AuditBreak(unverified[0].From,
+                        return new(unverified[0].From - 1, new AuditBreak(unverified[0].From,
                             $"the entries through {anchor.ThroughSequence} do not match the anchor at entry {entry.Sequence} (edited?)"), digest);
                     Vouch(unverified, anchor.ThroughSequence);
                 }
@@ -76,11 +77,12 @@ public sealed class AuditChainVerifier(IDbContextFactory<AppDbContext> contexts,
             previous = entry.Hash;
             expected++;
         }
-        if (unverified.Count > 0)
-            return new(expected - 1, new AuditBreak(unverified[0].From,
-                "its content does not match its hash under any configured master key, and no later anchor covers it (edited, or sealed under a key that was removed before `lastcall keys rotate` anchored the chain)"), digest);
-        return new(expected - 1, null, digest);
+        return unverified.Count > 0 ? Unvouched(unverified, digest) : new(expected - 1, null, digest);
     }
+
+    private static AuditVerification Unvouched(List<(long From, long To)> unverified, string digest) =>
+        new(unverified[0].From - 1, new AuditBreak(unverified[0].From,
+            "its content does not match its hash under any configured master key, and no later anchor covers it (edited, or sealed under a key that was removed before `lastcall keys rotate` anchored the chain)"), digest);
 
     /// <summary>The JSON an anchor entry carries (its <c>after</c>).</summary>
     public static object AnchorContent(AuditAnchor anchor, string keyId) => new { anchor.ThroughSequence, anchor.Digest, keyId };
