@@ -83,10 +83,20 @@ public sealed class AuditTrail(AppDbContext db, AuditChainKey key, CurrentActor 
     }
 }
 
-/// <summary>The chain's HMAC key, derived from the master key.</summary>
+/// <summary>
+/// The chain's HMAC key, derived from the master key: entries are sealed under the current master key and
+/// verified under any configured one. Entries sealed under a master key that has since been removed are
+/// vouched for by a later anchor (<see cref="AuditChainVerifier"/>).
+/// </summary>
 public sealed class AuditChainKey(KeyRing keys)
 {
-    private readonly byte[] _key = keys.Derive("audit-chain/v1");
+    private readonly IReadOnlyList<PurposeKey> _keys = keys.DeriveAll("audit-chain/v1");
 
-    public string Mac(string input) => Convert.ToHexStringLower(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(input)));
+    public string Mac(string input) => Mac(_keys[0], input);
+
+    /// <summary>True when <paramref name="hash"/> is the MAC of <paramref name="input"/> under any configured master key.</summary>
+    public bool Verifies(string input, string hash) =>
+        _keys.Any(k => CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Mac(k, input)), Encoding.ASCII.GetBytes(hash)));
+
+    private static string Mac(PurposeKey key, string input) => Convert.ToHexStringLower(HMACSHA256.HashData(key.Bytes, Encoding.UTF8.GetBytes(input)));
 }

@@ -22,6 +22,9 @@ public static class CommandLine
                                                        create a staff account; the password is read from stdin
                lastcall partners add --name NAME       create a partner and print its API key once
                lastcall audit verify                   check the audit chain; exit 1 at the first broken entry
+               lastcall keys rotate [--batch-size N]   re-seal everything under the current Security:MasterKey, online and
+                                                       resumable (N rows per transaction, default 500); exit 3: run again
+               lastcall keys status                    rows still under previous keys; exit 0 when they can be removed, else 3
 
         Every verb reads the same configuration as the server (appsettings.json, environment
         variables such as Database__Provider, and --Key value options).
@@ -46,6 +49,8 @@ public static class CommandLine
                 ["staff", "add"] => await StaffAddCommand.RunAsync(BuildHost(options), named),
                 ["partners", "add"] => await PartnersAddCommand.RunAsync(BuildHost(options), named),
                 ["audit", "verify"] => await AuditVerifyCommand.RunAsync(BuildHost(options)),
+                ["keys", "rotate"] => await KeysRotateCommand.RunAsync(BuildHost(options), named),
+                ["keys", "status"] => await KeysStatusCommand.RunAsync(BuildHost(options)),
                 ["help"] or ["--help"] => PrintUsage(Console.Out, Ok),
                 _ => PrintUsage(Console.Error, Usage),
             };

@@ -132,11 +132,13 @@ public static class ServiceRegistration
         services.AddSingleton(sp =>
         {
             var settings = sp.GetRequiredService<LastCallSettings>();
+            var configuration = sp.GetRequiredService<IConfiguration>();
             return KeyRing.FromConfiguredOrDevelopmentKey(
-                sp.GetRequiredService<IConfiguration>()["Security:MasterKey"],
+                configuration["Security:MasterKey"], configuration["Security:PreviousMasterKeys"],
                 settings.Provider == DatabaseProvider.Sqlite ? settings.DataFolder : null);
         });
         services.AddSingleton<IdNumberProtector>();
+        services.AddSingleton<MasterKeyRotation>();
         services.AddSingleton<AccessTokens>();
         services.AddSingleton<OtpCodes>();
         services.AddSingleton<SignInGuard>();

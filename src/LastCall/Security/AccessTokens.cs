@@ -10,6 +10,8 @@ namespace LastCall.Security;
 /// Issues and describes the signed access tokens (JWT, HMAC-SHA256 with a key derived from the master
 /// key). Customer tokens live 15 minutes, staff tokens 60. Each carries the account's security stamp,
 /// checked on every request, so a password change or an ownership transfer ends older tokens at once.
+/// Tokens are signed under the current master key and accepted under any configured one, so sessions survive
+/// the instances of a key rotation being restarted one by one.
 /// </summary>
 public sealed class AccessTokens(KeyRing keys, TimeProvider clock)
 {
@@ -19,12 +21,13 @@ public sealed class AccessTokens(KeyRing keys, TimeProvider clock)
     public static readonly TimeSpan StaffLifetime = TimeSpan.FromMinutes(60);
 
     private readonly SymmetricSecurityKey _key = new(keys.Derive("access-token-signing/v1"));
+    private readonly SymmetricSecurityKey[] _acceptedKeys = [.. keys.DeriveAll("access-token-signing/v1").Select(k => new SymmetricSecurityKey(k.Bytes))];
 
     public TokenValidationParameters ValidationParameters => new()
     {
         ValidIssuer = Issuer,
         ValidAudience = Audience,
-        IssuerSigningKey = _key,
+        IssuerSigningKeys = _acceptedKeys,
         ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
         ClockSkew = TimeSpan.FromSeconds(30),
         NameClaimType = Claims.Name,

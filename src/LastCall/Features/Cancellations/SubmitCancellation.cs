@@ -83,7 +83,7 @@ public static class SubmitCancellation
                 var document = IdDocument.Create(idType.Value, idCheck.IdNumber);
                 if (!document.IsSuccess)
                     return Problems.Validation("identityCheck.idNumber", document.Error!.Code, document.Error.Message);
-                identityMatches = idType == owner.IdType && protector.BlindIndex(document.Value) == owner.IdNumberBlindIndex;
+                identityMatches = idType == owner.IdType && protector.Matches(document.Value, owner.IdNumberBlindIndex);
                 evidence = new IdentityEvidence(IdentityMethod.InPersonId, CurrentActor.Describe(user), user.StoreId(), now);
                 break;
         }

@@ -30,13 +30,13 @@ internal sealed class SubscriberBatchWriter
     private readonly HashSet<(Msisdn, DateOnly)> _registerEntries;
 
     private SubscriberBatchWriter(AppDbContext db, ImportRun run, IReadOnlyDictionary<int, ProtectedIdNumber> identities, IReadOnlyDictionary<int, string> passwordHashes,
-        List<Customer> customers, List<Line> lines, List<BillingAccount> accounts, List<PoolNumber> poolNumbers, List<(Iccid, Guid)> iccidOwners, List<(Msisdn, DateOnly)> registerEntries)
+        Dictionary<string, Customer> customersByBlindIndex, List<Line> lines, List<BillingAccount> accounts, List<PoolNumber> poolNumbers, List<(Iccid, Guid)> iccidOwners, List<(Msisdn, DateOnly)> registerEntries)
     {
         _db = db;
         _run = run;
         _identities = identities;
         _passwordHashes = passwordHashes;
-        _customersByBlindIndex = customers.ToDictionary(c => c.IdNumberBlindIndex);
+        _customersByBlindIndex = customersByBlindIndex;
         _liveLines = lines.Where(l => l.Status != LineStatus.Cancelled).ToDictionary(l => l.Msisdn);
         _cancelledLines = lines.Where(l => l.Status == LineStatus.Cancelled).ToLookup(l => l.Msisdn);
         _accountsByLine = accounts.ToDictionary(a => a.LineId);
@@ -46,15 +46,25 @@ internal sealed class SubscriberBatchWriter
     }
 
     public static async Task<SubscriberBatchWriter> LoadAsync(AppDbContext db, ImportRun run, IReadOnlyList<SubscriberRecord> records,
-        IReadOnlyDictionary<int, ProtectedIdNumber> identities, ConcurrentDictionary<int, string> passwordHashCache, CancellationToken ct)
+        IReadOnlyDictionary<int, ProtectedIdNumber> identities, IdNumberProtector protector, ConcurrentDictionary<int, string> passwordHashCache, CancellationToken ct)
     {
         var msisdns = records.Select(r => r.Line.Msisdn).Distinct().ToList();
-        var blindIndexes = records.Select(r => identities[r.Row].BlindIndex).Distinct().ToList();
+        // While a master key rotation runs a customer may still be indexed under a previous key: look under every
+        // configured key's index, and file what is found under the current key's, which the records carry.
+        var currentIndexOf = new Dictionary<string, string>();
+        foreach (var record in records)
+        {
+            foreach (var index in protector.BlindIndexes(record.Id))
+                currentIndexOf.TryAdd(index, identities[record.Row].BlindIndex);
+        }
+        var blindIndexes = currentIndexOf.Keys.ToList();
         var iccids = records.SelectMany(r => r.Profiles).Select(p => p.Iccid).Distinct().ToList();
 
         var lines = await db.Lines.Where(l => msisdns.Contains(l.Msisdn)).ToListAsync(ct);
         var lineIds = lines.Select(l => l.Id).ToList();
-        var customers = await db.Customers.Where(c => blindIndexes.Contains(c.IdNumberBlindIndex)).ToListAsync(ct);
+        var customers = new Dictionary<string, Customer>();
+        foreach (var customer in await db.Customers.Where(c => blindIndexes.Contains(c.IdNumberBlindIndex)).ToListAsync(ct))
+            customers.TryAdd(currentIndexOf[customer.IdNumberBlindIndex], customer);
         var accounts = await db.BillingAccounts.Where(a => lineIds.Contains(a.LineId)).ToListAsync(ct);
         var pool = await db.PoolNumbers.Where(n => msisdns.Contains(n.Msisdn)).ToListAsync(ct);
         var owners = (await db.EsimProfiles.Where(p => iccids.Contains(p.Iccid)).Select(p => new { p.Iccid, p.LineId }).ToListAsync(ct))

@@ -113,7 +113,7 @@ public sealed class SubscriberImporter(
         var passwordHashes = new ConcurrentDictionary<int, string>();
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
-            var writer = await SubscriberBatchWriter.LoadAsync(db, run, batch, identities, passwordHashes, cancellationToken);
+            var writer = await SubscriberBatchWriter.LoadAsync(db, run, batch, identities, protector, passwordHashes, cancellationToken);
             var needsRowByRow = false;
             var imported = 0;
             foreach (var record in batch)
@@ -150,7 +150,7 @@ public sealed class SubscriberImporter(
         foreach (var record in batch)
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            var writer = await SubscriberBatchWriter.LoadAsync(db, run, [record], identities, passwordHashes, cancellationToken);
+            var writer = await SubscriberBatchWriter.LoadAsync(db, run, [record], identities, protector, passwordHashes, cancellationToken);
             var outcome = writer.Apply(record);
             if (outcome.Rejection is not null)
             {

@@ -23,7 +23,7 @@ internal static class InPersonIdCheck
         var document = IdDocument.Create(type.Value, idNumber);
         if (!document.IsSuccess)
             return Problems.Validation(field + "idNumber", document.Error!.Code, document.Error.Message);
-        if (protector.BlindIndex(document.Value) == owner.IdNumberBlindIndex)
+        if (protector.Matches(document.Value, owner.IdNumberBlindIndex))
             return null;
         audit.Record("customer.in_person_check_failed", line.Msisdn.Masked());
         await audit.SaveChangesAsync(ct);

@@ -72,7 +72,7 @@ public static class TransferLine
             if (ownerCheck.Method != "in_person_id")
                 return Problems.Validation("currentOwnerCheck.method", "validation_failed", "currentOwnerCheck.method must be in_person_id.");
             var ownerDocument = IdDocument.Create(oldOwner.IdType, ownerCheck.IdNumber);
-            if (!ownerDocument.IsSuccess || protector.BlindIndex(ownerDocument.Value) != oldOwner.IdNumberBlindIndex)
+            if (!ownerDocument.IsSuccess || !protector.Matches(ownerDocument.Value, oldOwner.IdNumberBlindIndex))
                 return await RefuseAsync(audit, line!, "real_name_mismatch", "The current owner's ID does not match the line's registered owner.");
             ownerVerifiedBy = "in_person_id";
         }
@@ -85,9 +85,10 @@ public static class TransferLine
         if (blockers.Count > 0)
             return TransferProblems.NotEligible(blockers);
 
-        // The new owner's real-name record: matched by blind index, or created.
+        // The new owner's real-name record: matched by blind index (under any configured master key), or created.
         var protectedId = protector.Protect(newDocument.Value);
-        var newCustomer = await db.Customers.FirstOrDefaultAsync(c => c.IdNumberBlindIndex == protectedId.BlindIndex && c.IdType == newIdType, ct);
+        var blindIndexes = protector.BlindIndexes(newDocument.Value);
+        var newCustomer = await db.Customers.FirstOrDefaultAsync(c => blindIndexes.Contains(c.IdNumberBlindIndex) && c.IdType == newIdType, ct);
         var created = newCustomer is null;
         if (newCustomer is null)
         {
