@@ -79,6 +79,7 @@ public static class ServiceRegistration
         services.AddScoped<IExecutionStep, DeprovisionNetworkStep>();
         services.AddScoped<IExecutionStep, DisconnectStep>();
         services.AddScoped<IExecutionStep, IssueCertificateStep>();
+        services.TraceSteps();
         services.AddSingleton(sp =>
         {
             var settings = sp.GetRequiredService<LastCallSettings>();
@@ -164,6 +165,7 @@ public static class ServiceRegistration
         services.AddTransient<SubscriberImporter>();
         services.AddTransient<DisconnectionImporter>();
 
+        builder.AddLastCallTracing();
         services.AddLastCallProblemDetails();
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
