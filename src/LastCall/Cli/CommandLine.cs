@@ -22,6 +22,8 @@ public static class CommandLine
                                                        create a staff account; the password is read from stdin
                lastcall partners add --name NAME       create a partner and print its API key once
                lastcall audit verify                   check the audit chain; exit 1 at the first broken entry
+               lastcall backup FILE [--force]          copy the SQLite database to FILE while the server runs
+                                                       (PostgreSQL: pg_dump, see docs/operations.md)
 
         Every verb reads the same configuration as the server (appsettings.json, environment
         variables such as Database__Provider, and --Key value options).
@@ -46,6 +48,8 @@ public static class CommandLine
                 ["staff", "add"] => await StaffAddCommand.RunAsync(BuildHost(options), named),
                 ["partners", "add"] => await PartnersAddCommand.RunAsync(BuildHost(options), named),
                 ["audit", "verify"] => await AuditVerifyCommand.RunAsync(BuildHost(options)),
+                // --force is a flag, not configuration: left in, it would take the next option's name as its value.
+                ["backup", var file] => await BackupCommand.RunAsync(BuildHost([.. options.Where(o => o != "--force")]), file, force: options.Contains("--force")),
                 ["help"] or ["--help"] => PrintUsage(Console.Out, Ok),
                 _ => PrintUsage(Console.Error, Usage),
             };

@@ -20,6 +20,11 @@ public sealed class PostgresCluster : IAsyncLifetime
 
     public string AdminConnectionString => $"Host=127.0.0.1;Port={_port};Username=postgres;Database=postgres;Pooling=false";
 
+    public int Port => _port;
+
+    /// <summary>The cluster's own folder, writable by the postgres user: where its tools may write files (a pg_dump archive).</summary>
+    public string Folder => _folder;
+
     public async ValueTask InitializeAsync()
     {
         _binaries = FindBinaries();
@@ -67,7 +72,8 @@ public sealed class PostgresCluster : IAsyncLifetime
             ?? throw new InvalidOperationException("PostgreSQL server binaries (initdb, pg_ctl) were not found under /usr/lib/postgresql/*/bin. Run .ci/run, or `apt-get install postgresql`, or set LASTCALL_PG_BIN.");
     }
 
-    private Task RunAsPostgresAsync(string tool, string[] arguments) =>
+    /// <summary>Runs one of the server's tools (pg_dump, pg_restore, …) as the postgres user; fails on a non-zero exit.</summary>
+    public Task RunAsPostgresAsync(string tool, string[] arguments) =>
         Environment.IsPrivilegedProcess
             ? RunAsync("runuser", ["-u", "postgres", "--", Path.Combine(_binaries, tool), .. arguments])
             : RunAsync(Path.Combine(_binaries, tool), arguments);
