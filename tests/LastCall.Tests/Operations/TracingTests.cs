@@ -8,6 +8,7 @@ using LastCall.Features.Execution;
 using LastCall.Hosting;
 using LastCall.Tests.Execution;
 using LastCall.Tests.Infrastructure;
+using LastCall.Tests.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
@@ -27,7 +28,7 @@ public sealed class TracingTests(PostgresCluster postgres)
     public async Task StoreCancellation_OneTraceFromSubmitToCertificate()
     {
         var spans = new SpanLog();
-        await using var harness = await ExecutionHarness.StartAsync(postgres, services: s => s.AddOpenTelemetry().WithTracing(t => t.AddLastCallInstrumentation().AddInMemoryExporter(spans)));
+        await using var harness = await ExecutionHarness.StartAsync(postgres, services: spans.Trace);
 
         var id = await harness.CancelAtStoreAsync(harness.Scenario.CustomerA);
         await harness.WaitForStatusAsync(id, "completed");
@@ -54,10 +55,32 @@ public sealed class TracingTests(PostgresCluster postgres)
     }
 
     [Fact]
+    public async Task WebhookDelivery_ASpanPerAttempt_WithItsCallToTheReceiver()
+    {
+        var spans = new SpanLog();
+        await using var harness = await PartnerWebhookHarness.StartAsync(postgres, services: spans.Trace);
+        harness.Receiver.Script(new ReceiverBehaviour(Status: 500));
+        await harness.WatchAsync(harness.Scenario.CustomerA);
+
+        await harness.CancelAsync(harness.Scenario.CustomerA);
+        var received = await harness.Receiver.WaitForAsync(r => r.Any(w => w.AnsweredWith == 500) && r.Any(w => w.AnsweredWith == 200 && w.Id == r.First(f => f.AnsweredWith == 500).Id));
+        var webhookId = received.First(w => w.AnsweredWith == 500).Id;
+
+        var second = await spans.WaitForAsync(a => a.OperationName == "webhook.deliver" && Tag(a, "lastcall.webhook_id") == webhookId && Tag(a, "lastcall.attempt") == "2");
+        var first = Assert.Single(spans.Snapshot(), a => a.OperationName == "webhook.deliver" && Tag(a, "lastcall.webhook_id") == webhookId && Tag(a, "lastcall.attempt") == "1");
+        Assert.Equal(("500", ActivityStatusCode.Error), (Tag(first, "http.response.status_code"), first.Status));
+        Assert.Equal(("200", ActivityStatusCode.Unset), (Tag(second, "http.response.status_code"), second.Status));
+        Assert.Contains(Tag(first, "lastcall.event_type"), new[] { "number.disconnected", "unbinding.requested" });
+        // Each attempt's POST to the receiver is a child of the attempt's span.
+        Assert.All(new[] { first, second }, attempt => Assert.Contains(spans.Snapshot(), c =>
+            c.Kind == ActivityKind.Client && c.ParentSpanId == attempt.SpanId && Tag(c, "url.full") == harness.Receiver.Url));
+    }
+
+    [Fact]
     public async Task Problem_TraceIdIsTheW3CTraceIdTheClientSent()
     {
         var spans = new SpanLog();
-        await using var scenario = await Scenario.StartAsync(postgres, services: s => s.AddOpenTelemetry().WithTracing(t => t.AddLastCallInstrumentation().AddInMemoryExporter(spans)));
+        await using var scenario = await Scenario.StartAsync(postgres, services: spans.Trace);
 
         var traceId = ActivityTraceId.CreateRandom();
         var problem = await BadRequestAsync(scenario, $"00-{traceId.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
@@ -111,6 +134,10 @@ public sealed class TracingTests(PostgresCluster postgres)
         }
 
         public bool IsReadOnly => false;
+
+        /// <summary>The host's service hook: LastCall's instrumentation with this log as the in-memory exporter's collection.</summary>
+        public void Trace(IServiceCollection services) =>
+            services.AddOpenTelemetry().WithTracing(t => t.AddLastCallInstrumentation().AddInMemoryExporter(this));
 
         public IReadOnlyList<Activity> Snapshot()
         {
