@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using LastCall.Data;
 using LastCall.Features.Execution;
 using LastCall.Hosting;
 using LastCall.Tests.Execution;
@@ -24,11 +25,12 @@ public sealed class TracingTests(PostgresCluster postgres)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public async Task StoreCancellation_OneTraceFromSubmitToCertificate()
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task StoreCancellation_OneTraceFromSubmitToCertificate(DatabaseProvider provider)
     {
         var spans = new SpanLog();
-        await using var harness = await ExecutionHarness.StartAsync(postgres, services: spans.Trace);
+        await using var harness = await ExecutionHarness.StartAsync(postgres, provider, services: spans.Trace);
 
         var id = await harness.CancelAtStoreAsync(harness.Scenario.CustomerA);
         await harness.WaitForStatusAsync(id, "completed");
@@ -52,6 +54,14 @@ public sealed class TracingTests(PostgresCluster postgres)
         Assert.Contains(calls, c => Tag(c, "url.full")!.StartsWith(harness.Backends.BaseAddress!.ToString(), StringComparison.Ordinal));
         var stepIds = steps.Select(s => s.SpanId).ToHashSet();
         Assert.Contains(calls, c => stepIds.Contains(c.ParentSpanId));
+
+        // On PostgreSQL the commands are spans too: the submit's and the steps' writes among them.
+        if (provider == DatabaseProvider.Postgres)
+        {
+            var commands = trace.Where(a => a.Source.Name == "Npgsql").ToList();
+            Assert.Contains(commands, c => c.ParentSpanId == submit.SpanId);
+            Assert.Contains(commands, c => stepIds.Contains(c.ParentSpanId));
+        }
     }
 
     [Fact]
