@@ -37,6 +37,8 @@ internal sealed class CancellationRequestConfiguration : IEntityTypeConfiguratio
         b.HasIndex(r => new { r.Status, r.EffectiveOn, r.NextAttemptAt });
         b.Property(r => r.LeaseOwner).HasMaxLength(80);
         b.Property(r => r.CertificateNumber).HasMaxLength(40);
+        // 00-{32 hex}-{16 hex}-{2 hex}
+        b.Property(r => r.TraceParent).HasMaxLength(55);
         b.HasIndex(r => r.Msisdn);
         b.HasIndex(r => r.CustomerId);
         b.HasOne<Line>().WithMany().HasForeignKey(r => r.LineId).OnDelete(DeleteBehavior.Restrict);

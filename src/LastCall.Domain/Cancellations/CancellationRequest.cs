@@ -163,6 +163,9 @@ public sealed class CancellationRequest : AggregateRoot
 
     public string? CertificateNumber { get; private set; }
 
+    /// <summary>The W3C <c>traceparent</c> of the request that submitted it, so that its execution continues that trace.</summary>
+    public string? TraceParent { get; private set; }
+
     public void ReleaseLease(DateTimeOffset? nextAttemptAt)
     {
         LeaseOwner = null;
@@ -173,6 +176,8 @@ public sealed class CancellationRequest : AggregateRoot
     public void RecordCertificate(string number) => CertificateNumber = number;
 
     public void RecordNoticeSent(DateTimeOffset now) => NoticeSentAt = now;
+
+    public void RecordTraceParent(string? traceParent) => TraceParent = traceParent;
 
     public IReadOnlyList<Guid> DocumentIdList =>
         [.. DocumentIds.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Guid.Parse)];

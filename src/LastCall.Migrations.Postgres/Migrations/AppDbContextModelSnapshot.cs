@@ -229,6 +229,10 @@ namespace LastCall.Migrations.Postgres.Migrations
                         .HasMaxLength(80)
                         .HasColumnType("character varying(80)");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .HasColumnType("character varying(55)");
+
                     b.Property<DateTimeOffset>("VerifiedAt")
                         .HasColumnType("timestamp with time zone");
 

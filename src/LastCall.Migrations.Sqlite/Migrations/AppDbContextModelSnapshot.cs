@@ -224,6 +224,10 @@ namespace LastCall.Migrations.Sqlite.Migrations
                         .HasMaxLength(80)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("VerifiedAt")
                         .HasColumnType("INTEGER");
 

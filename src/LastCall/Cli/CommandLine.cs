@@ -25,6 +25,8 @@ public static class CommandLine
                lastcall keys rotate [--batch-size N]   re-seal everything under the current Security:MasterKey, online and
                                                        resumable (N rows per transaction, default 500); exit 3: run again
                lastcall keys status                    rows still under previous keys; exit 0 when they can be removed, else 3
+               lastcall backup FILE [--force]          copy the SQLite database to FILE while the server runs
+                                                       (PostgreSQL: pg_dump, see docs/operations.md)
 
         Every verb reads the same configuration as the server (appsettings.json, environment
         variables such as Database__Provider, and --Key value options).
@@ -51,6 +53,8 @@ public static class CommandLine
                 ["audit", "verify"] => await AuditVerifyCommand.RunAsync(BuildHost(options)),
                 ["keys", "rotate"] => await KeysRotateCommand.RunAsync(BuildHost(options), named),
                 ["keys", "status"] => await KeysStatusCommand.RunAsync(BuildHost(options)),
+                // --force is a flag, not configuration: left in, it would take the next option's name as its value.
+                ["backup", var file] => await BackupCommand.RunAsync(BuildHost([.. options.Where(o => o != "--force")]), file, force: options.Contains("--force")),
                 ["help"] or ["--help"] => PrintUsage(Console.Out, Ok),
                 _ => PrintUsage(Console.Error, Usage),
             };

@@ -80,6 +80,7 @@ public static class ServiceRegistration
         services.AddScoped<IExecutionStep, DeprovisionNetworkStep>();
         services.AddScoped<IExecutionStep, DisconnectStep>();
         services.AddScoped<IExecutionStep, IssueCertificateStep>();
+        services.TraceSteps();
         services.AddSingleton(sp =>
         {
             var settings = sp.GetRequiredService<LastCallSettings>();
@@ -177,6 +178,7 @@ public static class ServiceRegistration
         services.AddTransient<SubscriberImporter>();
         services.AddTransient<DisconnectionImporter>();
 
+        builder.AddLastCallTracing();
         services.AddLastCallProblemDetails();
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {

@@ -18,7 +18,7 @@ public static class ProblemDetailsSetup
         {
             ctx.ProblemDetails.Extensions.TryAdd("code", Problems.CodeForStatus(ctx.ProblemDetails.Status ?? ctx.HttpContext.Response.StatusCode));
             ctx.ProblemDetails.Extensions.Remove("traceId");
-            ctx.ProblemDetails.Extensions.TryAdd("traceId", ctx.HttpContext.TraceIdentifier);
+            ctx.ProblemDetails.Extensions.TryAdd("traceId", Hosting.Tracing.TraceIdOf(ctx.HttpContext));
         });
         services.AddExceptionHandler<UnexpectedExceptionHandler>();
         // Binding failures throw BadHttpRequestException so the handler can say what was wrong.

@@ -30,7 +30,8 @@ public sealed class ExecutionHarness : IAsyncDisposable
     /// <summary>The billing and network simulators' admin API.</summary>
     public HttpClient Backends { get; }
 
-    public static async Task<ExecutionHarness> StartAsync(PostgresCluster postgres, DatabaseProvider provider = DatabaseProvider.Sqlite, Action<Dictionary<string, string?>>? configure = null)
+    public static async Task<ExecutionHarness> StartAsync(PostgresCluster postgres, DatabaseProvider provider = DatabaseProvider.Sqlite,
+        Action<Dictionary<string, string?>>? configure = null, Action<IServiceCollection>? services = null)
     {
         var scenario = await Scenario.StartAsync(postgres, provider, s =>
         {
@@ -42,7 +43,7 @@ public sealed class ExecutionHarness : IAsyncDisposable
             s["Smdp:TimeoutSeconds"] = "2";
             s["Smdp:MaxRetryAttempts"] = "1";
             configure?.Invoke(s);
-        });
+        }, services);
         var simulators = scenario.Host.Services.GetRequiredService<EmbeddedSimulators>();
         return new ExecutionHarness(scenario, new HttpClient { BaseAddress = new Uri(simulators.SmdpBaseUrl!) }, new HttpClient { BaseAddress = new Uri(simulators.BackendsBaseUrl!) });
     }

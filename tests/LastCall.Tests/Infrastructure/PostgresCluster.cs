@@ -28,6 +28,12 @@ public sealed class PostgresCluster : IAsyncLifetime
 
     private string DataFolder => Path.Combine(_folder, "data");
 
+    /// <summary>The port that names the socket file (tools take it with <c>-p</c> beside <c>-h</c> <see cref="SocketFolder"/>).</summary>
+    public static int Port => SocketPort;
+
+    /// <summary>The cluster's own folder, writable by the postgres user: where its tools may write files (a pg_dump archive).</summary>
+    public string Folder => _folder;
+
     public async ValueTask InitializeAsync()
     {
         _binaries = FindBinaries();
@@ -87,7 +93,8 @@ public sealed class PostgresCluster : IAsyncLifetime
             ?? throw new InvalidOperationException("PostgreSQL server binaries (initdb, pg_ctl) were not found under /usr/lib/postgresql/*/bin. Run .ci/run, or `apt-get install postgresql`, or set LASTCALL_PG_BIN.");
     }
 
-    private Task RunAsPostgresAsync(string tool, string[] arguments) =>
+    /// <summary>Runs one of the server's tools (pg_dump, pg_restore, …) as the postgres user; fails on a non-zero exit.</summary>
+    public Task RunAsPostgresAsync(string tool, string[] arguments) =>
         Environment.IsPrivilegedProcess
             ? RunAsync("runuser", ["-u", "postgres", "--", Path.Combine(_binaries, tool), .. arguments])
             : RunAsync(Path.Combine(_binaries, tool), arguments);

@@ -6,6 +6,7 @@ using LastCall.Data;
 using LastCall.Domain.Identity;
 using LastCall.Security;
 using LastCall.Tests.Imports;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LastCall.Tests.Infrastructure;
 
@@ -46,8 +47,12 @@ public sealed partial class Scenario : IAsyncDisposable
 
     public static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>Starts a scenario; <paramref name="configure"/> may change host settings (the OTP send interval is 0 by default).</summary>
-    public static async Task<Scenario> StartAsync(PostgresCluster postgres, DatabaseProvider provider = DatabaseProvider.Sqlite, Action<Dictionary<string, string?>>? configure = null)
+    /// <summary>
+    /// Starts a scenario; <paramref name="configure"/> may change host settings (the OTP send interval is 0 by default),
+    /// <paramref name="services"/> the host's services.
+    /// </summary>
+    public static async Task<Scenario> StartAsync(PostgresCluster postgres, DatabaseProvider provider = DatabaseProvider.Sqlite,
+        Action<Dictionary<string, string?>>? configure = null, Action<IServiceCollection>? services = null)
     {
         var database = await TestDatabase.CreateAsync(provider, postgres);
         var n = TestData.Next();
@@ -82,7 +87,7 @@ public sealed partial class Scenario : IAsyncDisposable
         settings["Security:Otp:MinIntervalSeconds"] = "0";
         settings["Security:Otp:MaxPerHour"] = "1000";
         configure?.Invoke(settings);
-        return new Scenario(database, TestHost.Start(settings), a1, a2, b1);
+        return new Scenario(database, TestHost.Start(settings, services), a1, a2, b1);
     }
 
     /// <summary>The newest SMS code sent to a number, read from the development outbox.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LastCall.Tests.Infrastructure;
 
@@ -10,12 +11,18 @@ namespace LastCall.Tests.Infrastructure;
 public sealed class TestHost : WebApplicationFactory<Program>
 {
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
-    private TestHost(IReadOnlyDictionary<string, string?> settings) => _settings = settings;
-
-    public static TestHost Start(IReadOnlyDictionary<string, string?> settings)
+    private TestHost(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services)
     {
-        var host = new TestHost(settings);
+        _settings = settings;
+        _services = services;
+    }
+
+    /// <summary>Starts the host; <paramref name="services"/> may add to its services (e.g. a trace exporter).</summary>
+    public static TestHost Start(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
+    {
+        var host = new TestHost(settings, services);
         host.UseKestrel(0);
         host.StartServer();
         return host;
@@ -26,5 +33,7 @@ public sealed class TestHost : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         foreach (var (key, value) in _settings)
             builder.UseSetting(key, value);
+        if (_services is not null)
+            builder.ConfigureServices(_services);
     }
 }

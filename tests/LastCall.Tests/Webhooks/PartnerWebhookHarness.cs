@@ -3,6 +3,7 @@ using System.Text.Json;
 using LastCall.Data;
 using LastCall.Tests.Execution;
 using LastCall.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LastCall.Tests.Webhooks;
 
@@ -37,7 +38,8 @@ public sealed class PartnerWebhookHarness : IAsyncDisposable
     public string Secret { get; set; }
 
     public static async Task<PartnerWebhookHarness> StartAsync(PostgresCluster postgres, DatabaseProvider provider = DatabaseProvider.Sqlite,
-        bool receiverRunning = true, string retrySchedule = "0.3,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5", int timeoutMilliseconds = 5000)
+        bool receiverRunning = true, string retrySchedule = "0.3,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5", int timeoutMilliseconds = 5000,
+        Action<IServiceCollection>? services = null)
     {
         var receiver = await WebhookReceiver.StartAsync(receiverRunning);
         var execution = await ExecutionHarness.StartAsync(postgres, provider, s =>
@@ -48,7 +50,7 @@ public sealed class PartnerWebhookHarness : IAsyncDisposable
             var delays = retrySchedule.Split(',');
             for (var i = 0; i < delays.Length; i++)
                 s[$"Webhooks:RetryScheduleSeconds:{i}"] = delays[i];
-        });
+        }, services);
         var (partnerId, partner) = await CreatePartnerAsync(execution.Scenario, "Bank of Tests");
         var secret = await SetWebhookAsync(partner, receiver.Url);
         return new PartnerWebhookHarness(execution, receiver, partner, partnerId, secret);

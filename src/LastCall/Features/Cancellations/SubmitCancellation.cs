@@ -125,6 +125,8 @@ public static class SubmitCancellation
         if (!submitted.IsSuccess)
             return Problems.From(submitted.Error!, StatusCodes.Status400BadRequest);
         var cancellation = submitted.Value;
+        // The execution continues this request's trace (ExecutionTracing); null when nothing traces.
+        cancellation.RecordTraceParent(System.Diagnostics.Activity.Current?.Id);
         if (line.BeginCancellation(now) is { IsSuccess: false } begun)
             return Problems.From(begun.Error!, StatusCodes.Status409Conflict);
 

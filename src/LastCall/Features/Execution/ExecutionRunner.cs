@@ -38,6 +38,7 @@ public sealed class ExecutionRunner(
         var request = await db.CancellationRequests.Include(r => r.History).FirstOrDefaultAsync(r => r.Id == requestId, ct);
         if (request is null || request.LeaseOwner != settings.WorkerId)
             return;
+        using var span = ExecutionTracing.StartRun(request);
         try
         {
             if (request.Status is CancellationStatus.Approved or CancellationStatus.Scheduled && !await StartAsync(request, ct))

@@ -15,7 +15,28 @@ public sealed class WebhookSender(IHttpClientFactory clients, WebhookSettings se
 {
     public const string ClientName = "webhooks";
 
+    public const string TracingSourceName = "LastCall.Webhooks";
+
+    private static readonly ActivitySource Spans = new(TracingSourceName);
+
+    /// <summary>One attempt, as a span of its own (docs/operations.md, Tracing) when something traces.</summary>
     public async Task<AttemptOutcome> SendAsync(Uri url, string secret, WebhookDelivery delivery, CancellationToken ct)
+    {
+        using var activity = Spans.StartActivity("webhook.deliver", ActivityKind.Internal);
+        if (activity is null)
+            return await AttemptAsync(url, secret, delivery, ct);
+        activity.SetTag("lastcall.webhook_id", delivery.WebhookId);
+        activity.SetTag("lastcall.event_type", delivery.EventType);
+        activity.SetTag("lastcall.partner_id", delivery.PartnerId.ToString());
+        activity.SetTag("lastcall.attempt", delivery.Attempts + 1);
+        var outcome = await AttemptAsync(url, secret, delivery, ct);
+        activity.SetTag("http.response.status_code", outcome.StatusCode);
+        if (!outcome.IsSuccess)
+            activity.SetStatus(ActivityStatusCode.Error, outcome.Error ?? $"HTTP {outcome.StatusCode}");
+        return outcome;
+    }
+
+    private async Task<AttemptOutcome> AttemptAsync(Uri url, string secret, WebhookDelivery delivery, CancellationToken ct)
     {
         var at = clock.GetUtcNow();
         var timestamp = at.ToUnixTimeSeconds();
