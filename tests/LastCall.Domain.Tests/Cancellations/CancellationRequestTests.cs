@@ -832,9 +832,9 @@ public class CancellationRequestTests
     [Fact]
     public void Describe_AllStatuses_ExactlyTheApiStatusList()
     {
-        // API.md, Cancellations: the nine statuses. Channels (online, call_centre, store) are a separate
-        // list and not something Describe produces.
-        string[] api = ["submitted", "under_review", "approved", "scheduled", "executing", "completed", "rejected", "withdrawn", "failed"];
+        // API.md, Cancellations: the nine statuses, and waiting_for_dependency added after executing
+        // (docs/api-additions.md). Channels (online, call_centre, store) are a separate list and not something Describe produces.
+        string[] api = ["submitted", "under_review", "approved", "scheduled", "executing", "waiting_for_dependency", "completed", "rejected", "withdrawn", "failed"];
 
         Assert.Equal(api, Enum.GetValues<CancellationStatus>().Select(CancellationRequest.Describe));
     }

@@ -83,7 +83,11 @@ public sealed class LoadBalancer : IAsyncDisposable
             else
                 _failures.Enqueue($"{backend.Host.Name}: HTTP {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The load stopped: not an answer of the instance's.
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
             _failures.Enqueue($"{backend.Host.Name}: {e.GetType().Name}: {e.Message}");
         }
