@@ -17,7 +17,7 @@ builder.AddLastCallWebUi();
 var app = builder.Build();
 app.UseLastCallForwardedHeaders();
 app.UseExceptionHandler();
-// Texts for people: the API follows Accept-Language, the web UI its culture switch; Chinese is the default.
+// Texts for people: the API follows Accept-Language, the web UI its culture switch, then ?culture=, then the browser; Chinese is the default.
 // Partner lookups answer machine codes only, and are the hot path: they skip language negotiation.
 app.UseWhen(context => !WebUi.IsPartnerLookup(context), branch => branch.UseRequestLocalization(WebUi.LocalizationOptions()));
 app.UseStatusCodePages();

@@ -6,7 +6,7 @@ namespace LastCall.Hosting;
 /// The first thing that happens on SIGTERM: readiness turns to 503 while the server goes on answering for
 /// <c>Shutdown:DrainSeconds</c>, so a load balancer that polls readiness stops sending new requests before the
 /// listener closes. Then the server stops accepting, finishes the requests in flight, and the workers hand back
-/// their work (<see cref="Workers.ClaimingWorker"/>), all within <c>Shutdown:TimeoutSeconds</c>.
+/// their work (<see cref="Jobs.ClaimingWorker"/>), all within <c>Shutdown:TimeoutSeconds</c>.
 /// </summary>
 public sealed class GracefulShutdown(IConfiguration configuration, LastCallSettings settings, ILogger<GracefulShutdown> logger) : IHostedLifecycleService, IHealthCheck
 {

@@ -8,8 +8,7 @@ using LastCall.Features.Execution;
 using LastCall.Integrations.Billing;
 using LastCall.Integrations.Network;
 using LastCall.Integrations.Smdp;
-using LastCall.Workers;
-using LastCall.Features.Suspensions;
+using LastCall.Jobs;
 using LastCall.Features.Lines;
 using LastCall.Integrations.Messaging;
 using LastCall.Features.Imports;
@@ -44,8 +43,8 @@ public static class ServiceRegistration
     }
 
     /// <summary>
-    /// Flow 5 and 6: the integrations (the embedded simulators in the default), the steps, the claims,
-    /// the workers that run them and the aging job. Simulators start before the workers.
+    /// Flow 5: the integrations (the embedded simulators in the default), the steps and the claims; the
+    /// worker that runs them is among the <see cref="AddJobs">jobs</see>.
     /// </summary>
     private static void AddExecution(this IServiceCollection services, ConfigurationManager configuration)
     {
@@ -86,12 +85,9 @@ public static class ServiceRegistration
             var settings = sp.GetRequiredService<LastCallSettings>();
             return CertificateSigner.FromConfiguration(sp.GetRequiredService<IConfiguration>(), settings.Provider == DatabaseProvider.Sqlite ? settings.DataFolder : null);
         });
-        services.AddHostedService<ExecutionWorker>();
-        services.AddSingleton<NumberAging>();
-        services.AddHostedService(sp => sp.GetRequiredService<NumberAging>());
     }
 
-    /// <summary>Partner webhooks: secrets, the SSRF guard, the signed sender, claims and the delivery worker.</summary>
+    /// <summary>Partner webhooks: secrets, the SSRF guard, the signed sender and the claims (the delivery worker is a job).</summary>
     private static void AddWebhooks(this IServiceCollection services)
     {
         services.AddSingleton(sp => WebhookSettings.From(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>()));
@@ -101,7 +97,27 @@ public static class ServiceRegistration
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<WebhookClaims>();
         services.AddScoped<DeliveryRunner>();
+    }
+
+    /// <summary>
+    /// The background jobs (Jobs/): the workers that claim cancellations and webhook deliveries, and the
+    /// periodic jobs. Registered after the start-up tasks and the simulators, which start first and stop last.
+    /// Periodic jobs are singletons too, so tests and tools can run a pass.
+    /// </summary>
+    private static void AddJobs(this IServiceCollection services)
+    {
+        services.AddHostedService<ExecutionWorker>();
         services.AddHostedService<WebhookDeliveryWorker>();
+        services.AddPeriodicJob<NumberAging>();
+        services.AddPeriodicJob<SuspensionExpiry>();
+        services.AddPeriodicJob<IdempotencyCleanup>();
+    }
+
+    private static void AddPeriodicJob<TJob>(this IServiceCollection services)
+        where TJob : PeriodicJob
+    {
+        services.AddSingleton<TJob>();
+        services.AddHostedService(sp => sp.GetRequiredService<TJob>());
     }
 
     /// <summary>
@@ -165,16 +181,14 @@ public static class ServiceRegistration
         services.AddHostedService(sp => sp.GetRequiredService<DatabaseOutage>());
         services.AddSingleton<DatabaseInitializer>();
         services.AddHostedService<StartupTasks>();
-        services.AddHostedService<IdempotencyCleanup>();
         services.AddExecution(builder.Configuration);
         services.AddSingleton<RegisterIndexService>();
         services.AddHostedService(sp => sp.GetRequiredService<RegisterIndexService>());
         services.AddSingleton<Features.Operations.OperatorMetrics>();
         services.AddSingleton<PartnerMeter>();
         services.AddHostedService(sp => sp.GetRequiredService<PartnerMeter>());
-        services.AddSingleton<SuspensionExpiry>();
-        services.AddHostedService(sp => sp.GetRequiredService<SuspensionExpiry>());
         services.AddWebhooks();
+        services.AddJobs();
         services.AddTransient<SubscriberImporter>();
         services.AddTransient<DisconnectionImporter>();
 

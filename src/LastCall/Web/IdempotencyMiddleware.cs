@@ -156,30 +156,3 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IDbContextFactor
 
     private static Task WriteProblemAsync(HttpContext context, Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult problem) => problem.ExecuteAsync(context);
 }
-
-/// <summary>Deletes idempotency records past their keep time, once an hour.</summary>
-public sealed class IdempotencyCleanup(IDbContextFactory<AppDbContext> contexts, TimeProvider clock, ILogger<IdempotencyCleanup> logger) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromHours(1), clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await using var db = await contexts.CreateDbContextAsync(stoppingToken);
-                var now = clock.GetUtcNow();
-                var deleted = await db.IdempotencyRecords.Where(r => r.ExpiresAt < now).ExecuteDeleteAsync(stoppingToken);
-                if (deleted > 0)
-                    logger.LogInformation("Deleted {Count} expired idempotency records", deleted);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                if (Hosting.DatabaseOutage.IsUnavailable(e))
-                    logger.LogWarning("Idempotency cleanup skipped, the database is unavailable; it runs again in an hour");
-                else
-                    logger.LogWarning(e, "Idempotency cleanup failed; it runs again in an hour");
-            }
-        }
-    }
-}

@@ -1,9 +1,12 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using LastCall.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace LastCall.Web;
 
@@ -40,6 +43,12 @@ public static class WebUi
             ? CookieSecurePolicy.SameAsRequest
             : CookieSecurePolicy.Always;
 
+        // Pages carry Chinese as text rather than as &#x…; escapes. Only the HTML encoder: URLs and headers keep
+        // percent-encoding everything outside ASCII. The encoder still escapes <, >, &, quotes and the like.
+        services.AddSingleton(HtmlEncoder.Create(new TextEncoderSettings(
+            UnicodeRanges.BasicLatin, UnicodeRanges.Latin1Supplement, UnicodeRanges.GeneralPunctuation,
+            UnicodeRanges.CjkSymbolsandPunctuation, UnicodeRanges.CjkUnifiedIdeographsExtensionA, UnicodeRanges.CjkUnifiedIdeographs,
+            UnicodeRanges.HalfwidthandFullwidthForms)));
         services.AddRazorPages(o =>
         {
             o.Conventions.AuthorizeFolder("/Portal", CustomerPolicy);
@@ -88,7 +97,7 @@ public static class WebUi
                 {
                     var path = context.Request.Path.StartsWithSegments("/staff", StringComparison.OrdinalIgnoreCase) ? StaffSignInPath : CustomerSignInPath;
                     var returnUrl = context.Request.PathBase + context.Request.Path + context.Request.QueryString;
-                    context.Response.Redirect(path + "?returnUrl=" + Uri.EscapeDataString(returnUrl));
+                    context.Response.Redirect(KeepCulture(path + "?returnUrl=" + Uri.EscapeDataString(returnUrl), context.Request));
                     return Task.CompletedTask;
                 },
             };
@@ -122,9 +131,9 @@ public static class WebUi
         || context.Request.Path.StartsWithSegments("/number-recycling", StringComparison.Ordinal);
 
     /// <summary>
-    /// Culture for people: the UI follows <c>?culture=</c>, then the culture cookie, then zh-CN (the
-    /// browser's Accept-Language is not asked: the portal opens in Chinese unless switched); the API keeps
-    /// following Accept-Language.
+    /// Culture for people: the UI follows the culture cookie (the language switch, so a switch wins over a
+    /// link's language), then <c>?culture=</c>, then the browser's Accept-Language, then zh-CN. The API keeps
+    /// its order: <c>?culture=</c>, the cookie, then Accept-Language (what API.md documents).
     /// </summary>
     public static RequestLocalizationOptions LocalizationOptions()
     {
@@ -132,19 +141,22 @@ public static class WebUi
             .SetDefaultCulture("zh-CN")
             .AddSupportedCultures(Cultures)
             .AddSupportedUICultures(Cultures);
-        var acceptLanguage = new AcceptLanguageHeaderRequestCultureProvider();
+        RequestCultureProvider query = new QueryStringRequestCultureProvider();
+        RequestCultureProvider cookie = new CookieRequestCultureProvider();
         options.RequestCultureProviders =
         [
-            new QueryStringRequestCultureProvider(),
-            new CookieRequestCultureProvider(),
-            new CustomRequestCultureProvider(context =>
-                IsUiRequest(context) ? Task.FromResult<ProviderCultureResult?>(null) : acceptLanguage.DetermineProviderCultureResult(context)),
+            new CustomRequestCultureProvider(context => (IsUiRequest(context) ? cookie : query).DetermineProviderCultureResult(context)),
+            new CustomRequestCultureProvider(context => (IsUiRequest(context) ? query : cookie).DetermineProviderCultureResult(context)),
+            new AcceptLanguageHeaderRequestCultureProvider(),
         ];
-        foreach (var provider in options.RequestCultureProviders.OfType<RequestCultureProvider>())
+        foreach (var provider in options.RequestCultureProviders.OfType<RequestCultureProvider>().Append(query).Append(cookie))
             provider.Options = options;
-        acceptLanguage.Options = options;
         return options;
     }
+
+    /// <summary><paramref name="url"/> with the request's supported <c>?culture=</c>, so a redirect keeps the language asked for.</summary>
+    public static string KeepCulture(string url, HttpRequest request) =>
+        request.Query["culture"] is [{ } culture] && IsSupported(culture) ? QueryHelpers.AddQueryString(url, "culture", culture) : url;
 
     /// <summary>Security headers and the operator's time zone (<see cref="Fmt.Zone"/>) on UI responses, HTML error pages for the UI, static files and the pages.</summary>
     public static void UseLastCallWebUi(this WebApplication app)
@@ -184,7 +196,7 @@ public static class WebUi
     /// <summary>The pages and the root redirect; called after authentication and authorization are in the pipeline.</summary>
     public static void MapLastCallWebUi(this WebApplication app)
     {
-        app.MapGet("/", () => Results.Redirect("/portal")).ExcludeFromDescription();
+        app.MapGet("/", (HttpRequest request) => Results.Redirect(KeepCulture("/portal", request))).ExcludeFromDescription();
         app.MapRazorPages();
     }
 

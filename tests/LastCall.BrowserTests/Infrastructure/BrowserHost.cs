@@ -97,7 +97,7 @@ public abstract partial class BrowserHost : IAsyncLifetime
         await db.SaveChangesAsync(Ct);
     }
 
-    /// <summary>A fresh browser context (no cookies) at the given window width, on the host.</summary>
+    /// <summary>A fresh browser context (no cookies, Chinese) at the given window width, on the host.</summary>
     public async Task<BrowserSession> OpenAsync(int width = 1280, int height = 900)
     {
         var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
@@ -105,6 +105,8 @@ public abstract partial class BrowserHost : IAsyncLifetime
             BaseURL = BaseUrl.ToString(),
             ViewportSize = new ViewportSize { Width = width, Height = height },
             AcceptDownloads = true,
+            // A Chinese customer's browser: the portal follows Accept-Language when no language was chosen.
+            Locale = "zh-CN",
         });
         return new BrowserSession(context, await context.NewPageAsync());
     }

@@ -2,12 +2,15 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using LastCall.Data;
+using LastCall.Domain.Common;
+using LastCall.Jobs;
 using LastCall.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LastCall.Tests.Cancellations;
 
-/// <summary>Idempotency-Key on state-changing POSTs: replay, reuse with another body, concurrency, scoping.</summary>
+/// <summary>Idempotency-Key on state-changing POSTs: replay, reuse with another body, concurrency, scoping, cleanup.</summary>
 public sealed class IdempotencyTests(PostgresCluster postgres)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -97,5 +100,26 @@ public sealed class IdempotencyTests(PostgresCluster postgres)
         Assert.Equal("invalid_idempotency_key", (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("code").GetString());
         await using var db = scenario.Database.CreateContext();
         Assert.Equal(0, await db.CancellationRequests.CountAsync(Ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Cleanup_DeletesExpiredRecordsInBatchesUntilNoneIsLeft_AndKeepsLiveOnes(DatabaseProvider provider)
+    {
+        await using var scenario = await Scenario.StartAsync(postgres, provider, s => s["Jobs:IdempotencyCleanup:BatchSize"] = "2");
+        var now = DateTimeOffset.UtcNow;
+        await using (var db = scenario.Database.CreateContext())
+        {
+            for (var i = 0; i < 5; i++)
+                db.IdempotencyRecords.Add(IdempotencyRecord.Begin("test", $"expired-{i}", "hash", now.AddDays(-2), TimeSpan.FromDays(1)));
+            db.IdempotencyRecords.Add(IdempotencyRecord.Begin("test", "live", "hash", now, TimeSpan.FromDays(1)));
+            await db.SaveChangesAsync(Ct);
+        }
+        var cleanup = scenario.Host.Services.GetRequiredService<IdempotencyCleanup>();
+
+        Assert.Equal(5, await cleanup.RunOnceAsync(Ct));
+
+        await using var after = scenario.Database.CreateContext();
+        Assert.Equal(["live"], await after.IdempotencyRecords.Where(r => r.Scope == "test").Select(r => r.Key).ToListAsync(Ct));
     }
 }

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using LastCall.Data;
-using LastCall.Features.Suspensions;
+using LastCall.Jobs;
 using LastCall.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -84,6 +84,21 @@ public sealed class SuspensionAndTransferTests(PostgresCluster postgres)
         Assert.Contains(precheck.GetProperty("warnings").EnumerateArray(), w => w.GetProperty("code").GetString() == "suspension_expired");
         var messages = await scenario.Anonymous.GetFromJsonAsync<JsonElement>($"/api/v1/dev/messages?to={Uri.EscapeDataString(scenario.CustomerA.Msisdn)}", Ct);
         Assert.Contains(messages.EnumerateArray(), m => m.GetProperty("body").GetString()!.Contains("停机保号", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task SuspensionsPastMaximum_AreFlaggedInBatchesUntilNoneIsLeft()
+    {
+        await using var scenario = await Scenario.StartAsync(postgres, configure: s => s["Jobs:SuspensionExpiry:BatchSize"] = "1");
+        var owner = await scenario.CustomerAsync(scenario.CustomerA);
+        (await owner.PostAsync($"/api/v1/lines/{scenario.CustomerA.Msisdn}/suspension", null, Ct)).EnsureSuccessStatusCode();
+        (await owner.PostAsync($"/api/v1/lines/{scenario.CustomerASecondLine.Msisdn}/suspension", null, Ct)).EnsureSuccessStatusCode();
+        await using (var db = scenario.Database.CreateContext())
+            await db.Database.ExecuteSqlRawAsync("UPDATE suspensions SET \"LatestEndOn\" = '2020-01-31'", Ct);
+        var expiry = scenario.Host.Services.GetRequiredService<SuspensionExpiry>();
+
+        Assert.Equal(2, await expiry.RunOnceAsync(Ct));
+        Assert.Equal(0, await expiry.RunOnceAsync(Ct));
     }
 
     [Theory]

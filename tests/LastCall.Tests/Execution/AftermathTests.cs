@@ -4,7 +4,7 @@ using System.Text.Json;
 using LastCall.Domain.Numbers;
 using LastCall.Tests.Certificates;
 using LastCall.Tests.Infrastructure;
-using LastCall.Workers;
+using LastCall.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

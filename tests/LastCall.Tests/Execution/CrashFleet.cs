@@ -184,7 +184,7 @@ public sealed class CrashFleet : IAsyncDisposable
         settings["Execution:LongestRetryDelaySeconds"] = "1";
         settings["DemoData:Load"] = "false";
         // Worker messages (claims, retries, takeovers) in the captured output, for diagnostics.
-        settings["Logging:LogLevel:LastCall.Workers"] = "Information";
+        settings["Logging:LogLevel:LastCall.Jobs"] = "Information";
         settings["Logging:LogLevel:LastCall.Features.Execution"] = "Information";
         settings["Logging:Console:FormatterName"] = "simple";
         settings["Logging:Console:FormatterOptions:SingleLine"] = "true";

@@ -2,7 +2,6 @@ using LastCall.Data;
 using LastCall.Domain.Cancellations;
 using LastCall.Hosting;
 using Microsoft.EntityFrameworkCore;
-using LastCall.Workers;
 
 namespace LastCall.Features.Execution;
 

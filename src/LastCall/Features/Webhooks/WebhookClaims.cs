@@ -1,7 +1,6 @@
 using LastCall.Data;
 using LastCall.Domain.Partners;
 using Microsoft.EntityFrameworkCore;
-using LastCall.Workers;
 
 namespace LastCall.Features.Webhooks;
 

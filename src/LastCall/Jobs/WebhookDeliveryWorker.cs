@@ -1,7 +1,7 @@
 using LastCall.Features.Webhooks;
 using LastCall.Hosting;
 
-namespace LastCall.Workers;
+namespace LastCall.Jobs;
 
 /// <summary>
 /// Claims due webhook deliveries and attempts them, up to <see cref="WebhookSettings.Concurrency"/>

@@ -1,7 +1,7 @@
 using System.Data.Common;
 using LastCall.Hosting;
 
-namespace LastCall.Workers;
+namespace LastCall.Jobs;
 
 /// <summary>
 /// The loop shared by the workers that claim rows with leases (cancellations to execute, webhooks to deliver):

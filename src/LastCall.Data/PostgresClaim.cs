@@ -1,11 +1,14 @@
-using LastCall.Data;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
-namespace LastCall.Workers;
+namespace LastCall.Data;
 
-/// <summary>Runs a claim statement on PostgreSQL: one <c>… FOR UPDATE SKIP LOCKED … UPDATE … RETURNING "Id"</c>.</summary>
-internal static class PostgresClaim
+/// <summary>
+/// Runs a claim statement on PostgreSQL: one <c>… FOR UPDATE SKIP LOCKED … UPDATE … RETURNING "Id"</c>.
+/// Plumbing on the context like <see cref="RegisterWriteOrder"/>, so the claims of each feature use it without
+/// depending on the jobs that call them.
+/// </summary>
+public static class PostgresClaim
 {
     /// <summary>The ids the statement leased to this worker.</summary>
     public static async Task<IReadOnlyList<Guid>> RunAsync(AppDbContext db, string sql, (string Name, object Value)[] parameters, CancellationToken ct)

@@ -1,7 +1,7 @@
 using LastCall.Features.Execution;
 using LastCall.Hosting;
 
-namespace LastCall.Workers;
+namespace LastCall.Jobs;
 
 /// <summary>
 /// Claims due cancellation requests and runs them, up to <see cref="ExecutionSettings.Concurrency"/>

@@ -1,0 +1,47 @@
+using LastCall.Auditing;
+using LastCall.Domain.Audit;
+using LastCall.Domain.Numbers;
+using LastCall.Hosting;
+using Microsoft.EntityFrameworkCore;
+
+namespace LastCall.Jobs;
+
+/// <summary>
+/// Flow 6 (aging): numbers whose quarantine has ended become available again, in batches, each change
+/// audited. A number is never made available a day early (<see cref="PoolNumber.EndQuarantine"/> checks
+/// the date again); the disconnection register is never touched. Runs every <c>Jobs:NumberAging:IntervalMinutes</c>.
+/// </summary>
+public sealed class NumberAging(IServiceScopeFactory scopes, IConfiguration configuration, TimeProvider clock, ILogger<NumberAging> logger)
+    : PeriodicJob(PeriodicJobSettings.From(configuration, "NumberAging", defaultBatchSize: 500), clock, logger)
+{
+    protected override string Name => "Number aging";
+
+    protected override string Outcome => "numbers left quarantine and are available again";
+
+    protected override async Task<int> RunBatchAsync(int size, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var audit = scope.ServiceProvider.GetRequiredService<AuditTrail>();
+        var today = scope.ServiceProvider.GetRequiredService<PolicySettings>().Today(Clock.GetUtcNow());
+        var now = Clock.GetUtcNow();
+        var due = await audit.Db.PoolNumbers
+            .Where(n => n.State == NumberState.Quarantined && n.QuarantinedUntil <= today)
+            .OrderBy(n => n.QuarantinedUntil).Take(size).ToListAsync(ct);
+        foreach (var number in due)
+        {
+            var until = number.QuarantinedUntil;
+            if (number.EndQuarantine(today, now).IsSuccess)
+                audit.Record("number.available", number.Msisdn.Masked(), before: new { state = "Quarantined", until }, after: new { state = "Available" }, actor: Actor.System());
+        }
+        try
+        {
+            await audit.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another instance aged the same numbers first; the next pass picks up anything left.
+            return 0;
+        }
+        return due.Count;
+    }
+}
