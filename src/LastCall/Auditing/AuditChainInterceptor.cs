@@ -29,6 +29,9 @@ public sealed class AuditChainInterceptor(AuditChainKey key) : SaveChangesInterc
         if (eventData.Context is not AppDbContext db || db.UnsealedAuditEvents.Count == 0)
             return result;
 
+        // Detected now, before the lock: EF Core detects changes again after this call, and a failure there would
+        // not reach the failure callbacks that release the lock.
+        db.ChangeTracker.DetectChanges();
         var isSqlite = db.Database.IsSqlite();
         if (isSqlite)
             await SqliteChainLock.WaitAsync(cancellationToken);
@@ -77,6 +80,13 @@ public sealed class AuditChainInterceptor(AuditChainKey key) : SaveChangesInterc
 
     public override Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default) =>
         EndAsync(eventData.Context, commit: false, CancellationToken.None);
+
+    /// <summary>A concurrency conflict ends the save without <see cref="SaveChangesFailedAsync"/>: roll back and let go here.</summary>
+    public override async ValueTask<InterceptionResult> ThrowingConcurrencyExceptionAsync(ConcurrencyExceptionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+    {
+        await EndAsync(eventData.Context, commit: false, CancellationToken.None);
+        return result;
+    }
 
     /// <summary>Synchronous saves cannot take the chain lock without blocking a thread: audited changes are saved asynchronously.</summary>
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result) =>
