@@ -32,8 +32,7 @@ public sealed class DatabaseOutageTests
         // A cluster of its own: stopping the shared one would fail every other test.
         var cluster = new PostgresCluster();
         await cluster.InitializeAsync();
-        var hosts = new List<HostProcess>();
-        string Diagnostics() => string.Join('\n', hosts.Select(h => h.Output));
+        var hosts = new HostGroup();
         try
         {
             const int n = 24;
@@ -43,8 +42,7 @@ public sealed class DatabaseOutageTests
             // Work in hand must resume after the outage without waiting for a lease to run out.
             settings["Execution:LeaseSeconds"] = "120";
             settings["Logging:LogLevel:LastCall.Hosting"] = "Information";
-            var host = await HostProcess.StartAsync("host", settings);
-            hosts.Add(host);
+            var host = await hosts.StartAsync("host", settings);
 
             using var http = host.CreateClient();
             http.Timeout = TimeSpan.FromSeconds(10);
@@ -57,7 +55,7 @@ public sealed class DatabaseOutageTests
             // Acknowledged writes: every submission answered 201 before the outage.
             await fleet.SubmitAsync(host, fleet.Lines);
             Assert.Equal(n, fleet.Requests.Count);
-            await fleet.WaitForAsync(p => p.Completed >= 2 && p.Completed < n - 6, TimeSpan.FromSeconds(60), Diagnostics, pollMilliseconds: 10);
+            await fleet.WaitForAsync(p => p.Completed >= 2 && p.Completed < n - 6, TimeSpan.FromSeconds(60), hosts.Diagnostics, pollMilliseconds: 10);
 
             await cluster.StopAsync();
             Log("PostgreSQL stopped");
@@ -85,7 +83,7 @@ public sealed class DatabaseOutageTests
             Npgsql.NpgsqlConnection.ClearAllPools();
             Log("PostgreSQL started again");
             clock.Restart();
-            await WaitUntilReadyAsync(http, TimeSpan.FromSeconds(30), Diagnostics);
+            await WaitUntilReadyAsync(http, TimeSpan.FromSeconds(30), hosts.Diagnostics);
             Log($"ready again after {clock.ElapsedMilliseconds} ms");
 
             foreach (var probe in probes.Where(p => p.What is "read" or "write" or "sign-in"))
@@ -99,7 +97,7 @@ public sealed class DatabaseOutageTests
             Assert.All(probes.Where(p => p.What == "ready"), p => Assert.Equal(HttpStatusCode.ServiceUnavailable, p.Status));
 
             // Everything resumes by itself; nothing acknowledged is lost, nothing happens twice.
-            var done = await fleet.WaitForAsync(p => p.Completed == n, TimeSpan.FromSeconds(60), Diagnostics, pollMilliseconds: 50);
+            var done = await fleet.WaitForAsync(p => p.Completed == n, TimeSpan.FromSeconds(60), hosts.Diagnostics, pollMilliseconds: 50);
             Log($"all {n} completed {clock.ElapsedMilliseconds} ms after the restart: {done}");
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60));
             await fleet.AssertEverythingHappenedExactlyOnceAsync();
@@ -114,15 +112,9 @@ public sealed class DatabaseOutageTests
             Assert.True(Occurrences(output, "The cancellation worker paused") <= 1, output);
             Assert.True(Occurrences(output, "   at ") == 0, "stack traces in the log:\n" + output);
         }
-        catch
-        {
-            Log(Diagnostics());
-            throw;
-        }
         finally
         {
-            foreach (var host in hosts)
-                await host.DisposeAsync();
+            await hosts.DisposeAsync();
             await cluster.DisposeAsync();
         }
     }

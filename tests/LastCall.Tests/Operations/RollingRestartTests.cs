@@ -35,59 +35,43 @@ public sealed class RollingRestartTests(PostgresCluster postgres)
         settings["Shutdown:DrainSeconds"] = "2";
         settings["Partners:RateLimit:PerSecond"] = "100000";
         settings["Logging:LogLevel:LastCall.Hosting"] = "Information";
-        var hosts = new List<HostProcess>();
-        string Diagnostics() => string.Join('\n', hosts.Select(h => h.Output));
-        try
-        {
-            var started = await Task.WhenAll(HostProcess.StartAsync("a", settings), HostProcess.StartAsync("b", settings));
-            hosts.AddRange(started);
-            await using var balancer = new LoadBalancer();
-            balancer.Add(started[0]);
-            balancer.Add(started[1]);
+        await using var hosts = new HostGroup();
+        var started = await Task.WhenAll(hosts.StartAsync("a", settings), hosts.StartAsync("b", settings));
+        await using var balancer = new LoadBalancer();
+        balancer.Add(started[0]);
+        balancer.Add(started[1]);
 
-            using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-            // A steady load, not a flood: the point is that no request is lost, and the suite runs other tests beside this one.
-            var load = Enumerable.Range(0, 4).Select(worker => Task.Run(async () =>
+        using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        // A steady load, not a flood: the point is that no request is lost, and the suite runs other tests beside this one.
+        var load = Enumerable.Range(0, 4).Select(worker => Task.Run(async () =>
+        {
+            var n = 0;
+            while (!stopLoad.IsCancellationRequested)
             {
-                var n = 0;
-                while (!stopLoad.IsCancellationRequested)
+                var msisdn = TestData.Msisdn(first + (worker * 7919 + n++) % RegisterSize);
+                var sent = await balancer.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"api/v1/reassigned-numbers/{Uri.EscapeDataString(msisdn)}?since=2024-01-01")
                 {
-                    var msisdn = TestData.Msisdn(first + (worker * 7919 + n++) % RegisterSize);
-                    var sent = await balancer.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"api/v1/reassigned-numbers/{Uri.EscapeDataString(msisdn)}?since=2024-01-01")
-                    {
-                        Headers = { Authorization = new AuthenticationHeaderValue("Bearer", key) },
-                    }, stopLoad.Token);
-                    await Task.Delay(sent ? 5 : 20, stopLoad.Token).ContinueWith(_ => { }, TaskScheduler.Default);
-                }
-            }, Ct)).ToList();
+                    Headers = { Authorization = new AuthenticationHeaderValue("Bearer", key) },
+                }, stopLoad.Token);
+                await Task.Delay(sent ? 5 : 20, stopLoad.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }, Ct)).ToList();
 
-            await WaitUntilAsync(() => balancer.ServedBy("a") >= 300 && balancer.ServedBy("b") >= 300, TimeSpan.FromSeconds(60), Diagnostics);
-            var clock = Stopwatch.StartNew();
-            var exitCode = await started[0].TerminateAsync();
-            Log($"a stopped with exit code {exitCode} in {clock.ElapsedMilliseconds} ms after {balancer.Sent} requests");
-            Assert.Equal(0, exitCode);
+        await WaitUntilAsync(() => balancer.ServedBy("a") >= 300 && balancer.ServedBy("b") >= 300, TimeSpan.FromSeconds(60), hosts.Diagnostics);
+        var clock = Stopwatch.StartNew();
+        var exitCode = await started[0].TerminateAsync();
+        Log($"a stopped with exit code {exitCode} in {clock.ElapsedMilliseconds} ms after {balancer.Sent} requests");
+        Assert.Equal(0, exitCode);
 
-            var restarted = await HostProcess.StartListeningAsync("a-restarted", settings);
-            hosts.Add(restarted);
-            balancer.Add(restarted);
-            await WaitUntilAsync(() => balancer.ServedBy("a-restarted") >= 300, TimeSpan.FromSeconds(60), Diagnostics);
-            await stopLoad.CancelAsync();
-            await Task.WhenAll(load);
+        var restarted = await hosts.StartListeningAsync("a-restarted", settings);
+        balancer.Add(restarted);
+        await WaitUntilAsync(() => balancer.ServedBy("a-restarted") >= 300, TimeSpan.FromSeconds(60), hosts.Diagnostics);
+        await stopLoad.CancelAsync();
+        await Task.WhenAll(load);
 
-            Log($"{balancer.Sent} requests: a {balancer.ServedBy("a")}, b {balancer.ServedBy("b")}, a-restarted {balancer.ServedBy("a-restarted")}; failures {balancer.Failures.Count}");
-            Assert.True(balancer.Failures.Count == 0, string.Join('\n', balancer.Failures.Take(20)) + "\n" + Diagnostics());
-            Assert.Contains("readiness answers 503", started[0].Output, StringComparison.Ordinal);
-        }
-        catch
-        {
-            Log(Diagnostics());
-            throw;
-        }
-        finally
-        {
-            foreach (var host in hosts)
-                await host.DisposeAsync();
-        }
+        Log($"{balancer.Sent} requests: a {balancer.ServedBy("a")}, b {balancer.ServedBy("b")}, a-restarted {balancer.ServedBy("a-restarted")}; failures {balancer.Failures.Count}");
+        Assert.True(balancer.Failures.Count == 0, string.Join('\n', balancer.Failures.Take(20)) + "\n" + hosts.Diagnostics());
+        Assert.Contains("readiness answers 503", started[0].Output, StringComparison.Ordinal);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, Func<string> diagnostics)
