@@ -15,8 +15,8 @@ namespace LastCall.Hosting;
 /// </summary>
 public sealed class DatabaseOutage(IDbContextFactory<AppDbContext> contexts, TimeProvider clock, ILogger<DatabaseOutage> logger) : BackgroundService
 {
-    /// <summary>What clients are told to wait before trying again.</summary>
-    public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
+    /// <summary>What clients are told to wait before trying again, in whole seconds (Retry-After and <c>retryAfterSeconds</c>).</summary>
+    public const int RetryAfterSeconds = 5;
 
     private static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
@@ -107,7 +107,7 @@ public sealed class DatabaseOutage(IDbContextFactory<AppDbContext> contexts, Tim
         while (!stoppingToken.IsCancellationRequested)
         {
             await _outageStarted.WaitAsync(stoppingToken);
-            while (!await ProbeAsync(stoppingToken))
+            while (!await CanConnectAsync(stoppingToken))
                 await Task.Delay(ProbeInterval, clock, stoppingToken);
             TaskCompletionSource available;
             DateTimeOffset since;
@@ -125,7 +125,8 @@ public sealed class DatabaseOutage(IDbContextFactory<AppDbContext> contexts, Tim
         }
     }
 
-    private async Task<bool> ProbeAsync(CancellationToken ct)
+    /// <summary>One probe: the database answers within two seconds. Readiness asks the same question.</summary>
+    public async Task<bool> CanConnectAsync(CancellationToken ct)
     {
         try
         {

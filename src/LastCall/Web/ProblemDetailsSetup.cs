@@ -106,8 +106,8 @@ public sealed class UnexpectedExceptionHandler(IProblemDetailsService problems, 
                 Detail = "Our database cannot be reached right now. Try again shortly (a POST with the same Idempotency-Key is answered once).",
             };
             problem.Extensions["code"] = "database_unavailable";
-            problem.Extensions["retryAfterSeconds"] = (int)Hosting.DatabaseOutage.RetryAfter.TotalSeconds;
-            httpContext.Response.Headers.RetryAfter = ((int)Hosting.DatabaseOutage.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            problem.Extensions["retryAfterSeconds"] = Hosting.DatabaseOutage.RetryAfterSeconds;
+            httpContext.Response.Headers.RetryAfter = Hosting.DatabaseOutage.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
         else if (exception is BadHttpRequestException bad)
         {

@@ -27,7 +27,7 @@ public sealed class IndexModel : PageModel
         {
             // A database outage is temporary: say so, and when to try again.
             Status = StatusCodes.Status503ServiceUnavailable;
-            Response.Headers.RetryAfter = ((int)Hosting.DatabaseOutage.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Response.Headers.RetryAfter = Hosting.DatabaseOutage.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
         Response.StatusCode = Status;
     }
