@@ -63,6 +63,8 @@ pg_ticks() {
 snapshot() { local s="" p; for p in "${host_pids[@]}"; do s+="$(ticks "$p") "; done; echo "$s$(pg_ticks) $(ticks "$simulators_pid")"; }
 
 echo "count=$count lines=$lines submitters=$submitters instances=$instances cores=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"
+psql_bench() { pg_as "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d lastcall -qAt "$@"; }
+psql_bench -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()" >/dev/null
 before=$(snapshot)
 dotnet "$bin/LastCall.Benchmarks.dll" cancellations "$PG_CONN" "$(IFS=,; echo "${hosts[*]}")" "$count" "$submitters" | tee "$work/result.txt"
 after=$(snapshot)
@@ -75,4 +77,11 @@ ms = [(a - b) * 1000 / hz / n for a, b in zip(after, before)]
 host = sum(ms[:instances]); pg, sims = ms[instances], ms[instances + 1]
 print(f"cpu_ms_per_cancellation host={host:.1f} postgres={pg:.1f} simulators={sims:.1f} total={host + pg + sims:.1f}")
 PY
+# Where PostgreSQL's time went: the statements that took most of it, per cancellation (LASTCALL_BENCH_STATEMENTS=N rows).
+if [ "${LASTCALL_BENCH_STATEMENTS:-0}" -gt 0 ]; then
+  echo "top statements (calls and ms of execution per cancellation):"
+  psql_bench -F ' | ' -c "SELECT round(calls::numeric / $done_count, 2), round((total_exec_time / $done_count)::numeric, 3), left(regexp_replace(query, '\s+', ' ', 'g'), 110)
+    FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT ${LASTCALL_BENCH_STATEMENTS}"
+  psql_bench -F ' | ' -c "SELECT 'all statements', round(sum(calls)::numeric / $done_count, 1), round((sum(total_exec_time) / $done_count)::numeric, 2) FROM pg_stat_statements"
+fi
 grep -hE "fail|Exception" "$work"/host*.log | sort | uniq -c | sort -rn | head -5 || true

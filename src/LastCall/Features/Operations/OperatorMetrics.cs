@@ -36,8 +36,10 @@ public sealed class OperatorMetrics : IDisposable
     private readonly Gauge _registerBytes;
     private readonly Gauge _registerPending;
     private readonly Gauge _databaseUp;
+    private readonly Gauge _auditUnsealed;
+    private readonly Gauge _auditUnsealedAge;
 
-    public OperatorMetrics(IDbContextFactory<AppDbContext> contexts, RegisterIndexService register, Hosting.DatabaseOutage outage)
+    public OperatorMetrics(IDbContextFactory<AppDbContext> contexts, RegisterIndexService register, Hosting.DatabaseOutage outage, Auditing.AuditChainSealer sealer, TimeProvider clock)
     {
         var factory = Metrics.WithCustomRegistry(_registry);
         _stepAttempts = factory.CreateCounter("lastcall_execution_step_attempts_total",
@@ -48,6 +50,8 @@ public sealed class OperatorMetrics : IDisposable
         _registerBytes = factory.CreateGauge("lastcall_register_index_bytes", "Approximate memory of the in-memory register index.");
         _registerPending = factory.CreateGauge("lastcall_register_index_pending", "Register entries waiting in the index's delta for the next merge.");
         _databaseUp = factory.CreateGauge("lastcall_database_up", "1 while the database answers, 0 during an outage (requests answer 503 database_unavailable).");
+        _auditUnsealed = factory.CreateGauge("lastcall_audit_unsealed", "Audit events written and not yet sealed into the hash chain (sealed every fraction of a second while a host runs).");
+        _auditUnsealedAge = factory.CreateGauge("lastcall_audit_unsealed_oldest_seconds", "Age of the oldest audit event not yet sealed; 0 when none waits. Alert when it passes a minute.");
 
         _registry.AddBeforeCollectCallback(async ct =>
         {
@@ -64,6 +68,9 @@ public sealed class OperatorMetrics : IDisposable
             try
             {
                 await CollectFromDatabaseAsync(contexts, ct);
+                var (unsealed, oldest) = await sealer.PendingAsync(ct);
+                _auditUnsealed.Set(unsealed);
+                _auditUnsealedAge.Set(oldest is { } at ? Math.Max(0, (clock.GetUtcNow() - at).TotalSeconds) : 0);
             }
             catch (Exception e) when (outage.Observe(e))
             {
