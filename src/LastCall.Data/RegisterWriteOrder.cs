@@ -32,6 +32,17 @@ public static class RegisterWriteOrder
         await command.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>Whether a save failed because the register lock was not granted within its timeout.</summary>
+    public static bool IsLockTimeout(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.LockNotAvailable })
+                return true;
+        }
+        return false;
+    }
+
     internal static bool AddsEntries(AppDbContext db) =>
         db.ChangeTracker.Entries<Domain.Numbers.Disconnection>().Any(e => e.State == EntityState.Added);
 

@@ -40,6 +40,19 @@ public sealed class ExecutionClaims(IDbContextFactory<AppDbContext> contexts, Ex
                 .SetProperty(r => r.Version, r => r.Version + 1), ct);
     }
 
+    /// <summary>Lets go of one request this worker holds, to be tried again at <paramref name="retryAt"/>.</summary>
+    public async Task ReleaseAsync(Guid requestId, DateTimeOffset retryAt, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var owner = settings.WorkerId;
+        await db.CancellationRequests.Where(r => r.Id == requestId && r.LeaseOwner == owner)
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(r => r.LeaseOwner, (string?)null)
+                .SetProperty(r => r.LeaseExpiresAt, (DateTimeOffset?)null)
+                .SetProperty(r => r.NextAttemptAt, retryAt)
+                .SetProperty(r => r.Version, r => r.Version + 1), ct);
+    }
+
     private async Task<IReadOnlyList<Guid>> ClaimOnPostgresAsync(AppDbContext db, int count, DateTimeOffset now, DateOnly today, DateTimeOffset until, CancellationToken ct)
     {
         const string sql = """
