@@ -135,8 +135,9 @@ public static class ServiceRegistration
         {
             var settings = sp.GetRequiredService<LastCallSettings>();
             o.UseLastCallDatabase(settings.Provider, settings.ConnectionString);
-            // Every save seals the audit events recorded with it into the chain, in its transaction.
-            o.AddInterceptors(sp.GetRequiredService<AuditChainInterceptor>());
+            // Every save publishes the TMF637 product status changes it makes (as webhook deliveries in the save),
+            // then seals the audit events recorded with it into the chain, in its transaction.
+            o.AddInterceptors(sp.GetRequiredService<Features.Tmf.ProductStateEvents>(), sp.GetRequiredService<AuditChainInterceptor>());
             // EF Core logs every failed command, query and save as an error with its stack trace, before the
             // exception reaches code that handles it; the handlers log what is unexpected (once), and a database
             // outage is logged once by DatabaseOutage instead of once per request and poll.
@@ -164,6 +165,7 @@ public static class ServiceRegistration
         services.AddSingleton<PartnerKeyCache>();
         services.AddSingleton<AuditChainKey>();
         services.AddSingleton<AuditChainInterceptor>();
+        services.AddSingleton<Features.Tmf.ProductStateEvents>();
         services.AddSingleton<AuditChainVerifier>();
         services.AddHttpContextAccessor();
         services.AddSingleton<CurrentActor>();
