@@ -20,6 +20,14 @@ public class TmfTests
     public void ProductStatusOf_EveryLineStatus_IsTheContractsWord(LineStatus line, string product) =>
         Assert.Equal(product, ProductStatus.Of(line));
 
+    /// <summary>A line status added later (a port-out) must be given its product status, or every save that sets it fails.</summary>
+    [Fact]
+    public void ProductStatusOf_AnyLineStatus_IsAStatusOfTheSpecification()
+    {
+        foreach (var status in Enum.GetValues<LineStatus>())
+            Assert.Contains(ProductStatus.Of(status), ProductStatus.All);
+    }
+
     [Fact]
     public void LineStatusesFor_AStatus_AreEveryLineStatusMappedToIt_AndNoneForAWordThatIsNoStatus()
     {

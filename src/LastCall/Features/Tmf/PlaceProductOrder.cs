@@ -110,7 +110,8 @@ public static class PlaceProductOrder
             var status = problem.StatusCode.ToString(CultureInfo.InvariantCulture);
             blockers = [.. findings.Select(b => new TmfError(b.Code, b.Message, b.Fix, status))];
         }
-        return TmfError.Result(problem.StatusCode, code, details.Title ?? "The order cannot be accepted", details.Detail, blockers);
+        var reason = code == "not_eligible" ? "The product cannot be terminated yet" : details.Title ?? "The order cannot be accepted";
+        return TmfError.Result(problem.StatusCode, code, reason, details.Detail, blockers);
     }
 
     /// <summary>
