@@ -15,11 +15,11 @@ using Microsoft.EntityFrameworkCore;
 namespace LastCall.Benchmarks;
 
 /// <summary>
-/// End-to-end cancellation throughput: the SM-DP+ and the billing/network simulators run in this
-/// process over loopback HTTP, the LastCall host (already started by the script against PostgreSQL,
-/// pointed at the simulators' fixed ports) executes; a clerk submits COUNT store cancellations of
-/// eligible lines at once and we time until every one is completed. Per-step latency comes from the
-/// steps' own start and completion times.
+/// End-to-end cancellation throughput: the SM-DP+ and the billing/network simulators run in their own
+/// process over loopback HTTP (<see cref="StartSimulatorsAsync"/>), the LastCall hosts (started by
+/// bench/cancellations.sh against PostgreSQL) execute; SUBMITTERS clerks submit COUNT store cancellations of
+/// eligible lines in parallel, spread over the hosts, and we time until every one is completed. Per-step
+/// latency comes from the steps' own start and completion times.
 /// </summary>
 public static class CancellationThroughput
 {
@@ -27,11 +27,13 @@ public static class CancellationThroughput
     {
         var smdp = await SmdpSimulatorApp.StartAsync($"http://127.0.0.1:{smdpPort}");
         var backends = await BackendSimulatorsApp.StartAsync($"http://127.0.0.1:{backendsPort}");
+        var smdpUrl = smdp.Urls.First();
+        var backendsUrl = backends.Urls.First();
         await using var db = Context(connection);
         var lines = await db.Lines.AsNoTracking().Where(l => l.Status != LineStatus.Cancelled).ToListAsync();
         var accounts = await db.BillingAccounts.AsNoTracking().ToDictionaryAsync(a => a.LineId);
-        using var smdpClient = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{smdpPort}/") };
-        using var backendsClient = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{backendsPort}/") };
+        using var smdpClient = new HttpClient { BaseAddress = new Uri(smdpUrl + "/") };
+        using var backendsClient = new HttpClient { BaseAddress = new Uri(backendsUrl + "/") };
         await Parallel.ForEachAsync(lines, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (line, ct) =>
         {
             foreach (var p in line.Profiles)
@@ -41,7 +43,10 @@ public static class CancellationThroughput
             (await backendsClient.PutAsJsonAsync($"simulator/billing/accounts/{number}", new { currency = "CNY", balance = a?.Balance ?? 0, arrears = a?.Arrears ?? 0 }, ct)).EnsureSuccessStatusCode();
             (await backendsClient.PutAsJsonAsync($"simulator/network/subscriptions/{number}", new { imsi = "46000" + line.Msisdn.Value[^10..] }, ct)).EnsureSuccessStatusCode();
         });
-        await File.WriteAllTextAsync(readyFile, lines.Count.ToString(CultureInfo.InvariantCulture));
+        // Written last, in one go: the script waits for the file and reads the bound addresses from it.
+        var temporary = readyFile + ".tmp";
+        await File.WriteAllTextAsync(temporary, $"{smdpUrl} {backendsUrl} {lines.Count}\n");
+        File.Move(temporary, readyFile);
         Console.WriteLine($"simulators ready: {lines.Count} lines seeded");
         await Task.Delay(Timeout.Infinite);
         GC.KeepAlive(smdp);
@@ -49,7 +54,7 @@ public static class CancellationThroughput
         return 0;
     }
 
-    public static async Task<int> RunAsync(string connection, string hostUrl, int count)
+    public static async Task<int> RunAsync(string connection, string[] hostUrls, int count, int submitters)
     {
         await using (var db = Context(connection))
         {
@@ -69,37 +74,45 @@ public static class CancellationThroughput
             targets = [.. eligible.Select(m => (m.Value, SubscriberFileGenerator.ResidentId(int.Parse(m.Value[^8..], CultureInfo.InvariantCulture) / 4)))];
         }
 
-        using var http = new HttpClient { BaseAddress = new Uri(hostUrl), Timeout = TimeSpan.FromMinutes(5) };
-        using var login = await http.PostAsJsonAsync("/api/v1/staff/auth/login", new { username = "bench.clerk", password = "bench-clerk-password" });
-        login.EnsureSuccessStatusCode();
-        var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var clients = new List<HttpClient>();
+        foreach (var url in hostUrls)
+        {
+            var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(5) };
+            using var login = await http.PostAsJsonAsync("/api/v1/staff/auth/login", new { username = "bench.clerk", password = "bench-clerk-password" });
+            login.EnsureSuccessStatusCode();
+            var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            clients.Add(http);
+        }
 
         var clock = Stopwatch.StartNew();
         var refused = 0;
-        await Parallel.ForEachAsync(targets, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (t, ct) =>
+        var firstRefusal = "";
+        await Parallel.ForEachAsync(targets.Select((t, i) => (t.Msisdn, t.IdNumber, Client: clients[i % clients.Count])), new ParallelOptions { MaxDegreeOfParallelism = submitters }, async (t, ct) =>
         {
-            using var response = await http.PostAsJsonAsync("/api/v1/cancellations", new { msisdn = t.Msisdn, identityCheck = new { method = "in_person_id", idNumber = t.IdNumber } }, ct);
-            if (!response.IsSuccessStatusCode)
-                Interlocked.Increment(ref refused);
+            using var response = await t.Client.PostAsJsonAsync("/api/v1/cancellations", new { msisdn = t.Msisdn, identityCheck = new { method = "in_person_id", idNumber = t.IdNumber } }, ct);
+            if (!response.IsSuccessStatusCode && Interlocked.Increment(ref refused) == 1)
+                firstRefusal = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}";
         });
+        if (refused > 0)
+            Console.Error.WriteLine($"warning: {refused} submits refused, the first with {firstRefusal}");
         var submitted = clock.Elapsed;
         var accepted = targets.Count - refused;
 
         await using var check = Context(connection);
-        int completed;
-        while ((completed = await check.CancellationRequests.CountAsync(r => r.Status == CancellationStatus.Completed)) < accepted)
-        {
-            if (await check.CancellationRequests.AnyAsync(r => r.Status == CancellationStatus.Failed))
-                Console.Error.WriteLine("warning: some requests failed");
-            await Task.Delay(200);
-        }
+        while (await check.CancellationRequests.CountAsync(r => r.Status == CancellationStatus.Completed || r.Status == CancellationStatus.Failed) < accepted)
+            await Task.Delay(100);
+        var failed = await check.CancellationRequests.CountAsync(r => r.Status == CancellationStatus.Failed);
+        if (failed > 0)
+            Console.Error.WriteLine($"warning: {failed} requests failed");
         var total = clock.Elapsed;
+        foreach (var client in clients)
+            client.Dispose();
 
         var steps = await check.ExecutionSteps.AsNoTracking().Where(s => s.Status == StepStatus.Succeeded).ToListAsync();
         var requests = await check.CancellationRequests.AsNoTracking().Where(r => r.Status == CancellationStatus.Completed).Select(r => new { r.SubmittedAt, r.CompletedAt }).ToListAsync();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"cancellations={accepted} refused={refused} submit_seconds={submitted.TotalSeconds:0.0} total_seconds={total.TotalSeconds:0.0} completed_per_second={accepted / total.TotalSeconds:0.0}"));
+            $"cancellations={accepted - failed} failed={failed} refused={refused} submit_seconds={submitted.TotalSeconds:0.0} submits_per_second={targets.Count / submitted.TotalSeconds:0.0} total_seconds={total.TotalSeconds:0.0} completed_per_second={(accepted - failed) / total.TotalSeconds:0.0}"));
         var endToEnd = requests.Select(r => (r.CompletedAt!.Value - r.SubmittedAt).TotalMilliseconds).Order().ToList();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"submit_to_completed_ms p50={Percentile(endToEnd, 0.5):0} p95={Percentile(endToEnd, 0.95):0} max={endToEnd[^1]:0}"));
         foreach (var group in steps.GroupBy(s => s.Name).OrderBy(g => g.Key))

@@ -7,7 +7,8 @@ return args switch
     ["generate-disconnections", var rows, var file] => DisconnectionFileGenerator.Write(long.Parse(rows, CultureInfo.InvariantCulture), file),
     ["simulators", var connection, var smdpPort, var backendsPort, var readyFile] =>
         await CancellationThroughput.StartSimulatorsAsync(connection, int.Parse(smdpPort, CultureInfo.InvariantCulture), int.Parse(backendsPort, CultureInfo.InvariantCulture), readyFile),
-    ["cancellations", var connection, var hostUrl, var count] => await CancellationThroughput.RunAsync(connection, hostUrl, int.Parse(count, CultureInfo.InvariantCulture)),
+    ["cancellations", var connection, var hostUrls, var count, var submitters] =>
+        await CancellationThroughput.RunAsync(connection, hostUrls.Split(','), int.Parse(count, CultureInfo.InvariantCulture), int.Parse(submitters, CultureInfo.InvariantCulture)),
     ["register-index", .. var options] => RegisterIndexBenchmark.Run(options),
     ["bare-lookup", var port, var file] => await BareLookup.RunAsync(int.Parse(port, CultureInfo.InvariantCulture), file),
     _ => Usage(),
@@ -17,8 +18,8 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: LastCall.Benchmarks generate-subscribers ROWS FILE.csv");
     Console.Error.WriteLine("       LastCall.Benchmarks generate-disconnections ROWS FILE.csv");
-    Console.Error.WriteLine("       LastCall.Benchmarks simulators CONN SMDP_PORT BACKENDS_PORT READY_FILE");
-    Console.Error.WriteLine("       LastCall.Benchmarks cancellations CONN HOST_URL COUNT");
+    Console.Error.WriteLine("       LastCall.Benchmarks simulators CONN SMDP_PORT BACKENDS_PORT READY_FILE   (0: any free port; READY_FILE gets the bound addresses)");
+    Console.Error.WriteLine("       LastCall.Benchmarks cancellations CONN HOST_URL[,HOST_URL…] COUNT SUBMITTERS");
     Console.Error.WriteLine("       LastCall.Benchmarks register-index [--records N] [--seconds S]");
     Console.Error.WriteLine("       LastCall.Benchmarks bare-lookup PORT REGISTER.csv");
     return 2;

@@ -88,13 +88,6 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
             configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
     }
 
-    /// <summary>
-    /// Audit events recorded in this unit of work and not yet saved. Whatever saves the context seals them into
-    /// the hash chain and inserts them in the same transaction as the changes they describe (the audit chain
-    /// interceptor in LastCall.Auditing): there is no way to save the changes without them.
-    /// </summary>
-    public List<AuditEvent> UnsealedAuditEvents { get; } = [];
-
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
 

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Data;
@@ -6,34 +7,32 @@ namespace LastCall.Data;
 /// Keeps the disconnection register's sequence numbers committed in order on PostgreSQL. The lookup
 /// index follows the register by <c>Id</c>; if a writer could commit a lower Id after another had
 /// committed a higher one, a follower that had already read past it would miss the entry until a
-/// restart. Bulk writers (the imports) therefore take this lock before inserting: it waits for any
-/// transaction that has inserted and not yet committed, and makes later inserts wait for the bulk
-/// write. Cancellations insert one row each under the audit chain lock, which orders them among
-/// themselves; the audit trail calls <see cref="WaitForBulkWriteAsync"/> before taking that lock, so a
-/// long bulk write makes the cancellation's save fail and be retried rather than hold every audited
-/// write up behind it. Readers are not blocked.
+/// restart. Every register writer therefore takes this table lock before inserting, in its transaction:
+/// bulk writers (the imports) explicitly, single inserts (a completing cancellation) through
+/// <see cref="RegisterWriteInterceptor"/>. The lock conflicts with itself, so it waits for any transaction that
+/// has inserted and not yet committed and makes later inserts wait for it. Readers are not blocked.
 /// </summary>
 public static class RegisterWriteOrder
 {
     public const string LockSql = "LOCK TABLE disconnections IN SHARE ROW EXCLUSIVE MODE";
 
-    /// <summary>How long a single register insert waits for a bulk write before giving up (and being retried).</summary>
+    /// <summary>How long a single register insert waits for another writer before giving up (and being retried).</summary>
     public const string SingleInsertLockTimeout = "5s";
 
     /// <summary>
-    /// In the caller's transaction on PostgreSQL, when the context adds register entries: takes the
-    /// register's ordinary write lock, waiting at most <see cref="SingleInsertLockTimeout"/> for a bulk
-    /// write to finish. Call before taking other locks, so none is held while waiting.
+    /// In a save's transaction on PostgreSQL, before a command that inserts register entries: takes the register
+    /// lock (again, if the save sends several such commands: a lock the transaction holds is granted at once),
+    /// waiting at most <see cref="SingleInsertLockTimeout"/> for another writer.
     /// </summary>
-    public static async Task WaitForBulkWriteAsync(AppDbContext db, CancellationToken ct)
+    public static async Task WaitForRegisterAsync(DbTransaction transaction, CancellationToken ct)
     {
-        if (!db.Database.IsNpgsql() || !AddsEntries(db))
-            return;
-        await db.Database.ExecuteSqlRawAsync(
-            $"SET LOCAL lock_timeout = '{SingleInsertLockTimeout}'; LOCK TABLE disconnections IN ROW EXCLUSIVE MODE; SET LOCAL lock_timeout TO DEFAULT", ct);
+        await using var command = transaction.Connection!.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"SET LOCAL lock_timeout = '{SingleInsertLockTimeout}'; {LockSql}; SET LOCAL lock_timeout TO DEFAULT";
+        await command.ExecuteNonQueryAsync(ct);
     }
 
-    private static bool AddsEntries(AppDbContext db) =>
+    internal static bool AddsEntries(AppDbContext db) =>
         db.ChangeTracker.Entries<Domain.Numbers.Disconnection>().Any(e => e.State == EntityState.Added);
 
     /// <summary>Saves the context's changes, first taking the register lock if they add register entries.</summary>

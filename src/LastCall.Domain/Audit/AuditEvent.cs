@@ -21,6 +21,8 @@ public sealed record Actor(ActorType Type, string? Id, string? Name, string Chan
 /// One append-only entry of the audit trail. Entries form a hash chain:
 /// <c>Hash_n = HMAC(k, Hash_{n-1} ‖ entry_n)</c>, so editing, deleting or reordering any entry breaks
 /// every hash after it. The key lives in the host; the domain only defines what is hashed.
+/// An entry is written unsealed with the change it describes and sealed into the chain moments later by the
+/// one writer that appends to it (<see cref="Seal"/>): the writes it describes never wait for the chain.
 /// </summary>
 public sealed class AuditEvent
 {
@@ -34,8 +36,13 @@ public sealed class AuditEvent
         Hash = null!;
     }
 
-    /// <summary>Position in the chain, 1, 2, 3 … without gaps.</summary>
-    public long Sequence { get; private set; }
+    /// <summary>Order of writing, given by the database; says nothing about the chain.</summary>
+    public long Id { get; private set; }
+
+    /// <summary>Position in the chain, 1, 2, 3 … without gaps; null until the entry is sealed.</summary>
+    public long? Sequence { get; private set; }
+
+    public bool IsSealed => Sequence is not null;
 
     public DateTimeOffset At { get; private set; }
 
@@ -87,7 +94,7 @@ public sealed class AuditEvent
     /// <summary>Places the entry after <paramref name="previousHash"/> and computes its own hash with <paramref name="mac"/>.</summary>
     public void Seal(long sequence, string previousHash, Func<string, string> mac)
     {
-        if (Hash.Length > 0)
+        if (IsSealed)
             throw new InvalidOperationException("An audit event is sealed once.");
         Sequence = sequence;
         PreviousHash = previousHash;
@@ -97,10 +104,11 @@ public sealed class AuditEvent
     /// <summary>The exact text the chain's HMAC covers: the previous hash, then every field.</summary>
     public string ChainInput()
     {
+        var sequence = Sequence ?? throw new InvalidOperationException("An unsealed audit event has no place in the chain yet.");
         var text = new StringBuilder(256);
         foreach (var field in new[]
         {
-            PreviousHash, Sequence.ToString(CultureInfo.InvariantCulture), At.UtcTicks.ToString(CultureInfo.InvariantCulture),
+            PreviousHash, sequence.ToString(CultureInfo.InvariantCulture), At.UtcTicks.ToString(CultureInfo.InvariantCulture),
             ActorType.ToString(), ActorId, ActorName, Action, Channel, StoreId, ClientAddress, Subject, Before, After,
         })
         {

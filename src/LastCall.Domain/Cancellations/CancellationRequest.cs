@@ -172,6 +172,9 @@ public sealed class CancellationRequest : AggregateRoot
     /// <summary>The W3C <c>traceparent</c> of the request that submitted it, so that its execution continues that trace.</summary>
     public string? TraceParent { get; private set; }
 
+    /// <summary>Extends the lease of the worker that holds the request (saved with the step it is about to run).</summary>
+    public void ExtendLease(DateTimeOffset until) => LeaseExpiresAt = until;
+
     public void ReleaseLease(DateTimeOffset? nextAttemptAt)
     {
         LeaseOwner = null;
@@ -374,7 +377,15 @@ public sealed class CancellationRequest : AggregateRoot
         // A request for the end of the billing cycle waits as scheduled; an immediate one stays approved for execution.
         if (Effective == EffectivePolicy.EndOfBillingCycle)
             Move(CancellationStatus.Scheduled, now, "system", null);
+        else
+            NextAttemptAt = now + ApprovalNoticeWait;
     }
+
+    /// <summary>
+    /// The customer learns of an approval before anything is executed: execution waits until the approval notice is
+    /// recorded as sent (<see cref="RecordNoticeSent"/>), and at most this long, after which the execution sends it.
+    /// </summary>
+    public static readonly TimeSpan ApprovalNoticeWait = TimeSpan.FromSeconds(10);
 
     private void Move(CancellationStatus status, DateTimeOffset now, string by, string? reason)
     {

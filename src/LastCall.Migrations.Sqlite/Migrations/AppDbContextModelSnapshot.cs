@@ -19,7 +19,8 @@ namespace LastCall.Migrations.Sqlite.Migrations
 
             modelBuilder.Entity("LastCall.Domain.Audit.AuditEvent", b =>
                 {
-                    b.Property<long>("Sequence")
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Action")
@@ -68,6 +69,9 @@ namespace LastCall.Migrations.Sqlite.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("Sequence")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("StoreId")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
@@ -76,9 +80,15 @@ namespace LastCall.Migrations.Sqlite.Migrations
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
-                    b.HasKey("Sequence");
+                    b.HasKey("Id");
 
-                    b.HasIndex("Subject", "Sequence");
+                    b.HasIndex("Sequence")
+                        .IsUnique();
+
+                    b.HasIndex("Subject", "Id");
+
+                    b.HasIndex(new[] { "Id" }, "IX_audit_events_unsealed")
+                        .HasFilter("\"Sequence\" IS NULL");
 
                     b.ToTable("audit_events", (string)null);
                 });

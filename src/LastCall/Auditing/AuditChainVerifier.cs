@@ -49,13 +49,15 @@ public sealed class AuditChainVerifier(IDbContextFactory<AppDbContext> contexts,
         long expected = 1;
         var previous = AuditEvent.GenesisHash;
         var digest = AuditEvent.GenesisHash;
-        await foreach (var entry in db.AuditEvents.AsNoTracking().OrderBy(e => e.Sequence).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        // Entries not yet sealed (a fraction of a second while a host runs) are not in the chain yet.
+        await foreach (var entry in db.AuditEvents.AsNoTracking().Where(e => e.Sequence != null).OrderBy(e => e.Sequence).AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
+            var sequence = entry.Sequence!.Value;
             // An earlier entry no key vouches for is the first break: report it before any later one.
-            if (entry.Sequence != expected)
-                return unverified.Count > 0 ? Unvouched(unverified, digest) : new(expected - 1, new AuditBreak(expected, $"entry {expected} is missing (deleted?); the next one is {entry.Sequence}"), digest);
+            if (sequence != expected)
+                return unverified.Count > 0 ? Unvouched(unverified, digest) : new(expected - 1, new AuditBreak(expected, $"entry {expected} is missing (deleted?); the next one is {sequence}"), digest);
             if (!FixedTimeEquals(entry.PreviousHash, previous))
-                return unverified.Count > 0 ? Unvouched(unverified, digest) : new(expected - 1, new AuditBreak(entry.Sequence, "it does not follow the entry before it (reordered or replaced)"), digest);
+                return unverified.Count > 0 ? Unvouched(unverified, digest) : new(expected - 1, new AuditBreak(sequence, "it does not follow the entry before it (reordered or replaced)"), digest);
             var input = entry.ChainInput();
             if (key.Verifies(input, entry.Hash))
             {
@@ -63,17 +65,17 @@ public sealed class AuditChainVerifier(IDbContextFactory<AppDbContext> contexts,
                 {
                     if (!digestAt.TryGetValue(anchor.ThroughSequence, out var atAnchor) || !FixedTimeEquals(atAnchor, anchor.Digest))
                         return new(unverified[0].From - 1, new AuditBreak(unverified[0].From,
-                            $"the entries through {anchor.ThroughSequence} do not match the anchor at entry {entry.Sequence} (edited?)"), digest);
+                            $"the entries through {anchor.ThroughSequence} do not match the anchor at entry {sequence} (edited?)"), digest);
                     Vouch(unverified, anchor.ThroughSequence);
                 }
             }
-            else if (unverified.Count > 0 && unverified[^1].To == entry.Sequence - 1)
-                unverified[^1] = (unverified[^1].From, entry.Sequence);
+            else if (unverified.Count > 0 && unverified[^1].To == sequence - 1)
+                unverified[^1] = (unverified[^1].From, sequence);
             else
-                unverified.Add((entry.Sequence, entry.Sequence));
+                unverified.Add((sequence, sequence));
             digest = NextDigest(digest, input, entry.Hash);
-            if (anchoredAt.Contains(entry.Sequence))
-                digestAt[entry.Sequence] = digest;
+            if (anchoredAt.Contains(sequence))
+                digestAt[sequence] = digest;
             previous = entry.Hash;
             expected++;
         }

@@ -9,9 +9,9 @@ using Microsoft.EntityFrameworkCore;
 namespace LastCall.Auditing;
 
 /// <summary>
-/// Records audit events for the current unit of work. They are saved with the context's next save, in the same
-/// transaction as the business changes, sealed into the hash chain by <see cref="AuditChainInterceptor"/>: saving
-/// the context saves its audit events, whoever calls it.
+/// Records audit events for the current unit of work: they are rows of the context, so its next save writes
+/// them in the same transaction as the business changes, whoever calls it. They are written unsealed and
+/// sealed into the hash chain moments later by <see cref="AuditChainSealer"/>, so no write waits for the chain.
 /// </summary>
 public sealed class AuditTrail(AppDbContext db, CurrentActor currentActor, TimeProvider clock)
 {
@@ -21,7 +21,7 @@ public sealed class AuditTrail(AppDbContext db, CurrentActor currentActor, TimeP
 
     /// <summary>Queues an event by the current actor (or <paramref name="actor"/>); written with the next save.</summary>
     public void Record(string action, string? subject, object? before = null, object? after = null, Actor? actor = null) =>
-        db.UnsealedAuditEvents.Add(AuditEvent.Create(actor ?? currentActor.Get(), action, subject,
+        db.AuditEvents.Add(AuditEvent.Create(actor ?? currentActor.Get(), action, subject,
             before is null ? null : JsonSerializer.Serialize(before, Json),
             after is null ? null : JsonSerializer.Serialize(after, Json),
             clock.GetUtcNow()));

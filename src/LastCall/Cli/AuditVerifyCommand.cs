@@ -3,7 +3,10 @@ using LastCall.Hosting;
 
 namespace LastCall.Cli;
 
-/// <summary><c>lastcall audit verify</c>: walks the audit chain; exit 0 if intact, else names the first broken entry and exits 1.</summary>
+/// <summary>
+/// <c>lastcall audit verify</c>: seals the entries still waiting for the chain (written while no host ran, or in
+/// the last fraction of a second), then walks the chain; exit 0 if intact, else names the first broken entry and exits 1.
+/// </summary>
 public static class AuditVerifyCommand
 {
     public static async Task<int> RunAsync(WebApplication host)
@@ -11,6 +14,9 @@ public static class AuditVerifyCommand
         await using (host)
         {
             await host.Services.GetRequiredService<DatabaseInitializer>().PrepareAsync(CancellationToken.None);
+            var sealedNow = await host.Services.GetRequiredService<AuditChainSealer>().SealPendingAsync(CancellationToken.None);
+            if (sealedNow > 0)
+                Console.WriteLine($"sealed {sealedNow} entries that were waiting for the chain");
             var result = await host.Services.GetRequiredService<AuditChainVerifier>().VerifyAsync(CancellationToken.None);
             if (result.FirstBreak is { } broken)
             {

@@ -73,6 +73,7 @@ public static class ServiceRegistration
         services.AddSingleton<SmdpCallbackGuard>();
         services.AddSingleton(sp => ExecutionSettings.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<ExecutionClaims>();
+        services.AddSingleton<ExecutionSignal>();
         services.AddScoped<ExecutionRunner>();
         services.AddScoped<IExecutionStep, FinalBillStep>();
         services.AddScoped<IExecutionStep, ReleaseProfilesStep>();
@@ -106,6 +107,7 @@ public static class ServiceRegistration
     /// </summary>
     private static void AddJobs(this IServiceCollection services)
     {
+        services.AddHostedService<AuditSealing>();
         services.AddHostedService<ExecutionWorker>();
         services.AddHostedService<WebhookDeliveryWorker>();
         services.AddPeriodicJob<NumberAging>();
@@ -135,9 +137,8 @@ public static class ServiceRegistration
         {
             var settings = sp.GetRequiredService<LastCallSettings>();
             o.UseLastCallDatabase(settings.Provider, settings.ConnectionString);
-            // Every save publishes the TMF637 product status changes it makes (as webhook deliveries in the save),
-            // then seals the audit events recorded with it into the chain, in its transaction.
-            o.AddInterceptors(sp.GetRequiredService<Features.Tmf.ProductStateEvents>(), sp.GetRequiredService<AuditChainInterceptor>());
+            // Every save publishes the TMF637 product status changes it makes, as webhook deliveries in the same save.
+            o.AddInterceptors(sp.GetRequiredService<Features.Tmf.ProductStateEvents>());
             // EF Core logs every failed command, query and save as an error with its stack trace, before the
             // exception reaches code that handles it; the handlers log what is unexpected (once), and a database
             // outage is logged once by DatabaseOutage instead of once per request and poll.
@@ -164,7 +165,7 @@ public static class ServiceRegistration
         services.AddSingleton<SignInGuard>();
         services.AddSingleton<PartnerKeyCache>();
         services.AddSingleton<AuditChainKey>();
-        services.AddSingleton<AuditChainInterceptor>();
+        services.AddSingleton<AuditChainSealer>();
         services.AddSingleton<Features.Tmf.ProductStateEvents>();
         services.AddSingleton<AuditChainVerifier>();
         services.AddHttpContextAccessor();

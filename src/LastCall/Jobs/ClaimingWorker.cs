@@ -5,8 +5,10 @@ namespace LastCall.Jobs;
 
 /// <summary>
 /// The loop shared by the workers that claim rows with leases (cancellations to execute, webhooks to deliver):
-/// claim up to <see cref="Concurrency"/> due items, run each in its own scope, and wait a poll interval when
-/// there was less work than room. A failing item is logged and left to its lease, never fatal.
+/// keeps up to <see cref="Concurrency"/> items running, each in its own scope, and claims more as soon as one
+/// finishes (no item waits for the slowest of a batch). When there was less work than room it waits for a
+/// poll interval, a finished item, or word that work has arrived (<see cref="WhenWorkArrives"/>). A failing
+/// item is logged and left to its lease, never fatal.
 /// <para>
 /// Bad days: while the database is unreachable the loop pauses (logged once, by <see cref="DatabaseOutage"/>)
 /// and then first runs again the items an outage interrupted, which this instance still holds. On shutdown it
@@ -39,25 +41,38 @@ public abstract class ClaimingWorker(IServiceScopeFactory scopes, DatabaseOutage
     /// <summary>Gives up every lease this instance holds; returns how many.</summary>
     protected abstract Task<int> ReleaseAllAsync(CancellationToken ct);
 
+    /// <summary>Completes when this instance learns that work has arrived; taken before each claim, so no word is missed.</summary>
+    protected virtual Task WhenWorkArrives() => NoWordOfWork;
+
+    private static readonly Task NoWordOfWork = new TaskCompletionSource().Task;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!Enabled)
             return;
-        IReadOnlyList<Guid> interrupted = [];
+        var running = new Dictionary<Task<Outcome>, Guid>();
+        var interrupted = new Queue<Guid>();
         while (!stoppingToken.IsCancellationRequested)
         {
-            IReadOnlyList<Guid> claimed = [];
             try
             {
-                claimed = interrupted.Count > 0 ? interrupted : await ClaimAsync(Concurrency, stoppingToken);
-                interrupted = [];
-                if (claimed.Count > 0)
-                {
-                    var outcomes = await Task.WhenAll(claimed.Select(id => RunOneAsync(id, stoppingToken)));
-                    interrupted = [.. claimed.Where((_, i) => outcomes[i] == Outcome.DatabaseLost)];
-                    if (interrupted.Count > 0)
-                        await outage.WhenAvailableAsync(stoppingToken);
-                }
+                if (interrupted.Count > 0)
+                    await outage.WhenAvailableAsync(stoppingToken);
+                var arrived = WhenWorkArrives();
+                var room = Concurrency - running.Count;
+                var claimed = new List<Guid>();
+                while (interrupted.Count > 0 && claimed.Count < room)
+                    claimed.Add(interrupted.Dequeue());
+                if (claimed.Count < room)
+                    claimed.AddRange(await ClaimAsync(room - claimed.Count, stoppingToken));
+                foreach (var id in claimed)
+                    running.Add(RunOneAsync(id, stoppingToken), id);
+                if (running.Count == 0)
+                    await Task.WhenAny(Task.Delay(PollInterval, stoppingToken), arrived);
+                else if (claimed.Count < room)
+                    await Task.WhenAny(Task.Delay(PollInterval, stoppingToken), arrived, Task.WhenAny(running.Keys));
+                else
+                    await Task.WhenAny(running.Keys);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -67,12 +82,23 @@ public abstract class ClaimingWorker(IServiceScopeFactory scopes, DatabaseOutage
             {
                 if (!await outage.PauseAsync($"The {WorkName} worker", e, stoppingToken))
                     logger.LogWarning(e, "A {Work} pass failed; trying again shortly", WorkName);
-                claimed = [];
-            }
-            if (claimed.Count < Concurrency && interrupted.Count == 0)
                 await Task.Delay(PollInterval, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+            Harvest(running, interrupted);
         }
+        // The items in hand finish the step they are in (or are cancelled when the shutdown timeout runs out).
+        await Task.WhenAll(running.Keys);
         await HandBackAsync();
+    }
+
+    private static void Harvest(Dictionary<Task<Outcome>, Guid> running, Queue<Guid> interrupted)
+    {
+        foreach (var (task, id) in running.Where(r => r.Key.IsCompleted).ToList())
+        {
+            running.Remove(task);
+            if (task.Result == Outcome.DatabaseLost)
+                interrupted.Enqueue(id);
+        }
     }
 
     private enum Outcome

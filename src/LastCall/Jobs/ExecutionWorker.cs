@@ -7,7 +7,7 @@ namespace LastCall.Jobs;
 /// Claims due cancellation requests and runs them, up to <see cref="ExecutionSettings.Concurrency"/>
 /// at a time in this instance. Several instances may run against one PostgreSQL database.
 /// </summary>
-public sealed class ExecutionWorker(IServiceScopeFactory scopes, ExecutionClaims claims, ExecutionSettings settings, DatabaseOutage outage, ILogger<ExecutionWorker> logger)
+public sealed class ExecutionWorker(IServiceScopeFactory scopes, ExecutionClaims claims, ExecutionSettings settings, ExecutionSignal signal, DatabaseOutage outage, ILogger<ExecutionWorker> logger)
     : ClaimingWorker(scopes, outage, logger)
 {
     protected override bool Enabled => settings.Enabled;
@@ -24,6 +24,8 @@ public sealed class ExecutionWorker(IServiceScopeFactory scopes, ExecutionClaims
             logger.LogInformation("Execution worker {Worker} started", settings.WorkerId);
         return base.ExecuteAsync(stoppingToken);
     }
+
+    protected override Task WhenWorkArrives() => signal.WaitAsync();
 
     protected override Task<IReadOnlyList<Guid>> ClaimAsync(int count, CancellationToken ct) => claims.ClaimAsync(count, ct);
 

@@ -20,7 +20,7 @@ public sealed record RotationBatch(string Table, int Rekeyed, int Skipped);
 /// the audit chain is checked and anchored (<see cref="AuditChainVerifier"/>), so that it stays verifiable once
 /// the previous key is removed.
 /// </summary>
-public sealed class MasterKeyRotation(IServiceScopeFactory scopes, KeyRing keys, IdNumberProtector idNumbers, WebhookSecrets webhookSecrets, AuditChainVerifier verifier)
+public sealed class MasterKeyRotation(IServiceScopeFactory scopes, KeyRing keys, IdNumberProtector idNumbers, WebhookSecrets webhookSecrets, AuditChainVerifier verifier, AuditChainSealer sealer)
 {
     public const string CustomersTable = "customers";
     public const string WebhookEndpointsTable = "webhook_endpoints";
@@ -133,6 +133,8 @@ public sealed class MasterKeyRotation(IServiceScopeFactory scopes, KeyRing keys,
 
     private async Task<AuditVerification> AnchorAuditChainAsync(CancellationToken ct)
     {
+        // The anchor covers the whole chain: what waits to be sealed (the re-key batches' entries among it) first.
+        await sealer.SealPendingAsync(ct);
         var verification = await verifier.VerifyAsync(ct);
         if (!verification.Intact)
             return verification;
@@ -141,6 +143,7 @@ public sealed class MasterKeyRotation(IServiceScopeFactory scopes, KeyRing keys,
         audit.Record(AuditChainVerifier.AnchorAction, "audit_events",
             after: AuditChainVerifier.AnchorContent(new AuditAnchor(verification.EntriesChecked, verification.Digest), keys.CurrentKeyId));
         await audit.SaveChangesAsync(ct);
+        await sealer.SealPendingAsync(ct);
         return verification;
     }
 }

@@ -7,8 +7,8 @@ using Microsoft.EntityFrameworkCore;
 namespace LastCall.Tests.Persistence;
 
 /// <summary>
-/// The register lock on PostgreSQL: while a bulk writer holds it with an entry not yet committed, another
-/// writer's entry waits, so sequence numbers commit in order and an index follower never skips one.
+/// The register lock on PostgreSQL: while a writer (bulk or single) holds it with an entry not yet committed,
+/// another writer's entry waits, so sequence numbers commit in order and an index follower never skips one.
 /// </summary>
 public sealed class RegisterWriteOrderTests(PostgresCluster postgres)
 {
@@ -59,20 +59,48 @@ public sealed class RegisterWriteOrderTests(PostgresCluster postgres)
     }
 
     [Fact]
-    public async Task ARegisterInsert_GivesUpAfterFiveSeconds_WhileABulkWriteHoldsTheRegister()
+    public async Task ASingleInsert_WaitsForAnotherSingleInsertNotYetCommitted_AndGetsTheHigherSequenceNumber()
+    {
+        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
+        // A completing cancellation's save, its transaction still open (the interceptor took the register lock).
+        var (firstNumber, secondNumber) = (TestData.Next(), TestData.Next());
+        await using var first = database.CreateContext();
+        await using var firstTransaction = await first.Database.BeginTransactionAsync(Ct);
+        first.Disconnections.Add(Entry(firstNumber, DisconnectionSource.Cancellation));
+        await first.SaveChangesAsync(Ct);
+
+        // A save of a single entry (one statement) still takes the lock: the interceptor makes it transactional.
+        await using var second = database.CreateContext();
+        second.Disconnections.Add(Entry(secondNumber, DisconnectionSource.Cancellation));
+        var secondSave = second.SaveChangesAsync(Ct);
+
+        Assert.NotSame(secondSave, await Task.WhenAny(secondSave, Task.Delay(TimeSpan.FromSeconds(1), Ct)));
+        await firstTransaction.CommitAsync(Ct);
+        await secondSave;
+
+        await using var reader = database.CreateContext();
+        var entries = await reader.Disconnections.AsNoTracking().OrderBy(d => d.Id).Select(d => d.Msisdn).ToListAsync(Ct);
+        Assert.Equal([TestData.Msisdn(firstNumber), TestData.Msisdn(secondNumber)], entries.Select(m => m.Value));
+    }
+
+    [Fact]
+    public async Task ASingleInsert_GivesUpAfterFiveSeconds_WhileABulkWriteHoldsTheRegister()
     {
         using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
         await using var bulk = await BeginBulkWriteAsync(database);
 
-        // What the audit trail does before taking its chain lock when a save adds a register entry.
         await using var single = database.CreateContext();
-        await using var singleTransaction = await single.Database.BeginTransactionAsync(Ct);
         single.Disconnections.Add(Entry(TestData.Next(), DisconnectionSource.Cancellation));
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var refused = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => RegisterWriteOrder.WaitForBulkWriteAsync(single, Ct));
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => single.SaveChangesAsync(Ct));
 
-        Assert.Equal(Npgsql.PostgresErrorCodes.LockNotAvailable, refused.SqlState);
+        var causes = new List<Exception>();
+        for (var e = refused; e is not null; e = e.InnerException)
+            causes.Add(e);
+        Assert.Equal(Npgsql.PostgresErrorCodes.LockNotAvailable, Assert.Single(causes.OfType<Npgsql.PostgresException>()).SqlState);
         Assert.InRange(started.Elapsed, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(30));
+        await using var reader = database.CreateContext();
+        Assert.Equal(0, await reader.Disconnections.CountAsync(Ct));
     }
 
     [Fact]

@@ -106,7 +106,7 @@ public sealed class ProductEventTests(PostgresCluster postgres)
     private static async Task<List<string>> AuditActionsAsync(TmfHarness h, string subject)
     {
         await using var db = h.Host.Database.CreateContext();
-        var actions = await db.AuditEvents.AsNoTracking().Where(e => e.Subject == subject).OrderBy(e => e.Sequence).Select(e => e.Action).ToListAsync(Ct);
+        var actions = await db.AuditEvents.AsNoTracking().Where(e => e.Subject == subject).OrderBy(e => e.Id).Select(e => e.Action).ToListAsync(Ct);
         return [.. actions.Where(a => a.StartsWith("tmf.", StringComparison.Ordinal))];
     }
 }

@@ -101,11 +101,14 @@ public sealed class ProductOrderTests(PostgresCluster postgres)
         Assert.Equal(HttpStatusCode.Forbidden, refused.Status);
         TmfSchemas.AssertValid(TmfSchemas.ProductOrdering, "Error", refused.Body);
 
-        // Every change is in the audit chain, in order, and the chain holds.
+        // Every change is in the audit trail, in order; sealed into the chain, the chain holds.
         var actions = await h.AuditActionsAsync(line.Msisdn);
         var placedAt = actions.IndexOf("tmf.product_order.placed");
         Assert.True(placedAt >= 0 && placedAt < actions.IndexOf("cancellation.submitted") && actions.IndexOf("cancellation.submitted") < actions.IndexOf("cancellation.approved"), string.Join(", ", actions));
         Assert.Single(actions, a => a == "tmf.product_order.placed");
+        await h.Scenario.Host.Services.GetRequiredService<AuditChainSealer>().SealPendingAsync(Ct);
+        await using (var db = h.Host.Database.CreateContext())
+            Assert.True(await db.AuditEvents.Where(e => e.Action == "tmf.product_order.placed").AllAsync(e => e.Sequence != null, Ct));
         var verification = await h.Scenario.Host.Services.GetRequiredService<AuditChainVerifier>().VerifyAsync(Ct);
         Assert.Null(verification.FirstBreak);
     }

@@ -145,12 +145,12 @@ public sealed class TmfHarness : IAsyncDisposable
         throw new TimeoutException($"Order {id} did not become {state} in {seconds} s; last seen: {last}");
     }
 
-    /// <summary>The audit actions recorded about a number (subject: the masked number), oldest first.</summary>
+    /// <summary>The audit actions recorded about a number (subject: the masked number), in the order they were written.</summary>
     public async Task<List<string>> AuditActionsAsync(string msisdn)
     {
         var masked = Msisdn.Create(msisdn).Value.Masked();
         await using var db = Host.Database.CreateContext();
-        return await db.AuditEvents.AsNoTracking().Where(e => e.Subject == masked).OrderBy(e => e.Sequence).Select(e => e.Action).ToListAsync(Ct);
+        return await db.AuditEvents.AsNoTracking().Where(e => e.Subject == masked).OrderBy(e => e.Id).Select(e => e.Action).ToListAsync(Ct);
     }
 
     public async ValueTask DisposeAsync()

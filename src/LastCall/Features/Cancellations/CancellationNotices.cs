@@ -1,6 +1,7 @@
 using System.Globalization;
 using LastCall.Data;
 using LastCall.Domain.Cancellations;
+using LastCall.Features.Execution;
 using LastCall.Hosting;
 using LastCall.Integrations.Messaging;
 using Microsoft.EntityFrameworkCore;
@@ -12,7 +13,7 @@ namespace LastCall.Features.Cancellations;
 /// e-mail when known), in their language. Before anything is executed they learn the effective date
 /// and how to stop it.
 /// </summary>
-public sealed class CancellationNotices(AppDbContext db, IMessageSender sender, PolicySettings policies, TimeProvider clock, ILogger<CancellationNotices> logger)
+public sealed class CancellationNotices(AppDbContext db, IMessageSender sender, PolicySettings policies, ExecutionSignal execution, TimeProvider clock, ILogger<CancellationNotices> logger)
 {
     /// <summary>Until when the owner can stop it, in the operator's time zone: the later of the cooling-off's end and the effective day.</summary>
     private string StopUntilText(CancellationRequest request, DateTimeOffset now)
@@ -55,10 +56,16 @@ public sealed class CancellationNotices(AppDbContext db, IMessageSender sender, 
                 await sender.SendAsync(MessageTexts.Email(template, email, language, arguments), ct);
             if (request.Status is CancellationStatus.Approved or CancellationStatus.Scheduled)
             {
-                // Recorded on its own: an execution worker may already hold the request (and its version).
+                // Recorded on its own: an execution worker may already hold the request (and its version). An approved
+                // request waits for this notice (CancellationRequest.ApprovalNoticeWait): it is due now, and the
+                // execution worker is told so rather than finding it at its next poll.
                 var now = clock.GetUtcNow();
                 request.RecordNoticeSent(now);
-                await db.CancellationRequests.Where(r => r.Id == request.Id).ExecuteUpdateAsync(u => u.SetProperty(r => r.NoticeSentAt, now), ct);
+                await db.CancellationRequests.Where(r => r.Id == request.Id).ExecuteUpdateAsync(u => u
+                    .SetProperty(r => r.NoticeSentAt, now)
+                    .SetProperty(r => r.NextAttemptAt, r => r.LeaseOwner == null && r.Status == CancellationStatus.Approved ? null : r.NextAttemptAt), ct);
+                if (request.Status == CancellationStatus.Approved)
+                    execution.Notify();
             }
         }
         catch (MessagingUnavailableException e)

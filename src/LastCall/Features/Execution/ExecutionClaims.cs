@@ -24,17 +24,6 @@ public sealed class ExecutionClaims(IDbContextFactory<AppDbContext> contexts, Ex
             : await ClaimOnSqliteAsync(db, count, now, today, until, ct);
     }
 
-    /// <summary>Extends the lease while a step runs; false if the lease was lost (another worker took over).</summary>
-    public async Task<bool> RenewAsync(Guid requestId, CancellationToken ct)
-    {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var until = clock.GetUtcNow() + settings.Lease;
-        var owner = settings.WorkerId;
-        var renewed = await db.CancellationRequests.Where(r => r.Id == requestId && r.LeaseOwner == owner)
-            .ExecuteUpdateAsync(u => u.SetProperty(r => r.LeaseExpiresAt, until), ct);
-        return renewed == 1;
-    }
-
     /// <summary>
     /// Hands back every request this worker still holds (graceful shutdown): another instance claims it at its
     /// next poll instead of waiting out the lease. A step that was running is run again there with the same

@@ -8,15 +8,16 @@ using Microsoft.EntityFrameworkCore;
 namespace LastCall.Features.Execution;
 
 /// <summary>
-/// Runs the remaining steps of one claimed request, in order. Each step is marked running and saved
-/// before it acts, and its success is saved together with its local effects; a transient failure
-/// releases the request with a backoff, too many attempts or a permanent refusal fail it for a
-/// supervisor. After a crash the next claim resumes at the first step not yet succeeded.
+/// Runs the remaining steps of one claimed request, in order. Each step is marked running, with the lease
+/// extended, and saved before it acts; its success and its local effects are saved with the next step's start
+/// (or the completion), one save per step. A save fails when another worker took the request over or a withdraw
+/// won the race (the version changed), and this worker lets go. A transient failure releases the request with
+/// a backoff, too many attempts or a permanent refusal fail it for a supervisor. After a crash the next claim
+/// resumes at the first step not saved as succeeded, with the same idempotency keys, so external effects stay single.
 /// </summary>
 public sealed class ExecutionRunner(
     AuditTrail audit,
     IEnumerable<IExecutionStep> stepKinds,
-    ExecutionClaims claims,
     ExecutionSettings settings,
     PolicySettings policies,
     CancellationNotices notices,
@@ -24,8 +25,6 @@ public sealed class ExecutionRunner(
     TimeProvider clock,
     ILogger<ExecutionRunner> logger)
 {
-    private static readonly TimeSpan NoticeGrace = TimeSpan.FromSeconds(10);
-
     private readonly Dictionary<StepName, IExecutionStep> _steps = stepKinds.ToDictionary(s => s.Name);
 
     /// <summary>
@@ -41,7 +40,8 @@ public sealed class ExecutionRunner(
         using var span = ExecutionTracing.StartRun(request);
         try
         {
-            if (request.Status is CancellationStatus.Approved or CancellationStatus.Scheduled && !await StartAsync(request, ct))
+            var steps = await db.ExecutionSteps.Where(s => s.RequestId == requestId).OrderBy(s => s.Position).ToListAsync(ct);
+            if (request.Status is CancellationStatus.Approved or CancellationStatus.Scheduled && !await StartAsync(request, steps, ct))
                 return;
             if (!request.IsExecuting)
             {
@@ -51,7 +51,6 @@ public sealed class ExecutionRunner(
             }
 
             var line = await db.Lines.FirstAsync(l => l.Id == request.LineId, ct);
-            var steps = await db.ExecutionSteps.Where(s => s.RequestId == requestId).OrderBy(s => s.Position).ToListAsync(ct);
             foreach (var step in steps.Where(s => s.Status != StepStatus.Succeeded))
             {
                 if (stopping.IsCancellationRequested)
@@ -61,10 +60,9 @@ public sealed class ExecutionRunner(
                     logger.LogInformation("Shutting down: cancellation {Id} handed back before {Step} for another instance to go on", requestId, step.Name);
                     return;
                 }
-                if (!await claims.RenewAsync(requestId, ct))
-                    return;
                 var now = clock.GetUtcNow();
                 step.Begin(now);
+                request.ExtendLease(now + settings.Lease);
                 await audit.SaveChangesAsync(ct);
 
                 StepResult result;
@@ -88,9 +86,9 @@ public sealed class ExecutionRunner(
                         audit.Record("cancellation.resumed", request.Msisdn.Masked(), before: new { status = "waiting_for_dependency" }, after: new { status = "executing", request.Id, step = step.Name.ToString() });
                         logger.LogInformation("Cancellation {Id}: {Step} went through; execution resumes", request.Id, step.Name);
                     }
+                    // Saved with the next step's start, or with the completion below.
                     step.Succeed(now, result.Detail);
                     audit.Record("cancellation.step_succeeded", request.Msisdn.Masked(), after: new { request.Id, step = step.Name.ToString(), step.Attempts });
-                    await audit.SaveChangesAsync(ct);
                     continue;
                 }
                 await FailAsync(request, step, result, ct);
@@ -110,16 +108,20 @@ public sealed class ExecutionRunner(
         }
     }
 
-    /// <summary>Tells the customer first if the approval notice never went out, then plans the steps.</summary>
-    private async Task<bool> StartAsync(CancellationRequest request, CancellationToken ct)
+    /// <summary>
+    /// Tells the customer first if the approval notice never went out, then plans the steps into <paramref name="steps"/>;
+    /// the start is saved with the first step's.
+    /// </summary>
+    private async Task<bool> StartAsync(CancellationRequest request, List<ExecutionStep> steps, CancellationToken ct)
     {
         if (request.NoticeSentAt is null)
         {
-            // The approving request sends the notice right after it saves; give it a moment rather than texting twice.
+            // The approving request sends the notice right after it saves (the request is not due before it has, or
+            // before the wait is over); give it that moment rather than texting twice.
             var approvedAt = request.History.Where(h => h.Status == CancellationStatus.Approved).Select(h => h.At).DefaultIfEmpty().Max();
-            if (clock.GetUtcNow() - approvedAt < NoticeGrace)
+            if (clock.GetUtcNow() - approvedAt < CancellationRequest.ApprovalNoticeWait)
             {
-                request.ReleaseLease(approvedAt + NoticeGrace);
+                request.ReleaseLease(approvedAt + CancellationRequest.ApprovalNoticeWait);
                 await audit.SaveChangesAsync(ct);
                 return false;
             }
@@ -141,10 +143,12 @@ public sealed class ExecutionRunner(
         var now = clock.GetUtcNow();
         if (request.StartExecution(now) is { IsSuccess: false })
             return false;
-        if (!await audit.Db.ExecutionSteps.AnyAsync(s => s.RequestId == request.Id, ct))
-            audit.Db.ExecutionSteps.AddRange(ExecutionStep.Plan(request.Id));
+        if (steps.Count == 0)
+        {
+            steps.AddRange(ExecutionStep.Plan(request.Id));
+            audit.Db.ExecutionSteps.AddRange(steps);
+        }
         audit.Record("cancellation.execution_started", request.Msisdn.Masked(), before: new { status = "approved" }, after: new { status = "executing", request.Id, worker = settings.WorkerId });
-        await audit.SaveChangesAsync(ct);
         return true;
     }
 

@@ -8,7 +8,10 @@ public sealed record ExecutionSettings
 
     public required TimeSpan PollInterval { get; init; }
 
-    /// <summary>Requests one instance executes at the same time.</summary>
+    /// <summary>
+    /// Requests one instance executes at the same time. Steps mostly wait for other systems, so on PostgreSQL many
+    /// run at once (32 by default); SQLite has one writer, so 4 there.
+    /// </summary>
     public required int Concurrency { get; init; }
 
     /// <summary>How long a claim holds; a crashed worker's requests are taken over after it.</summary>
@@ -34,7 +37,7 @@ public sealed record ExecutionSettings
         {
             Enabled = section.GetValue("Enabled", true),
             PollInterval = TimeSpan.FromMilliseconds(section.GetValue("PollMilliseconds", 1000)),
-            Concurrency = section.GetValue("Concurrency", 4),
+            Concurrency = section.GetValue("Concurrency", string.Equals(configuration["Database:Provider"], "Postgres", StringComparison.OrdinalIgnoreCase) ? 32 : 4),
             Lease = TimeSpan.FromSeconds(section.GetValue("LeaseSeconds", 120)),
             MaxAttempts = section.GetValue("MaxAttempts", 8),
             FirstRetryDelay = TimeSpan.FromMilliseconds(section.GetValue("FirstRetryDelayMilliseconds", 2000)),

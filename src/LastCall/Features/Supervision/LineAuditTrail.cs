@@ -15,7 +15,8 @@ public static class LineAuditTrail
 {
     public const int PageSize = 50;
 
-    public sealed record Entry(long Sequence, DateTimeOffset At, string Action, string ActorType, string? ActorName, string Channel, string? StoreId, string? Before, string? After);
+    /// <param name="Sequence">The entry's place in the hash chain; null for the fraction of a second before it is sealed.</param>
+    public sealed record Entry(long Id, long? Sequence, DateTimeOffset At, string Action, string ActorType, string? ActorName, string Channel, string? StoreId, string? Before, string? After);
 
     public sealed record ResultPage(string Subject, IReadOnlyList<Entry> Items, int Page, int Total)
     {
@@ -33,9 +34,9 @@ public static class LineAuditTrail
         var db = audit.Db;
         var query = db.AuditEvents.AsNoTracking().Where(e => e.Subject == subject);
         var total = await query.CountAsync(ct);
-        var events = await query.OrderByDescending(e => e.Sequence).Skip((page - 1) * PageSize).Take(PageSize).ToListAsync(ct);
+        var events = await query.OrderByDescending(e => e.Id).Skip((page - 1) * PageSize).Take(PageSize).ToListAsync(ct);
         audit.Record("audit.read", subject, after: new { page, events = events.Count, total });
         await audit.SaveChangesAsync(ct);
-        return (new ResultPage(subject, [.. events.Select(e => new Entry(e.Sequence, e.At, e.Action, e.ActorType.ToString(), e.ActorName, e.Channel, e.StoreId, e.Before, e.After))], page, total), null);
+        return (new ResultPage(subject, [.. events.Select(e => new Entry(e.Id, e.Sequence, e.At, e.Action, e.ActorType.ToString(), e.ActorName, e.Channel, e.StoreId, e.Before, e.After))], page, total), null);
     }
 }

@@ -1,0 +1,87 @@
+using LastCall.Data;
+using LastCall.Domain.Audit;
+using Microsoft.EntityFrameworkCore;
+
+namespace LastCall.Auditing;
+
+/// <summary>
+/// The one writer of the audit chain. Business saves insert their audit events unsealed, in their own
+/// transaction and without waiting for anyone; this seals them into the chain in batches, in the order it
+/// finds them (by <see cref="AuditEvent.Id"/>): it reads the chain's head, seals each event with
+/// <c>HMAC(k, previous ‖ entry)</c> and commits the batch. One sealer at a time across instances: on
+/// PostgreSQL a transaction-level advisory lock that only sealers take (a second sealer waits its turn and then
+/// finds little or nothing left), on SQLite (one instance) a process-wide lock. A save whose events are still
+/// unsealed when another transaction's are sealed simply lands later in the chain. When
+/// <see cref="SealPendingAsync"/> returns, every event committed before it was called is sealed.
+/// <para>
+/// The price: between its commit and its seal (a fraction of a second while a host runs) an entry is not yet
+/// covered by the chain. Events written by command-line verbs while no host runs are sealed by the next host,
+/// or by <c>lastcall audit verify</c>, which seals what waits before it checks.
+/// </para>
+/// </summary>
+public sealed class AuditChainSealer(IDbContextFactory<AppDbContext> contexts, AuditChainKey key)
+{
+    private const long PostgresSealerLockId = 0x4C61737443616C6C; // "LastCall"
+    private static readonly SemaphoreSlim SqliteSealerLock = new(1, 1);
+
+    /// <summary>Events sealed in one transaction at most.</summary>
+    public const int BatchSize = 2000;
+
+    /// <summary>Seals what is waiting, batch after batch; returns how many this call sealed.</summary>
+    public async Task<int> SealPendingAsync(CancellationToken ct)
+    {
+        var total = 0;
+        int sealedNow;
+        do
+        {
+            sealedNow = await SealBatchAsync(ct);
+            total += sealedNow;
+        }
+        while (sealedNow == BatchSize);
+        return total;
+    }
+
+    private async Task<int> SealBatchAsync(CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var isSqlite = db.Database.IsSqlite();
+        if (isSqlite)
+            await SqliteSealerLock.WaitAsync(ct);
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            if (!isSqlite)
+                await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({PostgresSealerLockId})", ct);
+            var pending = await db.AuditEvents.Where(e => e.Sequence == null).OrderBy(e => e.Id).Take(BatchSize).ToListAsync(ct);
+            if (pending.Count == 0)
+                return 0;
+            var head = await db.AuditEvents.AsNoTracking().Where(e => e.Sequence != null).OrderByDescending(e => e.Sequence)
+                .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(ct);
+            var sequence = head?.Sequence ?? 0;
+            var previous = head?.Hash ?? AuditEvent.GenesisHash;
+            foreach (var entry in pending)
+            {
+                entry.Seal(++sequence, previous, key.Mac);
+                previous = entry.Hash;
+            }
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            return pending.Count;
+        }
+        finally
+        {
+            if (isSqlite)
+                SqliteSealerLock.Release();
+        }
+    }
+
+    /// <summary>How many events wait to be sealed, and since when the oldest has waited.</summary>
+    public async Task<(int Count, DateTimeOffset? OldestAt)> PendingAsync(CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var pending = db.AuditEvents.AsNoTracking().Where(e => e.Sequence == null);
+        var count = await pending.CountAsync(ct);
+        var oldest = count == 0 ? null : await pending.OrderBy(e => e.Id).Select(e => (DateTimeOffset?)e.At).FirstOrDefaultAsync(ct);
+        return (count, oldest);
+    }
+}
