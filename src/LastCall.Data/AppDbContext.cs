@@ -10,6 +10,7 @@ using LastCall.Domain.Lines;
 using LastCall.Domain.Messaging;
 using LastCall.Domain.Numbers;
 using LastCall.Domain.Partners;
+using LastCall.Domain.Tmf;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Data;
@@ -72,6 +73,10 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
     public DbSet<DeliveryAttempt> WebhookDeliveryAttempts => Set<DeliveryAttempt>();
+
+    public DbSet<ProductOrder> ProductOrders => Set<ProductOrder>();
+
+    public DbSet<EventHub> EventHubs => Set<EventHub>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -16,6 +16,8 @@ builder.AddLastCallWebUi();
 
 var app = builder.Build();
 app.UseLastCallForwardedHeaders();
+// TM Forum clients get TM Forum's error body from every error under /tmf-api, so this wraps everything that can answer one.
+app.UseMiddleware<LastCall.Features.Tmf.TmfErrors>();
 app.UseExceptionHandler();
 // Texts for people: the API follows Accept-Language, the web UI its culture switch, then ?culture=, then the browser; Chinese is the default.
 // Partner lookups answer machine codes only, and are the hot path: they skip language negotiation.

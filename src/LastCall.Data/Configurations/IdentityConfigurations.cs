@@ -56,6 +56,8 @@ internal sealed class PartnerConfiguration : IEntityTypeConfiguration<Partner>
         b.Property(p => p.Id).ValueGeneratedNever();
         b.Property(p => p.Version).IsConcurrencyToken();
         b.Property(p => p.Name).HasMaxLength(Partner.MaxNameLength);
+        b.Property(p => p.Scopes).HasMaxLength(100);
+        b.Ignore(p => p.ScopeList);
         b.HasMany(p => p.Keys).WithOne().HasForeignKey(k => k.PartnerId).OnDelete(DeleteBehavior.Cascade);
         b.Navigation(p => p.Keys).HasField("_keys").UsePropertyAccessMode(PropertyAccessMode.Field).AutoInclude();
     }

@@ -7,6 +7,9 @@ public enum CancellationChannel
     Online,
     CallCentre,
     Store,
+
+    /// <summary>The operator's BSS (CRM, order management) ordered it through the TM Forum Product Ordering API; always reviewed.</summary>
+    Bss,
 }
 
 public enum EffectivePolicy
@@ -45,6 +48,9 @@ public enum IdentityMethod
 
     /// <summary>A clerk checked the ID card in person at a store.</summary>
     InPersonId,
+
+    /// <summary>The operator's BSS placed a termination order; the customer's identity is the BSS's record, and a reviewer decides.</summary>
+    BssOrder,
 }
 
 /// <summary>Who verified the requester, how, where and when.</summary>
@@ -115,7 +121,7 @@ public sealed class CancellationRequest : AggregateRoot
 
     public DateTimeOffset SubmittedAt { get; private set; }
 
-    /// <summary>The actor who submitted: <c>customer:ID</c> or <c>staff:ID</c>.</summary>
+    /// <summary>The actor who submitted: <c>customer:ID</c>, <c>staff:NAME</c> or (a BSS order) <c>partner:ID</c>.</summary>
     public string SubmittedBy { get; private set; }
 
     /// <summary>The store the request was made in (store channel only).</summary>
@@ -222,8 +228,10 @@ public sealed class CancellationRequest : AggregateRoot
             return Result<CancellationRequest>.Failure("document_required", "An online request needs a photo or scan of the owner's ID document.");
         if (channel == CancellationChannel.Store && identity.Method != IdentityMethod.InPersonId)
             return Result<CancellationRequest>.Failure("identity_check_required", "A store request needs the clerk's in-person ID check.");
+        if (channel == CancellationChannel.Bss && identity.Method != IdentityMethod.BssOrder)
+            return Result<CancellationRequest>.Failure("identity_check_required", "A BSS request is identified by its order.");
         if (channel != CancellationChannel.Store && reviewReasons.Count == 0)
-            return Result<CancellationRequest>.Failure("review_required", "Online and call-centre requests always go to review.");
+            return Result<CancellationRequest>.Failure("review_required", "Online, call-centre and BSS requests always go to review.");
         if (reviewReasons.Count > 0 && reviewDueBy is null)
             return Result<CancellationRequest>.Failure("review_due_required", "A request going to review needs its due date.");
 

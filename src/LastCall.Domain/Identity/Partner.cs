@@ -2,14 +2,30 @@ using LastCall.Domain.Common;
 
 namespace LastCall.Domain.Identity;
 
-/// <summary>A platform (bank, app) that looks numbers up and receives webhooks. It holds API keys.</summary>
+/// <summary>
+/// What a partner's keys may reach besides nothing. A partner without a scope is an ordinary partner (lookups,
+/// watch list, webhooks); a scoped partner reaches only its scope's routes and none of the ordinary ones.
+/// </summary>
+public static class PartnerScopes
+{
+    /// <summary>The operator's own BSS (CRM, order management): the TM Forum APIs under <c>/tmf-api</c>.</summary>
+    public const string Bss = "bss";
+
+    public static readonly IReadOnlyList<string> All = [Bss];
+}
+
+/// <summary>A platform (bank, app) that looks numbers up and receives webhooks, or the operator's own BSS. It holds API keys.</summary>
 public sealed class Partner : AggregateRoot
 {
     public const int MaxNameLength = 100;
 
     private readonly List<PartnerApiKey> _keys = [];
 
-    private Partner() => Name = null!;
+    private Partner()
+    {
+        Name = null!;
+        Scopes = null!;
+    }
 
     public Guid Id { get; private set; }
 
@@ -17,14 +33,22 @@ public sealed class Partner : AggregateRoot
 
     public DateTimeOffset CreatedAt { get; private set; }
 
+    /// <summary>Scope names (<see cref="PartnerScopes"/>), comma separated (stable storage across providers); empty for an ordinary partner. Every key of the partner carries them.</summary>
+    public string Scopes { get; private set; }
+
+    public IReadOnlyList<string> ScopeList => Scopes.Split(',', StringSplitOptions.RemoveEmptyEntries);
+
     public IReadOnlyList<PartnerApiKey> Keys => _keys;
 
-    public static Result<Partner> Register(string? name, DateTimeOffset now)
+    public static Result<Partner> Register(string? name, DateTimeOffset now, IReadOnlyCollection<string>? scopes = null)
     {
         var trimmed = name?.Trim() ?? "";
         if (trimmed.Length is 0 or > MaxNameLength || trimmed.Any(char.IsControl))
             return Result<Partner>.Failure("invalid_name", $"A partner name has 1 to {MaxNameLength} characters.");
-        return new Partner { Id = Guid.CreateVersion7(now), Name = trimmed, CreatedAt = now };
+        scopes ??= [];
+        if (scopes.Any(s => !PartnerScopes.All.Contains(s)))
+            return Result<Partner>.Failure("invalid_scope", $"A scope is one of: {string.Join(", ", PartnerScopes.All)}.");
+        return new Partner { Id = Guid.CreateVersion7(now), Name = trimmed, CreatedAt = now, Scopes = string.Join(',', scopes.Distinct().Order(StringComparer.Ordinal)) };
     }
 
     /// <summary>Adds a key given its display prefix and hash; the clear key is shown once and never kept.</summary>

@@ -588,6 +588,11 @@ namespace LastCall.Migrations.Postgres.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("Scopes")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("integer");
@@ -1311,6 +1316,67 @@ namespace LastCall.Migrations.Postgres.Migrations
                     b.ToTable("suspensions", (string)null);
                 });
 
+            modelBuilder.Entity("LastCall.Domain.Tmf.EventHub", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("PartnerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Query")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PartnerId")
+                        .IsUnique();
+
+                    b.ToTable("tmf_event_hubs", (string)null);
+                });
+
+            modelBuilder.Entity("LastCall.Domain.Tmf.ProductOrder", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("ExternalIds")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("ItemId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<Guid>("LineId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("PartnerId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LineId");
+
+                    b.HasIndex("PartnerId", "CreatedAt");
+
+                    b.ToTable("tmf_product_orders", (string)null);
+                });
+
             modelBuilder.Entity("LastCall.Domain.Billing.BillingAccount", b =>
                 {
                     b.HasOne("LastCall.Domain.Lines.Line", null)
@@ -1488,6 +1554,36 @@ namespace LastCall.Migrations.Postgres.Migrations
                     b.HasOne("LastCall.Domain.Lines.Line", null)
                         .WithMany()
                         .HasForeignKey("LineId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LastCall.Domain.Tmf.EventHub", b =>
+                {
+                    b.HasOne("LastCall.Domain.Identity.Partner", null)
+                        .WithMany()
+                        .HasForeignKey("PartnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LastCall.Domain.Tmf.ProductOrder", b =>
+                {
+                    b.HasOne("LastCall.Domain.Cancellations.CancellationRequest", null)
+                        .WithOne()
+                        .HasForeignKey("LastCall.Domain.Tmf.ProductOrder", "Id")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("LastCall.Domain.Lines.Line", null)
+                        .WithMany()
+                        .HasForeignKey("LineId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("LastCall.Domain.Identity.Partner", null)
+                        .WithMany()
+                        .HasForeignKey("PartnerId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

@@ -579,6 +579,11 @@ namespace LastCall.Migrations.Sqlite.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Scopes")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
@@ -1296,6 +1301,67 @@ namespace LastCall.Migrations.Sqlite.Migrations
                     b.ToTable("suspensions", (string)null);
                 });
 
+            modelBuilder.Entity("LastCall.Domain.Tmf.EventHub", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("PartnerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Query")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PartnerId")
+                        .IsUnique();
+
+                    b.ToTable("tmf_event_hubs", (string)null);
+                });
+
+            modelBuilder.Entity("LastCall.Domain.Tmf.ProductOrder", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExternalIds")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ItemId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("LineId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PartnerId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LineId");
+
+                    b.HasIndex("PartnerId", "CreatedAt");
+
+                    b.ToTable("tmf_product_orders", (string)null);
+                });
+
             modelBuilder.Entity("LastCall.Domain.Billing.BillingAccount", b =>
                 {
                     b.HasOne("LastCall.Domain.Lines.Line", null)
@@ -1471,6 +1537,36 @@ namespace LastCall.Migrations.Sqlite.Migrations
                     b.HasOne("LastCall.Domain.Lines.Line", null)
                         .WithMany()
                         .HasForeignKey("LineId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LastCall.Domain.Tmf.EventHub", b =>
+                {
+                    b.HasOne("LastCall.Domain.Identity.Partner", null)
+                        .WithMany()
+                        .HasForeignKey("PartnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LastCall.Domain.Tmf.ProductOrder", b =>
+                {
+                    b.HasOne("LastCall.Domain.Cancellations.CancellationRequest", null)
+                        .WithOne()
+                        .HasForeignKey("LastCall.Domain.Tmf.ProductOrder", "Id")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("LastCall.Domain.Lines.Line", null)
+                        .WithMany()
+                        .HasForeignKey("LineId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("LastCall.Domain.Identity.Partner", null)
+                        .WithMany()
+                        .HasForeignKey("PartnerId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

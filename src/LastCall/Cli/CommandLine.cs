@@ -20,7 +20,9 @@ public static class CommandLine
                lastcall import disconnections FILE.csv load a legacy disconnection register (msisdn,disconnected_on)
                lastcall staff add --username NAME --roles ROLE[,ROLE] [--store STORE]
                                                        create a staff account; the password is read from stdin
-               lastcall partners add --name NAME       create a partner and print its API key once
+               lastcall partners add --name NAME [--scope bss]
+                                                       create a partner and print its API key once
+                                                       (--scope bss: a BSS client of the TM Forum APIs only)
                lastcall audit verify                   check the audit chain; exit 1 at the first broken entry
                lastcall keys rotate [--batch-size N]   re-seal everything under the current Security:MasterKey, online and
                                                        resumable (N rows per transaction, default 500); exit 3: run again

@@ -4,7 +4,10 @@ using LastCall.Hosting;
 
 namespace LastCall.Cli;
 
-/// <summary><c>lastcall partners add --name NAME</c>: creates a partner and prints its API key once.</summary>
+/// <summary>
+/// <c>lastcall partners add --name NAME [--scope SCOPE[,SCOPE]]</c>: creates a partner and prints its API key once.
+/// <c>--scope bss</c> makes it a BSS client, whose keys reach only the TM Forum APIs.
+/// </summary>
 public static class PartnersAddCommand
 {
     public static async Task<int> RunAsync(WebApplication host, IReadOnlyDictionary<string, string> options)
@@ -18,13 +21,16 @@ public static class PartnersAddCommand
             }
             await host.Services.GetRequiredService<DatabaseInitializer>().PrepareAsync(CancellationToken.None);
             await using var scope = host.Services.CreateAsyncScope();
-            var result = await ManagePartners.CreateAsync(scope.ServiceProvider.GetRequiredService<AuditTrail>(), TimeProvider.System, name, CancellationToken.None);
+            var scopes = options.TryGetValue("scope", out var given) ? given.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [];
+            var result = await ManagePartners.CreateAsync(scope.ServiceProvider.GetRequiredService<AuditTrail>(), TimeProvider.System, name, scopes, CancellationToken.None);
             if (!result.IsSuccess)
             {
                 await Console.Error.WriteLineAsync($"lastcall: {result.Error!.Code}: {result.Error.Message}");
                 return CommandLine.Failure;
             }
-            Console.WriteLine($"partner {result.Value.Name} ({result.Value.Id})");
+            Console.WriteLine(result.Value.Scopes.Count == 0
+                ? $"partner {result.Value.Name} ({result.Value.Id})"
+                : $"partner {result.Value.Name} ({result.Value.Id}), scope {string.Join(',', result.Value.Scopes)}");
             Console.WriteLine($"api key (shown once, store it now): {result.Value.ApiKey}");
             return CommandLine.Ok;
         }

@@ -12,6 +12,7 @@ using LastCall.Features.Me;
 using LastCall.Features.Operations;
 using LastCall.Features.PartnerApi;
 using LastCall.Features.Suspensions;
+using LastCall.Features.Tmf;
 using LastCall.Features.Transfers;
 using LastCall.Integrations.Smdp;
 using LastCall.Security;
@@ -88,5 +89,14 @@ public static class Endpoints
         ReassignedNumbers.Map(lookups);
         ReassignedNumbersCsv.Map(lookups);
         CamaraNumberRecycling.Map(app).RequireAuthorization(Policies.Partner).RequireRateLimiting(PartnerRateLimit.PolicyName);
+
+        // TM Forum Open APIs for the operator's BSS (keys with the bss scope only); errors in TMF's body (TmfErrors).
+        var tmf = app.MapGroup("/tmf-api").WithTags("TM Forum (BSS)").RequireAuthorization(Policies.Bss).RequireRateLimiting(PartnerRateLimit.PolicyName);
+        ListProducts.Map(tmf);
+        GetProduct.Map(tmf);
+        RegisterListener.Map(tmf);
+        UnregisterListener.Map(tmf);
+        PlaceProductOrder.Map(tmf);
+        GetProductOrder.Map(tmf);
     }
 }

@@ -137,6 +137,8 @@ public static class ServiceRegistration
         {
             var settings = sp.GetRequiredService<LastCallSettings>();
             o.UseLastCallDatabase(settings.Provider, settings.ConnectionString);
+            // Every save publishes the TMF637 product status changes it makes, as webhook deliveries in the same save.
+            o.AddInterceptors(sp.GetRequiredService<Features.Tmf.ProductStateEvents>());
             // EF Core logs every failed command, query and save as an error with its stack trace, before the
             // exception reaches code that handles it; the handlers log what is unexpected (once), and a database
             // outage is logged once by DatabaseOutage instead of once per request and poll.
@@ -164,6 +166,7 @@ public static class ServiceRegistration
         services.AddSingleton<PartnerKeyCache>();
         services.AddSingleton<AuditChainKey>();
         services.AddSingleton<AuditChainSealer>();
+        services.AddSingleton<Features.Tmf.ProductStateEvents>();
         services.AddSingleton<AuditChainVerifier>();
         services.AddHttpContextAccessor();
         services.AddSingleton<CurrentActor>();

@@ -21,6 +21,9 @@ public static class Policies
     public const string Supervisor = "supervisor";
     public const string Admin = "admin";
     public const string Partner = "partner";
+
+    /// <summary>A partner key with the <c>bss</c> scope: the operator's CRM and order systems on the TM Forum APIs.</summary>
+    public const string Bss = "bss";
 }
 
 /// <summary>
@@ -58,7 +61,9 @@ public static class AuthenticationSetup
             .AddPolicy(Policies.Admin, p => p.RequireClaim(Claims.Kind, Claims.StaffKind).RequireRole(StaffRoles.Admin))
             // No scheme of its own: the default scheme is the partner key handler, and naming it here would
             // authenticate every partner request a second time and merge the two principals.
-            .AddPolicy(Policies.Partner, p => p.RequireClaim(Claims.Kind, Claims.PartnerKind));
+            // Ordinary partners only: a scoped key (bss) reaches its scope's routes and nothing else.
+            .AddPolicy(Policies.Partner, p => p.RequireClaim(Claims.Kind, Claims.PartnerKind).RequireAssertion(c => !c.User.HasClaim(x => x.Type == Claims.Scope)))
+            .AddPolicy(Policies.Bss, p => p.RequireClaim(Claims.Kind, Claims.PartnerKind).RequireClaim(Claims.Scope, PartnerScopes.Bss));
         return services;
     }
 
@@ -124,11 +129,11 @@ public sealed class PartnerKeyHandler(IOptionsMonitor<AuthenticationSchemeOption
             await using var db = await contexts.CreateDbContextAsync(Context.RequestAborted);
             var partner = await db.PartnerApiKeys.AsNoTracking()
                 .Where(k => k.Hash == hash && k.RevokedAt == null)
-                .Join(db.Partners, k => k.PartnerId, p => p.Id, (k, p) => new { p.Id, p.Name, KeyId = k.Id })
+                .Join(db.Partners, k => k.PartnerId, p => p.Id, (k, p) => new { p.Id, p.Name, KeyId = k.Id, p.Scopes })
                 .FirstOrDefaultAsync(Context.RequestAborted);
             if (partner is null)
                 return AuthenticateResult.Fail("Unknown or revoked API key.");
-            known = cache.Remember(key, partner.Id, partner.Name, partner.KeyId, Scheme.Name);
+            known = cache.Remember(key, partner.Id, partner.Name, partner.KeyId, Scheme.Name, partner.Scopes);
         }
         catch (Exception e) when (outage.Observe(e) && cache.TryGetDuringOutage(key, out known))
         {

@@ -10,6 +10,9 @@ public static class Claims
     public const string Store = "store";
     public const string Stamp = "stamp";
 
+    /// <summary>A partner key's scope (<c>LastCall.Domain.Identity.PartnerScopes</c>), one claim per scope; ordinary partners have none.</summary>
+    public const string Scope = "scope";
+
     public const string CustomerKind = "customer";
     public const string StaffKind = "staff";
     public const string PartnerKind = "partner";

@@ -56,8 +56,8 @@ public sealed class PartnerKeyCache : IDisposable
         return false;
     }
 
-    /// <summary>The entry for a key the database just confirmed; kept only while the cache is on.</summary>
-    public Entry Remember(string key, Guid partnerId, string partnerName, Guid keyId, string scheme)
+    /// <summary>The entry for a key the database just confirmed (<paramref name="scopes"/>: the partner's, comma separated); kept only while the cache is on.</summary>
+    public Entry Remember(string key, Guid partnerId, string partnerName, Guid keyId, string scheme, string scopes = "")
     {
         var identity = new ClaimsIdentity(
         [
@@ -65,6 +65,7 @@ public sealed class PartnerKeyCache : IDisposable
             new Claim(Claims.Kind, Claims.PartnerKind),
             new Claim(Claims.Name, partnerName),
             new Claim("key", keyId.ToString()),
+            .. scopes.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(scope => new Claim(Claims.Scope, scope)),
         ], scheme, Claims.Name, Claims.Role);
         var entry = new Entry(keyId, new ClaimsPrincipal(identity), _clock.GetUtcNow());
         if (Lifetime > TimeSpan.Zero)

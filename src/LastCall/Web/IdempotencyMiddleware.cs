@@ -25,7 +25,8 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IDbContextFactor
     public async Task InvokeAsync(HttpContext context)
     {
         if (!HttpMethods.IsPost(context.Request.Method)
-            || !context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+            || !(context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+                || context.Request.Path.StartsWithSegments("/tmf-api", StringComparison.OrdinalIgnoreCase))
             || !context.Request.Headers.TryGetValue(HeaderName, out var values))
         {
             await next(context);

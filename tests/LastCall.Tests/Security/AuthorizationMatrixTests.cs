@@ -23,6 +23,9 @@ public enum MatrixPrincipal
     Supervisor,
     Admin,
     Partner,
+
+    /// <summary>A partner key with the bss scope (the operator's CRM): the TM Forum routes and nothing else.</summary>
+    Bss,
 }
 
 /// <summary>What one (principal, endpoint) pair must answer.</summary>
@@ -90,6 +93,8 @@ public sealed class AuthorizationMatrixFixture(PostgresCluster postgres) : IAsyn
 
         var partner = await CreatePartnerAsync("Matrix partner");
         _clients[MatrixPrincipal.Partner] = Scenario.Client(partner.GetProperty("apiKey").GetString()!);
+        var bss = await CreatePartnerAsync("Matrix CRM", ["bss"]);
+        _clients[MatrixPrincipal.Bss] = Scenario.Client(bss.GetProperty("apiKey").GetString()!);
         DocumentId = await Cancellations.CancellationSmokeTests.UploadAsync(_clients[MatrixPrincipal.CustomerA], Cancellations.CancellationSmokeTests.Png);
         var submitted = await _clients[MatrixPrincipal.CustomerA].PostAsJsonAsync("/api/v1/cancellations",
             new { msisdn = Scenario.CustomerASecondLine.Msisdn, documentIds = new[] { DocumentId } }, Scenario.Ct);
@@ -108,9 +113,9 @@ public sealed class AuthorizationMatrixFixture(PostgresCluster postgres) : IAsyn
             await Scenario.DisposeAsync();
     }
 
-    private async Task<JsonElement> CreatePartnerAsync(string name)
+    private async Task<JsonElement> CreatePartnerAsync(string name, string[]? scopes = null)
     {
-        var response = await _clients[MatrixPrincipal.Admin].PostAsJsonAsync("/api/v1/admin/partners", new { name }, Scenario.Ct);
+        var response = await _clients[MatrixPrincipal.Admin].PostAsJsonAsync("/api/v1/admin/partners", new { name, scopes }, Scenario.Ct);
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadFromJsonAsync<JsonElement>(Scenario.Ct);
     }
@@ -152,6 +157,9 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
 
         /// <summary>The line's owner (a customer) or a store clerk.</summary>
         OwnerOrClerk,
+
+        /// <summary>Partner keys with the bss scope (the TM Forum routes).</summary>
+        Bss,
     }
 
     /// <param name="ThroughLineAccess">The handler finds the line in the path through LineAccess (owner or permitted staff only).</param>
@@ -246,6 +254,17 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
         new("PUT", "/api/v1/cancellations/{cancellation}/unbinding/checklist/{item}", Access.Customer, ThroughLineAccess: true, Body: _ => JsonContent.Create(new { done = true })),
         new("GET", "/api/v1/certificates/{certificateNumber}", Access.Anyone),
         new("POST", "/api/v1/certificates/verify", Access.Anyone, Body: _ => JsonContent.Create(new { canonicalData = "x", signature = "y", keyId = "z" })),
+
+        new("GET", "/tmf-api/productInventory/v5/product", Access.Bss, ReadOnly: true),
+        // Nobody's product, order or listener: 404 for the bss client.
+        new("GET", "/tmf-api/productInventory/v5/product/{cancellation}", Access.Bss),
+        new("GET", "/tmf-api/productOrdering/v5/productOrder/{cancellation}", Access.Bss),
+        new("DELETE", "/tmf-api/productInventory/v5/hub/{cancellation}", Access.Bss),
+        // An internal callback: refused for its content (422), never stored.
+        new("POST", "/tmf-api/productInventory/v5/hub", Access.Bss, Body: _ => JsonContent.Create(new { callback = "https://169.254.169.254/latest" })),
+        // An action LastCall does not take: refused for its content (422) before anything is looked up.
+        new("POST", "/tmf-api/productOrdering/v5/productOrder", Access.Bss,
+            Body: f => JsonContent.Create(new { productOrderItem = new[] { new { id = "1", action = "add", product = new { id = f.CancellationId } } } })),
     ];
 
     public static TheoryData<MatrixPrincipal, string, MatrixExpectation> Matrix()
@@ -321,7 +340,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
     {
         var mapped = fixture.Scenario.Host.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints
             .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
-            .Where(e => e.RoutePattern.RawText is { } raw && (raw.StartsWith("/api/", StringComparison.Ordinal) || raw.StartsWith("/health", StringComparison.Ordinal)))
+            .Where(e => e.RoutePattern.RawText is { } raw && (raw.StartsWith("/api/", StringComparison.Ordinal) || raw.StartsWith("/tmf-api/", StringComparison.Ordinal) || raw.StartsWith("/health", StringComparison.Ordinal)))
             .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IHttpMethodMetadata>()?.HttpMethods ?? []).Select(m => $"{m} {Normalise(e.RoutePattern.RawText!)}"))
             .Distinct().Order().ToList();
         var listed = Routes.Select(r => $"{r.Method} {Normalise(r.Template.Split('?')[0])}").Distinct().ToHashSet();
@@ -475,9 +494,9 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
             return MatrixExpectation.Unauthorized;
         if (route.Access == Access.DocumentReader)
             return principal is MatrixPrincipal.CustomerB or MatrixPrincipal.Agent ? MatrixExpectation.LineNotFound
-                : principal == MatrixPrincipal.Partner ? MatrixExpectation.Forbidden : MatrixExpectation.Ok;
+                : principal is MatrixPrincipal.Partner or MatrixPrincipal.Bss ? MatrixExpectation.Forbidden : MatrixExpectation.Ok;
         if (!Admits(route.Access, principal))
-            return route.Access == Access.Partner ? MatrixExpectation.Refused : MatrixExpectation.Forbidden;
+            return route.Access == Access.Partner && principal != MatrixPrincipal.Bss ? MatrixExpectation.Refused : MatrixExpectation.Forbidden;
         if (route.ThroughLineAccess && principal == MatrixPrincipal.CustomerB)
             return MatrixExpectation.LineNotFound;
         if (route.ThroughLineAccess && principal == MatrixPrincipal.Agent)
@@ -489,7 +508,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
     {
         Access.Anyone => true,
         Access.Customer => principal is MatrixPrincipal.CustomerA or MatrixPrincipal.CustomerB,
-        Access.CustomerOrStaff => principal is not (MatrixPrincipal.Anonymous or MatrixPrincipal.Partner),
+        Access.CustomerOrStaff => principal is not (MatrixPrincipal.Anonymous or MatrixPrincipal.Partner or MatrixPrincipal.Bss),
         Access.Clerk => principal == MatrixPrincipal.Clerk,
         Access.Agent => principal == MatrixPrincipal.Agent,
         Access.Admin => principal == MatrixPrincipal.Admin,
@@ -499,6 +518,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
         Access.Submitter => principal is MatrixPrincipal.CustomerA or MatrixPrincipal.CustomerB or MatrixPrincipal.Clerk or MatrixPrincipal.Agent,
         Access.BackOffice => principal is MatrixPrincipal.Clerk or MatrixPrincipal.Reviewer or MatrixPrincipal.Supervisor or MatrixPrincipal.Admin,
         Access.OwnerOrClerk => principal is MatrixPrincipal.CustomerA or MatrixPrincipal.CustomerB or MatrixPrincipal.Clerk,
+        Access.Bss => principal == MatrixPrincipal.Bss,
         _ => false,
     };
 

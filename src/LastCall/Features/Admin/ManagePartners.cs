@@ -10,17 +10,18 @@ namespace LastCall.Features.Admin;
 
 /// <summary>
 /// Partners and their API keys (admin): create a partner (its first key is shown once), issue another
-/// key for rotation, revoke a key. Only SHA-256 hashes of keys are stored.
+/// key for rotation, revoke a key. Only SHA-256 hashes of keys are stored. A partner created with a scope
+/// (<c>bss</c>: the operator's CRM on the TM Forum APIs) reaches only that scope's routes, with every key.
 /// </summary>
 public static class ManagePartners
 {
-    public sealed record CreateRequest(string? Name);
+    public sealed record CreateRequest(string? Name, List<string>? Scopes = null);
 
-    public sealed record Created(Guid Id, string Name, string ApiKey, Guid KeyId, string KeyPrefix);
+    public sealed record Created(Guid Id, string Name, string ApiKey, Guid KeyId, string KeyPrefix, IReadOnlyList<string> Scopes);
 
     public sealed record KeyView(Guid Id, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
 
-    public sealed record PartnerView(Guid Id, string Name, DateTimeOffset CreatedAt, IReadOnlyList<KeyView> Keys);
+    public sealed record PartnerView(Guid Id, string Name, DateTimeOffset CreatedAt, IReadOnlyList<string> Scopes, IReadOnlyList<KeyView> Keys);
 
     public static void Map(RouteGroupBuilder admin)
     {
@@ -31,31 +32,31 @@ public static class ManagePartners
     }
 
     /// <summary>Creates a partner and its first key; the API and <c>lastcall partners add</c> both call it.</summary>
-    public static async Task<Result<Created>> CreateAsync(AuditTrail audit, TimeProvider clock, string? name, CancellationToken ct)
+    public static async Task<Result<Created>> CreateAsync(AuditTrail audit, TimeProvider clock, string? name, IReadOnlyCollection<string>? scopes, CancellationToken ct)
     {
-        var partner = Partner.Register(name, clock.GetUtcNow());
+        var partner = Partner.Register(name, clock.GetUtcNow(), scopes);
         if (!partner.IsSuccess)
             return partner.Error!;
         var (key, prefix, hash) = PartnerKeys.Create();
         var apiKey = partner.Value.AddKey(prefix, hash, clock.GetUtcNow());
         audit.Db.Partners.Add(partner.Value);
-        audit.Record("partner.created", partner.Value.Id.ToString(), after: new { partner.Value.Name, keyPrefix = prefix });
+        audit.Record("partner.created", partner.Value.Id.ToString(), after: new { partner.Value.Name, keyPrefix = prefix, scopes = partner.Value.ScopeList });
         await audit.SaveChangesAsync(ct);
-        return new Created(partner.Value.Id, partner.Value.Name, key, apiKey.Id, prefix);
+        return new Created(partner.Value.Id, partner.Value.Name, key, apiKey.Id, prefix, partner.Value.ScopeList);
     }
 
     internal static async Task<Results<Created<Created>, ProblemHttpResult>> CreateHttpAsync(CreateRequest request, AuditTrail audit, TimeProvider clock, CancellationToken ct)
     {
-        var result = await CreateAsync(audit, clock, request.Name, ct);
+        var result = await CreateAsync(audit, clock, request.Name, request.Scopes, ct);
         return result.IsSuccess
             ? TypedResults.Created($"/api/v1/admin/partners/{result.Value.Id}", result.Value)
-            : Problems.Validation("name", result.Error!.Code, result.Error.Message);
+            : Problems.Validation(result.Error!.Code == "invalid_scope" ? "scopes" : "name", result.Error!.Code, result.Error.Message);
     }
 
     internal static async Task<Ok<List<PartnerView>>> ListAsync(AuditTrail audit, CancellationToken ct)
     {
         var partners = await audit.Db.Partners.AsNoTracking().OrderBy(p => p.Name).ToListAsync(ct);
-        return TypedResults.Ok(partners.Select(p => new PartnerView(p.Id, p.Name, p.CreatedAt,
+        return TypedResults.Ok(partners.Select(p => new PartnerView(p.Id, p.Name, p.CreatedAt, p.ScopeList,
             [.. p.Keys.OrderBy(k => k.CreatedAt).Select(k => new KeyView(k.Id, k.Prefix, k.CreatedAt, k.RevokedAt))])).ToList());
     }
 
@@ -69,7 +70,7 @@ public static class ManagePartners
         audit.Db.PartnerApiKeys.Add(apiKey);
         audit.Record("partner.key_issued", partner.Id.ToString(), after: new { keyPrefix = prefix });
         await audit.SaveChangesAsync(ct);
-        return TypedResults.Created($"/api/v1/admin/partners/{partner.Id}", new Created(partner.Id, partner.Name, key, apiKey.Id, prefix));
+        return TypedResults.Created($"/api/v1/admin/partners/{partner.Id}", new Created(partner.Id, partner.Name, key, apiKey.Id, prefix, partner.ScopeList));
     }
 
     internal static async Task<Results<Ok<KeyView>, ProblemHttpResult>> RevokeAsync(Guid id, Guid keyId, AuditTrail audit, TimeProvider clock, PartnerKeyCache keys, CancellationToken ct)

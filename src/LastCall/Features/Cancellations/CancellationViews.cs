@@ -90,6 +90,7 @@ public static class CancellationViews
     {
         CancellationChannel.CallCentre => "call_centre",
         CancellationChannel.Store => "store",
+        CancellationChannel.Bss => "bss",
         _ => "online",
     };
 

@@ -16,8 +16,9 @@ namespace LastCall.Features.Cancellations;
 /// POST /api/v1/cancellations, for every channel; the channel follows from who asks:
 /// the owner online (signed in, with an uploaded ID document; goes to review), a call-centre agent
 /// for a caller verified in this call (goes to review), or a store clerk after checking the ID card in
-/// person (skips review unless a risk rule trips). An ineligible line gets 422 <c>not_eligible</c>
-/// with every blocker, and nothing is created.
+/// person (skips review unless a risk rule trips). The operator's BSS asks through the TM Forum order API
+/// (Features/Tmf), which calls <see cref="SubmitAsync"/>: channel <c>bss</c>, always reviewed. An ineligible
+/// line gets 422 <c>not_eligible</c> with every blocker, and nothing is created.
 /// </summary>
 public static class SubmitCancellation
 {
@@ -39,14 +40,23 @@ public static class SubmitCancellation
             .RequireAuthorization(Policies.CustomerOrStaff)
             .WithSummary("Apply to cancel a line: online by the owner, by an agent for a verified caller, or by a clerk in a store.");
 
-    internal static async Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(
+    internal static Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(
         Request request, LineAccess access, EligibilityCheck check, PolicySettings policies, IdNumberProtector protector,
-        AuditTrail audit, CancellationNotices notices, TimeProvider clock, HttpContext http, CancellationToken ct)
+        AuditTrail audit, CancellationNotices notices, TimeProvider clock, HttpContext http, CancellationToken ct) =>
+        SubmitAsync(request, access, check, policies, protector, audit, notices, clock, http, onSubmitting: null, ct);
+
+    /// <summary>
+    /// Files the request; <paramref name="onSubmitting"/> may add what must be saved with it, in the same transaction
+    /// (the BSS's order for it), once it exists and before anything is saved.
+    /// </summary>
+    internal static async Task<Results<Created<Response>, ProblemHttpResult>> SubmitAsync(
+        Request request, LineAccess access, EligibilityCheck check, PolicySettings policies, IdNumberProtector protector,
+        AuditTrail audit, CancellationNotices notices, TimeProvider clock, HttpContext http, Action<CancellationRequest>? onSubmitting, CancellationToken ct)
     {
         var user = http.User;
         var channel = ChannelOf(user);
         if (channel is null)
-            return Problems.Create(StatusCodes.Status403Forbidden, "forbidden", "Only the owner, a call-centre agent or a store clerk can apply to cancel a line.");
+            return Problems.Create(StatusCodes.Status403Forbidden, "forbidden", "Only the owner, a call-centre agent, a store clerk or the operator's BSS can apply to cancel a line.");
         if (ParseEffective(request.Effective, policies.DefaultEffective) is not { } effective)
             return Problems.Validation("effective", "invalid_effective", "effective must be immediate or end_of_billing_cycle.");
 
@@ -73,6 +83,9 @@ public static class SubmitCancellation
                     .Where(v => v.AgentId == user.SubjectId() && v.Msisdn == line!.Msisdn && v.VerifiedUntil > now)
                     .OrderByDescending(v => v.VerifiedUntil).FirstAsync(ct);
                 evidence = new IdentityEvidence(IdentityMethod.CallVerification, CurrentActor.Describe(user), null, verification.VerifiedAt);
+                break;
+            case CancellationChannel.Bss:
+                evidence = new IdentityEvidence(IdentityMethod.BssOrder, CurrentActor.Describe(user), null, now);
                 break;
             default:
                 if (request.IdentityCheck is not { Method: "in_person_id" } idCheck)
@@ -112,6 +125,7 @@ public static class SubmitCancellation
         {
             CancellationChannel.Online => ["online", .. risks],
             CancellationChannel.CallCentre => ["call_centre", .. risks],
+            CancellationChannel.Bss => ["bss", .. risks],
             _ => [.. risks],
         };
         var today = policies.Today(now);
@@ -131,6 +145,7 @@ public static class SubmitCancellation
             return Problems.From(begun.Error!, StatusCodes.Status409Conflict);
 
         db.CancellationRequests.Add(cancellation);
+        onSubmitting?.Invoke(cancellation);
         audit.Record("cancellation.submitted", line.Msisdn.Masked(), after: new
         {
             cancellation.Id,
@@ -164,6 +179,7 @@ public static class SubmitCancellation
         user.IsCustomer() ? CancellationChannel.Online
         : user.IsInRole(StaffRoles.Clerk) ? CancellationChannel.Store
         : user.IsInRole(StaffRoles.Agent) ? CancellationChannel.CallCentre
+        : user.HasClaim(Claims.Scope, PartnerScopes.Bss) ? CancellationChannel.Bss
         : null;
 
     private static EffectivePolicy? ParseEffective(string? text, EffectivePolicy fallback) => text switch

@@ -46,7 +46,7 @@ public sealed record CertificateData(
         init => _issuedAt = ToUtcSeconds(value);
     }
 
-    /// <summary>The channel as written in the canonical form and the API: online, call_centre or store.</summary>
+    /// <summary>The channel as written in the canonical form and the API: online, call_centre, store or bss.</summary>
     public string ChannelCode => ChannelToCode(Channel);
 
     /// <summary>
@@ -101,6 +101,7 @@ public sealed record CertificateData(
                 "online" => CancellationChannel.Online,
                 "call_centre" => CancellationChannel.CallCentre,
                 "store" => CancellationChannel.Store,
+                "bss" => CancellationChannel.Bss,
                 _ => throw new FormatException("Unknown channel."),
             };
             return new CertificateData(
@@ -124,6 +125,7 @@ public sealed record CertificateData(
         CancellationChannel.Online => "online",
         CancellationChannel.CallCentre => "call_centre",
         CancellationChannel.Store => "store",
+        CancellationChannel.Bss => "bss",
         _ => throw new ArgumentOutOfRangeException(nameof(channel), channel, "Unknown channel."),
     };
 

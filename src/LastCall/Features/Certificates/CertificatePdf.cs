@@ -172,6 +172,7 @@ public static class CertificatePdf
         CancellationChannel.Online => "网上营业厅 Online",
         CancellationChannel.CallCentre => "客服热线 Call centre",
         CancellationChannel.Store => "营业厅 Store",
+        CancellationChannel.Bss => "业务支撑系统 BSS",
         _ => CertificateData.ChannelToCode(channel),
     };
 

@@ -1,4 +1,5 @@
 using LastCall.Auditing;
+using LastCall.Domain.Identity;
 using LastCall.Features.Admin;
 using LastCall.Security;
 using LastCall.Web;
@@ -8,7 +9,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace LastCall.Pages.Staff.Admin;
 
 /// <summary>
-/// Partners and their API keys (the /api/v1/admin/partners handlers in process): create a partner,
+/// Partners and their API keys (the /api/v1/admin/partners handlers in process): create a partner (or a BSS client),
 /// issue another key, revoke one. A new key is shown once, on the response to the POST that made it,
 /// and never again (only its prefix is kept in the list).
 /// </summary>
@@ -28,8 +29,9 @@ public sealed class PartnersModel(AuditTrail audit, TimeProvider clock, PartnerK
         await LoadAsync(ct);
     }
 
-    public async Task<IActionResult> OnPostCreateAsync(string? name, CancellationToken ct) =>
-        await ShowAsync(await ManagePartners.CreateHttpAsync(new ManagePartners.CreateRequest(name), audit, clock, ct), ct);
+    /// <summary><paramref name="bss"/>: a BSS client (the operator's CRM), whose keys reach only the TM Forum APIs.</summary>
+    public async Task<IActionResult> OnPostCreateAsync(string? name, bool bss, CancellationToken ct) =>
+        await ShowAsync(await ManagePartners.CreateHttpAsync(new ManagePartners.CreateRequest(name, bss ? [PartnerScopes.Bss] : null), audit, clock, ct), ct);
 
     public async Task<IActionResult> OnPostKeyAsync(Guid id, CancellationToken ct) =>
         await ShowAsync(await ManagePartners.AddKeyAsync(id, audit, clock, ct), ct);

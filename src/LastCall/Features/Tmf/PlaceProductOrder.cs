@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using LastCall.Auditing;
+using LastCall.Domain.Cancellations;
+using LastCall.Domain.Lines;
+using LastCall.Domain.Tmf;
+using LastCall.Features.Cancellations;
+using LastCall.Features.Lines;
+using LastCall.Hosting;
+using LastCall.Security;
+using LastCall.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace LastCall.Features.Tmf;
+
+/// <summary>
+/// TMF622 v5 <c>POST /tmf-api/productOrdering/v5/productOrder</c>: a termination order from the operator's BSS, with
+/// exactly one <c>productOrderItem</c> <c>{action:"delete", product:{id}}</c> naming a product (a line). It is filed as
+/// a cancellation request in channel <c>bss</c> through <see cref="SubmitCancellation"/> (same eligibility, same
+/// notices to the customer, always reviewed) and answered 201 with the order <c>acknowledged</c>; the order is saved
+/// with the request, in its transaction. A line that may not go gets 422 <c>not_eligible</c> with every blocker as a
+/// TMF error of its own, and nothing is created. <c>requestedCompletionDate</c> is today (or earlier: at once) or the
+/// end of the billing cycle; without it <c>Policies:DefaultEffective</c> decides.
+/// </summary>
+public static class PlaceProductOrder
+{
+    public sealed record ProductRefInput(string? Id, string? Href, [property: JsonPropertyName("@type")] string? Type);
+
+    public sealed record OrderItemInput(string? Id, string? Action, int? Quantity, ProductRefInput? Product, [property: JsonPropertyName("@type")] string? Type);
+
+    /// <summary>TMF622 v5 <c>ProductOrder_FVO</c>, the parts LastCall reads; anything else sent is ignored.</summary>
+    public sealed record ProductOrderInput(
+        string? Description,
+        List<TmfExternalIdentifier>? ExternalId,
+        DateTimeOffset? RequestedCompletionDate,
+        List<OrderItemInput>? ProductOrderItem,
+        [property: JsonPropertyName("@type")] string? Type);
+
+    public static void Map(RouteGroupBuilder tmf) =>
+        tmf.MapPost("/productOrdering/v5/productOrder", HandleAsync)
+            .WithSummary("TMF622 v5: order the termination of one product (delete item); becomes a reviewed cancellation in channel bss.")
+            .Accepts<ProductOrderInput>("application/json")
+            .Produces<TmfProductOrder>(StatusCodes.Status201Created)
+            .Produces<TmfError>(StatusCodes.Status400BadRequest)
+            .Produces<TmfError>(StatusCodes.Status409Conflict)
+            .Produces<TmfError>(StatusCodes.Status422UnprocessableEntity);
+
+    internal static async Task<IResult> HandleAsync(
+        ProductOrderInput? order, LineAccess access, EligibilityCheck check, PolicySettings policies, IdNumberProtector protector,
+        AuditTrail audit, CancellationNotices notices, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        if (order?.ProductOrderItem is not [var item])
+            return TmfError.BadRequest("invalid_order", "A termination order has exactly one productOrderItem.");
+        if (item.Action != "delete")
+            return TmfError.Result(StatusCodes.Status422UnprocessableEntity, "unsupported_action", "Only terminations are ordered here",
+                "productOrderItem.action must be delete: LastCall terminates products, other systems sell and change them.");
+        if (item.Quantity is { } quantity && quantity != 1)
+            return TmfError.BadRequest("invalid_quantity", "A product is terminated once: quantity is 1.");
+        var externalIds = JsonSerializer.Serialize(order.ExternalId ?? [], TmfJson.Options);
+        if (ProductOrder.Validate(item.Id, order.Description, externalIds) is { } invalid)
+            return TmfError.BadRequest(invalid.Code, invalid.Message);
+        var (supported, effective) = Effective(order.RequestedCompletionDate, policies, clock.GetUtcNow());
+        if (!supported)
+            return TmfError.Result(StatusCodes.Status422UnprocessableEntity, "unsupported_completion_date", "Unsupported completion date",
+                $"requestedCompletionDate is today (at once) or {PolicySettings.EndOfBillingCycle(policies.Today(clock.GetUtcNow())):yyyy-MM-dd}, the end of the billing cycle; leave it out for the operator's default.");
+
+        var db = audit.Db;
+        if (!Guid.TryParse(item.Product?.Id, out var productId) || await db.Lines.AsNoTracking().FirstOrDefaultAsync(l => l.Id == productId, ct) is not { } line)
+            return TmfError.Result(StatusCodes.Status422UnprocessableEntity, "product_not_found", "Unknown product", "productOrderItem.product.id names no product of the inventory.");
+        // Checked here because the request names the line by number: a terminated product's number may belong to another product by now.
+        if (line.Status == LineStatus.Cancelled)
+            return TmfError.Result(StatusCodes.Status422UnprocessableEntity, "product_terminated", "Already terminated", "The product is terminated already.");
+
+        var partnerId = http.User.SubjectId();
+        var submitted = await SubmitCancellation.SubmitAsync(
+            new SubmitCancellation.Request(line.Msisdn.Value, effective, null, null), access, check, policies, protector, audit, notices, clock, http,
+            request =>
+            {
+                var placed = ProductOrder.Place(request.Id, partnerId, line.Id, item.Id, order.Description, externalIds, request.SubmittedAt).Value;
+                db.ProductOrders.Add(placed);
+                audit.Record("tmf.product_order.placed", request.Msisdn.Masked(), after: new { orderId = placed.Id, productId = line.Id, placed.ItemId, state = ProductOrder.StateOf(request.Status) });
+            },
+            ct);
+        switch (submitted.Result)
+        {
+            case Created<SubmitCancellation.Response> created:
+                var view = (await GetProductOrder.LoadAsync(db, created.Value!.Id, partnerId, policies, ct))!;
+                http.Response.Headers.Location = view.Href;
+                return TypedResults.Json(view, TmfJson.Options, statusCode: StatusCodes.Status201Created);
+            case ProblemHttpResult problem:
+                return FromProblem(problem);
+            default:
+                throw new InvalidOperationException($"Unexpected result {submitted.Result.GetType().Name}.");
+        }
+    }
+
+    /// <summary>
+    /// The submission's problem as a TMF error: <c>not_eligible</c> carries each blocker as an error (<c>code</c>, its
+    /// message as <c>reason</c>, how to fix it as <c>message</c>); the rest keep their code and status.
+    /// </summary>
+    private static IResult FromProblem(ProblemHttpResult problem)
+    {
+        var details = problem.ProblemDetails;
+        var code = details.Extensions.TryGetValue("code", out var value) && value is string text ? text : Problems.CodeForStatus(problem.StatusCode);
+        List<TmfError>? blockers = null;
+        if (details.Extensions.TryGetValue("blockers", out var list) && list is IEnumerable<FindingTexts.Blocker> findings)
+        {
+            var status = problem.StatusCode.ToString(CultureInfo.InvariantCulture);
+            blockers = [.. findings.Select(b => new TmfError(b.Code, b.Message, b.Fix, status))];
+        }
+        var reason = code == "not_eligible" ? "The product cannot be terminated yet" : details.Title ?? "The order cannot be accepted";
+        return TmfError.Result(problem.StatusCode, code, reason, details.Detail, blockers);
+    }
+
+    /// <summary>
+    /// The cancellation's <c>effective</c> for a requested completion date: null (the operator's default) when none is
+    /// requested, <c>immediate</c> for today or earlier, <c>end_of_billing_cycle</c> for its last day; any other day is unsupported.
+    /// </summary>
+    private static (bool Supported, string? Effective) Effective(DateTimeOffset? requested, PolicySettings policies, DateTimeOffset now)
+    {
+        if (requested is not { } when)
+            return (true, null);
+        var today = policies.Today(now);
+        var day = policies.Today(when);
+        if (day <= today)
+            return (true, "immediate");
+        return day == PolicySettings.EndOfBillingCycle(today) ? (true, "end_of_billing_cycle") : (false, null);
+    }
+}

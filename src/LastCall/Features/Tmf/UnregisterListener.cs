@@ -1,0 +1,32 @@
+using LastCall.Auditing;
+using LastCall.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace LastCall.Features.Tmf;
+
+/// <summary>
+/// TMF637 v5 <c>DELETE /tmf-api/productInventory/v5/hub/{id}</c> → 204: the listener and its webhook endpoint go;
+/// events not yet delivered wait, unsent, and go to the next listener the client registers. Another client's hub is 404.
+/// </summary>
+public static class UnregisterListener
+{
+    public static void Map(RouteGroupBuilder tmf) =>
+        tmf.MapDelete("/productInventory/v5/hub/{id}", HandleAsync)
+            .WithSummary("TMF637 v5: unregister the listener.")
+            .Produces(StatusCodes.Status204NoContent)
+            .Produces<TmfError>(StatusCodes.Status404NotFound);
+
+    internal static async Task<IResult> HandleAsync(string id, AuditTrail audit, HttpContext http, CancellationToken ct)
+    {
+        var partnerId = http.User.SubjectId();
+        var db = audit.Db;
+        if (!Guid.TryParse(id, out var hubId) || await db.EventHubs.FirstOrDefaultAsync(h => h.Id == hubId && h.PartnerId == partnerId, ct) is not { } hub)
+            return TmfError.NotFound("hub_not_found", "listener");
+        db.EventHubs.Remove(hub);
+        if (await db.WebhookEndpoints.FirstOrDefaultAsync(e => e.PartnerId == partnerId, ct) is { } endpoint)
+            db.WebhookEndpoints.Remove(endpoint);
+        audit.Record("tmf.hub_unregistered", partnerId.ToString(), before: new { hub.Id, hub.Query });
+        await audit.SaveChangesAsync(ct);
+        return TypedResults.NoContent();
+    }
+}
