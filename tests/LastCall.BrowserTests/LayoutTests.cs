@@ -18,7 +18,7 @@ public sealed class LayoutTests(PortalHost host)
         Assert.Equal(200, response.Status);
         Assert.EndsWith("/portal/signin?returnUrl=%2Fportal", page.Url, StringComparison.Ordinal);
         var headers = await response.AllHeadersAsync();
-        Assert.Equal(WebUi.ContentSecurityPolicy, headers["content-security-policy"]);
+        Assert.Equal(WebUiSetup.ContentSecurityPolicy, headers["content-security-policy"]);
         Assert.Equal("nosniff", headers["x-content-type-options"]);
         Assert.Equal("no-referrer", headers["referrer-policy"]);
 
