@@ -112,16 +112,16 @@ public abstract partial class BrowserHost : IAsyncLifetime
         await db.SaveChangesAsync(Ct);
     }
 
-    /// <summary>A fresh browser context (no cookies, Chinese) at the given window width, on the host.</summary>
-    public async Task<BrowserSession> OpenAsync(int width = 1280, int height = 900)
+    /// <summary>A fresh browser context (no cookies) at the given window width, on the host; a Chinese browser unless <paramref name="locale"/> says otherwise.</summary>
+    public async Task<BrowserSession> OpenAsync(int width = 1280, int height = 900, string locale = "zh-CN")
     {
         var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = BaseUrl.ToString(),
             ViewportSize = new ViewportSize { Width = width, Height = height },
             AcceptDownloads = true,
-            // A Chinese customer's browser: the portal follows Accept-Language when no language was chosen.
-            Locale = "zh-CN",
+            // The browser's language (its Accept-Language), which the portal follows when no language was chosen.
+            Locale = locale,
         });
         context.SetDefaultTimeout((float)StepTimeout.TotalMilliseconds);
         return new BrowserSession(context, await context.NewPageAsync());
