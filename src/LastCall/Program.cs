@@ -21,7 +21,7 @@ app.UseMiddleware<LastCall.Features.Tmf.TmfErrors>();
 app.UseExceptionHandler();
 // Texts for people: the API follows Accept-Language, the web UI its culture switch, then ?culture=, then the browser; Chinese is the default.
 // Partner lookups answer machine codes only, and are the hot path: they skip language negotiation.
-app.UseWhen(context => !WebUi.IsPartnerLookup(context), branch => branch.UseRequestLocalization(WebUi.LocalizationOptions()));
+app.UseWhen(context => !WebUiSetup.IsPartnerLookup(context), branch => branch.UseRequestLocalization(WebCulture.LocalizationOptions()));
 app.UseStatusCodePages();
 // Security headers, HTML error pages and static files of the web UI (inside the API's status code pages).
 app.UseLastCallWebUi();

@@ -3,7 +3,7 @@ using LastCall.Web;
 
 namespace LastCall.BrowserTests;
 
-/// <summary>The web UI's frame: root redirect, Chinese by default, the language switch, security headers and the CSP.</summary>
+/// <summary>The web UI's frame: root redirect, the language (switch, browser, link), security headers and the CSP.</summary>
 [Collection(PortalCollection.Name)]
 public sealed class LayoutTests(PortalHost host)
 {
@@ -18,7 +18,7 @@ public sealed class LayoutTests(PortalHost host)
         Assert.Equal(200, response.Status);
         Assert.EndsWith("/portal/signin?returnUrl=%2Fportal", page.Url, StringComparison.Ordinal);
         var headers = await response.AllHeadersAsync();
-        Assert.Equal(WebUi.ContentSecurityPolicy, headers["content-security-policy"]);
+        Assert.Equal(WebUiSetup.ContentSecurityPolicy, headers["content-security-policy"]);
         Assert.Equal("nosniff", headers["x-content-type-options"]);
         Assert.Equal("no-referrer", headers["referrer-policy"]);
 
@@ -40,5 +40,30 @@ public sealed class LayoutTests(PortalHost host)
 
         Assert.Empty(session.CspViolations);
         Assert.DoesNotContain("[[", await page.ContentAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_English_browser_gets_English_pages_without_choosing_and_a_link_naming_Chinese_wins()
+    {
+        await using var session = await host.OpenAsync(locale: "en-US");
+        var page = session.Page;
+
+        await page.GotoAsync("/");
+        Assert.EndsWith("/portal/signin?returnUrl=%2Fportal", page.Url, StringComparison.Ordinal);
+        Assert.Equal("en", await page.Locator("html").GetAttributeAsync("lang"));
+        Assert.Equal("Sign in", await page.Locator("h1").InnerTextAsync());
+
+        // Signed in, the pages still follow the browser: nothing was chosen, so nothing is remembered.
+        await host.CustomerSignInAsync(page, host.Emily);
+        Assert.Equal("My lines", await page.Locator("h1").InnerTextAsync());
+        Assert.DoesNotContain(await session.Context.CookiesAsync(), c => c.Name == ".AspNetCore.Culture");
+
+        // A link that names a language wins over the browser, and keeps it across the redirect from the root.
+        await page.GotoAsync("/?culture=zh-CN");
+        Assert.EndsWith("/portal?culture=zh-CN", page.Url, StringComparison.Ordinal);
+        Assert.Equal("zh-CN", await page.Locator("html").GetAttributeAsync("lang"));
+        Assert.Equal("我的号码", await page.Locator("h1").InnerTextAsync());
+
+        Assert.Empty(session.CspViolations);
     }
 }

@@ -75,7 +75,7 @@ public sealed class PortalAfterCancellationTests(PortalHost host)
             new { msisdn = host.Sun.Msisdn, identityCheck = new { method = "in_person_id", idNumber = host.SunIdNumber } }, Ct);
         submitted.EnsureSuccessStatusCode();
         var id = (await submitted.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
-        var detail = await WaitForCompletedAsync(clerk, id);
+        var detail = await BrowserHost.WaitForCancellationAsync(clerk, id, "completed");
 
         // The bank unbinds the number and acknowledges; the wallet has not yet.
         Guid bankRequest;
@@ -192,21 +192,6 @@ public sealed class PortalAfterCancellationTests(PortalHost host)
         response.EnsureSuccessStatusCode();
         var created = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
         return (created.GetProperty("id").GetGuid(), host.Client(created.GetProperty("apiKey").GetString()!));
-    }
-
-    /// <summary>Polls the request until the execution workers completed it (they run against the embedded simulators).</summary>
-    private static async Task<JsonElement> WaitForCompletedAsync(HttpClient staff, Guid id)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        JsonElement last = default;
-        while (DateTime.UtcNow < deadline)
-        {
-            last = await staff.GetFromJsonAsync<JsonElement>($"/api/v1/cancellations/{id}", Ct);
-            if (last.GetProperty("status").GetString() == "completed")
-                return last;
-            await Task.Delay(100, Ct);
-        }
-        throw new TimeoutException($"Cancellation {id} did not complete; last seen: {last}");
     }
 
     private static async Task AssertFitsWidthAsync(IPage page)

@@ -31,7 +31,10 @@ public sealed class Screenshots(PortalHost host)
                 var suffix = $"{culture}-{width}";
                 await page.GotoAsync("/portal/signin");
                 if (culture == "en")
+                {
                     await page.GetByTestId("switch-language").ClickAsync();
+                    await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
+                }
                 await ShotAsync(page, folder, $"signin-{suffix}");
 
                 await host.CustomerSignInAsync(page, host.Zhang1);
@@ -92,8 +95,7 @@ public sealed class Screenshots(PortalHost host)
         using var clerk = await host.StaffAsync("clerk");
         using var submitted = await clerk.PostAsJsonAsync("/api/v1/cancellations", new { msisdn = host.Sun.Msisdn, identityCheck = new { method = "in_person_id", idNumber = host.SunIdNumber } }, ct);
         var id = (await submitted.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetGuid();
-        while ((await clerk.GetFromJsonAsync<JsonElement>($"/api/v1/cancellations/{id}", ct)).GetProperty("status").GetString() != "completed")
-            await Task.Delay(200, ct);
+        await BrowserHost.WaitForCancellationAsync(clerk, id, "completed");
         Guid first;
         await using (var db = host.Database.CreateContext())
             first = db.UnbindingRequests.Where(r => r.CancellationId == id && r.PartnerId == partners[0].Id).Select(r => r.Id).Single();

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using LastCall.BrowserTests.Infrastructure;
 using LastCall.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -27,8 +28,7 @@ public sealed class StaffConsoleTests(StaffHost host)
         submitted.EnsureSuccessStatusCode();
         var failedId = (await submitted.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
         using var supervisorApi = await host.StaffAsync("supervisor");
-        for (var i = 0; i < 300 && (await supervisorApi.GetFromJsonAsync<JsonElement>($"/api/v1/cancellations/{failedId}", Ct)).GetProperty("status").GetString() != "failed"; i++)
-            await Task.Delay(100, Ct);
+        await BrowserHost.WaitForCancellationAsync(supervisorApi, failedId, "failed");
 
         await using var session = await host.OpenAsync();
         var page = session.Page;
@@ -75,7 +75,7 @@ public sealed class StaffConsoleTests(StaffHost host)
         await page.Locator("#audit-msisdn").FillAsync(host.Owing.Typed);
         await page.GetByTestId("audit-find").ClickAsync();
         var events = page.GetByTestId("audit-events");
-        Assert.True(await events.Locator("tr[data-action='line.prechecked']").CountAsync() >= 1);
+        await Assertions.Expect(events.Locator("tr[data-action='line.prechecked']").First).ToBeVisibleAsync();
         await page.ReloadAsync();
         // Newest first: the previous reading is on top.
         Assert.Equal("audit.read", await events.Locator("tbody tr").First.GetAttributeAsync("data-action"));

@@ -122,15 +122,19 @@ public sealed class StaffHost : BrowserHost
         return (await submit.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
     }
 
-    /// <summary>Signs a staff member in through the console's form.</summary>
+    /// <summary>Signs a staff member in through the console's form (in English: the language switch first).</summary>
     public static async Task SignInAsync(IPage page, string username, bool english = false)
     {
         await page.GotoAsync("/staff/signin");
         if (english)
+        {
             await page.GetByTestId("switch-language").ClickAsync();
+            // The switch posts and comes back to a new sign-in page: fill that one, not the one it replaces.
+            await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
+        }
         await page.Locator("#username").FillAsync(username);
         await page.Locator("#password").FillAsync(StaffPassword);
         await page.GetByTestId("staff-sign-in").ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+        await ExpectSignedInAsync(page);
     }
 }

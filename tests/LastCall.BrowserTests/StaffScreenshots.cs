@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using LastCall.BrowserTests.Infrastructure;
 using Microsoft.Playwright;
 
 namespace LastCall.BrowserTests;
@@ -27,8 +28,7 @@ public sealed class StaffScreenshots(StaffHost host)
         var completedId = (await done.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
         (await clerk.GetAsync($"/api/v1/lines/{Uri.EscapeDataString(host.Owing.Msisdn)}/precheck", Ct)).EnsureSuccessStatusCode();
         using var supervisor = await host.StaffAsync("supervisor");
-        for (var i = 0; i < 300 && (await supervisor.GetFromJsonAsync<JsonElement>($"/api/v1/cancellations/{completedId}", Ct)).GetProperty("status").GetString() != "completed"; i++)
-            await Task.Delay(100, Ct);
+        await BrowserHost.WaitForCancellationAsync(supervisor, completedId, "completed");
         var reviewId = host.Applications[host.ToApprove.Msisdn];
 
         foreach (var english in new[] { false, true })
@@ -41,13 +41,16 @@ public sealed class StaffScreenshots(StaffHost host)
                 var page = session.Page;
                 await page.GotoAsync("/staff/signin");
                 if (english)
+                {
                     await page.GetByTestId("switch-language").ClickAsync();
+                    await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
+                }
                 await ShotAsync(page, folder, $"staff-signin-{suffix}");
 
                 await page.Locator("#username").FillAsync("clerk");
                 await page.Locator("#password").FillAsync(StaffHost.StaffPassword);
                 await page.GetByTestId("staff-sign-in").ClickAsync();
-                await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+                await BrowserHost.ExpectSignedInAsync(page);
                 await page.GotoAsync($"/staff/counter/{Uri.EscapeDataString(host.Owing.Msisdn)}");
                 await ShotAsync(page, folder, $"staff-counter-{suffix}");
                 await page.GotoAsync($"/staff/requests/{completedId}");
@@ -83,7 +86,7 @@ public sealed class StaffScreenshots(StaffHost host)
         await page.Locator("#username").FillAsync(username);
         await page.Locator("#password").FillAsync(StaffHost.StaffPassword);
         await page.GetByTestId("staff-sign-in").ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+        await BrowserHost.ExpectSignedInAsync(page);
     }
 
     private static async Task ShotAsync(IPage page, string folder, string name)

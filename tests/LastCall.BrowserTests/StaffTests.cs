@@ -237,17 +237,14 @@ public sealed partial class StaffTests(StaffHost host)
     }
 
     /// <summary>Reloads the request page until its status is <paramref name="status"/> (the workers run in the background).</summary>
-    private static async Task WaitForStatusAsync(IPage page, string status)
-    {
-        for (var i = 0; i < 300; i++)
-        {
-            if (await page.GetByTestId("request-status").GetAttributeAsync("data-status") == status)
-                return;
-            await Task.Delay(100, Ct);
-            await page.ReloadAsync();
-        }
-        Assert.Fail($"The request did not reach {status}; it shows {await page.GetByTestId("request-status").GetAttributeAsync("data-status")}.");
-    }
+    private static async Task WaitForStatusAsync(IPage page, string status) =>
+        await BrowserHost.EventuallyAsync($"The request page showing {status}",
+            async () =>
+            {
+                await page.ReloadAsync();
+                return await page.GetByTestId("request-status").GetAttributeAsync("data-status");
+            },
+            shown => shown == status);
 
     private static async Task<string> PdfTextAsync(byte[] pdf)
     {

@@ -38,10 +38,10 @@ public sealed record RefundRequest(string? RequestId, decimal? Amount, string? C
 /// <summary>An issued refund. <paramref name="RemainingRefundDue"/> is what may still be refunded from the account.</summary>
 public sealed record RefundResponse(string RefundId, string RequestId, string Msisdn, decimal Amount, string Currency, decimal RemainingRefundDue, DateTimeOffset IssuedAt);
 
-/// <summary>Body of <c>PUT /simulator/billing/accounts/{msisdn}</c>; missing amounts are 0, the currency defaults to Billing:DefaultCurrency.</summary>
 /// <summary>
-/// Operator-side seeding of an account. With <c>activatedOn</c> or <c>monthlyCharge</c> the account also gets a monthly
-/// bill history (see <see cref="SimulatedAccount.WriteBillHistory"/>); the charge defaults to Billing:DefaultMonthlyCharge.
+/// Body of <c>PUT /simulator/billing/accounts/{msisdn}</c>, the operator-side seeding of an account: missing amounts are 0,
+/// the currency defaults to Billing:DefaultCurrency. With <c>activatedOn</c> or <c>monthlyCharge</c> the account also gets a
+/// monthly bill history (see <see cref="SimulatedAccount.WriteBillHistory"/>); the charge defaults to Billing:DefaultMonthlyCharge.
 /// </summary>
 public sealed record AccountSeed(string? Currency, decimal? Balance, decimal? Arrears, decimal? UnbilledUsage, decimal? Deposit, DateOnly? ActivatedOn = null, decimal? MonthlyCharge = null);
 

@@ -287,12 +287,12 @@ public sealed class CancellationRequest : AggregateRoot
         return Result.Success;
     }
 
-    /// <summary>The customer (or staff for them) changes their mind; allowed until execution starts.</summary>
     /// <summary>Whether a request in <paramref name="status"/> may still be withdrawn (before execution starts, not yet ended).</summary>
     public static bool MayWithdraw(CancellationStatus status) =>
         status is not (CancellationStatus.Executing or CancellationStatus.WaitingForDependency or CancellationStatus.Completed or CancellationStatus.Failed
             or CancellationStatus.Rejected or CancellationStatus.Withdrawn);
 
+    /// <summary>The customer (or staff for them) changes their mind; allowed until execution starts.</summary>
     public Result Withdraw(string by, DateTimeOffset now)
     {
         if (Status is CancellationStatus.Executing or CancellationStatus.WaitingForDependency or CancellationStatus.Completed or CancellationStatus.Failed)
@@ -303,7 +303,7 @@ public sealed class CancellationRequest : AggregateRoot
         return Result.Success;
     }
 
-    /// <summary>The execution worker picks the request up (next issue: billing, SM-DP+, network…).</summary>
+    /// <summary>The execution worker picks the request up; its steps (SM-DP+, billing, network, certificate) follow.</summary>
     public Result StartExecution(DateTimeOffset now)
     {
         if (Status is not (CancellationStatus.Approved or CancellationStatus.Scheduled))

@@ -11,8 +11,8 @@ public sealed class CultureModel : PageModel
 
     public IActionResult OnPost(string? culture, string? returnUrl)
     {
-        if (WebUi.IsSupported(culture))
-            WebUi.RememberCulture(Response, WebUi.Cultures.First(c => c.Equals(culture, StringComparison.OrdinalIgnoreCase)), Request.IsHttps);
+        if (WebCulture.IsSupported(culture))
+            WebCulture.RememberCulture(Response, WebCulture.Cultures.First(c => c.Equals(culture, StringComparison.OrdinalIgnoreCase)), Request.IsHttps);
         return LocalRedirect(Url.IsLocalUrl(returnUrl) ? returnUrl : "/portal");
     }
 }

@@ -12,7 +12,7 @@ public sealed class SignOutModel : PageModel
 
     public async Task<IActionResult> OnPostAsync(string? area)
     {
-        await HttpContext.SignOutAsync(WebUi.CookieScheme);
-        return LocalRedirect(area == "staff" ? WebUi.StaffSignInPath : WebUi.CustomerSignInPath);
+        await HttpContext.SignOutAsync(WebSession.CookieScheme);
+        return LocalRedirect(area == "staff" ? WebSession.StaffSignInPath : WebSession.CustomerSignInPath);
     }
 }

@@ -89,8 +89,8 @@ public sealed class UnexpectedExceptionHandler(IProblemDetailsService problems, 
     {
         // An unreachable database is an outage, logged once by DatabaseOutage, not a stack trace per request.
         var databaseUnavailable = outage.Observe(exception);
-        // The web UI shows its own error page (WebUi), never a problem document.
-        if (WebUi.IsUiRequest(httpContext))
+        // The web UI shows its own error page (WebUiSetup), never a problem document.
+        if (WebUiSetup.IsUiRequest(httpContext))
         {
             if (!databaseUnavailable)
                 logger.LogError(exception, "Unhandled exception for {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);

@@ -24,7 +24,7 @@ public static class StaffUi
 
     public static void AddConventions(PageConventionCollection conventions)
     {
-        conventions.AuthorizeFolder("/Staff", WebUi.StaffPolicy);
+        conventions.AuthorizeFolder("/Staff", WebSession.StaffPolicy);
         conventions.AllowAnonymousToPage("/Staff/SignIn");
         conventions.AuthorizeFolder("/Staff/Counter", ClerkPolicy);
         conventions.AuthorizeFolder("/Staff/Calls", AgentPolicy);
@@ -41,7 +41,7 @@ public static class StaffUi
         .AddPolicy(AdminPolicy, p => Staff(p).RequireRole(StaffRoles.Admin));
 
     private static AuthorizationPolicyBuilder Staff(AuthorizationPolicyBuilder p) =>
-        p.AddAuthenticationSchemes(WebUi.CookieScheme).RequireClaim(Claims.Kind, Claims.StaffKind);
+        p.AddAuthenticationSchemes(WebSession.CookieScheme).RequireClaim(Claims.Kind, Claims.StaffKind);
 
     /// <summary>The console's sections this person may open, in navigation order (key, path).</summary>
     public static IReadOnlyList<(string Key, string Path)> Sections(ClaimsPrincipal user)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -35,6 +36,19 @@ public abstract partial class BrowserHost : IAsyncLifetime
     /// <summary>A name long enough to find layouts that break on long Chinese names.</summary>
     public const string LongName = "欧阳娜依古丽·阿卜杜热合曼·买买提艾力";
 
+    /// <summary>
+    /// The longest any one browser step may take (an action with the navigation it starts, a navigation, an
+    /// expectation, Chromium's start) and any wait for the background workers. Playwright's defaults (30 s per action
+    /// and navigation, 5 s per expectation) assume a machine with time to spare; on two cores shared with the rest of
+    /// the suite a staff sign-in (600,000 PBKDF2 iterations, an audited save, then the console's first render) or a
+    /// cancellation's execution takes several times as long. Every wait ends as soon as its condition holds, so this
+    /// figure only decides how long a real failure takes to be reported.
+    /// </summary>
+    public static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(120);
+
+    /// <summary>How often a wait for the background workers asks again.</summary>
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+
     private TestDatabase? _database;
     private TestHost? _host;
     private IPlaywright? _playwright;
@@ -55,6 +69,7 @@ public abstract partial class BrowserHost : IAsyncLifetime
     {
         if (!File.Exists(ChromiumPath))
             throw new InvalidOperationException($"{ChromiumPath} is missing: install Debian's chromium (scripts/test does).");
+        Assertions.SetDefaultExpectTimeout((float)StepTimeout.TotalMilliseconds);
         _database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, null!);
         await SeedAsync(_database);
 
@@ -73,7 +88,7 @@ public abstract partial class BrowserHost : IAsyncLifetime
         await AfterStartAsync();
 
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumPath, Headless = true });
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumPath, Headless = true, Timeout = (float)StepTimeout.TotalMilliseconds });
     }
 
     /// <summary>Imports the host's customers and adds its staff, before the host starts.</summary>
@@ -97,17 +112,18 @@ public abstract partial class BrowserHost : IAsyncLifetime
         await db.SaveChangesAsync(Ct);
     }
 
-    /// <summary>A fresh browser context (no cookies, Chinese) at the given window width, on the host.</summary>
-    public async Task<BrowserSession> OpenAsync(int width = 1280, int height = 900)
+    /// <summary>A fresh browser context (no cookies) at the given window width, on the host; a Chinese browser unless <paramref name="locale"/> says otherwise.</summary>
+    public async Task<BrowserSession> OpenAsync(int width = 1280, int height = 900, string locale = "zh-CN")
     {
         var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = BaseUrl.ToString(),
             ViewportSize = new ViewportSize { Width = width, Height = height },
             AcceptDownloads = true,
-            // A Chinese customer's browser: the portal follows Accept-Language when no language was chosen.
-            Locale = "zh-CN",
+            // The browser's language (its Accept-Language), which the portal follows when no language was chosen.
+            Locale = locale,
         });
+        context.SetDefaultTimeout((float)StepTimeout.TotalMilliseconds);
         return new BrowserSession(context, await context.NewPageAsync());
     }
 
@@ -162,8 +178,46 @@ public abstract partial class BrowserHost : IAsyncLifetime
         await page.Locator("#password").FillAsync(line.Password);
         await page.Locator("#otp").FillAsync(code);
         await page.GetByTestId("sign-in").ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+        await ExpectSignedInAsync(page);
     }
+
+    /// <summary>
+    /// Waits until a sign-in form's post has landed on a page for a signed-in person (the layout's sign-out button),
+    /// or fails at once with the problem the form showed instead.
+    /// </summary>
+    public static async Task ExpectSignedInAsync(IPage page)
+    {
+        var signedIn = page.GetByTestId("sign-out");
+        var problem = page.Locator("[role='alert'][data-code]");
+        await signedIn.Or(problem).First.WaitForAsync();
+        if (await signedIn.CountAsync() == 0)
+            Assert.Fail($"Sign-in refused at {page.Url}: {await problem.First.GetAttributeAsync("data-code")}, {await problem.First.InnerTextAsync()}");
+    }
+
+    /// <summary>
+    /// Asks <paramref name="probe"/> again until <paramref name="done"/> accepts its answer (the workers run in the
+    /// background and nothing tells a test when they are done), for up to <see cref="StepTimeout"/>; then fails with
+    /// the last answer.
+    /// </summary>
+    public static async Task<T> EventuallyAsync<T>(string what, Func<Task<T>> probe, Func<T, bool> done)
+    {
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            var answer = await probe();
+            if (done(answer))
+                return answer;
+            if (waited.Elapsed > StepTimeout)
+                throw new TimeoutException($"{what} did not happen within {StepTimeout.TotalSeconds:0} s; the last answer was {answer}.");
+            await Task.Delay(PollInterval, Ct);
+        }
+    }
+
+    /// <summary>Asks the API until the cancellation has <paramref name="status"/>, and returns it.</summary>
+    public static Task<JsonElement> WaitForCancellationAsync(HttpClient staff, Guid id, string status) =>
+        EventuallyAsync($"Cancellation {id} reaching {status}",
+            () => staff.GetFromJsonAsync<JsonElement>($"/api/v1/cancellations/{id}", Ct),
+            request => request.GetProperty("status").GetString() == status);
 
     public async ValueTask DisposeAsync()
     {

@@ -59,6 +59,9 @@ public sealed class PortalHost : BrowserHost
     /// <summary>A customer under contract for about a year more (the early-exit fee).</summary>
     public PortalLine Zhou { get; private set; } = null!;
 
+    /// <summary>A customer whose browser asks for English (and who never chooses a language).</summary>
+    public PortalLine Emily { get; private set; } = null!;
+
     /// <summary>The operator's time zone the host is configured with.</summary>
     public const string TimeZoneId = "Asia/Tokyo";
 
@@ -78,6 +81,7 @@ public sealed class PortalHost : BrowserHost
         SunIdNumber = TestData.ResidentId(n + 6);
         Sun2 = new PortalLine(TestData.Msisdn(n + 8), "141421", "孙丽");
         Zhou = new PortalLine(TestData.Msisdn(n + 7), "161803", "周杰");
+        Emily = new PortalLine(TestData.Msisdn(n + 9), "173205", "Emily Carter");
         // Under contract until about a year from now (the CSV has no helper argument for contract_ends_on, column 8).
         var zhouRow = TestData.Row(n + 7, msisdn: Zhou.Msisdn, password: Zhou.Password, name: Zhou.Name).Split(',');
         zhouRow[7] = DateTime.UtcNow.AddYears(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
@@ -92,8 +96,9 @@ public sealed class PortalHost : BrowserHost
             TestData.Row(n + 5, msisdn: Chen.Msisdn, password: Chen.Password, name: Chen.Name),
             TestData.Row(n + 6, msisdn: Sun.Msisdn, idNumber: SunIdNumber, password: Sun.Password, name: Sun.Name, balance: "12.00"),
             string.Join(',', zhouRow),
-            TestData.Row(n + 8, msisdn: Sun2.Msisdn, idNumber: SunIdNumber, password: Sun2.Password, name: Sun2.Name)));
-        if (summary.Imported != 9)
+            TestData.Row(n + 8, msisdn: Sun2.Msisdn, idNumber: SunIdNumber, password: Sun2.Password, name: Sun2.Name),
+            TestData.Row(n + 9, msisdn: Emily.Msisdn, password: Emily.Password, name: Emily.Name)));
+        if (summary.Imported != 10)
             throw new InvalidOperationException("Portal host import failed: " + string.Join("; ", summary.Rejected));
 
         await AddStaffAsync(database, ("clerk", StaffRoles.Clerk, "BJ-001"), ("admin", StaffRoles.Admin, null));

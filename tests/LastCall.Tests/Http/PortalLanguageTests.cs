@@ -62,6 +62,20 @@ public sealed partial class PortalLanguageTests(PostgresCluster postgres) : IAsy
     }
 
     [Fact]
+    public async Task ErrorPage_FullwidthAndCjkPunctuation_WrittenAsText()
+    {
+        using var client = _host!.CreateClient();
+
+        using var response = await client.GetAsync("/error/404", Ct);
+        var html = await response.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+        // A fullwidth comma (U+FF0C) and the ideographic full stop (U+3002) as they are written in the texts.
+        Assert.Contains("在您的身份下没有找到该内容。请检查地址，或返回您的号码列表。", html, StringComparison.Ordinal);
+        Assert.DoesNotContain(CharacterReference().Matches(html), m => int.Parse(m.Groups[1].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture) >= 0x2E80);
+    }
+
+    [Fact]
     public async Task EnglishBrowser_SignInIsEnglish()
     {
         using var client = _host!.CreateClient();
@@ -83,6 +97,21 @@ public sealed partial class PortalLanguageTests(PostgresCluster postgres) : IAsy
         Assert.Equal("/portal/signin", response.RequestMessage!.RequestUri!.AbsolutePath);
         Assert.Contains("culture=en", response.RequestMessage.RequestUri.Query, StringComparison.Ordinal);
         Assert.Contains("<h1>Sign in</h1>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CultureOnAStaffPage_IsKeptAcrossTheRedirectToTheStaffSignIn_OverAChineseBrowser()
+    {
+        using var client = _host!.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/staff?culture=en");
+        request.Headers.AcceptLanguage.Add(new StringWithQualityHeaderValue("zh-CN"));
+
+        using var response = await client.SendAsync(request, Ct);
+        var html = await response.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal("/staff/signin", response.RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.Contains("culture=en", response.RequestMessage.RequestUri.Query, StringComparison.Ordinal);
+        Assert.Contains("<h1>Staff sign-in</h1>", html, StringComparison.Ordinal);
     }
 
     [Fact]

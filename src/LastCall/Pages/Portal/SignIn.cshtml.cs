@@ -49,6 +49,6 @@ public sealed class SignInModel(AuditTrail audit, SignInGuard guard, OneTimeCode
             Response.StatusCode = Problem.Status;
             return Page();
         }
-        return await WebUi.SignInAndReturnAsync(this, AccessTokens.CustomerClaims(customer!), returnUrl, "/portal");
+        return await WebSession.SignInAndReturnAsync(this, AccessTokens.CustomerClaims(customer!), returnUrl, "/portal");
     }
 }

@@ -33,6 +33,6 @@ public sealed class SignInModel(AuditTrail audit, SignInGuard guard) : PageModel
             Response.StatusCode = Problem.Status;
             return Page();
         }
-        return await WebUi.SignInAndReturnAsync(this, AccessTokens.StaffClaims(staff!), returnUrl, "/staff");
+        return await WebSession.SignInAndReturnAsync(this, AccessTokens.StaffClaims(staff!), returnUrl, "/staff");
     }
 }

@@ -36,7 +36,7 @@ public abstract class WizardPage(LineAccess access, EligibilityCheck check, Poli
 
     public decimal EarlyExitFee => EarlyExitOffer?.Facts.GetValueOrDefault("earlyExitFee") is { } fee ? decimal.Parse(fee, CultureInfo.InvariantCulture) : 0m;
 
-    public string EarlyExitFeeText => Fmt.Money(EarlyExitFee, EarlyExitOffer?.Facts.GetValueOrDefault("currency") ?? policies.Currency);
+    public string EarlyExitFeeText => PageFormat.Money(EarlyExitFee, EarlyExitOffer?.Facts.GetValueOrDefault("currency") ?? policies.Currency);
 
     /// <summary>The customer accepted the fee and it is still the only thing in the way.</summary>
     public bool FeeAccepted => Fee == "accepted" && EarlyExitOffer is not null;

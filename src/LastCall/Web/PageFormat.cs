@@ -8,7 +8,7 @@ namespace LastCall.Web;
 /// The zone is the request's, like its culture: the UI middleware sets it for every UI request
 /// (<see cref="UseZone"/>), so pages and partials format without passing it around.
 /// </summary>
-public static class Fmt
+public static class PageFormat
 {
     private static readonly AsyncLocal<TimeZoneInfo?> RequestZone = new();
 
