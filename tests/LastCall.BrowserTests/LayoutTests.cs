@@ -1,5 +1,7 @@
+using System.Text.RegularExpressions;
 using LastCall.BrowserTests.Infrastructure;
 using LastCall.Web;
+using Microsoft.Playwright;
 
 namespace LastCall.BrowserTests;
 
@@ -28,7 +30,7 @@ public sealed class LayoutTests(PortalHost host)
         await page.GetByLabel("手机号码").FillAsync("13800000001");
 
         await page.GetByTestId("switch-language").ClickAsync();
-        await page.WaitForURLAsync("**/portal/signin?returnUrl=%2Fportal");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/portal/signin\\?returnUrl=%2Fportal$"));
         Assert.Equal("en", await page.Locator("html").GetAttributeAsync("lang"));
         Assert.Equal("Sign in", await page.Locator("h1").InnerTextAsync());
         await page.GetByLabel("Mobile number").FillAsync("13800000001");

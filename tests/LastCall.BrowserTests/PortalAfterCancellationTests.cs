@@ -156,7 +156,7 @@ public sealed class PortalAfterCancellationTests(PortalHost host)
         Assert.DoesNotContain("alternatives", page.Url, StringComparison.Ordinal);
         await page.GetByTestId("accept-fee").CheckAsync();
         await page.GetByTestId("continue-with-fee").ClickAsync();
-        await page.WaitForURLAsync(new Regex("/cancel/alternatives\\?fee=accepted"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/cancel/alternatives\\?fee=accepted"));
 
         await page.GetByTestId("next").ClickAsync();
         foreach (var item in new[] { "backup", "bills", "apps" })
@@ -170,7 +170,7 @@ public sealed class PortalAfterCancellationTests(PortalHost host)
         await Assertions.Expect(page.GetByTestId("what-happens").GetByTestId("cooling-off")).ToContainTextAsync("no earlier than 24 hours after we text you the approval");
         await Assertions.Expect(page.GetByTestId("blockers")).ToHaveCountAsync(0);
         await page.GetByTestId("submit").ClickAsync();
-        await page.WaitForURLAsync(new Regex("/portal/cancellations/[0-9a-f-]{36}"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/portal/cancellations/[0-9a-f-]{36}"));
 
         Assert.Equal("under_review", await page.GetByTestId("request-status").GetAttributeAsync("data-status"));
         await Assertions.Expect(page.GetByTestId("early-exit-fee")).ToHaveTextAsync(feeText);

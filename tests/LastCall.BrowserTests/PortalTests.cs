@@ -108,7 +108,7 @@ public sealed partial class PortalTests(PortalHost host)
         await Assertions.Expect(page.GetByTestId("what-happens")).ToBeVisibleAsync();
         Assert.Contains("document=", page.Url, StringComparison.Ordinal);
         await page.GetByTestId("submit").ClickAsync();
-        await page.WaitForURLAsync(new Regex("/portal/cancellations/[0-9a-f-]{36}"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/portal/cancellations/[0-9a-f-]{36}"));
     }
 
     [Fact]

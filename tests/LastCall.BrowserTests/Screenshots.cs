@@ -55,7 +55,7 @@ public sealed class Screenshots(PortalHost host)
                     await page.GetByTestId("what-happens").WaitForAsync();
                     await ShotAsync(page, folder, $"confirm-{suffix}");
                     await page.GetByTestId("submit").ClickAsync();
-                    await page.WaitForURLAsync(new Regex("/portal/cancellations/"));
+                    await Assertions.Expect(page).ToHaveURLAsync(new Regex("/portal/cancellations/"));
                     statusPath = new Uri(page.Url).AbsolutePath;
                 }
                 await page.GotoAsync(statusPath);

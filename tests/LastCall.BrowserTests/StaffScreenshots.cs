@@ -82,7 +82,7 @@ public sealed class StaffScreenshots(StaffHost host)
     private static async Task SwitchAsync(IPage page, string username)
     {
         await page.GetByTestId("sign-out").ClickAsync();
-        await page.WaitForURLAsync(new Regex("/staff/signin"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/staff/signin"));
         await page.Locator("#username").FillAsync(username);
         await page.Locator("#password").FillAsync(StaffHost.StaffPassword);
         await page.GetByTestId("staff-sign-in").ClickAsync();

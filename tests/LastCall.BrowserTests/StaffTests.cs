@@ -41,7 +41,7 @@ public sealed partial class StaffTests(StaffHost host)
 
         await page.Locator("#cancel-id").FillAsync(host.Counter.IdNumber);
         await page.GetByTestId("cancel-submit").ClickAsync();
-        await page.WaitForURLAsync(new Regex("/staff/requests/[0-9a-f-]{36}"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/staff/requests/[0-9a-f-]{36}"));
         await Assertions.Expect(page.GetByTestId("submitted")).ToBeVisibleAsync();
         Assert.Equal(StaffHost.Store, await page.GetByTestId("store").InnerTextAsync());
 
@@ -74,7 +74,7 @@ public sealed partial class StaffTests(StaffHost host)
                 document.querySelector('[data-testid=cancel-submit]').form.appendChild(input); } }
             """);
         await page.GetByTestId("cancel-submit").ClickAsync();
-        await page.WaitForURLAsync(new Regex("/staff/requests/[0-9a-f-]{36}"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/staff/requests/[0-9a-f-]{36}"));
         Assert.Equal(StaffHost.OtherStore, await page.GetByTestId("store").InnerTextAsync());
         var id = Guid.Parse(new Uri(page.Url).AbsolutePath.Split('/')[^1]);
 
@@ -172,7 +172,7 @@ public sealed partial class StaffTests(StaffHost host)
         await AssertFitsWidthAsync(page);
 
         await page.GetByTestId("apply").ClickAsync();
-        await page.WaitForURLAsync(new Regex("/staff/requests/[0-9a-f-]{36}"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/staff/requests/[0-9a-f-]{36}"));
         Assert.Equal("under_review", await page.GetByTestId("request-status").GetAttributeAsync("data-status"));
         Assert.Empty(session.CspViolations);
         Assert.DoesNotContain("[[", await page.ContentAsync(), StringComparison.Ordinal);

@@ -26,6 +26,14 @@ public interface ICustomerLine
 /// loopback port with a fresh SQLite file, the embedded simulators and the execution workers polling fast
 /// (so a cancellation completes in seconds), one headless Chromium (Debian's, never a downloaded one), and
 /// the helpers to sign people in through the API or the forms. A host seeds its own customers and staff.
+/// <para>
+/// Tests wait for what the page shows (an element, or the address through <c>Expect(page).ToHaveURLAsync</c>, which
+/// the driver checks), never with <c>WaitForURLAsync</c>, <c>WaitForNavigationAsync</c> or <c>WaitForLoadStateAsync</c>:
+/// after a click that has already waited for its navigation, the address matches at once and the .NET client then
+/// waits for a <c>load</c> event it can miss when the event arrives while it subscribes (microsoft/playwright-dotnet
+/// issue 3364); the wait hangs to its timeout with only "NetworkIdle event fired" in its log. The window is tiny
+/// on an idle machine and wide on a loaded one.
+/// </para>
 /// </summary>
 public abstract partial class BrowserHost : IAsyncLifetime
 {
@@ -41,8 +49,9 @@ public abstract partial class BrowserHost : IAsyncLifetime
     /// expectation, Chromium's start) and any wait for the background workers. Playwright's defaults (30 s per action
     /// and navigation, 5 s per expectation) assume a machine with time to spare; on two cores shared with the rest of
     /// the suite a staff sign-in (600,000 PBKDF2 iterations, an audited save, then the console's first render) or a
-    /// cancellation's execution takes several times as long. Every wait ends as soon as its condition holds, so this
-    /// figure only decides how long a real failure takes to be reported.
+    /// cancellation's execution takes many times as long as alone (a staff sign-in click measured up to 6 s with three
+    /// busy loops beside the tests). Every wait ends as soon as its condition holds, so this figure only decides how
+    /// long a real failure takes to be reported.
     /// </summary>
     public static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(120);
 
