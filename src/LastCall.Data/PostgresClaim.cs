@@ -5,8 +5,7 @@ namespace LastCall.Data;
 
 /// <summary>
 /// Runs a claim statement on PostgreSQL: one <c>… FOR UPDATE SKIP LOCKED … UPDATE … RETURNING "Id"</c>.
-/// Plumbing on the context like <see cref="RegisterWriteOrder"/>, so the claims of each feature use it without
-/// depending on the jobs that call them.
+/// Plumbing on the context, so the claims of each feature use it without depending on the jobs that call them.
 /// </summary>
 public static class PostgresClaim
 {

@@ -21,6 +21,10 @@ public sealed class Disconnection
 {
     private Disconnection() => Msisdn = null!;
 
+    /// <summary>
+    /// Handed out in insert order. On PostgreSQL concurrent writers commit in any order, so the register index follows
+    /// the writing transaction instead (a column outside the model, see the migration RegisterFollowsCommitOrder).
+    /// </summary>
     public long Id { get; private set; }
 
     public Msisdn Msisdn { get; private set; }

@@ -138,22 +138,41 @@ public sealed class DisconnectionIndex
         {
             if (sequence <= _lastSequence)
                 return false;
-            var state = _state;
-            var latest = LatestDay(state, msisdn);
-            if (latest < 0)
-                Volatile.Write(ref _numbers, _numbers + 1);
-            if (encoded > latest)
-            {
-                if (!state.Active.ContainsKey(msisdn))
-                    _activeCount++;
-                state.Active[msisdn] = encoded;
-            }
-            Volatile.Write(ref _count, _count + 1);
+            ApplyLocked(msisdn, encoded);
             Volatile.Write(ref _lastSequence, sequence);
-            if (_activeCount >= _mergeThreshold && _merge.IsCompleted)
-                StartMergeLocked();
         }
         return true;
+    }
+
+    /// <summary>
+    /// Applies a register entry for a follower that keeps its own place in the register (PostgreSQL's, which follows
+    /// commit order rather than entry ids): <see cref="LastSequence"/> is left alone, and applying an entry twice changes
+    /// no answer, only <see cref="Count"/>. The entry is visible to lookups when this returns.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The number is not 8 to 15 digits, or the day is outside 1970-01-01 … 2149-06-06.</exception>
+    public void Apply(long msisdn, DateOnly day)
+    {
+        RegisterKey.CheckMsisdn(msisdn);
+        var encoded = RegisterKey.EncodeDay(day);
+        lock (_writeLock)
+            ApplyLocked(msisdn, encoded);
+    }
+
+    private void ApplyLocked(long msisdn, ushort encoded)
+    {
+        var state = _state;
+        var latest = LatestDay(state, msisdn);
+        if (latest < 0)
+            Volatile.Write(ref _numbers, _numbers + 1);
+        if (encoded > latest)
+        {
+            if (!state.Active.ContainsKey(msisdn))
+                _activeCount++;
+            state.Active[msisdn] = encoded;
+        }
+        Volatile.Write(ref _count, _count + 1);
+        if (_activeCount >= _mergeThreshold && _merge.IsCompleted)
+            StartMergeLocked();
     }
 
     /// <summary>

@@ -31,7 +31,7 @@ public sealed class StaffViewAuditTests(PostgresCluster postgres)
         (await owner.GetAsync($"/api/v1/cancellations/{id}", Ct)).EnsureSuccessStatusCode();
 
         await using var db = scenario.Database.CreateContext();
-        var events = await db.AuditEvents.AsNoTracking().OrderBy(e => e.Sequence).ToListAsync(Ct);
+        var events = await db.AuditEvents.AsNoTracking().OrderBy(e => e.Id).ToListAsync(Ct);
         var viewed = Assert.Single(events, e => e.Action == "cancellation.viewed");
         Assert.Equal("supervisor", viewed.ActorName);
         Assert.Contains(id.ToString(), viewed.After, StringComparison.OrdinalIgnoreCase);

@@ -39,7 +39,7 @@ public sealed class AccountLockAndFlagTests(PostgresCluster postgres)
         Assert.Equal(2, templates.Count(t => t == "account_locked"));   // both of A's lines are told
         Assert.Equal(2, templates.Count(t => t == "account_unlocked"));
         Assert.Equal(["customer.account_locked", "customer.account_unlock_failed", "customer.account_unlocked"],
-            await db.AuditEvents.Where(e => e.Action.StartsWith("customer.account_")).OrderBy(e => e.Sequence).Select(e => e.Action).ToListAsync(Ct));
+            await db.AuditEvents.Where(e => e.Action.StartsWith("customer.account_")).OrderBy(e => e.Id).Select(e => e.Action).ToListAsync(Ct));
     }
 
     [Fact]

@@ -20,7 +20,6 @@ public sealed class ExecutionRunner(
     AuditTrail audit,
     IEnumerable<IExecutionStep> stepKinds,
     ExecutionSettings settings,
-    ExecutionClaims claims,
     PolicySettings policies,
     CancellationNotices notices,
     OperatorMetrics metrics,
@@ -107,13 +106,6 @@ public sealed class ExecutionRunner(
         {
             // Someone changed the request under us (a withdraw won the race, or the lease was taken over): leave it to them.
             logger.LogInformation("Cancellation {Id} changed while executing; this worker lets go", requestId);
-        }
-        catch (Exception e) when (RegisterWriteOrder.IsLockTimeout(e))
-        {
-            // The register stayed locked by other writers (a bulk import, or a queue of completing cancellations):
-            // nothing of this save was written. Try again shortly instead of waiting out the lease.
-            logger.LogInformation("Cancellation {Id}: the disconnection register is busy; trying again shortly", requestId);
-            await claims.ReleaseAsync(requestId, clock.GetUtcNow() + settings.RetryDelay(1), CancellationToken.None);
         }
     }
 

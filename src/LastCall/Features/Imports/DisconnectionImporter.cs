@@ -140,11 +140,12 @@ public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contex
     }
 
     /// <summary>
-    /// Stages rows in a temporary table (no WAL, no index), then writes the register in one transaction
-    /// that first locks it against other writers (<see cref="RegisterWriteOrder"/>). A large load drops the
-    /// unique (msisdn, day) index and builds it again afterwards: maintaining it row by row costs about
-    /// three times as much (docs/benchmarks.md). That path takes the lock readers need too, from the
-    /// start, so it never has to upgrade a lock (which could deadlock) and cannot leave the index missing:
+    /// Stages rows in a temporary table (no WAL, no index), then writes the register in one statement beside
+    /// other writers (completing cancellations): an entry one of them writes at the same time is skipped by
+    /// <c>ON CONFLICT</c>, and the register index follows commit order, so nothing needs to wait. A large load
+    /// drops the unique (msisdn, day) index and builds it again afterwards: maintaining it row by row costs about
+    /// three times as much (docs/benchmarks.md). That path locks the register against readers and writers from
+    /// the start, so it never has to upgrade a lock (which could deadlock) and cannot leave the index missing:
     /// the DDL is part of the transaction.
     /// </summary>
     private sealed class PostgresWriter(AppDbContext db, DateTimeOffset now, long rebuildIndexFromRows) : BatchWriter
@@ -192,25 +193,28 @@ public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contex
             var rebuild = _staged >= rebuildIndexFromRows && _staged * 4 >= await RegisterSizeEstimateAsync(ct);
             // work_mem lets the sort that removes duplicates stay in memory; maintenance_work_mem the index build.
             await ExecuteAsync("SET LOCAL work_mem = '256MB'; SET LOCAL maintenance_work_mem = '512MB'", ct);
-            try
-            {
-                await ExecuteAsync($"SET LOCAL lock_timeout = '{LockTimeout}'; "
-                    + (rebuild ? "LOCK TABLE disconnections IN ACCESS EXCLUSIVE MODE" : RegisterWriteOrder.LockSql)
-                    + "; SET LOCAL lock_timeout TO DEFAULT", ct);
-            }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
-            {
-                throw new InvalidOperationException($"The register stayed busy for {LockTimeout} (another import, or a long query on it); nothing was written. Try again.", e);
-            }
             if (rebuild)
+            {
+                try
+                {
+                    await ExecuteAsync($"SET LOCAL lock_timeout = '{LockTimeout}'; LOCK TABLE disconnections IN ACCESS EXCLUSIVE MODE; SET LOCAL lock_timeout TO DEFAULT", ct);
+                }
+                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
+                {
+                    throw new InvalidOperationException($"The register stayed busy for {LockTimeout} (another import, or a long query on it); nothing was written. Try again.", e);
+                }
                 await ExecuteAsync($"""DROP INDEX "{UniqueIndex}" """, ct);
+            }
 
-            // Sorted, so the index is filled in order; NOT EXISTS is exact because no one else can write now.
-            await using var insert = new NpgsqlCommand("""
+            // Sorted, so the index is filled in order. NOT EXISTS skips what is already there cheaply; ON CONFLICT
+            // (only without a rebuild: it needs the unique index) skips an entry a completing cancellation writes
+            // at the same moment; with a rebuild no one else can write.
+            await using var insert = new NpgsqlCommand($"""
                 INSERT INTO disconnections ("Msisdn", "DisconnectedOn", "Source", "RecordedAt")
                 SELECT DISTINCT s.msisdn, s.day, 'Import', @now FROM register_import s
                 WHERE NOT EXISTS (SELECT 1 FROM disconnections d WHERE d."Msisdn" = s.msisdn AND d."DisconnectedOn" = s.day)
                 ORDER BY s.msisdn, s.day
+                {(rebuild ? "" : "ON CONFLICT (\"Msisdn\", \"DisconnectedOn\") DO NOTHING")}
                 """, Connection, transaction) { CommandTimeout = 0 };
             insert.Parameters.AddWithValue("now", now.UtcDateTime);
             var inserted = await insert.ExecuteNonQueryAsync(ct);

@@ -135,7 +135,7 @@ public sealed class SubscriberImporter(
             {
                 try
                 {
-                    await RegisterWriteOrder.SaveChangesAsync(db, cancellationToken);
+                    await db.SaveChangesAsync(cancellationToken);
                     return (imported, rejected);
                 }
                 catch (DbUpdateException ex)
@@ -159,7 +159,7 @@ public sealed class SubscriberImporter(
             }
             try
             {
-                await RegisterWriteOrder.SaveChangesAsync(db, cancellationToken);
+                await db.SaveChangesAsync(cancellationToken);
                 importedOneByOne++;
             }
             catch (DbUpdateException ex)
