@@ -8,6 +8,9 @@
 # Usage: bench/cancellations.sh [COUNT] [LINES] [SUBMITTERS] [INSTANCES]   (defaults: 4000 16000 16 1)
 #   LASTCALL_HOST_BIN=DIR  run the product from another build (a baseline commit's `dotnet build -c Release
 #                          src/LastCall` output); the driver and simulators stay this checkout's
+#   LASTCALL_BENCH_STATEMENTS=N  print PostgreSQL's N most expensive statements per cancellation (pg_stat_statements)
+#   LASTCALL_BENCH_PERF=FILE     sample the host(s) with `perf record` while the cancellations run (JIT code named
+#                                through DOTNET_PerfMapEnabled); read it with `perf report -i FILE --no-children`
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/bench/pg-cluster.sh"
@@ -39,8 +42,9 @@ read -r smdp_url backends_url _ <"$work/ready"
 
 signing_key=$(openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt)
 hosts=(); host_pids=()
+perf_map=0; [ -n "${LASTCALL_BENCH_PERF:-}" ] && perf_map=1
 for i in $(seq 1 "$instances"); do
-  (cd "$work" && ASPNETCORE_ENVIRONMENT=Production Certificates__SigningKeyPem="$signing_key" exec dotnet "$host_bin/lastcall.dll" --urls "http://127.0.0.1:0" --contentRoot "$host_bin" "${opts[@]}" \
+  (cd "$work" && DOTNET_PerfMapEnabled=$perf_map DOTNET_EnableWriteXorExecute=$((1 - perf_map)) ASPNETCORE_ENVIRONMENT=Production Certificates__SigningKeyPem="$signing_key" exec dotnet "$host_bin/lastcall.dll" --urls "http://127.0.0.1:0" --contentRoot "$host_bin" "${opts[@]}" \
     --Simulators:Embedded false --Smdp:BaseUrl "$smdp_url" --BillingSystem:BaseUrl "$backends_url" --NetworkProvisioning:BaseUrl "$backends_url" \
     --Logging:LogLevel:Default Warning --Logging:LogLevel:Microsoft.Hosting.Lifetime Information >"$work/host$i.log" 2>&1) &
   host_pids+=($!); pids+=($!)
@@ -66,8 +70,13 @@ echo "count=$count lines=$lines submitters=$submitters instances=$instances core
 psql_bench() { pg_as "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d lastcall -qAt "$@"; }
 psql_bench -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()" >/dev/null
 before=$(snapshot)
+if [ -n "${LASTCALL_BENCH_PERF:-}" ]; then
+  perf record -F 499 -g -o "$LASTCALL_BENCH_PERF" -p "$(IFS=,; echo "${host_pids[*]}")" >/dev/null 2>&1 &
+  perf_pid=$!
+fi
 dotnet "$bin/LastCall.Benchmarks.dll" cancellations "$PG_CONN" "$(IFS=,; echo "${hosts[*]}")" "$count" "$submitters" | tee "$work/result.txt"
 after=$(snapshot)
+if [ -n "${LASTCALL_BENCH_PERF:-}" ]; then kill -INT "$perf_pid"; wait "$perf_pid" || true; fi
 done_count=$(grep -oE 'cancellations=[0-9]+' "$work/result.txt" | cut -d= -f2)
 python3 - "$before" "$after" "$done_count" "$(getconf CLK_TCK)" "$instances" <<'PY'
 import sys
@@ -80,7 +89,7 @@ PY
 # Where PostgreSQL's time went: the statements that took most of it, per cancellation (LASTCALL_BENCH_STATEMENTS=N rows).
 if [ "${LASTCALL_BENCH_STATEMENTS:-0}" -gt 0 ]; then
   echo "top statements (calls and ms of execution per cancellation):"
-  psql_bench -F ' | ' -c "SELECT round(calls::numeric / $done_count, 2), round((total_exec_time / $done_count)::numeric, 3), left(regexp_replace(query, '\s+', ' ', 'g'), 110)
+  psql_bench -F ' | ' -c "SELECT round(calls::numeric / $done_count, 2), round((total_exec_time / $done_count)::numeric, 3), left(regexp_replace(query, '\s+', ' ', 'g'), 400)
     FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT ${LASTCALL_BENCH_STATEMENTS}"
   psql_bench -F ' | ' -c "SELECT 'all statements', round(sum(calls)::numeric / $done_count, 1), round((sum(total_exec_time) / $done_count)::numeric, 2) FROM pg_stat_statements"
 fi
