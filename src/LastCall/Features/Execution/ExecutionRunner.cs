@@ -9,9 +9,10 @@ using Microsoft.EntityFrameworkCore;
 namespace LastCall.Features.Execution;
 
 /// <summary>
-/// Runs the remaining steps of one claimed request, in order. Each step is marked running, with the lease
-/// extended, and saved before it acts; its success and its local effects are saved with the next step's start
-/// (or the completion), one save per step. A save fails when another worker took the request over or a withdraw
+/// Runs the remaining steps of one claimed request, in order. The first step of a run is marked running, with the
+/// lease extended, and saved before it acts; the steps' successes and local effects are saved together with the
+/// run's outcome (completed, failed, waiting, or handed back), so a run makes two saves whatever its length. A save
+/// fails when another worker took the request over or a withdraw
 /// won the race (the version changed), and this worker lets go. A transient failure releases the request with
 /// a backoff, too many attempts or a permanent refusal fail it for a supervisor. After a crash the next claim
 /// resumes at the first step not saved as succeeded, with the same idempotency keys, so external effects stay single.
@@ -52,6 +53,7 @@ public sealed class ExecutionRunner(
             }
 
             var line = await db.Lines.FirstAsync(l => l.Id == request.LineId, ct);
+            var begunSaved = false;
             foreach (var step in steps.Where(s => s.Status != StepStatus.Succeeded))
             {
                 if (stopping.IsCancellationRequested)
@@ -63,8 +65,17 @@ public sealed class ExecutionRunner(
                 }
                 var now = clock.GetUtcNow();
                 step.Begin(now);
-                request.ExtendLease(now + settings.Lease);
-                await audit.SaveChangesAsync(ct);
+                // The run's first step is saved as begun (with the start, when this run starts the request), so a
+                // request that kills its worker every time still runs out of attempts. Later steps are saved with
+                // the run's outcome, one save for the whole run: after a crash they run again with the same
+                // idempotency keys, so their external effects stay single. The lease is renewed in the database
+                // only once half of it has gone.
+                if (!begunSaved || (request.LeaseExpiresAt ?? now) - now < settings.Lease / 2)
+                {
+                    request.ExtendLease(now + settings.Lease);
+                    await audit.SaveChangesAsync(ct);
+                    begunSaved = true;
+                }
 
                 StepResult result;
                 try
@@ -87,7 +98,7 @@ public sealed class ExecutionRunner(
                         audit.Record("cancellation.resumed", request.Msisdn.Masked(), before: new { status = "waiting_for_dependency" }, after: new { status = "executing", request.Id, step = step.Name.ToString() });
                         logger.LogInformation("Cancellation {Id}: {Step} went through; execution resumes", request.Id, step.Name);
                     }
-                    // Saved with the next step's start, or with the completion below.
+                    // Saved with the run's outcome below (or a lease renewal on the way).
                     step.Succeed(now, result.Detail);
                     audit.Record("cancellation.step_succeeded", request.Msisdn.Masked(), after: new { request.Id, step = step.Name.ToString(), step.Attempts });
                     continue;

@@ -222,7 +222,7 @@ public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contex
             if (rebuild)
                 await ExecuteAsync($"""CREATE UNIQUE INDEX "{UniqueIndex}" ON disconnections ("Msisdn", "DisconnectedOn")""", ct);
             await transaction.CommitAsync(ct);
-            // The staged rows go with the connection (the pool resets it, dropping temporary tables).
+            // The staged rows are dropped when the writer is disposed.
             return inserted;
         }
 
@@ -239,7 +239,22 @@ public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contex
             await command.ExecuteNonQueryAsync(ct);
         }
 
-        public override async ValueTask DisposeAsync() => await db.Database.CloseConnectionAsync();
+        public override async ValueTask DisposeAsync()
+        {
+            // Pooled connections are not reset (No Reset On Close): drop the staged rows rather than leave them behind.
+            if (Connection.State == System.Data.ConnectionState.Open)
+            {
+                try
+                {
+                    await ExecuteAsync("DROP TABLE IF EXISTS register_import", CancellationToken.None);
+                }
+                catch (NpgsqlException)
+                {
+                    // A broken connection is not returned to the pool; nothing is left behind on it.
+                }
+            }
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     private sealed class SqliteWriter(AppDbContext db, DateTimeOffset now) : BatchWriter
