@@ -23,6 +23,9 @@ internal sealed class LineConfiguration : IEntityTypeConfiguration<Line>
         b.Property(l => l.TransferConsentHash).HasMaxLength(64);
         // One live line per number; cancelled lines stay as history once the number is reassigned.
         b.HasIndex(l => l.Msisdn).IsUnique().HasFilter("\"Status\" <> 'Cancelled'");
+        // Finding a number's line looks at cancelled ones too (its history), which the partial index above cannot
+        // serve: without this one every such lookup read the whole table.
+        b.HasIndex(l => l.Msisdn, "IX_lines_Msisdn_AnyStatus");
         b.HasIndex(l => l.CustomerId);
         b.HasIndex(l => l.BundlePrimary);
         b.HasOne<Customer>().WithMany().HasForeignKey(l => l.CustomerId).OnDelete(DeleteBehavior.Restrict);

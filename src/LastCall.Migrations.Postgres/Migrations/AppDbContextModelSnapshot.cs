@@ -849,6 +849,8 @@ namespace LastCall.Migrations.Postgres.Migrations
                         .IsUnique()
                         .HasFilter("\"Status\" <> 'Cancelled'");
 
+                    b.HasIndex(new[] { "Msisdn" }, "IX_lines_Msisdn_AnyStatus");
+
                     b.ToTable("lines", (string)null);
                 });
 

@@ -840,6 +840,8 @@ namespace LastCall.Migrations.Sqlite.Migrations
                         .IsUnique()
                         .HasFilter("\"Status\" <> 'Cancelled'");
 
+                    b.HasIndex(new[] { "Msisdn" }, "IX_lines_Msisdn_AnyStatus");
+
                     b.ToTable("lines", (string)null);
                 });
 
