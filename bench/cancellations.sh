@@ -8,6 +8,7 @@
 # Usage: bench/cancellations.sh [COUNT] [LINES] [SUBMITTERS] [INSTANCES]   (defaults: 4000 16000 16 1)
 #   LASTCALL_HOST_BIN=DIR  run the product from another build (a baseline commit's `dotnet build -c Release
 #                          src/LastCall` output); the driver and simulators stay this checkout's
+#   LASTCALL_BENCH_WARMUP=N      cancellations run first and not measured (default 300; LINES must cover both rounds)
 #   LASTCALL_BENCH_STATEMENTS=N  print PostgreSQL's N most expensive statements per cancellation (pg_stat_statements)
 #   LASTCALL_BENCH_PERF=FILE     sample the host(s) with `perf record` while the cancellations run (JIT code named
 #                                through DOTNET_PerfMapEnabled); read it with `perf report -i FILE --no-children`
@@ -69,6 +70,13 @@ snapshot() { local s="" p; for p in "${host_pids[@]}"; do s+="$(ticks "$p") "; d
 echo "count=$count lines=$lines submitters=$submitters instances=$instances cores=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"
 psql_bench() { pg_as "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d lastcall -qAt "$@"; }
 psql_bench -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()" >/dev/null
+# Production hosts are warm: a first round (not measured) lets the JIT reach its optimised code and the pools fill.
+warmup=${LASTCALL_BENCH_WARMUP:-300}
+if [ "$warmup" -gt 0 ]; then
+  dotnet "$bin/LastCall.Benchmarks.dll" cancellations "$PG_CONN" "$(IFS=,; echo "${hosts[*]}")" "$warmup" "$submitters" >"$work/warmup.txt"
+  echo "warm-up: $(grep -oE 'completed_per_second=[0-9.]+' "$work/warmup.txt") over $warmup cancellations (not counted)"
+fi
+psql_bench -c "SELECT pg_stat_statements_reset()" >/dev/null
 before=$(snapshot)
 if [ -n "${LASTCALL_BENCH_PERF:-}" ]; then
   perf record -F 499 -g -o "$LASTCALL_BENCH_PERF" -p "$(IFS=,; echo "${host_pids[*]}")" >/dev/null 2>&1 &
@@ -90,7 +98,7 @@ PY
 if [ "${LASTCALL_BENCH_STATEMENTS:-0}" -gt 0 ]; then
   echo "top statements (calls and ms of execution per cancellation):"
   psql_bench -F ' | ' -c "SELECT round(calls::numeric / $done_count, 2), round((total_exec_time / $done_count)::numeric, 3), left(regexp_replace(query, '\s+', ' ', 'g'), 400)
-    FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT ${LASTCALL_BENCH_STATEMENTS}"
+    FROM pg_stat_statements ORDER BY ${LASTCALL_BENCH_STATEMENTS_BY:-total_exec_time} DESC LIMIT ${LASTCALL_BENCH_STATEMENTS}"
   psql_bench -F ' | ' -c "SELECT 'all statements', round(sum(calls)::numeric / $done_count, 1), round((sum(total_exec_time) / $done_count)::numeric, 2) FROM pg_stat_statements"
 fi
 grep -hE "fail|Exception" "$work"/host*.log | sort | uniq -c | sort -rn | head -5 || true
