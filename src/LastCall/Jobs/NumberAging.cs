@@ -1,4 +1,5 @@
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Audit;
 using LastCall.Domain.Numbers;
 using LastCall.Hosting;
@@ -21,10 +22,11 @@ public sealed class NumberAging(IServiceScopeFactory scopes, IConfiguration conf
     protected override async Task<int> RunBatchAsync(int size, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var audit = scope.ServiceProvider.GetRequiredService<AuditTrail>();
         var today = scope.ServiceProvider.GetRequiredService<PolicySettings>().Today(Clock.GetUtcNow());
         var now = Clock.GetUtcNow();
-        var due = await audit.Db.PoolNumbers
+        var due = await db.PoolNumbers
             .Where(n => n.State == NumberState.Quarantined && n.QuarantinedUntil <= today)
             .OrderBy(n => n.QuarantinedUntil).Take(size).ToListAsync(ct);
         foreach (var number in due)
@@ -35,7 +37,7 @@ public sealed class NumberAging(IServiceScopeFactory scopes, IConfiguration conf
         }
         try
         {
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Audit;
 using LastCall.Hosting;
 using LastCall.Integrations.Messaging;
@@ -22,10 +23,10 @@ public sealed class SuspensionExpiry(IServiceScopeFactory scopes, IConfiguration
     protected override async Task<int> RunBatchAsync(int size, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var audit = scope.ServiceProvider.GetRequiredService<AuditTrail>();
         var policies = scope.ServiceProvider.GetRequiredService<PolicySettings>();
         var sender = scope.ServiceProvider.GetRequiredService<IMessageSender>();
-        var db = audit.Db;
         var now = Clock.GetUtcNow();
         var today = policies.Today(now);
         var due = await db.Suspensions.Where(s => s.EndedAt == null && s.ExpiredAt == null && s.LatestEndOn < today)
@@ -44,7 +45,7 @@ public sealed class SuspensionExpiry(IServiceScopeFactory scopes, IConfiguration
             audit.Record("suspension.expired", line.Msisdn.Masked(), after: new { suspension.StartedOn, suspension.LatestEndOn }, actor: Actor.System());
             notices.Add((line.Msisdn.Value, line.PreferredLanguage, suspension.StartedOn));
         }
-        await audit.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(ct);
         foreach (var (msisdn, language, since) in notices)
             await sender.SendAsync(MessageTexts.Sms("suspension_expired", msisdn, language, since.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ct);
         return notices.Count;

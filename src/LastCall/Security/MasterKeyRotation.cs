@@ -54,8 +54,8 @@ public sealed class MasterKeyRotation(IServiceScopeFactory scopes, KeyRing keys,
         while (true)
         {
             await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             var audit = scope.ServiceProvider.GetRequiredService<AuditTrail>();
-            var db = audit.Db;
             var rows = await db.Customers.AsNoTracking()
                 .Where(c => (after == null || c.Id > after) && !c.IdNumberCiphertext.StartsWith(prefix))
                 .OrderBy(c => c.Id).Take(batchSize)
@@ -72,7 +72,7 @@ public sealed class MasterKeyRotation(IServiceScopeFactory scopes, KeyRing keys,
                     .Where(c => c.Id == row.Id && c.IdNumberCiphertext == row.IdNumberCiphertext)
                     .ExecuteUpdateAsync(u => u.SetProperty(c => c.IdNumberCiphertext, ciphertext).SetProperty(c => c.IdNumberBlindIndex, blindIndex), ct);
             }
-            await CommitAsync(audit, CustomersTable, rekeyed, rows.Count, rows[0].Id, rows[^1].Id, ct);
+            await CommitAsync(db, audit, CustomersTable, rekeyed, rows.Count, rows[0].Id, rows[^1].Id, ct);
             await transaction.CommitAsync(ct);
             after = rows[^1].Id;
             progress(new RotationBatch(CustomersTable, rekeyed, rows.Count - rekeyed));
@@ -86,8 +86,8 @@ public sealed class MasterKeyRotation(IServiceScopeFactory scopes, KeyRing keys,
         while (true)
         {
             await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             var audit = scope.ServiceProvider.GetRequiredService<AuditTrail>();
-            var db = audit.Db;
             var rows = await db.WebhookEndpoints.AsNoTracking()
                 .Where(e => (after == null || e.PartnerId > after) && !e.ProtectedSecret.StartsWith(prefix))
                 .OrderBy(e => e.PartnerId).Take(batchSize)
@@ -104,7 +104,7 @@ public sealed class MasterKeyRotation(IServiceScopeFactory scopes, KeyRing keys,
                     .Where(e => e.PartnerId == row.PartnerId && e.ProtectedSecret == row.ProtectedSecret)
                     .ExecuteUpdateAsync(u => u.SetProperty(e => e.ProtectedSecret, secret), ct);
             }
-            await CommitAsync(audit, WebhookEndpointsTable, rekeyed, rows.Count, rows[0].PartnerId, rows[^1].PartnerId, ct);
+            await CommitAsync(db, audit, WebhookEndpointsTable, rekeyed, rows.Count, rows[0].PartnerId, rows[^1].PartnerId, ct);
             await transaction.CommitAsync(ct);
             after = rows[^1].PartnerId;
             progress(new RotationBatch(WebhookEndpointsTable, rekeyed, rows.Count - rekeyed));
@@ -112,10 +112,10 @@ public sealed class MasterKeyRotation(IServiceScopeFactory scopes, KeyRing keys,
     }
 
     // The batch's audit entry joins the batch's transaction (AuditTrail uses the open one), so both commit or neither.
-    private async Task CommitAsync(AuditTrail audit, string table, int rekeyed, int read, Guid firstId, Guid lastId, CancellationToken ct)
+    private async Task CommitAsync(AppDbContext db, AuditTrail audit, string table, int rekeyed, int read, Guid firstId, Guid lastId, CancellationToken ct)
     {
         audit.Record(RekeyedAction, table, after: new { table, keyId = keys.CurrentKeyId, rows = rekeyed, skipped = read - rekeyed, firstId, lastId });
-        await audit.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(ct);
     }
 
     // A row no configured key opens stops the rotation with its table and id (never its content): the operator must configure that key.
@@ -142,7 +142,7 @@ public sealed class MasterKeyRotation(IServiceScopeFactory scopes, KeyRing keys,
         var audit = scope.ServiceProvider.GetRequiredService<AuditTrail>();
         audit.Record(AuditChainVerifier.AnchorAction, "audit_events",
             after: AuditChainVerifier.AnchorContent(new AuditAnchor(verification.EntriesChecked, verification.Digest), keys.CurrentKeyId));
-        await audit.SaveChangesAsync(ct);
+        await scope.ServiceProvider.GetRequiredService<AppDbContext>().SaveChangesAsync(ct);
         await sealer.SealPendingAsync(ct);
         return verification;
     }

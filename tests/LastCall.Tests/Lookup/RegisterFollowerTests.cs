@@ -77,10 +77,47 @@ public sealed class RegisterFollowerTests(PostgresCluster postgres)
         Assert.Equal(2, index.Count);
     }
 
-    private static async Task<RegisterIndexService> StartFollowingAsync(TestDatabase database)
+    [Fact]
+    public async Task ACommittedEntry_ReachesTheIndexWithoutWaitingForThePoll()
+    {
+        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
+        // Polling once a minute: only the commit's notification can bring the entry in within the wait below.
+        using var register = await StartFollowingAsync(database, pollMilliseconds: 60_000);
+        var index = register.Index!;
+        // Listening begins before the first catch-up after loading, so even this early entry is not left to the poll.
+        var number = TestData.Next();
+        await using (var db = database.CreateContext())
+        {
+            db.Disconnections.Add(Entry(number));
+            await db.SaveChangesAsync(Ct);
+        }
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (index.LatestDisconnection(Number(number)) is null)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "the entry did not reach the index within 30 s although its commit notified the follower");
+            await Task.Delay(20, Ct);
+        }
+
+        // A second entry, written while the follower is certainly listening.
+        var second = TestData.Next();
+        await using (var db = database.CreateContext())
+        {
+            db.Disconnections.Add(Entry(second));
+            await db.SaveChangesAsync(Ct);
+        }
+        waited.Restart();
+        while (index.LatestDisconnection(Number(second)) is null)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "the entry did not reach the index within 30 s although its commit notified the follower");
+            await Task.Delay(20, Ct);
+        }
+    }
+
+    private static async Task<RegisterIndexService> StartFollowingAsync(TestDatabase database, int pollMilliseconds = 250)
     {
         var contexts = new Contexts(database);
-        var register = new RegisterIndexService(contexts, new ConfigurationBuilder().Build(),
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Register:PollMilliseconds"] = pollMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture) }).Build();
+        var register = new RegisterIndexService(contexts, configuration,
             new DatabaseOutage(contexts, TimeProvider.System, NullLogger<DatabaseOutage>.Instance), NullLogger<RegisterIndexService>.Instance);
         await register.StartAsync(Ct);
         await register.Loaded.WaitAsync(TimeSpan.FromSeconds(60), Ct);

@@ -15,7 +15,7 @@ public sealed class IssueCertificateStep(CertificateSigner signer, PolicySetting
 
     public async Task<StepResult> RunAsync(StepContext context, CancellationToken ct)
     {
-        var db = context.Audit.Db;
+        var db = context.Db;
         var request = context.Request;
         if (await db.Certificates.AsNoTracking().FirstOrDefaultAsync(c => c.RequestId == request.Id, ct) is { } existing)
         {

@@ -21,7 +21,7 @@ public sealed class DisconnectStep(LastCallSettings settings) : IExecutionStep
 
     public async Task<StepResult> RunAsync(StepContext context, CancellationToken ct)
     {
-        var db = context.Audit.Db;
+        var db = context.Db;
         var line = context.Line;
         if (line.CompleteCancellation(context.Now) is { IsSuccess: false } refused)
             return StepResult.Permanent(refused.Error!.Message);

@@ -18,6 +18,7 @@ namespace LastCall.Features.Execution;
 /// resumes at the first step not saved as succeeded, with the same idempotency keys, so external effects stay single.
 /// </summary>
 public sealed class ExecutionRunner(
+    AppDbContext db,
     AuditTrail audit,
     IEnumerable<IExecutionStep> stepKinds,
     ExecutionSettings settings,
@@ -35,7 +36,6 @@ public sealed class ExecutionRunner(
     /// </summary>
     public async Task RunAsync(Guid requestId, CancellationToken ct, CancellationToken stopping = default)
     {
-        var db = audit.Db;
         var request = await db.CancellationRequests.Include(r => r.History).FirstOrDefaultAsync(r => r.Id == requestId, ct);
         if (request is null || request.LeaseOwner != settings.WorkerId)
             return;
@@ -48,7 +48,7 @@ public sealed class ExecutionRunner(
             if (!request.IsExecuting)
             {
                 request.ReleaseLease(null);
-                await audit.SaveChangesAsync(ct);
+                await db.SaveChangesAsync(ct);
                 return;
             }
 
@@ -59,7 +59,7 @@ public sealed class ExecutionRunner(
                 if (stopping.IsCancellationRequested)
                 {
                     request.ReleaseLease(null);
-                    await audit.SaveChangesAsync(ct);
+                    await db.SaveChangesAsync(ct);
                     logger.LogInformation("Shutting down: cancellation {Id} handed back before {Step} for another instance to go on", requestId, step.Name);
                     return;
                 }
@@ -73,14 +73,14 @@ public sealed class ExecutionRunner(
                 if (!begunSaved || (request.LeaseExpiresAt ?? now) - now < settings.Lease / 2)
                 {
                     request.ExtendLease(now + settings.Lease);
-                    await audit.SaveChangesAsync(ct);
+                    await db.SaveChangesAsync(ct);
                     begunSaved = true;
                 }
 
                 StepResult result;
                 try
                 {
-                    result = await _steps[step.Name].RunAsync(new StepContext(request, line, audit, now, policies.Today(now)), ct);
+                    result = await _steps[step.Name].RunAsync(new StepContext(request, line, db, audit, now, policies.Today(now)), ct);
                 }
                 catch (Exception e) when (e is not OperationCanceledException && !DatabaseOutage.IsUnavailable(e))
                 {
@@ -111,7 +111,7 @@ public sealed class ExecutionRunner(
             request.Complete(completedAt);
             request.ReleaseLease(null);
             audit.Record("cancellation.completed", request.Msisdn.Masked(), before: new { status = "executing" }, after: new { status = "completed", request.Id, request.CertificateNumber });
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -134,14 +134,14 @@ public sealed class ExecutionRunner(
             if (clock.GetUtcNow() - approvedAt < CancellationRequest.ApprovalNoticeWait)
             {
                 request.ReleaseLease(approvedAt + CancellationRequest.ApprovalNoticeWait);
-                await audit.SaveChangesAsync(ct);
+                await db.SaveChangesAsync(ct);
                 return false;
             }
             await notices.SendAsync(request, ct);
             if (request.NoticeSentAt is null)
             {
                 request.ReleaseLease(clock.GetUtcNow() + settings.RetryDelay(1));
-                await audit.SaveChangesAsync(ct);
+                await db.SaveChangesAsync(ct);
                 return false;
             }
         }
@@ -149,7 +149,7 @@ public sealed class ExecutionRunner(
         {
             // The owner of a remote request may still stop it: come back when the cooling-off has passed.
             request.ReleaseLease(stopUntil);
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
             return false;
         }
         var now = clock.GetUtcNow();
@@ -158,7 +158,7 @@ public sealed class ExecutionRunner(
         if (steps.Count == 0)
         {
             steps.AddRange(ExecutionStep.Plan(request.Id));
-            audit.Db.ExecutionSteps.AddRange(steps);
+            db.ExecutionSteps.AddRange(steps);
         }
         audit.Record("cancellation.execution_started", request.Msisdn.Masked(), before: new { status = "approved" }, after: new { status = "executing", request.Id, worker = settings.WorkerId });
         return true;
@@ -197,6 +197,6 @@ public sealed class ExecutionRunner(
             request.ReleaseLease(now + settings.RetryDelay(step.Attempts));
             logger.LogInformation("Cancellation {Id}: {Step} attempt {Attempt} failed ({Error}); retrying later", request.Id, step.Name, step.Attempts, error);
         }
-        await audit.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(ct);
     }
 }

@@ -8,8 +8,9 @@ namespace LastCall.Features.Lookup;
 /// <summary>
 /// Serves reassigned-number lookups from memory: at start-up it streams the whole disconnection
 /// register into a compact <see cref="DisconnectionIndex"/>, then follows new register entries in
-/// commit order (every <c>Register:PollMilliseconds</c>, default 250), so every instance sees a
-/// completed cancellation or an imported register within a second. Lookups never touch the database.
+/// commit order: on PostgreSQL as soon as a write commits (LISTEN/NOTIFY), and at the latest every
+/// <c>Register:PollMilliseconds</c> (default 250), so every instance sees a completed cancellation or an
+/// imported register within moments. Lookups never touch the database.
 /// </summary>
 public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> contexts, IConfiguration configuration, Hosting.DatabaseOutage outage, ILogger<RegisterIndexService> logger) : BackgroundService
 {
@@ -50,10 +51,26 @@ public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> context
                 await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
             }
         }
+        try
+        {
+            await FollowAsync(stoppingToken);
+        }
+        finally
+        {
+            // Here rather than in Dispose: the loop may still be waiting on the connection until it has stopped.
+            if (_listener is not null)
+                await _listener.DisposeAsync();
+        }
+    }
+
+    private async Task FollowAsync(CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                // Listening starts before the catch-up, so a write committed in between is not missed.
+                await ListenAsync(stoppingToken);
                 await CatchUpAsync(Index!, stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -62,9 +79,71 @@ public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> context
                 if (!await outage.PauseAsync("Following the register", e, stoppingToken))
                     logger.LogWarning(e, "Following the register failed; retrying");
             }
-            await Task.Delay(PollInterval, stoppingToken);
+            await WaitForWritesAsync(stoppingToken);
         }
     }
+
+    /// <summary>
+    /// PostgreSQL only: a connection that listens on <c>lastcall_register</c>, which every statement writing register
+    /// entries notifies at its commit (a trigger), so the index catches up at once rather than at the next poll.
+    /// </summary>
+    private Npgsql.NpgsqlConnection? _listener;
+
+    /// <summary>PostgreSQL: opens the listening connection if there is none (a no-op on SQLite).</summary>
+    private async Task ListenAsync(CancellationToken ct)
+    {
+        if (_listener is not null || _isSqlite)
+            return;
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        if (!db.Database.IsNpgsql())
+        {
+            _isSqlite = true;
+            return;
+        }
+        var listener = new Npgsql.NpgsqlConnection(db.Database.GetConnectionString());
+        try
+        {
+            await listener.OpenAsync(ct);
+            await using var listen = new Npgsql.NpgsqlCommand("LISTEN lastcall_register", listener);
+            await listen.ExecuteNonQueryAsync(ct);
+            _listener = listener;
+        }
+        catch
+        {
+            await listener.DisposeAsync();
+            throw;
+        }
+    }
+
+    private bool _isSqlite;
+
+    /// <summary>
+    /// Until register entries may have been written: a notification (PostgreSQL), shortly when committed entries wait
+    /// behind a running transaction, or the poll interval at the latest. Polling stays as the fallback: if the
+    /// listening connection breaks, the next poll catches up and a new connection listens.
+    /// </summary>
+    private async Task WaitForWritesAsync(CancellationToken ct)
+    {
+        var wait = _entriesBehindHorizon ? HeldBackRetry : PollInterval;
+        if (_listener is null)
+        {
+            await Task.Delay(wait, ct);
+            return;
+        }
+        try
+        {
+            await _listener.WaitAsync(wait, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The listening connection broke (a database restart): poll, and listen again next time.
+            logger.LogDebug(e, "Listening for register writes failed; polling");
+            await _listener.DisposeAsync();
+            _listener = null;
+            await Task.Delay(PollInterval, ct);
+        }
+    }
+
 
     private async Task<DisconnectionIndex> LoadAsync(CancellationToken ct)
     {
@@ -75,7 +154,7 @@ public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> context
         {
             // Everything written by transactions below the horizon, in any order (a sequential scan); the
             // follower goes on from the horizon.
-            var horizon = await HorizonAsync(connection, ct);
+            var (horizon, _) = await HorizonAsync(connection, ct);
             await ReadAsync(connection, """SELECT "Id", "Msisdn", "DisconnectedOn" FROM disconnections WHERE "WrittenInTransaction" < @horizon""",
                 [("@horizon", horizon)], (msisdn, day, _) => builder.Add(msisdn, day), ct);
             _followedUpTo = horizon;
@@ -97,6 +176,12 @@ public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> context
     private long _followedUpTo;
 
     private readonly SemaphoreSlim _following = new(1, 1);
+
+    /// <summary>PostgreSQL only: the last catch-up saw committed entries held back by a transaction still running.</summary>
+    private volatile bool _entriesBehindHorizon;
+
+    /// <summary>How soon to look again while committed entries wait behind a running transaction.</summary>
+    private static readonly TimeSpan HeldBackRetry = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Applies register entries written since the index last caught up, in batches.</summary>
     public async Task<int> CatchUpAsync(DisconnectionIndex index, CancellationToken ct)
@@ -159,7 +244,8 @@ public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> context
     /// </summary>
     private async Task<int> FollowCommitOrderAsync(DbConnection connection, DisconnectionIndex index, CancellationToken ct)
     {
-        var horizon = await HorizonAsync(connection, ct);
+        var (horizon, entriesWaiting) = await HorizonAsync(connection, ct);
+        _entriesBehindHorizon = entriesWaiting;
         if (horizon <= _followedUpTo)
             return 0;
         var applied = 0;
@@ -186,12 +272,21 @@ public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> context
         return applied;
     }
 
-    /// <summary>The oldest transaction still running (or the next one to start): every transaction below it has ended.</summary>
-    private static async Task<long> HorizonAsync(DbConnection connection, CancellationToken ct)
+    /// <summary>
+    /// The oldest transaction still running (or the next one to start): every transaction below it has ended. Also
+    /// whether committed entries wait at or above it, behind a transaction still running: no notification will come
+    /// for them when it ends, so the follower looks again shortly.
+    /// </summary>
+    private static async Task<(long Horizon, bool EntriesWaiting)> HorizonAsync(DbConnection connection, CancellationToken ct)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
-        return (long)(await command.ExecuteScalarAsync(ct))!;
+        command.CommandText = """
+            SELECT h.x, EXISTS (SELECT 1 FROM disconnections WHERE "WrittenInTransaction" >= h.x)
+            FROM (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS x) h
+            """;
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return (reader.GetInt64(0), reader.GetBoolean(1));
     }
 
     private static async Task<DbConnection> OpenAsync(AppDbContext db, CancellationToken ct)
