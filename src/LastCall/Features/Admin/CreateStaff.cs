@@ -34,7 +34,7 @@ public static class CreateStaff
             return created;
         var staff = created.Value;
         if (await audit.Db.StaffMembers.AnyAsync(s => s.Username == staff.Username, ct))
-            return Result<StaffMember>.Failure("username_taken", "That username is taken.");
+            return Fail.Conflict("username_taken", "That username is taken.");
         // Hashing costs ~0.1 s, so it comes after the cheap checks.
         staff.ChangePassword(SecretHasher.Hash(request.Password!));
         audit.Db.StaffMembers.Add(staff);
@@ -45,16 +45,16 @@ public static class CreateStaff
         }
         catch (DbUpdateException)
         {
-            return Result<StaffMember>.Failure("username_taken", "That username is taken.");
+            return Fail.Conflict("username_taken", "That username is taken.");
         }
         return staff;
     }
 
-    internal static async Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(Request request, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+    internal static async Task<Outcome<Created<Response>>> HandleAsync(Request request, AuditTrail audit, TimeProvider clock, CancellationToken ct)
     {
         var result = await CreateAsync(audit, clock, request, ct);
         if (!result.IsSuccess)
-            return result.Error!.Code == "username_taken" ? Problems.From(result.Error, StatusCodes.Status409Conflict) : Problems.Validation(Field(result.Error.Code), result.Error.Code, result.Error.Message);
+            return result.Error!.Kind == ErrorKind.Validation ? result.Error.For(Field(result.Error.Code)) : result.Error;
         var staff = result.Value;
         return TypedResults.Created($"/api/v1/admin/staff/{staff.Id}", new Response(staff.Id, staff.Username, staff.RoleList, staff.StoreId));
     }

@@ -1,5 +1,6 @@
 using LastCall.Auditing;
 using LastCall.Domain.Audit;
+using LastCall.Domain.Common;
 using LastCall.Domain.Identity;
 using LastCall.Security;
 using LastCall.Web;
@@ -23,7 +24,7 @@ public static class StaffSignIn
             .WithTags("Sign-in")
             .WithSummary("Staff sign-in.");
 
-    private static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
+    private static async Task<Outcome<Ok<Response>>> HandleAsync(
         Request request, AuditTrail audit, SignInGuard guard, AccessTokens tokens, HttpContext http, CancellationToken ct)
     {
         var (staff, problem) = await VerifyAsync(request, audit, guard, http, ct);
@@ -37,11 +38,11 @@ public static class StaffSignIn
     /// The staff sign-in check the API and the staff console share: the staff member when username and
     /// password are right (audited), otherwise the problem to show, with throttling, lock-out and audit done.
     /// </summary>
-    internal static async Task<(StaffMember? Staff, ProblemHttpResult? Problem)> VerifyAsync(
+    internal static async Task<(StaffMember? Staff, DomainError? Problem)> VerifyAsync(
         Request request, AuditTrail audit, SignInGuard guard, HttpContext http, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Username) || string.IsNullOrEmpty(request.Password))
-            return (null, Problems.Validation("username", "validation_failed", "Give the username and the password."));
+            return (null, Fail.Validation("username", "validation_failed", "Give the username and the password."));
         var username = request.Username.Trim().ToLowerInvariant();
         var db = audit.Db;
         var address = http.Connection.RemoteIpAddress?.ToString();
@@ -52,7 +53,7 @@ public static class StaffSignIn
             audit.Record("staff.sign_in_refused", username, after: new { reason = "locked_out", seconds = (int)wait.TotalSeconds },
                 actor: new Actor(ActorType.Staff, null, username, "back_office", null, address));
             await audit.SaveChangesAsync(ct);
-            return (null, Problems.TooManyRequests(http, wait, "locked_out", "Too many failed sign-ins. Try again later."));
+            return (null, Fail.TooManyRequests("locked_out", "Too many failed sign-ins. Try again later.", wait));
         }
 
         var staff = await db.StaffMembers.AsNoTracking().FirstOrDefaultAsync(s => s.Username == username, ct);
@@ -72,7 +73,7 @@ public static class StaffSignIn
             audit.Record("staff.locked_out", username, after: new { seconds = (int)lockedFor.Value.TotalSeconds }, actor: actor);
         await audit.SaveChangesAsync(ct);
         return (null, lockedFor is { } locked
-            ? Problems.TooManyRequests(http, locked, "locked_out", "Too many failed sign-ins. Try again later.")
-            : Problems.Create(StatusCodes.Status401Unauthorized, "invalid_credentials", "The username or password is not right."));
+            ? Fail.TooManyRequests("locked_out", "Too many failed sign-ins. Try again later.", locked)
+            : Fail.Unauthorized("invalid_credentials", "The username or password is not right."));
     }
 }

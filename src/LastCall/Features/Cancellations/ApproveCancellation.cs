@@ -1,10 +1,11 @@
 using LastCall.Auditing;
 using LastCall.Domain.Cancellations;
+using LastCall.Domain.Common;
 using LastCall.Hosting;
 using LastCall.Security;
 using LastCall.Web;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Features.Cancellations;
 
@@ -20,7 +21,7 @@ public static class ApproveCancellation
             .RequireAuthorization(Policies.Reviewer)
             .WithSummary("Approve a request under review (reviewer).");
 
-    internal static async Task<Results<Ok<CancellationViews.Detail>, ProblemHttpResult>> HandleAsync(
+    internal static async Task<Outcome<Ok<CancellationViews.Detail>>> HandleAsync(
         Guid id, CancellationAccess access, EligibilityCheck check, AuditTrail audit, CancellationNotices notices, PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var (request, denied) = await access.FindAsync(http.User, id, ct);
@@ -35,9 +36,7 @@ public static class ApproveCancellation
             var blockers = facts.Result.Blockers.Where(b => b.Code != EligibilityCodes.CancellationPending).ToList();
             if (blockers.Count > 0)
             {
-                var view = Precheck.Build(facts with { Result = facts.Result with { Blockers = blockers } }, policies, System.Globalization.CultureInfo.CurrentUICulture);
-                return Problems.Create(StatusCodes.Status422UnprocessableEntity, "not_eligible", "The line cannot be cancelled now: see blockers. Reject the request or wait until they are fixed.",
-                    new Dictionary<string, object?> { ["blockers"] = view.Blockers });
+                return Fail.NotEligible("The line cannot be cancelled now: see blockers. Reject the request or wait until they are fixed.", new Ineligibility(blockers));
             }
         }
 
@@ -45,7 +44,7 @@ public static class ApproveCancellation
         var today = policies.Today(now);
         var effectiveOn = request.Effective == EffectivePolicy.EndOfBillingCycle ? PolicySettings.EndOfBillingCycle(today) : today;
         if (request.Approve(CurrentActor.Describe(http.User), now, effectiveOn) is { IsSuccess: false } refused)
-            return Problems.From(refused.Error!, StatusCodes.Status409Conflict);
+            return refused.Error!;
         audit.Record("cancellation.approved", request.Msisdn.Masked(), before: new { status = "under_review" },
             after: new { status = CancellationRequest.Describe(request.Status), request.Id, effectiveOn, overdue = request.ReviewDueBy < today });
         if (await CancellationSaves.TrySaveAsync(audit, ct) is { } conflict)

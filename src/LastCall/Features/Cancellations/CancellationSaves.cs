@@ -1,4 +1,5 @@
 using LastCall.Auditing;
+using LastCall.Domain.Common;
 using LastCall.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -8,7 +9,7 @@ namespace LastCall.Features.Cancellations;
 /// <summary>Saving a decision on a request: when someone else changed it first, the loser gets 409, never a silent overwrite.</summary>
 public static class CancellationSaves
 {
-    public static async Task<ProblemHttpResult?> TrySaveAsync(AuditTrail audit, CancellationToken ct)
+    public static async Task<DomainError?> TrySaveAsync(AuditTrail audit, CancellationToken ct)
     {
         try
         {
@@ -17,7 +18,7 @@ public static class CancellationSaves
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Problems.Create(StatusCodes.Status409Conflict, "conflict", "Someone else changed this request at the same moment; reload it and try again.");
+            return Fail.Conflict("conflict", "Someone else changed this request at the same moment; reload it and try again.");
         }
     }
 }

@@ -1,6 +1,8 @@
 using LastCall.Auditing;
+using LastCall.Domain.Common;
 using LastCall.Hosting;
 using LastCall.Security;
+using LastCall.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,7 +16,7 @@ public static class GetCancellation
             .RequireAuthorization(Policies.CustomerOrStaff)
             .WithSummary("A cancellation request with its history.");
 
-    internal static async Task<Results<Ok<CancellationViews.Detail>, ProblemHttpResult>> HandleAsync(
+    internal static async Task<Outcome<Ok<CancellationViews.Detail>>> HandleAsync(
         Guid id, CancellationAccess access, AuditTrail audit, PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var (request, denied) = await access.FindAsync(http.User, id, ct);

@@ -1,9 +1,11 @@
 using System.Globalization;
 using LastCall.Auditing;
 using LastCall.Domain.Cancellations;
+using LastCall.Domain.Common;
 using LastCall.Features.Lines;
 using LastCall.Hosting;
 using LastCall.Security;
+using LastCall.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LastCall.Features.Cancellations;
@@ -32,7 +34,7 @@ public static class Precheck
             .RequireAuthorization(Policies.CustomerOrStaff)
             .WithSummary("Every reason the line cannot be cancelled now, with fixes, warnings and the alternatives.");
 
-    internal static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
+    internal static async Task<Outcome<Ok<Response>>> HandleAsync(
         string msisdn, LineAccess access, EligibilityCheck check, PolicySettings policies, AuditTrail audit, HttpContext http, CancellationToken ct)
     {
         var (line, denied) = await access.FindAsync(http.User, msisdn, tracked: false, ct);

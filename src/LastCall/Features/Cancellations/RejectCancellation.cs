@@ -1,4 +1,5 @@
 using LastCall.Auditing;
+using LastCall.Domain.Common;
 using LastCall.Hosting;
 using LastCall.Security;
 using LastCall.Web;
@@ -17,7 +18,7 @@ public static class RejectCancellation
             .RequireAuthorization(Policies.Reviewer)
             .WithSummary("Reject a request under review with a reason the customer sees (reviewer).");
 
-    internal static async Task<Results<Ok<CancellationViews.Detail>, ProblemHttpResult>> HandleAsync(
+    internal static async Task<Outcome<Ok<CancellationViews.Detail>>> HandleAsync(
         Guid id, Request body, CancellationAccess access, AuditTrail audit, CancellationNotices notices, PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var (request, denied) = await access.FindAsync(http.User, id, ct);
@@ -27,9 +28,7 @@ public static class RejectCancellation
         var rejected = request!.Reject(CurrentActor.Describe(http.User), body.Reason, now);
         if (!rejected.IsSuccess)
         {
-            return rejected.Error!.Code == "reason_required"
-                ? Problems.Validation("reason", "reason_required", rejected.Error.Message)
-                : Problems.From(rejected.Error, StatusCodes.Status409Conflict);
+            return rejected.Error!.Kind == ErrorKind.Validation ? rejected.Error.For("reason") : rejected.Error;
         }
         var line = await audit.Db.Lines.FirstAsync(l => l.Id == request.LineId, ct);
         line.AbortCancellation(now);

@@ -1,5 +1,6 @@
 using LastCall.Auditing;
 using LastCall.Domain.Cancellations;
+using LastCall.Domain.Common;
 using LastCall.Hosting;
 using LastCall.Security;
 using LastCall.Web;
@@ -20,7 +21,7 @@ public static class RetryCancellation
             .RequireAuthorization(Policies.Supervisor)
             .WithSummary("Run a failed request's remaining steps again (supervisor).");
 
-    internal static async Task<Results<Ok<CancellationViews.Detail>, ProblemHttpResult>> HandleAsync(
+    internal static async Task<Outcome<Ok<CancellationViews.Detail>>> HandleAsync(
         Guid id, CancellationAccess access, AuditTrail audit, PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var (request, denied) = await access.FindAsync(http.User, id, ct);
@@ -28,7 +29,7 @@ public static class RetryCancellation
             return denied;
         var now = clock.GetUtcNow();
         if (request!.Retry(CurrentActor.Describe(http.User), now) is { IsSuccess: false } refused)
-            return Problems.From(refused.Error!, StatusCodes.Status409Conflict);
+            return refused.Error!;
         var steps = await audit.Db.ExecutionSteps.Where(s => s.RequestId == id).ToListAsync(ct);
         foreach (var step in steps.Where(s => s.Status == StepStatus.Failed))
             step.Reset();

@@ -1,5 +1,6 @@
 using LastCall.Auditing;
 using LastCall.Domain.Cancellations;
+using LastCall.Domain.Common;
 using LastCall.Security;
 using LastCall.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,7 +19,7 @@ public static class WithdrawCancellation
             .RequireAuthorization(Policies.CustomerOrStaff)
             .WithSummary("Withdraw a request before execution starts.");
 
-    internal static async Task<Results<Ok<CancellationViews.Detail>, ProblemHttpResult>> HandleAsync(
+    internal static async Task<Outcome<Ok<CancellationViews.Detail>>> HandleAsync(
         Guid id, CancellationAccess access, AuditTrail audit, CancellationNotices notices, Hosting.PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var (request, denied) = await access.FindAsync(http.User, id, ct);
@@ -27,7 +28,7 @@ public static class WithdrawCancellation
         var now = clock.GetUtcNow();
         var before = CancellationRequest.Describe(request!.Status);
         if (request.Withdraw(CurrentActor.Describe(http.User), now) is { IsSuccess: false } refused)
-            return Problems.From(refused.Error!, StatusCodes.Status409Conflict);
+            return refused.Error!;
         var line = await audit.Db.Lines.FirstAsync(l => l.Id == request.LineId, ct);
         line.AbortCancellation(now);
         audit.Record("cancellation.withdrawn", request.Msisdn.Masked(), before: new { status = before }, after: new { status = "withdrawn", request.Id });

@@ -1,4 +1,5 @@
 using LastCall.Auditing;
+using LastCall.Domain.Common;
 using LastCall.Domain.Identity;
 using LastCall.Security;
 using LastCall.Web;
@@ -18,7 +19,7 @@ public static class GetDocument
             .RequireAuthorization(Policies.CustomerOrStaff)
             .WithSummary("Download an uploaded ID document (owner and staff).");
 
-    internal static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> HandleAsync(
+    internal static async Task<Outcome<FileStreamHttpResult>> HandleAsync(
         Guid id, DocumentStore store, AuditTrail audit, HttpContext http, CancellationToken ct)
     {
         var user = http.User;
@@ -27,7 +28,7 @@ public static class GetDocument
             ? document.CustomerId == user.SubjectId()
             : user.IsInRole(StaffRoles.Clerk) || user.IsInRole(StaffRoles.Reviewer) || user.IsInRole(StaffRoles.Supervisor) || user.IsInRole(StaffRoles.Admin));
         if (!allowed)
-            return Problems.Create(StatusCodes.Status404NotFound, "document_not_found", "No such document.");
+            return Fail.NotFound("document_not_found", "No such document.");
         if (user.IsStaff())
         {
             audit.Record("document.viewed", id.ToString());

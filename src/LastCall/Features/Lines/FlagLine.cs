@@ -1,6 +1,8 @@
 using LastCall.Auditing;
+using LastCall.Domain.Common;
 using LastCall.Integrations.Messaging;
 using LastCall.Security;
+using LastCall.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -20,7 +22,7 @@ public static class FlagLine
             .RequireAuthorization(Policies.Customer)
             .WithSummary("Report a line under my identity that is not mine: fraud hold, staff told.");
 
-    internal static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
+    internal static async Task<Outcome<Ok<Response>>> HandleAsync(
         string msisdn, LineAccess access, AuditTrail audit, IMessageSender sender, IConfiguration configuration, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var (line, denied) = await access.FindAsync(http.User, msisdn, tracked: true, ct);

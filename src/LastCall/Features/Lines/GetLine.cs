@@ -1,5 +1,7 @@
 using LastCall.Auditing;
+using LastCall.Domain.Common;
 using LastCall.Security;
+using LastCall.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,7 +15,7 @@ public static class GetLine
             .RequireAuthorization(Policies.CustomerOrStaff)
             .WithSummary("A line with its owner, balance, arrears, contract and eSIM profiles.");
 
-    internal static async Task<Results<Ok<LineViews.LineDetail>, ProblemHttpResult>> HandleAsync(
+    internal static async Task<Outcome<Ok<LineViews.LineDetail>>> HandleAsync(
         string msisdn, LineAccess access, AuditTrail audit, HttpContext http, CancellationToken ct)
     {
         var (line, denied) = await access.FindAsync(http.User, msisdn, tracked: false, ct);

@@ -1,4 +1,5 @@
 using LastCall.Auditing;
+using LastCall.Domain.Common;
 using LastCall.Security;
 using LastCall.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -22,7 +23,7 @@ public static class UnlockAccountInPerson
             .RequireAuthorization(Policies.Clerk)
             .WithSummary("Lift the owner's account lock after an in-person ID check (clerk).");
 
-    internal static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
+    internal static async Task<Outcome<Ok<Response>>> HandleAsync(
         string msisdn, Request request, LineAccess access, AuditTrail audit, IdNumberProtector protector, HttpContext http, CancellationToken ct)
     {
         var (line, denied) = await access.FindAsync(http.User, msisdn, tracked: false, ct);

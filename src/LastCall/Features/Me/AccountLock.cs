@@ -52,29 +52,29 @@ public static class AccountLock
         return TypedResults.Ok(new LockState(true, customer.AccountLockedAt));
     }
 
-    private static async Task<Results<Accepted, ProblemHttpResult>> SendCodeAsync(CodeRequest request, AuditTrail audit, OneTimeCodes codes, HttpContext http, CancellationToken ct)
+    private static async Task<Outcome<Accepted>> SendCodeAsync(CodeRequest request, AuditTrail audit, OneTimeCodes codes, HttpContext http, CancellationToken ct)
     {
         var line = await OwnLineAsync(audit, http, request.Msisdn, ct);
         if (line is null)
-            return Problems.Validation("msisdn", "invalid_msisdn", "Give the number of one of your lines.");
+            return Fail.Validation("msisdn", "invalid_msisdn", "Give the number of one of your lines.");
         if (await codes.SendAsync(audit.Db, line.Msisdn, OtpPurpose.AccountUnlock, "account_unlock_code", ct) is { } wait)
-            return Problems.TooManyRequests(http, wait, "too_many_requests", "A code was sent recently. Wait before asking for another.");
+            return Fail.TooManyRequests("too_many_requests", "A code was sent recently. Wait before asking for another.", wait);
         return TypedResults.Accepted((string?)null);
     }
 
-    private static async Task<Results<Ok<LockState>, ProblemHttpResult>> UnlockAsync(
+    private static async Task<Outcome<Ok<LockState>>> UnlockAsync(
         [FromBody] UnlockRequest request, AuditTrail audit, OneTimeCodes codes, SignInGuard guard, IMessageSender sender, HttpContext http, CancellationToken ct)
     {
         var line = await OwnLineAsync(audit, http, request.Msisdn, ct);
         if (line is null)
-            return Problems.Validation("msisdn", "invalid_msisdn", "Give the number of one of your lines.");
+            return Fail.Validation("msisdn", "invalid_msisdn", "Give the number of one of your lines.");
         if (string.IsNullOrEmpty(request.ServicePassword) || string.IsNullOrEmpty(request.Otp))
-            return Problems.Validation("servicePassword", "validation_failed", "Give the line's service password and the SMS code.");
+            return Fail.Validation("servicePassword", "validation_failed", "Give the line's service password and the SMS code.");
         var db = audit.Db;
         var accountKey = SignInGuard.NumberKey(line.Msisdn.Value);
         var addressKey = SignInGuard.AddressKey(http.Connection.RemoteIpAddress?.ToString());
         if (await guard.RetryAfterAsync(db, accountKey, addressKey, ct) is { } wait)
-            return Problems.TooManyRequests(http, wait, "locked_out", "Too many failed attempts. Try again later.");
+            return Fail.TooManyRequests("locked_out", "Too many failed attempts. Try again later.", wait);
 
         var passwordOk = SecretHasher.Verify(request.ServicePassword, line.ServicePasswordHash);
         var codeOk = await codes.VerifyAsync(db, line.Msisdn, OtpPurpose.AccountUnlock, request.Otp, countAsWrong: !passwordOk, ct);
@@ -85,8 +85,8 @@ public static class AccountLock
             audit.Record("customer.account_unlock_failed", customer.Id.ToString());
             await audit.SaveChangesAsync(ct);
             return lockedFor is { } locked
-                ? Problems.TooManyRequests(http, locked, "locked_out", "Too many failed attempts. Try again later.")
-                : Problems.Create(StatusCodes.Status401Unauthorized, "invalid_credentials", "The service password or code is not right.");
+                ? Fail.TooManyRequests("locked_out", "Too many failed attempts. Try again later.", locked)
+                : Fail.Unauthorized("invalid_credentials", "The service password or code is not right.");
         }
         await guard.RecordSuccessAsync(accountKey, addressKey, ct);
         if (customer.UnlockAccount().IsSuccess)

@@ -23,11 +23,11 @@ public static class LineAuditTrail
         public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
     }
 
-    public static async Task<(ResultPage? Page, ProblemHttpResult? Problem)> ReadAsync(string? msisdn, int page, AuditTrail audit, CancellationToken ct)
+    public static async Task<(ResultPage? Page, DomainError? Problem)> ReadAsync(string? msisdn, int page, AuditTrail audit, CancellationToken ct)
     {
         var number = Msisdn.Create(msisdn);
         if (!number.IsSuccess)
-            return (null, Problems.Validation("msisdn", "invalid_msisdn", number.Error!.Message));
+            return (null, Fail.Validation("msisdn", "invalid_msisdn", number.Error!.Message));
         if (page < 1)
             page = 1;
         var subject = number.Value.Masked();

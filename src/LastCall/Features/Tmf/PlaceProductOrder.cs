@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using LastCall.Auditing;
 using LastCall.Domain.Cancellations;
+using LastCall.Domain.Common;
 using LastCall.Domain.Lines;
 using LastCall.Domain.Tmf;
 using LastCall.Features.Cancellations;
@@ -11,6 +12,7 @@ using LastCall.Hosting;
 using LastCall.Security;
 using LastCall.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Features.Tmf;
@@ -83,35 +85,27 @@ public static class PlaceProductOrder
                 audit.Record("tmf.product_order.placed", request.Msisdn.Masked(), after: new { orderId = placed.Id, productId = line.Id, placed.ItemId, state = ProductOrder.StateOf(request.Status) });
             },
             ct);
-        switch (submitted.Result)
-        {
-            case Created<SubmitCancellation.Response> created:
-                var view = (await GetProductOrder.LoadAsync(db, created.Value!.Id, partnerId, policies, ct))!;
-                http.Response.Headers.Location = view.Href;
-                return TypedResults.Json(view, TmfJson.Options, statusCode: StatusCodes.Status201Created);
-            case ProblemHttpResult problem:
-                return FromProblem(problem);
-            default:
-                throw new InvalidOperationException($"Unexpected result {submitted.Result.GetType().Name}.");
-        }
+        if (submitted.Error is { } error)
+            return FromError(error, policies);
+        var view = (await GetProductOrder.LoadAsync(db, submitted.Success!.Value!.Id, partnerId, policies, ct))!;
+        http.Response.Headers.Location = view.Href;
+        return TypedResults.Json(view, TmfJson.Options, statusCode: StatusCodes.Status201Created);
     }
 
     /// <summary>
-    /// The submission's problem as a TMF error: <c>not_eligible</c> carries each blocker as an error (<c>code</c>, its
-    /// message as <c>reason</c>, how to fix it as <c>message</c>); the rest keep their code and status.
+    /// The submission's error as a TMF error, with the status <see cref="ErrorResponses"/> gives its kind:
+    /// <c>not_eligible</c> carries each blocker as an error (<c>code</c>, its message as <c>reason</c>, how to fix it
+    /// as <c>message</c>); the rest keep their code, with the status's reason phrase.
     /// </summary>
-    private static IResult FromProblem(ProblemHttpResult problem)
+    private static IResult FromError(DomainError error, PolicySettings policies)
     {
-        var details = problem.ProblemDetails;
-        var code = details.Extensions.TryGetValue("code", out var value) && value is string text ? text : Problems.CodeForStatus(problem.StatusCode);
-        List<TmfError>? blockers = null;
-        if (details.Extensions.TryGetValue("blockers", out var list) && list is IEnumerable<FindingTexts.Blocker> findings)
-        {
-            var status = problem.StatusCode.ToString(CultureInfo.InvariantCulture);
-            blockers = [.. findings.Select(b => new TmfError(b.Code, b.Message, b.Fix, status))];
-        }
-        var reason = code == "not_eligible" ? "The product cannot be terminated yet" : details.Title ?? "The order cannot be accepted";
-        return TmfError.Result(problem.StatusCode, code, reason, details.Detail, blockers);
+        var status = ErrorResponses.StatusOf(error.Kind);
+        var statusText = status.ToString(CultureInfo.InvariantCulture);
+        List<TmfError>? blockers = error.Ineligible is { } ineligible
+            ? [.. ErrorResponses.Blockers(ineligible, CultureInfo.CurrentUICulture, policies.PaymentUrl).Select(b => new TmfError(b.Code, b.Message, b.Fix, statusText))]
+            : null;
+        var reason = error.Kind == ErrorKind.NotEligible ? "The product cannot be terminated yet" : ReasonPhrases.GetReasonPhrase(status);
+        return TmfError.Result(status, error.Code, reason, error.Message, blockers);
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using LastCall.Auditing;
 using LastCall.Domain.Cancellations;
+using LastCall.Domain.Common;
 using LastCall.Features.Cancellations;
 using LastCall.Features.Lines;
 using LastCall.Integrations.Messaging;
@@ -31,7 +32,7 @@ public static class GrantTransferConsent
     public static string Hash(string code) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(code.Trim().Replace("-", "", StringComparison.Ordinal).ToUpperInvariant())));
 
-    private static async Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(
+    private static async Task<Outcome<Created<Response>>> HandleAsync(
         string msisdn, LineAccess access, EligibilityCheck check, AuditTrail audit, IMessageSender sender, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var (line, denied) = await access.FindAsync(http.User, msisdn, tracked: true, ct);
@@ -40,7 +41,7 @@ public static class GrantTransferConsent
         var facts = await check.EvaluateAsync(line!, ct);
         var blockers = Alternatives.TransferBlockers(line!, facts.Owner, facts.Account);
         if (blockers.Count > 0)
-            return TransferProblems.NotEligible(blockers);
+            return TransferProblems.NotEligible(blockers, facts.Result.Blockers);
 
         var code = string.Concat(Enumerable.Range(0, 10).Select(_ => Alphabet[RandomNumberGenerator.GetInt32(Alphabet.Length)]));
         var display = code[..5] + "-" + code[5..];
@@ -55,6 +56,6 @@ public static class GrantTransferConsent
 
 internal static class TransferProblems
 {
-    public static ProblemHttpResult NotEligible(IReadOnlyList<string> blockers) =>
-        Problems.NotEligible("The line cannot change owner now: see blockers.", blockers);
+    public static DomainError NotEligible(IReadOnlyList<string> blockers, IReadOnlyList<Finding> known) =>
+        Fail.NotEligible("The line cannot change owner now: see blockers.", Ineligibility.FromCodes(blockers, known));
 }

@@ -30,7 +30,7 @@ public sealed class SignInModel(AuditTrail audit, SignInGuard guard, OneTimeCode
         Msisdn = msisdn;
         ReturnUrl = returnUrl;
         var result = await RequestSignInCode.HandleAsync(new RequestSignInCode.Request(PortalInput.Msisdn(msisdn)), audit.Db, codes, HttpContext, ct);
-        var (_, problem) = HandlerResults.Read<RequestSignInCode.Response>(result.Result);
+        var (_, problem) = HandlerResults.Read<RequestSignInCode.Response>(result);
         Problem = problem;
         CodeSent = problem is null;
         if (problem is not null)
@@ -45,7 +45,7 @@ public sealed class SignInModel(AuditTrail audit, SignInGuard guard, OneTimeCode
         var (customer, problem) = await Features.Auth.SignIn.VerifyAsync(new Features.Auth.SignIn.Request(PortalInput.Msisdn(msisdn), servicePassword, otp?.Trim()), audit, guard, codes, HttpContext, ct);
         if (problem is not null)
         {
-            Problem = UiProblem.From(problem);
+            Problem = new UiProblem(problem);
             Response.StatusCode = Problem.Status;
             return Page();
         }

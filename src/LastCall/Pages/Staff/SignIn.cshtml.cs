@@ -29,7 +29,7 @@ public sealed class SignInModel(AuditTrail audit, SignInGuard guard) : PageModel
         var (staff, problem) = await StaffSignIn.VerifyAsync(new StaffSignIn.Request(username, password), audit, guard, HttpContext, ct);
         if (problem is not null)
         {
-            Problem = UiProblem.From(problem);
+            Problem = new UiProblem(problem);
             Response.StatusCode = Problem.Status;
             return Page();
         }

@@ -1,4 +1,5 @@
 using LastCall.Auditing;
+using LastCall.Domain.Common;
 using LastCall.Features.Cancellations;
 using LastCall.Features.Lines;
 using LastCall.Hosting;
@@ -26,7 +27,7 @@ public sealed class ChecklistModel(LineAccess access, EligibilityCheck check, Po
         Done = done ?? [];
         if (Items.All(Done.Contains))
             return Redirect(StepPath("document"));
-        Problem = UiProblem.From(Problems.Create(StatusCodes.Status400BadRequest, "checklist_incomplete", "Tick every item."));
+        Problem = new UiProblem(Fail.Validation("checklist_incomplete", "Tick every item."));
         return Page();
     }
 }

@@ -1,5 +1,6 @@
 using LastCall.Auditing;
 using LastCall.Domain.Cancellations;
+using LastCall.Domain.Common;
 using LastCall.Features.Cancellations;
 using LastCall.Features.Lines;
 using LastCall.Hosting;
@@ -51,10 +52,10 @@ public sealed class ConfirmModel(
         // The fee only when the customer ticked it on the precheck and the contract is still the only thing in the way.
         var request = new SubmitCancellation.Request(PortalInput.Msisdn(msisdn), effective, document is null ? null : [document.Value], null, AcceptEarlyExitFee: FeeAccepted);
         var result = await SubmitCancellation.HandleAsync(request, Access, Check, Policies, protector, Audit, notices, clock, HttpContext, ct);
-        var (submitted, problem) = HandlerResults.Read<SubmitCancellation.Response>(result.Result);
+        var (submitted, problem) = HandlerResults.Read<SubmitCancellation.Response>(result);
         if (problem is null)
             return Redirect($"/portal/cancellations/{submitted!.Id}?submitted=1");
-        if (problem.Status == StatusCodes.Status404NotFound || !await LoadAsync(msisdn, ct))
+        if (problem.Kind == ErrorKind.NotFound || !await LoadAsync(msisdn, ct))
             return NotFound();
         DocumentId = document;
         Effective = effective ?? "immediate";

@@ -22,7 +22,7 @@ public sealed class DocumentModel(LineAccess access, EligibilityCheck check, Pol
     {
         if (!await LoadAsync(msisdn, ct))
             return NotFound();
-        var (document, problem) = HandlerResults.Read<UploadDocument.Response>((await UploadDocument.HandleAsync(Request, store, Access, Audit, clock, ct)).Result);
+        var (document, problem) = HandlerResults.Read<UploadDocument.Response>(await UploadDocument.HandleAsync(Request, store, Access, Audit, clock, ct));
         if (problem is not null)
         {
             Problem = problem;

@@ -1,9 +1,9 @@
+using System.Globalization;
 using LastCall.Auditing;
+using LastCall.Domain.Cancellations;
 using LastCall.Features.Cancellations;
 using LastCall.Features.Lines;
 using LastCall.Hosting;
-using System.Globalization;
-using LastCall.Domain.Cancellations;
 using LastCall.Web;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -62,7 +62,7 @@ public abstract class WizardPage(LineAccess access, EligibilityCheck check, Poli
     protected async Task<bool> LoadAsync(string msisdn, CancellationToken ct)
     {
         var (precheck, problem) = HandlerResults.Read<Precheck.Response>(
-            (await Features.Cancellations.Precheck.HandleAsync(msisdn, access, check, policies, audit, HttpContext, ct)).Result);
+            await Features.Cancellations.Precheck.HandleAsync(msisdn, access, check, policies, audit, HttpContext, ct));
         Precheck = precheck;
         return problem is null;
     }

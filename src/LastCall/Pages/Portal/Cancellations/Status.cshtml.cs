@@ -1,6 +1,7 @@
 using LastCall.Auditing;
 using LastCall.Data;
 using LastCall.Domain.Cancellations;
+using LastCall.Domain.Common;
 using LastCall.Domain.Partners;
 using LastCall.Features.Cancellations;
 using LastCall.Features.Certificates;
@@ -51,22 +52,22 @@ public sealed class StatusModel(CancellationAccess access, AppDbContext db, Audi
 
     public async Task<IActionResult> OnGetCertificateAsync(Guid id, CancellationToken ct)
     {
-        var result = (await CertificateEndpoints.DownloadAsync(id, access, db, HttpContext, ct)).Result;
-        if (result is FileContentHttpResult file)
+        var result = await CertificateEndpoints.DownloadAsync(id, access, db, HttpContext, ct);
+        if (result.Success is { } file)
             return File(file.FileContents.ToArray(), file.ContentType ?? "application/pdf", file.FileDownloadName);
         if (!await LoadAsync(id, ct))
             return NotFound();
-        Problem = UiProblem.From((ProblemHttpResult)result);
+        Problem = new UiProblem(result.Error!);
         Response.StatusCode = Problem.Status;
         return Page();
     }
 
     public async Task<IActionResult> OnPostWithdrawAsync(Guid id, CancellationToken ct)
     {
-        var (_, problem) = HandlerResults.Read<CancellationViews.Detail>((await WithdrawCancellation.HandleAsync(id, access, audit, notices, policies, clock, HttpContext, ct)).Result);
+        var (_, problem) = HandlerResults.Read<CancellationViews.Detail>(await WithdrawCancellation.HandleAsync(id, access, audit, notices, policies, clock, HttpContext, ct));
         if (problem is null)
             return Redirect($"/portal/cancellations/{id}");
-        if (problem.Status == StatusCodes.Status404NotFound)
+        if (problem.Kind == ErrorKind.NotFound)
             return NotFound();
         audit.Db.ChangeTracker.Clear();
         if (!await LoadAsync(id, ct))
@@ -88,7 +89,7 @@ public sealed class StatusModel(CancellationAccess access, AppDbContext db, Audi
 
     private async Task<IActionResult> MarkAsync(Guid id, Func<Unbinding.ChecklistEntry, (bool Done, string? Label)> wanted, CancellationToken ct)
     {
-        var (view, problem) = HandlerResults.Read<Unbinding.View>((await Unbinding.GetAsync(id, access, db, HttpContext, ct)).Result);
+        var (view, problem) = HandlerResults.Read<Unbinding.View>(await Unbinding.GetAsync(id, access, db, HttpContext, ct));
         if (problem is not null)
             return NotFound();
         foreach (var entry in view!.Checklist)
@@ -98,11 +99,11 @@ public sealed class StatusModel(CancellationAccess access, AppDbContext db, Audi
             if (isDone == entry.Done && newLabel is null)
                 continue;
             var (_, refused) = HandlerResults.Read<Unbinding.View>(
-                (await Unbinding.MarkAsync(id, entry.Item, new Unbinding.Mark(isDone, newLabel), access, audit, clock, HttpContext, ct)).Result);
+                await Unbinding.MarkAsync(id, entry.Item, new Unbinding.Mark(isDone, newLabel), access, audit, clock, HttpContext, ct));
             if (refused is not null)
             {
                 audit.Db.ChangeTracker.Clear();
-                if (refused.Status == StatusCodes.Status404NotFound && refused.Code != "unknown_checklist_item" || !await LoadAsync(id, ct))
+                if (refused.Kind == ErrorKind.NotFound && refused.Code != "unknown_checklist_item" || !await LoadAsync(id, ct))
                     return NotFound();
                 Problem = refused;
                 Response.StatusCode = refused.Status;
@@ -116,7 +117,7 @@ public sealed class StatusModel(CancellationAccess access, AppDbContext db, Audi
 
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
     {
-        var (request, problem) = HandlerResults.Read<CancellationViews.Detail>((await GetCancellation.HandleAsync(id, access, audit, policies, clock, HttpContext, ct)).Result);
+        var (request, problem) = HandlerResults.Read<CancellationViews.Detail>(await GetCancellation.HandleAsync(id, access, audit, policies, clock, HttpContext, ct));
         Cancellation = request;
         if (problem is not null)
             return false;
@@ -126,7 +127,7 @@ public sealed class StatusModel(CancellationAccess access, AppDbContext db, Audi
         if (entity is not null && request!.Status is "approved" or "scheduled" && entity.CoolingOffEnds(policies.CoolingOff) is { } ends && ends > clock.GetUtcNow())
             CoolingOffUntil = ends;
         if (request!.Status == "completed")
-            (UnbindingView, _) = HandlerResults.Read<Unbinding.View>((await Unbinding.GetAsync(id, access, db, HttpContext, ct)).Result);
+            (UnbindingView, _) = HandlerResults.Read<Unbinding.View>(await Unbinding.GetAsync(id, access, db, HttpContext, ct));
         return true;
     }
 }

@@ -1,4 +1,5 @@
 using LastCall.Auditing;
+using LastCall.Domain.Common;
 using LastCall.Features.Lines;
 using LastCall.Integrations.Billing;
 using LastCall.Web;
@@ -24,9 +25,9 @@ public sealed class BillsModel(LineAccess access, IBillingSystem billing, AuditT
 
     public async Task<IActionResult> OnGetAsync(string msisdn, CancellationToken ct)
     {
-        var (bills, problem) = HandlerResults.Read<ListBills.Response>((await ListBills.HandleAsync(msisdn, access, billing, audit, HttpContext, ct)).Result);
+        var (bills, problem) = HandlerResults.Read<ListBills.Response>(await ListBills.HandleAsync(msisdn, access, billing, audit, HttpContext, ct));
         // Not my line: 404 as for every page of a line; the billing system's own 404 (no account) is shown.
-        if (problem is { Status: StatusCodes.Status404NotFound or StatusCodes.Status403Forbidden, Code: not "billing_account_not_found" })
+        if (problem is { Kind: ErrorKind.NotFound or ErrorKind.Forbidden, Code: not "billing_account_not_found" })
             return NotFound();
         Msisdn = bills?.Msisdn ?? PortalInput.Msisdn(msisdn);
         Bills = bills;

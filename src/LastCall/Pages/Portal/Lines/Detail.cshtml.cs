@@ -24,7 +24,7 @@ public sealed class DetailModel(LineAccess access, AuditTrail audit, PolicySetti
 
     public async Task<IActionResult> OnGetAsync(string msisdn, string? done, CancellationToken ct)
     {
-        var (line, problem) = HandlerResults.Read<LineViews.LineDetail>((await GetLine.HandleAsync(msisdn, access, audit, HttpContext, ct)).Result);
+        var (line, problem) = HandlerResults.Read<LineViews.LineDetail>(await GetLine.HandleAsync(msisdn, access, audit, HttpContext, ct));
         if (problem is not null)
             return NotFound();
         Line = line;

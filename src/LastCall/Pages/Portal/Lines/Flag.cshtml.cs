@@ -1,4 +1,5 @@
 using LastCall.Auditing;
+using LastCall.Domain.Common;
 using LastCall.Features.Lines;
 using LastCall.Integrations.Messaging;
 using LastCall.Web;
@@ -29,8 +30,8 @@ public sealed class FlagModel(LineAccess access, AuditTrail audit, IMessageSende
     public async Task<IActionResult> OnPostAsync(string msisdn, CancellationToken ct)
     {
         Msisdn = msisdn;
-        var (done, problem) = HandlerResults.Read<FlagLine.Response>((await FlagLine.HandleAsync(msisdn, access, audit, sender, configuration, clock, HttpContext, ct)).Result);
-        if (problem?.Status == StatusCodes.Status404NotFound)
+        var (done, problem) = HandlerResults.Read<FlagLine.Response>(await FlagLine.HandleAsync(msisdn, access, audit, sender, configuration, clock, HttpContext, ct));
+        if (problem?.Kind == ErrorKind.NotFound)
             return NotFound();
         Problem = problem;
         Flagged = done?.FraudHold == true;

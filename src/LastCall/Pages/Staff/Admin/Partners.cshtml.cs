@@ -38,15 +38,15 @@ public sealed class PartnersModel(AuditTrail audit, TimeProvider clock, PartnerK
 
     public async Task<IActionResult> OnPostRevokeAsync(Guid id, Guid keyId, CancellationToken ct)
     {
-        var (key, problem) = HandlerResults.Read<ManagePartners.KeyView>((await ManagePartners.RevokeAsync(id, keyId, audit, clock, keys, ct)).Result);
+        var (key, problem) = HandlerResults.Read<ManagePartners.KeyView>(await ManagePartners.RevokeAsync(id, keyId, audit, clock, keys, ct));
         if (problem is null)
             return Redirect("/staff/admin/partners?revoked=" + Uri.EscapeDataString(key!.Prefix));
         return await FailAsync(problem, ct);
     }
 
-    private async Task<IActionResult> ShowAsync(Microsoft.AspNetCore.Http.HttpResults.Results<Microsoft.AspNetCore.Http.HttpResults.Created<ManagePartners.Created>, Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult> result, CancellationToken ct)
+    private async Task<IActionResult> ShowAsync(IOutcome result, CancellationToken ct)
     {
-        var (created, problem) = HandlerResults.Read<ManagePartners.Created>(result.Result);
+        var (created, problem) = HandlerResults.Read<ManagePartners.Created>(result);
         if (problem is not null)
             return await FailAsync(problem, ct);
         // Shown on this response only; the page is not cached.

@@ -33,7 +33,7 @@ public sealed class StaffAccountsModel(AuditTrail audit, TimeProvider clock) : P
     public async Task<IActionResult> OnPostAsync(string? username, string? password, string[]? roles, string? storeId, CancellationToken ct)
     {
         var (staff, problem) = HandlerResults.Read<CreateStaff.Response>(
-            (await CreateStaff.HandleAsync(new CreateStaff.Request(username, password, roles ?? [], storeId), audit, clock, ct)).Result);
+            await CreateStaff.HandleAsync(new CreateStaff.Request(username, password, roles ?? [], storeId), audit, clock, ct));
         if (problem is null)
             return Redirect("/staff/admin/staff?created=" + Uri.EscapeDataString(staff!.Username));
         audit.Db.ChangeTracker.Clear();

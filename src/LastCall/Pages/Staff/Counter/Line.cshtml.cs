@@ -46,7 +46,7 @@ public sealed class LineModel(
         var request = new SubmitCancellation.Request(PortalInput.Msisdn(msisdn), effective, null,
             new SubmitCancellation.IdentityCheck("in_person_id", null, idNumber?.Trim()), acceptEarlyExitFee);
         var (created, problem) = HandlerResults.Read<SubmitCancellation.Response>(
-            (await SubmitCancellation.HandleAsync(request, lineAccess, check, policies, protector, audit, notices, clock, HttpContext, ct)).Result);
+            await SubmitCancellation.HandleAsync(request, lineAccess, check, policies, protector, audit, notices, clock, HttpContext, ct));
         if (problem is null)
             return Redirect($"/staff/requests/{created!.Id}?submitted=1");
         IdNumber = idNumber;
@@ -56,21 +56,21 @@ public sealed class LineModel(
     public async Task<IActionResult> OnPostUnlockAsync(string msisdn, string? idNumber, CancellationToken ct)
     {
         var (_, problem) = HandlerResults.Read<UnlockAccountInPerson.Response>(
-            (await UnlockAccountInPerson.HandleAsync(msisdn, new UnlockAccountInPerson.Request(null, idNumber?.Trim()), lineAccess, audit, protector, HttpContext, ct)).Result);
+            await UnlockAccountInPerson.HandleAsync(msisdn, new UnlockAccountInPerson.Request(null, idNumber?.Trim()), lineAccess, audit, protector, HttpContext, ct));
         return problem is null ? Done(msisdn, "unlocked") : await FailAsync(msisdn, problem, ct);
     }
 
     public async Task<IActionResult> OnPostSuspendAsync(string msisdn, CancellationToken ct)
     {
         var (_, problem) = HandlerResults.Read<SuspendLine.Response>(
-            (await SuspendLine.HandleAsync(msisdn, lineAccess, check, policies, audit, sender, clock, HttpContext, ct)).Result);
+            await SuspendLine.HandleAsync(msisdn, lineAccess, check, policies, audit, sender, clock, HttpContext, ct));
         return problem is null ? Done(msisdn, "suspended") : await FailAsync(msisdn, problem, ct);
     }
 
     public async Task<IActionResult> OnPostResumeAsync(string msisdn, CancellationToken ct)
     {
         var (_, problem) = HandlerResults.Read<ResumeLine.Response>(
-            (await ResumeLine.HandleAsync(msisdn, lineAccess, audit, clock, HttpContext, ct)).Result);
+            await ResumeLine.HandleAsync(msisdn, lineAccess, audit, clock, HttpContext, ct));
         return problem is null ? Done(msisdn, "resumed") : await FailAsync(msisdn, problem, ct);
     }
 
@@ -89,7 +89,7 @@ public sealed class LineModel(
 
     private async Task<IActionResult> LoadAsync(string msisdn, CancellationToken ct)
     {
-        var (line, problem) = HandlerResults.Read<LineViews.LineDetail>((await GetLine.HandleAsync(msisdn, lineAccess, audit, HttpContext, ct)).Result);
+        var (line, problem) = HandlerResults.Read<LineViews.LineDetail>(await GetLine.HandleAsync(msisdn, lineAccess, audit, HttpContext, ct));
         if (problem is not null)
         {
             Problem = problem;
@@ -97,9 +97,9 @@ public sealed class LineModel(
             return Page();
         }
         Line = line;
-        (Check, _) = HandlerResults.Read<Precheck.Response>((await Precheck.HandleAsync(line!.Msisdn, lineAccess, check, policies, audit, HttpContext, ct)).Result);
+        (Check, _) = HandlerResults.Read<Precheck.Response>(await Precheck.HandleAsync(line!.Msisdn, lineAccess, check, policies, audit, HttpContext, ct));
         var (requests, _) = HandlerResults.Read<ListCancellations.ResultPage>(
-            (await ListCancellations.HandleAsync(audit, policies, clock, HttpContext, ct, msisdn: line.Msisdn, pageSize: 10)).Result);
+            await ListCancellations.HandleAsync(audit, policies, clock, HttpContext, ct, msisdn: line.Msisdn, pageSize: 10));
         Requests = requests?.Items ?? [];
         return Page();
     }

@@ -56,7 +56,7 @@ public sealed class TransferModel(LineAccess lineAccess, EligibilityCheck check,
             f.OwnerCheck == "consent_code" ? null : new TransferLine.OwnerCheck("in_person_id", null, f.OwnerIdNumber?.Trim()),
             f.OwnerCheck == "consent_code" ? f.ConsentCode : null);
         var (done, problem) = HandlerResults.Read<TransferLine.Response>(
-            (await TransferLine.HandleAsync(msisdn, request, lineAccess, check, protector, audit, sender, clock, HttpContext, ct)).Result);
+            await TransferLine.HandleAsync(msisdn, request, lineAccess, check, protector, audit, sender, clock, HttpContext, ct));
         audit.Db.ChangeTracker.Clear();
         var page = await LoadAsync(msisdn, ct);
         Done = done;
@@ -70,7 +70,7 @@ public sealed class TransferModel(LineAccess lineAccess, EligibilityCheck check,
 
     private async Task<IActionResult> LoadAsync(string msisdn, CancellationToken ct)
     {
-        var (line, problem) = HandlerResults.Read<LineViews.LineDetail>((await GetLine.HandleAsync(msisdn, lineAccess, audit, HttpContext, ct)).Result);
+        var (line, problem) = HandlerResults.Read<LineViews.LineDetail>(await GetLine.HandleAsync(msisdn, lineAccess, audit, HttpContext, ct));
         if (problem is not null)
             return NotFound();
         Line = line;

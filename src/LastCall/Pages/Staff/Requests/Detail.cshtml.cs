@@ -1,5 +1,6 @@
 using LastCall.Auditing;
 using LastCall.Data;
+using LastCall.Domain.Common;
 using LastCall.Domain.Identity;
 using LastCall.Features.Cancellations;
 using LastCall.Features.Certificates;
@@ -34,13 +35,13 @@ public sealed class DetailModel(CancellationAccess access, AppDbContext db, Audi
 
     public async Task<IActionResult> OnGetCertificateAsync(Guid id, CancellationToken ct)
     {
-        var result = (await CertificateEndpoints.DownloadAsync(id, access, db, HttpContext, ct)).Result;
-        if (result is FileContentHttpResult file)
+        var result = await CertificateEndpoints.DownloadAsync(id, access, db, HttpContext, ct);
+        if (result.Success is { } file)
             return File(file.FileContents.ToArray(), file.ContentType ?? "application/pdf", file.FileDownloadName);
         var page = await LoadAsync(id, ct);
         if (page is PageResult)
         {
-            Problem = UiProblem.From((ProblemHttpResult)result);
+            Problem = new UiProblem(result.Error!);
             Response.StatusCode = Problem.Status;
         }
         return page;
@@ -48,7 +49,7 @@ public sealed class DetailModel(CancellationAccess access, AppDbContext db, Audi
 
     public async Task<IActionResult> OnPostRetryAsync(Guid id, CancellationToken ct)
     {
-        var (_, problem) = HandlerResults.Read<CancellationViews.Detail>((await RetryCancellation.HandleAsync(id, access, audit, policies, clock, HttpContext, ct)).Result);
+        var (_, problem) = HandlerResults.Read<CancellationViews.Detail>(await RetryCancellation.HandleAsync(id, access, audit, policies, clock, HttpContext, ct));
         if (problem is null)
             return Redirect($"/staff/requests/{id}");
         audit.Db.ChangeTracker.Clear();
@@ -60,8 +61,8 @@ public sealed class DetailModel(CancellationAccess access, AppDbContext db, Audi
 
     private async Task<IActionResult> LoadAsync(Guid id, CancellationToken ct)
     {
-        var (request, problem) = HandlerResults.Read<CancellationViews.Detail>((await GetCancellation.HandleAsync(id, access, audit, policies, clock, HttpContext, ct)).Result);
-        if (problem is { Status: StatusCodes.Status404NotFound })
+        var (request, problem) = HandlerResults.Read<CancellationViews.Detail>(await GetCancellation.HandleAsync(id, access, audit, policies, clock, HttpContext, ct));
+        if (problem is { Kind: ErrorKind.NotFound })
             return NotFound();
         Cancellation = request;
         if (problem is not null)

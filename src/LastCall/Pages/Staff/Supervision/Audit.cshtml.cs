@@ -23,7 +23,7 @@ public sealed class AuditModel(AuditTrail audit) : PageModel
         Trail = trail;
         if (problem is not null)
         {
-            Problem = UiProblem.From(problem);
+            Problem = new UiProblem(problem);
             Response.StatusCode = Problem.Status;
         }
     }

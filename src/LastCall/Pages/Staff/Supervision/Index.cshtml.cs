@@ -28,7 +28,7 @@ public sealed class IndexModel(AppDbContext db, CancellationAccess access, Audit
 
     public async Task<IActionResult> OnPostRetryAsync(Guid id, CancellationToken ct)
     {
-        var (_, problem) = HandlerResults.Read<CancellationViews.Detail>((await RetryCancellation.HandleAsync(id, access, audit, policies, clock, HttpContext, ct)).Result);
+        var (_, problem) = HandlerResults.Read<CancellationViews.Detail>(await RetryCancellation.HandleAsync(id, access, audit, policies, clock, HttpContext, ct));
         if (problem is null)
             return Redirect("/staff/supervision?retried=1");
         audit.Db.ChangeTracker.Clear();
