@@ -1,4 +1,5 @@
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Audit;
 using LastCall.Domain.Common;
 using LastCall.Domain.Identity;
@@ -25,9 +26,9 @@ public static class StaffSignIn
             .WithSummary("Staff sign-in.");
 
     private static async Task<Outcome<Ok<Response>>> HandleAsync(
-        Request request, AuditTrail audit, SignInGuard guard, AccessTokens tokens, HttpContext http, CancellationToken ct)
+        Request request, AuditTrail audit, AppDbContext db, SignInGuard guard, AccessTokens tokens, HttpContext http, CancellationToken ct)
     {
-        var (staff, problem) = await VerifyAsync(request, audit, guard, http, ct);
+        var (staff, problem) = await VerifyAsync(request, audit, db, guard, http, ct);
         if (problem is not null)
             return problem;
         var (token, expiresAt) = tokens.ForStaff(staff!);
@@ -39,12 +40,11 @@ public static class StaffSignIn
     /// password are right (audited), otherwise the problem to show, with throttling, lock-out and audit done.
     /// </summary>
     internal static async Task<(StaffMember? Staff, DomainError? Problem)> VerifyAsync(
-        Request request, AuditTrail audit, SignInGuard guard, HttpContext http, CancellationToken ct)
+        Request request, AuditTrail audit, AppDbContext db, SignInGuard guard, HttpContext http, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Username) || string.IsNullOrEmpty(request.Password))
             return (null, Fail.Validation("username", "validation_failed", "Give the username and the password."));
         var username = request.Username.Trim().ToLowerInvariant();
-        var db = audit.Db;
         var address = http.Connection.RemoteIpAddress?.ToString();
         var accountKey = SignInGuard.StaffKey(username);
         var addressKey = SignInGuard.AddressKey(address);
@@ -52,7 +52,7 @@ public static class StaffSignIn
         {
             audit.Record("staff.sign_in_refused", username, after: new { reason = "locked_out", seconds = (int)wait.TotalSeconds },
                 actor: new Actor(ActorType.Staff, null, username, "back_office", null, address));
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
             return (null, Fail.TooManyRequests("locked_out", "Too many failed sign-ins. Try again later.", wait));
         }
 
@@ -63,7 +63,7 @@ public static class StaffSignIn
         {
             await guard.RecordSuccessAsync(accountKey, addressKey, ct);
             audit.Record("staff.signed_in", username, actor: actor);
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
             return (staff, null);
         }
 
@@ -71,7 +71,7 @@ public static class StaffSignIn
         audit.Record("staff.sign_in_failed", username, actor: actor);
         if (lockedFor is not null)
             audit.Record("staff.locked_out", username, after: new { seconds = (int)lockedFor.Value.TotalSeconds }, actor: actor);
-        await audit.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(ct);
         return (null, lockedFor is { } locked
             ? Fail.TooManyRequests("locked_out", "Too many failed sign-ins. Try again later.", locked)
             : Fail.Unauthorized("invalid_credentials", "The username or password is not right."));

@@ -1,4 +1,5 @@
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Cancellations;
 using LastCall.Domain.Common;
 using LastCall.Hosting;
@@ -22,7 +23,7 @@ public static class ApproveCancellation
             .WithSummary("Approve a request under review (reviewer).");
 
     internal static async Task<Outcome<Ok<CancellationViews.Detail>>> HandleAsync(
-        Guid id, CancellationAccess access, EligibilityCheck check, AuditTrail audit, CancellationNotices notices, PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct)
+        Guid id, CancellationAccess access, EligibilityCheck check, AuditTrail audit, AppDbContext db, CancellationNotices notices, PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var (request, denied) = await access.FindAsync(http.User, id, ct);
         if (denied is not null)
@@ -31,7 +32,7 @@ public static class ApproveCancellation
         // What changed while the request waited (a fraud flag, an account lock, new arrears) still blocks it.
         if (request!.Status == CancellationStatus.UnderReview)
         {
-            var line = await audit.Db.Lines.AsNoTracking().FirstAsync(l => l.Id == request.LineId, ct);
+            var line = await db.Lines.AsNoTracking().FirstAsync(l => l.Id == request.LineId, ct);
             var facts = await check.EvaluateAsync(line, ct, earlyExitFeeAccepted: true);
             var blockers = facts.Result.Blockers.Where(b => b.Code != EligibilityCodes.CancellationPending).ToList();
             if (blockers.Count > 0)
@@ -47,7 +48,7 @@ public static class ApproveCancellation
             return refused.Error!;
         audit.Record("cancellation.approved", request.Msisdn.Masked(), before: new { status = "under_review" },
             after: new { status = CancellationRequest.Describe(request.Status), request.Id, effectiveOn, overdue = request.ReviewDueBy < today });
-        if (await CancellationSaves.TrySaveAsync(audit, ct) is { } conflict)
+        if (await CancellationSaves.TrySaveAsync(db, ct) is { } conflict)
             return conflict;
         await notices.SendAsync(request, ct);
         return TypedResults.Ok(CancellationViews.ToDetail(request, today));

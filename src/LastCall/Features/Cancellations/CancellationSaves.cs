@@ -1,7 +1,5 @@
-using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Common;
-using LastCall.Web;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Features.Cancellations;
@@ -9,11 +7,11 @@ namespace LastCall.Features.Cancellations;
 /// <summary>Saving a decision on a request: when someone else changed it first, the loser gets 409, never a silent overwrite.</summary>
 public static class CancellationSaves
 {
-    public static async Task<DomainError?> TrySaveAsync(AuditTrail audit, CancellationToken ct)
+    public static async Task<DomainError?> TrySaveAsync(AppDbContext db, CancellationToken ct)
     {
         try
         {
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
             return null;
         }
         catch (DbUpdateConcurrencyException)

@@ -1,4 +1,5 @@
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Common;
 using LastCall.Hosting;
 using LastCall.Security;
@@ -17,17 +18,16 @@ public static class GetCancellation
             .WithSummary("A cancellation request with its history.");
 
     internal static async Task<Outcome<Ok<CancellationViews.Detail>>> HandleAsync(
-        Guid id, CancellationAccess access, AuditTrail audit, PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct)
+        Guid id, CancellationAccess access, AuditTrail audit, AppDbContext db, PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var (request, denied) = await access.FindAsync(http.User, id, ct);
         if (denied is not null)
             return denied;
-        var db = audit.Db;
         if (http.User.IsStaff())
         {
             // Staff reading a customer's request is a data view like a line view: it leaves a trace.
             audit.Record("cancellation.viewed", request!.Msisdn.Masked(), after: new { request.Id });
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
         }
         var steps = await db.ExecutionSteps.AsNoTracking().Where(s => s.RequestId == id).ToListAsync(ct);
         return TypedResults.Ok(CancellationViews.ToDetail(request!, policies.Today(clock.GetUtcNow()), steps));

@@ -27,7 +27,7 @@ public static class ListCancellations
             .WithSummary("Cancellation requests, newest first, filtered by status and number (staff).");
 
     internal static async Task<Outcome<Ok<ResultPage>>> HandleAsync(
-        AuditTrail audit, PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct,
+        AuditTrail audit, AppDbContext db, PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct,
         string? status = null, string? msisdn = null, int page = 1, int pageSize = 50)
     {
         var user = http.User;
@@ -35,7 +35,6 @@ public static class ListCancellations
             return Fail.Forbidden("forbidden", "Only back-office and store staff list requests.");
         if (page < 1 || pageSize is < 1 or > MaxPageSize)
             return Fail.Validation("pageSize", "invalid_page", $"page starts at 1; pageSize is 1 to {MaxPageSize}.");
-        var db = audit.Db;
         var query = db.CancellationRequests.AsNoTracking();
         if (status is not null)
         {
@@ -54,7 +53,7 @@ public static class ListCancellations
         var items = await query.OrderByDescending(r => r.SubmittedAt).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
         var today = policies.Today(clock.GetUtcNow());
         audit.Record("cancellations.listed", null, after: new { status, msisdn = msisdn is null ? null : Msisdn.Create(msisdn).Value.Masked(), page, pageSize, shown = items.Count });
-        await audit.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(ct);
         return TypedResults.Ok(new ResultPage([.. items.Select(r => CancellationViews.ToSummary(r, today))], page, pageSize, total));
     }
 }

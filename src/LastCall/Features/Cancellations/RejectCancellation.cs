@@ -1,4 +1,5 @@
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Common;
 using LastCall.Hosting;
 using LastCall.Security;
@@ -19,7 +20,7 @@ public static class RejectCancellation
             .WithSummary("Reject a request under review with a reason the customer sees (reviewer).");
 
     internal static async Task<Outcome<Ok<CancellationViews.Detail>>> HandleAsync(
-        Guid id, Request body, CancellationAccess access, AuditTrail audit, CancellationNotices notices, PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct)
+        Guid id, Request body, CancellationAccess access, AuditTrail audit, AppDbContext db, CancellationNotices notices, PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var (request, denied) = await access.FindAsync(http.User, id, ct);
         if (denied is not null)
@@ -30,10 +31,10 @@ public static class RejectCancellation
         {
             return rejected.Error!.Kind == ErrorKind.Validation ? rejected.Error.For("reason") : rejected.Error;
         }
-        var line = await audit.Db.Lines.FirstAsync(l => l.Id == request.LineId, ct);
+        var line = await db.Lines.FirstAsync(l => l.Id == request.LineId, ct);
         line.AbortCancellation(now);
         audit.Record("cancellation.rejected", request.Msisdn.Masked(), before: new { status = "under_review" }, after: new { status = "rejected", request.Id, reason = request.RejectionReason });
-        if (await CancellationSaves.TrySaveAsync(audit, ct) is { } conflict)
+        if (await CancellationSaves.TrySaveAsync(db, ct) is { } conflict)
             return conflict;
         await notices.SendAsync(request, ct);
         return TypedResults.Ok(CancellationViews.ToDetail(request, policies.Today(now)));

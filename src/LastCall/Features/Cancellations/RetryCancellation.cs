@@ -1,4 +1,5 @@
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Cancellations;
 using LastCall.Domain.Common;
 using LastCall.Hosting;
@@ -22,7 +23,7 @@ public static class RetryCancellation
             .WithSummary("Run a failed request's remaining steps again (supervisor).");
 
     internal static async Task<Outcome<Ok<CancellationViews.Detail>>> HandleAsync(
-        Guid id, CancellationAccess access, AuditTrail audit, PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct)
+        Guid id, CancellationAccess access, AuditTrail audit, AppDbContext db, PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var (request, denied) = await access.FindAsync(http.User, id, ct);
         if (denied is not null)
@@ -30,11 +31,11 @@ public static class RetryCancellation
         var now = clock.GetUtcNow();
         if (request!.Retry(CurrentActor.Describe(http.User), now) is { IsSuccess: false } refused)
             return refused.Error!;
-        var steps = await audit.Db.ExecutionSteps.Where(s => s.RequestId == id).ToListAsync(ct);
+        var steps = await db.ExecutionSteps.Where(s => s.RequestId == id).ToListAsync(ct);
         foreach (var step in steps.Where(s => s.Status == StepStatus.Failed))
             step.Reset();
         audit.Record("cancellation.retried", request.Msisdn.Masked(), before: new { status = "failed" }, after: new { status = "executing", request.Id });
-        if (await CancellationSaves.TrySaveAsync(audit, ct) is { } conflict)
+        if (await CancellationSaves.TrySaveAsync(db, ct) is { } conflict)
             return conflict;
         return TypedResults.Ok(CancellationViews.ToDetail(request, policies.Today(now), steps));
     }

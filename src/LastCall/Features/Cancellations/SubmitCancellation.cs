@@ -1,5 +1,6 @@
 using System.Globalization;
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Cancellations;
 using LastCall.Domain.Common;
 using LastCall.Domain.Customers;
@@ -43,8 +44,8 @@ public static class SubmitCancellation
 
     internal static Task<Outcome<Created<Response>>> HandleAsync(
         Request request, LineAccess access, EligibilityCheck check, PolicySettings policies, IdNumberProtector protector,
-        AuditTrail audit, CancellationNotices notices, TimeProvider clock, HttpContext http, CancellationToken ct) =>
-        SubmitAsync(request, access, check, policies, protector, audit, notices, clock, http, onSubmitting: null, ct);
+        AuditTrail audit, AppDbContext db, CancellationNotices notices, TimeProvider clock, HttpContext http, CancellationToken ct) =>
+        SubmitAsync(request, access, check, policies, protector, audit, db, notices, clock, http, onSubmitting: null, ct);
 
     /// <summary>
     /// Files the request; <paramref name="onSubmitting"/> may add what must be saved with it, in the same transaction
@@ -52,7 +53,7 @@ public static class SubmitCancellation
     /// </summary>
     internal static async Task<Outcome<Created<Response>>> SubmitAsync(
         Request request, LineAccess access, EligibilityCheck check, PolicySettings policies, IdNumberProtector protector,
-        AuditTrail audit, CancellationNotices notices, TimeProvider clock, HttpContext http, Action<CancellationRequest>? onSubmitting, CancellationToken ct)
+        AuditTrail audit, AppDbContext db, CancellationNotices notices, TimeProvider clock, HttpContext http, Action<CancellationRequest>? onSubmitting, CancellationToken ct)
     {
         var user = http.User;
         var channel = ChannelOf(user);
@@ -64,7 +65,6 @@ public static class SubmitCancellation
         var (line, denied) = await access.FindAsync(user, request.Msisdn, tracked: true, ct);
         if (denied is not null)
             return denied;
-        var db = audit.Db;
         var now = clock.GetUtcNow();
         var documentIds = request.DocumentIds?.Distinct().ToList() ?? [];
         var owner = await db.Customers.AsNoTracking().FirstAsync(c => c.Id == line!.CustomerId, ct);
@@ -114,7 +114,7 @@ public static class SubmitCancellation
         if (!facts.Result.Eligible)
         {
             audit.Record("cancellation.refused", line!.Msisdn.Masked(), after: new { channel = CancellationViews.Channel(channel.Value), blockers = facts.Result.Blockers.Select(b => b.Code) });
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
             var alternatives = Precheck.Build(facts, policies, culture).Alternatives
                 .Select(a => new AlternativeOffer(a.Kind, a.Available, a.BlockedBy, a.MonthlyFee, a.MaxMonths, a.Fee, a.Currency)).ToList();
             return Fail.NotEligible("The line cannot be cancelled yet: see blockers for what to fix.",
@@ -161,7 +161,7 @@ public static class SubmitCancellation
         });
         try
         {
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateException)
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Common;
 using LastCall.Domain.Partners;
 using LastCall.Security;
@@ -57,14 +58,13 @@ public static class Unbinding
     }
 
     internal static async Task<Outcome<Ok<View>>> MarkAsync(
-        Guid id, string item, Mark body, CancellationAccess access, AuditTrail audit, TimeProvider clock, HttpContext http, CancellationToken ct)
+        Guid id, string item, Mark body, CancellationAccess access, AuditTrail audit, AppDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var (request, denied) = await access.FindAsync(http.User, id, ct);
         if (denied is not null)
             return denied;
         if (body.Done is not { } done)
             return Fail.Validation("done", "validation_failed", "Give done: true or false.");
-        var db = audit.Db;
         var entry = await db.UnbindingChecklistItems.FirstOrDefaultAsync(c => c.CancellationId == id && c.Item == item, ct);
         var isNew = entry is null;
         if (entry is null)
@@ -82,7 +82,7 @@ public static class Unbinding
         audit.Record("cancellation.unbinding_checklist", request!.Msisdn.Masked(), before: before, after: new { request.Id, item, done });
         try
         {
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateException)
         {

@@ -1,4 +1,5 @@
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Cancellations;
 using LastCall.Domain.Common;
 using LastCall.Security;
@@ -20,7 +21,7 @@ public static class WithdrawCancellation
             .WithSummary("Withdraw a request before execution starts.");
 
     internal static async Task<Outcome<Ok<CancellationViews.Detail>>> HandleAsync(
-        Guid id, CancellationAccess access, AuditTrail audit, CancellationNotices notices, Hosting.PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct)
+        Guid id, CancellationAccess access, AuditTrail audit, AppDbContext db, CancellationNotices notices, Hosting.PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var (request, denied) = await access.FindAsync(http.User, id, ct);
         if (denied is not null)
@@ -29,10 +30,10 @@ public static class WithdrawCancellation
         var before = CancellationRequest.Describe(request!.Status);
         if (request.Withdraw(CurrentActor.Describe(http.User), now) is { IsSuccess: false } refused)
             return refused.Error!;
-        var line = await audit.Db.Lines.FirstAsync(l => l.Id == request.LineId, ct);
+        var line = await db.Lines.FirstAsync(l => l.Id == request.LineId, ct);
         line.AbortCancellation(now);
         audit.Record("cancellation.withdrawn", request.Msisdn.Masked(), before: new { status = before }, after: new { status = "withdrawn", request.Id });
-        if (await CancellationSaves.TrySaveAsync(audit, ct) is { } conflict)
+        if (await CancellationSaves.TrySaveAsync(db, ct) is { } conflict)
             return conflict;
         await notices.SendAsync(request, ct);
         return TypedResults.Ok(CancellationViews.ToDetail(request, policies.Today(now)));

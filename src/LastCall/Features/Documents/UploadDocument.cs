@@ -1,4 +1,5 @@
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Common;
 using LastCall.Domain.Documents;
 using LastCall.Features.Lines;
@@ -31,7 +32,7 @@ public static class UploadDocument
             .WithSummary("Upload an ID document (JPEG, PNG or PDF, at most 10 MB).");
 
     internal static async Task<Outcome<Created<Response>>> HandleAsync(
-        HttpRequest request, DocumentStore store, LineAccess access, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+        HttpRequest request, DocumentStore store, LineAccess access, AuditTrail audit, AppDbContext db, TimeProvider clock, CancellationToken ct)
     {
         if (!request.HasFormContentType)
             return Fail.UnsupportedMediaType("unsupported_media_type", "Send the document as multipart/form-data with the field 'file'.");
@@ -63,11 +64,11 @@ public static class UploadDocument
             return stored.Error!;
 
         var document = IdentityDocument.Create(id, customerId, CurrentActor.Describe(user), stored.Value.Kind, stored.Value.Length, stored.Value.Sha256, clock.GetUtcNow());
-        audit.Db.IdentityDocuments.Add(document);
+        db.IdentityDocuments.Add(document);
         audit.Record("document.uploaded", id.ToString(), after: new { document.ContentType, document.Length, document.Sha256 });
         try
         {
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
         }
         catch
         {

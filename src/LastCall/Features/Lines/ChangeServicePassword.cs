@@ -1,4 +1,5 @@
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Common;
 using LastCall.Domain.Identity;
 using LastCall.Domain.Lines;
@@ -30,7 +31,7 @@ public static class ChangeServicePassword
             .WithSummary("Change the service password (owner, with the current one) or reset it at a store (clerk, after an in-person ID check).");
 
     internal static async Task<Outcome<Ok<Response>>> HandleAsync(
-        string msisdn, Request request, LineAccess access, AuditTrail audit, SignInGuard guard, IdNumberProtector protector,
+        string msisdn, Request request, LineAccess access, AuditTrail audit, AppDbContext db, SignInGuard guard, IdNumberProtector protector,
         IMessageSender sender, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var user = http.User;
@@ -45,7 +46,6 @@ public static class ChangeServicePassword
             return Fail.Validation("newPassword", "invalid_service_password", "The service password is 6 to 12 digits.");
         if (Line.IsWeakServicePassword(password))
             return Fail.Validation("newPassword", "weak_service_password", "Choose digits that are not all the same and not a straight run such as 123456.");
-        var db = audit.Db;
         var owner = await db.Customers.FirstAsync(c => c.Id == line!.CustomerId, ct);
         var now = clock.GetUtcNow();
 
@@ -53,7 +53,7 @@ public static class ChangeServicePassword
         {
             if (request.IdentityCheck is not { Method: "in_person_id" } check)
                 return Fail.Validation("identityCheck", "identity_check_required", "Check the owner's ID card in person: identityCheck {method: in_person_id, idNumber}.");
-            if (await InPersonIdCheck.VerifyAsync(owner, line!, check.IdType, check.IdNumber, "identityCheck.", protector, audit, ct) is { } refused)
+            if (await InPersonIdCheck.VerifyAsync(owner, line!, check.IdType, check.IdNumber, "identityCheck.", protector, audit, db, ct) is { } refused)
                 return refused;
             line!.ResetServicePassword(SecretHasher.Hash(password), now);
         }
@@ -68,7 +68,7 @@ public static class ChangeServicePassword
             {
                 var lockedFor = await guard.RecordFailureAsync(accountKey, addressKey, ct);
                 audit.Record("line.service_password_change_failed", line.Msisdn.Masked(), after: new { reason = "wrong_password" });
-                await audit.SaveChangesAsync(ct);
+                await db.SaveChangesAsync(ct);
                 return lockedFor is { } locked
                     ? Fail.TooManyRequests("locked_out", "Too many wrong passwords. Try again later.", locked)
                     : Fail.Unauthorized("invalid_credentials", "The current service password is not right.");
@@ -83,7 +83,7 @@ public static class ChangeServicePassword
         owner.RotateSecurityStamp();
         audit.Record(byClerk ? "line.service_password_reset" : "line.service_password_changed", line.Msisdn.Masked(),
             after: new { by = byClerk ? "clerk_in_person" : "owner", sessionsEnded = true });
-        await audit.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(ct);
 
         try
         {

@@ -1,4 +1,5 @@
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Common;
 using LastCall.Domain.Customers;
 using LastCall.Domain.Lines;
@@ -16,7 +17,7 @@ internal static class InPersonIdCheck
 {
     /// <summary>Null when the card is the owner's; otherwise the problem to answer (400 for a malformed card, 422 real_name_mismatch).</summary>
     public static async Task<DomainError?> VerifyAsync(
-        Customer owner, Line line, string? idType, string? idNumber, string field, IdNumberProtector protector, AuditTrail audit, CancellationToken ct)
+        Customer owner, Line line, string? idType, string? idNumber, string field, IdNumberProtector protector, AuditTrail audit, AppDbContext db, CancellationToken ct)
     {
         var type = idType is null ? owner.IdType : IdTypeCodes.TryParse(idType, out var given) ? given : (IdType?)null;
         if (type is null)
@@ -27,7 +28,7 @@ internal static class InPersonIdCheck
         if (protector.Matches(document.Value, owner.IdNumberBlindIndex))
             return null;
         audit.Record("customer.in_person_check_failed", line.Msisdn.Masked());
-        await audit.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(ct);
         return Fail.Unprocessable("real_name_mismatch", "The ID document does not match the owner of this line.");
     }
 }

@@ -1,4 +1,5 @@
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Common;
 using LastCall.Integrations.Backends;
 using LastCall.Integrations.Billing;
@@ -25,7 +26,7 @@ public static class ListBills
             .WithSummary("The line's bill history from the billing system, newest first.");
 
     internal static async Task<Outcome<Ok<Response>>> HandleAsync(
-        string msisdn, LineAccess access, IBillingSystem billing, AuditTrail audit, HttpContext http, CancellationToken ct)
+        string msisdn, LineAccess access, IBillingSystem billing, AuditTrail audit, AppDbContext db, HttpContext http, CancellationToken ct)
     {
         var (line, denied) = await access.FindAsync(http.User, msisdn, tracked: false, ct);
         if (denied is not null)
@@ -34,7 +35,7 @@ public static class ListBills
         if (http.User.IsStaff())
         {
             audit.Record("line.bills_viewed", line.Msisdn.Masked());
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
         }
         return history switch
         {

@@ -1,4 +1,5 @@
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Common;
 using LastCall.Domain.Partners;
 using LastCall.Security;
@@ -22,9 +23,8 @@ public static class AcknowledgeUnbinding
         partner.MapPost("/unbinding-requests/{id:guid}/ack", HandleAsync)
             .WithSummary("Acknowledge an unbinding request: the partner has unbound the number.");
 
-    private static async Task<Outcome<Ok<Response>>> HandleAsync(Guid id, AuditTrail audit, TimeProvider clock, HttpContext http, CancellationToken ct)
+    private static async Task<Outcome<Ok<Response>>> HandleAsync(Guid id, AuditTrail audit, AppDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
-        var db = audit.Db;
         var partnerId = http.User.SubjectId();
         var request = await db.UnbindingRequests.FirstOrDefaultAsync(r => r.Id == id && r.PartnerId == partnerId, ct);
         if (request is null)
@@ -37,7 +37,7 @@ public static class AcknowledgeUnbinding
                 after: new { acknowledged = true, request.Id, request.CancellationId, bindingsEnded = bindings.Count });
             try
             {
-                await audit.SaveChangesAsync(ct);
+                await db.SaveChangesAsync(ct);
             }
             catch (DbUpdateConcurrencyException)
             {

@@ -71,9 +71,8 @@ public static class Deliveries
         return TypedResults.Ok(new ItemPage(items, page, pageSize, total));
     }
 
-    private static async Task<Outcome<Accepted<Item>>> RedeliverAsync(Guid id, AuditTrail audit, TimeProvider clock, HttpContext http, CancellationToken ct)
+    private static async Task<Outcome<Accepted<Item>>> RedeliverAsync(Guid id, AuditTrail audit, AppDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
-        var db = audit.Db;
         var partnerId = http.User.SubjectId();
         var delivery = await db.WebhookDeliveries.FirstOrDefaultAsync(d => d.Id == id && d.PartnerId == partnerId, ct);
         if (delivery is null)
@@ -84,7 +83,7 @@ public static class Deliveries
         audit.Record("partner.webhook_redelivery", partnerId.ToString(), before: new { status = before }, after: new { status = "pending", delivery = delivery.WebhookId, type = delivery.EventType });
         try
         {
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
         {

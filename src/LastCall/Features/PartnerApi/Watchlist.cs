@@ -37,13 +37,12 @@ public static class Watchlist
     private static Results<Created<Entry>, Ok<Entry>> Watched(Results<Created<Entry>, Ok<Entry>> answer) => answer;
 
     private static async Task<Outcome<Results<Created<Entry>, Ok<Entry>>>> WatchAsync(
-        string msisdn, AuditTrail audit, TimeProvider clock, HttpContext http, CancellationToken ct)
+        string msisdn, AuditTrail audit, AppDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var number = Msisdn.Create(msisdn);
         if (!number.IsSuccess)
             return Fail.Validation("msisdn", "invalid_msisdn", number.Error!.Message);
         var partnerId = http.User.SubjectId();
-        var db = audit.Db;
         if (await FindAsync(db, partnerId, number.Value, ct) is { } existing)
             return Watched(TypedResults.Ok(new Entry(existing.Msisdn.Value, existing.CreatedAt)));
 
@@ -52,7 +51,7 @@ public static class Watchlist
         audit.Record("partner.number_watched", number.Value.Masked(), after: new { source = "watchlist" });
         try
         {
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateException)
         {
@@ -65,19 +64,19 @@ public static class Watchlist
         return Watched(TypedResults.Created($"/api/v1/partner/watchlist/{Uri.EscapeDataString(number.Value.Value)}", new Entry(binding.Msisdn.Value, binding.CreatedAt)));
     }
 
-    private static async Task<Outcome<NoContent>> UnwatchAsync(string msisdn, AuditTrail audit, HttpContext http, CancellationToken ct)
+    private static async Task<Outcome<NoContent>> UnwatchAsync(string msisdn, AuditTrail audit, AppDbContext db, HttpContext http, CancellationToken ct)
     {
         var number = Msisdn.Create(msisdn);
         if (!number.IsSuccess)
             return Fail.Validation("msisdn", "invalid_msisdn", number.Error!.Message);
-        var binding = await FindAsync(audit.Db, http.User.SubjectId(), number.Value, ct);
+        var binding = await FindAsync(db, http.User.SubjectId(), number.Value, ct);
         if (binding is null)
             return Fail.NotFound("not_watched", "The partner does not watch this number.");
-        audit.Db.Bindings.Remove(binding);
+        db.Bindings.Remove(binding);
         audit.Record("partner.number_unwatched", number.Value.Masked(), before: new { source = "watchlist", since = binding.CreatedAt });
         try
         {
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
         {

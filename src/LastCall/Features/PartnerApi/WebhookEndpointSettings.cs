@@ -34,7 +34,7 @@ public static class WebhookEndpointSettings
     }
 
     private static async Task<Outcome<Ok<Created>>> SetAsync(
-        Request body, WebhookUrlGuard guard, WebhookSecrets secrets, AuditTrail audit, TimeProvider clock, HttpContext http, CancellationToken ct)
+        Request body, WebhookUrlGuard guard, WebhookSecrets secrets, AuditTrail audit, AppDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var checkedUrl = await guard.CheckAsync(body.Url, ct);
         if (!checkedUrl.IsSuccess)
@@ -45,7 +45,6 @@ public static class WebhookEndpointSettings
         var partnerId = http.User.SubjectId();
         var secret = WebhookSecrets.Create();
         var now = clock.GetUtcNow();
-        var db = audit.Db;
         var endpoint = await db.WebhookEndpoints.FirstOrDefaultAsync(e => e.PartnerId == partnerId, ct);
         var before = endpoint is null ? null : new { url = endpoint.Url, enabled = endpoint.IsEnabled };
         if (endpoint is null)
@@ -55,7 +54,7 @@ public static class WebhookEndpointSettings
         audit.Record("partner.webhook_set", partnerId.ToString(), before: before, after: new { url, enabled = true, secretRotated = true });
         try
         {
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateException)
         {

@@ -1,4 +1,5 @@
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Common;
 using LastCall.Features.Lines;
 using LastCall.Security;
@@ -19,12 +20,12 @@ public static class ResumeLine
             .WithSummary("End the suspension: the line is active again.");
 
     internal static async Task<Outcome<Ok<Response>>> HandleAsync(
-        string msisdn, LineAccess access, AuditTrail audit, TimeProvider clock, HttpContext http, CancellationToken ct)
+        string msisdn, LineAccess access, AuditTrail audit, AppDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var (line, denied) = await access.FindAsync(http.User, msisdn, tracked: true, ct);
         if (denied is not null)
             return denied;
-        var suspension = await audit.Db.Suspensions.FirstOrDefaultAsync(s => s.LineId == line!.Id && s.EndedAt == null, ct);
+        var suspension = await db.Suspensions.FirstOrDefaultAsync(s => s.LineId == line!.Id && s.EndedAt == null, ct);
         if (suspension is null)
             return Fail.Conflict("not_suspended", "The line is not suspended.");
         var now = clock.GetUtcNow();
@@ -34,7 +35,7 @@ public static class ResumeLine
         audit.Record("line.resumed", line.Msisdn.Masked(), before: new { status = "Suspended", since = suspension.StartedOn }, after: new { status = "Active" });
         try
         {
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
         {

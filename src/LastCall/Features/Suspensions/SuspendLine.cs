@@ -1,5 +1,6 @@
 using System.Globalization;
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Cancellations;
 using LastCall.Domain.Common;
 using LastCall.Domain.Suspensions;
@@ -29,7 +30,7 @@ public static class SuspendLine
             .WithSummary("Suspend the line and keep the number, for a monthly fee.");
 
     internal static async Task<Outcome<Created<Response>>> HandleAsync(
-        string msisdn, LineAccess access, EligibilityCheck check, PolicySettings policies, AuditTrail audit, IMessageSender sender, TimeProvider clock, HttpContext http, CancellationToken ct)
+        string msisdn, LineAccess access, EligibilityCheck check, PolicySettings policies, AuditTrail audit, AppDbContext db, IMessageSender sender, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var (line, denied) = await access.FindAsync(http.User, msisdn, tracked: true, ct);
         if (denied is not null)
@@ -45,12 +46,12 @@ public static class SuspendLine
         var suspension = Suspension.Start(line!.Id, today, policies.SuspensionMaxMonths, policies.SuspensionMonthlyFee, currency, CurrentActor.Describe(http.User), now).Value;
         if (line.Suspend(now) is { IsSuccess: false } refused)
             return refused.Error!;
-        audit.Db.Suspensions.Add(suspension);
+        db.Suspensions.Add(suspension);
         audit.Record("line.suspended", line.Msisdn.Masked(), before: new { status = "Active" },
             after: new { status = "Suspended", suspension.MonthlyFee, suspension.Currency, suspension.LatestEndOn });
         try
         {
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateException)
         {

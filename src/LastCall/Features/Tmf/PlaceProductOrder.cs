@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Cancellations;
 using LastCall.Domain.Common;
 using LastCall.Domain.Lines;
@@ -51,7 +52,7 @@ public static class PlaceProductOrder
 
     internal static async Task<IResult> HandleAsync(
         ProductOrderInput? order, LineAccess access, EligibilityCheck check, PolicySettings policies, IdNumberProtector protector,
-        AuditTrail audit, CancellationNotices notices, TimeProvider clock, HttpContext http, CancellationToken ct)
+        AuditTrail audit, AppDbContext db, CancellationNotices notices, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         if (order?.ProductOrderItem is not [var item])
             return TmfError.BadRequest("invalid_order", "A termination order has exactly one productOrderItem.");
@@ -68,7 +69,6 @@ public static class PlaceProductOrder
             return TmfError.Result(StatusCodes.Status422UnprocessableEntity, "unsupported_completion_date", "Unsupported completion date",
                 $"requestedCompletionDate is today (at once) or {PolicySettings.EndOfBillingCycle(policies.Today(clock.GetUtcNow())):yyyy-MM-dd}, the end of the billing cycle; leave it out for the operator's default.");
 
-        var db = audit.Db;
         if (!Guid.TryParse(item.Product?.Id, out var productId) || await db.Lines.AsNoTracking().FirstOrDefaultAsync(l => l.Id == productId, ct) is not { } line)
             return TmfError.Result(StatusCodes.Status422UnprocessableEntity, "product_not_found", "Unknown product", "productOrderItem.product.id names no product of the inventory.");
         // Checked here because the request names the line by number: a terminated product's number may belong to another product by now.
@@ -77,7 +77,7 @@ public static class PlaceProductOrder
 
         var partnerId = http.User.SubjectId();
         var submitted = await SubmitCancellation.SubmitAsync(
-            new SubmitCancellation.Request(line.Msisdn.Value, effective, null, null), access, check, policies, protector, audit, notices, clock, http,
+            new SubmitCancellation.Request(line.Msisdn.Value, effective, null, null), access, check, policies, protector, audit, db, notices, clock, http,
             request =>
             {
                 var placed = ProductOrder.Place(request.Id, partnerId, line.Id, item.Id, order.Description, externalIds, request.SubmittedAt).Value;

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Cancellations;
 using LastCall.Domain.Common;
 using LastCall.Features.Cancellations;
@@ -33,7 +34,7 @@ public static class GrantTransferConsent
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(code.Trim().Replace("-", "", StringComparison.Ordinal).ToUpperInvariant())));
 
     private static async Task<Outcome<Created<Response>>> HandleAsync(
-        string msisdn, LineAccess access, EligibilityCheck check, AuditTrail audit, IMessageSender sender, TimeProvider clock, HttpContext http, CancellationToken ct)
+        string msisdn, LineAccess access, EligibilityCheck check, AuditTrail audit, AppDbContext db, IMessageSender sender, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var (line, denied) = await access.FindAsync(http.User, msisdn, tracked: true, ct);
         if (denied is not null)
@@ -48,7 +49,7 @@ public static class GrantTransferConsent
         var expiresAt = clock.GetUtcNow() + Lifetime;
         line!.GrantTransferConsent(Hash(code), expiresAt);
         audit.Record("line.transfer_consent_granted", line.Msisdn.Masked(), after: new { expiresAt });
-        await audit.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(ct);
         await sender.SendAsync(MessageTexts.Sms("transfer_consent_issued", line.Msisdn.Value, facts.Owner.PreferredLanguage, line.Msisdn.Masked(), expiresAt), ct);
         return TypedResults.Created($"/api/v1/lines/{line.Msisdn.Value}/transfers", new Response(line.Msisdn.Value, display, expiresAt));
     }

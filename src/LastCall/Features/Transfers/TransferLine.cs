@@ -1,5 +1,6 @@
 using System.Globalization;
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Cancellations;
 using LastCall.Domain.Common;
 using LastCall.Domain.Customers;
@@ -40,7 +41,7 @@ public static class TransferLine
 
     internal static async Task<Outcome<Created<Response>>> HandleAsync(
         string msisdn, Request request, LineAccess access, EligibilityCheck check, IdNumberProtector protector,
-        AuditTrail audit, IMessageSender sender, TimeProvider clock, HttpContext http, CancellationToken ct)
+        AuditTrail audit, AppDbContext db, IMessageSender sender, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         // Validate the whole request before touching anything.
         if (request.NewOwner is not { } newOwner)
@@ -61,7 +62,6 @@ public static class TransferLine
         var (line, denied) = await access.FindAsync(http.User, msisdn, tracked: true, ct);
         if (denied is not null)
             return denied;
-        var db = audit.Db;
         var now = clock.GetUtcNow();
         var facts = await check.EvaluateAsync(line!, ct);
         var oldOwner = facts.Owner;
@@ -74,12 +74,12 @@ public static class TransferLine
                 return Fail.Validation("currentOwnerCheck.method", "validation_failed", "currentOwnerCheck.method must be in_person_id.");
             var ownerDocument = IdDocument.Create(oldOwner.IdType, ownerCheck.IdNumber);
             if (!ownerDocument.IsSuccess || !protector.Matches(ownerDocument.Value, oldOwner.IdNumberBlindIndex))
-                return await RefuseAsync(audit, line!, "real_name_mismatch", "The current owner's ID does not match the line's registered owner.");
+                return await RefuseAsync(audit, db, line!, "real_name_mismatch", "The current owner's ID does not match the line's registered owner.");
             ownerVerifiedBy = "in_person_id";
         }
         else if (!line!.HasTransferConsent(GrantTransferConsent.Hash(request.CurrentOwnerConsentCode!), now))
         {
-            return await RefuseAsync(audit, line, "invalid_consent_code", "The consent code is wrong, used or expired; the owner can issue a new one in the app.");
+            return await RefuseAsync(audit, db, line, "invalid_consent_code", "The consent code is wrong, used or expired; the owner can issue a new one in the app.");
         }
 
         var blockers = Alternatives.TransferBlockers(line!, oldOwner, facts.Account);
@@ -101,7 +101,7 @@ public static class TransferLine
         }
         else if (!string.Equals(newCustomer.Name, newOwner.Name?.Trim(), StringComparison.Ordinal))
         {
-            return await RefuseAsync(audit, line!, "real_name_mismatch", "The new owner's name does not match the real-name record of that ID number.");
+            return await RefuseAsync(audit, db, line!, "real_name_mismatch", "The new owner's name does not match the real-name record of that ID number.");
         }
         if (newCustomer.Id == oldOwner.Id)
             return Fail.Unprocessable("same_owner", "The new owner is already the registered owner.");
@@ -114,7 +114,7 @@ public static class TransferLine
             after: new { owner = newCustomer.IdNumberMasked, newCustomerRecord = created, currentOwnerVerifiedBy = ownerVerifiedBy, newOwnerVerifiedBy = "in_person_id" });
         try
         {
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateException)
         {
@@ -127,11 +127,11 @@ public static class TransferLine
         return TypedResults.Created($"/api/v1/lines/{line.Msisdn.Value}", new Response(line.Msisdn.Value, new OwnerView(newCustomer.Name, newCustomer.IdNumberMasked), now, created));
     }
 
-    private static async Task<DomainError> RefuseAsync(AuditTrail audit, Domain.Lines.Line line, string code, string message)
+    private static async Task<DomainError> RefuseAsync(AuditTrail audit, AppDbContext db, Domain.Lines.Line line, string code, string message)
     {
-        audit.Db.ChangeTracker.Clear();
+        db.ChangeTracker.Clear();
         audit.Record("line.transfer_refused", line.Msisdn.Masked(), after: new { code });
-        await audit.SaveChangesAsync(CancellationToken.None);
+        await db.SaveChangesAsync(CancellationToken.None);
         return Fail.Unprocessable(code, message);
     }
 }

@@ -1,4 +1,5 @@
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Common;
 using LastCall.Features.Cancellations;
 using LastCall.Features.Lines;
@@ -9,8 +10,8 @@ using Microsoft.AspNetCore.Mvc;
 namespace LastCall.Pages.Portal.Cancel;
 
 /// <summary>Step 3: what to do before leaving (contacts and data, the last bills, apps and banks that use the number); every item ticked to go on.</summary>
-public sealed class ChecklistModel(LineAccess access, EligibilityCheck check, PolicySettings policies, AuditTrail audit)
-    : WizardPage(access, check, policies, audit)
+public sealed class ChecklistModel(LineAccess access, EligibilityCheck check, PolicySettings policies, AuditTrail audit, AppDbContext db)
+    : WizardPage(access, check, policies, audit, db)
 {
     public static readonly string[] Items = ["backup", "bills", "apps"];
 

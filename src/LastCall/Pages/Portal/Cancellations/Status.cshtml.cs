@@ -64,12 +64,12 @@ public sealed class StatusModel(CancellationAccess access, AppDbContext db, Audi
 
     public async Task<IActionResult> OnPostWithdrawAsync(Guid id, CancellationToken ct)
     {
-        var (_, problem) = HandlerResults.Read<CancellationViews.Detail>(await WithdrawCancellation.HandleAsync(id, access, audit, notices, policies, clock, HttpContext, ct));
+        var (_, problem) = HandlerResults.Read<CancellationViews.Detail>(await WithdrawCancellation.HandleAsync(id, access, audit, db, notices, policies, clock, HttpContext, ct));
         if (problem is null)
             return Redirect($"/portal/cancellations/{id}");
         if (problem.Kind == ErrorKind.NotFound)
             return NotFound();
-        audit.Db.ChangeTracker.Clear();
+        db.ChangeTracker.Clear();
         if (!await LoadAsync(id, ct))
             return NotFound();
         Problem = problem;
@@ -99,10 +99,10 @@ public sealed class StatusModel(CancellationAccess access, AppDbContext db, Audi
             if (isDone == entry.Done && newLabel is null)
                 continue;
             var (_, refused) = HandlerResults.Read<Unbinding.View>(
-                await Unbinding.MarkAsync(id, entry.Item, new Unbinding.Mark(isDone, newLabel), access, audit, clock, HttpContext, ct));
+                await Unbinding.MarkAsync(id, entry.Item, new Unbinding.Mark(isDone, newLabel), access, audit, db, clock, HttpContext, ct));
             if (refused is not null)
             {
-                audit.Db.ChangeTracker.Clear();
+                db.ChangeTracker.Clear();
                 if (refused.Kind == ErrorKind.NotFound && refused.Code != "unknown_checklist_item" || !await LoadAsync(id, ct))
                     return NotFound();
                 Problem = refused;
@@ -117,7 +117,7 @@ public sealed class StatusModel(CancellationAccess access, AppDbContext db, Audi
 
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
     {
-        var (request, problem) = HandlerResults.Read<CancellationViews.Detail>(await GetCancellation.HandleAsync(id, access, audit, policies, clock, HttpContext, ct));
+        var (request, problem) = HandlerResults.Read<CancellationViews.Detail>(await GetCancellation.HandleAsync(id, access, audit, db, policies, clock, HttpContext, ct));
         Cancellation = request;
         if (problem is not null)
             return false;

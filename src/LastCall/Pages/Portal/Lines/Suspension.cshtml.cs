@@ -35,7 +35,7 @@ public sealed class SuspensionModel(
 
     public async Task<IActionResult> OnPostSuspendAsync(string msisdn, CancellationToken ct)
     {
-        var (_, problem) = HandlerResults.Read<SuspendLine.Response>(await SuspendLine.HandleAsync(msisdn, access, check, policies, audit, sender, clock, HttpContext, ct));
+        var (_, problem) = HandlerResults.Read<SuspendLine.Response>(await SuspendLine.HandleAsync(msisdn, access, check, policies, audit, db, sender, clock, HttpContext, ct));
         if (problem is null)
             return Redirect($"/portal/lines/{Uri.EscapeDataString(msisdn)}?done=suspended");
         return await FailAsync(msisdn, problem, ct);
@@ -43,7 +43,7 @@ public sealed class SuspensionModel(
 
     public async Task<IActionResult> OnPostResumeAsync(string msisdn, CancellationToken ct)
     {
-        var (_, problem) = HandlerResults.Read<ResumeLine.Response>(await ResumeLine.HandleAsync(msisdn, access, audit, clock, HttpContext, ct));
+        var (_, problem) = HandlerResults.Read<ResumeLine.Response>(await ResumeLine.HandleAsync(msisdn, access, audit, db, clock, HttpContext, ct));
         if (problem is null)
             return Redirect($"/portal/lines/{Uri.EscapeDataString(msisdn)}?done=resumed");
         return await FailAsync(msisdn, problem, ct);

@@ -43,7 +43,7 @@ public sealed class LineModel(
 
     public async Task<IActionResult> OnPostSendCodeAsync(string msisdn, CancellationToken ct)
     {
-        var result = await VerifyCaller.SendCodeAsync(msisdn, audit, codes, HttpContext, ct);
+        var result = await VerifyCaller.SendCodeAsync(msisdn, audit, db, codes, HttpContext, ct);
         CodeSent = result.Error is null;
         var page = await LoadAsync(msisdn, ct);
         if (result.Error is { } error)
@@ -54,7 +54,7 @@ public sealed class LineModel(
     public async Task<IActionResult> OnPostVerifyAsync(string msisdn, string? servicePassword, string? otp, CancellationToken ct)
     {
         var (_, problem) = HandlerResults.Read<VerifyCaller.Response>(
-            await VerifyCaller.VerifyAsync(msisdn, new VerifyCaller.Request(servicePassword, otp?.Trim()), audit, codes, guard, clock, HttpContext, ct));
+            await VerifyCaller.VerifyAsync(msisdn, new VerifyCaller.Request(servicePassword, otp?.Trim()), audit, db, codes, guard, clock, HttpContext, ct));
         if (problem is null)
             return Redirect("/staff/calls/" + Uri.EscapeDataString(msisdn));
         var page = await LoadAsync(msisdn, ct);
@@ -66,10 +66,10 @@ public sealed class LineModel(
     {
         var (created, problem) = HandlerResults.Read<SubmitCancellation.Response>(
             await SubmitCancellation.HandleAsync(new SubmitCancellation.Request(msisdn, effective, null, null, acceptEarlyExitFee),
-                lineAccess, check, policies, protector, audit, notices, clock, HttpContext, ct));
+                lineAccess, check, policies, protector, audit, db, notices, clock, HttpContext, ct));
         if (problem is null)
             return Redirect($"/staff/requests/{created!.Id}?submitted=1");
-        audit.Db.ChangeTracker.Clear();
+        db.ChangeTracker.Clear();
         var page = await LoadAsync(msisdn, ct);
         Fail(problem);
         return page;
@@ -84,7 +84,7 @@ public sealed class LineModel(
     private async Task<IActionResult> LoadAsync(string msisdn, CancellationToken ct)
     {
         Msisdn = PortalInput.Msisdn(msisdn) ?? "";
-        var (line, problem) = HandlerResults.Read<LineViews.LineDetail>(await GetLine.HandleAsync(msisdn, lineAccess, audit, HttpContext, ct));
+        var (line, problem) = HandlerResults.Read<LineViews.LineDetail>(await GetLine.HandleAsync(msisdn, lineAccess, audit, db, HttpContext, ct));
         if (problem is { Code: "caller_not_verified" })
             return Page();
         if (problem is not null)
@@ -94,7 +94,7 @@ public sealed class LineModel(
         }
         Verified = true;
         Line = line;
-        (Check, _) = HandlerResults.Read<Precheck.Response>(await Precheck.HandleAsync(line!.Msisdn, lineAccess, check, policies, audit, HttpContext, ct));
+        (Check, _) = HandlerResults.Read<Precheck.Response>(await Precheck.HandleAsync(line!.Msisdn, lineAccess, check, policies, audit, db, HttpContext, ct));
         Requests = await RequestsAsync(line.Msisdn, ct);
         return Page();
     }

@@ -20,7 +20,7 @@ namespace LastCall.Pages.Staff.Counter;
 /// the session), never taken from the form.
 /// </summary>
 public sealed class LineModel(
-    LineAccess lineAccess, EligibilityCheck check, PolicySettings policies, IdNumberProtector protector, AuditTrail audit,
+    LineAccess lineAccess, EligibilityCheck check, PolicySettings policies, IdNumberProtector protector, AuditTrail audit, AppDbContext db,
     CancellationNotices notices, IMessageSender sender, TimeProvider clock) : PageModel
 {
     public LineViews.LineDetail? Line { get; private set; }
@@ -46,7 +46,7 @@ public sealed class LineModel(
         var request = new SubmitCancellation.Request(PortalInput.Msisdn(msisdn), effective, null,
             new SubmitCancellation.IdentityCheck("in_person_id", null, idNumber?.Trim()), acceptEarlyExitFee);
         var (created, problem) = HandlerResults.Read<SubmitCancellation.Response>(
-            await SubmitCancellation.HandleAsync(request, lineAccess, check, policies, protector, audit, notices, clock, HttpContext, ct));
+            await SubmitCancellation.HandleAsync(request, lineAccess, check, policies, protector, audit, db, notices, clock, HttpContext, ct));
         if (problem is null)
             return Redirect($"/staff/requests/{created!.Id}?submitted=1");
         IdNumber = idNumber;
@@ -56,21 +56,21 @@ public sealed class LineModel(
     public async Task<IActionResult> OnPostUnlockAsync(string msisdn, string? idNumber, CancellationToken ct)
     {
         var (_, problem) = HandlerResults.Read<UnlockAccountInPerson.Response>(
-            await UnlockAccountInPerson.HandleAsync(msisdn, new UnlockAccountInPerson.Request(null, idNumber?.Trim()), lineAccess, audit, protector, HttpContext, ct));
+            await UnlockAccountInPerson.HandleAsync(msisdn, new UnlockAccountInPerson.Request(null, idNumber?.Trim()), lineAccess, audit, db, protector, HttpContext, ct));
         return problem is null ? Done(msisdn, "unlocked") : await FailAsync(msisdn, problem, ct);
     }
 
     public async Task<IActionResult> OnPostSuspendAsync(string msisdn, CancellationToken ct)
     {
         var (_, problem) = HandlerResults.Read<SuspendLine.Response>(
-            await SuspendLine.HandleAsync(msisdn, lineAccess, check, policies, audit, sender, clock, HttpContext, ct));
+            await SuspendLine.HandleAsync(msisdn, lineAccess, check, policies, audit, db, sender, clock, HttpContext, ct));
         return problem is null ? Done(msisdn, "suspended") : await FailAsync(msisdn, problem, ct);
     }
 
     public async Task<IActionResult> OnPostResumeAsync(string msisdn, CancellationToken ct)
     {
         var (_, problem) = HandlerResults.Read<ResumeLine.Response>(
-            await ResumeLine.HandleAsync(msisdn, lineAccess, audit, clock, HttpContext, ct));
+            await ResumeLine.HandleAsync(msisdn, lineAccess, audit, db, clock, HttpContext, ct));
         return problem is null ? Done(msisdn, "resumed") : await FailAsync(msisdn, problem, ct);
     }
 
@@ -78,7 +78,7 @@ public sealed class LineModel(
 
     private async Task<IActionResult> FailAsync(string msisdn, UiProblem problem, CancellationToken ct)
     {
-        audit.Db.ChangeTracker.Clear();
+        db.ChangeTracker.Clear();
         var page = await LoadAsync(msisdn, ct);
         if (page is not PageResult)
             return page;
@@ -89,7 +89,7 @@ public sealed class LineModel(
 
     private async Task<IActionResult> LoadAsync(string msisdn, CancellationToken ct)
     {
-        var (line, problem) = HandlerResults.Read<LineViews.LineDetail>(await GetLine.HandleAsync(msisdn, lineAccess, audit, HttpContext, ct));
+        var (line, problem) = HandlerResults.Read<LineViews.LineDetail>(await GetLine.HandleAsync(msisdn, lineAccess, audit, db, HttpContext, ct));
         if (problem is not null)
         {
             Problem = problem;
@@ -97,9 +97,9 @@ public sealed class LineModel(
             return Page();
         }
         Line = line;
-        (Check, _) = HandlerResults.Read<Precheck.Response>(await Precheck.HandleAsync(line!.Msisdn, lineAccess, check, policies, audit, HttpContext, ct));
+        (Check, _) = HandlerResults.Read<Precheck.Response>(await Precheck.HandleAsync(line!.Msisdn, lineAccess, check, policies, audit, db, HttpContext, ct));
         var (requests, _) = HandlerResults.Read<ListCancellations.ResultPage>(
-            await ListCancellations.HandleAsync(audit, policies, clock, HttpContext, ct, msisdn: line.Msisdn, pageSize: 10));
+            await ListCancellations.HandleAsync(audit, db, policies, clock, HttpContext, ct, msisdn: line.Msisdn, pageSize: 10));
         Requests = requests?.Items ?? [];
         return Page();
     }

@@ -49,10 +49,10 @@ public sealed class DetailModel(CancellationAccess access, AppDbContext db, Audi
 
     public async Task<IActionResult> OnPostRetryAsync(Guid id, CancellationToken ct)
     {
-        var (_, problem) = HandlerResults.Read<CancellationViews.Detail>(await RetryCancellation.HandleAsync(id, access, audit, policies, clock, HttpContext, ct));
+        var (_, problem) = HandlerResults.Read<CancellationViews.Detail>(await RetryCancellation.HandleAsync(id, access, audit, db, policies, clock, HttpContext, ct));
         if (problem is null)
             return Redirect($"/staff/requests/{id}");
-        audit.Db.ChangeTracker.Clear();
+        db.ChangeTracker.Clear();
         var page = await LoadAsync(id, ct);
         Problem ??= problem;
         Response.StatusCode = problem.Status;
@@ -61,7 +61,7 @@ public sealed class DetailModel(CancellationAccess access, AppDbContext db, Audi
 
     private async Task<IActionResult> LoadAsync(Guid id, CancellationToken ct)
     {
-        var (request, problem) = HandlerResults.Read<CancellationViews.Detail>(await GetCancellation.HandleAsync(id, access, audit, policies, clock, HttpContext, ct));
+        var (request, problem) = HandlerResults.Read<CancellationViews.Detail>(await GetCancellation.HandleAsync(id, access, audit, db, policies, clock, HttpContext, ct));
         if (problem is { Kind: ErrorKind.NotFound })
             return NotFound();
         Cancellation = request;

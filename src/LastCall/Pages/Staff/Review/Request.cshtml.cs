@@ -37,27 +37,27 @@ public sealed class RequestModel(
         var (request, denied) = await access.FindAsync(User, id, ct);
         if (denied is not null || !request!.DocumentIdList.Contains(doc))
             return NotFound();
-        var result = await GetDocument.HandleAsync(doc, store, audit, HttpContext, ct);
+        var result = await GetDocument.HandleAsync(doc, store, audit, db, HttpContext, ct);
         return result.Success is { } file ? File(file.FileStream, file.ContentType ?? "application/octet-stream") : NotFound();
     }
 
     public async Task<IActionResult> OnPostApproveAsync(Guid id, CancellationToken ct)
     {
         var (_, problem) = HandlerResults.Read<CancellationViews.Detail>(
-            await ApproveCancellation.HandleAsync(id, access, check, audit, notices, policies, clock, HttpContext, ct));
+            await ApproveCancellation.HandleAsync(id, access, check, audit, db, notices, policies, clock, HttpContext, ct));
         return problem is null ? Redirect("/staff/review?done=approved") : await FailAsync(id, problem, null, ct);
     }
 
     public async Task<IActionResult> OnPostRejectAsync(Guid id, string? reason, CancellationToken ct)
     {
         var (_, problem) = HandlerResults.Read<CancellationViews.Detail>(
-            await RejectCancellation.HandleAsync(id, new RejectCancellation.Request(reason), access, audit, notices, policies, clock, HttpContext, ct));
+            await RejectCancellation.HandleAsync(id, new RejectCancellation.Request(reason), access, audit, db, notices, policies, clock, HttpContext, ct));
         return problem is null ? Redirect("/staff/review?done=rejected") : await FailAsync(id, problem, reason, ct);
     }
 
     private async Task<IActionResult> FailAsync(Guid id, UiProblem problem, string? reason, CancellationToken ct)
     {
-        audit.Db.ChangeTracker.Clear();
+        db.ChangeTracker.Clear();
         var page = await LoadAsync(id, ct);
         if (page is PageResult)
         {
@@ -70,7 +70,7 @@ public sealed class RequestModel(
 
     private async Task<IActionResult> LoadAsync(Guid id, CancellationToken ct)
     {
-        var (request, problem) = HandlerResults.Read<CancellationViews.Detail>(await GetCancellation.HandleAsync(id, access, audit, policies, clock, HttpContext, ct));
+        var (request, problem) = HandlerResults.Read<CancellationViews.Detail>(await GetCancellation.HandleAsync(id, access, audit, db, policies, clock, HttpContext, ct));
         if (problem is not null)
             return NotFound();
         Cancellation = request;

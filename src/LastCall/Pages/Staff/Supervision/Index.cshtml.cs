@@ -28,10 +28,10 @@ public sealed class IndexModel(AppDbContext db, CancellationAccess access, Audit
 
     public async Task<IActionResult> OnPostRetryAsync(Guid id, CancellationToken ct)
     {
-        var (_, problem) = HandlerResults.Read<CancellationViews.Detail>(await RetryCancellation.HandleAsync(id, access, audit, policies, clock, HttpContext, ct));
+        var (_, problem) = HandlerResults.Read<CancellationViews.Detail>(await RetryCancellation.HandleAsync(id, access, audit, db, policies, clock, HttpContext, ct));
         if (problem is null)
             return Redirect("/staff/supervision?retried=1");
-        audit.Db.ChangeTracker.Clear();
+        db.ChangeTracker.Clear();
         Problem = problem;
         Response.StatusCode = problem.Status;
         Data = await new SupervisorDashboard(db, policies, clock).ComputeAsync(ct);
