@@ -124,3 +124,13 @@ public interface IOutcome : IResult
 
     DomainError? Error { get; }
 }
+
+/// <summary>How an endpoint answers a handler's <see cref="Result{T}"/>: its success as the endpoint says, its error through <see cref="ErrorResponses"/>.</summary>
+public static class ResultResponses
+{
+    public static Outcome<Ok<T>> ToOk<T>(this Result<T> result) =>
+        result.IsSuccess ? TypedResults.Ok(result.Value) : result.Error!;
+
+    public static Outcome<Created<T>> ToCreated<T>(this Result<T> result, Func<T, string> location) =>
+        result.IsSuccess ? TypedResults.Created(location(result.Value), result.Value) : result.Error!;
+}

@@ -28,6 +28,10 @@ public sealed record UiProblem(DomainError Error)
 /// </summary>
 public static class HandlerResults
 {
+    /// <summary>An injectable handler's result (decision 0006): its value, or its error for the page to show.</summary>
+    public static (T? Value, UiProblem? Problem) Read<T>(Result<T> result) where T : class =>
+        result.IsSuccess ? (result.Value, null) : (null, new UiProblem(result.Error!));
+
     public static (T? Value, UiProblem? Problem) Read<T>(IOutcome outcome) where T : class =>
         outcome.Error is { } error ? (null, new UiProblem(error))
         : outcome.Success is IValueHttpResult<T> success ? (success.Value, null)

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using LastCall.Auditing;
 using LastCall.Data;
 using LastCall.Domain.Cancellations;
@@ -5,7 +6,6 @@ using LastCall.Domain.Common;
 using LastCall.Hosting;
 using LastCall.Security;
 using LastCall.Web;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Features.Cancellations;
@@ -15,17 +15,17 @@ namespace LastCall.Features.Cancellations;
 /// for execution today, an end-of-cycle one <c>scheduled</c> for the cycle's last day. The customer is
 /// told the date and how to stop it.
 /// </summary>
-public static class ApproveCancellation
+public sealed class ApproveCancellation(CancellationAccess access, EligibilityCheck check, AppDbContext db, AuditTrail audit, CancellationNotices notices, PolicySettings policies, TimeProvider clock)
 {
     public static void Map(RouteGroupBuilder cancellations) =>
-        cancellations.MapPost("/{id:guid}/approve", HandleAsync)
+        cancellations.MapPost("/{id:guid}/approve", async (Guid id, ApproveCancellation approve, HttpContext http, CancellationToken ct) =>
+                (await approve.HandleAsync(http.User, id, ct)).ToOk())
             .RequireAuthorization(Policies.Reviewer)
             .WithSummary("Approve a request under review (reviewer).");
 
-    internal static async Task<Outcome<Ok<CancellationViews.Detail>>> HandleAsync(
-        Guid id, CancellationAccess access, EligibilityCheck check, AuditTrail audit, AppDbContext db, CancellationNotices notices, PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct)
+    public async Task<Result<CancellationViews.Detail>> HandleAsync(ClaimsPrincipal user, Guid id, CancellationToken ct)
     {
-        var (request, denied) = await access.FindAsync(http.User, id, ct);
+        var (request, denied) = await access.FindAsync(user, id, ct);
         if (denied is not null)
             return denied;
 
@@ -44,13 +44,13 @@ public static class ApproveCancellation
         var now = clock.GetUtcNow();
         var today = policies.Today(now);
         var effectiveOn = request.Effective == EffectivePolicy.EndOfBillingCycle ? PolicySettings.EndOfBillingCycle(today) : today;
-        if (request.Approve(CurrentActor.Describe(http.User), now, effectiveOn) is { IsSuccess: false } refused)
+        if (request.Approve(CurrentActor.Describe(user), now, effectiveOn) is { IsSuccess: false } refused)
             return refused.Error!;
         audit.Record("cancellation.approved", request.Msisdn.Masked(), before: new { status = "under_review" },
             after: new { status = CancellationRequest.Describe(request.Status), request.Id, effectiveOn, overdue = request.ReviewDueBy < today });
         if (await CancellationSaves.TrySaveAsync(db, ct) is { } conflict)
             return conflict;
         await notices.SendAsync(request, ct);
-        return TypedResults.Ok(CancellationViews.ToDetail(request, today));
+        return CancellationViews.ToDetail(request, today);
     }
 }

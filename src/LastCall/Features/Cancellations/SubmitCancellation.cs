@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using LastCall.Auditing;
 using LastCall.Data;
 using LastCall.Domain.Cancellations;
@@ -9,7 +10,6 @@ using LastCall.Features.Lines;
 using LastCall.Hosting;
 using LastCall.Security;
 using LastCall.Web;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Features.Cancellations;
@@ -19,10 +19,12 @@ namespace LastCall.Features.Cancellations;
 /// the owner online (signed in, with an uploaded ID document; goes to review), a call-centre agent
 /// for a caller verified in this call (goes to review), or a store clerk after checking the ID card in
 /// person (skips review unless a risk rule trips). The operator's BSS asks through the TM Forum order API
-/// (Features/Tmf), which calls <see cref="SubmitAsync"/>: channel <c>bss</c>, always reviewed. An ineligible
+/// (Features/Tmf), which calls <see cref="HandleAsync"/>: channel <c>bss</c>, always reviewed. An ineligible
 /// line gets 422 <c>not_eligible</c> with every blocker, and nothing is created.
 /// </summary>
-public static class SubmitCancellation
+public sealed class SubmitCancellation(
+    LineAccess access, EligibilityCheck check, PolicySettings policies, IdNumberProtector protector,
+    AppDbContext db, AuditTrail audit, CancellationNotices notices, TimeProvider clock)
 {
     public sealed record IdentityCheck(string? Method, string? IdType, string? IdNumber);
 
@@ -38,24 +40,18 @@ public static class SubmitCancellation
         IReadOnlyList<FindingTexts.Warning> Warnings);
 
     public static void Map(RouteGroupBuilder cancellations) =>
-        cancellations.MapPost("", HandleAsync)
+        cancellations.MapPost("", async (Request request, SubmitCancellation submit, HttpContext http, CancellationToken ct) =>
+                (await submit.HandleAsync(http.User, request, ct)).ToCreated(submitted => $"/api/v1/cancellations/{submitted.Id}"))
             .RequireAuthorization(Policies.CustomerOrStaff)
             .WithSummary("Apply to cancel a line: online by the owner, by an agent for a verified caller, or by a clerk in a store.");
 
-    internal static Task<Outcome<Created<Response>>> HandleAsync(
-        Request request, LineAccess access, EligibilityCheck check, PolicySettings policies, IdNumberProtector protector,
-        AuditTrail audit, AppDbContext db, CancellationNotices notices, TimeProvider clock, HttpContext http, CancellationToken ct) =>
-        SubmitAsync(request, access, check, policies, protector, audit, db, notices, clock, http, onSubmitting: null, ct);
-
     /// <summary>
-    /// Files the request; <paramref name="onSubmitting"/> may add what must be saved with it, in the same transaction
-    /// (the BSS's order for it), once it exists and before anything is saved.
+    /// Files the request for <paramref name="user"/>; <paramref name="onSubmitting"/> may add what must be saved with it,
+    /// in the same transaction (the BSS's order for it), once it exists and before anything is saved. A failure leaves
+    /// nothing pending in the context (a refusal is audited and saved; a lost race is cleared).
     /// </summary>
-    internal static async Task<Outcome<Created<Response>>> SubmitAsync(
-        Request request, LineAccess access, EligibilityCheck check, PolicySettings policies, IdNumberProtector protector,
-        AuditTrail audit, AppDbContext db, CancellationNotices notices, TimeProvider clock, HttpContext http, Action<CancellationRequest>? onSubmitting, CancellationToken ct)
+    public async Task<Result<Response>> HandleAsync(ClaimsPrincipal user, Request request, CancellationToken ct, Action<CancellationRequest>? onSubmitting = null)
     {
-        var user = http.User;
         var channel = ChannelOf(user);
         if (channel is null)
             return Fail.Forbidden("forbidden", "Only the owner, a call-centre agent, a store clerk or the operator's BSS can apply to cancel a line.");
@@ -166,18 +162,19 @@ public static class SubmitCancellation
         catch (DbUpdateException)
         {
             // Another request for this line won the race (concurrency token on the line, one live request per line).
+            db.ChangeTracker.Clear();
             return Fail.Conflict("conflict", "Another request for this line was submitted at the same moment; reload and check its status.");
         }
 
         await notices.SendAsync(cancellation, ct);
 
         var warnings = facts.Result.Warnings.Select(w => FindingTexts.ForWarning(w, culture)).ToList();
-        return TypedResults.Created($"/api/v1/cancellations/{cancellation.Id}", new Response(
+        return new Response(
             cancellation.Id, CancellationRequest.Describe(cancellation.Status), CancellationViews.Channel(cancellation.Channel),
-            cancellation.SubmittedAt, cancellation.ReviewDueBy, cancellation.EffectiveOn, warnings));
+            cancellation.SubmittedAt, cancellation.ReviewDueBy, cancellation.EffectiveOn, warnings);
     }
 
-    private static CancellationChannel? ChannelOf(System.Security.Claims.ClaimsPrincipal user) =>
+    private static CancellationChannel? ChannelOf(ClaimsPrincipal user) =>
         user.IsCustomer() ? CancellationChannel.Online
         : user.IsInRole(StaffRoles.Clerk) ? CancellationChannel.Store
         : user.IsInRole(StaffRoles.Agent) ? CancellationChannel.CallCentre

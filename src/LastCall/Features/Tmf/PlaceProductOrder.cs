@@ -51,8 +51,7 @@ public static class PlaceProductOrder
             .Produces<TmfError>(StatusCodes.Status422UnprocessableEntity);
 
     internal static async Task<IResult> HandleAsync(
-        ProductOrderInput? order, LineAccess access, EligibilityCheck check, PolicySettings policies, IdNumberProtector protector,
-        AuditTrail audit, AppDbContext db, CancellationNotices notices, TimeProvider clock, HttpContext http, CancellationToken ct)
+        ProductOrderInput? order, SubmitCancellation submit, PolicySettings policies, AuditTrail audit, AppDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         if (order?.ProductOrderItem is not [var item])
             return TmfError.BadRequest("invalid_order", "A termination order has exactly one productOrderItem.");
@@ -76,18 +75,17 @@ public static class PlaceProductOrder
             return TmfError.Result(StatusCodes.Status422UnprocessableEntity, "product_terminated", "Already terminated", "The product is terminated already.");
 
         var partnerId = http.User.SubjectId();
-        var submitted = await SubmitCancellation.SubmitAsync(
-            new SubmitCancellation.Request(line.Msisdn.Value, effective, null, null), access, check, policies, protector, audit, db, notices, clock, http,
+        var submitted = await submit.HandleAsync(
+            http.User, new SubmitCancellation.Request(line.Msisdn.Value, effective, null, null), ct,
             request =>
             {
                 var placed = ProductOrder.Place(request.Id, partnerId, line.Id, item.Id, order.Description, externalIds, request.SubmittedAt).Value;
                 db.ProductOrders.Add(placed);
                 audit.Record("tmf.product_order.placed", request.Msisdn.Masked(), after: new { orderId = placed.Id, productId = line.Id, placed.ItemId, state = ProductOrder.StateOf(request.Status) });
-            },
-            ct);
+            });
         if (submitted.Error is { } error)
             return FromError(error, policies);
-        var view = (await GetProductOrder.LoadAsync(db, submitted.Success!.Value!.Id, partnerId, policies, ct))!;
+        var view = (await GetProductOrder.LoadAsync(db, submitted.Value.Id, partnerId, policies, ct))!;
         http.Response.Headers.Location = view.Href;
         return TypedResults.Json(view, TmfJson.Options, statusCode: StatusCodes.Status201Created);
     }

@@ -16,8 +16,8 @@ namespace LastCall.Pages.Portal.Cancel;
 /// bill), then POST /api/v1/cancellations in process; on success the status page.
 /// </summary>
 public sealed class ConfirmModel(
-    LineAccess access, EligibilityCheck check, PolicySettings policies, AuditTrail audit, AppDbContext db, IdNumberProtector protector,
-    CancellationNotices notices, LastCallSettings settings, TimeProvider clock) : WizardPage(access, check, policies, audit, db)
+    LineAccess access, EligibilityCheck check, PolicySettings policies, AuditTrail audit, AppDbContext db, SubmitCancellation submit,
+    LastCallSettings settings, TimeProvider clock) : WizardPage(access, check, policies, audit, db)
 {
     public Guid? DocumentId { get; private set; }
 
@@ -52,10 +52,10 @@ public sealed class ConfirmModel(
             return NotFound();
         // The fee only when the customer ticked it on the precheck and the contract is still the only thing in the way.
         var request = new SubmitCancellation.Request(PortalInput.Msisdn(msisdn), effective, document is null ? null : [document.Value], null, AcceptEarlyExitFee: FeeAccepted);
-        var result = await SubmitCancellation.HandleAsync(request, Access, Check, Policies, protector, Audit, Db, notices, clock, HttpContext, ct);
-        var (submitted, problem) = HandlerResults.Read<SubmitCancellation.Response>(result);
-        if (problem is null)
-            return Redirect($"/portal/cancellations/{submitted!.Id}?submitted=1");
+        var submitted = await submit.HandleAsync(User, request, ct);
+        if (submitted.IsSuccess)
+            return Redirect($"/portal/cancellations/{submitted.Value.Id}?submitted=1");
+        var problem = new UiProblem(submitted.Error!);
         if (problem.Kind == ErrorKind.NotFound || !await LoadAsync(msisdn, ct))
             return NotFound();
         DocumentId = document;

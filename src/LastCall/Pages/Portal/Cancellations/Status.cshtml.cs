@@ -21,7 +21,7 @@ namespace LastCall.Pages.Portal.Cancellations;
 /// number and which have acknowledged, beside the customer's own checklist, ticked through
 /// PUT …/unbinding/checklist/{item} one item at a time or all at once.
 /// </summary>
-public sealed class StatusModel(CancellationAccess access, AppDbContext db, AuditTrail audit, CancellationNotices notices, PolicySettings policies, TimeProvider clock) : PageModel
+public sealed class StatusModel(CancellationAccess access, AppDbContext db, AuditTrail audit, GetCancellation get, WithdrawCancellation withdraw, PolicySettings policies, TimeProvider clock) : PageModel
 {
     public CancellationViews.Detail? Cancellation { get; private set; }
 
@@ -64,12 +64,12 @@ public sealed class StatusModel(CancellationAccess access, AppDbContext db, Audi
 
     public async Task<IActionResult> OnPostWithdrawAsync(Guid id, CancellationToken ct)
     {
-        var (_, problem) = HandlerResults.Read<CancellationViews.Detail>(await WithdrawCancellation.HandleAsync(id, access, audit, db, notices, policies, clock, HttpContext, ct));
-        if (problem is null)
+        var withdrawn = await withdraw.HandleAsync(User, id, ct);
+        if (withdrawn.IsSuccess)
             return Redirect($"/portal/cancellations/{id}");
+        var problem = new UiProblem(withdrawn.Error!);
         if (problem.Kind == ErrorKind.NotFound)
             return NotFound();
-        db.ChangeTracker.Clear();
         if (!await LoadAsync(id, ct))
             return NotFound();
         Problem = problem;
@@ -117,7 +117,7 @@ public sealed class StatusModel(CancellationAccess access, AppDbContext db, Audi
 
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
     {
-        var (request, problem) = HandlerResults.Read<CancellationViews.Detail>(await GetCancellation.HandleAsync(id, access, audit, db, policies, clock, HttpContext, ct));
+        var (request, problem) = HandlerResults.Read(await get.HandleAsync(User, id, ct));
         Cancellation = request;
         if (problem is not null)
             return false;

@@ -21,8 +21,8 @@ namespace LastCall.Pages.Staff.Calls;
 /// the line (ID number masked), its blockers, and an application for the caller (goes to review).
 /// </summary>
 public sealed class LineModel(
-    LineAccess lineAccess, EligibilityCheck check, PolicySettings policies, IdNumberProtector protector, AuditTrail audit,
-    CancellationNotices notices, OneTimeCodes codes, SignInGuard guard, AppDbContext db, TimeProvider clock) : PageModel
+    LineAccess lineAccess, EligibilityCheck check, PolicySettings policies, AuditTrail audit,
+    SubmitCancellation submit, OneTimeCodes codes, SignInGuard guard, AppDbContext db, TimeProvider clock) : PageModel
 {
     public string Msisdn { get; private set; } = "";
 
@@ -64,14 +64,11 @@ public sealed class LineModel(
 
     public async Task<IActionResult> OnPostApplyAsync(string msisdn, string? effective, bool acceptEarlyExitFee, CancellationToken ct)
     {
-        var (created, problem) = HandlerResults.Read<SubmitCancellation.Response>(
-            await SubmitCancellation.HandleAsync(new SubmitCancellation.Request(msisdn, effective, null, null, acceptEarlyExitFee),
-                lineAccess, check, policies, protector, audit, db, notices, clock, HttpContext, ct));
-        if (problem is null)
-            return Redirect($"/staff/requests/{created!.Id}?submitted=1");
-        db.ChangeTracker.Clear();
+        var submitted = await submit.HandleAsync(User, new SubmitCancellation.Request(msisdn, effective, null, null, acceptEarlyExitFee), ct);
+        if (submitted.IsSuccess)
+            return Redirect($"/staff/requests/{submitted.Value.Id}?submitted=1");
         var page = await LoadAsync(msisdn, ct);
-        Fail(problem);
+        Fail(new UiProblem(submitted.Error!));
         return page;
     }
 

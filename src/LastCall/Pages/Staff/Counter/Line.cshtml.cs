@@ -21,7 +21,7 @@ namespace LastCall.Pages.Staff.Counter;
 /// </summary>
 public sealed class LineModel(
     LineAccess lineAccess, EligibilityCheck check, PolicySettings policies, IdNumberProtector protector, AuditTrail audit, AppDbContext db,
-    CancellationNotices notices, IMessageSender sender, TimeProvider clock) : PageModel
+    SubmitCancellation submit, IMessageSender sender, TimeProvider clock) : PageModel
 {
     public LineViews.LineDetail? Line { get; private set; }
 
@@ -45,12 +45,11 @@ public sealed class LineModel(
     {
         var request = new SubmitCancellation.Request(PortalInput.Msisdn(msisdn), effective, null,
             new SubmitCancellation.IdentityCheck("in_person_id", null, idNumber?.Trim()), acceptEarlyExitFee);
-        var (created, problem) = HandlerResults.Read<SubmitCancellation.Response>(
-            await SubmitCancellation.HandleAsync(request, lineAccess, check, policies, protector, audit, db, notices, clock, HttpContext, ct));
-        if (problem is null)
-            return Redirect($"/staff/requests/{created!.Id}?submitted=1");
+        var submitted = await submit.HandleAsync(User, request, ct);
+        if (submitted.IsSuccess)
+            return Redirect($"/staff/requests/{submitted.Value.Id}?submitted=1");
         IdNumber = idNumber;
-        return await FailAsync(msisdn, problem, ct);
+        return await ShowAsync(msisdn, new UiProblem(submitted.Error!), ct);
     }
 
     public async Task<IActionResult> OnPostUnlockAsync(string msisdn, string? idNumber, CancellationToken ct)
@@ -76,9 +75,15 @@ public sealed class LineModel(
 
     private RedirectResult Done(string msisdn, string what) => Redirect($"/staff/counter/{Uri.EscapeDataString(msisdn)}?done={what}");
 
+    /// <summary>A failed unlock, suspension or resumption: what the handler left in the context is dropped first.</summary>
     private async Task<IActionResult> FailAsync(string msisdn, UiProblem problem, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
+        return await ShowAsync(msisdn, problem, ct);
+    }
+
+    private async Task<IActionResult> ShowAsync(string msisdn, UiProblem problem, CancellationToken ct)
+    {
         var page = await LoadAsync(msisdn, ct);
         if (page is not PageResult)
             return page;

@@ -17,7 +17,7 @@ namespace LastCall.Pages.Staff.Requests;
 /// history and execution steps; the certificate PDF once completed; retry of a failed one (supervisors).
 /// Who may open it is the handler's decision (agents only for a caller verified in this call).
 /// </summary>
-public sealed class DetailModel(CancellationAccess access, AppDbContext db, AuditTrail audit, PolicySettings policies, TimeProvider clock) : PageModel
+public sealed class DetailModel(CancellationAccess access, AppDbContext db, GetCancellation get, RetryCancellation retry) : PageModel
 {
     public CancellationViews.Detail? Cancellation { get; private set; }
 
@@ -49,10 +49,10 @@ public sealed class DetailModel(CancellationAccess access, AppDbContext db, Audi
 
     public async Task<IActionResult> OnPostRetryAsync(Guid id, CancellationToken ct)
     {
-        var (_, problem) = HandlerResults.Read<CancellationViews.Detail>(await RetryCancellation.HandleAsync(id, access, audit, db, policies, clock, HttpContext, ct));
-        if (problem is null)
+        var retried = await retry.HandleAsync(User, id, ct);
+        if (retried.IsSuccess)
             return Redirect($"/staff/requests/{id}");
-        db.ChangeTracker.Clear();
+        var problem = new UiProblem(retried.Error!);
         var page = await LoadAsync(id, ct);
         Problem ??= problem;
         Response.StatusCode = problem.Status;
@@ -61,7 +61,7 @@ public sealed class DetailModel(CancellationAccess access, AppDbContext db, Audi
 
     private async Task<IActionResult> LoadAsync(Guid id, CancellationToken ct)
     {
-        var (request, problem) = HandlerResults.Read<CancellationViews.Detail>(await GetCancellation.HandleAsync(id, access, audit, db, policies, clock, HttpContext, ct));
+        var (request, problem) = HandlerResults.Read(await get.HandleAsync(User, id, ct));
         if (problem is { Kind: ErrorKind.NotFound })
             return NotFound();
         Cancellation = request;
