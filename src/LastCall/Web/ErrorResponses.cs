@@ -76,7 +76,8 @@ public static class ErrorResponses
         return problem;
     }
 
-    private static int Seconds(TimeSpan wait) => (int)Math.Ceiling(wait.TotalSeconds);
+    /// <summary>A wait as <c>Retry-After</c> gives it: whole seconds, rounded up.</summary>
+    public static int Seconds(TimeSpan wait) => (int)Math.Ceiling(wait.TotalSeconds);
 
     /// <summary>The blockers of a <c>not_eligible</c> as the API and the pages show them: code, message and fix, in <paramref name="culture"/>.</summary>
     public static List<FindingTexts.Blocker> Blockers(Ineligibility ineligible, CultureInfo culture, string payUrl) =>

@@ -20,6 +20,14 @@ public sealed record UiProblem(DomainError Error)
 
     /// <summary>What stands in the way of a <c>not_eligible</c>; empty for other errors.</summary>
     public IReadOnlyList<Finding> Blockers => Error.Ineligible?.Blockers ?? [];
+
+    /// <summary>Answers the page with the status the API gives this error, and its <c>Retry-After</c> when it has one.</summary>
+    public void ApplyTo(HttpResponse response)
+    {
+        response.StatusCode = Status;
+        if (Error.RetryAfter is { } wait)
+            response.Headers.RetryAfter = ErrorResponses.Seconds(wait).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
 }
 
 /// <summary>

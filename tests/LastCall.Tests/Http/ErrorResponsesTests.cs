@@ -143,6 +143,17 @@ public sealed class ErrorResponsesTests
     }
 
     [Fact]
+    public void UiProblem_AppliedToAPage_AnswersTheApisStatusAndRetryAfter()
+    {
+        var http = new DefaultHttpContext();
+
+        new UiProblem(Fail.TooManyRequests("locked_out", "Too many failed sign-ins.", TimeSpan.FromSeconds(90))).ApplyTo(http.Response);
+
+        Assert.Equal(StatusCodes.Status429TooManyRequests, http.Response.StatusCode);
+        Assert.Equal("90", http.Response.Headers.RetryAfter.ToString());
+    }
+
+    [Fact]
     public void ValueObjectError_BlamedOnAField_BecomesValidation()
     {
         var error = Fail.Conflict("invalid_id_number", "The ID number is malformed.").For("newOwner.idNumber");

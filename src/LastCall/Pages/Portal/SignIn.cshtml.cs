@@ -34,7 +34,7 @@ public sealed class SignInModel(AuditTrail audit, AppDbContext db, SignInGuard g
         Problem = problem;
         CodeSent = problem is null;
         if (problem is not null)
-            Response.StatusCode = problem.Status;
+            problem.ApplyTo(Response);
         return Page();
     }
 
@@ -46,7 +46,7 @@ public sealed class SignInModel(AuditTrail audit, AppDbContext db, SignInGuard g
         if (problem is not null)
         {
             Problem = new UiProblem(problem);
-            Response.StatusCode = Problem.Status;
+            Problem.ApplyTo(Response);
             return Page();
         }
         return await WebSession.SignInAndReturnAsync(this, AccessTokens.CustomerClaims(customer!), returnUrl, "/portal");

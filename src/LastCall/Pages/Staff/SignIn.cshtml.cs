@@ -31,7 +31,7 @@ public sealed class SignInModel(AuditTrail audit, AppDbContext db, SignInGuard g
         if (problem is not null)
         {
             Problem = new UiProblem(problem);
-            Response.StatusCode = Problem.Status;
+            Problem.ApplyTo(Response);
             return Page();
         }
         return await WebSession.SignInAndReturnAsync(this, AccessTokens.StaffClaims(staff!), returnUrl, "/staff");

@@ -61,7 +61,7 @@ public sealed class ConfirmModel(
         DocumentId = document;
         Effective = effective ?? "immediate";
         Problem = problem;
-        Response.StatusCode = problem.Status;
+        problem.ApplyTo(Response);
         return Page();
     }
 }

@@ -27,7 +27,7 @@ public sealed class DocumentModel(LineAccess access, EligibilityCheck check, Pol
         if (problem is not null)
         {
             Problem = problem;
-            Response.StatusCode = problem.Status;
+            problem.ApplyTo(Response);
             return Page();
         }
         return Redirect($"{CancelPath}/confirm?document={document!.Id}" + (FeeAccepted ? "&fee=accepted" : ""));

@@ -58,7 +58,7 @@ public sealed class StatusModel(CancellationAccess access, AppDbContext db, Audi
         if (!await LoadAsync(id, ct))
             return NotFound();
         Problem = new UiProblem(result.Error!);
-        Response.StatusCode = Problem.Status;
+        Problem.ApplyTo(Response);
         return Page();
     }
 
@@ -73,7 +73,7 @@ public sealed class StatusModel(CancellationAccess access, AppDbContext db, Audi
         if (!await LoadAsync(id, ct))
             return NotFound();
         Problem = problem;
-        Response.StatusCode = problem.Status;
+        problem.ApplyTo(Response);
         return Page();
     }
 
@@ -106,7 +106,7 @@ public sealed class StatusModel(CancellationAccess access, AppDbContext db, Audi
                 if (refused.Kind == ErrorKind.NotFound && refused.Code != "unknown_checklist_item" || !await LoadAsync(id, ct))
                     return NotFound();
                 Problem = refused;
-                Response.StatusCode = refused.Status;
+                refused.ApplyTo(Response);
                 return Page();
             }
         }

@@ -34,7 +34,7 @@ public sealed class BillsModel(LineAccess access, IBillingSystem billing, AuditT
         Bills = bills;
         Problem = problem;
         if (problem is not null)
-            Response.StatusCode = problem.Status;
+            problem.ApplyTo(Response);
         return Page();
     }
 }

@@ -55,7 +55,7 @@ public sealed class SuspensionModel(
             return NotFound();
         Problem = problem;
         Blockers = [.. problem.Blockers.Select(b => b.Code)];
-        Response.StatusCode = problem.Status;
+        problem.ApplyTo(Response);
         return Page();
     }
 

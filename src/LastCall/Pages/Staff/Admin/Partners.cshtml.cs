@@ -61,7 +61,7 @@ public sealed class PartnersModel(AuditTrail audit, AppDbContext db, TimeProvide
     {
         db.ChangeTracker.Clear();
         Problem = problem;
-        Response.StatusCode = problem.Status;
+        problem.ApplyTo(Response);
         await LoadAsync(ct);
         return Page();
     }

@@ -42,7 +42,7 @@ public sealed class StaffAccountsModel(AuditTrail audit, AppDbContext db, TimePr
         Username = username;
         StoreId = storeId;
         Roles = roles ?? [];
-        Response.StatusCode = problem.Status;
+        problem.ApplyTo(Response);
         Staff = (await CreateStaff.ListAsync(db, ct)).Value!;
         return Page();
     }

@@ -75,7 +75,7 @@ public sealed class LineModel(
     private void Fail(UiProblem problem)
     {
         Problem = problem;
-        Response.StatusCode = problem.Status;
+        problem.ApplyTo(Response);
     }
 
     private async Task<IActionResult> LoadAsync(string msisdn, CancellationToken ct)

@@ -88,7 +88,7 @@ public sealed class LineModel(
         if (page is not PageResult)
             return page;
         Problem = problem;
-        Response.StatusCode = problem.Status;
+        problem.ApplyTo(Response);
         return page;
     }
 
@@ -98,7 +98,7 @@ public sealed class LineModel(
         if (problem is not null)
         {
             Problem = problem;
-            Response.StatusCode = problem.Status;
+            problem.ApplyTo(Response);
             return Page();
         }
         Line = line;

@@ -64,7 +64,7 @@ public sealed class TransferModel(LineAccess lineAccess, EligibilityCheck check,
         if (problem is not null && page is PageResult)
         {
             Problem = problem;
-            Response.StatusCode = problem.Status;
+            problem.ApplyTo(Response);
         }
         return page;
     }

@@ -42,7 +42,7 @@ public sealed class DetailModel(CancellationAccess access, AppDbContext db, GetC
         if (page is PageResult)
         {
             Problem = new UiProblem(result.Error!);
-            Response.StatusCode = Problem.Status;
+            Problem.ApplyTo(Response);
         }
         return page;
     }
@@ -55,7 +55,7 @@ public sealed class DetailModel(CancellationAccess access, AppDbContext db, GetC
         var problem = new UiProblem(retried.Error!);
         var page = await LoadAsync(id, ct);
         Problem ??= problem;
-        Response.StatusCode = problem.Status;
+        problem.ApplyTo(Response);
         return page;
     }
 
@@ -68,7 +68,7 @@ public sealed class DetailModel(CancellationAccess access, AppDbContext db, GetC
         if (problem is not null)
         {
             Problem = problem;
-            Response.StatusCode = problem.Status;
+            problem.ApplyTo(Response);
         }
         return Page();
     }

@@ -60,7 +60,7 @@ public sealed class RequestModel(
         {
             Problem = problem;
             Reason = reason;
-            Response.StatusCode = problem.Status;
+            problem.ApplyTo(Response);
         }
         return page;
     }

@@ -25,7 +25,7 @@ public sealed class AuditModel(AuditTrail audit, AppDbContext db) : PageModel
         if (problem is not null)
         {
             Problem = new UiProblem(problem);
-            Response.StatusCode = Problem.Status;
+            Problem.ApplyTo(Response);
         }
     }
 }

@@ -32,7 +32,7 @@ public sealed class IndexModel(AppDbContext db, RetryCancellation retry, PolicyS
         if (retried.IsSuccess)
             return Redirect("/staff/supervision?retried=1");
         Problem = new UiProblem(retried.Error!);
-        Response.StatusCode = Problem.Status;
+        Problem.ApplyTo(Response);
         Data = await new SupervisorDashboard(db, policies, clock).ComputeAsync(ct);
         return Page();
     }
