@@ -47,3 +47,9 @@ public static class Alternatives
         return reasons;
     }
 }
+
+/// <summary>
+/// An alternative to cancelling as offered to the customer: <c>kind</c> is <c>suspension</c> or <c>transfer</c>,
+/// <c>blockedBy</c> lists what stands in its way, with its cost.
+/// </summary>
+public sealed record AlternativeOffer(string Kind, bool Available, IReadOnlyList<string> BlockedBy, decimal? MonthlyFee, int? MaxMonths, decimal? Fee, string Currency);

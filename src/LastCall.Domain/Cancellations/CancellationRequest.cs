@@ -296,7 +296,7 @@ public sealed class CancellationRequest : AggregateRoot
     public Result Withdraw(string by, DateTimeOffset now)
     {
         if (Status is CancellationStatus.Executing or CancellationStatus.WaitingForDependency or CancellationStatus.Completed or CancellationStatus.Failed)
-            return Result.Failure("too_late", "Execution has started; the request can no longer be withdrawn.");
+            return Common.Fail.Conflict("too_late", "Execution has started; the request can no longer be withdrawn.");
         if (Status is CancellationStatus.Rejected or CancellationStatus.Withdrawn)
             return Fail($"The request is already {Describe(Status)}.");
         Move(CancellationStatus.Withdrawn, now, by, null);
@@ -393,7 +393,7 @@ public sealed class CancellationRequest : AggregateRoot
         _history.Add(new CancellationTransition(status, now, by, reason));
     }
 
-    private static Result Fail(string message) => Result.Failure("invalid_transition", message);
+    private static Result Fail(string message) => Common.Fail.Conflict("invalid_transition", message);
 
     public static string Describe(CancellationStatus status) => status switch
     {

@@ -34,14 +34,14 @@ public sealed record Msisdn
     private static DomainError? Validate(string? text)
     {
         if (string.IsNullOrEmpty(text))
-            return new("invalid_msisdn", "The number is missing.");
+            return Fail.Validation("invalid_msisdn", "The number is missing.");
         if (text[0] != '+' || text.Length < 9 || text.Length > 16 || !Digits.AllDigits(text.AsSpan(1)) || text[1] == '0')
-            return new("invalid_msisdn", "The number must be in E.164 form: '+', country code and 8 to 15 digits in all.");
+            return Fail.Validation("invalid_msisdn", "The number must be in E.164 form: '+', country code and 8 to 15 digits in all.");
         if (text.StartsWith("+86", StringComparison.Ordinal))
         {
             var national = text.AsSpan(3);
             if (national.Length != 11 || national[0] != '1' || national[1] < '3')
-                return new("invalid_msisdn", "A mainland China mobile number has 11 digits starting with 13 to 19.");
+                return Fail.Validation("invalid_msisdn", "A mainland China mobile number has 11 digits starting with 13 to 19.");
         }
         return null;
     }

@@ -85,7 +85,7 @@ public sealed class Customer : AggregateRoot
     public Result LockAccount(DateTimeOffset now)
     {
         if (AccountLocked)
-            return Result.Failure("already_locked", "The account is already locked.");
+            return Fail.Conflict("already_locked", "The account is already locked.");
         AccountLocked = true;
         AccountLockedAt = now;
         return Result.Success;
@@ -94,7 +94,7 @@ public sealed class Customer : AggregateRoot
     public Result UnlockAccount()
     {
         if (!AccountLocked)
-            return Result.Failure("not_locked", "The account is not locked.");
+            return Fail.Conflict("not_locked", "The account is not locked.");
         AccountLocked = false;
         AccountLockedAt = null;
         return Result.Success;
@@ -104,11 +104,11 @@ public sealed class Customer : AggregateRoot
     {
         var trimmed = name?.Trim();
         if (string.IsNullOrEmpty(trimmed) || trimmed.Length > MaxNameLength)
-            return new("invalid_name", $"The name must have 1 to {MaxNameLength} characters.");
+            return Fail.Validation("invalid_name", $"The name must have 1 to {MaxNameLength} characters.");
         foreach (var c in trimmed)
         {
             if (char.IsControl(c))
-                return new("invalid_name", "The name contains control characters.");
+                return Fail.Validation("invalid_name", "The name contains control characters.");
         }
         return null;
     }

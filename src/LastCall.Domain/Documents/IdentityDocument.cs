@@ -70,6 +70,6 @@ public sealed class IdentityDocument
             return DocumentKind.Png;
         if (head.StartsWith("%PDF-"u8))
             return DocumentKind.Pdf;
-        return Result<DocumentKind>.Failure("unsupported_document", "Upload a JPEG or PNG photo or a PDF scan of the ID document.");
+        return Fail.UnsupportedMediaType("unsupported_document", "Upload a JPEG or PNG photo or a PDF scan of the ID document.");
     }
 }

@@ -65,10 +65,10 @@ public sealed class OtpChallenge
     public Result Attempt(bool matches, DateTimeOffset now)
     {
         if (!IsUsable(now))
-            return Result.Failure("otp_unusable", "The code has expired, was used, or had too many tries.");
+            return Fail.Unauthorized("otp_unusable", "The code has expired, was used, or had too many tries.");
         Attempts++;
         if (!matches)
-            return Result.Failure("otp_wrong", "The code is wrong.");
+            return Fail.Unauthorized("otp_wrong", "The code is wrong.");
         ConsumedAt = now;
         return Result.Success;
     }

@@ -63,7 +63,7 @@ public sealed class Partner : AggregateRoot
     {
         var key = _keys.Find(k => k.Id == keyId);
         if (key is null)
-            return Result.Failure("not_found", "The partner has no such key.");
+            return Fail.NotFound("not_found", "The partner has no such key.");
         return key.Revoke(now);
     }
 }
@@ -98,7 +98,7 @@ public sealed class PartnerApiKey
     internal Result Revoke(DateTimeOffset now)
     {
         if (RevokedAt is not null)
-            return Result.Failure("already_revoked", "The key is already revoked.");
+            return Fail.Conflict("already_revoked", "The key is already revoked.");
         RevokedAt = now;
         return Result.Success;
     }

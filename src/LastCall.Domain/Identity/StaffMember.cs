@@ -79,7 +79,7 @@ public sealed partial class StaffMember : AggregateRoot
     /// <summary>Rules for a new staff password; the hash is made by the caller.</summary>
     public static DomainError? ValidatePassword(string? password) =>
         password is null || password.Length < MinPasswordLength || password.Length > 128
-            ? new DomainError("weak_password", $"A staff password has {MinPasswordLength} to 128 characters.")
+            ? Fail.Validation("weak_password", $"A staff password has {MinPasswordLength} to 128 characters.")
             : null;
 
     /// <summary>Sets a new password hash and ends every session signed in with the old one.</summary>
@@ -92,7 +92,7 @@ public sealed partial class StaffMember : AggregateRoot
     public Result Deactivate()
     {
         if (!Active)
-            return Result.Failure("already_inactive", "The account is already inactive.");
+            return Fail.Conflict("already_inactive", "The account is already inactive.");
         Active = false;
         SecurityStamp = NewStamp();
         return Result.Success;

@@ -157,9 +157,9 @@ public sealed class Line : AggregateRoot
     public Result TransferTo(Guid newCustomerId, string newPasswordHash, DateTimeOffset now)
     {
         if (Status is not (LineStatus.Active or LineStatus.Suspended))
-            return Result.Failure("invalid_line_status", $"A line that is {Status} cannot change owner.");
+            return Fail.Conflict("invalid_line_status", $"A line that is {Status} cannot change owner.");
         if (newCustomerId == CustomerId)
-            return Result.Failure("same_owner", "The new owner is the current owner.");
+            return Fail.Unprocessable("same_owner", "The new owner is the current owner.");
         CustomerId = newCustomerId;
         OwnerSince = now;
         TransferConsentHash = null;
@@ -223,7 +223,7 @@ public sealed class Line : AggregateRoot
     public Result BeginCancellation(DateTimeOffset now)
     {
         if (Status is not (LineStatus.Active or LineStatus.Suspended))
-            return Result.Failure("invalid_line_status", $"A line that is {Status} cannot start a cancellation.");
+            return Fail.Conflict("invalid_line_status", $"A line that is {Status} cannot start a cancellation.");
         StatusBeforeCancellation = Status;
         SetStatus(LineStatus.PendingCancellation, now);
         return Result.Success;
@@ -232,7 +232,7 @@ public sealed class Line : AggregateRoot
     public Result AbortCancellation(DateTimeOffset now)
     {
         if (Status != LineStatus.PendingCancellation)
-            return Result.Failure("invalid_line_status", "No cancellation is pending on this line.");
+            return Fail.Conflict("invalid_line_status", "No cancellation is pending on this line.");
         SetStatus(StatusBeforeCancellation ?? LineStatus.Active, now);
         StatusBeforeCancellation = null;
         return Result.Success;
@@ -241,7 +241,7 @@ public sealed class Line : AggregateRoot
     public Result CompleteCancellation(DateTimeOffset now)
     {
         if (Status != LineStatus.PendingCancellation)
-            return Result.Failure("invalid_line_status", "Only a line pending cancellation can be cancelled.");
+            return Fail.Conflict("invalid_line_status", "Only a line pending cancellation can be cancelled.");
         StatusBeforeCancellation = null;
         SetStatus(LineStatus.Cancelled, now);
         return Result.Success;
@@ -250,7 +250,7 @@ public sealed class Line : AggregateRoot
     public Result PlaceFraudHold()
     {
         if (FraudHold)
-            return Result.Failure("already_on_hold", "The line is already on fraud hold.");
+            return Fail.Conflict("already_on_hold", "The line is already on fraud hold.");
         FraudHold = true;
         return Result.Success;
     }
@@ -258,7 +258,7 @@ public sealed class Line : AggregateRoot
     public Result ReleaseFraudHold(DateTimeOffset now)
     {
         if (!FraudHold)
-            return Result.Failure("not_on_hold", "The line is not on fraud hold.");
+            return Fail.Conflict("not_on_hold", "The line is not on fraud hold.");
         FraudHold = false;
         FraudHoldReleasedAt = now;
         return Result.Success;
@@ -267,7 +267,7 @@ public sealed class Line : AggregateRoot
     private Result Move(LineStatus from, LineStatus to, DateTimeOffset now, string message)
     {
         if (Status != from)
-            return Result.Failure("invalid_line_status", $"{message} This line is {Status}.");
+            return Fail.Conflict("invalid_line_status", $"{message} This line is {Status}.");
         SetStatus(to, now);
         return Result.Success;
     }
@@ -296,13 +296,13 @@ public sealed class Line : AggregateRoot
     private static DomainError? Validate(LineDetails d)
     {
         if (string.IsNullOrWhiteSpace(d.Plan) || d.Plan.Trim().Length > MaxPlanLength)
-            return new("invalid_plan", $"The plan name must have 1 to {MaxPlanLength} characters.");
+            return Fail.Validation("invalid_plan", $"The plan name must have 1 to {MaxPlanLength} characters.");
         if (d.ContractEndsOn is { } end && end < d.ActivatedOn)
-            return new("invalid_date", "The contract cannot end before the line was activated.");
+            return Fail.Validation("invalid_date", "The contract cannot end before the line was activated.");
         if (d.BundlePrimary is not null && d.BundleRole != BundleRole.Member)
-            return new("invalid_bundle_role", "Only a bundle member names a bundle primary.");
+            return Fail.Validation("invalid_bundle_role", "Only a bundle member names a bundle primary.");
         if (d.BundlePrimary == d.Msisdn)
-            return new("invalid_bundle_role", "A line cannot be its own bundle primary.");
+            return Fail.Validation("invalid_bundle_role", "A line cannot be its own bundle primary.");
         return null;
     }
 }

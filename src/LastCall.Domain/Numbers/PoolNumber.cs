@@ -44,7 +44,7 @@ public sealed class PoolNumber : AggregateRoot
     {
         var value = NormalizeCategory(category);
         if (!value.IsSuccess)
-            return Result.Failure(value.Error!.Code, value.Error.Message);
+            return value.Error!;
         Category = value.Value;
         return Result.Success;
     }
@@ -52,7 +52,7 @@ public sealed class PoolNumber : AggregateRoot
     public Result Assign(DateTimeOffset now)
     {
         if (State != NumberState.Available)
-            return Result.Failure("number_not_available",
+            return Fail.Conflict("number_not_available",
                 State == NumberState.Quarantined ? $"The number is in quarantine until {QuarantinedUntil:yyyy-MM-dd}." : "The number is already assigned.");
         State = NumberState.Assigned;
         QuarantinedUntil = null;
@@ -64,7 +64,7 @@ public sealed class PoolNumber : AggregateRoot
     public Result Quarantine(DateOnly disconnectedOn, QuarantinePolicy policy, DateTimeOffset now)
     {
         if (State != NumberState.Assigned)
-            return Result.Failure("invalid_number_state", $"Only an assigned number can be quarantined; this one is {State}.");
+            return Fail.Conflict("invalid_number_state", $"Only an assigned number can be quarantined; this one is {State}.");
         State = NumberState.Quarantined;
         QuarantinedUntil = disconnectedOn.AddDays(policy.Days);
         StateChangedAt = now;
@@ -75,9 +75,9 @@ public sealed class PoolNumber : AggregateRoot
     public Result EndQuarantine(DateOnly today, DateTimeOffset now)
     {
         if (State != NumberState.Quarantined)
-            return Result.Failure("invalid_number_state", $"The number is not in quarantine; it is {State}.");
+            return Fail.Conflict("invalid_number_state", $"The number is not in quarantine; it is {State}.");
         if (today < QuarantinedUntil)
-            return Result.Failure("quarantine_not_over", $"The quarantine lasts until {QuarantinedUntil:yyyy-MM-dd}.");
+            return Fail.Conflict("quarantine_not_over", $"The quarantine lasts until {QuarantinedUntil:yyyy-MM-dd}.");
         State = NumberState.Available;
         QuarantinedUntil = null;
         StateChangedAt = now;

@@ -30,7 +30,7 @@ public sealed class UnbindingRequest : AggregateRoot
     public Result Acknowledge(DateTimeOffset now)
     {
         if (AcknowledgedAt is not null)
-            return Result.Failure("already_acknowledged", "The unbinding request was already acknowledged.");
+            return Fail.Conflict("already_acknowledged", "The unbinding request was already acknowledged.");
         AcknowledgedAt = now;
         return Result.Success;
     }

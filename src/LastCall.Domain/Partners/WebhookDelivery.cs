@@ -139,7 +139,7 @@ public sealed class WebhookDelivery : AggregateRoot
     public Result Redeliver(DateTimeOffset now)
     {
         if (LeaseExpiresAt is { } until && until > now)
-            return Result.Failure("delivery_in_progress", "The delivery is being attempted right now; try again in a moment.");
+            return Fail.Conflict("delivery_in_progress", "The delivery is being attempted right now; try again in a moment.");
         Status = DeliveryStatus.Pending;
         RoundAttempts = 0;
         NextAttemptAt = now;

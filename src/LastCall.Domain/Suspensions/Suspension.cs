@@ -62,7 +62,7 @@ public sealed class Suspension : AggregateRoot
     public Result End(string by, DateTimeOffset now)
     {
         if (!IsRunning)
-            return Result.Failure("not_suspended", "The suspension has already ended.");
+            return Fail.Conflict("not_suspended", "The suspension has already ended.");
         EndedAt = now;
         EndedBy = by;
         return Result.Success;

@@ -44,11 +44,11 @@ public sealed class ProductOrder
     {
         var item = ItemIdOf(itemId);
         if (item.Length > MaxItemIdLength || item.Any(char.IsControl))
-            return new("invalid_item_id", $"An order item id has 1 to {MaxItemIdLength} printable characters.");
+            return Fail.Validation("invalid_item_id", $"An order item id has 1 to {MaxItemIdLength} printable characters.");
         if (DescriptionOf(description) is { Length: > MaxDescriptionLength })
-            return new("invalid_description", $"A description has at most {MaxDescriptionLength} characters.");
+            return Fail.Validation("invalid_description", $"A description has at most {MaxDescriptionLength} characters.");
         if (externalIdsJson.Length > MaxExternalIdsLength)
-            return new("invalid_external_id", $"The externalId list takes at most {MaxExternalIdsLength} characters of JSON.");
+            return Fail.Validation("invalid_external_id", $"The externalId list takes at most {MaxExternalIdsLength} characters of JSON.");
         return null;
     }
 

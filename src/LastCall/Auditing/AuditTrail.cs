@@ -17,17 +17,12 @@ public sealed class AuditTrail(AppDbContext db, CurrentActor currentActor, TimeP
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public AppDbContext Db => db;
-
     /// <summary>Queues an event by the current actor (or <paramref name="actor"/>); written with the next save.</summary>
     public void Record(string action, string? subject, object? before = null, object? after = null, Actor? actor = null) =>
         db.AuditEvents.Add(AuditEvent.Create(actor ?? currentActor.Get(), action, subject,
             before is null ? null : JsonSerializer.Serialize(before, Json),
             after is null ? null : JsonSerializer.Serialize(after, Json),
             clock.GetUtcNow()));
-
-    /// <summary>Saves the context's changes and the recorded events atomically (the same as saving the context).</summary>
-    public Task SaveChangesAsync(CancellationToken cancellationToken) => db.SaveChangesAsync(cancellationToken);
 }
 
 /// <summary>

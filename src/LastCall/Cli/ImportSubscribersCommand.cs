@@ -1,4 +1,5 @@
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Features.Imports;
 using LastCall.Hosting;
 
@@ -43,7 +44,7 @@ public static class ImportSubscribersCommand
                 // The operator's import changes subscribers like the admin endpoint does: it leaves the same trace.
                 var audit = scope.ServiceProvider.GetRequiredService<AuditTrail>();
                 audit.Record("subscribers.imported", null, after: new { source = "cli", file = Path.GetFileName(file), bytes = new FileInfo(file).Length, summary.Imported, rejected = summary.RejectedCount });
-                await audit.SaveChangesAsync(CancellationToken.None);
+                await scope.ServiceProvider.GetRequiredService<AppDbContext>().SaveChangesAsync(CancellationToken.None);
             }
             Console.WriteLine($"imported {summary.Imported}, rejected {summary.RejectedCount}");
             return summary.RejectedCount == 0 ? CommandLine.Ok : SomeRowsRejected;

@@ -48,17 +48,18 @@ public static class DemoDataLoader
         await using var scope = services.CreateAsyncScope();
         var audit = scope.ServiceProvider.GetRequiredService<AuditTrail>();
         audit.Record("subscribers.imported", null, after: new { source = "demo_data", file = Path.GetFileName(SubscribersFile), summary.Imported, rejected = summary.RejectedCount });
-        await audit.SaveChangesAsync(cancellationToken);
+        await scope.ServiceProvider.GetRequiredService<AppDbContext>().SaveChangesAsync(cancellationToken);
     }
 
     private static async Task EnsureDemoStaffAsync(IServiceProvider services, ILogger logger, CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
         var audit = scope.ServiceProvider.GetRequiredService<AuditTrail>();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         foreach (var account in DemoStaff)
         {
-            if (!await audit.Db.StaffMembers.AnyAsync(s => s.Username == account.Username, cancellationToken))
-                await CreateStaff.CreateAsync(audit, TimeProvider.System, account, cancellationToken);
+            if (!await db.StaffMembers.AnyAsync(s => s.Username == account.Username, cancellationToken))
+                await CreateStaff.CreateAsync(audit, db, TimeProvider.System, account, cancellationToken);
         }
         logger.LogWarning("DEMO staff accounts (demo data only, never in production): {Accounts}",
             string.Join("; ", DemoStaff.Select(a => $"{a.Username} / {a.Password} ({string.Join(",", a.Roles!)}{(a.StoreId is null ? "" : " at " + a.StoreId)})")));

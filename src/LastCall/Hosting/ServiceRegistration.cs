@@ -176,6 +176,13 @@ public static class ServiceRegistration
         services.AddSingleton<DocumentStore>();
         services.AddScoped<CancellationAccess>();
         services.AddScoped<CancellationNotices>();
+        // Use cases as injectable handlers (decision 0006), for the endpoint and the pages alike.
+        services.AddScoped<SubmitCancellation>();
+        services.AddScoped<GetCancellation>();
+        services.AddScoped<WithdrawCancellation>();
+        services.AddScoped<ApproveCancellation>();
+        services.AddScoped<RejectCancellation>();
+        services.AddScoped<RetryCancellation>();
         services.AddScoped<OneTimeCodes>();
         services.AddMessaging();
         services.AddLastCallAuthentication();

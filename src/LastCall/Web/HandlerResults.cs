@@ -1,35 +1,47 @@
+using LastCall.Domain.Cancellations;
+using LastCall.Domain.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 
 namespace LastCall.Web;
 
-/// <summary>A business failure a page shows: the stable code (as the API gives it) and the problem document.</summary>
-public sealed record UiProblem(int Status, string Code, ProblemDetails Details)
+/// <summary>A business failure a page shows: the handler's <see cref="DomainError"/> with the page's friendly text for its code.</summary>
+public sealed record UiProblem(DomainError Error)
 {
+    public ErrorKind Kind => Error.Kind;
+
+    /// <summary>The stable code, as the API gives it.</summary>
+    public string Code => Error.Code;
+
+    /// <summary>The status the API answers for this error (and the page answers with).</summary>
+    public int Status => ErrorResponses.StatusOf(Error.Kind);
+
     /// <summary>The friendly text for the code in the UI culture (Shared <c>error_</c> + code), or the generic one.</summary>
     public string Message => UiText.Shared.Find("error_" + Code) ?? UiText.Shared["error_generic"];
 
-    /// <summary>An extension of the problem (e.g. <c>blockers</c> of <c>not_eligible</c>) as the handler put it.</summary>
-    public T? Extension<T>(string name) where T : class => Details.Extensions.TryGetValue(name, out var value) ? value as T : null;
+    /// <summary>What stands in the way of a <c>not_eligible</c>; empty for other errors.</summary>
+    public IReadOnlyList<Finding> Blockers => Error.Ineligible?.Blockers ?? [];
 
-    public static UiProblem From(ProblemHttpResult problem) => new(
-        problem.StatusCode,
-        problem.ProblemDetails.Extensions.TryGetValue("code", out var code) && code is string text ? text : Problems.CodeForStatus(problem.StatusCode),
-        problem.ProblemDetails);
+    /// <summary>Answers the page with the status the API gives this error, and its <c>Retry-After</c> when it has one.</summary>
+    public void ApplyTo(HttpResponse response)
+    {
+        response.StatusCode = Status;
+        if (Error.RetryAfter is { } wait)
+            response.Headers.RetryAfter = ErrorResponses.Seconds(wait).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
 }
 
 /// <summary>
-/// Pages call the API's handlers in process; this reads their typed result: the value of a success
-/// (Ok, Created…) or the problem of a business failure.
+/// Pages call the API's handlers in process; this reads their <see cref="Outcome{TSuccess}"/>: the value of a success
+/// (Ok, Created…) or the <see cref="DomainError"/> of a business failure.
 /// </summary>
 public static class HandlerResults
 {
-    public static (T? Value, UiProblem? Problem) Read<T>(IResult result) where T : class => result switch
-    {
-        IValueHttpResult<T> success => (success.Value, null),
-        ProblemHttpResult problem => (null, UiProblem.From(problem)),
-        _ => throw new InvalidOperationException($"Unexpected handler result {result.GetType().Name}."),
-    };
+    /// <summary>An injectable handler's result (decision 0006): its value, or its error for the page to show.</summary>
+    public static (T? Value, UiProblem? Problem) Read<T>(Result<T> result) where T : class =>
+        result.IsSuccess ? (result.Value, null) : (null, new UiProblem(result.Error!));
 
-    public static async Task<(T? Value, UiProblem? Problem)> ReadAsync<T>(Task<IResult> call) where T : class => Read<T>(await call);
+    public static (T? Value, UiProblem? Problem) Read<T>(IOutcome outcome) where T : class =>
+        outcome.Error is { } error ? (null, new UiProblem(error))
+        : outcome.Success is IValueHttpResult<T> success ? (success.Value, null)
+        : throw new InvalidOperationException($"Unexpected handler result {outcome.Success?.GetType().Name}.");
 }

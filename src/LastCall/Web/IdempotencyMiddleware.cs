@@ -35,7 +35,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IDbContextFactor
         var key = values.ToString();
         if (key.Length is 0 or > MaxKeyLength || key.Any(char.IsControl))
         {
-            await WriteProblemAsync(context, Problems.Validation(HeaderName, "invalid_idempotency_key", $"{HeaderName} has 1 to {MaxKeyLength} printable characters."));
+            await WriteProblemAsync(context, ErrorResponses.Problem(Fail.Validation(HeaderName, "invalid_idempotency_key", $"{HeaderName} has 1 to {MaxKeyLength} printable characters.")));
             return;
         }
 
@@ -51,11 +51,11 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IDbContextFactor
         {
             var existing = await db.IdempotencyRecords.AsNoTracking().FirstOrDefaultAsync(r => r.Scope == scope && r.Key == key, context.RequestAborted);
             if (existing is null)
-                await WriteProblemAsync(context, Problems.Create(StatusCodes.Status409Conflict, "idempotency_in_progress", "A request with this Idempotency-Key is being handled; retry shortly."));
+                await WriteProblemAsync(context, ErrorResponses.Problem(Fail.Conflict("idempotency_in_progress", "A request with this Idempotency-Key is being handled; retry shortly.")));
             else if (existing.RequestHash != requestHash)
-                await WriteProblemAsync(context, Problems.Create(StatusCodes.Status422UnprocessableEntity, "idempotency_key_reused", "This Idempotency-Key was used for a different request."));
+                await WriteProblemAsync(context, ErrorResponses.Problem(Fail.Unprocessable("idempotency_key_reused", "This Idempotency-Key was used for a different request.")));
             else if (!existing.Completed)
-                await WriteProblemAsync(context, Problems.Create(StatusCodes.Status409Conflict, "idempotency_in_progress", "The first request with this Idempotency-Key is still running; retry shortly."));
+                await WriteProblemAsync(context, ErrorResponses.Problem(Fail.Conflict("idempotency_in_progress", "The first request with this Idempotency-Key is still running; retry shortly.")));
             else
                 await ReplayAsync(context, existing);
             return;

@@ -7,7 +7,7 @@ namespace LastCall.Web;
 
 /// <summary>
 /// Every error leaves as application/problem+json with a stable snake_case <c>code</c>. Expected
-/// business failures become problems through <see cref="Problems"/>; anything unexpected goes through
+/// business failures become problems through <see cref="ErrorResponses"/>; anything unexpected goes through
 /// <see cref="UnexpectedExceptionHandler"/> and never shows a stack trace.
 /// </summary>
 public static class ProblemDetailsSetup
@@ -45,41 +45,16 @@ public static class Problems
         _ => status >= 500 ? "internal_error" : "error",
     };
 
-    /// <summary>A problem with an explicit code, for expected failures.</summary>
-    public static ProblemHttpResult Create(int status, string code, string detail, IDictionary<string, object?>? extensions = null)
-    {
-        var all = new Dictionary<string, object?>(extensions ?? new Dictionary<string, object?>()) { ["code"] = code };
-        return TypedResults.Problem(detail: detail, statusCode: status, extensions: all);
-    }
+    /// <summary>
+    /// A problem with an explicit status and code. Only <c>Features/Lookup</c> still calls it (and <see cref="Validation"/>),
+    /// until that area returns <see cref="DomainError"/>s like the others; everything else goes through <see cref="ErrorResponses"/>.
+    /// </summary>
+    public static ProblemHttpResult Create(int status, string code, string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: status, extensions: new Dictionary<string, object?> { ["code"] = code });
 
-    /// <summary>One blocker of a 422 <c>not_eligible</c> that carries codes only (<c>{"code": …}</c>).</summary>
-    public sealed record BlockerCode(string Code);
-
-    /// <summary>422 <c>not_eligible</c> with the codes of what stands in the way, readable by the pages as <see cref="BlockerCode"/>s.</summary>
-    public static ProblemHttpResult NotEligible(string detail, IEnumerable<string> blockers) =>
-        Create(StatusCodes.Status422UnprocessableEntity, "not_eligible", detail,
-            new Dictionary<string, object?> { ["blockers"] = blockers.Select(code => new BlockerCode(code)).ToList() });
-
-    public static ProblemHttpResult From(DomainError error, int status = StatusCodes.Status422UnprocessableEntity) =>
-        Create(status, error.Code, error.Message);
-
-    /// <summary>400 for a request whose fields are missing or malformed; <c>errors</c> names each field.</summary>
-    public static ProblemHttpResult Validation(IReadOnlyDictionary<string, string[]> errors, string code = "validation_failed")
-    {
-        var detail = string.Join(" ", errors.SelectMany(e => e.Value));
-        return Create(StatusCodes.Status400BadRequest, code, detail, new Dictionary<string, object?> { ["errors"] = errors });
-    }
-
+    /// <summary>400 for a malformed field; see <see cref="Create"/> for who still calls it.</summary>
     public static ProblemHttpResult Validation(string field, string code, string message) =>
-        Validation(new Dictionary<string, string[]> { [field] = [message] }, code);
-
-    /// <summary>429 with Retry-After in whole seconds.</summary>
-    public static ProblemHttpResult TooManyRequests(HttpContext http, TimeSpan retryAfter, string code, string detail)
-    {
-        var seconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
-        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return Create(StatusCodes.Status429TooManyRequests, code, detail, new Dictionary<string, object?> { ["retryAfterSeconds"] = seconds });
-    }
+        ErrorResponses.Problem(Fail.Validation(field, code, message));
 }
 
 /// <summary>Turns exceptions into problems: bad requests keep their message, anything else is a logged 500.</summary>

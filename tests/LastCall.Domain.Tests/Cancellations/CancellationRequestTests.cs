@@ -597,6 +597,19 @@ public class CancellationRequestTests
     }
 
     [Theory]
+    [InlineData(CancellationStatus.Executing)]
+    [InlineData(CancellationStatus.Completed)]
+    [InlineData(CancellationStatus.Rejected)]
+    public void Withdraw_NotWithdrawable_IsAConflict(CancellationStatus from)
+    {
+        var request = RequestIn(from);
+
+        var result = request.Withdraw(Customer, At);
+
+        Assert.Equal(ErrorKind.Conflict, result.Error!.Kind);
+    }
+
+    [Theory]
     [InlineData(CancellationStatus.Rejected, "rejected")]
     [InlineData(CancellationStatus.Withdrawn, "withdrawn")]
     public void Withdraw_AlreadyClosed_FailsWithInvalidTransitionNamingStatus(CancellationStatus from, string name)

@@ -69,4 +69,57 @@ public class ResultTests
 
         Assert.Contains("bad_thing", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Failure_WithoutKind_IsValidation()
+    {
+        Assert.Equal(ErrorKind.Validation, Result.Failure("bad_input", "Bad.").Error!.Kind);
+        Assert.Equal(ErrorKind.Validation, Result<int>.Failure("bad_input", "Bad.").Error!.Kind);
+        Assert.Equal(ErrorKind.Validation, new DomainError("bad_input", "Bad.").Kind);
+    }
+
+    [Fact]
+    public void Fail_EachFactory_NamesItsKind()
+    {
+        Assert.Equal(ErrorKind.Validation, Fail.Validation("c", "m").Kind);
+        Assert.Equal(ErrorKind.NotFound, Fail.NotFound("c", "m").Kind);
+        Assert.Equal(ErrorKind.Conflict, Fail.Conflict("c", "m").Kind);
+        Assert.Equal(ErrorKind.Forbidden, Fail.Forbidden("c", "m").Kind);
+        Assert.Equal(ErrorKind.NotEligible, Fail.NotEligible("m", new Ineligibility([])).Kind);
+        Assert.Equal(ErrorKind.Unavailable, Fail.Unavailable("c", "m").Kind);
+        Assert.Equal(ErrorKind.Unauthorized, Fail.Unauthorized("c", "m").Kind);
+        Assert.Equal(ErrorKind.TooManyRequests, Fail.TooManyRequests("c", "m", TimeSpan.FromSeconds(1)).Kind);
+        Assert.Equal(ErrorKind.Unprocessable, Fail.Unprocessable("c", "m").Kind);
+        Assert.Equal(ErrorKind.TooLarge, Fail.TooLarge("c", "m").Kind);
+        Assert.Equal(ErrorKind.UnsupportedMediaType, Fail.UnsupportedMediaType("c", "m").Kind);
+    }
+
+    [Fact]
+    public void NotEligible_Always_HasTheStableCodeAndEveryBlocker()
+    {
+        var error = Fail.NotEligible("Not yet.", Ineligibility.FromCodes(["fraud_hold", "line_not_active"], []));
+
+        Assert.Equal("not_eligible", error.Code);
+        Assert.Equal(["fraud_hold", "line_not_active"], error.Ineligible!.Blockers.Select(b => b.Code));
+    }
+
+    [Fact]
+    public void FromCodes_KnownFinding_KeepsItsFacts()
+    {
+        var arrears = new LastCall.Domain.Cancellations.Finding("arrears", new Dictionary<string, string> { ["amount"] = "12.00" });
+
+        var ineligible = Ineligibility.FromCodes(["arrears", "fraud_hold"], [arrears]);
+
+        Assert.Same(arrears, ineligible.Blockers[0]);
+        Assert.Empty(ineligible.Blockers[1].Facts);
+    }
+
+    [Fact]
+    public void For_Field_MakesAValidationFailureOfThatField()
+    {
+        var error = new DomainError(ErrorKind.Unprocessable, "invalid_id_number", "Malformed.").For("idNumber");
+
+        Assert.Equal(ErrorKind.Validation, error.Kind);
+        Assert.Equal("idNumber", error.Field);
+    }
 }

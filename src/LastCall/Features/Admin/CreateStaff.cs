@@ -1,4 +1,5 @@
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Common;
 using LastCall.Domain.Identity;
 using LastCall.Security;
@@ -25,7 +26,7 @@ public static class CreateStaff
     }
 
     /// <summary>The one place staff accounts are made; the API and the command line both call it.</summary>
-    public static async Task<Result<StaffMember>> CreateAsync(AuditTrail audit, TimeProvider clock, Request request, CancellationToken ct)
+    public static async Task<Result<StaffMember>> CreateAsync(AuditTrail audit, AppDbContext db, TimeProvider clock, Request request, CancellationToken ct)
     {
         if (StaffMember.ValidatePassword(request.Password) is { } weak)
             return weak;
@@ -33,35 +34,35 @@ public static class CreateStaff
         if (!created.IsSuccess)
             return created;
         var staff = created.Value;
-        if (await audit.Db.StaffMembers.AnyAsync(s => s.Username == staff.Username, ct))
-            return Result<StaffMember>.Failure("username_taken", "That username is taken.");
+        if (await db.StaffMembers.AnyAsync(s => s.Username == staff.Username, ct))
+            return Fail.Conflict("username_taken", "That username is taken.");
         // Hashing costs ~0.1 s, so it comes after the cheap checks.
         staff.ChangePassword(SecretHasher.Hash(request.Password!));
-        audit.Db.StaffMembers.Add(staff);
+        db.StaffMembers.Add(staff);
         audit.Record("staff.created", staff.Username, after: new { staff.Username, roles = staff.RoleList, staff.StoreId });
         try
         {
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateException)
         {
-            return Result<StaffMember>.Failure("username_taken", "That username is taken.");
+            return Fail.Conflict("username_taken", "That username is taken.");
         }
         return staff;
     }
 
-    internal static async Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(Request request, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+    internal static async Task<Outcome<Created<Response>>> HandleAsync(Request request, AuditTrail audit, AppDbContext db, TimeProvider clock, CancellationToken ct)
     {
-        var result = await CreateAsync(audit, clock, request, ct);
+        var result = await CreateAsync(audit, db, clock, request, ct);
         if (!result.IsSuccess)
-            return result.Error!.Code == "username_taken" ? Problems.From(result.Error, StatusCodes.Status409Conflict) : Problems.Validation(Field(result.Error.Code), result.Error.Code, result.Error.Message);
+            return result.Error!.Kind == ErrorKind.Validation ? result.Error.For(Field(result.Error.Code)) : result.Error;
         var staff = result.Value;
         return TypedResults.Created($"/api/v1/admin/staff/{staff.Id}", new Response(staff.Id, staff.Username, staff.RoleList, staff.StoreId));
     }
 
-    internal static async Task<Ok<List<Response>>> ListAsync(AuditTrail audit, CancellationToken ct)
+    internal static async Task<Ok<List<Response>>> ListAsync(AppDbContext db, CancellationToken ct)
     {
-        var staff = await audit.Db.StaffMembers.AsNoTracking().OrderBy(s => s.Username).ToListAsync(ct);
+        var staff = await db.StaffMembers.AsNoTracking().OrderBy(s => s.Username).ToListAsync(ct);
         return TypedResults.Ok(staff.Select(s => new Response(s.Id, s.Username, s.RoleList, s.StoreId)).ToList());
     }
 

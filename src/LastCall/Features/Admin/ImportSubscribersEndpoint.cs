@@ -1,4 +1,6 @@
 using LastCall.Auditing;
+using LastCall.Data;
+using LastCall.Domain.Common;
 using LastCall.Features.Imports;
 using LastCall.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -23,15 +25,15 @@ public static class ImportSubscribersEndpoint
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
             .WithSummary("Import subscribers from CSV (format in API.md); the first 1,000 rejected rows are listed.");
 
-    private static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(HttpRequest request, SubscriberImporter importer, AuditTrail audit, CancellationToken ct)
+    private static async Task<Outcome<Ok<Response>>> HandleAsync(HttpRequest request, SubscriberImporter importer, AuditTrail audit, AppDbContext db, CancellationToken ct)
     {
         if (request.ContentType is not { } type || !type.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
-            return Problems.Create(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "Send the file as text/csv.");
+            return Fail.UnsupportedMediaType("unsupported_media_type", "Send the file as text/csv.");
         var summary = await importer.ImportAsync(request.Body, cancellationToken: ct);
         if (summary.FileError is { } error)
-            return Problems.Create(StatusCodes.Status400BadRequest, error.Code, $"Line {error.Row}: {error.Detail}");
+            return Fail.Validation(error.Code, $"Line {error.Row}: {error.Detail}");
         audit.Record("subscribers.imported", null, after: new { summary.Imported, rejected = summary.RejectedCount });
-        await audit.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(ct);
         return TypedResults.Ok(new Response(summary.Imported, summary.RejectedCount, summary.Rejected));
     }
 }

@@ -1,4 +1,5 @@
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Common;
 using LastCall.Domain.Identity;
 using LastCall.Security;
@@ -32,60 +33,60 @@ public static class ManagePartners
     }
 
     /// <summary>Creates a partner and its first key; the API and <c>lastcall partners add</c> both call it.</summary>
-    public static async Task<Result<Created>> CreateAsync(AuditTrail audit, TimeProvider clock, string? name, IReadOnlyCollection<string>? scopes, CancellationToken ct)
+    public static async Task<Result<Created>> CreateAsync(AuditTrail audit, AppDbContext db, TimeProvider clock, string? name, IReadOnlyCollection<string>? scopes, CancellationToken ct)
     {
         var partner = Partner.Register(name, clock.GetUtcNow(), scopes);
         if (!partner.IsSuccess)
             return partner.Error!;
         var (key, prefix, hash) = PartnerKeys.Create();
         var apiKey = partner.Value.AddKey(prefix, hash, clock.GetUtcNow());
-        audit.Db.Partners.Add(partner.Value);
+        db.Partners.Add(partner.Value);
         audit.Record("partner.created", partner.Value.Id.ToString(), after: new { partner.Value.Name, keyPrefix = prefix, scopes = partner.Value.ScopeList });
-        await audit.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(ct);
         return new Created(partner.Value.Id, partner.Value.Name, key, apiKey.Id, prefix, partner.Value.ScopeList);
     }
 
-    internal static async Task<Results<Created<Created>, ProblemHttpResult>> CreateHttpAsync(CreateRequest request, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+    internal static async Task<Outcome<Created<Created>>> CreateHttpAsync(CreateRequest request, AuditTrail audit, AppDbContext db, TimeProvider clock, CancellationToken ct)
     {
-        var result = await CreateAsync(audit, clock, request.Name, request.Scopes, ct);
+        var result = await CreateAsync(audit, db, clock, request.Name, request.Scopes, ct);
         return result.IsSuccess
             ? TypedResults.Created($"/api/v1/admin/partners/{result.Value.Id}", result.Value)
-            : Problems.Validation(result.Error!.Code == "invalid_scope" ? "scopes" : "name", result.Error!.Code, result.Error.Message);
+            : Fail.Validation(result.Error!.Code == "invalid_scope" ? "scopes" : "name", result.Error!.Code, result.Error.Message);
     }
 
-    internal static async Task<Ok<List<PartnerView>>> ListAsync(AuditTrail audit, CancellationToken ct)
+    internal static async Task<Ok<List<PartnerView>>> ListAsync(AppDbContext db, CancellationToken ct)
     {
-        var partners = await audit.Db.Partners.AsNoTracking().OrderBy(p => p.Name).ToListAsync(ct);
+        var partners = await db.Partners.AsNoTracking().OrderBy(p => p.Name).ToListAsync(ct);
         return TypedResults.Ok(partners.Select(p => new PartnerView(p.Id, p.Name, p.CreatedAt, p.ScopeList,
             [.. p.Keys.OrderBy(k => k.CreatedAt).Select(k => new KeyView(k.Id, k.Prefix, k.CreatedAt, k.RevokedAt))])).ToList());
     }
 
-    internal static async Task<Results<Created<Created>, ProblemHttpResult>> AddKeyAsync(Guid id, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+    internal static async Task<Outcome<Created<Created>>> AddKeyAsync(Guid id, AuditTrail audit, AppDbContext db, TimeProvider clock, CancellationToken ct)
     {
-        var partner = await audit.Db.Partners.FirstOrDefaultAsync(p => p.Id == id, ct);
+        var partner = await db.Partners.FirstOrDefaultAsync(p => p.Id == id, ct);
         if (partner is null)
-            return Problems.Create(StatusCodes.Status404NotFound, "partner_not_found", "No such partner.");
+            return Fail.NotFound("partner_not_found", "No such partner.");
         var (key, prefix, hash) = PartnerKeys.Create();
         var apiKey = partner.AddKey(prefix, hash, clock.GetUtcNow());
-        audit.Db.PartnerApiKeys.Add(apiKey);
+        db.PartnerApiKeys.Add(apiKey);
         audit.Record("partner.key_issued", partner.Id.ToString(), after: new { keyPrefix = prefix });
-        await audit.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/v1/admin/partners/{partner.Id}", new Created(partner.Id, partner.Name, key, apiKey.Id, prefix, partner.ScopeList));
     }
 
-    internal static async Task<Results<Ok<KeyView>, ProblemHttpResult>> RevokeAsync(Guid id, Guid keyId, AuditTrail audit, TimeProvider clock, PartnerKeyCache keys, CancellationToken ct)
+    internal static async Task<Outcome<Ok<KeyView>>> RevokeAsync(Guid id, Guid keyId, AuditTrail audit, AppDbContext db, TimeProvider clock, PartnerKeyCache keys, CancellationToken ct)
     {
-        var partner = await audit.Db.Partners.FirstOrDefaultAsync(p => p.Id == id, ct);
+        var partner = await db.Partners.FirstOrDefaultAsync(p => p.Id == id, ct);
         if (partner is null)
-            return Problems.Create(StatusCodes.Status404NotFound, "partner_not_found", "No such partner.");
+            return Fail.NotFound("partner_not_found", "No such partner.");
         var revoked = partner.RevokeKey(keyId, clock.GetUtcNow());
         if (!revoked.IsSuccess)
             return revoked.Error!.Code == "not_found"
-                ? Problems.Create(StatusCodes.Status404NotFound, "key_not_found", revoked.Error.Message)
-                : Problems.From(revoked.Error, StatusCodes.Status409Conflict);
+                ? Fail.NotFound("key_not_found", revoked.Error.Message)
+                : revoked.Error;
         var key = partner.Keys.First(k => k.Id == keyId);
         audit.Record("partner.key_revoked", partner.Id.ToString(), before: new { keyPrefix = key.Prefix, active = true }, after: new { keyPrefix = key.Prefix, active = false });
-        await audit.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(ct);
         keys.Forget(keyId);
         return TypedResults.Ok(new KeyView(key.Id, key.Prefix, key.CreatedAt, key.RevokedAt));
     }

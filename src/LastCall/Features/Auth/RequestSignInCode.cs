@@ -22,14 +22,14 @@ public static class RequestSignInCode
             .WithTags("Sign-in")
             .WithSummary("Send a sign-in code by SMS (202 even for numbers that are not ours).");
 
-    internal static async Task<Results<Accepted<Response>, ProblemHttpResult>> HandleAsync(
+    internal static async Task<Outcome<Accepted<Response>>> HandleAsync(
         Request request, AppDbContext db, OneTimeCodes codes, HttpContext http, CancellationToken ct)
     {
         var msisdn = Msisdn.Create(request.Msisdn);
         if (!msisdn.IsSuccess)
-            return Problems.Validation("msisdn", "invalid_msisdn", msisdn.Error!.Message);
+            return Fail.Validation("msisdn", "invalid_msisdn", msisdn.Error!.Message);
         if (await codes.SendAsync(db, msisdn.Value, OtpPurpose.SignIn, "sign_in_code", ct) is { } wait)
-            return Problems.TooManyRequests(http, wait, "too_many_requests", "A code was sent recently. Wait before asking for another.");
+            return Fail.TooManyRequests("too_many_requests", "A code was sent recently. Wait before asking for another.", wait);
         return TypedResults.Accepted((string?)null, new Response((int)OtpChallenge.Lifetime.TotalSeconds));
     }
 }

@@ -1,4 +1,5 @@
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Audit;
 using LastCall.Domain.Common;
 using LastCall.Domain.Customers;
@@ -30,10 +31,10 @@ public static class SignIn
             .WithTags("Sign-in")
             .WithSummary("Sign in with number, service password and SMS code.");
 
-    private static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
-        Request request, AuditTrail audit, SignInGuard guard, OneTimeCodes codes, AccessTokens tokens, HttpContext http, CancellationToken ct)
+    private static async Task<Outcome<Ok<Response>>> HandleAsync(
+        Request request, AuditTrail audit, AppDbContext db, SignInGuard guard, OneTimeCodes codes, AccessTokens tokens, HttpContext http, CancellationToken ct)
     {
-        var (customer, problem) = await VerifyAsync(request, audit, guard, codes, http, ct);
+        var (customer, problem) = await VerifyAsync(request, audit, db, guard, codes, http, ct);
         if (problem is not null)
             return problem;
         var (token, expiresAt) = tokens.ForCustomer(customer!);
@@ -44,16 +45,15 @@ public static class SignIn
     /// The sign-in check the API and the web portal share: the customer when number, password and code
     /// are right (audited), otherwise the problem to show, with throttling, lock-out and audit done.
     /// </summary>
-    internal static async Task<(Customer? Customer, ProblemHttpResult? Problem)> VerifyAsync(
-        Request request, AuditTrail audit, SignInGuard guard, OneTimeCodes codes, HttpContext http, CancellationToken ct)
+    internal static async Task<(Customer? Customer, DomainError? Problem)> VerifyAsync(
+        Request request, AuditTrail audit, AppDbContext db, SignInGuard guard, OneTimeCodes codes, HttpContext http, CancellationToken ct)
     {
         var msisdn = Msisdn.Create(request.Msisdn);
         if (!msisdn.IsSuccess)
-            return (null, Problems.Validation("msisdn", "invalid_msisdn", msisdn.Error!.Message));
+            return (null, Fail.Validation("msisdn", "invalid_msisdn", msisdn.Error!.Message));
         if (string.IsNullOrEmpty(request.ServicePassword) || string.IsNullOrEmpty(request.Otp))
-            return (null, Problems.Validation("servicePassword", "validation_failed", "Give the service password and the SMS code."));
+            return (null, Fail.Validation("servicePassword", "validation_failed", "Give the service password and the SMS code."));
 
-        var db = audit.Db;
         var address = http.Connection.RemoteIpAddress?.ToString();
         var accountKey = SignInGuard.NumberKey(msisdn.Value.Value);
         var addressKey = SignInGuard.AddressKey(address);
@@ -62,8 +62,8 @@ public static class SignIn
             // Refused without looking at the password; still every failed attempt leaves a trace.
             audit.Record("customer.sign_in_refused", msisdn.Value.Masked(), after: new { reason = "locked_out", seconds = (int)wait.TotalSeconds },
                 actor: new Actor(ActorType.Customer, null, null, "online", null, address));
-            await audit.SaveChangesAsync(ct);
-            return (null, Problems.TooManyRequests(http, wait, "locked_out", "Too many failed sign-ins. Try again later."));
+            await db.SaveChangesAsync(ct);
+            return (null, Fail.TooManyRequests("locked_out", "Too many failed sign-ins. Try again later.", wait));
         }
 
         var line = await db.Lines.AsNoTracking().FirstOrDefaultAsync(l => l.Msisdn == msisdn.Value && l.Status != LineStatus.Cancelled, ct);
@@ -77,7 +77,7 @@ public static class SignIn
         {
             await guard.RecordSuccessAsync(accountKey, addressKey, ct);
             audit.Record("customer.signed_in", subject, actor: actor);
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
             return (customer, null);
         }
 
@@ -86,9 +86,9 @@ public static class SignIn
         audit.Record("customer.sign_in_failed", subject, after: new { reason }, actor: actor);
         if (lockedFor is not null)
             audit.Record("customer.locked_out", subject, after: new { seconds = (int)lockedFor.Value.TotalSeconds }, actor: actor);
-        await audit.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(ct);
         return (null, lockedFor is { } locked
-            ? Problems.TooManyRequests(http, locked, "locked_out", "Too many failed sign-ins. Try again later.")
-            : Problems.Create(StatusCodes.Status401Unauthorized, "invalid_credentials", "The number, service password or code is not right."));
+            ? Fail.TooManyRequests("locked_out", "Too many failed sign-ins. Try again later.", locked)
+            : Fail.Unauthorized("invalid_credentials", "The number, service password or code is not right."));
     }
 }

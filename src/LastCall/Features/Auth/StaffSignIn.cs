@@ -1,5 +1,7 @@
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Audit;
+using LastCall.Domain.Common;
 using LastCall.Domain.Identity;
 using LastCall.Security;
 using LastCall.Web;
@@ -23,10 +25,10 @@ public static class StaffSignIn
             .WithTags("Sign-in")
             .WithSummary("Staff sign-in.");
 
-    private static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
-        Request request, AuditTrail audit, SignInGuard guard, AccessTokens tokens, HttpContext http, CancellationToken ct)
+    private static async Task<Outcome<Ok<Response>>> HandleAsync(
+        Request request, AuditTrail audit, AppDbContext db, SignInGuard guard, AccessTokens tokens, HttpContext http, CancellationToken ct)
     {
-        var (staff, problem) = await VerifyAsync(request, audit, guard, http, ct);
+        var (staff, problem) = await VerifyAsync(request, audit, db, guard, http, ct);
         if (problem is not null)
             return problem;
         var (token, expiresAt) = tokens.ForStaff(staff!);
@@ -37,13 +39,12 @@ public static class StaffSignIn
     /// The staff sign-in check the API and the staff console share: the staff member when username and
     /// password are right (audited), otherwise the problem to show, with throttling, lock-out and audit done.
     /// </summary>
-    internal static async Task<(StaffMember? Staff, ProblemHttpResult? Problem)> VerifyAsync(
-        Request request, AuditTrail audit, SignInGuard guard, HttpContext http, CancellationToken ct)
+    internal static async Task<(StaffMember? Staff, DomainError? Problem)> VerifyAsync(
+        Request request, AuditTrail audit, AppDbContext db, SignInGuard guard, HttpContext http, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Username) || string.IsNullOrEmpty(request.Password))
-            return (null, Problems.Validation("username", "validation_failed", "Give the username and the password."));
+            return (null, Fail.Validation("username", "validation_failed", "Give the username and the password."));
         var username = request.Username.Trim().ToLowerInvariant();
-        var db = audit.Db;
         var address = http.Connection.RemoteIpAddress?.ToString();
         var accountKey = SignInGuard.StaffKey(username);
         var addressKey = SignInGuard.AddressKey(address);
@@ -51,8 +52,8 @@ public static class StaffSignIn
         {
             audit.Record("staff.sign_in_refused", username, after: new { reason = "locked_out", seconds = (int)wait.TotalSeconds },
                 actor: new Actor(ActorType.Staff, null, username, "back_office", null, address));
-            await audit.SaveChangesAsync(ct);
-            return (null, Problems.TooManyRequests(http, wait, "locked_out", "Too many failed sign-ins. Try again later."));
+            await db.SaveChangesAsync(ct);
+            return (null, Fail.TooManyRequests("locked_out", "Too many failed sign-ins. Try again later.", wait));
         }
 
         var staff = await db.StaffMembers.AsNoTracking().FirstOrDefaultAsync(s => s.Username == username, ct);
@@ -62,7 +63,7 @@ public static class StaffSignIn
         {
             await guard.RecordSuccessAsync(accountKey, addressKey, ct);
             audit.Record("staff.signed_in", username, actor: actor);
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
             return (staff, null);
         }
 
@@ -70,9 +71,9 @@ public static class StaffSignIn
         audit.Record("staff.sign_in_failed", username, actor: actor);
         if (lockedFor is not null)
             audit.Record("staff.locked_out", username, after: new { seconds = (int)lockedFor.Value.TotalSeconds }, actor: actor);
-        await audit.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(ct);
         return (null, lockedFor is { } locked
-            ? Problems.TooManyRequests(http, locked, "locked_out", "Too many failed sign-ins. Try again later.")
-            : Problems.Create(StatusCodes.Status401Unauthorized, "invalid_credentials", "The username or password is not right."));
+            ? Fail.TooManyRequests("locked_out", "Too many failed sign-ins. Try again later.", locked)
+            : Fail.Unauthorized("invalid_credentials", "The username or password is not right."));
     }
 }

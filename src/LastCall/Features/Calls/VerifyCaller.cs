@@ -1,4 +1,5 @@
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Common;
 using LastCall.Domain.Identity;
 using LastCall.Domain.Lines;
@@ -28,31 +29,30 @@ public static class VerifyCaller
         calls.MapPost("/{msisdn}/verify", VerifyAsync).WithSummary("Verify the caller with the service password and the code.");
     }
 
-    internal static async Task<Results<Accepted, ProblemHttpResult>> SendCodeAsync(string msisdn, AuditTrail audit, OneTimeCodes codes, HttpContext http, CancellationToken ct)
+    internal static async Task<Outcome<Accepted>> SendCodeAsync(string msisdn, AuditTrail audit, AppDbContext db, OneTimeCodes codes, HttpContext http, CancellationToken ct)
     {
         var number = Msisdn.Create(msisdn);
         if (!number.IsSuccess)
-            return Problems.Validation("msisdn", "invalid_msisdn", number.Error!.Message);
-        if (await codes.SendAsync(audit.Db, number.Value, OtpPurpose.CallVerification, "call_verification_code", ct) is { } wait)
-            return Problems.TooManyRequests(http, wait, "too_many_requests", "A code was sent recently. Wait before asking for another.");
+            return Fail.Validation("msisdn", "invalid_msisdn", number.Error!.Message);
+        if (await codes.SendAsync(db, number.Value, OtpPurpose.CallVerification, "call_verification_code", ct) is { } wait)
+            return Fail.TooManyRequests("too_many_requests", "A code was sent recently. Wait before asking for another.", wait);
         audit.Record("call.code_sent", number.Value.Masked());
-        await audit.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(ct);
         return TypedResults.Accepted((string?)null);
     }
 
-    internal static async Task<Results<Ok<Response>, ProblemHttpResult>> VerifyAsync(
-        string msisdn, Request request, AuditTrail audit, OneTimeCodes codes, SignInGuard guard, TimeProvider clock, HttpContext http, CancellationToken ct)
+    internal static async Task<Outcome<Ok<Response>>> VerifyAsync(
+        string msisdn, Request request, AuditTrail audit, AppDbContext db, OneTimeCodes codes, SignInGuard guard, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var number = Msisdn.Create(msisdn);
         if (!number.IsSuccess)
-            return Problems.Validation("msisdn", "invalid_msisdn", number.Error!.Message);
+            return Fail.Validation("msisdn", "invalid_msisdn", number.Error!.Message);
         if (string.IsNullOrEmpty(request.ServicePassword) || string.IsNullOrEmpty(request.Otp))
-            return Problems.Validation("servicePassword", "validation_failed", "Give the caller's service password and the SMS code.");
-        var db = audit.Db;
+            return Fail.Validation("servicePassword", "validation_failed", "Give the caller's service password and the SMS code.");
         var accountKey = SignInGuard.NumberKey(number.Value.Value);
         var addressKey = SignInGuard.AddressKey(http.Connection.RemoteIpAddress?.ToString());
         if (await guard.RetryAfterAsync(db, accountKey, addressKey, ct) is { } wait)
-            return Problems.TooManyRequests(http, wait, "locked_out", "Too many failed attempts on this line. Try again later.");
+            return Fail.TooManyRequests("locked_out", "Too many failed attempts on this line. Try again later.", wait);
 
         var line = await db.Lines.AsNoTracking().FirstOrDefaultAsync(l => l.Msisdn == number.Value && l.Status != LineStatus.Cancelled, ct);
         var passwordOk = line is not null && SecretHasher.Verify(request.ServicePassword, line.ServicePasswordHash);
@@ -61,17 +61,17 @@ public static class VerifyCaller
         {
             var lockedFor = await guard.RecordFailureAsync(accountKey, addressKey, ct);
             audit.Record("call.verification_failed", number.Value.Masked());
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
             return lockedFor is { } locked
-                ? Problems.TooManyRequests(http, locked, "locked_out", "Too many failed attempts on this line. Try again later.")
-                : Problems.Create(StatusCodes.Status401Unauthorized, "invalid_credentials", "The service password or code is not right.");
+                ? Fail.TooManyRequests("locked_out", "Too many failed attempts on this line. Try again later.", locked)
+                : Fail.Unauthorized("invalid_credentials", "The service password or code is not right.");
         }
 
         await guard.RecordSuccessAsync(accountKey, addressKey, ct);
         var verification = CallVerification.Record(http.User.SubjectId(), number.Value, clock.GetUtcNow());
         db.CallVerifications.Add(verification);
         audit.Record("call.caller_verified", number.Value.Masked(), after: new { verification.VerifiedUntil });
-        await audit.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(ct);
         return TypedResults.Ok(new Response(number.Value.Value, verification.VerifiedUntil));
     }
 }

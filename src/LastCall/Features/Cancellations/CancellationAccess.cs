@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using LastCall.Data;
 using LastCall.Domain.Cancellations;
+using LastCall.Domain.Common;
 using LastCall.Domain.Identity;
 using LastCall.Security;
 using LastCall.Web;
@@ -16,7 +17,7 @@ namespace LastCall.Features.Cancellations;
 /// </summary>
 public sealed class CancellationAccess(AppDbContext db, TimeProvider clock)
 {
-    public async Task<(CancellationRequest? Request, ProblemHttpResult? Denied)> FindAsync(ClaimsPrincipal user, Guid id, CancellationToken ct)
+    public async Task<(CancellationRequest? Request, DomainError? Denied)> FindAsync(ClaimsPrincipal user, Guid id, CancellationToken ct)
     {
         var request = await db.CancellationRequests.Include(r => r.History).FirstOrDefaultAsync(r => r.Id == id, ct);
         if (request is null || (user.IsCustomer() && request.CustomerId != user.SubjectId()))
@@ -28,10 +29,10 @@ public sealed class CancellationAccess(AppDbContext db, TimeProvider clock)
             var verified = user.IsInRole(StaffRoles.Agent)
                 && await db.CallVerifications.AnyAsync(v => v.AgentId == agentId && v.Msisdn == request.Msisdn && v.VerifiedUntil > now, ct);
             if (!verified)
-                return (null, Problems.Create(StatusCodes.Status403Forbidden, "caller_not_verified", "Verify the caller (service password and SMS code) before opening their request."));
+                return (null, Fail.Forbidden("caller_not_verified", "Verify the caller (service password and SMS code) before opening their request."));
         }
         return (request, null);
     }
 
-    public static ProblemHttpResult NotFound() => Problems.Create(StatusCodes.Status404NotFound, "cancellation_not_found", "No such cancellation request.");
+    public static DomainError NotFound() => Fail.NotFound("cancellation_not_found", "No such cancellation request.");
 }

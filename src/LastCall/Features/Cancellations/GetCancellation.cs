@@ -1,33 +1,35 @@
+using System.Security.Claims;
 using LastCall.Auditing;
+using LastCall.Data;
+using LastCall.Domain.Common;
 using LastCall.Hosting;
 using LastCall.Security;
-using Microsoft.AspNetCore.Http.HttpResults;
+using LastCall.Web;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Features.Cancellations;
 
 /// <summary>GET /api/v1/cancellations/{id}: the request with its status, history, execution steps and certificate number. Staff views are audited.</summary>
-public static class GetCancellation
+public sealed class GetCancellation(CancellationAccess access, AppDbContext db, AuditTrail audit, PolicySettings policies, TimeProvider clock)
 {
     public static void Map(RouteGroupBuilder cancellations) =>
-        cancellations.MapGet("/{id:guid}", HandleAsync)
+        cancellations.MapGet("/{id:guid}", async (Guid id, GetCancellation get, HttpContext http, CancellationToken ct) =>
+                (await get.HandleAsync(http.User, id, ct)).ToOk())
             .RequireAuthorization(Policies.CustomerOrStaff)
             .WithSummary("A cancellation request with its history.");
 
-    internal static async Task<Results<Ok<CancellationViews.Detail>, ProblemHttpResult>> HandleAsync(
-        Guid id, CancellationAccess access, AuditTrail audit, PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct)
+    public async Task<Result<CancellationViews.Detail>> HandleAsync(ClaimsPrincipal user, Guid id, CancellationToken ct)
     {
-        var (request, denied) = await access.FindAsync(http.User, id, ct);
+        var (request, denied) = await access.FindAsync(user, id, ct);
         if (denied is not null)
             return denied;
-        var db = audit.Db;
-        if (http.User.IsStaff())
+        if (user.IsStaff())
         {
             // Staff reading a customer's request is a data view like a line view: it leaves a trace.
             audit.Record("cancellation.viewed", request!.Msisdn.Masked(), after: new { request.Id });
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
         }
         var steps = await db.ExecutionSteps.AsNoTracking().Where(s => s.RequestId == id).ToListAsync(ct);
-        return TypedResults.Ok(CancellationViews.ToDetail(request!, policies.Today(clock.GetUtcNow()), steps));
+        return CancellationViews.ToDetail(request!, policies.Today(clock.GetUtcNow()), steps);
     }
 }

@@ -26,35 +26,34 @@ public static class ListCancellations
             .RequireAuthorization(Policies.Staff)
             .WithSummary("Cancellation requests, newest first, filtered by status and number (staff).");
 
-    internal static async Task<Results<Ok<ResultPage>, ProblemHttpResult>> HandleAsync(
-        AuditTrail audit, PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct,
+    internal static async Task<Outcome<Ok<ResultPage>>> HandleAsync(
+        AuditTrail audit, AppDbContext db, PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct,
         string? status = null, string? msisdn = null, int page = 1, int pageSize = 50)
     {
         var user = http.User;
         if (!user.IsInRole(StaffRoles.Clerk) && !user.IsInRole(StaffRoles.Reviewer) && !user.IsInRole(StaffRoles.Supervisor) && !user.IsInRole(StaffRoles.Admin))
-            return Problems.Create(StatusCodes.Status403Forbidden, "forbidden", "Only back-office and store staff list requests.");
+            return Fail.Forbidden("forbidden", "Only back-office and store staff list requests.");
         if (page < 1 || pageSize is < 1 or > MaxPageSize)
-            return Problems.Validation("pageSize", "invalid_page", $"page starts at 1; pageSize is 1 to {MaxPageSize}.");
-        var db = audit.Db;
+            return Fail.Validation("pageSize", "invalid_page", $"page starts at 1; pageSize is 1 to {MaxPageSize}.");
         var query = db.CancellationRequests.AsNoTracking();
         if (status is not null)
         {
             if (!CancellationViews.TryParseStatus(status, out var wanted))
-                return Problems.Validation("status", "invalid_status", "status must be one of submitted, under_review, approved, scheduled, executing, waiting_for_dependency, completed, rejected, withdrawn, failed.");
+                return Fail.Validation("status", "invalid_status", "status must be one of submitted, under_review, approved, scheduled, executing, waiting_for_dependency, completed, rejected, withdrawn, failed.");
             query = query.Where(r => r.Status == wanted);
         }
         if (msisdn is not null)
         {
             var number = Msisdn.Create(msisdn);
             if (!number.IsSuccess)
-                return Problems.Validation("msisdn", "invalid_msisdn", number.Error!.Message);
+                return Fail.Validation("msisdn", "invalid_msisdn", number.Error!.Message);
             query = query.Where(r => r.Msisdn == number.Value);
         }
         var total = await query.CountAsync(ct);
         var items = await query.OrderByDescending(r => r.SubmittedAt).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
         var today = policies.Today(clock.GetUtcNow());
         audit.Record("cancellations.listed", null, after: new { status, msisdn = msisdn is null ? null : Msisdn.Create(msisdn).Value.Masked(), page, pageSize, shown = items.Count });
-        await audit.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(ct);
         return TypedResults.Ok(new ResultPage([.. items.Select(r => CancellationViews.ToSummary(r, today))], page, pageSize, total));
     }
 }

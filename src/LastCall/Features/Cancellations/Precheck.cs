@@ -1,9 +1,12 @@
 using System.Globalization;
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Cancellations;
+using LastCall.Domain.Common;
 using LastCall.Features.Lines;
 using LastCall.Hosting;
 using LastCall.Security;
+using LastCall.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LastCall.Features.Cancellations;
@@ -32,8 +35,8 @@ public static class Precheck
             .RequireAuthorization(Policies.CustomerOrStaff)
             .WithSummary("Every reason the line cannot be cancelled now, with fixes, warnings and the alternatives.");
 
-    internal static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
-        string msisdn, LineAccess access, EligibilityCheck check, PolicySettings policies, AuditTrail audit, HttpContext http, CancellationToken ct)
+    internal static async Task<Outcome<Ok<Response>>> HandleAsync(
+        string msisdn, LineAccess access, EligibilityCheck check, PolicySettings policies, AuditTrail audit, AppDbContext db, HttpContext http, CancellationToken ct)
     {
         var (line, denied) = await access.FindAsync(http.User, msisdn, tracked: false, ct);
         if (denied is not null)
@@ -42,7 +45,7 @@ public static class Precheck
         if (http.User.IsStaff())
         {
             audit.Record("line.prechecked", line!.Msisdn.Masked(), after: new { facts.Result.Eligible, blockers = facts.Result.Blockers.Select(b => b.Code) });
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
         }
         return TypedResults.Ok(Build(facts, policies, CultureInfo.CurrentUICulture));
     }

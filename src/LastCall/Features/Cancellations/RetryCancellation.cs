@@ -1,9 +1,11 @@
+using System.Security.Claims;
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Cancellations;
+using LastCall.Domain.Common;
 using LastCall.Hosting;
 using LastCall.Security;
 using LastCall.Web;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Features.Cancellations;
@@ -13,28 +15,28 @@ namespace LastCall.Features.Cancellations;
 /// steps again, starting with the one that failed (its attempts start over). Steps that succeeded are
 /// not repeated.
 /// </summary>
-public static class RetryCancellation
+public sealed class RetryCancellation(CancellationAccess access, AppDbContext db, AuditTrail audit, PolicySettings policies, TimeProvider clock)
 {
     public static void Map(RouteGroupBuilder cancellations) =>
-        cancellations.MapPost("/{id:guid}/retry", HandleAsync)
+        cancellations.MapPost("/{id:guid}/retry", async (Guid id, RetryCancellation retry, HttpContext http, CancellationToken ct) =>
+                (await retry.HandleAsync(http.User, id, ct)).ToOk())
             .RequireAuthorization(Policies.Supervisor)
             .WithSummary("Run a failed request's remaining steps again (supervisor).");
 
-    internal static async Task<Results<Ok<CancellationViews.Detail>, ProblemHttpResult>> HandleAsync(
-        Guid id, CancellationAccess access, AuditTrail audit, PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct)
+    public async Task<Result<CancellationViews.Detail>> HandleAsync(ClaimsPrincipal user, Guid id, CancellationToken ct)
     {
-        var (request, denied) = await access.FindAsync(http.User, id, ct);
+        var (request, denied) = await access.FindAsync(user, id, ct);
         if (denied is not null)
             return denied;
         var now = clock.GetUtcNow();
-        if (request!.Retry(CurrentActor.Describe(http.User), now) is { IsSuccess: false } refused)
-            return Problems.From(refused.Error!, StatusCodes.Status409Conflict);
-        var steps = await audit.Db.ExecutionSteps.Where(s => s.RequestId == id).ToListAsync(ct);
+        if (request!.Retry(CurrentActor.Describe(user), now) is { IsSuccess: false } refused)
+            return refused.Error!;
+        var steps = await db.ExecutionSteps.Where(s => s.RequestId == id).ToListAsync(ct);
         foreach (var step in steps.Where(s => s.Status == StepStatus.Failed))
             step.Reset();
         audit.Record("cancellation.retried", request.Msisdn.Masked(), before: new { status = "failed" }, after: new { status = "executing", request.Id });
-        if (await CancellationSaves.TrySaveAsync(audit, ct) is { } conflict)
+        if (await CancellationSaves.TrySaveAsync(db, ct) is { } conflict)
             return conflict;
-        return TypedResults.Ok(CancellationViews.ToDetail(request, policies.Today(now), steps));
+        return CancellationViews.ToDetail(request, policies.Today(now), steps);
     }
 }

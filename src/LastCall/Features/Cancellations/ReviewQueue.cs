@@ -22,9 +22,8 @@ public static class ReviewQueue
             .WithTags("Cancellations")
             .WithSummary("Requests waiting for review, oldest first (reviewers).");
 
-    internal static async Task<Microsoft.AspNetCore.Http.HttpResults.Ok<Response>> HandleAsync(AuditTrail audit, PolicySettings policies, TimeProvider clock, CancellationToken ct)
+    internal static async Task<Microsoft.AspNetCore.Http.HttpResults.Ok<Response>> HandleAsync(AuditTrail audit, AppDbContext db, PolicySettings policies, TimeProvider clock, CancellationToken ct)
     {
-        var db = audit.Db;
         var today = policies.Today(clock.GetUtcNow());
         var waiting = await db.CancellationRequests.AsNoTracking()
             .Where(r => r.Status == CancellationStatus.UnderReview)
@@ -32,7 +31,7 @@ public static class ReviewQueue
         var items = waiting.Select(r => new Item(r.Id, r.Msisdn.Value, CancellationViews.Channel(r.Channel), r.SubmittedAt, r.ReviewDueBy, r.IsOverdue(today),
             r.ReviewReasons.Split(',', StringSplitOptions.RemoveEmptyEntries), r.DocumentIdList)).ToList();
         audit.Record("review_queue.viewed", null, after: new { shown = items.Count });
-        await audit.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(ct);
         return TypedResults.Ok(new Response(items, items.Count(i => i.Overdue), today));
     }
 }

@@ -1,13 +1,15 @@
 using System.Globalization;
+using System.Security.Claims;
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Cancellations;
+using LastCall.Domain.Common;
 using LastCall.Domain.Customers;
 using LastCall.Domain.Identity;
 using LastCall.Features.Lines;
 using LastCall.Hosting;
 using LastCall.Security;
 using LastCall.Web;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Features.Cancellations;
@@ -17,10 +19,12 @@ namespace LastCall.Features.Cancellations;
 /// the owner online (signed in, with an uploaded ID document; goes to review), a call-centre agent
 /// for a caller verified in this call (goes to review), or a store clerk after checking the ID card in
 /// person (skips review unless a risk rule trips). The operator's BSS asks through the TM Forum order API
-/// (Features/Tmf), which calls <see cref="SubmitAsync"/>: channel <c>bss</c>, always reviewed. An ineligible
+/// (Features/Tmf), which calls <see cref="HandleAsync"/>: channel <c>bss</c>, always reviewed. An ineligible
 /// line gets 422 <c>not_eligible</c> with every blocker, and nothing is created.
 /// </summary>
-public static class SubmitCancellation
+public sealed class SubmitCancellation(
+    LineAccess access, EligibilityCheck check, PolicySettings policies, IdNumberProtector protector,
+    AppDbContext db, AuditTrail audit, CancellationNotices notices, TimeProvider clock)
 {
     public sealed record IdentityCheck(string? Method, string? IdType, string? IdNumber);
 
@@ -36,34 +40,27 @@ public static class SubmitCancellation
         IReadOnlyList<FindingTexts.Warning> Warnings);
 
     public static void Map(RouteGroupBuilder cancellations) =>
-        cancellations.MapPost("", HandleAsync)
+        cancellations.MapPost("", async (Request request, SubmitCancellation submit, HttpContext http, CancellationToken ct) =>
+                (await submit.HandleAsync(http.User, request, ct)).ToCreated(submitted => $"/api/v1/cancellations/{submitted.Id}"))
             .RequireAuthorization(Policies.CustomerOrStaff)
             .WithSummary("Apply to cancel a line: online by the owner, by an agent for a verified caller, or by a clerk in a store.");
 
-    internal static Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(
-        Request request, LineAccess access, EligibilityCheck check, PolicySettings policies, IdNumberProtector protector,
-        AuditTrail audit, CancellationNotices notices, TimeProvider clock, HttpContext http, CancellationToken ct) =>
-        SubmitAsync(request, access, check, policies, protector, audit, notices, clock, http, onSubmitting: null, ct);
-
     /// <summary>
-    /// Files the request; <paramref name="onSubmitting"/> may add what must be saved with it, in the same transaction
-    /// (the BSS's order for it), once it exists and before anything is saved.
+    /// Files the request for <paramref name="user"/>; <paramref name="onSubmitting"/> may add what must be saved with it,
+    /// in the same transaction (the BSS's order for it), once it exists and before anything is saved. A failure leaves
+    /// nothing pending in the context (a refusal is audited and saved; a lost race is cleared).
     /// </summary>
-    internal static async Task<Results<Created<Response>, ProblemHttpResult>> SubmitAsync(
-        Request request, LineAccess access, EligibilityCheck check, PolicySettings policies, IdNumberProtector protector,
-        AuditTrail audit, CancellationNotices notices, TimeProvider clock, HttpContext http, Action<CancellationRequest>? onSubmitting, CancellationToken ct)
+    public async Task<Result<Response>> HandleAsync(ClaimsPrincipal user, Request request, CancellationToken ct, Action<CancellationRequest>? onSubmitting = null)
     {
-        var user = http.User;
         var channel = ChannelOf(user);
         if (channel is null)
-            return Problems.Create(StatusCodes.Status403Forbidden, "forbidden", "Only the owner, a call-centre agent, a store clerk or the operator's BSS can apply to cancel a line.");
+            return Fail.Forbidden("forbidden", "Only the owner, a call-centre agent, a store clerk or the operator's BSS can apply to cancel a line.");
         if (ParseEffective(request.Effective, policies.DefaultEffective) is not { } effective)
-            return Problems.Validation("effective", "invalid_effective", "effective must be immediate or end_of_billing_cycle.");
+            return Fail.Validation("effective", "invalid_effective", "effective must be immediate or end_of_billing_cycle.");
 
         var (line, denied) = await access.FindAsync(user, request.Msisdn, tracked: true, ct);
         if (denied is not null)
             return denied;
-        var db = audit.Db;
         var now = clock.GetUtcNow();
         var documentIds = request.DocumentIds?.Distinct().ToList() ?? [];
         var owner = await db.Customers.AsNoTracking().FirstAsync(c => c.Id == line!.CustomerId, ct);
@@ -75,7 +72,7 @@ public static class SubmitCancellation
         {
             case CancellationChannel.Online:
                 if (documentIds.Count == 0)
-                    return Problems.Validation("documentIds", "document_required", "Upload a photo or scan of your ID document (POST /api/v1/documents) and give its id.");
+                    return Fail.Validation("documentIds", "document_required", "Upload a photo or scan of your ID document (POST /api/v1/documents) and give its id.");
                 evidence = new IdentityEvidence(IdentityMethod.SignInWithDocument, CurrentActor.Describe(user), null, now);
                 break;
             case CancellationChannel.CallCentre:
@@ -89,13 +86,13 @@ public static class SubmitCancellation
                 break;
             default:
                 if (request.IdentityCheck is not { Method: "in_person_id" } idCheck)
-                    return Problems.Validation("identityCheck", "identity_check_required", "Check the ID card in person and give identityCheck {method: \"in_person_id\", idNumber}.");
+                    return Fail.Validation("identityCheck", "identity_check_required", "Check the ID card in person and give identityCheck {method: \"in_person_id\", idNumber}.");
                 var idType = idCheck.IdType is null ? owner.IdType : IdTypeCodes.TryParse(idCheck.IdType, out var given) ? given : (IdType?)null;
                 if (idType is null)
-                    return Problems.Validation("identityCheck.idType", "invalid_id_type", "idType must be resident_id, passport, hk_macao_permit or taiwan_permit.");
+                    return Fail.Validation("identityCheck.idType", "invalid_id_type", "idType must be resident_id, passport, hk_macao_permit or taiwan_permit.");
                 var document = IdDocument.Create(idType.Value, idCheck.IdNumber);
                 if (!document.IsSuccess)
-                    return Problems.Validation("identityCheck.idNumber", document.Error!.Code, document.Error.Message);
+                    return Fail.Validation("identityCheck.idNumber", document.Error!.Code, document.Error.Message);
                 identityMatches = idType == owner.IdType && protector.Matches(document.Value, owner.IdNumberBlindIndex);
                 evidence = new IdentityEvidence(IdentityMethod.InPersonId, CurrentActor.Describe(user), user.StoreId(), now);
                 break;
@@ -105,7 +102,7 @@ public static class SubmitCancellation
         {
             var known = await db.IdentityDocuments.AsNoTracking().Where(d => documentIds.Contains(d.Id) && d.CustomerId == owner.Id).CountAsync(ct);
             if (known != documentIds.Count)
-                return Problems.Validation("documentIds", "document_not_found", "Every document must be an upload for this line's owner.");
+                return Fail.Validation("documentIds", "document_not_found", "Every document must be an upload for this line's owner.");
         }
 
         var facts = await check.EvaluateAsync(line!, ct, identityMatches, request.AcceptEarlyExitFee);
@@ -113,10 +110,11 @@ public static class SubmitCancellation
         if (!facts.Result.Eligible)
         {
             audit.Record("cancellation.refused", line!.Msisdn.Masked(), after: new { channel = CancellationViews.Channel(channel.Value), blockers = facts.Result.Blockers.Select(b => b.Code) });
-            await audit.SaveChangesAsync(ct);
-            var view = Precheck.Build(facts, policies, culture);
-            return Problems.Create(StatusCodes.Status422UnprocessableEntity, "not_eligible", "The line cannot be cancelled yet: see blockers for what to fix.",
-                new Dictionary<string, object?> { ["blockers"] = view.Blockers, ["warnings"] = view.Warnings, ["alternatives"] = view.Alternatives });
+            await db.SaveChangesAsync(ct);
+            var alternatives = Precheck.Build(facts, policies, culture).Alternatives
+                .Select(a => new AlternativeOffer(a.Kind, a.Available, a.BlockedBy, a.MonthlyFee, a.MaxMonths, a.Fee, a.Currency)).ToList();
+            return Fail.NotEligible("The line cannot be cancelled yet: see blockers for what to fix.",
+                new Ineligibility(facts.Result.Blockers, facts.Result.Warnings, alternatives));
         }
 
         // Remote channels always go to review; risk warnings go there from every channel, and reviewers see them.
@@ -137,12 +135,12 @@ public static class SubmitCancellation
         var submitted = CancellationRequest.Submit(line!.Id, line.Msisdn, owner.Id, channel.Value, effective, evidence, documentIds,
             reviewReasons, reviewDueBy, effectiveOn, CurrentActor.Describe(user), now, earlyExitFee);
         if (!submitted.IsSuccess)
-            return Problems.From(submitted.Error!, StatusCodes.Status400BadRequest);
+            return submitted.Error!;
         var cancellation = submitted.Value;
         // The execution continues this request's trace (ExecutionTracing); null when nothing traces.
         cancellation.RecordTraceParent(System.Diagnostics.Activity.Current?.Id);
         if (line.BeginCancellation(now) is { IsSuccess: false } begun)
-            return Problems.From(begun.Error!, StatusCodes.Status409Conflict);
+            return begun.Error!;
 
         db.CancellationRequests.Add(cancellation);
         onSubmitting?.Invoke(cancellation);
@@ -159,23 +157,24 @@ public static class SubmitCancellation
         });
         try
         {
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateException)
         {
             // Another request for this line won the race (concurrency token on the line, one live request per line).
-            return Problems.Create(StatusCodes.Status409Conflict, "conflict", "Another request for this line was submitted at the same moment; reload and check its status.");
+            db.ChangeTracker.Clear();
+            return Fail.Conflict("conflict", "Another request for this line was submitted at the same moment; reload and check its status.");
         }
 
         await notices.SendAsync(cancellation, ct);
 
         var warnings = facts.Result.Warnings.Select(w => FindingTexts.ForWarning(w, culture)).ToList();
-        return TypedResults.Created($"/api/v1/cancellations/{cancellation.Id}", new Response(
+        return new Response(
             cancellation.Id, CancellationRequest.Describe(cancellation.Status), CancellationViews.Channel(cancellation.Channel),
-            cancellation.SubmittedAt, cancellation.ReviewDueBy, cancellation.EffectiveOn, warnings));
+            cancellation.SubmittedAt, cancellation.ReviewDueBy, cancellation.EffectiveOn, warnings);
     }
 
-    private static CancellationChannel? ChannelOf(System.Security.Claims.ClaimsPrincipal user) =>
+    private static CancellationChannel? ChannelOf(ClaimsPrincipal user) =>
         user.IsCustomer() ? CancellationChannel.Online
         : user.IsInRole(StaffRoles.Clerk) ? CancellationChannel.Store
         : user.IsInRole(StaffRoles.Agent) ? CancellationChannel.CallCentre

@@ -1,5 +1,7 @@
 using System.Globalization;
 using LastCall.Auditing;
+using LastCall.Data;
+using LastCall.Domain.Common;
 using LastCall.Domain.Partners;
 using LastCall.Security;
 using LastCall.Web;
@@ -47,7 +49,7 @@ public static class Unbinding
             .WithSummary("Tick a checklist item off (or on again): alipay, wechat_pay, wechat, qq, bank_card, icloud_apple_id, email_accounts, other.");
     }
 
-    internal static async Task<Results<Ok<View>, ProblemHttpResult>> GetAsync(Guid id, CancellationAccess access, Data.AppDbContext db, HttpContext http, CancellationToken ct)
+    internal static async Task<Outcome<Ok<View>>> GetAsync(Guid id, CancellationAccess access, Data.AppDbContext db, HttpContext http, CancellationToken ct)
     {
         var (_, denied) = await access.FindAsync(http.User, id, ct);
         if (denied is not null)
@@ -55,37 +57,36 @@ public static class Unbinding
         return TypedResults.Ok(await ViewAsync(db, id, ct));
     }
 
-    internal static async Task<Results<Ok<View>, ProblemHttpResult>> MarkAsync(
-        Guid id, string item, Mark body, CancellationAccess access, AuditTrail audit, TimeProvider clock, HttpContext http, CancellationToken ct)
+    internal static async Task<Outcome<Ok<View>>> MarkAsync(
+        Guid id, string item, Mark body, CancellationAccess access, AuditTrail audit, AppDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var (request, denied) = await access.FindAsync(http.User, id, ct);
         if (denied is not null)
             return denied;
         if (body.Done is not { } done)
-            return Problems.Validation("done", "validation_failed", "Give done: true or false.");
-        var db = audit.Db;
+            return Fail.Validation("done", "validation_failed", "Give done: true or false.");
         var entry = await db.UnbindingChecklistItems.FirstOrDefaultAsync(c => c.CancellationId == id && c.Item == item, ct);
         var isNew = entry is null;
         if (entry is null)
         {
             var created = UnbindingChecklistItem.Create(id, item);
             if (!created.IsSuccess)
-                return Problems.Create(StatusCodes.Status404NotFound, created.Error!.Code, created.Error.Message);
+                return Fail.NotFound(created.Error!.Code, created.Error.Message);
             entry = created.Value;
         }
         var before = new { done = entry.Done };
         if (entry.Mark(done, body.Label, clock.GetUtcNow()) is { IsSuccess: false } refused)
-            return Problems.Validation("label", refused.Error!.Code, refused.Error.Message);
+            return Fail.Validation("label", refused.Error!.Code, refused.Error.Message);
         if (isNew)
             db.UnbindingChecklistItems.Add(entry);
         audit.Record("cancellation.unbinding_checklist", request!.Msisdn.Masked(), before: before, after: new { request.Id, item, done });
         try
         {
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateException)
         {
-            return Problems.Create(StatusCodes.Status409Conflict, "conflict", "The item was changed at the same moment; reload and try again.");
+            return Fail.Conflict("conflict", "The item was changed at the same moment; reload and try again.");
         }
         return TypedResults.Ok(await ViewAsync(db, id, ct));
     }

@@ -1,8 +1,10 @@
+using System.Security.Claims;
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Cancellations;
+using LastCall.Domain.Common;
 using LastCall.Security;
 using LastCall.Web;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Features.Cancellations;
@@ -11,29 +13,29 @@ namespace LastCall.Features.Cancellations;
 /// POST /api/v1/cancellations/{id}/withdraw: the owner (or staff for them) stops the request; allowed
 /// until execution starts, 409 <c>too_late</c> after. The line goes back to the status it had.
 /// </summary>
-public static class WithdrawCancellation
+public sealed class WithdrawCancellation(CancellationAccess access, AppDbContext db, AuditTrail audit, CancellationNotices notices, Hosting.PolicySettings policies, TimeProvider clock)
 {
     public static void Map(RouteGroupBuilder cancellations) =>
-        cancellations.MapPost("/{id:guid}/withdraw", HandleAsync)
+        cancellations.MapPost("/{id:guid}/withdraw", async (Guid id, WithdrawCancellation withdraw, HttpContext http, CancellationToken ct) =>
+                (await withdraw.HandleAsync(http.User, id, ct)).ToOk())
             .RequireAuthorization(Policies.CustomerOrStaff)
             .WithSummary("Withdraw a request before execution starts.");
 
-    internal static async Task<Results<Ok<CancellationViews.Detail>, ProblemHttpResult>> HandleAsync(
-        Guid id, CancellationAccess access, AuditTrail audit, CancellationNotices notices, Hosting.PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct)
+    public async Task<Result<CancellationViews.Detail>> HandleAsync(ClaimsPrincipal user, Guid id, CancellationToken ct)
     {
-        var (request, denied) = await access.FindAsync(http.User, id, ct);
+        var (request, denied) = await access.FindAsync(user, id, ct);
         if (denied is not null)
             return denied;
         var now = clock.GetUtcNow();
         var before = CancellationRequest.Describe(request!.Status);
-        if (request.Withdraw(CurrentActor.Describe(http.User), now) is { IsSuccess: false } refused)
-            return Problems.From(refused.Error!, StatusCodes.Status409Conflict);
-        var line = await audit.Db.Lines.FirstAsync(l => l.Id == request.LineId, ct);
+        if (request.Withdraw(CurrentActor.Describe(user), now) is { IsSuccess: false } refused)
+            return refused.Error!;
+        var line = await db.Lines.FirstAsync(l => l.Id == request.LineId, ct);
         line.AbortCancellation(now);
         audit.Record("cancellation.withdrawn", request.Msisdn.Masked(), before: new { status = before }, after: new { status = "withdrawn", request.Id });
-        if (await CancellationSaves.TrySaveAsync(audit, ct) is { } conflict)
+        if (await CancellationSaves.TrySaveAsync(db, ct) is { } conflict)
             return conflict;
         await notices.SendAsync(request, ct);
-        return TypedResults.Ok(CancellationViews.ToDetail(request, policies.Today(now)));
+        return CancellationViews.ToDetail(request, policies.Today(now));
     }
 }

@@ -1,4 +1,5 @@
 using LastCall.Data;
+using LastCall.Domain.Common;
 using LastCall.Features.Cancellations;
 using LastCall.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -36,7 +37,7 @@ public static class CertificateEndpoints
             .WithSummary("The public keys (PEM and JWK, ES256) that sign certificates.");
     }
 
-    internal static async Task<Results<FileContentHttpResult, ProblemHttpResult>> DownloadAsync(
+    internal static async Task<Outcome<FileContentHttpResult>> DownloadAsync(
         Guid id, CancellationAccess access, AppDbContext db, HttpContext http, CancellationToken ct)
     {
         var (request, denied) = await access.FindAsync(http.User, id, ct);
@@ -45,18 +46,18 @@ public static class CertificateEndpoints
         var certificate = await db.Certificates.AsNoTracking().FirstOrDefaultAsync(c => c.RequestId == request!.Id, ct);
         var data = certificate is null ? null : CertificateData.FromCanonicalText(certificate.CanonicalData);
         if (certificate is null || data is null)
-            return Problems.Create(StatusCodes.Status404NotFound, "certificate_not_issued", "The certificate is issued when the cancellation completes.");
+            return Fail.NotFound("certificate_not_issued", "The certificate is issued when the cancellation completes.");
         var pdf = CertificatePdf.Render(data, certificate.Signature, certificate.KeyId);
         return TypedResults.File(pdf, "application/pdf", $"{certificate.Number}.pdf");
     }
 
-    private static async Task<Results<Ok<Verification>, ProblemHttpResult>> VerifyAsync(string number, AppDbContext db, CertificateSigner signer, CancellationToken ct)
+    private static async Task<Outcome<Ok<Verification>>> VerifyAsync(string number, AppDbContext db, CertificateSigner signer, CancellationToken ct)
     {
         if (!CertificateNumbers.TryNormalize(number, out var normalized))
-            return Problems.Create(StatusCodes.Status404NotFound, "certificate_not_found", "No certificate has this number.");
+            return Fail.NotFound("certificate_not_found", "No certificate has this number.");
         var certificate = await db.Certificates.AsNoTracking().FirstOrDefaultAsync(c => c.Number == normalized, ct);
         if (certificate is null)
-            return Problems.Create(StatusCodes.Status404NotFound, "certificate_not_found", "No certificate has this number.");
+            return Fail.NotFound("certificate_not_found", "No certificate has this number.");
         var data = CertificateData.FromCanonicalText(certificate.CanonicalData);
         var valid = data is not null && data.CertificateNumber == certificate.Number && signer.Verify(data, certificate.Signature, certificate.KeyId);
         return TypedResults.Ok(new Verification(valid, certificate.Number, valid ? data!.MsisdnMasked : null, valid ? data!.CancelledOn : null,

@@ -21,10 +21,10 @@ public static class ListSentMessages
             .WithTags("Development")
             .WithSummary("Messages kept by the development outbox (404 with a real messaging provider).");
 
-    internal static async Task<Results<Ok<List<Message>>, ProblemHttpResult>> HandleAsync(string? to, IMessageSender sender, AppDbContext db, CancellationToken ct)
+    internal static async Task<Outcome<Ok<List<Message>>>> HandleAsync(string? to, IMessageSender sender, AppDbContext db, CancellationToken ct)
     {
         if (sender.Name != DevelopmentOutboxSender.ProviderName)
-            return Problems.Create(StatusCodes.Status404NotFound, "not_found", "There is no development outbox: messages go to a real provider.");
+            return Fail.NotFound("not_found", "There is no development outbox: messages go to a real provider.");
         var query = db.SentMessages.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(to))
         {

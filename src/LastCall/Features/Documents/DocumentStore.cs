@@ -40,7 +40,7 @@ public sealed class DocumentStore(LastCallSettings settings)
                     }
                     length += read;
                     if (length > IdentityDocument.MaxBytes)
-                        return Result<Stored>.Failure("document_too_large", "An ID document is at most 10 MB.");
+                        return Fail.TooLarge("document_too_large", "An ID document is at most 10 MB.");
                     sha.AppendData(buffer, 0, read);
                     await file.WriteAsync(buffer.AsMemory(0, read), ct);
                 }
@@ -49,7 +49,7 @@ public sealed class DocumentStore(LastCallSettings settings)
                 return Result<Stored>.Failure("empty_document", "The uploaded file is empty.");
             var kind = IdentityDocument.Recognise(head.AsSpan(0, headLength));
             if (!kind.IsSuccess)
-                return Result<Stored>.Failure(kind.Error!.Code, kind.Error.Message);
+                return kind.Error!;
             File.Move(temporary, PathFor(id));
             return new Stored(id, kind.Value, length, Convert.ToHexStringLower(sha.GetHashAndReset()));
         }

@@ -1,4 +1,6 @@
 using LastCall.Auditing;
+using LastCall.Data;
+using LastCall.Domain.Common;
 using LastCall.Domain.Identity;
 using LastCall.Security;
 using LastCall.Web;
@@ -18,20 +20,20 @@ public static class GetDocument
             .RequireAuthorization(Policies.CustomerOrStaff)
             .WithSummary("Download an uploaded ID document (owner and staff).");
 
-    internal static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> HandleAsync(
-        Guid id, DocumentStore store, AuditTrail audit, HttpContext http, CancellationToken ct)
+    internal static async Task<Outcome<FileStreamHttpResult>> HandleAsync(
+        Guid id, DocumentStore store, AuditTrail audit, AppDbContext db, HttpContext http, CancellationToken ct)
     {
         var user = http.User;
-        var document = await audit.Db.IdentityDocuments.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, ct);
+        var document = await db.IdentityDocuments.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, ct);
         var allowed = document is not null && (user.IsCustomer()
             ? document.CustomerId == user.SubjectId()
             : user.IsInRole(StaffRoles.Clerk) || user.IsInRole(StaffRoles.Reviewer) || user.IsInRole(StaffRoles.Supervisor) || user.IsInRole(StaffRoles.Admin));
         if (!allowed)
-            return Problems.Create(StatusCodes.Status404NotFound, "document_not_found", "No such document.");
+            return Fail.NotFound("document_not_found", "No such document.");
         if (user.IsStaff())
         {
             audit.Record("document.viewed", id.ToString());
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
         }
         http.Response.Headers.XContentTypeOptions = "nosniff";
         return TypedResults.File(store.Open(document!), document!.ContentType, $"document-{id:N}{Extension(document.ContentType)}");

@@ -1,4 +1,6 @@
 using LastCall.Auditing;
+using LastCall.Data;
+using LastCall.Domain.Common;
 using LastCall.Domain.Documents;
 using LastCall.Features.Lines;
 using LastCall.Security;
@@ -29,17 +31,17 @@ public static class UploadDocument
             .Accepts<IFormFile>("multipart/form-data")
             .WithSummary("Upload an ID document (JPEG, PNG or PDF, at most 10 MB).");
 
-    internal static async Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(
-        HttpRequest request, DocumentStore store, LineAccess access, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+    internal static async Task<Outcome<Created<Response>>> HandleAsync(
+        HttpRequest request, DocumentStore store, LineAccess access, AuditTrail audit, AppDbContext db, TimeProvider clock, CancellationToken ct)
     {
         if (!request.HasFormContentType)
-            return Problems.Create(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "Send the document as multipart/form-data with the field 'file'.");
+            return Fail.UnsupportedMediaType("unsupported_media_type", "Send the document as multipart/form-data with the field 'file'.");
         var form = await request.ReadFormAsync(ct);
         var file = form.Files.GetFile("file");
         if (file is null)
-            return Problems.Validation("file", "file_required", "Attach the document in the form field 'file'.");
+            return Fail.Validation("file", "file_required", "Attach the document in the form field 'file'.");
         if (file.Length > IdentityDocument.MaxBytes)
-            return Problems.Create(StatusCodes.Status413PayloadTooLarge, "document_too_large", "An ID document is at most 10 MB.");
+            return Fail.TooLarge("document_too_large", "An ID document is at most 10 MB.");
 
         Guid? customerId;
         var user = request.HttpContext.User;
@@ -59,22 +61,14 @@ public static class UploadDocument
         await using var content = file.OpenReadStream();
         var stored = await store.SaveAsync(content, id, ct);
         if (!stored.IsSuccess)
-        {
-            var status = stored.Error!.Code switch
-            {
-                "document_too_large" => StatusCodes.Status413PayloadTooLarge,
-                "unsupported_document" => StatusCodes.Status415UnsupportedMediaType,
-                _ => StatusCodes.Status400BadRequest,
-            };
-            return Problems.Create(status, stored.Error.Code, stored.Error.Message);
-        }
+            return stored.Error!;
 
         var document = IdentityDocument.Create(id, customerId, CurrentActor.Describe(user), stored.Value.Kind, stored.Value.Length, stored.Value.Sha256, clock.GetUtcNow());
-        audit.Db.IdentityDocuments.Add(document);
+        db.IdentityDocuments.Add(document);
         audit.Record("document.uploaded", id.ToString(), after: new { document.ContentType, document.Length, document.Sha256 });
         try
         {
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
         }
         catch
         {

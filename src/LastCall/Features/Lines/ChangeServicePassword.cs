@@ -1,4 +1,6 @@
 using LastCall.Auditing;
+using LastCall.Data;
+using LastCall.Domain.Common;
 using LastCall.Domain.Identity;
 using LastCall.Domain.Lines;
 using LastCall.Integrations.Messaging;
@@ -28,31 +30,30 @@ public static class ChangeServicePassword
             .RequireAuthorization(Policies.CustomerOrStaff)
             .WithSummary("Change the service password (owner, with the current one) or reset it at a store (clerk, after an in-person ID check).");
 
-    internal static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
-        string msisdn, Request request, LineAccess access, AuditTrail audit, SignInGuard guard, IdNumberProtector protector,
+    internal static async Task<Outcome<Ok<Response>>> HandleAsync(
+        string msisdn, Request request, LineAccess access, AuditTrail audit, AppDbContext db, SignInGuard guard, IdNumberProtector protector,
         IMessageSender sender, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var user = http.User;
         var byClerk = user.IsStaff() && user.IsInRole(StaffRoles.Clerk);
         if (!user.IsCustomer() && !byClerk)
-            return Problems.Create(StatusCodes.Status403Forbidden, "forbidden", "The owner changes the service password; a store clerk resets it after checking the ID card.");
+            return Fail.Forbidden("forbidden", "The owner changes the service password; a store clerk resets it after checking the ID card.");
         // Whose line it is comes first: another customer learns nothing, not even whether their input was valid.
         var (line, denied) = await access.FindAsync(user, msisdn, tracked: true, ct);
         if (denied is not null)
             return denied;
         if (request.NewPassword is not { Length: >= 6 and <= 12 } password || !password.All(char.IsAsciiDigit))
-            return Problems.Validation("newPassword", "invalid_service_password", "The service password is 6 to 12 digits.");
+            return Fail.Validation("newPassword", "invalid_service_password", "The service password is 6 to 12 digits.");
         if (Line.IsWeakServicePassword(password))
-            return Problems.Validation("newPassword", "weak_service_password", "Choose digits that are not all the same and not a straight run such as 123456.");
-        var db = audit.Db;
+            return Fail.Validation("newPassword", "weak_service_password", "Choose digits that are not all the same and not a straight run such as 123456.");
         var owner = await db.Customers.FirstAsync(c => c.Id == line!.CustomerId, ct);
         var now = clock.GetUtcNow();
 
         if (byClerk)
         {
             if (request.IdentityCheck is not { Method: "in_person_id" } check)
-                return Problems.Validation("identityCheck", "identity_check_required", "Check the owner's ID card in person: identityCheck {method: in_person_id, idNumber}.");
-            if (await InPersonIdCheck.VerifyAsync(owner, line!, check.IdType, check.IdNumber, "identityCheck.", protector, audit, ct) is { } refused)
+                return Fail.Validation("identityCheck", "identity_check_required", "Check the owner's ID card in person: identityCheck {method: in_person_id, idNumber}.");
+            if (await InPersonIdCheck.VerifyAsync(owner, line!, check.IdType, check.IdNumber, "identityCheck.", protector, audit, db, ct) is { } refused)
                 return refused;
             line!.ResetServicePassword(SecretHasher.Hash(password), now);
         }
@@ -62,18 +63,18 @@ public static class ChangeServicePassword
             var accountKey = SignInGuard.NumberKey(line!.Msisdn.Value);
             var addressKey = SignInGuard.AddressKey(http.Connection.RemoteIpAddress?.ToString());
             if (await guard.RetryAfterAsync(db, accountKey, addressKey, ct) is { } wait)
-                return Problems.TooManyRequests(http, wait, "locked_out", "Too many wrong passwords. Try again later.");
+                return Fail.TooManyRequests("locked_out", "Too many wrong passwords. Try again later.", wait);
             if (string.IsNullOrEmpty(request.CurrentPassword) || !SecretHasher.Verify(request.CurrentPassword, line.ServicePasswordHash))
             {
                 var lockedFor = await guard.RecordFailureAsync(accountKey, addressKey, ct);
                 audit.Record("line.service_password_change_failed", line.Msisdn.Masked(), after: new { reason = "wrong_password" });
-                await audit.SaveChangesAsync(ct);
+                await db.SaveChangesAsync(ct);
                 return lockedFor is { } locked
-                    ? Problems.TooManyRequests(http, locked, "locked_out", "Too many wrong passwords. Try again later.")
-                    : Problems.Create(StatusCodes.Status401Unauthorized, "invalid_credentials", "The current service password is not right.");
+                    ? Fail.TooManyRequests("locked_out", "Too many wrong passwords. Try again later.", locked)
+                    : Fail.Unauthorized("invalid_credentials", "The current service password is not right.");
             }
             if (request.CurrentPassword == password)
-                return Problems.Validation("newPassword", "password_unchanged", "The new service password must differ from the current one.");
+                return Fail.Validation("newPassword", "password_unchanged", "The new service password must differ from the current one.");
             await guard.RecordSuccessAsync(accountKey, addressKey, ct);
             line.ChangeServicePassword(SecretHasher.Hash(password), now);
         }
@@ -82,7 +83,7 @@ public static class ChangeServicePassword
         owner.RotateSecurityStamp();
         audit.Record(byClerk ? "line.service_password_reset" : "line.service_password_changed", line.Msisdn.Masked(),
             after: new { by = byClerk ? "clerk_in_person" : "owner", sessionsEnded = true });
-        await audit.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(ct);
 
         try
         {

@@ -1,6 +1,9 @@
 using LastCall.Auditing;
+using LastCall.Data;
+using LastCall.Domain.Common;
 using LastCall.Integrations.Messaging;
 using LastCall.Security;
+using LastCall.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -20,8 +23,8 @@ public static class FlagLine
             .RequireAuthorization(Policies.Customer)
             .WithSummary("Report a line under my identity that is not mine: fraud hold, staff told.");
 
-    internal static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
-        string msisdn, LineAccess access, AuditTrail audit, IMessageSender sender, IConfiguration configuration, TimeProvider clock, HttpContext http, CancellationToken ct)
+    internal static async Task<Outcome<Ok<Response>>> HandleAsync(
+        string msisdn, LineAccess access, AuditTrail audit, AppDbContext db, IMessageSender sender, IConfiguration configuration, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var (line, denied) = await access.FindAsync(http.User, msisdn, tracked: true, ct);
         if (denied is not null)
@@ -31,9 +34,9 @@ public static class FlagLine
 
         line.PlaceFraudHold();
         audit.Record("line.flagged_not_mine", line.Msisdn.Masked(), before: new { fraudHold = false }, after: new { fraudHold = true });
-        await audit.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(ct);
 
-        var customer = await audit.Db.Customers.AsNoTracking().FirstAsync(c => c.Id == line.CustomerId, ct);
+        var customer = await db.Customers.AsNoTracking().FirstAsync(c => c.Id == line.CustomerId, ct);
         var fraudDesk = configuration["Messaging:FraudDeskEmail"] ?? "fraud-desk@lastcall.local";
         await sender.SendAsync(MessageTexts.Email("fraud_alert", fraudDesk, "zh-CN", line.Msisdn.Value, clock.GetUtcNow(), "online"), ct);
         await sender.SendAsync(MessageTexts.Sms("line_flagged", line.Msisdn.Value, customer.PreferredLanguage, line.Msisdn.Masked()), ct);

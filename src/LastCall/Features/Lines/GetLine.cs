@@ -1,5 +1,8 @@
 using LastCall.Auditing;
+using LastCall.Data;
+using LastCall.Domain.Common;
 using LastCall.Security;
+using LastCall.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,19 +16,18 @@ public static class GetLine
             .RequireAuthorization(Policies.CustomerOrStaff)
             .WithSummary("A line with its owner, balance, arrears, contract and eSIM profiles.");
 
-    internal static async Task<Results<Ok<LineViews.LineDetail>, ProblemHttpResult>> HandleAsync(
-        string msisdn, LineAccess access, AuditTrail audit, HttpContext http, CancellationToken ct)
+    internal static async Task<Outcome<Ok<LineViews.LineDetail>>> HandleAsync(
+        string msisdn, LineAccess access, AuditTrail audit, AppDbContext db, HttpContext http, CancellationToken ct)
     {
         var (line, denied) = await access.FindAsync(http.User, msisdn, tracked: false, ct);
         if (denied is not null)
             return denied;
-        var db = audit.Db;
         var owner = await db.Customers.AsNoTracking().FirstAsync(c => c.Id == line!.CustomerId, ct);
         var account = await db.BillingAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.LineId == line!.Id, ct);
         if (http.User.IsStaff())
         {
             audit.Record("line.viewed", line!.Msisdn.Masked());
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
         }
         return TypedResults.Ok(LineViews.Detail(line!, owner, account));
     }

@@ -1,4 +1,6 @@
 using LastCall.Auditing;
+using LastCall.Data;
+using LastCall.Domain.Common;
 using LastCall.Domain.Customers;
 using LastCall.Domain.Lines;
 using LastCall.Security;
@@ -14,19 +16,19 @@ namespace LastCall.Features.Lines;
 internal static class InPersonIdCheck
 {
     /// <summary>Null when the card is the owner's; otherwise the problem to answer (400 for a malformed card, 422 real_name_mismatch).</summary>
-    public static async Task<ProblemHttpResult?> VerifyAsync(
-        Customer owner, Line line, string? idType, string? idNumber, string field, IdNumberProtector protector, AuditTrail audit, CancellationToken ct)
+    public static async Task<DomainError?> VerifyAsync(
+        Customer owner, Line line, string? idType, string? idNumber, string field, IdNumberProtector protector, AuditTrail audit, AppDbContext db, CancellationToken ct)
     {
         var type = idType is null ? owner.IdType : IdTypeCodes.TryParse(idType, out var given) ? given : (IdType?)null;
         if (type is null)
-            return Problems.Validation(field + "idType", "invalid_id_type", "idType must be resident_id, passport, hk_macao_permit or taiwan_permit.");
+            return Fail.Validation(field + "idType", "invalid_id_type", "idType must be resident_id, passport, hk_macao_permit or taiwan_permit.");
         var document = IdDocument.Create(type.Value, idNumber);
         if (!document.IsSuccess)
-            return Problems.Validation(field + "idNumber", document.Error!.Code, document.Error.Message);
+            return Fail.Validation(field + "idNumber", document.Error!.Code, document.Error.Message);
         if (protector.Matches(document.Value, owner.IdNumberBlindIndex))
             return null;
         audit.Record("customer.in_person_check_failed", line.Msisdn.Masked());
-        await audit.SaveChangesAsync(ct);
-        return Problems.Create(StatusCodes.Status422UnprocessableEntity, "real_name_mismatch", "The ID document does not match the owner of this line.");
+        await db.SaveChangesAsync(ct);
+        return Fail.Unprocessable("real_name_mismatch", "The ID document does not match the owner of this line.");
     }
 }

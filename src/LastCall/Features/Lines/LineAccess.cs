@@ -18,11 +18,11 @@ namespace LastCall.Features.Lines;
 /// </summary>
 public sealed class LineAccess(AppDbContext db, TimeProvider clock)
 {
-    public async Task<(Line? Line, ProblemHttpResult? Denied)> FindAsync(ClaimsPrincipal user, string? msisdnText, bool tracked, CancellationToken ct)
+    public async Task<(Line? Line, DomainError? Denied)> FindAsync(ClaimsPrincipal user, string? msisdnText, bool tracked, CancellationToken ct)
     {
         var msisdn = Msisdn.Create(msisdnText);
         if (!msisdn.IsSuccess)
-            return (null, Problems.Validation("msisdn", "invalid_msisdn", msisdn.Error!.Message));
+            return (null, Fail.Validation("msisdn", "invalid_msisdn", msisdn.Error!.Message));
 
         var query = tracked ? db.Lines : db.Lines.AsNoTracking();
         query = query.Where(l => l.Msisdn == msisdn.Value);
@@ -37,11 +37,11 @@ public sealed class LineAccess(AppDbContext db, TimeProvider clock)
             return (null, NotFound());
 
         if (user.IsStaff() && !await StaffMayAccessAsync(user, line.Msisdn, ct))
-            return (null, Problems.Create(StatusCodes.Status403Forbidden, "caller_not_verified", "Verify the caller (service password and SMS code) before opening this line."));
+            return (null, Fail.Forbidden("caller_not_verified", "Verify the caller (service password and SMS code) before opening this line."));
         return (line, null);
     }
 
-    public static ProblemHttpResult NotFound() => Problems.Create(StatusCodes.Status404NotFound, "line_not_found", "No such line under your identity.");
+    public static DomainError NotFound() => Fail.NotFound("line_not_found", "No such line under your identity.");
 
     private async Task<bool> StaffMayAccessAsync(ClaimsPrincipal user, Msisdn msisdn, CancellationToken ct)
     {

@@ -1,4 +1,6 @@
 using LastCall.Auditing;
+using LastCall.Data;
+using LastCall.Domain.Common;
 using LastCall.Integrations.Backends;
 using LastCall.Integrations.Billing;
 using LastCall.Security;
@@ -23,8 +25,8 @@ public static class ListBills
             .RequireAuthorization(Policies.CustomerOrStaff)
             .WithSummary("The line's bill history from the billing system, newest first.");
 
-    internal static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
-        string msisdn, LineAccess access, IBillingSystem billing, AuditTrail audit, HttpContext http, CancellationToken ct)
+    internal static async Task<Outcome<Ok<Response>>> HandleAsync(
+        string msisdn, LineAccess access, IBillingSystem billing, AuditTrail audit, AppDbContext db, HttpContext http, CancellationToken ct)
     {
         var (line, denied) = await access.FindAsync(http.User, msisdn, tracked: false, ct);
         if (denied is not null)
@@ -33,21 +35,16 @@ public static class ListBills
         if (http.User.IsStaff())
         {
             audit.Record("line.bills_viewed", line.Msisdn.Masked());
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
         }
         return history switch
         {
             { Succeeded: true, Value: { } bills } => TypedResults.Ok(new Response(line.Msisdn.Value, bills.Currency,
                 [.. bills.Bills.Select(b => new BillItem(b.BillId, b.Period, b.IssuedOn, b.Amount, b.Currency, b.Status, b.Kind))])),
             { Outcome: BackendOutcome.BusinessFailure, Code: BillingCodes.AccountNotFound } =>
-                Problems.Create(StatusCodes.Status404NotFound, "billing_account_not_found", "The billing system has no account for this line."),
-            _ => Unavailable(http),
+                Fail.NotFound("billing_account_not_found", "The billing system has no account for this line."),
+            _ => Fail.Unavailable("billing_unavailable", "The billing system does not answer right now; try again shortly.", TimeSpan.FromSeconds(30)),
         };
     }
 
-    private static ProblemHttpResult Unavailable(HttpContext http)
-    {
-        http.Response.Headers.RetryAfter = "30";
-        return Problems.Create(StatusCodes.Status503ServiceUnavailable, "billing_unavailable", "The billing system does not answer right now; try again shortly.");
-    }
 }

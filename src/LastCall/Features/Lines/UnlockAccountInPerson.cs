@@ -1,4 +1,6 @@
 using LastCall.Auditing;
+using LastCall.Data;
+using LastCall.Domain.Common;
 using LastCall.Security;
 using LastCall.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -22,18 +24,18 @@ public static class UnlockAccountInPerson
             .RequireAuthorization(Policies.Clerk)
             .WithSummary("Lift the owner's account lock after an in-person ID check (clerk).");
 
-    internal static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
-        string msisdn, Request request, LineAccess access, AuditTrail audit, IdNumberProtector protector, HttpContext http, CancellationToken ct)
+    internal static async Task<Outcome<Ok<Response>>> HandleAsync(
+        string msisdn, Request request, LineAccess access, AuditTrail audit, AppDbContext db, IdNumberProtector protector, HttpContext http, CancellationToken ct)
     {
         var (line, denied) = await access.FindAsync(http.User, msisdn, tracked: false, ct);
         if (denied is not null)
             return denied;
-        var owner = await audit.Db.Customers.FirstAsync(c => c.Id == line!.CustomerId, ct);
-        if (await InPersonIdCheck.VerifyAsync(owner, line!, request.IdType, request.IdNumber, "", protector, audit, ct) is { } refused)
+        var owner = await db.Customers.FirstAsync(c => c.Id == line!.CustomerId, ct);
+        if (await InPersonIdCheck.VerifyAsync(owner, line!, request.IdType, request.IdNumber, "", protector, audit, db, ct) is { } refused)
             return refused;
         if (owner.UnlockAccount().IsSuccess)
             audit.Record("customer.account_unlocked", owner.Id.ToString(), before: new { locked = true }, after: new { locked = false, checkedInPerson = true });
-        await audit.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(ct);
         return TypedResults.Ok(new Response(line!.Msisdn.Value, false));
     }
 }

@@ -1,4 +1,5 @@
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Common;
 using LastCall.Domain.Identity;
 using LastCall.Domain.Lines;
@@ -34,47 +35,46 @@ public static class AccountLock
         me.MapDelete("/account-lock", UnlockAsync).WithSummary("Lift the lock with a line's service password and the SMS code.");
     }
 
-    private static async Task<Ok<LockState>> GetAsync(AuditTrail audit, HttpContext http, CancellationToken ct)
+    private static async Task<Ok<LockState>> GetAsync(AppDbContext db, HttpContext http, CancellationToken ct)
     {
-        var customer = await audit.Db.Customers.AsNoTracking().FirstAsync(c => c.Id == http.User.SubjectId(), ct);
+        var customer = await db.Customers.AsNoTracking().FirstAsync(c => c.Id == http.User.SubjectId(), ct);
         return TypedResults.Ok(new LockState(customer.AccountLocked, customer.AccountLockedAt));
     }
 
-    private static async Task<Ok<LockState>> LockAsync(AuditTrail audit, IMessageSender sender, TimeProvider clock, HttpContext http, CancellationToken ct)
+    private static async Task<Ok<LockState>> LockAsync(AuditTrail audit, AppDbContext db, IMessageSender sender, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
-        var customer = await audit.Db.Customers.FirstAsync(c => c.Id == http.User.SubjectId(), ct);
+        var customer = await db.Customers.FirstAsync(c => c.Id == http.User.SubjectId(), ct);
         if (customer.LockAccount(clock.GetUtcNow()).IsSuccess)
         {
             audit.Record("customer.account_locked", customer.Id.ToString(), before: new { locked = false }, after: new { locked = true });
-            await audit.SaveChangesAsync(ct);
-            await NotifyAsync(audit, sender, customer.Id, customer.PreferredLanguage, "account_locked", ct);
+            await db.SaveChangesAsync(ct);
+            await NotifyAsync(db, sender, customer.Id, customer.PreferredLanguage, "account_locked", ct);
         }
         return TypedResults.Ok(new LockState(true, customer.AccountLockedAt));
     }
 
-    private static async Task<Results<Accepted, ProblemHttpResult>> SendCodeAsync(CodeRequest request, AuditTrail audit, OneTimeCodes codes, HttpContext http, CancellationToken ct)
+    private static async Task<Outcome<Accepted>> SendCodeAsync(CodeRequest request, AppDbContext db, OneTimeCodes codes, HttpContext http, CancellationToken ct)
     {
-        var line = await OwnLineAsync(audit, http, request.Msisdn, ct);
+        var line = await OwnLineAsync(db, http, request.Msisdn, ct);
         if (line is null)
-            return Problems.Validation("msisdn", "invalid_msisdn", "Give the number of one of your lines.");
-        if (await codes.SendAsync(audit.Db, line.Msisdn, OtpPurpose.AccountUnlock, "account_unlock_code", ct) is { } wait)
-            return Problems.TooManyRequests(http, wait, "too_many_requests", "A code was sent recently. Wait before asking for another.");
+            return Fail.Validation("msisdn", "invalid_msisdn", "Give the number of one of your lines.");
+        if (await codes.SendAsync(db, line.Msisdn, OtpPurpose.AccountUnlock, "account_unlock_code", ct) is { } wait)
+            return Fail.TooManyRequests("too_many_requests", "A code was sent recently. Wait before asking for another.", wait);
         return TypedResults.Accepted((string?)null);
     }
 
-    private static async Task<Results<Ok<LockState>, ProblemHttpResult>> UnlockAsync(
-        [FromBody] UnlockRequest request, AuditTrail audit, OneTimeCodes codes, SignInGuard guard, IMessageSender sender, HttpContext http, CancellationToken ct)
+    private static async Task<Outcome<Ok<LockState>>> UnlockAsync(
+        [FromBody] UnlockRequest request, AuditTrail audit, AppDbContext db, OneTimeCodes codes, SignInGuard guard, IMessageSender sender, HttpContext http, CancellationToken ct)
     {
-        var line = await OwnLineAsync(audit, http, request.Msisdn, ct);
+        var line = await OwnLineAsync(db, http, request.Msisdn, ct);
         if (line is null)
-            return Problems.Validation("msisdn", "invalid_msisdn", "Give the number of one of your lines.");
+            return Fail.Validation("msisdn", "invalid_msisdn", "Give the number of one of your lines.");
         if (string.IsNullOrEmpty(request.ServicePassword) || string.IsNullOrEmpty(request.Otp))
-            return Problems.Validation("servicePassword", "validation_failed", "Give the line's service password and the SMS code.");
-        var db = audit.Db;
+            return Fail.Validation("servicePassword", "validation_failed", "Give the line's service password and the SMS code.");
         var accountKey = SignInGuard.NumberKey(line.Msisdn.Value);
         var addressKey = SignInGuard.AddressKey(http.Connection.RemoteIpAddress?.ToString());
         if (await guard.RetryAfterAsync(db, accountKey, addressKey, ct) is { } wait)
-            return Problems.TooManyRequests(http, wait, "locked_out", "Too many failed attempts. Try again later.");
+            return Fail.TooManyRequests("locked_out", "Too many failed attempts. Try again later.", wait);
 
         var passwordOk = SecretHasher.Verify(request.ServicePassword, line.ServicePasswordHash);
         var codeOk = await codes.VerifyAsync(db, line.Msisdn, OtpPurpose.AccountUnlock, request.Otp, countAsWrong: !passwordOk, ct);
@@ -83,37 +83,37 @@ public static class AccountLock
         {
             var lockedFor = await guard.RecordFailureAsync(accountKey, addressKey, ct);
             audit.Record("customer.account_unlock_failed", customer.Id.ToString());
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
             return lockedFor is { } locked
-                ? Problems.TooManyRequests(http, locked, "locked_out", "Too many failed attempts. Try again later.")
-                : Problems.Create(StatusCodes.Status401Unauthorized, "invalid_credentials", "The service password or code is not right.");
+                ? Fail.TooManyRequests("locked_out", "Too many failed attempts. Try again later.", locked)
+                : Fail.Unauthorized("invalid_credentials", "The service password or code is not right.");
         }
         await guard.RecordSuccessAsync(accountKey, addressKey, ct);
         if (customer.UnlockAccount().IsSuccess)
         {
             audit.Record("customer.account_unlocked", customer.Id.ToString(), before: new { locked = true }, after: new { locked = false });
-            await audit.SaveChangesAsync(ct);
-            await NotifyAsync(audit, sender, customer.Id, customer.PreferredLanguage, "account_unlocked", ct);
+            await db.SaveChangesAsync(ct);
+            await NotifyAsync(db, sender, customer.Id, customer.PreferredLanguage, "account_unlocked", ct);
         }
         else
         {
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
         }
         return TypedResults.Ok(new LockState(false, null));
     }
 
-    private static async Task<Line?> OwnLineAsync(AuditTrail audit, HttpContext http, string? msisdnText, CancellationToken ct)
+    private static async Task<Line?> OwnLineAsync(AppDbContext db, HttpContext http, string? msisdnText, CancellationToken ct)
     {
         if (!Msisdn.TryParse(msisdnText, out var msisdn))
             return null;
         var customerId = http.User.SubjectId();
-        return await audit.Db.Lines.AsNoTracking().FirstOrDefaultAsync(l => l.Msisdn == msisdn && l.CustomerId == customerId && l.Status != LineStatus.Cancelled, ct);
+        return await db.Lines.AsNoTracking().FirstOrDefaultAsync(l => l.Msisdn == msisdn && l.CustomerId == customerId && l.Status != LineStatus.Cancelled, ct);
     }
 
     /// <summary>Every lock change is told to the customer on all their lines (FCC 23-95: notify immediately).</summary>
-    private static async Task NotifyAsync(AuditTrail audit, IMessageSender sender, Guid customerId, string language, string template, CancellationToken ct)
+    private static async Task NotifyAsync(AppDbContext db, IMessageSender sender, Guid customerId, string language, string template, CancellationToken ct)
     {
-        var numbers = await audit.Db.Lines.AsNoTracking().Where(l => l.CustomerId == customerId && l.Status != LineStatus.Cancelled).Select(l => l.Msisdn).ToListAsync(ct);
+        var numbers = await db.Lines.AsNoTracking().Where(l => l.CustomerId == customerId && l.Status != LineStatus.Cancelled).Select(l => l.Msisdn).ToListAsync(ct);
         foreach (var number in numbers)
             await sender.SendAsync(MessageTexts.Sms(template, number.Value, language), ct);
     }

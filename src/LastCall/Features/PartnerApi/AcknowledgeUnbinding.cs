@@ -1,4 +1,6 @@
 using LastCall.Auditing;
+using LastCall.Data;
+using LastCall.Domain.Common;
 using LastCall.Domain.Partners;
 using LastCall.Security;
 using LastCall.Web;
@@ -21,13 +23,12 @@ public static class AcknowledgeUnbinding
         partner.MapPost("/unbinding-requests/{id:guid}/ack", HandleAsync)
             .WithSummary("Acknowledge an unbinding request: the partner has unbound the number.");
 
-    private static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(Guid id, AuditTrail audit, TimeProvider clock, HttpContext http, CancellationToken ct)
+    private static async Task<Outcome<Ok<Response>>> HandleAsync(Guid id, AuditTrail audit, AppDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
-        var db = audit.Db;
         var partnerId = http.User.SubjectId();
         var request = await db.UnbindingRequests.FirstOrDefaultAsync(r => r.Id == id && r.PartnerId == partnerId, ct);
         if (request is null)
-            return Problems.Create(StatusCodes.Status404NotFound, "unbinding_request_not_found", "No such unbinding request for this partner.");
+            return Fail.NotFound("unbinding_request_not_found", "No such unbinding request for this partner.");
         if (request.Acknowledge(clock.GetUtcNow()).IsSuccess)
         {
             var bindings = await db.Bindings.Where(b => b.PartnerId == partnerId && b.Msisdn == request.Msisdn && b.CreatedAt <= request.RequestedAt).ToListAsync(ct);
@@ -36,7 +37,7 @@ public static class AcknowledgeUnbinding
                 after: new { acknowledged = true, request.Id, request.CancellationId, bindingsEnded = bindings.Count });
             try
             {
-                await audit.SaveChangesAsync(ct);
+                await db.SaveChangesAsync(ct);
             }
             catch (DbUpdateConcurrencyException)
             {

@@ -1,5 +1,6 @@
 using LastCall.Auditing;
 using LastCall.Data;
+using LastCall.Domain.Common;
 using LastCall.Domain.Partners;
 using LastCall.Security;
 using LastCall.Web;
@@ -40,11 +41,11 @@ public static class Deliveries
         _ => "pending",
     };
 
-    private static async Task<Results<Ok<ItemPage>, ProblemHttpResult>> ListAsync(AppDbContext db, HttpContext http, CancellationToken ct,
+    private static async Task<Outcome<Ok<ItemPage>>> ListAsync(AppDbContext db, HttpContext http, CancellationToken ct,
         string? status = null, int page = 1, int pageSize = 50)
     {
         if (page < 1 || pageSize is < 1 or > MaxPageSize)
-            return Problems.Validation("pageSize", "invalid_page", $"page starts at 1; pageSize is 1 to {MaxPageSize}.");
+            return Fail.Validation("pageSize", "invalid_page", $"page starts at 1; pageSize is 1 to {MaxPageSize}.");
         var partnerId = http.User.SubjectId();
         var query = db.WebhookDeliveries.AsNoTracking().Where(d => d.PartnerId == partnerId);
         if (status is not null)
@@ -57,7 +58,7 @@ public static class Deliveries
                 _ => null,
             };
             if (wanted is null)
-                return Problems.Validation("status", "invalid_status", "status must be pending, succeeded or failed.");
+                return Fail.Validation("status", "invalid_status", "status must be pending, succeeded or failed.");
             query = query.Where(d => d.Status == wanted);
         }
         var total = await query.CountAsync(ct);
@@ -70,24 +71,23 @@ public static class Deliveries
         return TypedResults.Ok(new ItemPage(items, page, pageSize, total));
     }
 
-    private static async Task<Results<Accepted<Item>, ProblemHttpResult>> RedeliverAsync(Guid id, AuditTrail audit, TimeProvider clock, HttpContext http, CancellationToken ct)
+    private static async Task<Outcome<Accepted<Item>>> RedeliverAsync(Guid id, AuditTrail audit, AppDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
-        var db = audit.Db;
         var partnerId = http.User.SubjectId();
         var delivery = await db.WebhookDeliveries.FirstOrDefaultAsync(d => d.Id == id && d.PartnerId == partnerId, ct);
         if (delivery is null)
-            return Problems.Create(StatusCodes.Status404NotFound, "delivery_not_found", "No such delivery for this partner.");
+            return Fail.NotFound("delivery_not_found", "No such delivery for this partner.");
         var before = Text(delivery.Status);
         if (delivery.Redeliver(clock.GetUtcNow()) is { IsSuccess: false } refused)
-            return Problems.From(refused.Error!, StatusCodes.Status409Conflict);
+            return refused.Error!;
         audit.Record("partner.webhook_redelivery", partnerId.ToString(), before: new { status = before }, after: new { status = "pending", delivery = delivery.WebhookId, type = delivery.EventType });
         try
         {
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Problems.Create(StatusCodes.Status409Conflict, "delivery_in_progress", "The delivery is being attempted right now; try again in a moment.");
+            return Fail.Conflict("delivery_in_progress", "The delivery is being attempted right now; try again in a moment.");
         }
         return TypedResults.Accepted($"/api/v1/partner/deliveries?status=pending",
             new Item(delivery.Id, delivery.WebhookId, delivery.EventType, Text(delivery.Status), delivery.CreatedAt, delivery.NextAttemptAt, delivery.CompletedAt, delivery.Attempts, []));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using LastCall.Data;
+using LastCall.Domain.Common;
 using LastCall.Features.Lookup;
 using LastCall.Security;
 using LastCall.Web;
@@ -27,22 +28,22 @@ public static class UsageReport
             .WithSummary("My lookups per day (UTC) between from and to (YYYY-MM-DD; default: the last 30 days).");
 
     public static void MapForAdmin(RouteGroupBuilder admin) =>
-        admin.MapGet("/partners/{id:guid}/usage", async Task<Results<Ok<Response>, ProblemHttpResult>> (Guid id, string? from, string? to, AppDbContext db, PartnerMeter meter, TimeProvider clock, CancellationToken ct) =>
+        admin.MapGet("/partners/{id:guid}/usage", async Task<Outcome<Ok<Response>>> (Guid id, string? from, string? to, AppDbContext db, PartnerMeter meter, TimeProvider clock, CancellationToken ct) =>
                 await db.Partners.AnyAsync(p => p.Id == id, ct)
                     ? await ReportAsync(id, from, to, db, meter, clock, ct)
-                    : Problems.Create(StatusCodes.Status404NotFound, "partner_not_found", "No such partner."))
+                    : Fail.NotFound("partner_not_found", "No such partner."))
             .WithSummary("A partner's lookups per day (UTC), for billing.");
 
-    private static async Task<Results<Ok<Response>, ProblemHttpResult>> ReportAsync(
+    private static async Task<Outcome<Ok<Response>>> ReportAsync(
         Guid partnerId, string? fromText, string? toText, AppDbContext db, PartnerMeter meter, TimeProvider clock, CancellationToken ct)
     {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         if (!TryDay(toText, today, out var to))
-            return Problems.Validation("to", "invalid_date", "to must be a date (YYYY-MM-DD).");
+            return Fail.Validation("to", "invalid_date", "to must be a date (YYYY-MM-DD).");
         if (!TryDay(fromText, to.AddDays(-29), out var from))
-            return Problems.Validation("from", "invalid_date", "from must be a date (YYYY-MM-DD).");
+            return Fail.Validation("from", "invalid_date", "from must be a date (YYYY-MM-DD).");
         if (from > to || to.DayNumber - from.DayNumber >= MaxDays)
-            return Problems.Validation("from", "invalid_range", $"from must not be after to, and the range is at most {MaxDays} days.");
+            return Fail.Validation("from", "invalid_range", $"from must not be after to, and the range is at most {MaxDays} days.");
 
         await meter.FlushAsync(ct);
         var days = await db.PartnerUsage.AsNoTracking()

@@ -33,48 +33,50 @@ public static class Watchlist
             .WithSummary("The numbers the partner watches, oldest first, paged.");
     }
 
-    private static async Task<Results<Created<Entry>, Ok<Entry>, ProblemHttpResult>> WatchAsync(
-        string msisdn, AuditTrail audit, TimeProvider clock, HttpContext http, CancellationToken ct)
+    /// <summary>201 for a number newly watched, 200 for one already watched.</summary>
+    private static Results<Created<Entry>, Ok<Entry>> Watched(Results<Created<Entry>, Ok<Entry>> answer) => answer;
+
+    private static async Task<Outcome<Results<Created<Entry>, Ok<Entry>>>> WatchAsync(
+        string msisdn, AuditTrail audit, AppDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var number = Msisdn.Create(msisdn);
         if (!number.IsSuccess)
-            return Problems.Validation("msisdn", "invalid_msisdn", number.Error!.Message);
+            return Fail.Validation("msisdn", "invalid_msisdn", number.Error!.Message);
         var partnerId = http.User.SubjectId();
-        var db = audit.Db;
         if (await FindAsync(db, partnerId, number.Value, ct) is { } existing)
-            return TypedResults.Ok(new Entry(existing.Msisdn.Value, existing.CreatedAt));
+            return Watched(TypedResults.Ok(new Entry(existing.Msisdn.Value, existing.CreatedAt)));
 
         var binding = Binding.Watch(partnerId, number.Value, clock.GetUtcNow());
         db.Bindings.Add(binding);
         audit.Record("partner.number_watched", number.Value.Masked(), after: new { source = "watchlist" });
         try
         {
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateException)
         {
             // The same PUT raced us and won: the number is watched, which is what was asked.
             db.ChangeTracker.Clear();
             if (await FindAsync(db, partnerId, number.Value, ct) is { } raced)
-                return TypedResults.Ok(new Entry(raced.Msisdn.Value, raced.CreatedAt));
+                return Watched(TypedResults.Ok(new Entry(raced.Msisdn.Value, raced.CreatedAt)));
             throw;
         }
-        return TypedResults.Created($"/api/v1/partner/watchlist/{Uri.EscapeDataString(number.Value.Value)}", new Entry(binding.Msisdn.Value, binding.CreatedAt));
+        return Watched(TypedResults.Created($"/api/v1/partner/watchlist/{Uri.EscapeDataString(number.Value.Value)}", new Entry(binding.Msisdn.Value, binding.CreatedAt)));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> UnwatchAsync(string msisdn, AuditTrail audit, HttpContext http, CancellationToken ct)
+    private static async Task<Outcome<NoContent>> UnwatchAsync(string msisdn, AuditTrail audit, AppDbContext db, HttpContext http, CancellationToken ct)
     {
         var number = Msisdn.Create(msisdn);
         if (!number.IsSuccess)
-            return Problems.Validation("msisdn", "invalid_msisdn", number.Error!.Message);
-        var binding = await FindAsync(audit.Db, http.User.SubjectId(), number.Value, ct);
+            return Fail.Validation("msisdn", "invalid_msisdn", number.Error!.Message);
+        var binding = await FindAsync(db, http.User.SubjectId(), number.Value, ct);
         if (binding is null)
-            return Problems.Create(StatusCodes.Status404NotFound, "not_watched", "The partner does not watch this number.");
-        audit.Db.Bindings.Remove(binding);
+            return Fail.NotFound("not_watched", "The partner does not watch this number.");
+        db.Bindings.Remove(binding);
         audit.Record("partner.number_unwatched", number.Value.Masked(), before: new { source = "watchlist", since = binding.CreatedAt });
         try
         {
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -83,10 +85,10 @@ public static class Watchlist
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<EntryPage>, ProblemHttpResult>> ListAsync(AppDbContext db, HttpContext http, CancellationToken ct, int page = 1, int pageSize = 100)
+    private static async Task<Outcome<Ok<EntryPage>>> ListAsync(AppDbContext db, HttpContext http, CancellationToken ct, int page = 1, int pageSize = 100)
     {
         if (page < 1 || pageSize is < 1 or > MaxPageSize)
-            return Problems.Validation("pageSize", "invalid_page", $"page starts at 1; pageSize is 1 to {MaxPageSize}.");
+            return Fail.Validation("pageSize", "invalid_page", $"page starts at 1; pageSize is 1 to {MaxPageSize}.");
         var partnerId = http.User.SubjectId();
         var query = db.Bindings.AsNoTracking().Where(b => b.PartnerId == partnerId && b.Source == BindingSource.Watchlist);
         var total = await query.CountAsync(ct);

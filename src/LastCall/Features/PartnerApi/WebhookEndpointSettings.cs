@@ -1,5 +1,6 @@
 using LastCall.Auditing;
 using LastCall.Data;
+using LastCall.Domain.Common;
 using LastCall.Domain.Partners;
 using LastCall.Features.Webhooks;
 using LastCall.Security;
@@ -32,21 +33,18 @@ public static class WebhookEndpointSettings
             .WithSummary("The webhook URL and whether it is enabled (a 410 from the receiver disables it).");
     }
 
-    private static async Task<Results<Ok<Created>, ProblemHttpResult>> SetAsync(
-        Request body, WebhookUrlGuard guard, WebhookSecrets secrets, AuditTrail audit, TimeProvider clock, HttpContext http, CancellationToken ct)
+    private static async Task<Outcome<Ok<Created>>> SetAsync(
+        Request body, WebhookUrlGuard guard, WebhookSecrets secrets, AuditTrail audit, AppDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var checkedUrl = await guard.CheckAsync(body.Url, ct);
         if (!checkedUrl.IsSuccess)
         {
-            return checkedUrl.Error!.Code == WebhookUrlGuard.NotAllowed
-                ? Problems.From(checkedUrl.Error, StatusCodes.Status422UnprocessableEntity)
-                : Problems.Validation("url", checkedUrl.Error.Code, checkedUrl.Error.Message);
+            return checkedUrl.Error!.Kind == ErrorKind.Validation ? checkedUrl.Error.For("url") : checkedUrl.Error;
         }
         var url = checkedUrl.Value.AbsoluteUri;
         var partnerId = http.User.SubjectId();
         var secret = WebhookSecrets.Create();
         var now = clock.GetUtcNow();
-        var db = audit.Db;
         var endpoint = await db.WebhookEndpoints.FirstOrDefaultAsync(e => e.PartnerId == partnerId, ct);
         var before = endpoint is null ? null : new { url = endpoint.Url, enabled = endpoint.IsEnabled };
         if (endpoint is null)
@@ -56,21 +54,21 @@ public static class WebhookEndpointSettings
         audit.Record("partner.webhook_set", partnerId.ToString(), before: before, after: new { url, enabled = true, secretRotated = true });
         try
         {
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateException)
         {
-            return Problems.Create(StatusCodes.Status409Conflict, "conflict", "The webhook was changed at the same moment; try again.");
+            return Fail.Conflict("conflict", "The webhook was changed at the same moment; try again.");
         }
         return TypedResults.Ok(new Created(url, secret));
     }
 
-    private static async Task<Results<Ok<View>, ProblemHttpResult>> GetAsync(AppDbContext db, HttpContext http, CancellationToken ct)
+    private static async Task<Outcome<Ok<View>>> GetAsync(AppDbContext db, HttpContext http, CancellationToken ct)
     {
         var partnerId = http.User.SubjectId();
         var endpoint = await db.WebhookEndpoints.AsNoTracking().FirstOrDefaultAsync(e => e.PartnerId == partnerId, ct);
         if (endpoint is null)
-            return Problems.Create(StatusCodes.Status404NotFound, "webhook_not_set", "No webhook URL is set; PUT one first.");
+            return Fail.NotFound("webhook_not_set", "No webhook URL is set; PUT one first.");
         return TypedResults.Ok(new View(endpoint.Url, endpoint.IsEnabled, endpoint.UpdatedAt, endpoint.DisabledAt, endpoint.DisabledReason));
     }
 }

@@ -1,4 +1,5 @@
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Common;
 using LastCall.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -23,20 +24,19 @@ public static class LineAuditTrail
         public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
     }
 
-    public static async Task<(ResultPage? Page, ProblemHttpResult? Problem)> ReadAsync(string? msisdn, int page, AuditTrail audit, CancellationToken ct)
+    public static async Task<(ResultPage? Page, DomainError? Problem)> ReadAsync(string? msisdn, int page, AuditTrail audit, AppDbContext db, CancellationToken ct)
     {
         var number = Msisdn.Create(msisdn);
         if (!number.IsSuccess)
-            return (null, Problems.Validation("msisdn", "invalid_msisdn", number.Error!.Message));
+            return (null, Fail.Validation("msisdn", "invalid_msisdn", number.Error!.Message));
         if (page < 1)
             page = 1;
         var subject = number.Value.Masked();
-        var db = audit.Db;
         var query = db.AuditEvents.AsNoTracking().Where(e => e.Subject == subject);
         var total = await query.CountAsync(ct);
         var events = await query.OrderByDescending(e => e.Id).Skip((page - 1) * PageSize).Take(PageSize).ToListAsync(ct);
         audit.Record("audit.read", subject, after: new { page, events = events.Count, total });
-        await audit.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(ct);
         return (new ResultPage(subject, [.. events.Select(e => new Entry(e.Id, e.Sequence, e.At, e.Action, e.ActorType.ToString(), e.ActorName, e.Channel, e.StoreId, e.Before, e.After))], page, total), null);
     }
 }

@@ -1,3 +1,4 @@
+using LastCall.Domain.Common;
 using LastCall.Features.Lines;
 using LastCall.Security;
 using LastCall.Web;
@@ -14,7 +15,7 @@ public static class GetSuspension
             .RequireAuthorization(Policies.CustomerOrStaff)
             .WithSummary("The line's running suspension.");
 
-    internal static async Task<Results<Ok<SuspendLine.Response>, ProblemHttpResult>> HandleAsync(
+    internal static async Task<Outcome<Ok<SuspendLine.Response>>> HandleAsync(
         string msisdn, LineAccess access, Data.AppDbContext db, HttpContext http, CancellationToken ct)
     {
         var (line, denied) = await access.FindAsync(http.User, msisdn, tracked: false, ct);
@@ -22,7 +23,7 @@ public static class GetSuspension
             return denied;
         var suspension = await db.Suspensions.AsNoTracking().FirstOrDefaultAsync(s => s.LineId == line!.Id && s.EndedAt == null, ct);
         return suspension is null
-            ? Problems.Create(StatusCodes.Status404NotFound, "not_suspended", "The line is not suspended.")
+            ? Fail.NotFound("not_suspended", "The line is not suspended.")
             : TypedResults.Ok(SuspendLine.View(line!.Msisdn.Value, suspension));
     }
 }

@@ -1,4 +1,6 @@
 using LastCall.Auditing;
+using LastCall.Data;
+using LastCall.Domain.Common;
 using LastCall.Features.Lines;
 using LastCall.Security;
 using LastCall.Web;
@@ -17,27 +19,27 @@ public static class ResumeLine
             .RequireAuthorization(Policies.CustomerOrStaff)
             .WithSummary("End the suspension: the line is active again.");
 
-    internal static async Task<Results<Ok<Response>, ProblemHttpResult>> HandleAsync(
-        string msisdn, LineAccess access, AuditTrail audit, TimeProvider clock, HttpContext http, CancellationToken ct)
+    internal static async Task<Outcome<Ok<Response>>> HandleAsync(
+        string msisdn, LineAccess access, AuditTrail audit, AppDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var (line, denied) = await access.FindAsync(http.User, msisdn, tracked: true, ct);
         if (denied is not null)
             return denied;
-        var suspension = await audit.Db.Suspensions.FirstOrDefaultAsync(s => s.LineId == line!.Id && s.EndedAt == null, ct);
+        var suspension = await db.Suspensions.FirstOrDefaultAsync(s => s.LineId == line!.Id && s.EndedAt == null, ct);
         if (suspension is null)
-            return Problems.Create(StatusCodes.Status409Conflict, "not_suspended", "The line is not suspended.");
+            return Fail.Conflict("not_suspended", "The line is not suspended.");
         var now = clock.GetUtcNow();
         if (line!.Resume(now) is { IsSuccess: false } refused)
-            return Problems.From(refused.Error!, StatusCodes.Status409Conflict);
+            return refused.Error!;
         suspension.End(CurrentActor.Describe(http.User), now);
         audit.Record("line.resumed", line.Msisdn.Masked(), before: new { status = "Suspended", since = suspension.StartedOn }, after: new { status = "Active" });
         try
         {
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Problems.Create(StatusCodes.Status409Conflict, "conflict", "The line changed at the same moment; reload it and try again.");
+            return Fail.Conflict("conflict", "The line changed at the same moment; reload it and try again.");
         }
         return TypedResults.Ok(new Response(line.Msisdn.Value, "active", suspension.StartedOn, now));
     }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Cancellations;
+using LastCall.Domain.Common;
 using LastCall.Domain.Suspensions;
 using LastCall.Features.Cancellations;
 using LastCall.Features.Lines;
@@ -27,8 +29,8 @@ public static class SuspendLine
             .RequireAuthorization(Policies.CustomerOrStaff)
             .WithSummary("Suspend the line and keep the number, for a monthly fee.");
 
-    internal static async Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(
-        string msisdn, LineAccess access, EligibilityCheck check, PolicySettings policies, AuditTrail audit, IMessageSender sender, TimeProvider clock, HttpContext http, CancellationToken ct)
+    internal static async Task<Outcome<Created<Response>>> HandleAsync(
+        string msisdn, LineAccess access, EligibilityCheck check, PolicySettings policies, AuditTrail audit, AppDbContext db, IMessageSender sender, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var (line, denied) = await access.FindAsync(http.User, msisdn, tracked: true, ct);
         if (denied is not null)
@@ -36,24 +38,24 @@ public static class SuspendLine
         var facts = await check.EvaluateAsync(line!, ct);
         var blockers = Alternatives.SuspensionBlockers(line!, facts.Owner, facts.Account);
         if (blockers.Count > 0)
-            return Problems.NotEligible("The line cannot be suspended now: see blockers.", blockers);
+            return Fail.NotEligible("The line cannot be suspended now: see blockers.", Ineligibility.FromCodes(blockers, facts.Result.Blockers));
 
         var now = clock.GetUtcNow();
         var today = policies.Today(now);
         var currency = facts.Account?.Currency ?? policies.Currency;
         var suspension = Suspension.Start(line!.Id, today, policies.SuspensionMaxMonths, policies.SuspensionMonthlyFee, currency, CurrentActor.Describe(http.User), now).Value;
         if (line.Suspend(now) is { IsSuccess: false } refused)
-            return Problems.From(refused.Error!, StatusCodes.Status409Conflict);
-        audit.Db.Suspensions.Add(suspension);
+            return refused.Error!;
+        db.Suspensions.Add(suspension);
         audit.Record("line.suspended", line.Msisdn.Masked(), before: new { status = "Active" },
             after: new { status = "Suspended", suspension.MonthlyFee, suspension.Currency, suspension.LatestEndOn });
         try
         {
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateException)
         {
-            return Problems.Create(StatusCodes.Status409Conflict, "conflict", "The line changed at the same moment; reload it and try again.");
+            return Fail.Conflict("conflict", "The line changed at the same moment; reload it and try again.");
         }
 
         await sender.SendAsync(MessageTexts.Sms("line_suspended", line.Msisdn.Value, facts.Owner.PreferredLanguage,

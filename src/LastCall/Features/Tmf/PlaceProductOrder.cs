@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Cancellations;
+using LastCall.Domain.Common;
 using LastCall.Domain.Lines;
 using LastCall.Domain.Tmf;
 using LastCall.Features.Cancellations;
@@ -11,6 +13,7 @@ using LastCall.Hosting;
 using LastCall.Security;
 using LastCall.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Features.Tmf;
@@ -48,8 +51,7 @@ public static class PlaceProductOrder
             .Produces<TmfError>(StatusCodes.Status422UnprocessableEntity);
 
     internal static async Task<IResult> HandleAsync(
-        ProductOrderInput? order, LineAccess access, EligibilityCheck check, PolicySettings policies, IdNumberProtector protector,
-        AuditTrail audit, CancellationNotices notices, TimeProvider clock, HttpContext http, CancellationToken ct)
+        ProductOrderInput? order, SubmitCancellation submit, PolicySettings policies, AuditTrail audit, AppDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         if (order?.ProductOrderItem is not [var item])
             return TmfError.BadRequest("invalid_order", "A termination order has exactly one productOrderItem.");
@@ -66,7 +68,6 @@ public static class PlaceProductOrder
             return TmfError.Result(StatusCodes.Status422UnprocessableEntity, "unsupported_completion_date", "Unsupported completion date",
                 $"requestedCompletionDate is today (at once) or {PolicySettings.EndOfBillingCycle(policies.Today(clock.GetUtcNow())):yyyy-MM-dd}, the end of the billing cycle; leave it out for the operator's default.");
 
-        var db = audit.Db;
         if (!Guid.TryParse(item.Product?.Id, out var productId) || await db.Lines.AsNoTracking().FirstOrDefaultAsync(l => l.Id == productId, ct) is not { } line)
             return TmfError.Result(StatusCodes.Status422UnprocessableEntity, "product_not_found", "Unknown product", "productOrderItem.product.id names no product of the inventory.");
         // Checked here because the request names the line by number: a terminated product's number may belong to another product by now.
@@ -74,44 +75,35 @@ public static class PlaceProductOrder
             return TmfError.Result(StatusCodes.Status422UnprocessableEntity, "product_terminated", "Already terminated", "The product is terminated already.");
 
         var partnerId = http.User.SubjectId();
-        var submitted = await SubmitCancellation.SubmitAsync(
-            new SubmitCancellation.Request(line.Msisdn.Value, effective, null, null), access, check, policies, protector, audit, notices, clock, http,
+        var submitted = await submit.HandleAsync(
+            http.User, new SubmitCancellation.Request(line.Msisdn.Value, effective, null, null), ct,
             request =>
             {
                 var placed = ProductOrder.Place(request.Id, partnerId, line.Id, item.Id, order.Description, externalIds, request.SubmittedAt).Value;
                 db.ProductOrders.Add(placed);
                 audit.Record("tmf.product_order.placed", request.Msisdn.Masked(), after: new { orderId = placed.Id, productId = line.Id, placed.ItemId, state = ProductOrder.StateOf(request.Status) });
-            },
-            ct);
-        switch (submitted.Result)
-        {
-            case Created<SubmitCancellation.Response> created:
-                var view = (await GetProductOrder.LoadAsync(db, created.Value!.Id, partnerId, policies, ct))!;
-                http.Response.Headers.Location = view.Href;
-                return TypedResults.Json(view, TmfJson.Options, statusCode: StatusCodes.Status201Created);
-            case ProblemHttpResult problem:
-                return FromProblem(problem);
-            default:
-                throw new InvalidOperationException($"Unexpected result {submitted.Result.GetType().Name}.");
-        }
+            });
+        if (submitted.Error is { } error)
+            return FromError(error, policies);
+        var view = (await GetProductOrder.LoadAsync(db, submitted.Value.Id, partnerId, policies, ct))!;
+        http.Response.Headers.Location = view.Href;
+        return TypedResults.Json(view, TmfJson.Options, statusCode: StatusCodes.Status201Created);
     }
 
     /// <summary>
-    /// The submission's problem as a TMF error: <c>not_eligible</c> carries each blocker as an error (<c>code</c>, its
-    /// message as <c>reason</c>, how to fix it as <c>message</c>); the rest keep their code and status.
+    /// The submission's error as a TMF error, with the status <see cref="ErrorResponses"/> gives its kind:
+    /// <c>not_eligible</c> carries each blocker as an error (<c>code</c>, its message as <c>reason</c>, how to fix it
+    /// as <c>message</c>); the rest keep their code, with the status's reason phrase.
     /// </summary>
-    private static IResult FromProblem(ProblemHttpResult problem)
+    private static IResult FromError(DomainError error, PolicySettings policies)
     {
-        var details = problem.ProblemDetails;
-        var code = details.Extensions.TryGetValue("code", out var value) && value is string text ? text : Problems.CodeForStatus(problem.StatusCode);
-        List<TmfError>? blockers = null;
-        if (details.Extensions.TryGetValue("blockers", out var list) && list is IEnumerable<FindingTexts.Blocker> findings)
-        {
-            var status = problem.StatusCode.ToString(CultureInfo.InvariantCulture);
-            blockers = [.. findings.Select(b => new TmfError(b.Code, b.Message, b.Fix, status))];
-        }
-        var reason = code == "not_eligible" ? "The product cannot be terminated yet" : details.Title ?? "The order cannot be accepted";
-        return TmfError.Result(problem.StatusCode, code, reason, details.Detail, blockers);
+        var status = ErrorResponses.StatusOf(error.Kind);
+        var statusText = status.ToString(CultureInfo.InvariantCulture);
+        List<TmfError>? blockers = error.Ineligible is { } ineligible
+            ? [.. ErrorResponses.Blockers(ineligible, CultureInfo.CurrentUICulture, policies.PaymentUrl).Select(b => new TmfError(b.Code, b.Message, b.Fix, statusText))]
+            : null;
+        var reason = error.Kind == ErrorKind.NotEligible ? "The product cannot be terminated yet" : ReasonPhrases.GetReasonPhrase(status);
+        return TmfError.Result(status, error.Code, reason, error.Message, blockers);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Partners;
 using LastCall.Domain.Tmf;
 using LastCall.Features.Webhooks;
@@ -38,7 +39,7 @@ public static class RegisterListener
             .Produces<TmfError>(StatusCodes.Status422UnprocessableEntity);
 
     internal static async Task<IResult> HandleAsync(
-        HubInput? body, WebhookUrlGuard guard, WebhookSecrets secrets, AuditTrail audit, PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct)
+        HubInput? body, WebhookUrlGuard guard, WebhookSecrets secrets, AuditTrail audit, AppDbContext db, PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var partnerId = http.User.SubjectId();
         var now = clock.GetUtcNow();
@@ -52,7 +53,6 @@ public static class RegisterListener
                 ? TmfError.Result(StatusCodes.Status422UnprocessableEntity, callback.Error.Code, "Callback not allowed", callback.Error.Message)
                 : TmfError.BadRequest(callback.Error.Code, callback.Error.Message);
         }
-        var db = audit.Db;
         if (await db.EventHubs.AnyAsync(h => h.PartnerId == partnerId, ct))
             return HubExists();
 
@@ -67,7 +67,7 @@ public static class RegisterListener
         audit.Record("tmf.hub_registered", partnerId.ToString(), after: new { hub.Value.Id, callback = url, hub.Value.Query, secretRotated = true });
         try
         {
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateException)
         {

@@ -1,4 +1,5 @@
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Security;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,17 +17,16 @@ public static class UnregisterListener
             .Produces(StatusCodes.Status204NoContent)
             .Produces<TmfError>(StatusCodes.Status404NotFound);
 
-    internal static async Task<IResult> HandleAsync(string id, AuditTrail audit, HttpContext http, CancellationToken ct)
+    internal static async Task<IResult> HandleAsync(string id, AuditTrail audit, AppDbContext db, HttpContext http, CancellationToken ct)
     {
         var partnerId = http.User.SubjectId();
-        var db = audit.Db;
         if (!Guid.TryParse(id, out var hubId) || await db.EventHubs.FirstOrDefaultAsync(h => h.Id == hubId && h.PartnerId == partnerId, ct) is not { } hub)
             return TmfError.NotFound("hub_not_found", "listener");
         db.EventHubs.Remove(hub);
         if (await db.WebhookEndpoints.FirstOrDefaultAsync(e => e.PartnerId == partnerId, ct) is { } endpoint)
             db.WebhookEndpoints.Remove(endpoint);
         audit.Record("tmf.hub_unregistered", partnerId.ToString(), before: new { hub.Id, hub.Query });
-        await audit.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(ct);
         return TypedResults.NoContent();
     }
 }

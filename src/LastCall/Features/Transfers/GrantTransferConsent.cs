@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Cancellations;
+using LastCall.Domain.Common;
 using LastCall.Features.Cancellations;
 using LastCall.Features.Lines;
 using LastCall.Integrations.Messaging;
@@ -31,8 +33,8 @@ public static class GrantTransferConsent
     public static string Hash(string code) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(code.Trim().Replace("-", "", StringComparison.Ordinal).ToUpperInvariant())));
 
-    private static async Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(
-        string msisdn, LineAccess access, EligibilityCheck check, AuditTrail audit, IMessageSender sender, TimeProvider clock, HttpContext http, CancellationToken ct)
+    private static async Task<Outcome<Created<Response>>> HandleAsync(
+        string msisdn, LineAccess access, EligibilityCheck check, AuditTrail audit, AppDbContext db, IMessageSender sender, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var (line, denied) = await access.FindAsync(http.User, msisdn, tracked: true, ct);
         if (denied is not null)
@@ -40,14 +42,14 @@ public static class GrantTransferConsent
         var facts = await check.EvaluateAsync(line!, ct);
         var blockers = Alternatives.TransferBlockers(line!, facts.Owner, facts.Account);
         if (blockers.Count > 0)
-            return TransferProblems.NotEligible(blockers);
+            return TransferProblems.NotEligible(blockers, facts.Result.Blockers);
 
         var code = string.Concat(Enumerable.Range(0, 10).Select(_ => Alphabet[RandomNumberGenerator.GetInt32(Alphabet.Length)]));
         var display = code[..5] + "-" + code[5..];
         var expiresAt = clock.GetUtcNow() + Lifetime;
         line!.GrantTransferConsent(Hash(code), expiresAt);
         audit.Record("line.transfer_consent_granted", line.Msisdn.Masked(), after: new { expiresAt });
-        await audit.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(ct);
         await sender.SendAsync(MessageTexts.Sms("transfer_consent_issued", line.Msisdn.Value, facts.Owner.PreferredLanguage, line.Msisdn.Masked(), expiresAt), ct);
         return TypedResults.Created($"/api/v1/lines/{line.Msisdn.Value}/transfers", new Response(line.Msisdn.Value, display, expiresAt));
     }
@@ -55,6 +57,6 @@ public static class GrantTransferConsent
 
 internal static class TransferProblems
 {
-    public static ProblemHttpResult NotEligible(IReadOnlyList<string> blockers) =>
-        Problems.NotEligible("The line cannot change owner now: see blockers.", blockers);
+    public static DomainError NotEligible(IReadOnlyList<string> blockers, IReadOnlyList<Finding> known) =>
+        Fail.NotEligible("The line cannot change owner now: see blockers.", Ineligibility.FromCodes(blockers, known));
 }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Cancellations;
+using LastCall.Domain.Common;
 using LastCall.Domain.Customers;
 using LastCall.Features.Cancellations;
 using LastCall.Features.Lines;
@@ -37,30 +39,29 @@ public static class TransferLine
             .RequireAuthorization(Policies.Clerk)
             .WithSummary("Transfer the line to a new owner whose ID is checked in person (clerk).");
 
-    internal static async Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(
+    internal static async Task<Outcome<Created<Response>>> HandleAsync(
         string msisdn, Request request, LineAccess access, EligibilityCheck check, IdNumberProtector protector,
-        AuditTrail audit, IMessageSender sender, TimeProvider clock, HttpContext http, CancellationToken ct)
+        AuditTrail audit, AppDbContext db, IMessageSender sender, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         // Validate the whole request before touching anything.
         if (request.NewOwner is not { } newOwner)
-            return Problems.Validation("newOwner", "validation_failed", "Give the new owner's name, idType and idNumber as checked on their ID card.");
+            return Fail.Validation("newOwner", "validation_failed", "Give the new owner's name, idType and idNumber as checked on their ID card.");
         if (!IdTypeCodes.TryParse(newOwner.IdType ?? "resident_id", out var newIdType))
-            return Problems.Validation("newOwner.idType", "invalid_id_type", "idType must be resident_id, passport, hk_macao_permit or taiwan_permit.");
+            return Fail.Validation("newOwner.idType", "invalid_id_type", "idType must be resident_id, passport, hk_macao_permit or taiwan_permit.");
         var newDocument = IdDocument.Create(newIdType, newOwner.IdNumber);
         if (!newDocument.IsSuccess)
-            return Problems.Validation("newOwner.idNumber", newDocument.Error!.Code, newDocument.Error.Message);
+            return Fail.Validation("newOwner.idNumber", newDocument.Error!.Code, newDocument.Error.Message);
         var language = newOwner.Language ?? "zh-CN";
         if (!Customer.SupportedLanguages.Contains(language))
-            return Problems.Validation("newOwner.language", "invalid_language", "language must be zh-CN or en.");
+            return Fail.Validation("newOwner.language", "invalid_language", "language must be zh-CN or en.");
         if (request.NewServicePassword is not { Length: >= 6 and <= 12 } password || !password.All(char.IsAsciiDigit))
-            return Problems.Validation("newServicePassword", "invalid_service_password", "The new service password is 6 to 12 digits, chosen by the new owner.");
+            return Fail.Validation("newServicePassword", "invalid_service_password", "The new service password is 6 to 12 digits, chosen by the new owner.");
         if (request.CurrentOwnerCheck is null && string.IsNullOrWhiteSpace(request.CurrentOwnerConsentCode))
-            return Problems.Validation("currentOwnerCheck", "owner_verification_required", "Check the current owner's ID in person (currentOwnerCheck) or take the consent code they issued (currentOwnerConsentCode).");
+            return Fail.Validation("currentOwnerCheck", "owner_verification_required", "Check the current owner's ID in person (currentOwnerCheck) or take the consent code they issued (currentOwnerConsentCode).");
 
         var (line, denied) = await access.FindAsync(http.User, msisdn, tracked: true, ct);
         if (denied is not null)
             return denied;
-        var db = audit.Db;
         var now = clock.GetUtcNow();
         var facts = await check.EvaluateAsync(line!, ct);
         var oldOwner = facts.Owner;
@@ -70,20 +71,20 @@ public static class TransferLine
         if (request.CurrentOwnerCheck is { } ownerCheck)
         {
             if (ownerCheck.Method != "in_person_id")
-                return Problems.Validation("currentOwnerCheck.method", "validation_failed", "currentOwnerCheck.method must be in_person_id.");
+                return Fail.Validation("currentOwnerCheck.method", "validation_failed", "currentOwnerCheck.method must be in_person_id.");
             var ownerDocument = IdDocument.Create(oldOwner.IdType, ownerCheck.IdNumber);
             if (!ownerDocument.IsSuccess || !protector.Matches(ownerDocument.Value, oldOwner.IdNumberBlindIndex))
-                return await RefuseAsync(audit, line!, "real_name_mismatch", "The current owner's ID does not match the line's registered owner.");
+                return await RefuseAsync(audit, db, line!, "real_name_mismatch", "The current owner's ID does not match the line's registered owner.");
             ownerVerifiedBy = "in_person_id";
         }
         else if (!line!.HasTransferConsent(GrantTransferConsent.Hash(request.CurrentOwnerConsentCode!), now))
         {
-            return await RefuseAsync(audit, line, "invalid_consent_code", "The consent code is wrong, used or expired; the owner can issue a new one in the app.");
+            return await RefuseAsync(audit, db, line, "invalid_consent_code", "The consent code is wrong, used or expired; the owner can issue a new one in the app.");
         }
 
         var blockers = Alternatives.TransferBlockers(line!, oldOwner, facts.Account);
         if (blockers.Count > 0)
-            return TransferProblems.NotEligible(blockers);
+            return TransferProblems.NotEligible(blockers, facts.Result.Blockers);
 
         // The new owner's real-name record: matched by blind index (under any configured master key), or created.
         var protectedId = protector.Protect(newDocument.Value);
@@ -94,30 +95,30 @@ public static class TransferLine
         {
             var registered = Customer.Register(newOwner.Name, newIdType, protectedId, language, newOwner.Email, now);
             if (!registered.IsSuccess)
-                return Problems.Validation("newOwner.name", registered.Error!.Code, registered.Error.Message);
+                return Fail.Validation("newOwner.name", registered.Error!.Code, registered.Error.Message);
             newCustomer = registered.Value;
             db.Customers.Add(newCustomer);
         }
         else if (!string.Equals(newCustomer.Name, newOwner.Name?.Trim(), StringComparison.Ordinal))
         {
-            return await RefuseAsync(audit, line!, "real_name_mismatch", "The new owner's name does not match the real-name record of that ID number.");
+            return await RefuseAsync(audit, db, line!, "real_name_mismatch", "The new owner's name does not match the real-name record of that ID number.");
         }
         if (newCustomer.Id == oldOwner.Id)
-            return Problems.Create(StatusCodes.Status422UnprocessableEntity, "same_owner", "The new owner is already the registered owner.");
+            return Fail.Unprocessable("same_owner", "The new owner is already the registered owner.");
 
         if (line!.TransferTo(newCustomer.Id, SecretHasher.Hash(password), now) is { IsSuccess: false } refused)
-            return Problems.From(refused.Error!, StatusCodes.Status409Conflict);
+            return refused.Error!;
         oldOwner.RotateSecurityStamp();
         audit.Record("line.transferred", line.Msisdn.Masked(),
             before: new { owner = oldOwner.IdNumberMasked },
             after: new { owner = newCustomer.IdNumberMasked, newCustomerRecord = created, currentOwnerVerifiedBy = ownerVerifiedBy, newOwnerVerifiedBy = "in_person_id" });
         try
         {
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateException)
         {
-            return Problems.Create(StatusCodes.Status409Conflict, "conflict", "The line changed at the same moment; reload it and try again.");
+            return Fail.Conflict("conflict", "The line changed at the same moment; reload it and try again.");
         }
 
         await sender.SendAsync(MessageTexts.Sms("line_transferred_to_you", line.Msisdn.Value, newCustomer.PreferredLanguage, line.Msisdn.Masked()), ct);
@@ -126,11 +127,11 @@ public static class TransferLine
         return TypedResults.Created($"/api/v1/lines/{line.Msisdn.Value}", new Response(line.Msisdn.Value, new OwnerView(newCustomer.Name, newCustomer.IdNumberMasked), now, created));
     }
 
-    private static async Task<ProblemHttpResult> RefuseAsync(AuditTrail audit, Domain.Lines.Line line, string code, string message)
+    private static async Task<DomainError> RefuseAsync(AuditTrail audit, AppDbContext db, Domain.Lines.Line line, string code, string message)
     {
-        audit.Db.ChangeTracker.Clear();
+        db.ChangeTracker.Clear();
         audit.Record("line.transfer_refused", line.Msisdn.Masked(), after: new { code });
-        await audit.SaveChangesAsync(CancellationToken.None);
-        return Problems.Create(StatusCodes.Status422UnprocessableEntity, code, message);
+        await db.SaveChangesAsync(CancellationToken.None);
+        return Fail.Unprocessable(code, message);
     }
 }

@@ -1,4 +1,5 @@
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Partners;
 using LastCall.Security;
 using Microsoft.EntityFrameworkCore;
@@ -9,11 +10,10 @@ namespace LastCall.Features.Webhooks;
 /// Makes one attempt at a claimed delivery and records it: the attempt row, the delivery's next
 /// step, and on 410 the endpoint disabled (its other pending deliveries wait for a new URL).
 /// </summary>
-public sealed class DeliveryRunner(AuditTrail audit, WebhookSender sender, WebhookSecrets secrets, WebhookSettings settings, ILogger<DeliveryRunner> logger)
+public sealed class DeliveryRunner(AuditTrail audit, AppDbContext db, WebhookSender sender, WebhookSecrets secrets, WebhookSettings settings, ILogger<DeliveryRunner> logger)
 {
     public async Task RunAsync(Guid deliveryId, CancellationToken ct)
     {
-        var db = audit.Db;
         var delivery = await db.WebhookDeliveries.FirstOrDefaultAsync(d => d.Id == deliveryId, ct);
         if (delivery is null || delivery.LeaseOwner != settings.WorkerId || delivery.Status != DeliveryStatus.Pending)
             return;
@@ -60,7 +60,7 @@ public sealed class DeliveryRunner(AuditTrail audit, WebhookSender sender, Webho
     {
         try
         {
-            await audit.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
         {

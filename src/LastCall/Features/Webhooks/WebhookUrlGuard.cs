@@ -48,7 +48,7 @@ public sealed class WebhookUrlGuard(WebhookSettings settings)
         if (addresses.Length == 0)
             return Result<Uri>.Failure(InvalidUrl, "The webhook URL's host does not resolve.");
         if (addresses.Any(IsForbidden))
-            return Result<Uri>.Failure(NotAllowed, "The webhook URL points at a private, loopback, link-local or otherwise internal address.");
+            return Fail.Unprocessable(NotAllowed, "The webhook URL points at a private, loopback, link-local or otherwise internal address.");
         return uri;
     }
 

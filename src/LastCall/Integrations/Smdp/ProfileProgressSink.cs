@@ -1,4 +1,5 @@
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Audit;
 using LastCall.Domain.Lines;
 using Microsoft.EntityFrameworkCore;
@@ -10,7 +11,7 @@ namespace LastCall.Integrations.Smdp;
 /// BPP download (point 3) means Downloaded, a successful installation (point 4) Installed. Knowing this
 /// matters at cancellation: an installed profile cannot be cancelled at the SM-DP+ and is retired instead.
 /// </summary>
-public sealed class ProfileProgressSink(AuditTrail audit, ILogger<ProfileProgressSink> logger) : ISmdpNotificationSink
+public sealed class ProfileProgressSink(AppDbContext db, AuditTrail audit, ILogger<ProfileProgressSink> logger) : ISmdpNotificationSink
 {
     public async Task HandleAsync(DownloadProgressNotification notification, CancellationToken cancellationToken)
     {
@@ -25,7 +26,7 @@ public sealed class ProfileProgressSink(AuditTrail audit, ILogger<ProfileProgres
         if (reported is null)
             return;
         var iccid = Domain.Common.Iccid.Create(notification.Iccid);
-        var profile = iccid.IsSuccess ? await audit.Db.EsimProfiles.FirstOrDefaultAsync(p => p.Iccid == iccid.Value, cancellationToken) : null;
+        var profile = iccid.IsSuccess ? await db.EsimProfiles.FirstOrDefaultAsync(p => p.Iccid == iccid.Value, cancellationToken) : null;
         if (profile is null)
         {
             logger.LogWarning("SM-DP+ notification {CallId} for an ICCID we do not hold", notification.FunctionCallIdentifier);
@@ -36,6 +37,6 @@ public sealed class ProfileProgressSink(AuditTrail audit, ILogger<ProfileProgres
             return;
         audit.Record("esim.profile_progress", profile.Iccid.Value, before: new { state = before.ToString() },
             after: new { state = profile.State.ToString(), point = notification.NotificationPointId, notification.FunctionCallIdentifier }, actor: Actor.System("smdp"));
-        await audit.SaveChangesAsync(cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
     }
 }

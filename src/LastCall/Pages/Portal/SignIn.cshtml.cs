@@ -13,7 +13,7 @@ namespace LastCall.Pages.Portal;
 /// Customer sign-in: number, service password and SMS code, through the API's own sign-in check
 /// (throttling, lock-out, audit). Success starts a web session (cookie) with the access token's claims.
 /// </summary>
-public sealed class SignInModel(AuditTrail audit, SignInGuard guard, OneTimeCodes codes) : PageModel
+public sealed class SignInModel(AuditTrail audit, AppDbContext db, SignInGuard guard, OneTimeCodes codes) : PageModel
 {
     public string? Msisdn { get; private set; }
 
@@ -29,12 +29,12 @@ public sealed class SignInModel(AuditTrail audit, SignInGuard guard, OneTimeCode
     {
         Msisdn = msisdn;
         ReturnUrl = returnUrl;
-        var result = await RequestSignInCode.HandleAsync(new RequestSignInCode.Request(PortalInput.Msisdn(msisdn)), audit.Db, codes, HttpContext, ct);
-        var (_, problem) = HandlerResults.Read<RequestSignInCode.Response>(result.Result);
+        var result = await RequestSignInCode.HandleAsync(new RequestSignInCode.Request(PortalInput.Msisdn(msisdn)), db, codes, HttpContext, ct);
+        var (_, problem) = HandlerResults.Read<RequestSignInCode.Response>(result);
         Problem = problem;
         CodeSent = problem is null;
         if (problem is not null)
-            Response.StatusCode = problem.Status;
+            problem.ApplyTo(Response);
         return Page();
     }
 
@@ -42,11 +42,11 @@ public sealed class SignInModel(AuditTrail audit, SignInGuard guard, OneTimeCode
     {
         Msisdn = msisdn;
         ReturnUrl = returnUrl;
-        var (customer, problem) = await Features.Auth.SignIn.VerifyAsync(new Features.Auth.SignIn.Request(PortalInput.Msisdn(msisdn), servicePassword, otp?.Trim()), audit, guard, codes, HttpContext, ct);
+        var (customer, problem) = await Features.Auth.SignIn.VerifyAsync(new Features.Auth.SignIn.Request(PortalInput.Msisdn(msisdn), servicePassword, otp?.Trim()), audit, db, guard, codes, HttpContext, ct);
         if (problem is not null)
         {
-            Problem = UiProblem.From(problem);
-            Response.StatusCode = Problem.Status;
+            Problem = new UiProblem(problem);
+            Problem.ApplyTo(Response);
             return Page();
         }
         return await WebSession.SignInAndReturnAsync(this, AccessTokens.CustomerClaims(customer!), returnUrl, "/portal");

@@ -1,4 +1,5 @@
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Features.Auth;
 using LastCall.Security;
 using LastCall.Web;
@@ -12,7 +13,7 @@ namespace LastCall.Pages.Staff;
 /// Staff sign-in: username and password through the API's staff sign-in check (throttling, lock-out,
 /// audit). Success starts a web session with the staff token's claims (roles, store).
 /// </summary>
-public sealed class SignInModel(AuditTrail audit, SignInGuard guard) : PageModel
+public sealed class SignInModel(AuditTrail audit, AppDbContext db, SignInGuard guard) : PageModel
 {
     public string? Username { get; private set; }
 
@@ -26,11 +27,11 @@ public sealed class SignInModel(AuditTrail audit, SignInGuard guard) : PageModel
     {
         Username = username;
         ReturnUrl = returnUrl;
-        var (staff, problem) = await StaffSignIn.VerifyAsync(new StaffSignIn.Request(username, password), audit, guard, HttpContext, ct);
+        var (staff, problem) = await StaffSignIn.VerifyAsync(new StaffSignIn.Request(username, password), audit, db, guard, HttpContext, ct);
         if (problem is not null)
         {
-            Problem = UiProblem.From(problem);
-            Response.StatusCode = Problem.Status;
+            Problem = new UiProblem(problem);
+            Problem.ApplyTo(Response);
             return Page();
         }
         return await WebSession.SignInAndReturnAsync(this, AccessTokens.StaffClaims(staff!), returnUrl, "/staff");

@@ -1,4 +1,5 @@
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Features.Cancellations;
 using LastCall.Features.Lines;
 using LastCall.Hosting;
@@ -7,8 +8,8 @@ using Microsoft.AspNetCore.Mvc;
 namespace LastCall.Pages.Portal.Cancel;
 
 /// <summary>Step 2: the alternatives with their cost: suspension with number retention, transfer to someone else.</summary>
-public sealed class AlternativesModel(LineAccess access, EligibilityCheck check, PolicySettings policies, AuditTrail audit)
-    : WizardPage(access, check, policies, audit)
+public sealed class AlternativesModel(LineAccess access, EligibilityCheck check, PolicySettings policies, AuditTrail audit, AppDbContext db)
+    : WizardPage(access, check, policies, audit, db)
 {
     public async Task<IActionResult> OnGetAsync(string msisdn, CancellationToken ct) => await LoadAsync(msisdn, ct) ? Page() : NotFound();
 }

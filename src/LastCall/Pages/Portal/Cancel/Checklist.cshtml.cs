@@ -1,4 +1,6 @@
 using LastCall.Auditing;
+using LastCall.Data;
+using LastCall.Domain.Common;
 using LastCall.Features.Cancellations;
 using LastCall.Features.Lines;
 using LastCall.Hosting;
@@ -8,8 +10,8 @@ using Microsoft.AspNetCore.Mvc;
 namespace LastCall.Pages.Portal.Cancel;
 
 /// <summary>Step 3: what to do before leaving (contacts and data, the last bills, apps and banks that use the number); every item ticked to go on.</summary>
-public sealed class ChecklistModel(LineAccess access, EligibilityCheck check, PolicySettings policies, AuditTrail audit)
-    : WizardPage(access, check, policies, audit)
+public sealed class ChecklistModel(LineAccess access, EligibilityCheck check, PolicySettings policies, AuditTrail audit, AppDbContext db)
+    : WizardPage(access, check, policies, audit, db)
 {
     public static readonly string[] Items = ["backup", "bills", "apps"];
 
@@ -26,7 +28,7 @@ public sealed class ChecklistModel(LineAccess access, EligibilityCheck check, Po
         Done = done ?? [];
         if (Items.All(Done.Contains))
             return Redirect(StepPath("document"));
-        Problem = UiProblem.From(Problems.Create(StatusCodes.Status400BadRequest, "checklist_incomplete", "Tick every item."));
+        Problem = new UiProblem(Fail.Validation("checklist_incomplete", "Tick every item."));
         return Page();
     }
 }

@@ -1,5 +1,7 @@
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Cancellations;
+using LastCall.Domain.Common;
 using LastCall.Features.Cancellations;
 using LastCall.Features.Lines;
 using LastCall.Hosting;
@@ -14,8 +16,8 @@ namespace LastCall.Pages.Portal.Cancel;
 /// bill), then POST /api/v1/cancellations in process; on success the status page.
 /// </summary>
 public sealed class ConfirmModel(
-    LineAccess access, EligibilityCheck check, PolicySettings policies, AuditTrail audit, IdNumberProtector protector,
-    CancellationNotices notices, LastCallSettings settings, TimeProvider clock) : WizardPage(access, check, policies, audit)
+    LineAccess access, EligibilityCheck check, PolicySettings policies, AuditTrail audit, AppDbContext db, SubmitCancellation submit,
+    LastCallSettings settings, TimeProvider clock) : WizardPage(access, check, policies, audit, db)
 {
     public Guid? DocumentId { get; private set; }
 
@@ -50,16 +52,16 @@ public sealed class ConfirmModel(
             return NotFound();
         // The fee only when the customer ticked it on the precheck and the contract is still the only thing in the way.
         var request = new SubmitCancellation.Request(PortalInput.Msisdn(msisdn), effective, document is null ? null : [document.Value], null, AcceptEarlyExitFee: FeeAccepted);
-        var result = await SubmitCancellation.HandleAsync(request, Access, Check, Policies, protector, Audit, notices, clock, HttpContext, ct);
-        var (submitted, problem) = HandlerResults.Read<SubmitCancellation.Response>(result.Result);
-        if (problem is null)
-            return Redirect($"/portal/cancellations/{submitted!.Id}?submitted=1");
-        if (problem.Status == StatusCodes.Status404NotFound || !await LoadAsync(msisdn, ct))
+        var submitted = await submit.HandleAsync(User, request, ct);
+        if (submitted.IsSuccess)
+            return Redirect($"/portal/cancellations/{submitted.Value.Id}?submitted=1");
+        var problem = new UiProblem(submitted.Error!);
+        if (problem.Kind == ErrorKind.NotFound || !await LoadAsync(msisdn, ct))
             return NotFound();
         DocumentId = document;
         Effective = effective ?? "immediate";
         Problem = problem;
-        Response.StatusCode = problem.Status;
+        problem.ApplyTo(Response);
         return Page();
     }
 }

@@ -1,4 +1,5 @@
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Documents;
 using LastCall.Features.Cancellations;
 using LastCall.Features.Documents;
@@ -11,8 +12,8 @@ namespace LastCall.Pages.Portal.Cancel;
 
 /// <summary>Step 4: the ID document, stored through POST /api/v1/documents in process (JPEG, PNG or PDF up to 10 MB, by content).</summary>
 [RequestSizeLimit(IdentityDocument.MaxBytes + 64 * 1024)]
-public sealed class DocumentModel(LineAccess access, EligibilityCheck check, PolicySettings policies, AuditTrail audit, DocumentStore store, TimeProvider clock)
-    : WizardPage(access, check, policies, audit)
+public sealed class DocumentModel(LineAccess access, EligibilityCheck check, PolicySettings policies, AuditTrail audit, AppDbContext db, DocumentStore store, TimeProvider clock)
+    : WizardPage(access, check, policies, audit, db)
 {
     public UiProblem? Problem { get; private set; }
 
@@ -22,11 +23,11 @@ public sealed class DocumentModel(LineAccess access, EligibilityCheck check, Pol
     {
         if (!await LoadAsync(msisdn, ct))
             return NotFound();
-        var (document, problem) = HandlerResults.Read<UploadDocument.Response>((await UploadDocument.HandleAsync(Request, store, Access, Audit, clock, ct)).Result);
+        var (document, problem) = HandlerResults.Read<UploadDocument.Response>(await UploadDocument.HandleAsync(Request, store, Access, Audit, Db, clock, ct));
         if (problem is not null)
         {
             Problem = problem;
-            Response.StatusCode = problem.Status;
+            problem.ApplyTo(Response);
             return Page();
         }
         return Redirect($"{CancelPath}/confirm?document={document!.Id}" + (FeeAccepted ? "&fee=accepted" : ""));

@@ -1,9 +1,10 @@
+using System.Globalization;
 using LastCall.Auditing;
+using LastCall.Data;
+using LastCall.Domain.Cancellations;
 using LastCall.Features.Cancellations;
 using LastCall.Features.Lines;
 using LastCall.Hosting;
-using System.Globalization;
-using LastCall.Domain.Cancellations;
 using LastCall.Web;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -16,7 +17,7 @@ namespace LastCall.Pages.Portal.Cancel;
 /// When the only blocker is the contract commitment and the operator allows ending it early, the precheck offers to
 /// accept the early-exit fee; the acceptance (<c>fee=accepted</c>) travels with every later step to the submit.
 /// </summary>
-public abstract class WizardPage(LineAccess access, EligibilityCheck check, PolicySettings policies, AuditTrail audit) : PageModel
+public abstract class WizardPage(LineAccess access, EligibilityCheck check, PolicySettings policies, AuditTrail audit, AppDbContext db) : PageModel
 {
     public Precheck.Response? Precheck { get; private set; }
 
@@ -58,11 +59,13 @@ public abstract class WizardPage(LineAccess access, EligibilityCheck check, Poli
 
     protected AuditTrail Audit => audit;
 
+    protected AppDbContext Db => db;
+
     /// <summary>False when the line is not mine (the page answers 404).</summary>
     protected async Task<bool> LoadAsync(string msisdn, CancellationToken ct)
     {
         var (precheck, problem) = HandlerResults.Read<Precheck.Response>(
-            (await Features.Cancellations.Precheck.HandleAsync(msisdn, access, check, policies, audit, HttpContext, ct)).Result);
+            await Features.Cancellations.Precheck.HandleAsync(msisdn, access, check, policies, audit, db, HttpContext, ct));
         Precheck = precheck;
         return problem is null;
     }

@@ -1,6 +1,7 @@
 using LastCall.Auditing;
 using LastCall.Data;
 using LastCall.Domain.Cancellations;
+using LastCall.Domain.Common;
 using LastCall.Domain.Partners;
 using LastCall.Features.Cancellations;
 using LastCall.Features.Certificates;
@@ -20,7 +21,7 @@ namespace LastCall.Pages.Portal.Cancellations;
 /// number and which have acknowledged, beside the customer's own checklist, ticked through
 /// PUT …/unbinding/checklist/{item} one item at a time or all at once.
 /// </summary>
-public sealed class StatusModel(CancellationAccess access, AppDbContext db, AuditTrail audit, CancellationNotices notices, PolicySettings policies, TimeProvider clock) : PageModel
+public sealed class StatusModel(CancellationAccess access, AppDbContext db, AuditTrail audit, GetCancellation get, WithdrawCancellation withdraw, PolicySettings policies, TimeProvider clock) : PageModel
 {
     public CancellationViews.Detail? Cancellation { get; private set; }
 
@@ -51,28 +52,28 @@ public sealed class StatusModel(CancellationAccess access, AppDbContext db, Audi
 
     public async Task<IActionResult> OnGetCertificateAsync(Guid id, CancellationToken ct)
     {
-        var result = (await CertificateEndpoints.DownloadAsync(id, access, db, HttpContext, ct)).Result;
-        if (result is FileContentHttpResult file)
+        var result = await CertificateEndpoints.DownloadAsync(id, access, db, HttpContext, ct);
+        if (result.Success is { } file)
             return File(file.FileContents.ToArray(), file.ContentType ?? "application/pdf", file.FileDownloadName);
         if (!await LoadAsync(id, ct))
             return NotFound();
-        Problem = UiProblem.From((ProblemHttpResult)result);
-        Response.StatusCode = Problem.Status;
+        Problem = new UiProblem(result.Error!);
+        Problem.ApplyTo(Response);
         return Page();
     }
 
     public async Task<IActionResult> OnPostWithdrawAsync(Guid id, CancellationToken ct)
     {
-        var (_, problem) = HandlerResults.Read<CancellationViews.Detail>((await WithdrawCancellation.HandleAsync(id, access, audit, notices, policies, clock, HttpContext, ct)).Result);
-        if (problem is null)
+        var withdrawn = await withdraw.HandleAsync(User, id, ct);
+        if (withdrawn.IsSuccess)
             return Redirect($"/portal/cancellations/{id}");
-        if (problem.Status == StatusCodes.Status404NotFound)
+        var problem = new UiProblem(withdrawn.Error!);
+        if (problem.Kind == ErrorKind.NotFound)
             return NotFound();
-        audit.Db.ChangeTracker.Clear();
         if (!await LoadAsync(id, ct))
             return NotFound();
         Problem = problem;
-        Response.StatusCode = problem.Status;
+        problem.ApplyTo(Response);
         return Page();
     }
 
@@ -88,7 +89,7 @@ public sealed class StatusModel(CancellationAccess access, AppDbContext db, Audi
 
     private async Task<IActionResult> MarkAsync(Guid id, Func<Unbinding.ChecklistEntry, (bool Done, string? Label)> wanted, CancellationToken ct)
     {
-        var (view, problem) = HandlerResults.Read<Unbinding.View>((await Unbinding.GetAsync(id, access, db, HttpContext, ct)).Result);
+        var (view, problem) = HandlerResults.Read<Unbinding.View>(await Unbinding.GetAsync(id, access, db, HttpContext, ct));
         if (problem is not null)
             return NotFound();
         foreach (var entry in view!.Checklist)
@@ -98,14 +99,14 @@ public sealed class StatusModel(CancellationAccess access, AppDbContext db, Audi
             if (isDone == entry.Done && newLabel is null)
                 continue;
             var (_, refused) = HandlerResults.Read<Unbinding.View>(
-                (await Unbinding.MarkAsync(id, entry.Item, new Unbinding.Mark(isDone, newLabel), access, audit, clock, HttpContext, ct)).Result);
+                await Unbinding.MarkAsync(id, entry.Item, new Unbinding.Mark(isDone, newLabel), access, audit, db, clock, HttpContext, ct));
             if (refused is not null)
             {
-                audit.Db.ChangeTracker.Clear();
-                if (refused.Status == StatusCodes.Status404NotFound && refused.Code != "unknown_checklist_item" || !await LoadAsync(id, ct))
+                db.ChangeTracker.Clear();
+                if (refused.Kind == ErrorKind.NotFound && refused.Code != "unknown_checklist_item" || !await LoadAsync(id, ct))
                     return NotFound();
                 Problem = refused;
-                Response.StatusCode = refused.Status;
+                refused.ApplyTo(Response);
                 return Page();
             }
         }
@@ -116,7 +117,7 @@ public sealed class StatusModel(CancellationAccess access, AppDbContext db, Audi
 
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
     {
-        var (request, problem) = HandlerResults.Read<CancellationViews.Detail>((await GetCancellation.HandleAsync(id, access, audit, policies, clock, HttpContext, ct)).Result);
+        var (request, problem) = HandlerResults.Read(await get.HandleAsync(User, id, ct));
         Cancellation = request;
         if (problem is not null)
             return false;
@@ -126,7 +127,7 @@ public sealed class StatusModel(CancellationAccess access, AppDbContext db, Audi
         if (entity is not null && request!.Status is "approved" or "scheduled" && entity.CoolingOffEnds(policies.CoolingOff) is { } ends && ends > clock.GetUtcNow())
             CoolingOffUntil = ends;
         if (request!.Status == "completed")
-            (UnbindingView, _) = HandlerResults.Read<Unbinding.View>((await Unbinding.GetAsync(id, access, db, HttpContext, ct)).Result);
+            (UnbindingView, _) = HandlerResults.Read<Unbinding.View>(await Unbinding.GetAsync(id, access, db, HttpContext, ct));
         return true;
     }
 }

@@ -1,4 +1,6 @@
 using LastCall.Auditing;
+using LastCall.Data;
+using LastCall.Domain.Common;
 using LastCall.Features.Lines;
 using LastCall.Integrations.Billing;
 using LastCall.Web;
@@ -11,7 +13,7 @@ namespace LastCall.Pages.Portal.Lines;
 /// A line's bills, newest first, as the billing system keeps them (GET /api/v1/lines/{msisdn}/bills in process).
 /// The billing system being down (503 <c>billing_unavailable</c>) shows a friendly message with the code, not an error page.
 /// </summary>
-public sealed class BillsModel(LineAccess access, IBillingSystem billing, AuditTrail audit) : PageModel
+public sealed class BillsModel(LineAccess access, IBillingSystem billing, AuditTrail audit, AppDbContext db) : PageModel
 {
     public string? Msisdn { get; private set; }
 
@@ -24,15 +26,15 @@ public sealed class BillsModel(LineAccess access, IBillingSystem billing, AuditT
 
     public async Task<IActionResult> OnGetAsync(string msisdn, CancellationToken ct)
     {
-        var (bills, problem) = HandlerResults.Read<ListBills.Response>((await ListBills.HandleAsync(msisdn, access, billing, audit, HttpContext, ct)).Result);
+        var (bills, problem) = HandlerResults.Read<ListBills.Response>(await ListBills.HandleAsync(msisdn, access, billing, audit, db, HttpContext, ct));
         // Not my line: 404 as for every page of a line; the billing system's own 404 (no account) is shown.
-        if (problem is { Status: StatusCodes.Status404NotFound or StatusCodes.Status403Forbidden, Code: not "billing_account_not_found" })
+        if (problem is { Kind: ErrorKind.NotFound or ErrorKind.Forbidden, Code: not "billing_account_not_found" })
             return NotFound();
         Msisdn = bills?.Msisdn ?? PortalInput.Msisdn(msisdn);
         Bills = bills;
         Problem = problem;
         if (problem is not null)
-            Response.StatusCode = problem.Status;
+            problem.ApplyTo(Response);
         return Page();
     }
 }

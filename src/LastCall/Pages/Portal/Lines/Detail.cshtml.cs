@@ -1,4 +1,5 @@
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Cancellations;
 using LastCall.Domain.Common;
 using LastCall.Features.Cancellations;
@@ -13,7 +14,7 @@ using Microsoft.EntityFrameworkCore;
 namespace LastCall.Pages.Portal.Lines;
 
 /// <summary>A line of mine: balance, arrears, contract, eSIM profiles and companion devices (GET /api/v1/lines/{msisdn} in process), and my requests for it.</summary>
-public sealed class DetailModel(LineAccess access, AuditTrail audit, PolicySettings policies, TimeProvider clock) : PageModel
+public sealed class DetailModel(LineAccess access, AuditTrail audit, AppDbContext db, PolicySettings policies, TimeProvider clock) : PageModel
 {
     public LineViews.LineDetail? Line { get; private set; }
 
@@ -24,7 +25,7 @@ public sealed class DetailModel(LineAccess access, AuditTrail audit, PolicySetti
 
     public async Task<IActionResult> OnGetAsync(string msisdn, string? done, CancellationToken ct)
     {
-        var (line, problem) = HandlerResults.Read<LineViews.LineDetail>((await GetLine.HandleAsync(msisdn, access, audit, HttpContext, ct)).Result);
+        var (line, problem) = HandlerResults.Read<LineViews.LineDetail>(await GetLine.HandleAsync(msisdn, access, audit, db, HttpContext, ct));
         if (problem is not null)
             return NotFound();
         Line = line;
@@ -32,7 +33,7 @@ public sealed class DetailModel(LineAccess access, AuditTrail audit, PolicySetti
         // My own requests for this number, newest first (the customer filter is the access rule).
         var customerId = User.SubjectId();
         var number = Msisdn.Parse(line!.Msisdn);
-        var requests = await audit.Db.CancellationRequests.AsNoTracking()
+        var requests = await db.CancellationRequests.AsNoTracking()
             .Where(r => r.CustomerId == customerId && r.Msisdn == number)
             .ToListAsync(ct);
         var today = policies.Today(clock.GetUtcNow());

@@ -1,4 +1,6 @@
 using LastCall.Auditing;
+using LastCall.Data;
+using LastCall.Domain.Common;
 using LastCall.Features.Lines;
 using LastCall.Integrations.Messaging;
 using LastCall.Web;
@@ -8,7 +10,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace LastCall.Pages.Portal.Lines;
 
 /// <summary>"This line is not mine": confirm, then POST /api/v1/lines/{msisdn}/flag in process (fraud hold, fraud desk told).</summary>
-public sealed class FlagModel(LineAccess access, AuditTrail audit, IMessageSender sender, IConfiguration configuration, TimeProvider clock) : PageModel
+public sealed class FlagModel(LineAccess access, AuditTrail audit, AppDbContext db, IMessageSender sender, IConfiguration configuration, TimeProvider clock) : PageModel
 {
     public string? Msisdn { get; private set; }
 
@@ -29,8 +31,8 @@ public sealed class FlagModel(LineAccess access, AuditTrail audit, IMessageSende
     public async Task<IActionResult> OnPostAsync(string msisdn, CancellationToken ct)
     {
         Msisdn = msisdn;
-        var (done, problem) = HandlerResults.Read<FlagLine.Response>((await FlagLine.HandleAsync(msisdn, access, audit, sender, configuration, clock, HttpContext, ct)).Result);
-        if (problem?.Status == StatusCodes.Status404NotFound)
+        var (done, problem) = HandlerResults.Read<FlagLine.Response>(await FlagLine.HandleAsync(msisdn, access, audit, db, sender, configuration, clock, HttpContext, ct));
+        if (problem?.Kind == ErrorKind.NotFound)
             return NotFound();
         Problem = problem;
         Flagged = done?.FraudHold == true;

@@ -1,5 +1,6 @@
 using LastCall.Auditing;
 using LastCall.Data;
+using LastCall.Domain.Common;
 using LastCall.Features.Cancellations;
 using LastCall.Features.Lines;
 using LastCall.Features.Suspensions;
@@ -34,7 +35,7 @@ public sealed class SuspensionModel(
 
     public async Task<IActionResult> OnPostSuspendAsync(string msisdn, CancellationToken ct)
     {
-        var (_, problem) = HandlerResults.Read<SuspendLine.Response>((await SuspendLine.HandleAsync(msisdn, access, check, policies, audit, sender, clock, HttpContext, ct)).Result);
+        var (_, problem) = HandlerResults.Read<SuspendLine.Response>(await SuspendLine.HandleAsync(msisdn, access, check, policies, audit, db, sender, clock, HttpContext, ct));
         if (problem is null)
             return Redirect($"/portal/lines/{Uri.EscapeDataString(msisdn)}?done=suspended");
         return await FailAsync(msisdn, problem, ct);
@@ -42,7 +43,7 @@ public sealed class SuspensionModel(
 
     public async Task<IActionResult> OnPostResumeAsync(string msisdn, CancellationToken ct)
     {
-        var (_, problem) = HandlerResults.Read<ResumeLine.Response>((await ResumeLine.HandleAsync(msisdn, access, audit, clock, HttpContext, ct)).Result);
+        var (_, problem) = HandlerResults.Read<ResumeLine.Response>(await ResumeLine.HandleAsync(msisdn, access, audit, db, clock, HttpContext, ct));
         if (problem is null)
             return Redirect($"/portal/lines/{Uri.EscapeDataString(msisdn)}?done=resumed");
         return await FailAsync(msisdn, problem, ct);
@@ -50,17 +51,17 @@ public sealed class SuspensionModel(
 
     private async Task<IActionResult> FailAsync(string msisdn, UiProblem problem, CancellationToken ct)
     {
-        if (problem.Status == StatusCodes.Status404NotFound || !await ShowAsync(msisdn, ct))
+        if (problem.Kind == ErrorKind.NotFound || !await ShowAsync(msisdn, ct))
             return NotFound();
         Problem = problem;
-        Blockers = [.. problem.Extension<List<Problems.BlockerCode>>("blockers")?.Select(b => b.Code) ?? []];
-        Response.StatusCode = problem.Status;
+        Blockers = [.. problem.Blockers.Select(b => b.Code)];
+        problem.ApplyTo(Response);
         return Page();
     }
 
     private async Task<bool> ShowAsync(string msisdn, CancellationToken ct)
     {
-        var (running, problem) = HandlerResults.Read<SuspendLine.Response>((await GetSuspension.HandleAsync(msisdn, access, db, HttpContext, ct)).Result);
+        var (running, problem) = HandlerResults.Read<SuspendLine.Response>(await GetSuspension.HandleAsync(msisdn, access, db, HttpContext, ct));
         if (problem is { Code: not "not_suspended" })
             return false;
         Msisdn = PortalInput.Msisdn(msisdn);

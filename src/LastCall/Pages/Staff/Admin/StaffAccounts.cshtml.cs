@@ -1,4 +1,5 @@
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Domain.Identity;
 using LastCall.Features.Admin;
 using LastCall.Web;
@@ -8,7 +9,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace LastCall.Pages.Staff.Admin;
 
 /// <summary>Staff accounts: the list and a new account (GET and POST /api/v1/admin/staff in process; the password is only hashed).</summary>
-public sealed class StaffAccountsModel(AuditTrail audit, TimeProvider clock) : PageModel
+public sealed class StaffAccountsModel(AuditTrail audit, AppDbContext db, TimeProvider clock) : PageModel
 {
     public IReadOnlyList<CreateStaff.Response> Staff { get; private set; } = [];
 
@@ -27,22 +28,22 @@ public sealed class StaffAccountsModel(AuditTrail audit, TimeProvider clock) : P
     public async Task OnGetAsync(string? created, CancellationToken ct)
     {
         Created = created;
-        Staff = (await CreateStaff.ListAsync(audit, ct)).Value!;
+        Staff = (await CreateStaff.ListAsync(db, ct)).Value!;
     }
 
     public async Task<IActionResult> OnPostAsync(string? username, string? password, string[]? roles, string? storeId, CancellationToken ct)
     {
         var (staff, problem) = HandlerResults.Read<CreateStaff.Response>(
-            (await CreateStaff.HandleAsync(new CreateStaff.Request(username, password, roles ?? [], storeId), audit, clock, ct)).Result);
+            await CreateStaff.HandleAsync(new CreateStaff.Request(username, password, roles ?? [], storeId), audit, db, clock, ct));
         if (problem is null)
             return Redirect("/staff/admin/staff?created=" + Uri.EscapeDataString(staff!.Username));
-        audit.Db.ChangeTracker.Clear();
+        db.ChangeTracker.Clear();
         Problem = problem;
         Username = username;
         StoreId = storeId;
         Roles = roles ?? [];
-        Response.StatusCode = problem.Status;
-        Staff = (await CreateStaff.ListAsync(audit, ct)).Value!;
+        problem.ApplyTo(Response);
+        Staff = (await CreateStaff.ListAsync(db, ct)).Value!;
         return Page();
     }
 }

@@ -21,8 +21,8 @@ namespace LastCall.Pages.Staff.Calls;
 /// the line (ID number masked), its blockers, and an application for the caller (goes to review).
 /// </summary>
 public sealed class LineModel(
-    LineAccess lineAccess, EligibilityCheck check, PolicySettings policies, IdNumberProtector protector, AuditTrail audit,
-    CancellationNotices notices, OneTimeCodes codes, SignInGuard guard, AppDbContext db, TimeProvider clock) : PageModel
+    LineAccess lineAccess, EligibilityCheck check, PolicySettings policies, AuditTrail audit,
+    SubmitCancellation submit, OneTimeCodes codes, SignInGuard guard, AppDbContext db, TimeProvider clock) : PageModel
 {
     public string Msisdn { get; private set; } = "";
 
@@ -43,18 +43,18 @@ public sealed class LineModel(
 
     public async Task<IActionResult> OnPostSendCodeAsync(string msisdn, CancellationToken ct)
     {
-        var result = (await VerifyCaller.SendCodeAsync(msisdn, audit, codes, HttpContext, ct)).Result;
-        CodeSent = result is Accepted;
+        var result = await VerifyCaller.SendCodeAsync(msisdn, audit, db, codes, HttpContext, ct);
+        CodeSent = result.Error is null;
         var page = await LoadAsync(msisdn, ct);
-        if (result is ProblemHttpResult problem)
-            Fail(UiProblem.From(problem));
+        if (result.Error is { } error)
+            Fail(new UiProblem(error));
         return page;
     }
 
     public async Task<IActionResult> OnPostVerifyAsync(string msisdn, string? servicePassword, string? otp, CancellationToken ct)
     {
         var (_, problem) = HandlerResults.Read<VerifyCaller.Response>(
-            (await VerifyCaller.VerifyAsync(msisdn, new VerifyCaller.Request(servicePassword, otp?.Trim()), audit, codes, guard, clock, HttpContext, ct)).Result);
+            await VerifyCaller.VerifyAsync(msisdn, new VerifyCaller.Request(servicePassword, otp?.Trim()), audit, db, codes, guard, clock, HttpContext, ct));
         if (problem is null)
             return Redirect("/staff/calls/" + Uri.EscapeDataString(msisdn));
         var page = await LoadAsync(msisdn, ct);
@@ -64,27 +64,24 @@ public sealed class LineModel(
 
     public async Task<IActionResult> OnPostApplyAsync(string msisdn, string? effective, bool acceptEarlyExitFee, CancellationToken ct)
     {
-        var (created, problem) = HandlerResults.Read<SubmitCancellation.Response>(
-            (await SubmitCancellation.HandleAsync(new SubmitCancellation.Request(msisdn, effective, null, null, acceptEarlyExitFee),
-                lineAccess, check, policies, protector, audit, notices, clock, HttpContext, ct)).Result);
-        if (problem is null)
-            return Redirect($"/staff/requests/{created!.Id}?submitted=1");
-        audit.Db.ChangeTracker.Clear();
+        var submitted = await submit.HandleAsync(User, new SubmitCancellation.Request(msisdn, effective, null, null, acceptEarlyExitFee), ct);
+        if (submitted.IsSuccess)
+            return Redirect($"/staff/requests/{submitted.Value.Id}?submitted=1");
         var page = await LoadAsync(msisdn, ct);
-        Fail(problem);
+        Fail(new UiProblem(submitted.Error!));
         return page;
     }
 
     private void Fail(UiProblem problem)
     {
         Problem = problem;
-        Response.StatusCode = problem.Status;
+        problem.ApplyTo(Response);
     }
 
     private async Task<IActionResult> LoadAsync(string msisdn, CancellationToken ct)
     {
         Msisdn = PortalInput.Msisdn(msisdn) ?? "";
-        var (line, problem) = HandlerResults.Read<LineViews.LineDetail>((await GetLine.HandleAsync(msisdn, lineAccess, audit, HttpContext, ct)).Result);
+        var (line, problem) = HandlerResults.Read<LineViews.LineDetail>(await GetLine.HandleAsync(msisdn, lineAccess, audit, db, HttpContext, ct));
         if (problem is { Code: "caller_not_verified" })
             return Page();
         if (problem is not null)
@@ -94,7 +91,7 @@ public sealed class LineModel(
         }
         Verified = true;
         Line = line;
-        (Check, _) = HandlerResults.Read<Precheck.Response>((await Precheck.HandleAsync(line!.Msisdn, lineAccess, check, policies, audit, HttpContext, ct)).Result);
+        (Check, _) = HandlerResults.Read<Precheck.Response>(await Precheck.HandleAsync(line!.Msisdn, lineAccess, check, policies, audit, db, HttpContext, ct));
         Requests = await RequestsAsync(line.Msisdn, ct);
         return Page();
     }

@@ -20,8 +20,8 @@ namespace LastCall.Pages.Staff.Counter;
 /// the session), never taken from the form.
 /// </summary>
 public sealed class LineModel(
-    LineAccess lineAccess, EligibilityCheck check, PolicySettings policies, IdNumberProtector protector, AuditTrail audit,
-    CancellationNotices notices, IMessageSender sender, TimeProvider clock) : PageModel
+    LineAccess lineAccess, EligibilityCheck check, PolicySettings policies, IdNumberProtector protector, AuditTrail audit, AppDbContext db,
+    SubmitCancellation submit, IMessageSender sender, TimeProvider clock) : PageModel
 {
     public LineViews.LineDetail? Line { get; private set; }
 
@@ -45,61 +45,66 @@ public sealed class LineModel(
     {
         var request = new SubmitCancellation.Request(PortalInput.Msisdn(msisdn), effective, null,
             new SubmitCancellation.IdentityCheck("in_person_id", null, idNumber?.Trim()), acceptEarlyExitFee);
-        var (created, problem) = HandlerResults.Read<SubmitCancellation.Response>(
-            (await SubmitCancellation.HandleAsync(request, lineAccess, check, policies, protector, audit, notices, clock, HttpContext, ct)).Result);
-        if (problem is null)
-            return Redirect($"/staff/requests/{created!.Id}?submitted=1");
+        var submitted = await submit.HandleAsync(User, request, ct);
+        if (submitted.IsSuccess)
+            return Redirect($"/staff/requests/{submitted.Value.Id}?submitted=1");
         IdNumber = idNumber;
-        return await FailAsync(msisdn, problem, ct);
+        return await ShowAsync(msisdn, new UiProblem(submitted.Error!), ct);
     }
 
     public async Task<IActionResult> OnPostUnlockAsync(string msisdn, string? idNumber, CancellationToken ct)
     {
         var (_, problem) = HandlerResults.Read<UnlockAccountInPerson.Response>(
-            (await UnlockAccountInPerson.HandleAsync(msisdn, new UnlockAccountInPerson.Request(null, idNumber?.Trim()), lineAccess, audit, protector, HttpContext, ct)).Result);
+            await UnlockAccountInPerson.HandleAsync(msisdn, new UnlockAccountInPerson.Request(null, idNumber?.Trim()), lineAccess, audit, db, protector, HttpContext, ct));
         return problem is null ? Done(msisdn, "unlocked") : await FailAsync(msisdn, problem, ct);
     }
 
     public async Task<IActionResult> OnPostSuspendAsync(string msisdn, CancellationToken ct)
     {
         var (_, problem) = HandlerResults.Read<SuspendLine.Response>(
-            (await SuspendLine.HandleAsync(msisdn, lineAccess, check, policies, audit, sender, clock, HttpContext, ct)).Result);
+            await SuspendLine.HandleAsync(msisdn, lineAccess, check, policies, audit, db, sender, clock, HttpContext, ct));
         return problem is null ? Done(msisdn, "suspended") : await FailAsync(msisdn, problem, ct);
     }
 
     public async Task<IActionResult> OnPostResumeAsync(string msisdn, CancellationToken ct)
     {
         var (_, problem) = HandlerResults.Read<ResumeLine.Response>(
-            (await ResumeLine.HandleAsync(msisdn, lineAccess, audit, clock, HttpContext, ct)).Result);
+            await ResumeLine.HandleAsync(msisdn, lineAccess, audit, db, clock, HttpContext, ct));
         return problem is null ? Done(msisdn, "resumed") : await FailAsync(msisdn, problem, ct);
     }
 
     private RedirectResult Done(string msisdn, string what) => Redirect($"/staff/counter/{Uri.EscapeDataString(msisdn)}?done={what}");
 
+    /// <summary>A failed unlock, suspension or resumption: what the handler left in the context is dropped first.</summary>
     private async Task<IActionResult> FailAsync(string msisdn, UiProblem problem, CancellationToken ct)
     {
-        audit.Db.ChangeTracker.Clear();
+        db.ChangeTracker.Clear();
+        return await ShowAsync(msisdn, problem, ct);
+    }
+
+    private async Task<IActionResult> ShowAsync(string msisdn, UiProblem problem, CancellationToken ct)
+    {
         var page = await LoadAsync(msisdn, ct);
         if (page is not PageResult)
             return page;
         Problem = problem;
-        Response.StatusCode = problem.Status;
+        problem.ApplyTo(Response);
         return page;
     }
 
     private async Task<IActionResult> LoadAsync(string msisdn, CancellationToken ct)
     {
-        var (line, problem) = HandlerResults.Read<LineViews.LineDetail>((await GetLine.HandleAsync(msisdn, lineAccess, audit, HttpContext, ct)).Result);
+        var (line, problem) = HandlerResults.Read<LineViews.LineDetail>(await GetLine.HandleAsync(msisdn, lineAccess, audit, db, HttpContext, ct));
         if (problem is not null)
         {
             Problem = problem;
-            Response.StatusCode = problem.Status;
+            problem.ApplyTo(Response);
             return Page();
         }
         Line = line;
-        (Check, _) = HandlerResults.Read<Precheck.Response>((await Precheck.HandleAsync(line!.Msisdn, lineAccess, check, policies, audit, HttpContext, ct)).Result);
+        (Check, _) = HandlerResults.Read<Precheck.Response>(await Precheck.HandleAsync(line!.Msisdn, lineAccess, check, policies, audit, db, HttpContext, ct));
         var (requests, _) = HandlerResults.Read<ListCancellations.ResultPage>(
-            (await ListCancellations.HandleAsync(audit, policies, clock, HttpContext, ct, msisdn: line.Msisdn, pageSize: 10)).Result);
+            await ListCancellations.HandleAsync(audit, db, policies, clock, HttpContext, ct, msisdn: line.Msisdn, pageSize: 10));
         Requests = requests?.Items ?? [];
         return Page();
     }

@@ -1,4 +1,5 @@
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Features.Cancellations;
 using LastCall.Features.Lines;
 using LastCall.Features.Transfers;
@@ -11,7 +12,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace LastCall.Pages.Staff.Counter;
 
 /// <summary>Transfer of ownership at the counter (POST /api/v1/lines/{msisdn}/transfers in process): the new owner's ID checked in person, the current owner in person or by consent code.</summary>
-public sealed class TransferModel(LineAccess lineAccess, EligibilityCheck check, IdNumberProtector protector, AuditTrail audit, IMessageSender sender, TimeProvider clock) : PageModel
+public sealed class TransferModel(LineAccess lineAccess, EligibilityCheck check, IdNumberProtector protector, AuditTrail audit, AppDbContext db, IMessageSender sender, TimeProvider clock) : PageModel
 {
     public LineViews.LineDetail? Line { get; private set; }
 
@@ -56,21 +57,21 @@ public sealed class TransferModel(LineAccess lineAccess, EligibilityCheck check,
             f.OwnerCheck == "consent_code" ? null : new TransferLine.OwnerCheck("in_person_id", null, f.OwnerIdNumber?.Trim()),
             f.OwnerCheck == "consent_code" ? f.ConsentCode : null);
         var (done, problem) = HandlerResults.Read<TransferLine.Response>(
-            (await TransferLine.HandleAsync(msisdn, request, lineAccess, check, protector, audit, sender, clock, HttpContext, ct)).Result);
-        audit.Db.ChangeTracker.Clear();
+            await TransferLine.HandleAsync(msisdn, request, lineAccess, check, protector, audit, db, sender, clock, HttpContext, ct));
+        db.ChangeTracker.Clear();
         var page = await LoadAsync(msisdn, ct);
         Done = done;
         if (problem is not null && page is PageResult)
         {
             Problem = problem;
-            Response.StatusCode = problem.Status;
+            problem.ApplyTo(Response);
         }
         return page;
     }
 
     private async Task<IActionResult> LoadAsync(string msisdn, CancellationToken ct)
     {
-        var (line, problem) = HandlerResults.Read<LineViews.LineDetail>((await GetLine.HandleAsync(msisdn, lineAccess, audit, HttpContext, ct)).Result);
+        var (line, problem) = HandlerResults.Read<LineViews.LineDetail>(await GetLine.HandleAsync(msisdn, lineAccess, audit, db, HttpContext, ct));
         if (problem is not null)
             return NotFound();
         Line = line;

@@ -20,7 +20,7 @@ public sealed class MessagesModel(IMessageSender sender, AppDbContext db) : Page
     public async Task<IActionResult> OnGetAsync(string? to, CancellationToken ct)
     {
         To = to;
-        var (messages, problem) = HandlerResults.Read<List<ListSentMessages.Message>>((await ListSentMessages.HandleAsync(PortalInput.Msisdn(to), sender, db, ct)).Result);
+        var (messages, problem) = HandlerResults.Read<List<ListSentMessages.Message>>(await ListSentMessages.HandleAsync(PortalInput.Msisdn(to), sender, db, ct));
         if (problem is not null)
             return NotFound();
         Messages = messages!;

@@ -1,5 +1,6 @@
 using LastCall.Auditing;
 using LastCall.Data;
+using LastCall.Domain.Common;
 using LastCall.Domain.Identity;
 using LastCall.Features.Cancellations;
 using LastCall.Features.Certificates;
@@ -16,7 +17,7 @@ namespace LastCall.Pages.Staff.Requests;
 /// history and execution steps; the certificate PDF once completed; retry of a failed one (supervisors).
 /// Who may open it is the handler's decision (agents only for a caller verified in this call).
 /// </summary>
-public sealed class DetailModel(CancellationAccess access, AppDbContext db, AuditTrail audit, PolicySettings policies, TimeProvider clock) : PageModel
+public sealed class DetailModel(CancellationAccess access, AppDbContext db, GetCancellation get, RetryCancellation retry) : PageModel
 {
     public CancellationViews.Detail? Cancellation { get; private set; }
 
@@ -34,40 +35,40 @@ public sealed class DetailModel(CancellationAccess access, AppDbContext db, Audi
 
     public async Task<IActionResult> OnGetCertificateAsync(Guid id, CancellationToken ct)
     {
-        var result = (await CertificateEndpoints.DownloadAsync(id, access, db, HttpContext, ct)).Result;
-        if (result is FileContentHttpResult file)
+        var result = await CertificateEndpoints.DownloadAsync(id, access, db, HttpContext, ct);
+        if (result.Success is { } file)
             return File(file.FileContents.ToArray(), file.ContentType ?? "application/pdf", file.FileDownloadName);
         var page = await LoadAsync(id, ct);
         if (page is PageResult)
         {
-            Problem = UiProblem.From((ProblemHttpResult)result);
-            Response.StatusCode = Problem.Status;
+            Problem = new UiProblem(result.Error!);
+            Problem.ApplyTo(Response);
         }
         return page;
     }
 
     public async Task<IActionResult> OnPostRetryAsync(Guid id, CancellationToken ct)
     {
-        var (_, problem) = HandlerResults.Read<CancellationViews.Detail>((await RetryCancellation.HandleAsync(id, access, audit, policies, clock, HttpContext, ct)).Result);
-        if (problem is null)
+        var retried = await retry.HandleAsync(User, id, ct);
+        if (retried.IsSuccess)
             return Redirect($"/staff/requests/{id}");
-        audit.Db.ChangeTracker.Clear();
+        var problem = new UiProblem(retried.Error!);
         var page = await LoadAsync(id, ct);
         Problem ??= problem;
-        Response.StatusCode = problem.Status;
+        problem.ApplyTo(Response);
         return page;
     }
 
     private async Task<IActionResult> LoadAsync(Guid id, CancellationToken ct)
     {
-        var (request, problem) = HandlerResults.Read<CancellationViews.Detail>((await GetCancellation.HandleAsync(id, access, audit, policies, clock, HttpContext, ct)).Result);
-        if (problem is { Status: StatusCodes.Status404NotFound })
+        var (request, problem) = HandlerResults.Read(await get.HandleAsync(User, id, ct));
+        if (problem is { Kind: ErrorKind.NotFound })
             return NotFound();
         Cancellation = request;
         if (problem is not null)
         {
             Problem = problem;
-            Response.StatusCode = problem.Status;
+            problem.ApplyTo(Response);
         }
         return Page();
     }

@@ -1,4 +1,5 @@
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Features.Cancellations;
 using LastCall.Hosting;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -6,7 +7,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace LastCall.Pages.Staff.Review;
 
 /// <summary>The review queue (GET /api/v1/review-queue in process): oldest first, due dates in working days, overdue ones highlighted.</summary>
-public sealed class IndexModel(AuditTrail audit, PolicySettings policies, TimeProvider clock) : PageModel
+public sealed class IndexModel(AuditTrail audit, AppDbContext db, PolicySettings policies, TimeProvider clock) : PageModel
 {
     public ReviewQueue.Response Queue { get; private set; } = new([], 0, default);
 
@@ -15,7 +16,7 @@ public sealed class IndexModel(AuditTrail audit, PolicySettings policies, TimePr
     public async Task OnGetAsync(string? done, CancellationToken ct)
     {
         Done = done is "approved" or "rejected" ? done : null;
-        Queue = (await ReviewQueue.HandleAsync(audit, policies, clock, ct)).Value!;
+        Queue = (await ReviewQueue.HandleAsync(audit, db, policies, clock, ct)).Value!;
     }
 
     /// <summary>Working days from today to the due date (negative when overdue), on the operator's calendar.</summary>

@@ -16,8 +16,8 @@ namespace LastCall.Pages.Staff.Review;
 /// audited), approve (the handler re-checks eligibility) or reject with a reason the customer sees.
 /// </summary>
 public sealed class RequestModel(
-    CancellationAccess access, EligibilityCheck check, AuditTrail audit, CancellationNotices notices, DocumentStore store,
-    AppDbContext db, PolicySettings policies, TimeProvider clock) : PageModel
+    CancellationAccess access, GetCancellation get, ApproveCancellation approve, RejectCancellation reject, AuditTrail audit, DocumentStore store,
+    AppDbContext db) : PageModel
 {
     public CancellationViews.Detail? Cancellation { get; private set; }
 
@@ -37,40 +37,37 @@ public sealed class RequestModel(
         var (request, denied) = await access.FindAsync(User, id, ct);
         if (denied is not null || !request!.DocumentIdList.Contains(doc))
             return NotFound();
-        var result = (await GetDocument.HandleAsync(doc, store, audit, HttpContext, ct)).Result;
-        return result is FileStreamHttpResult file ? File(file.FileStream, file.ContentType ?? "application/octet-stream") : NotFound();
+        var result = await GetDocument.HandleAsync(doc, store, audit, db, HttpContext, ct);
+        return result.Success is { } file ? File(file.FileStream, file.ContentType ?? "application/octet-stream") : NotFound();
     }
 
     public async Task<IActionResult> OnPostApproveAsync(Guid id, CancellationToken ct)
     {
-        var (_, problem) = HandlerResults.Read<CancellationViews.Detail>(
-            (await ApproveCancellation.HandleAsync(id, access, check, audit, notices, policies, clock, HttpContext, ct)).Result);
-        return problem is null ? Redirect("/staff/review?done=approved") : await FailAsync(id, problem, null, ct);
+        var approved = await approve.HandleAsync(User, id, ct);
+        return approved.IsSuccess ? Redirect("/staff/review?done=approved") : await FailAsync(id, new UiProblem(approved.Error!), null, ct);
     }
 
     public async Task<IActionResult> OnPostRejectAsync(Guid id, string? reason, CancellationToken ct)
     {
-        var (_, problem) = HandlerResults.Read<CancellationViews.Detail>(
-            (await RejectCancellation.HandleAsync(id, new RejectCancellation.Request(reason), access, audit, notices, policies, clock, HttpContext, ct)).Result);
-        return problem is null ? Redirect("/staff/review?done=rejected") : await FailAsync(id, problem, reason, ct);
+        var rejected = await reject.HandleAsync(User, id, new RejectCancellation.Request(reason), ct);
+        return rejected.IsSuccess ? Redirect("/staff/review?done=rejected") : await FailAsync(id, new UiProblem(rejected.Error!), reason, ct);
     }
 
     private async Task<IActionResult> FailAsync(Guid id, UiProblem problem, string? reason, CancellationToken ct)
     {
-        audit.Db.ChangeTracker.Clear();
         var page = await LoadAsync(id, ct);
         if (page is PageResult)
         {
             Problem = problem;
             Reason = reason;
-            Response.StatusCode = problem.Status;
+            problem.ApplyTo(Response);
         }
         return page;
     }
 
     private async Task<IActionResult> LoadAsync(Guid id, CancellationToken ct)
     {
-        var (request, problem) = HandlerResults.Read<CancellationViews.Detail>((await GetCancellation.HandleAsync(id, access, audit, policies, clock, HttpContext, ct)).Result);
+        var (request, problem) = HandlerResults.Read(await get.HandleAsync(User, id, ct));
         if (problem is not null)
             return NotFound();
         Cancellation = request;

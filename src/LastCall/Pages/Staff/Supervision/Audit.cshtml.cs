@@ -1,4 +1,5 @@
 using LastCall.Auditing;
+using LastCall.Data;
 using LastCall.Features.Supervision;
 using LastCall.Web;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -6,7 +7,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace LastCall.Pages.Staff.Supervision;
 
 /// <summary>The audit trail of a line for supervisors and admins: newest first, paged; each read is audited.</summary>
-public sealed class AuditModel(AuditTrail audit) : PageModel
+public sealed class AuditModel(AuditTrail audit, AppDbContext db) : PageModel
 {
     public string? Msisdn { get; private set; }
 
@@ -19,12 +20,12 @@ public sealed class AuditModel(AuditTrail audit) : PageModel
         if (string.IsNullOrWhiteSpace(msisdn))
             return;
         Msisdn = PortalInput.Msisdn(msisdn);
-        var (trail, problem) = await LineAuditTrail.ReadAsync(Msisdn, page, audit, ct);
+        var (trail, problem) = await LineAuditTrail.ReadAsync(Msisdn, page, audit, db, ct);
         Trail = trail;
         if (problem is not null)
         {
-            Problem = UiProblem.From(problem);
-            Response.StatusCode = Problem.Status;
+            Problem = new UiProblem(problem);
+            Problem.ApplyTo(Response);
         }
     }
 }

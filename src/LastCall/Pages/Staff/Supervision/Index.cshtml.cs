@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace LastCall.Pages.Staff.Supervision;
 
 /// <summary>The supervisor dashboard: charts with their data tables, and failed executions with a retry (POST …/retry in process).</summary>
-public sealed class IndexModel(AppDbContext db, CancellationAccess access, AuditTrail audit, PolicySettings policies, TimeProvider clock) : PageModel
+public sealed class IndexModel(AppDbContext db, RetryCancellation retry, PolicySettings policies, TimeProvider clock) : PageModel
 {
     public SupervisorDashboard.Result Data { get; private set; } = null!;
 
@@ -28,12 +28,11 @@ public sealed class IndexModel(AppDbContext db, CancellationAccess access, Audit
 
     public async Task<IActionResult> OnPostRetryAsync(Guid id, CancellationToken ct)
     {
-        var (_, problem) = HandlerResults.Read<CancellationViews.Detail>((await RetryCancellation.HandleAsync(id, access, audit, policies, clock, HttpContext, ct)).Result);
-        if (problem is null)
+        var retried = await retry.HandleAsync(User, id, ct);
+        if (retried.IsSuccess)
             return Redirect("/staff/supervision?retried=1");
-        audit.Db.ChangeTracker.Clear();
-        Problem = problem;
-        Response.StatusCode = problem.Status;
+        Problem = new UiProblem(retried.Error!);
+        Problem.ApplyTo(Response);
         Data = await new SupervisorDashboard(db, policies, clock).ComputeAsync(ct);
         return Page();
     }
