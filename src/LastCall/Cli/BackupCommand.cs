@@ -64,29 +64,20 @@ public static class BackupCommand
         }
     }
 
-    /// <summary>How often a backup tries again while the database is busy (about 20 s in all).</summary>
-    private const int BusyAttempts = 50;
-
     private static void Copy(string sourceConnectionString, string destination)
     {
         using var source = new SqliteConnection(sourceConnectionString);
         using var copy = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = destination, Pooling = false }.ConnectionString);
         source.Open();
         copy.Open();
-        // A running host writes all the time (the audit sealer every 100 ms) and checkpoints its WAL; the backup step
-        // then finds the database busy for a moment. Try again for a while instead of failing the backup.
-        for (var attempt = 1; ; attempt++)
+        // A running host writes all the time (the audit sealer every 100 ms) and checkpoints its WAL, so the backup can
+        // find the database busy for a moment: SQLite's own busy handler waits for the lock, up to 20 s.
+        using (var wait = source.CreateCommand())
         {
-            try
-            {
-                source.BackupDatabase(copy);
-                break;
-            }
-            catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6 && attempt < BusyAttempts)
-            {
-                Thread.Sleep(TimeSpan.FromMilliseconds(Math.Min(50 * attempt, 500)));
-            }
+            wait.CommandText = "PRAGMA busy_timeout = 20000;";
+            wait.ExecuteNonQuery();
         }
+        source.BackupDatabase(copy);
         using var check = copy.CreateCommand();
         check.CommandText = "PRAGMA quick_check;";
         if (check.ExecuteScalar() as string != "ok")
