@@ -158,11 +158,14 @@ public sealed class CancellationRequest : AggregateRoot
     public IReadOnlyList<CancellationTransition> History => _history;
 
     /// <summary>The worker holding the request, and until when; another worker may take it over after that.</summary>
+    [Bookkeeping]
     public string? LeaseOwner { get; private set; }
 
+    [Bookkeeping]
     public DateTimeOffset? LeaseExpiresAt { get; private set; }
 
     /// <summary>Not before this instant (backoff after a failed attempt).</summary>
+    [Bookkeeping]
     public DateTimeOffset? NextAttemptAt { get; private set; }
 
     public DateTimeOffset? CompletedAt { get; private set; }

@@ -6,6 +6,7 @@ namespace LastCall.Domain.Common;
 /// </summary>
 public abstract class AggregateRoot
 {
+    [Bookkeeping]
     public int Version { get; private set; }
 
     public void IncrementVersion() => Version++;

@@ -10,6 +10,7 @@ namespace LastCall.Domain.Identity;
 /// a streak is only a streak within the hour, so a shared address (a store, a call centre, carrier NAT)
 /// is never locked for good by failures spread over days.
 /// </summary>
+[Bookkeeping] // The failures themselves are audited by the sign-in handlers; the counters are the throttle's own.
 public sealed class SignInThrottle : AggregateRoot
 {
     public const int MaxFailuresPerHour = 100;

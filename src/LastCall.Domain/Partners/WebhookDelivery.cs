@@ -24,6 +24,7 @@ public sealed record AttemptOutcome(DateTimeOffset At, int? StatusCode, string? 
 /// waiting for a new URL, 429/503 wait as long as Retry-After says, anything else waits for the next
 /// delay; after the last delay the delivery has <see cref="DeliveryStatus.Failed"/>.
 /// </summary>
+[Bookkeeping] // Made by audited changes; its attempts are logged as DeliveryAttempt rows the partner can read, not in the audit log.
 public sealed class WebhookDelivery : AggregateRoot
 {
     public const int MaxErrorLength = 500;

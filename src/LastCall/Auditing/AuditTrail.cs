@@ -19,10 +19,14 @@ public sealed class AuditTrail(AppDbContext db, CurrentActor currentActor, TimeP
 
     /// <summary>Queues an event by the current actor (or <paramref name="actor"/>); written with the next save.</summary>
     public void Record(string action, string? subject, object? before = null, object? after = null, Actor? actor = null) =>
-        db.AuditEvents.Add(AuditEvent.Create(actor ?? currentActor.Get(), action, subject,
+        RecordIn(db, actor ?? currentActor.Get(), action, subject, before, after, clock.GetUtcNow());
+
+    /// <summary>Queues an event in a context of its own (bulk work that saves batches in short-lived contexts).</summary>
+    public static void RecordIn(AppDbContext db, Actor actor, string action, string? subject, object? before, object? after, DateTimeOffset at) =>
+        db.AuditEvents.Add(AuditEvent.Create(actor, action, subject,
             before is null ? null : JsonSerializer.Serialize(before, Json),
             after is null ? null : JsonSerializer.Serialize(after, Json),
-            clock.GetUtcNow()));
+            at));
 }
 
 /// <summary>

@@ -126,6 +126,8 @@ public static class ServiceRegistration
     /// Everything the server and the command-line verbs share. Settings are read from configuration
     /// when first needed, not while services are registered, so test hosts can supply their own.
     /// </summary>
+    private static readonly UnauditedChangeRefusal UnauditedChange = new();
+
     public static void AddLastCall(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -139,6 +141,8 @@ public static class ServiceRegistration
             o.UseLastCallDatabase(settings.Provider, settings.ConnectionString);
             // Every save publishes the TMF637 product status changes it makes, as webhook deliveries in the same save.
             o.AddInterceptors(sp.GetRequiredService<Features.Tmf.ProductStateEvents>());
+            // A save that changes an aggregate without recording an audit event is refused (a handler's defect).
+            o.AddInterceptors(UnauditedChange);
             // EF Core logs every failed command, query and save as an error with its stack trace, before the
             // exception reaches code that handles it; the handlers log what is unexpected (once), and a database
             // outage is logged once by DatabaseOutage instead of once per request and poll.

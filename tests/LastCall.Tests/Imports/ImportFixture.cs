@@ -14,7 +14,8 @@ internal static class ImportFixture
     {
         var options = new DbContextOptionsBuilder<AppDbContext>();
         options.UseLastCallDatabase(database.Provider, database.ConnectionString);
-        return new SubscriberImporter(new PooledDbContextFactory<AppDbContext>(options.Options), database.Protector(), database.Settings(),
+        return new SubscriberImporter(new PooledDbContextFactory<AppDbContext>(options.Options), database.Protector(),
+            new LastCall.Auditing.CurrentActor(new Microsoft.AspNetCore.Http.HttpContextAccessor()), database.Settings(),
             clock ?? TimeProvider.System, NullLogger<SubscriberImporter>.Instance);
     }
 

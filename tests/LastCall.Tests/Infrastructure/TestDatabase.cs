@@ -44,10 +44,12 @@ public sealed class TestDatabase : IDisposable
         return database;
     }
 
-    public AppDbContext CreateContext()
+    /// <summary>A context for setting up and checking data; <paramref name="interceptors"/> as the host would add them.</summary>
+    public AppDbContext CreateContext(params Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] interceptors)
     {
         var options = new DbContextOptionsBuilder<AppDbContext>();
         options.UseLastCallDatabase(Provider, ConnectionString);
+        options.AddInterceptors(interceptors);
         return new AppDbContext(options.Options);
     }
 

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Net;
 using System.Text.Json;
 using LastCall.Data;
@@ -135,7 +136,9 @@ public sealed class ProductInventoryTests(PostgresCluster postgres)
         var text = product.GetRawText();
         Assert.DoesNotContain("Miller", text, StringComparison.Ordinal);
         Assert.DoesNotContain(line.IdNumber, text, StringComparison.Ordinal);
-        Assert.DoesNotContain(line.IdNumber[^4..], text, StringComparison.Ordinal);
+        // Not even the ID number's last four digits (as a masked "****1234" would show them). Identifiers, links, dates
+        // and the number itself may contain those four digits by chance (random ICCIDs did), so they are left out.
+        Assert.DoesNotContain(StringValues(product), v => !IsIdentifierLinkOrDate(v) && v != line.Msisdn && v.Contains(line.IdNumber[^4..], StringComparison.Ordinal));
 
         var terminated = (await h.GetProductAsync(await h.ProductIdAsync(cancelled))).Body;
         TmfSchemas.AssertValid(TmfSchemas.ProductInventory, "ProductFull", terminated);
@@ -173,4 +176,17 @@ public sealed class ProductInventoryTests(PostgresCluster postgres)
         Assert.False(TmfSchemas.IsValid(TmfSchemas.ProductInventory, "Error", Json("""{"@type":"Error","code":"x","status":"404"}""")));
         Assert.False(TmfSchemas.IsValid(TmfSchemas.ProductOrdering, "ProductOrder", Json("""{"@type":"ProductOrder","id":"1","href":"https://example.com/o/1","state":"done","productOrderItem":[{"@type":"ProductOrderItem","id":"1","action":"delete"}]}""")));
     }
+
+    private static bool IsIdentifierLinkOrDate(string value) =>
+        Regex.IsMatch(value, "^89[0-9]{18}$") || Guid.TryParse(value, out _) || value.StartsWith('/') || value.StartsWith("http", StringComparison.Ordinal)
+        || DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out _);
+
+    /// <summary>Every string value anywhere in <paramref name="element"/>.</summary>
+    private static IEnumerable<string> StringValues(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.String => [element.GetString()!],
+        JsonValueKind.Object => element.EnumerateObject().SelectMany(p => StringValues(p.Value)),
+        JsonValueKind.Array => element.EnumerateArray().SelectMany(StringValues),
+        _ => [],
+    };
 }

@@ -1,3 +1,4 @@
+using LastCall.Auditing;
 using System.Collections.Concurrent;
 using LastCall.Data;
 using LastCall.Hosting;
@@ -24,6 +25,7 @@ public sealed record ImportSummary(int Imported, int RejectedCount, IReadOnlyLis
 public sealed class SubscriberImporter(
     IDbContextFactory<AppDbContext> contexts,
     IdNumberProtector protector,
+    CurrentActor currentActor,
     LastCallSettings settings,
     TimeProvider clock,
     ILogger<SubscriberImporter> logger)
@@ -108,6 +110,7 @@ public sealed class SubscriberImporter(
         var rejected = new List<RowRejection>();
         if (batch.Count == 0)
             return (0, rejected);
+        var actor = currentActor.Get();
 
         var identities = batch.ToDictionary(r => r.Row, r => protector.Protect(r.Id));
         var passwordHashes = new ConcurrentDictionary<int, string>();
@@ -135,6 +138,9 @@ public sealed class SubscriberImporter(
             {
                 try
                 {
+                    // Each batch is audited with its own write, so the rows of an import that stops half-way are accounted for.
+                    AuditTrail.RecordIn(db, actor, "subscribers.batch_imported", null, null,
+                        new { run = run.Id, firstRow = batch[0].Row, lastRow = batch[^1].Row, imported, rejected = rejected.Count }, run.Clock.GetUtcNow());
                     await db.SaveChangesAsync(cancellationToken);
                     return (imported, rejected);
                 }
@@ -159,6 +165,8 @@ public sealed class SubscriberImporter(
             }
             try
             {
+                AuditTrail.RecordIn(db, actor, "subscribers.batch_imported", null, null,
+                    new { run = run.Id, firstRow = record.Row, lastRow = record.Row, imported = 1, rejected = 0 }, run.Clock.GetUtcNow());
                 await db.SaveChangesAsync(cancellationToken);
                 importedOneByOne++;
             }
