@@ -10,6 +10,7 @@ using LastCall.Domain.Lines;
 using LastCall.Domain.Messaging;
 using LastCall.Domain.Numbers;
 using LastCall.Domain.Partners;
+using LastCall.Domain.Reports;
 using LastCall.Domain.Tmf;
 using Microsoft.EntityFrameworkCore;
 
@@ -77,6 +78,10 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     public DbSet<ProductOrder> ProductOrders => Set<ProductOrder>();
 
     public DbSet<EventHub> EventHubs => Set<EventHub>();
+
+    public DbSet<DisconnectionReport> DisconnectionReports => Set<DisconnectionReport>();
+
+    public DbSet<ReportFiling> ReportFilings => Set<ReportFiling>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -35,12 +35,15 @@ public sealed class Disconnection
 
     public DateTimeOffset RecordedAt { get; private set; }
 
-    public static Result<Disconnection> Record(Msisdn msisdn, DateOnly disconnectedOn, DisconnectionSource source, DateTimeOffset now)
+    /// <summary>The cancellation that disconnected the number (null for imported entries); regulator reports cite it.</summary>
+    public Guid? CancellationId { get; private set; }
+
+    public static Result<Disconnection> Record(Msisdn msisdn, DateOnly disconnectedOn, DisconnectionSource source, DateTimeOffset now, Guid? cancellationId = null)
     {
         // Dates are the operator's calendar days; one day of slack lets operators east of UTC
         // (China is UTC+8) record "today" in the early hours, while anything later is refused.
         if (disconnectedOn > DateOnly.FromDateTime(now.UtcDateTime).AddDays(1))
             return Result<Disconnection>.Failure("invalid_date", "A disconnection cannot be dated in the future.");
-        return new Disconnection { Msisdn = msisdn, DisconnectedOn = disconnectedOn, Source = source, RecordedAt = now };
+        return new Disconnection { Msisdn = msisdn, DisconnectedOn = disconnectedOn, Source = source, RecordedAt = now, CancellationId = cancellationId };
     }
 }

@@ -945,6 +945,9 @@ namespace LastCall.Migrations.Postgres.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<Guid?>("CancellationId")
+                        .HasColumnType("uuid");
+
                     b.Property<DateOnly>("DisconnectedOn")
                         .HasColumnType("date");
 
@@ -1261,6 +1264,79 @@ namespace LastCall.Migrations.Postgres.Migrations
                     b.ToTable("webhook_endpoints", (string)null);
                 });
 
+            modelBuilder.Entity("LastCall.Domain.Reports.DisconnectionReport", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Files")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<string>("Period")
+                        .IsRequired()
+                        .HasMaxLength(7)
+                        .HasColumnType("character varying(7)");
+
+                    b.Property<string>("Profile")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("RowCount")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("Period", "Profile")
+                        .IsUnique();
+
+                    b.ToTable("disconnection_reports", (string)null);
+                });
+
+            modelBuilder.Entity("LastCall.Domain.Reports.ReportFiling", b =>
+                {
+                    b.Property<string>("Profile")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("DisconnectionId")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("ReportId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Profile", "DisconnectionId");
+
+                    b.HasIndex("ReportId");
+
+                    b.ToTable("report_filings", (string)null);
+                });
+
             modelBuilder.Entity("LastCall.Domain.Suspensions.Suspension", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1548,6 +1624,15 @@ namespace LastCall.Migrations.Postgres.Migrations
                         .WithOne()
                         .HasForeignKey("LastCall.Domain.Partners.WebhookEndpoint", "PartnerId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LastCall.Domain.Reports.ReportFiling", b =>
+                {
+                    b.HasOne("LastCall.Domain.Reports.DisconnectionReport", null)
+                        .WithMany()
+                        .HasForeignKey("ReportId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

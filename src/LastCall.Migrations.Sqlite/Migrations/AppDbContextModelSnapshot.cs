@@ -932,6 +932,9 @@ namespace LastCall.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("CancellationId")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateOnly>("DisconnectedOn")
                         .HasColumnType("TEXT");
 
@@ -1246,6 +1249,79 @@ namespace LastCall.Migrations.Sqlite.Migrations
                     b.ToTable("webhook_endpoints", (string)null);
                 });
 
+            modelBuilder.Entity("LastCall.Domain.Reports.DisconnectionReport", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Files")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Period")
+                        .IsRequired()
+                        .HasMaxLength(7)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Profile")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RowCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("Period", "Profile")
+                        .IsUnique();
+
+                    b.ToTable("disconnection_reports", (string)null);
+                });
+
+            modelBuilder.Entity("LastCall.Domain.Reports.ReportFiling", b =>
+                {
+                    b.Property<string>("Profile")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DisconnectionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ReportId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Profile", "DisconnectionId");
+
+                    b.HasIndex("ReportId");
+
+                    b.ToTable("report_filings", (string)null);
+                });
+
             modelBuilder.Entity("LastCall.Domain.Suspensions.Suspension", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1531,6 +1607,15 @@ namespace LastCall.Migrations.Sqlite.Migrations
                         .WithOne()
                         .HasForeignKey("LastCall.Domain.Partners.WebhookEndpoint", "PartnerId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LastCall.Domain.Reports.ReportFiling", b =>
+                {
+                    b.HasOne("LastCall.Domain.Reports.DisconnectionReport", null)
+                        .WithMany()
+                        .HasForeignKey("ReportId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

@@ -23,6 +23,9 @@ public static class CommandLine
                lastcall partners add --name NAME [--scope bss]
                                                        create a partner and print its API key once
                                                        (--scope bss: a BSS client of the TM Forum APIs only)
+               lastcall reports disconnections --period yyyy-MM --profile generic|fcc-rnd --format csv|xlsx --out DIR
+                                                       file the month's regulator report of permanent disconnections
+                                                       and copy its files into DIR (exit 3: already filed)
                lastcall audit verify                   check the audit chain; exit 1 at the first broken entry
                lastcall keys rotate [--batch-size N]   re-seal everything under the current Security:MasterKey, online and
                                                        resumable (N rows per transaction, default 500); exit 3: run again
@@ -52,6 +55,7 @@ public static class CommandLine
                 ["import", "disconnections", var file] => await ImportDisconnectionsCommand.RunAsync(BuildHost(options), file),
                 ["staff", "add"] => await StaffAddCommand.RunAsync(BuildHost(options), named),
                 ["partners", "add"] => await PartnersAddCommand.RunAsync(BuildHost(options), named),
+                ["reports", "disconnections"] => await ReportsDisconnectionsCommand.RunAsync(BuildHost(options), named),
                 ["audit", "verify"] => await AuditVerifyCommand.RunAsync(BuildHost(options)),
                 ["keys", "rotate"] => await KeysRotateCommand.RunAsync(BuildHost(options), named),
                 ["keys", "status"] => await KeysStatusCommand.RunAsync(BuildHost(options)),

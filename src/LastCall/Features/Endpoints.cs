@@ -11,6 +11,7 @@ using LastCall.Features.Lookup;
 using LastCall.Features.Me;
 using LastCall.Features.Operations;
 using LastCall.Features.PartnerApi;
+using LastCall.Features.Reports;
 using LastCall.Features.Suspensions;
 using LastCall.Features.Tmf;
 using LastCall.Features.Transfers;
@@ -73,6 +74,9 @@ public static class Endpoints
         ManagePartners.Map(admin);
         UsageReport.MapForAdmin(admin);
         ImportSubscribersEndpoint.Map(admin);
+
+        // Regulator reports: supervisors file and read them as well as admins.
+        ReportEndpoints.Map(app.MapGroup("/api/v1/admin/reports").WithTags("Regulator reports").RequireAuthorization(Policies.Supervisor));
 
         // The SM-DP+'s ES2+ notifications (handleDownloadProgressInfo).
         SmdpCallbackEndpoint.Map(app).AllowAnonymous().AddEndpointFilter<SmdpCallbackGuard>();

@@ -187,6 +187,11 @@ public static class ServiceRegistration
         services.AddScoped<ApproveCancellation>();
         services.AddScoped<RejectCancellation>();
         services.AddScoped<RetryCancellation>();
+        services.AddOptions<Features.Reports.ReportSettings>().BindConfiguration("Reports").ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Features.Reports.ReportStore>();
+        services.AddScoped<Features.Reports.FileDisconnectionReport>();
+        services.AddScoped<Features.Reports.ListDisconnectionReports>();
+        services.AddScoped<Features.Reports.DownloadReportFile>();
         services.AddScoped<OneTimeCodes>();
         services.AddMessaging();
         services.AddLastCallAuthentication();

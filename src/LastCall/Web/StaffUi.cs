@@ -57,6 +57,7 @@ public static class StaffUi
         {
             list.Add(("nav_dashboard", "/staff/supervision"));
             list.Add(("nav_audit", "/staff/supervision/audit"));
+            list.Add(("nav_reports", "/staff/supervision/reports"));
         }
         if (user.IsInRole(StaffRoles.Admin))
             list.Add(("nav_admin", "/staff/admin"));

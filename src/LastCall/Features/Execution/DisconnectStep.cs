@@ -35,7 +35,7 @@ public sealed class DisconnectStep(LastCallSettings settings) : IExecutionStep
         if (number.Quarantine(context.Today, settings.QuarantineFor(number.Category), context.Now) is { IsSuccess: false } notQuarantined)
             return StepResult.Permanent(notQuarantined.Error!.Message);
 
-        var entry = Disconnection.Record(line.Msisdn, context.Today, DisconnectionSource.Cancellation, context.Now);
+        var entry = Disconnection.Record(line.Msisdn, context.Today, DisconnectionSource.Cancellation, context.Now, context.Request.Id);
         if (!entry.IsSuccess)
             return StepResult.Permanent(entry.Error!.Message);
         db.Disconnections.Add(entry.Value);
