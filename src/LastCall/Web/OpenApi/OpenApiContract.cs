@@ -1,0 +1,22 @@
+namespace LastCall.Web.OpenApi;
+
+/// <summary>
+/// The public contract as clients generate code from it (<c>/openapi/v1.json</c>): one schema per type
+/// (<see cref="SchemaIds"/>).
+/// </summary>
+public static class OpenApiContract
+{
+    public const string DocumentPath = "/openapi/v1.json";
+
+    public static IServiceCollection AddLastCallOpenApi(this IServiceCollection services) =>
+        services.AddOpenApi(o =>
+        {
+            o.CreateSchemaReferenceId = SchemaIds.Create;
+            o.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "LastCall API";
+                document.Info.Description = "Cancel eSIM numbers safely, and ask whether a number was disconnected since a date. The contract is API.md.";
+                return Task.CompletedTask;
+            });
+        });
+}
