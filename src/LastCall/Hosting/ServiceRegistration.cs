@@ -198,6 +198,8 @@ public static class ServiceRegistration
         services.AddExecution(builder.Configuration);
         services.AddSingleton<RegisterIndexService>();
         services.AddHostedService(sp => sp.GetRequiredService<RegisterIndexService>());
+        services.AddSingleton<ServedNumbers>();
+        services.AddHostedService(sp => sp.GetRequiredService<ServedNumbers>());
         services.AddSingleton<Features.Operations.OperatorMetrics>();
         services.AddSingleton<PartnerMeter>();
         services.AddHostedService(sp => sp.GetRequiredService<PartnerMeter>());

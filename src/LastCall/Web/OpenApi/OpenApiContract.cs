@@ -2,7 +2,8 @@ namespace LastCall.Web.OpenApi;
 
 /// <summary>
 /// The public contract as clients generate code from it (<c>/openapi/v1.json</c>): one schema per type
-/// (<see cref="SchemaIds"/>).
+/// (<see cref="SchemaIds"/>), every status each operation can answer with its error body (<see cref="ContractResponses"/>),
+/// the real request bodies (<see cref="MultipartForms"/>), and CAMARA as its official definition (<see cref="CamaraContract"/>).
 /// </summary>
 public static class OpenApiContract
 {
@@ -12,6 +13,8 @@ public static class OpenApiContract
         services.AddOpenApi(o =>
         {
             o.CreateSchemaReferenceId = SchemaIds.Create;
+            o.AddOperationTransformer(ContractResponses.TransformOperation);
+            o.AddDocumentTransformer(ContractResponses.TransformDocument);
             o.AddDocumentTransformer((document, _, _) =>
             {
                 document.Info.Title = "LastCall API";
