@@ -91,7 +91,26 @@ public static class ContractResponses
         document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
         document.Components.Schemas[ProblemSchemaId] = ProblemSchema();
         CamaraContract.AddComponents(document);
+        AnyJsonForJsonElement(document.Components.Schemas);
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// A <c>JsonElement?</c> property is any JSON value, null included; the generator's <c>oneOf: [null, JsonElement]</c>
+    /// with <c>JsonElement</c> = <c>{}</c> matches null twice, which <c>oneOf</c> refuses. Such properties become <c>{}</c>.
+    /// </summary>
+    private static void AnyJsonForJsonElement(IDictionary<string, IOpenApiSchema> schemas)
+    {
+        foreach (var schema in schemas.Values.OfType<OpenApiSchema>())
+        {
+            if (schema.Properties is not { } properties)
+                continue;
+            foreach (var (name, property) in properties.ToList())
+            {
+                if (property is OpenApiSchema { OneOf: { } oneOf } && oneOf.Any(o => o is OpenApiSchemaReference { Reference.Id: "JsonElement" }))
+                    properties[name] = new OpenApiSchema { Description = "Any JSON value, or null." };
+            }
+        }
     }
 
     public static OpenApiResponse ErrorResponse(int status, string mediaType, IOpenApiSchema schema) => new()
