@@ -67,7 +67,8 @@ public sealed class ContractCheck : DelegatingHandler
     {
         private readonly JsonObject _paths = document["paths"]!.AsObject();
         private readonly JsonObject _components = document["components"]?["schemas"]?.AsObject() ?? [];
-        private readonly ConcurrentDictionary<string, JsonSchema> _schemas = new();
+        // Lazy: concurrent first uses must compile (and register) a schema once.
+        private readonly ConcurrentDictionary<string, Lazy<JsonSchema>> _schemas = new();
 
         public async Task CheckAsync(string method, string path, HttpResponseMessage response, CancellationToken ct)
         {
@@ -117,7 +118,7 @@ public sealed class ContractCheck : DelegatingHandler
                 Fail(operationName, status, "the body is not JSON: " + e.Message);
                 return;
             }
-            var compiled = _schemas.GetOrAdd($"{template} {method} {status} {listed}", key => Compile(key, json));
+            var compiled = _schemas.GetOrAdd($"{template} {method} {status} {listed}", key => new Lazy<JsonSchema>(() => Compile(key, json))).Value;
             var result = compiled.Evaluate(instance, Options);
             if (!result.IsValid)
                 Fail(operationName, status, $"the body does not match the documented schema: {Violations(result)}\n{Truncate(body)}");

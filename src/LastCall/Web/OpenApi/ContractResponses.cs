@@ -113,6 +113,18 @@ public static class ContractResponses
         }
     }
 
+    /// <summary>
+    /// The TM Forum answers are written without nulls (TmfJson) and <c>?fields=</c> selects which properties an answer
+    /// carries, so no property of a TM Forum answer is required; only the inputs (<c>…Input</c>) keep their required ones.
+    /// </summary>
+    public static Task TmfAnswersRequireNothing(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        var type = context.JsonTypeInfo.Type;
+        if (type.Namespace == typeof(Features.Tmf.TmfError).Namespace && !type.Name.EndsWith("Input", StringComparison.Ordinal) && schema.Required is { Count: > 0 })
+            schema.Required.Clear();
+        return Task.CompletedTask;
+    }
+
     public static OpenApiResponse ErrorResponse(int status, string mediaType, IOpenApiSchema schema) => new()
     {
         Description = ReasonPhrases.GetReasonPhrase(status),

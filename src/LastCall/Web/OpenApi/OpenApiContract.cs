@@ -13,6 +13,7 @@ public static class OpenApiContract
         services.AddOpenApi(o =>
         {
             o.CreateSchemaReferenceId = SchemaIds.Create;
+            o.AddSchemaTransformer(ContractResponses.TmfAnswersRequireNothing);
             o.AddOperationTransformer(ContractResponses.TransformOperation);
             o.AddDocumentTransformer(ContractResponses.TransformDocument);
             o.AddDocumentTransformer((document, _, _) =>
