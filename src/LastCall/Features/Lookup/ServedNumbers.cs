@@ -64,7 +64,7 @@ public sealed class ServedNumbers(IDbContextFactory<AppDbContext> contexts, ICon
         await using var db = await contexts.CreateDbContextAsync(ct);
         // The prefixes are digits only (ParseRanges), so they are safe in the statement.
         var outside = string.Join(" AND ", _ranges.Select(r => $"\"Msisdn\" NOT LIKE '+{r.Prefix.ToString(CultureInfo.InvariantCulture)}%'"));
-        var sql = "SELECT DISTINCT \"Msisdn\" AS \"Value\" FROM lines" + (outside.Length > 0 ? " WHERE " + outside : "");
+        var sql = "SELECT \"Msisdn\" AS \"Value\" FROM lines" + (outside.Length > 0 ? " WHERE " + outside : "");
         var numbers = await db.Database.SqlQueryRaw<string>(sql).ToListAsync(ct);
         var set = new HashSet<long>();
         foreach (var number in numbers)
