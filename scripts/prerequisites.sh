@@ -46,3 +46,9 @@ ensure_chromium() {
 ensure_dotnet() {
   command -v dotnet >/dev/null 2>&1 || { echo "scripts: the .NET 10 SDK (dotnet) is missing on this machine" >&2; return 1; }
 }
+
+# The repository's .NET tools (.config/dotnet-tools.json): Kiota generates a client from the served OpenAPI document
+# in the generated-client test (LastCall.Tests.Contract.GeneratedClientTests), dotnet-ef makes migrations.
+ensure_dotnet_tools() {
+  dotnet tool restore >&2 || { echo "scripts: dotnet tool restore failed" >&2; return 1; }
+}

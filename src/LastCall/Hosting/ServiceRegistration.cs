@@ -16,6 +16,7 @@ using LastCall.Features.Lookup;
 using LastCall.Features.Webhooks;
 using LastCall.Security;
 using LastCall.Web;
+using LastCall.Web.OpenApi;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
@@ -206,6 +207,8 @@ public static class ServiceRegistration
         services.AddExecution(builder.Configuration);
         services.AddSingleton<RegisterIndexService>();
         services.AddHostedService(sp => sp.GetRequiredService<RegisterIndexService>());
+        services.AddSingleton<ServedNumbers>();
+        services.AddHostedService(sp => sp.GetRequiredService<ServedNumbers>());
         services.AddSingleton<Features.Operations.OperatorMetrics>();
         services.AddSingleton<PartnerMeter>();
         services.AddHostedService(sp => sp.GetRequiredService<PartnerMeter>());
@@ -216,12 +219,7 @@ public static class ServiceRegistration
 
         builder.AddLastCallTracing();
         services.AddLastCallProblemDetails();
-        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "LastCall API";
-            document.Info.Description = "Cancel eSIM numbers safely, and ask whether a number was disconnected since a date. The contract is API.md.";
-            return Task.CompletedTask;
-        }));
+        services.AddLastCallOpenApi();
         services.AddSingleton<GracefulShutdown>();
         services.AddHostedService(sp => sp.GetRequiredService<GracefulShutdown>());
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(Math.Clamp(builder.Configuration.GetValue("Shutdown:TimeoutSeconds", 30.0), 1, 600)));

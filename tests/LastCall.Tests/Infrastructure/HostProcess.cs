@@ -118,7 +118,7 @@ public sealed partial class HostProcess : IAsyncDisposable
         return host;
     }
 
-    public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    public HttpClient CreateClient() => new(new ContractCheck(new HttpClientHandler())) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
     /// <summary>
     /// SIGKILL: <see cref="Process.Kill(bool)"/> sends signal 9 on Unix (to every process of the tree). The exit

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LastCall.Tests.Infrastructure;
@@ -26,6 +27,24 @@ public sealed class TestHost : WebApplicationFactory<Program>
         host.UseKestrel(0);
         host.StartServer();
         return host;
+    }
+
+    /// <summary>A client of the host whose every API answer is checked against the served OpenAPI document (<see cref="ContractCheck"/>).</summary>
+    public new HttpClient CreateClient() => CreateClient(ClientOptions);
+
+    /// <inheritdoc cref="CreateClient()"/>
+    public new HttpClient CreateClient(WebApplicationFactoryClientOptions options)
+    {
+        // As the factory's own CreateClient(options) builds it, with the contract check outermost.
+        var address = options.BaseAddress;
+        using (var plain = base.CreateClient(options))
+            address = plain.BaseAddress ?? address;
+        var handlers = new List<DelegatingHandler> { new ContractCheck() };
+        if (options.AllowAutoRedirect)
+            handlers.Add(new RedirectHandler(options.MaxAutomaticRedirections));
+        if (options.HandleCookies)
+            handlers.Add(new CookieContainerHandler());
+        return CreateDefaultClient(address, [.. handlers]);
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -3,6 +3,7 @@ using LastCall.Data;
 using LastCall.Domain.Common;
 using LastCall.Features.Imports;
 using LastCall.Web;
+using LastCall.Web.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -23,6 +24,7 @@ public static class ImportSubscribersEndpoint
         admin.MapPost("/imports/subscribers", HandleAsync)
             .Accepts<string>("text/csv")
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
+            .Fails(ErrorKind.Validation, ErrorKind.TooLarge, ErrorKind.UnsupportedMediaType)
             .WithSummary("Import subscribers from CSV (format in API.md); the first 1,000 rejected rows are listed.");
 
     private static async Task<Outcome<Ok<Response>>> HandleAsync(HttpRequest request, SubscriberImporter importer, AuditTrail audit, AppDbContext db, CancellationToken ct)

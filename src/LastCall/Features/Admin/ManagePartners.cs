@@ -4,6 +4,7 @@ using LastCall.Domain.Common;
 using LastCall.Domain.Identity;
 using LastCall.Security;
 using LastCall.Web;
+using LastCall.Web.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 

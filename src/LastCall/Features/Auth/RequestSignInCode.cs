@@ -2,6 +2,7 @@ using LastCall.Data;
 using LastCall.Domain.Common;
 using LastCall.Domain.Identity;
 using LastCall.Web;
+using LastCall.Web.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LastCall.Features.Auth;
@@ -20,6 +21,7 @@ public static class RequestSignInCode
         app.MapPost("/api/v1/auth/otp", HandleAsync)
             .AllowAnonymous()
             .WithTags("Sign-in")
+            .Fails(ErrorKind.Validation, ErrorKind.TooManyRequests)
             .WithSummary("Send a sign-in code by SMS (202 even for numbers that are not ours).");
 
     internal static async Task<Outcome<Accepted<Response>>> HandleAsync(

@@ -7,6 +7,7 @@ using LastCall.Domain.Identity;
 using LastCall.Domain.Lines;
 using LastCall.Security;
 using LastCall.Web;
+using LastCall.Web.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -29,6 +30,7 @@ public static class SignIn
         app.MapPost("/api/v1/auth/login", HandleAsync)
             .AllowAnonymous()
             .WithTags("Sign-in")
+            .Fails(ErrorKind.Validation, ErrorKind.Unauthorized, ErrorKind.TooManyRequests)
             .WithSummary("Sign in with number, service password and SMS code.");
 
     private static async Task<Outcome<Ok<Response>>> HandleAsync(

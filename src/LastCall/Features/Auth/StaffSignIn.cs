@@ -5,6 +5,7 @@ using LastCall.Domain.Common;
 using LastCall.Domain.Identity;
 using LastCall.Security;
 using LastCall.Web;
+using LastCall.Web.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -23,6 +24,7 @@ public static class StaffSignIn
         app.MapPost("/api/v1/staff/auth/login", HandleAsync)
             .AllowAnonymous()
             .WithTags("Sign-in")
+            .Fails(ErrorKind.Validation, ErrorKind.Unauthorized, ErrorKind.TooManyRequests)
             .WithSummary("Staff sign-in.");
 
     private static async Task<Outcome<Ok<Response>>> HandleAsync(

@@ -6,6 +6,7 @@ using LastCall.Domain.Lines;
 using LastCall.Features.Auth;
 using LastCall.Security;
 using LastCall.Web;
+using LastCall.Web.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 

@@ -6,6 +6,7 @@ using LastCall.Domain.Common;
 using LastCall.Hosting;
 using LastCall.Security;
 using LastCall.Web;
+using LastCall.Web.OpenApi;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Features.Cancellations;
@@ -21,6 +22,7 @@ public sealed class ApproveCancellation(CancellationAccess access, EligibilityCh
         cancellations.MapPost("/{id:guid}/approve", async (Guid id, ApproveCancellation approve, HttpContext http, CancellationToken ct) =>
                 (await approve.HandleAsync(http.User, id, ct)).ToOk())
             .RequireAuthorization(Policies.Reviewer)
+            .Fails(ErrorKind.NotFound, ErrorKind.Forbidden, ErrorKind.Conflict, ErrorKind.NotEligible)
             .WithSummary("Approve a request under review (reviewer).");
 
     public async Task<Result<CancellationViews.Detail>> HandleAsync(ClaimsPrincipal user, Guid id, CancellationToken ct)

@@ -5,6 +5,7 @@ using LastCall.Domain.Common;
 using LastCall.Hosting;
 using LastCall.Security;
 using LastCall.Web;
+using LastCall.Web.OpenApi;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Features.Cancellations;
@@ -16,6 +17,7 @@ public sealed class GetCancellation(CancellationAccess access, AppDbContext db, 
         cancellations.MapGet("/{id:guid}", async (Guid id, GetCancellation get, HttpContext http, CancellationToken ct) =>
                 (await get.HandleAsync(http.User, id, ct)).ToOk())
             .RequireAuthorization(Policies.CustomerOrStaff)
+            .Fails(ErrorKind.NotFound, ErrorKind.Forbidden)
             .WithSummary("A cancellation request with its history.");
 
     public async Task<Result<CancellationViews.Detail>> HandleAsync(ClaimsPrincipal user, Guid id, CancellationToken ct)

@@ -5,6 +5,7 @@ using LastCall.Domain.Identity;
 using LastCall.Hosting;
 using LastCall.Security;
 using LastCall.Web;
+using LastCall.Web.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -24,6 +25,7 @@ public static class ListCancellations
     public static void Map(RouteGroupBuilder cancellations) =>
         cancellations.MapGet("", HandleAsync)
             .RequireAuthorization(Policies.Staff)
+            .Fails(ErrorKind.Validation, ErrorKind.Forbidden)
             .WithSummary("Cancellation requests, newest first, filtered by status and number (staff).");
 
     internal static async Task<Outcome<Ok<ResultPage>>> HandleAsync(

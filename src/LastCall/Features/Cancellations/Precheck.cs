@@ -7,6 +7,7 @@ using LastCall.Features.Lines;
 using LastCall.Hosting;
 using LastCall.Security;
 using LastCall.Web;
+using LastCall.Web.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LastCall.Features.Cancellations;
@@ -33,6 +34,7 @@ public static class Precheck
     public static void Map(RouteGroupBuilder lines) =>
         lines.MapGet("/{msisdn}/precheck", HandleAsync)
             .RequireAuthorization(Policies.CustomerOrStaff)
+            .Fails(ErrorKind.Validation, ErrorKind.NotFound, ErrorKind.Forbidden)
             .WithSummary("Every reason the line cannot be cancelled now, with fixes, warnings and the alternatives.");
 
     internal static async Task<Outcome<Ok<Response>>> HandleAsync(

@@ -5,6 +5,7 @@ using LastCall.Domain.Common;
 using LastCall.Hosting;
 using LastCall.Security;
 using LastCall.Web;
+using LastCall.Web.OpenApi;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Features.Cancellations;
@@ -18,6 +19,7 @@ public sealed class RejectCancellation(CancellationAccess access, AppDbContext d
         cancellations.MapPost("/{id:guid}/reject", async (Guid id, Request body, RejectCancellation reject, HttpContext http, CancellationToken ct) =>
                 (await reject.HandleAsync(http.User, id, body, ct)).ToOk())
             .RequireAuthorization(Policies.Reviewer)
+            .Fails(ErrorKind.Validation, ErrorKind.NotFound, ErrorKind.Forbidden, ErrorKind.Conflict)
             .WithSummary("Reject a request under review with a reason the customer sees (reviewer).");
 
     public async Task<Result<CancellationViews.Detail>> HandleAsync(ClaimsPrincipal user, Guid id, Request body, CancellationToken ct)

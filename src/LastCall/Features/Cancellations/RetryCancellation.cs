@@ -6,6 +6,7 @@ using LastCall.Domain.Common;
 using LastCall.Hosting;
 using LastCall.Security;
 using LastCall.Web;
+using LastCall.Web.OpenApi;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Features.Cancellations;
@@ -21,6 +22,7 @@ public sealed class RetryCancellation(CancellationAccess access, AppDbContext db
         cancellations.MapPost("/{id:guid}/retry", async (Guid id, RetryCancellation retry, HttpContext http, CancellationToken ct) =>
                 (await retry.HandleAsync(http.User, id, ct)).ToOk())
             .RequireAuthorization(Policies.Supervisor)
+            .Fails(ErrorKind.NotFound, ErrorKind.Forbidden, ErrorKind.Conflict)
             .WithSummary("Run a failed request's remaining steps again (supervisor).");
 
     public async Task<Result<CancellationViews.Detail>> HandleAsync(ClaimsPrincipal user, Guid id, CancellationToken ct)

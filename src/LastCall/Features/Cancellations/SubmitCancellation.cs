@@ -10,6 +10,7 @@ using LastCall.Features.Lines;
 using LastCall.Hosting;
 using LastCall.Security;
 using LastCall.Web;
+using LastCall.Web.OpenApi;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Features.Cancellations;
@@ -43,6 +44,7 @@ public sealed class SubmitCancellation(
         cancellations.MapPost("", async (Request request, SubmitCancellation submit, HttpContext http, CancellationToken ct) =>
                 (await submit.HandleAsync(http.User, request, ct)).ToCreated(submitted => $"/api/v1/cancellations/{submitted.Id}"))
             .RequireAuthorization(Policies.CustomerOrStaff)
+            .Fails(ErrorKind.Validation, ErrorKind.NotFound, ErrorKind.Forbidden, ErrorKind.Conflict, ErrorKind.NotEligible, ErrorKind.Unprocessable)
             .WithSummary("Apply to cancel a line: online by the owner, by an agent for a verified caller, or by a clerk in a store.");
 
     /// <summary>

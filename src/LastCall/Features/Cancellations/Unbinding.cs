@@ -5,6 +5,7 @@ using LastCall.Domain.Common;
 using LastCall.Domain.Partners;
 using LastCall.Security;
 using LastCall.Web;
+using LastCall.Web.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -43,9 +44,11 @@ public static class Unbinding
     {
         cancellations.MapGet("/{id:guid}/unbinding", GetAsync)
             .RequireAuthorization(Policies.CustomerOrStaff)
+            .Fails(ErrorKind.Validation, ErrorKind.NotFound, ErrorKind.Forbidden, ErrorKind.Conflict)
             .WithSummary("Who has unbound the number (partners' acknowledgements) and the customer's own checklist.");
         cancellations.MapPut("/{id:guid}/unbinding/checklist/{item}", MarkAsync)
             .RequireAuthorization(Policies.Customer)
+            .Fails(ErrorKind.Validation, ErrorKind.NotFound, ErrorKind.Forbidden, ErrorKind.Conflict)
             .WithSummary("Tick a checklist item off (or on again): alipay, wechat_pay, wechat, qq, bank_card, icloud_apple_id, email_accounts, other.");
     }
 

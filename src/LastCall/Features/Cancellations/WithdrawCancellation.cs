@@ -5,6 +5,7 @@ using LastCall.Domain.Cancellations;
 using LastCall.Domain.Common;
 using LastCall.Security;
 using LastCall.Web;
+using LastCall.Web.OpenApi;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Features.Cancellations;
@@ -19,6 +20,7 @@ public sealed class WithdrawCancellation(CancellationAccess access, AppDbContext
         cancellations.MapPost("/{id:guid}/withdraw", async (Guid id, WithdrawCancellation withdraw, HttpContext http, CancellationToken ct) =>
                 (await withdraw.HandleAsync(http.User, id, ct)).ToOk())
             .RequireAuthorization(Policies.CustomerOrStaff)
+            .Fails(ErrorKind.NotFound, ErrorKind.Forbidden, ErrorKind.Conflict)
             .WithSummary("Withdraw a request before execution starts.");
 
     public async Task<Result<CancellationViews.Detail>> HandleAsync(ClaimsPrincipal user, Guid id, CancellationToken ct)

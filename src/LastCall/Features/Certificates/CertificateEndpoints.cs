@@ -2,6 +2,7 @@ using LastCall.Data;
 using LastCall.Domain.Common;
 using LastCall.Features.Cancellations;
 using LastCall.Web;
+using LastCall.Web.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -22,18 +23,23 @@ public static class CertificateEndpoints
         app.MapGet("/api/v1/cancellations/{id:guid}/certificate", DownloadAsync)
             .RequireAuthorization(Security.Policies.CustomerOrStaff)
             .WithTags("Cancellations")
+            .Fails(ErrorKind.NotFound, ErrorKind.Forbidden)
+            .Produces<Stream>(StatusCodes.Status200OK, "application/pdf")
             .WithSummary("The cancellation certificate (PDF) of a completed request.");
         app.MapGet("/api/v1/certificates/{number}", VerifyAsync)
             .AllowAnonymous()
             .WithTags("Certificates")
+            .Fails(ErrorKind.Validation, ErrorKind.NotFound)
             .WithSummary("Check a certificate by its number: valid only if its stored data still matches its signature.");
         app.MapPost("/api/v1/certificates/verify", VerifyHeld)
             .AllowAnonymous()
             .WithTags("Certificates")
+            .Fails(ErrorKind.Validation, ErrorKind.NotFound)
             .WithSummary("Check a certificate's canonical data and signature, as printed or exported.");
         app.MapGet("/.well-known/lastcall/certificate-keys", (CertificateSigner signer) => TypedResults.Ok(new { keys = signer.PublicKeys() }))
             .AllowAnonymous()
             .WithTags("Certificates")
+            .AnswersWithoutDatabase()
             .WithSummary("The public keys (PEM and JWK, ES256) that sign certificates.");
     }
 

@@ -2,6 +2,7 @@ using LastCall.Data;
 using LastCall.Domain.Common;
 using LastCall.Integrations.Messaging;
 using LastCall.Web;
+using LastCall.Web.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -19,6 +20,7 @@ public static class ListSentMessages
         app.MapGet("/api/v1/dev/messages", HandleAsync)
             .AllowAnonymous()
             .WithTags("Development")
+            .Fails(ErrorKind.NotFound)
             .WithSummary("Messages kept by the development outbox (404 with a real messaging provider).");
 
     internal static async Task<Outcome<Ok<List<Message>>>> HandleAsync(string? to, IMessageSender sender, AppDbContext db, CancellationToken ct)

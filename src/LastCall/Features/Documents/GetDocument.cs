@@ -4,6 +4,7 @@ using LastCall.Domain.Common;
 using LastCall.Domain.Identity;
 using LastCall.Security;
 using LastCall.Web;
+using LastCall.Web.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,6 +19,8 @@ public static class GetDocument
     public static void Map(RouteGroupBuilder documents) =>
         documents.MapGet("/{id:guid}", HandleAsync)
             .RequireAuthorization(Policies.CustomerOrStaff)
+            .Fails(ErrorKind.NotFound, ErrorKind.Forbidden)
+            .Produces<Stream>(StatusCodes.Status200OK, "image/jpeg", "image/png", "application/pdf")
             .WithSummary("Download an uploaded ID document (owner and staff).");
 
     internal static async Task<Outcome<FileStreamHttpResult>> HandleAsync(

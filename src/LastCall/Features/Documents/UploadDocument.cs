@@ -5,6 +5,7 @@ using LastCall.Domain.Documents;
 using LastCall.Features.Lines;
 using LastCall.Security;
 using LastCall.Web;
+using LastCall.Web.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -28,7 +29,8 @@ public static class UploadDocument
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
             // Bearer tokens only on the API (no cookies), so there is no cross-site request to forge.
             .DisableAntiforgery()
-            .Accepts<IFormFile>("multipart/form-data")
+            .AcceptsMultipart(files: ["file"], fields: ["msisdn"], required: ["file"])
+            .Fails(ErrorKind.Validation, ErrorKind.NotFound, ErrorKind.Forbidden, ErrorKind.TooLarge, ErrorKind.UnsupportedMediaType)
             .WithSummary("Upload an ID document (JPEG, PNG or PDF, at most 10 MB).");
 
     internal static async Task<Outcome<Created<Response>>> HandleAsync(

@@ -18,6 +18,7 @@ public static class HealthEndpoints
         group.MapGet("/live", () => TypedResults.Ok(new HealthStatus("live")))
             .WithSummary("The process is up.");
         group.MapGet("/ready", Ready)
+            .Produces<HealthStatus>(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Ready for traffic: the database answers, the register is loaded and the instance is not shutting down; 503 otherwise.");
     }
 

@@ -6,6 +6,7 @@ using LastCall.Domain.Lines;
 using LastCall.Integrations.Messaging;
 using LastCall.Security;
 using LastCall.Web;
+using LastCall.Web.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -28,6 +29,7 @@ public static class ChangeServicePassword
     public static void Map(RouteGroupBuilder lines) =>
         lines.MapPut("/{msisdn}/service-password", HandleAsync)
             .RequireAuthorization(Policies.CustomerOrStaff)
+            .Fails(ErrorKind.Validation, ErrorKind.Unauthorized, ErrorKind.NotFound, ErrorKind.Forbidden, ErrorKind.TooManyRequests, ErrorKind.Unprocessable)
             .WithSummary("Change the service password (owner, with the current one) or reset it at a store (clerk, after an in-person ID check).");
 
     internal static async Task<Outcome<Ok<Response>>> HandleAsync(

@@ -4,6 +4,7 @@ using LastCall.Domain.Common;
 using LastCall.Integrations.Messaging;
 using LastCall.Security;
 using LastCall.Web;
+using LastCall.Web.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -21,6 +22,7 @@ public static class FlagLine
     public static void Map(RouteGroupBuilder lines) =>
         lines.MapPost("/{msisdn}/flag", HandleAsync)
             .RequireAuthorization(Policies.Customer)
+            .Fails(ErrorKind.Validation, ErrorKind.NotFound, ErrorKind.Forbidden)
             .WithSummary("Report a line under my identity that is not mine: fraud hold, staff told.");
 
     internal static async Task<Outcome<Ok<Response>>> HandleAsync(

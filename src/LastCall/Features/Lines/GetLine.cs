@@ -3,6 +3,7 @@ using LastCall.Data;
 using LastCall.Domain.Common;
 using LastCall.Security;
 using LastCall.Web;
+using LastCall.Web.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,6 +15,7 @@ public static class GetLine
     public static void Map(RouteGroupBuilder lines) =>
         lines.MapGet("/{msisdn}", HandleAsync)
             .RequireAuthorization(Policies.CustomerOrStaff)
+            .Fails(ErrorKind.Validation, ErrorKind.NotFound, ErrorKind.Forbidden)
             .WithSummary("A line with its owner, balance, arrears, contract and eSIM profiles.");
 
     internal static async Task<Outcome<Ok<LineViews.LineDetail>>> HandleAsync(

@@ -5,6 +5,7 @@ using LastCall.Integrations.Backends;
 using LastCall.Integrations.Billing;
 using LastCall.Security;
 using LastCall.Web;
+using LastCall.Web.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LastCall.Features.Lines;
@@ -23,6 +24,7 @@ public static class ListBills
     public static void Map(RouteGroupBuilder lines) =>
         lines.MapGet("/{msisdn}/bills", HandleAsync)
             .RequireAuthorization(Policies.CustomerOrStaff)
+            .Fails(ErrorKind.Validation, ErrorKind.NotFound, ErrorKind.Forbidden, ErrorKind.Unavailable)
             .WithSummary("The line's bill history from the billing system, newest first.");
 
     internal static async Task<Outcome<Ok<Response>>> HandleAsync(

@@ -3,6 +3,7 @@ using LastCall.Data;
 using LastCall.Domain.Common;
 using LastCall.Security;
 using LastCall.Web;
+using LastCall.Web.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -22,6 +23,7 @@ public static class UnlockAccountInPerson
     public static void Map(RouteGroupBuilder lines) =>
         lines.MapPost("/{msisdn}/account-unlock", HandleAsync)
             .RequireAuthorization(Policies.Clerk)
+            .Fails(ErrorKind.Validation, ErrorKind.NotFound, ErrorKind.Forbidden, ErrorKind.Unprocessable)
             .WithSummary("Lift the owner's account lock after an in-person ID check (clerk).");
 
     internal static async Task<Outcome<Ok<Response>>> HandleAsync(

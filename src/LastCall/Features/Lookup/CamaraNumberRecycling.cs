@@ -11,7 +11,9 @@ namespace LastCall.Features.Lookup;
 /// disconnected, so its subscriber changed, on or after that date). Errors use CAMARA's body
 /// <c>{status, code, message}</c>: 400 INVALID_ARGUMENT, 400 OUT_OF_RANGE (a date before the register
 /// begins), 422 MISSING_IDENTIFIER (no phoneNumber; our API keys are not bound to a number, so the
-/// number must be given and UNNECESSARY_IDENTIFIER never applies), 401/403/429 from the partner gate.
+/// number must be given and UNNECESSARY_IDENTIFIER never applies), 404 IDENTIFIER_NOT_FOUND for a number that is not
+/// ours (<see cref="ServedNumbers"/>), 401/403/429 from the partner gate. Every answer carries <c>x-correlator</c>
+/// (<see cref="CamaraErrors"/>). The OpenAPI document describes it as the official definition does (Web/OpenApi/CamaraContract).
 /// </summary>
 public static class CamaraNumberRecycling
 {
@@ -26,7 +28,7 @@ public static class CamaraNumberRecycling
             .WithTags("Partners")
             .WithSummary("CAMARA Number Recycling: has the subscriber of phoneNumber changed since specifiedDate?");
 
-    private static async Task<IResult> HandleAsync(HttpContext http, RegisterIndexService register, PartnerMeter meter)
+    private static async Task<IResult> HandleAsync(HttpContext http, RegisterIndexService register, ServedNumbers served, PartnerMeter meter)
     {
         if (register.Index is not { } index)
             return Fail(503, "UNAVAILABLE", "The register is loading; retry shortly.");
@@ -52,6 +54,8 @@ public static class CamaraNumberRecycling
         if (since < register.RegisterStartsOn)
             return Fail(400, "OUT_OF_RANGE", $"Client specified an invalid range: specifiedDate is before the register begins ({register.RegisterStartsOn:yyyy-MM-dd}).");
         meter.Count(http.User.SubjectId(), 1);
+        if (!served.IsServed(msisdn))
+            return Fail(404, "IDENTIFIER_NOT_FOUND", "Phone number not found: it is not served by this operator.");
         return Results.Ok(new Response(index.Lookup(msisdn, since, register.RegisterStartsOn) == LookupResult.Yes));
     }
 

@@ -1,7 +1,9 @@
 using System.Globalization;
+using LastCall.Domain.Common;
 using LastCall.Domain.Numbers;
 using LastCall.Security;
 using LastCall.Web;
+using LastCall.Web.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LastCall.Features.Lookup;
@@ -9,7 +11,8 @@ namespace LastCall.Features.Lookup;
 /// <summary>
 /// GET /api/v1/reassigned-numbers/{msisdn}?since=DATE and POST /api/v1/reassigned-numbers/query:
 /// "was this number permanently disconnected on or after DATE?" — <c>yes</c>, <c>no</c>, or
-/// <c>no_data</c> when DATE is before the register begins (FCC reassigned-numbers semantics). Answered
+/// <c>no_data</c> when DATE is before the register begins (FCC reassigned-numbers semantics); a number that is not ours
+/// (<see cref="ServedNumbers"/>) is 404 <c>number_not_served</c> alone and <c>not_served</c> in a batch. Answered
 /// from memory (<see cref="RegisterIndexService"/>); counted per partner for billing; numbers are never logged.
 /// </summary>
 public static class ReassignedNumbers
@@ -28,12 +31,17 @@ public static class ReassignedNumbers
 
     public sealed record BatchResponse(IReadOnlyList<BatchItem> Results);
 
+    public const string NotServed = "not_served";
+
     public static void Map(RouteGroupBuilder partner)
     {
+        // Answered from memory; only the partner gate may need the database (a key not yet cached).
         partner.MapGet("/reassigned-numbers/{msisdn}", Single)
-            .WithSummary("Was the number permanently disconnected on or after `since`? yes / no / no_data.");
+            .Fails(ErrorKind.Validation, ErrorKind.NotFound, ErrorKind.Unavailable)
+            .WithSummary("Was the number permanently disconnected on or after `since`? yes / no / no_data; 404 number_not_served for a number that is not ours.");
         partner.MapPost("/reassigned-numbers/query", BatchQuery)
-            .WithSummary("Up to 10,000 lookups at once; answers in the same order, a bad query answered with its own error.");
+            .Fails(ErrorKind.Validation, ErrorKind.NotFound, ErrorKind.Unavailable)
+            .WithSummary("Up to 10,000 lookups at once; answers in the same order (not_served for a number that is not ours), a bad query answered with its own error.");
     }
 
     public static string Text(LookupResult result) => result switch
@@ -43,7 +51,7 @@ public static class ReassignedNumbers
         _ => "no_data",
     };
 
-    private static Results<Ok<Answer>, ProblemHttpResult> Single(string msisdn, string? since, RegisterIndexService register, PartnerMeter meter, HttpContext http)
+    private static Results<Ok<Answer>, ProblemHttpResult> Single(string msisdn, string? since, RegisterIndexService register, ServedNumbers served, PartnerMeter meter, HttpContext http)
     {
         if (register.Index is not { } index)
             return NotReady(http);
@@ -52,10 +60,12 @@ public static class ReassignedNumbers
         if (!TryParseSince(since, out var day))
             return Problems.Validation("since", "invalid_date", "since must be a date (YYYY-MM-DD), not in the future.");
         meter.Count(http.User.SubjectId(), 1);
+        if (!served.IsServed(number))
+            return Problems.Create(StatusCodes.Status404NotFound, "number_not_served", "This number is not one of ours: ask the operator that serves it.");
         return TypedResults.Ok(new Answer(msisdn, since!, Text(index.Lookup(number, day, register.RegisterStartsOn))));
     }
 
-    private static Results<Ok<BatchResponse>, ProblemHttpResult> BatchQuery(Batch body, RegisterIndexService register, PartnerMeter meter, HttpContext http)
+    private static Results<Ok<BatchResponse>, ProblemHttpResult> BatchQuery(Batch body, RegisterIndexService register, ServedNumbers served, PartnerMeter meter, HttpContext http)
     {
         if (register.Index is not { } index)
             return NotReady(http);
@@ -72,7 +82,7 @@ public static class ReassignedNumbers
             else if (!TryParseSince(q.Since, out var day))
                 results[i] = new BatchItem(q.Msisdn, q.Since, null, new BatchError("invalid_date", "since must be a date (YYYY-MM-DD), not in the future."));
             else
-                results[i] = new BatchItem(q.Msisdn, q.Since, Text(index.Lookup(number, day, register.RegisterStartsOn)), null);
+                results[i] = new BatchItem(q.Msisdn, q.Since, served.IsServed(number) ? Text(index.Lookup(number, day, register.RegisterStartsOn)) : NotServed, null);
         }
         meter.Count(http.User.SubjectId(), queries.Count);
         return TypedResults.Ok(new BatchResponse(results));

@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using LastCall.Domain.Common;
 using LastCall.Domain.Numbers;
 using LastCall.Security;
+using LastCall.Web.OpenApi;
 using Microsoft.AspNetCore.Mvc;
 
 namespace LastCall.Features.Lookup;
@@ -10,7 +12,7 @@ namespace LastCall.Features.Lookup;
 /// POST /api/v1/reassigned-numbers/query.csv: a <c>text/csv</c> body of <c>msisdn,since</c> rows (a
 /// header row is optional), answered as a stream of <c>msisdn,since,result</c> rows in the same order
 /// while the body is still arriving. Works on the raw bytes with constant memory, so a file of ten
-/// million rows is fine; a bad row is answered <c>error:invalid_msisdn</c>, <c>error:invalid_date</c> or
+/// million rows is fine; a number that is not ours (<see cref="ServedNumbers"/>) is answered <c>not_served</c>; a bad row is answered <c>error:invalid_msisdn</c>, <c>error:invalid_date</c> or
 /// <c>error:invalid_row</c> and the stream goes on.
 /// </summary>
 public static class ReassignedNumbersCsv
@@ -23,9 +25,10 @@ public static class ReassignedNumbersCsv
             .WithMetadata(new DisableRequestSizeLimitAttribute())
             .Accepts<string>("text/csv")
             .Produces<string>(StatusCodes.Status200OK, "text/csv")
+            .Fails(ErrorKind.Unavailable)
             .WithSummary("Stream any number of msisdn,since rows; the answers stream back as msisdn,since,result rows.");
 
-    private static async Task<IResult> HandleAsync(HttpContext http, RegisterIndexService register, PartnerMeter meter)
+    private static async Task<IResult> HandleAsync(HttpContext http, RegisterIndexService register, ServedNumbers served, PartnerMeter meter)
     {
         if (register.Index is not { } index)
             return ReassignedNumbers.NotReady(http);
@@ -47,12 +50,12 @@ public static class ReassignedNumbersCsv
                 var buffer = read.Buffer;
                 while (TryReadLine(ref buffer, out var line))
                 {
-                    if (Answer(line, scratch, writer, index, start, latest, ref first))
+                    if (Answer(line, scratch, writer, index, served, start, latest, ref first))
                         rows++;
                 }
                 if (read.IsCompleted)
                 {
-                    if (!buffer.IsEmpty && Answer(buffer, scratch, writer, index, start, latest, ref first))
+                    if (!buffer.IsEmpty && Answer(buffer, scratch, writer, index, served, start, latest, ref first))
                         rows++;
                     reader.AdvanceTo(buffer.End);
                     break;
@@ -84,7 +87,7 @@ public static class ReassignedNumbersCsv
     }
 
     /// <summary>Answers one line; false for blank lines and the optional header.</summary>
-    private static bool Answer(ReadOnlySequence<byte> sequence, byte[] copy, PipeWriter writer, DisconnectionIndex index, DateOnly start, DateOnly latest, ref bool first)
+    private static bool Answer(ReadOnlySequence<byte> sequence, byte[] copy, PipeWriter writer, DisconnectionIndex index, ServedNumbers served, DateOnly start, DateOnly latest, ref bool first)
     {
         ReadOnlySpan<byte> line;
         if (sequence.IsSingleSegment)
@@ -127,6 +130,8 @@ public static class ReassignedNumbersCsv
             Write(writer, msisdnText, sinceText, "error:invalid_msisdn"u8);
         else if (!TryParseDay(sinceText, out var since) || since > latest)
             Write(writer, msisdnText, sinceText, "error:invalid_date"u8);
+        else if (!served.IsServed(msisdn))
+            Write(writer, msisdnText, sinceText, "not_served"u8);
         else
             Write(writer, msisdnText, sinceText, index.Lookup(msisdn, since, start) switch
             {

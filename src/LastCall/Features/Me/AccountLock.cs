@@ -7,6 +7,7 @@ using LastCall.Features.Auth;
 using LastCall.Integrations.Messaging;
 using LastCall.Security;
 using LastCall.Web;
+using LastCall.Web.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;

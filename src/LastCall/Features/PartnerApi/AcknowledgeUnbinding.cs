@@ -4,6 +4,7 @@ using LastCall.Domain.Common;
 using LastCall.Domain.Partners;
 using LastCall.Security;
 using LastCall.Web;
+using LastCall.Web.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -21,6 +22,7 @@ public static class AcknowledgeUnbinding
 
     public static void Map(RouteGroupBuilder partner) =>
         partner.MapPost("/unbinding-requests/{id:guid}/ack", HandleAsync)
+            .Fails(ErrorKind.NotFound, ErrorKind.Conflict)
             .WithSummary("Acknowledge an unbinding request: the partner has unbound the number.");
 
     private static async Task<Outcome<Ok<Response>>> HandleAsync(Guid id, AuditTrail audit, AppDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)

@@ -4,6 +4,7 @@ using LastCall.Domain.Common;
 using LastCall.Domain.Partners;
 using LastCall.Security;
 using LastCall.Web;
+using LastCall.Web.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -29,8 +30,10 @@ public static class Deliveries
     public static void Map(RouteGroupBuilder partner)
     {
         partner.MapGet("/deliveries", ListAsync)
+            .Fails(ErrorKind.Validation, ErrorKind.NotFound, ErrorKind.Conflict)
             .WithSummary("Webhook deliveries, newest first, with every attempt.");
         partner.MapPost("/deliveries/{id:guid}/redeliver", RedeliverAsync)
+            .Fails(ErrorKind.Validation, ErrorKind.NotFound, ErrorKind.Conflict)
             .WithSummary("Send a delivery again now (same webhook-id), with a new round of retries.");
     }
 

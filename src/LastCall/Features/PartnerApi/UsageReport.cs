@@ -4,6 +4,7 @@ using LastCall.Domain.Common;
 using LastCall.Features.Lookup;
 using LastCall.Security;
 using LastCall.Web;
+using LastCall.Web.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -25,6 +26,7 @@ public static class UsageReport
     public static void MapForPartner(RouteGroupBuilder partner) =>
         partner.MapGet("/usage", (string? from, string? to, AppDbContext db, PartnerMeter meter, TimeProvider clock, HttpContext http, CancellationToken ct) =>
                 ReportAsync(http.User.SubjectId(), from, to, db, meter, clock, ct))
+            .Fails(ErrorKind.Validation, ErrorKind.NotFound)
             .WithSummary("My lookups per day (UTC) between from and to (YYYY-MM-DD; default: the last 30 days).");
 
     public static void MapForAdmin(RouteGroupBuilder admin) =>
@@ -32,6 +34,7 @@ public static class UsageReport
                 await db.Partners.AnyAsync(p => p.Id == id, ct)
                     ? await ReportAsync(id, from, to, db, meter, clock, ct)
                     : Fail.NotFound("partner_not_found", "No such partner."))
+            .Fails(ErrorKind.Validation, ErrorKind.NotFound)
             .WithSummary("A partner's lookups per day (UTC), for billing.");
 
     private static async Task<Outcome<Ok<Response>>> ReportAsync(

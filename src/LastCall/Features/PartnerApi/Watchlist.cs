@@ -4,6 +4,7 @@ using LastCall.Domain.Common;
 using LastCall.Domain.Partners;
 using LastCall.Security;
 using LastCall.Web;
+using LastCall.Web.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -26,10 +27,13 @@ public static class Watchlist
     public static void Map(RouteGroupBuilder partner)
     {
         partner.MapPut("/watchlist/{msisdn}", WatchAsync)
+            .Fails(ErrorKind.Validation, ErrorKind.NotFound)
             .WithSummary("Watch a number the partner holds (201 new, 200 already watched).");
         partner.MapDelete("/watchlist/{msisdn}", UnwatchAsync)
+            .Fails(ErrorKind.Validation, ErrorKind.NotFound)
             .WithSummary("Stop watching a number (404 not_watched if it was not).");
         partner.MapGet("/watchlist", ListAsync)
+            .Fails(ErrorKind.Validation, ErrorKind.NotFound)
             .WithSummary("The numbers the partner watches, oldest first, paged.");
     }
 

@@ -5,6 +5,7 @@ using LastCall.Domain.Partners;
 using LastCall.Features.Webhooks;
 using LastCall.Security;
 using LastCall.Web;
+using LastCall.Web.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -28,8 +29,10 @@ public static class WebhookEndpointSettings
     public static void Map(RouteGroupBuilder partner)
     {
         partner.MapPut("/webhook", SetAsync)
+            .Fails(ErrorKind.Validation, ErrorKind.NotFound, ErrorKind.Conflict, ErrorKind.Unprocessable)
             .WithSummary("Set the webhook URL; returns a new signing secret (whsec_…), shown once.");
         partner.MapGet("/webhook", GetAsync)
+            .Fails(ErrorKind.Validation, ErrorKind.NotFound, ErrorKind.Conflict, ErrorKind.Unprocessable)
             .WithSummary("The webhook URL and whether it is enabled (a 410 from the receiver disables it).");
     }
 

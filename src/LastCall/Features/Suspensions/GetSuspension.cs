@@ -2,6 +2,7 @@ using LastCall.Domain.Common;
 using LastCall.Features.Lines;
 using LastCall.Security;
 using LastCall.Web;
+using LastCall.Web.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,6 +14,7 @@ public static class GetSuspension
     public static void Map(RouteGroupBuilder lines) =>
         lines.MapGet("/{msisdn}/suspension", HandleAsync)
             .RequireAuthorization(Policies.CustomerOrStaff)
+            .Fails(ErrorKind.Validation, ErrorKind.NotFound, ErrorKind.Forbidden)
             .WithSummary("The line's running suspension.");
 
     internal static async Task<Outcome<Ok<SuspendLine.Response>>> HandleAsync(

@@ -4,6 +4,7 @@ using LastCall.Domain.Common;
 using LastCall.Features.Lines;
 using LastCall.Security;
 using LastCall.Web;
+using LastCall.Web.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -17,6 +18,7 @@ public static class ResumeLine
     public static void Map(RouteGroupBuilder lines) =>
         lines.MapDelete("/{msisdn}/suspension", HandleAsync)
             .RequireAuthorization(Policies.CustomerOrStaff)
+            .Fails(ErrorKind.Validation, ErrorKind.NotFound, ErrorKind.Forbidden, ErrorKind.Conflict)
             .WithSummary("End the suspension: the line is active again.");
 
     internal static async Task<Outcome<Ok<Response>>> HandleAsync(

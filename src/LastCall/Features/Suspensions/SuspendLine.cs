@@ -10,6 +10,7 @@ using LastCall.Hosting;
 using LastCall.Integrations.Messaging;
 using LastCall.Security;
 using LastCall.Web;
+using LastCall.Web.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -27,6 +28,7 @@ public static class SuspendLine
     public static void Map(RouteGroupBuilder lines) =>
         lines.MapPost("/{msisdn}/suspension", HandleAsync)
             .RequireAuthorization(Policies.CustomerOrStaff)
+            .Fails(ErrorKind.Validation, ErrorKind.NotFound, ErrorKind.Forbidden, ErrorKind.Conflict, ErrorKind.NotEligible)
             .WithSummary("Suspend the line and keep the number, for a monthly fee.");
 
     internal static async Task<Outcome<Created<Response>>> HandleAsync(

@@ -9,6 +9,7 @@ using LastCall.Features.Lines;
 using LastCall.Integrations.Messaging;
 using LastCall.Security;
 using LastCall.Web;
+using LastCall.Web.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LastCall.Features.Transfers;
@@ -28,6 +29,7 @@ public static class GrantTransferConsent
     public static void Map(RouteGroupBuilder lines) =>
         lines.MapPost("/{msisdn}/transfer-consent", HandleAsync)
             .RequireAuthorization(Policies.Customer)
+            .Fails(ErrorKind.Validation, ErrorKind.NotFound, ErrorKind.Forbidden, ErrorKind.Conflict, ErrorKind.NotEligible)
             .WithSummary("As the owner, consent to a transfer of ownership the new owner completes at a store.");
 
     public static string Hash(string code) =>

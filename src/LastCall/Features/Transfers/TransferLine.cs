@@ -9,6 +9,7 @@ using LastCall.Features.Lines;
 using LastCall.Integrations.Messaging;
 using LastCall.Security;
 using LastCall.Web;
+using LastCall.Web.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -37,6 +38,7 @@ public static class TransferLine
     public static void Map(RouteGroupBuilder lines) =>
         lines.MapPost("/{msisdn}/transfers", HandleAsync)
             .RequireAuthorization(Policies.Clerk)
+            .Fails(ErrorKind.Validation, ErrorKind.NotFound, ErrorKind.Forbidden, ErrorKind.Conflict, ErrorKind.NotEligible, ErrorKind.Unprocessable)
             .WithSummary("Transfer the line to a new owner whose ID is checked in person (clerk).");
 
     internal static async Task<Outcome<Created<Response>>> HandleAsync(
