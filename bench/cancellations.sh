@@ -29,7 +29,8 @@ bin="$root/bench/LastCall.Benchmarks/bin/Release/net10.0"
 host_bin=${LASTCALL_HOST_BIN:-$bin}
 key=$(head -c 32 /dev/urandom | base64)
 pg_start "$work/pg"
-opts=(--Database:Provider Postgres --ConnectionStrings:LastCall "$PG_CONN" --Security:MasterKey "$key")
+# The generated numbers (+8613…+8619) are all the operator's: lookups answer yes/no, not number_not_served.
+opts=(--Database:Provider Postgres --ConnectionStrings:LastCall "$PG_CONN" --Security:MasterKey "$key" --Numbers:Ranges "+8613,+8614,+8615,+8616,+8617,+8618,+8619")
 dotnet "$bin/LastCall.Benchmarks.dll" generate-subscribers "$lines" "$work/subscribers.csv" >/dev/null
 (cd "$work" && dotnet "$host_bin/lastcall.dll" migrate "${opts[@]}" >/dev/null)
 (cd "$work" && dotnet "$host_bin/lastcall.dll" import subscribers "$work/subscribers.csv" "${opts[@]}" >/dev/null) || true

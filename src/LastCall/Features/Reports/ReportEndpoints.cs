@@ -1,5 +1,7 @@
 using LastCall.Auditing;
+using LastCall.Domain.Common;
 using LastCall.Web;
+using LastCall.Web.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 
@@ -12,6 +14,7 @@ public static class ReportEndpoints
     {
         reports.MapPost("/disconnections", async (FileDisconnectionReport.Request request, FileDisconnectionReport file, HttpContext http, CancellationToken ct) =>
                 (await file.HandleAsync(request, CurrentActor.Describe(http.User), ct)).ToCreated(r => $"/api/v1/admin/reports/disconnections/{r.Id}"))
+            .Fails(ErrorKind.Validation, ErrorKind.Conflict)
             .WithSummary("File the month's report of permanent disconnections for a regulator (once per month and profile).");
         reports.MapGet("/disconnections", async (ListDisconnectionReports list, CancellationToken ct) => TypedResults.Ok(await list.HandleAsync(ct)))
             .WithSummary("The filed reports, newest first.");
@@ -23,6 +26,8 @@ public static class ReportEndpoints
                 var file = found.Value;
                 return TypedResults.File(file.Content, file.ContentType, file.Name, entityTag: new EntityTagHeaderValue($"\"{file.Sha256}\""));
             })
+            .Fails(ErrorKind.NotFound)
+            .Produces<Stream>(StatusCodes.Status200OK, "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
             .WithSummary("A file of a filed report, as filed (same bytes, same SHA-256).");
     }
 }
