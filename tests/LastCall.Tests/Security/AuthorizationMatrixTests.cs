@@ -208,6 +208,11 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
         new("GET", "/api/v1/partner/me", Access.Partner, ReadOnly: true),
         new("GET", "/api/v1/partner/usage", Access.Partner, ReadOnly: true),
         new("GET", "/api/v1/admin/partners/{partnerId}/usage", Access.Admin, ReadOnly: true),
+        // Not a month: refused as invalid for everyone admitted, so no row files a report another row would see.
+        new("POST", "/api/v1/admin/reports/disconnections", Access.Supervisor, Body: _ => JsonContent.Create(new { period = "matrix", profile = "generic", format = "csv" })),
+        new("GET", "/api/v1/admin/reports/disconnections", Access.Supervisor, ReadOnly: true),
+        // No such report: 404 for everyone admitted (admitted, not read).
+        new("GET", "/api/v1/admin/reports/disconnections/{cancellation}/files/{item}", Access.Supervisor),
         new("GET", "/api/v1/reassigned-numbers/{A}?since=2023-01-01", Access.Partner, ReadOnly: true),
         new("POST", "/api/v1/reassigned-numbers/query", Access.Partner, Body: f => JsonContent.Create(new { queries = new[] { new { msisdn = f.Scenario.CustomerA.Msisdn, since = "2023-01-01" } } })),
         new("PUT", "/api/v1/partner/watchlist/{A}", Access.Partner),
