@@ -40,23 +40,32 @@ public sealed class UnauditedChangeRefusal : SaveChangesInterceptor
     {
         if (context is null)
             return;
-        string? unaudited = null;
-        // Entries() detects changes first (when the context detects automatically), so edits made in place count.
-        foreach (var entry in context.ChangeTracker.Entries())
+        // Most saves record an event: find it without detecting changes (the save detects them itself next). Only a save
+        // without one looks closer, at its aggregates alone, each detected on its own.
+        var tracker = context.ChangeTracker;
+        var detect = tracker.AutoDetectChangesEnabled;
+        tracker.AutoDetectChangesEnabled = false;
+        try
         {
-            if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted))
-                continue;
-            if (entry.Entity is AuditEvent && entry.State == EntityState.Added)
+            if (tracker.Entries<AuditEvent>().Any(e => e.State == EntityState.Added))
                 return;
-            if (unaudited is null && entry.Entity is AggregateRoot && !IsBookkeeping(entry.Metadata.ClrType) && ChangesState(entry))
-                unaudited = $"{entry.Metadata.ClrType.Name} ({entry.State})";
+            foreach (var entry in tracker.Entries<AggregateRoot>())
+            {
+                if (IsBookkeeping(entry.Metadata.ClrType))
+                    continue;
+                if (detect)
+                    entry.DetectChanges();
+                if (entry.State is EntityState.Added or EntityState.Deleted || (entry.State == EntityState.Modified && ChangesState(entry)))
+                    throw new UnauditedChangeException($"{entry.Metadata.ClrType.Name} ({entry.State})");
+            }
         }
-        if (unaudited is not null)
-            throw new UnauditedChangeException(unaudited);
+        finally
+        {
+            tracker.AutoDetectChangesEnabled = detect;
+        }
     }
 
-    private static bool ChangesState(EntityEntry entry) =>
-        entry.State != EntityState.Modified || entry.Properties.Any(p => p.IsModified && !IsBookkeeping(p.Metadata));
+    private static bool ChangesState(EntityEntry entry) => entry.Properties.Any(p => p.IsModified && !IsBookkeeping(p.Metadata));
 
     private static bool IsBookkeeping(IProperty property) =>
         BookkeepingProperties.GetOrAdd(property, p => p.PropertyInfo?.GetCustomAttribute<BookkeepingAttribute>() is not null);

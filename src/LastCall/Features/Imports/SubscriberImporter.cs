@@ -111,6 +111,9 @@ public sealed class SubscriberImporter(
         if (batch.Count == 0)
             return (0, rejected);
         var actor = currentActor.Get();
+        // Each write is audited in itself, so the rows of an import that stops half-way are accounted for.
+        void RecordBatch(AppDbContext db, int firstRow, int lastRow, int imported, int rejected) =>
+            AuditTrail.RecordIn(db, actor, "subscribers.batch_imported", null, null, new { run = run.Id, firstRow, lastRow, imported, rejected }, run.Clock.GetUtcNow());
 
         var identities = batch.ToDictionary(r => r.Row, r => protector.Protect(r.Id));
         var passwordHashes = new ConcurrentDictionary<int, string>();
@@ -138,9 +141,7 @@ public sealed class SubscriberImporter(
             {
                 try
                 {
-                    // Each batch is audited with its own write, so the rows of an import that stops half-way are accounted for.
-                    AuditTrail.RecordIn(db, actor, "subscribers.batch_imported", null, null,
-                        new { run = run.Id, firstRow = batch[0].Row, lastRow = batch[^1].Row, imported, rejected = rejected.Count }, run.Clock.GetUtcNow());
+                    RecordBatch(db, batch[0].Row, batch[^1].Row, imported, rejected.Count);
                     await db.SaveChangesAsync(cancellationToken);
                     return (imported, rejected);
                 }
@@ -165,8 +166,7 @@ public sealed class SubscriberImporter(
             }
             try
             {
-                AuditTrail.RecordIn(db, actor, "subscribers.batch_imported", null, null,
-                    new { run = run.Id, firstRow = record.Row, lastRow = record.Row, imported = 1, rejected = 0 }, run.Clock.GetUtcNow());
+                RecordBatch(db, record.Row, record.Row, imported: 1, rejected: 0);
                 await db.SaveChangesAsync(cancellationToken);
                 importedOneByOne++;
             }

@@ -61,8 +61,8 @@ public sealed class FileDisconnectionReport(
             db.DisconnectionReports.Add(report);
             audit.Record("report.filed", report.Period, after: new { report.Id, report.Period, profile = DisconnectionReport.Describe(report.Profile), format = DisconnectionReport.Describe(report.Format) });
             await db.SaveChangesAsync(ct);
-            await ClaimEntriesAsync(report, ct);
-            var files = await WriteFilesAsync(report, ct);
+            var claimed = await ClaimEntriesAsync(report, ct);
+            var files = await WriteFilesAsync(report, claimed, ct);
             var (hashes, all) = await ReportFileWriter.HashAsync(files.Select(f => f.Path).ToList(), ct);
             report.Filed([.. files.Select((f, i) => new ReportFile(f.Name, f.Rows, hashes[i], new FileInfo(f.Path).Length))], all);
             audit.Record("report.files_recorded", report.Period, after: new { report.Id, report.RowCount, report.Sha256, files = report.Files.Select(f => f.Name) });
@@ -88,8 +88,8 @@ public sealed class FileDisconnectionReport(
     private static DomainError AlreadyFiled(DisconnectionReport report) =>
         Fail.Conflict("already_filed", $"{report.Period} is already filed with profile {DisconnectionReport.Describe(report.Profile)}; its report is in the list.");
 
-    /// <summary>Takes, for this report, every reportable entry up to the month's end that no report of the profile has.</summary>
-    private async Task ClaimEntriesAsync(DisconnectionReport report, CancellationToken ct)
+    /// <summary>Takes, for this report, every reportable entry up to the month's end that no report of the profile has; returns how many.</summary>
+    private async Task<int> ClaimEntriesAsync(DisconnectionReport report, CancellationToken ct)
     {
         var profile = report.Profile.ToString();
         var source = nameof(DisconnectionSource.Cancellation);
@@ -99,7 +99,7 @@ public sealed class FileDisconnectionReport(
         if (db.Database.IsNpgsql())
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext('lastcall.report_filing'), hashtext({profile}))", ct);
         var prefix = report.Profile == ReportProfile.FccRnd ? "+1%" : "+%";
-        await db.Database.ExecuteSqlAsync($"""
+        return await db.Database.ExecuteSqlAsync($"""
             INSERT INTO report_filings ("Profile", "DisconnectionId", "ReportId")
             SELECT {profile}, d."Id", {report.Id}
             FROM disconnections d
@@ -111,10 +111,9 @@ public sealed class FileDisconnectionReport(
     private sealed record WrittenFile(string Name, string Path, long Rows);
 
     /// <summary>Streams the claimed entries, oldest first, into files of at most <see cref="ReportSettings.MaxRowsPerFile"/> rows.</summary>
-    private async Task<List<WrittenFile>> WriteFilesAsync(DisconnectionReport report, CancellationToken ct)
+    private async Task<List<WrittenFile>> WriteFilesAsync(DisconnectionReport report, int total, CancellationToken ct)
     {
         var settings = options.Value;
-        var total = await db.ReportFilings.CountAsync(f => f.ReportId == report.Id, ct);
         var parts = Math.Max(1, (total + settings.MaxRowsPerFile - 1) / settings.MaxRowsPerFile);
         var fcc = report.Profile == ReportProfile.FccRnd;
         IReadOnlyList<string> header = fcc

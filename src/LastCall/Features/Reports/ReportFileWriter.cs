@@ -30,20 +30,18 @@ public abstract class ReportFileWriter : IAsyncDisposable
         public CsvWriter(string path, IReadOnlyList<string> header)
         {
             _writer = new StreamWriter(new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true), new UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
-            Write(header);
+            _writer.WriteLine(Line(header));
         }
 
         public override async ValueTask WriteRowAsync(IReadOnlyList<string> values)
         {
-            Write(values);
+            await _writer.WriteLineAsync(Line(values));
             Rows++;
-            if (_writer.BaseStream.Position > 0 && Rows % 10_000 == 0)
-                await _writer.FlushAsync();
         }
 
         // The values are numbers, dates and ids; a comma, quote or line break would still be quoted (RFC 4180).
-        private void Write(IReadOnlyList<string> values) =>
-            _writer.WriteLine(string.Join(',', values.Select(v => v.AsSpan().IndexOfAny(",\"\r\n") < 0 ? v : "\"" + v.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"")));
+        private static string Line(IReadOnlyList<string> values) =>
+            string.Join(',', values.Select(v => v.AsSpan().IndexOfAny(",\"\r\n") < 0 ? v : "\"" + v.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""));
 
         public override ValueTask DisposeAsync() => _writer.DisposeAsync();
     }

@@ -1,5 +1,6 @@
 using LastCall.Auditing;
 using LastCall.Features.Reports;
+using LastCall.Hosting;
 using LastCall.Web;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -10,7 +11,7 @@ namespace LastCall.Pages.Staff.Supervision;
 /// Regulator reports (supervisors and admins): the filed reports with their files to download, and filing the next
 /// month. The same handlers as POST/GET /api/v1/admin/reports/disconnections.
 /// </summary>
-public sealed class ReportsModel(ListDisconnectionReports list, FileDisconnectionReport file, DownloadReportFile download, TimeProvider clock) : PageModel
+public sealed class ReportsModel(ListDisconnectionReports list, FileDisconnectionReport file, DownloadReportFile download, PolicySettings policies, TimeProvider clock) : PageModel
 {
     public IReadOnlyList<FileDisconnectionReport.Response> Reports { get; private set; } = [];
 
@@ -18,7 +19,7 @@ public sealed class ReportsModel(ListDisconnectionReports list, FileDisconnectio
 
     public Guid? Filed { get; private set; }
 
-    /// <summary>The month the form proposes: the last one not yet over is rarely what a regulator wants, so the previous month.</summary>
+    /// <summary>The month the form proposes: the previous one in the operator's calendar (the running month is rarely what a regulator wants).</summary>
     public string Period { get; private set; } = "";
 
     public string Profile { get; private set; } = "generic";
@@ -28,7 +29,7 @@ public sealed class ReportsModel(ListDisconnectionReports list, FileDisconnectio
     public async Task OnGetAsync(Guid? filed, CancellationToken ct)
     {
         Filed = filed;
-        Period = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddMonths(-1).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        Period = policies.Today(clock.GetUtcNow()).AddMonths(-1).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
         Reports = await list.HandleAsync(ct);
     }
 
