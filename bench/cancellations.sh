@@ -8,7 +8,8 @@
 # Usage: bench/cancellations.sh [COUNT] [LINES] [SUBMITTERS] [INSTANCES]   (defaults: 4000 16000 16 1)
 #   LASTCALL_HOST_BIN=DIR  run the product from another build (a baseline commit's `dotnet build -c Release
 #                          src/LastCall` output); the driver and simulators stay this checkout's
-#   LASTCALL_BENCH_WARMUP=N      cancellations run first and not measured (default 300; LINES must cover both rounds)
+#   LASTCALL_BENCH_WARMUP=N      cancellations run first and not measured (default 1500: dynamic PGO keeps the JIT busy
+#                                for minutes after start; LINES must cover both rounds)
 #   LASTCALL_BENCH_STATEMENTS=N  print PostgreSQL's N most expensive statements per cancellation (pg_stat_statements)
 #   LASTCALL_BENCH_PERF=FILE     sample the host(s) with `perf record` while the cancellations run (JIT code named
 #                                through DOTNET_PerfMapEnabled); read it with `perf report -i FILE --no-children`
@@ -72,7 +73,7 @@ echo "count=$count lines=$lines submitters=$submitters instances=$instances core
 psql_bench() { pg_as "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d lastcall -qAt "$@"; }
 psql_bench -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()" >/dev/null
 # Production hosts are warm: a first round (not measured) lets the JIT reach its optimised code and the pools fill.
-warmup=${LASTCALL_BENCH_WARMUP:-300}
+warmup=${LASTCALL_BENCH_WARMUP:-1500}
 if [ "$warmup" -gt 0 ]; then
   dotnet "$bin/LastCall.Benchmarks.dll" cancellations "$PG_CONN" "$(IFS=,; echo "${hosts[*]}")" "$warmup" "$submitters" >"$work/warmup.txt"
   echo "warm-up: $(grep -oE 'completed_per_second=[0-9.]+' "$work/warmup.txt") over $warmup cancellations (not counted)"

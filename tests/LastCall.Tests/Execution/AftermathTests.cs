@@ -67,6 +67,10 @@ public sealed class AftermathTests(PostgresCluster postgres)
         var numbers = await check.PoolNumbers.AsNoTracking().Where(n => n.State == NumberState.Quarantined).ToListAsync(Ct);
         Assert.Equal(today.AddDays(180), numbers.Single(n => n.Msisdn.Value == golden.Msisdn).QuarantinedUntil);
         Assert.Equal(today.AddDays(90), numbers.Single(n => n.Msisdn.Value == harness.Scenario.CustomerB.Msisdn).QuarantinedUntil);
+        // The certificate names the quarantine the run itself just started, not the number's state before the run.
+        var certificates = await check.Certificates.AsNoTracking().ToDictionaryAsync(c => c.RequestId, c => c.CanonicalData, Ct);
+        Assert.Contains($"quarantineEndsOn={today.AddDays(180):yyyy-MM-dd}\n", certificates[goldenId], StringComparison.Ordinal);
+        Assert.Contains($"quarantineEndsOn={today.AddDays(90):yyyy-MM-dd}\n", certificates[standardId], StringComparison.Ordinal);
 
         var aging = harness.Scenario.Host.Services.GetRequiredService<NumberAging>();
         Assert.Equal(0, await aging.RunOnceAsync(Ct));

@@ -38,7 +38,7 @@ public sealed class CancellationNotices(AppDbContext db, IMessageSender sender, 
         };
         if (template is null)
             return;
-        var customer = await db.Customers.AsNoTracking().FirstAsync(c => c.Id == request.CustomerId, ct);
+        var customer = await db.Customers.FindAsync([request.CustomerId], ct) ?? throw new InvalidOperationException($"Request {request.Id} has no customer.");
         var language = customer.PreferredLanguage;
         object[] arguments =
         [

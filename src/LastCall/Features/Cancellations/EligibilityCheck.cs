@@ -20,7 +20,7 @@ public sealed class EligibilityCheck(AppDbContext db, PolicySettings policies, T
 
     public async Task<Facts> EvaluateAsync(Line line, CancellationToken ct, bool? identityMatches = null, bool earlyExitFeeAccepted = false)
     {
-        var owner = await db.Customers.FirstAsync(c => c.Id == line.CustomerId, ct);
+        var owner = await db.Customers.FindAsync([line.CustomerId], ct) ?? throw new InvalidOperationException($"Line {line.Id} has no owner.");
         var account = await db.BillingAccounts.FirstOrDefaultAsync(a => a.LineId == line.Id, ct);
         var members = line.BundleRole == BundleRole.Primary
             ? await db.Lines.AsNoTracking().Where(l => l.BundlePrimary == line.Msisdn && l.Status != LineStatus.Cancelled).ToListAsync(ct)

@@ -65,7 +65,8 @@ public sealed class SubmitCancellation(
             return denied;
         var now = clock.GetUtcNow();
         var documentIds = request.DocumentIds?.Distinct().ToList() ?? [];
-        var owner = await db.Customers.AsNoTracking().FirstAsync(c => c.Id == line!.CustomerId, ct);
+        // Tracked, so the eligibility check and the notice find it in the context instead of loading it again.
+        var owner = await db.Customers.FindAsync([line!.CustomerId], ct) ?? throw new InvalidOperationException($"Line {line.Id} has no owner.");
 
         // Identity evidence, per channel.
         IdentityEvidence evidence;

@@ -22,8 +22,9 @@ public sealed class IssueCertificateStep(CertificateSigner signer, PolicySetting
             request.RecordCertificate(existing.Number);
             return StepResult.Success($"{{\"certificateNumber\":\"{existing.Number}\"}}");
         }
-        var owner = await db.Customers.AsNoTracking().FirstAsync(c => c.Id == request.CustomerId, ct);
-        var number = await db.PoolNumbers.AsNoTracking().FirstOrDefaultAsync(n => n.Msisdn == request.Msisdn, ct);
+        var owner = await db.Customers.FindAsync([request.CustomerId], ct) ?? throw new InvalidOperationException($"Request {request.Id} has no customer.");
+        // Found in the context: the disconnect step of this run quarantined it, and a run saves its steps together at its end.
+        var number = await db.PoolNumbers.FindAsync([request.Msisdn], ct);
         var certificateNumber = CertificateNumbers.New(context.Today.Year);
         var data = new CertificateData(
             certificateNumber,

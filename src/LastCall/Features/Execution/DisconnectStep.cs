@@ -26,7 +26,7 @@ public sealed class DisconnectStep(LastCallSettings settings) : IExecutionStep
         if (line.CompleteCancellation(context.Now) is { IsSuccess: false } refused)
             return StepResult.Permanent(refused.Error!.Message);
 
-        var number = await db.PoolNumbers.FirstOrDefaultAsync(n => n.Msisdn == line.Msisdn, ct);
+        var number = await db.PoolNumbers.FindAsync([line.Msisdn], ct);
         if (number is null)
         {
             number = PoolNumber.NewlyAssigned(line.Msisdn, context.Now);
