@@ -27,6 +27,7 @@ public sealed record PolicySettings
     /// <summary>Where customers follow and withdraw their requests (links in notices).</summary>
     public required string PortalUrl { get; init; }
 
+    /// <summary>The operator's billing currency (<c>Billing:Currency</c>, read once, by <see cref="LastCallSettings"/>).</summary>
     public required string Currency { get; init; }
 
     /// <summary>
@@ -45,12 +46,10 @@ public sealed record PolicySettings
 
     public EligibilityPolicy Eligibility => new(AllowEarlyContractExit, EarlyExitFeePerMonth);
 
-    public DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TimeZone).DateTime);
+    /// <summary>The operator's day at <paramref name="now"/> (<see cref="OperatorTime"/>).</summary>
+    public DateOnly Today(DateTimeOffset now) => TimeZone.DayAt(now);
 
-    /// <summary>The last day of the billing cycle (calendar month) that contains <paramref name="today"/>.</summary>
-    public static DateOnly EndOfBillingCycle(DateOnly today) => new DateOnly(today.Year, today.Month, 1).AddMonths(1).AddDays(-1);
-
-    public static PolicySettings From(IConfiguration configuration)
+    public static PolicySettings From(IConfiguration configuration, string currency)
     {
         var section = configuration.GetSection("Policies");
         var effectiveText = section["DefaultEffective"] ?? "immediate";
@@ -88,7 +87,7 @@ public sealed record PolicySettings
             EarlyExitFeePerMonth = settings.EarlyExitFee,
             PaymentUrl = section["PaymentUrl"] ?? "https://pay.example.com/",
             PortalUrl = section["PortalUrl"] ?? "http://localhost:5080",
-            Currency = configuration["Billing:Currency"] ?? "CNY",
+            Currency = currency,
             TimeZone = FindTimeZone(section["TimeZone"] ?? "Asia/Shanghai"),
             Calendar = calendar,
             CalendarYears = document.Years.ToDictionary(y => y.Key, y => y.Value.Status ?? "official"),

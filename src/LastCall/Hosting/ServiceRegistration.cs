@@ -72,7 +72,7 @@ public static class ServiceRegistration
         });
         services.AddScoped<ISmdpNotificationSink, ProfileProgressSink>();
         services.AddSingleton<SmdpCallbackGuard>();
-        services.AddSingleton(sp => ExecutionSettings.From(sp.GetRequiredService<IConfiguration>()));
+        services.AddSettings<ExecutionSettings>("Execution").PostConfigure<LastCallSettings>((execution, host) => execution.DefaultConcurrencyFor(host.Provider));
         services.AddSingleton<ExecutionClaims>();
         services.AddSingleton<ExecutionSignal>();
         services.AddScoped<ExecutionRunner>();
@@ -92,7 +92,8 @@ public static class ServiceRegistration
     /// <summary>Partner webhooks: secrets, the SSRF guard, the signed sender and the claims (the delivery worker is a job).</summary>
     private static void AddWebhooks(this IServiceCollection services)
     {
-        services.AddSingleton(sp => WebhookSettings.From(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>()));
+        services.AddSettings<WebhookSettings>("Webhooks").PostConfigure<IConfiguration, IHostEnvironment>((webhooks, configuration, environment) =>
+            webhooks.Complete(configuration["Webhooks:AllowedHosts"], environment.IsDevelopment()));
         services.AddSingleton<WebhookSecrets>();
         services.AddSingleton<WebhookUrlGuard>();
         WebhookSender.Configure(services);
@@ -111,14 +112,16 @@ public static class ServiceRegistration
         services.AddHostedService<AuditSealing>();
         services.AddHostedService<ExecutionWorker>();
         services.AddHostedService<WebhookDeliveryWorker>();
-        services.AddPeriodicJob<NumberAging>();
-        services.AddPeriodicJob<SuspensionExpiry>();
-        services.AddPeriodicJob<IdempotencyCleanup>();
+        services.AddPeriodicJob<NumberAging>(batchSize: 500);
+        services.AddPeriodicJob<SuspensionExpiry>(batchSize: 500);
+        services.AddPeriodicJob<IdempotencyCleanup>(batchSize: 5000);
     }
 
-    private static void AddPeriodicJob<TJob>(this IServiceCollection services)
+    /// <summary>A periodic job with its settings under <c>Jobs:{job's class name}</c>, <paramref name="batchSize"/> unless configured.</summary>
+    private static void AddPeriodicJob<TJob>(this IServiceCollection services, int batchSize)
         where TJob : PeriodicJob
     {
+        services.AddNamedSettings<PeriodicJobSettings>(typeof(TJob).Name, $"Jobs:{typeof(TJob).Name}", s => s.BatchSize = batchSize);
         services.AddSingleton<TJob>();
         services.AddHostedService(sp => sp.GetRequiredService<TJob>());
     }
@@ -134,7 +137,7 @@ public static class ServiceRegistration
         var services = builder.Services;
         services.AddSingleton(sp => LastCallSettings.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => PolicySettings.From(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton(sp => PolicySettings.From(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<LastCallSettings>().Currency));
 
         services.AddDbContextFactory<AppDbContext>((sp, o) =>
         {
@@ -188,7 +191,7 @@ public static class ServiceRegistration
         services.AddScoped<ApproveCancellation>();
         services.AddScoped<RejectCancellation>();
         services.AddScoped<RetryCancellation>();
-        services.AddOptions<Features.Reports.ReportSettings>().BindConfiguration("Reports").ValidateDataAnnotations().ValidateOnStart();
+        services.AddSettings<Features.Reports.ReportSettings>("Reports");
         services.AddSingleton<Features.Reports.ReportStore>();
         services.AddScoped<Features.Reports.FileDisconnectionReport>();
         services.AddScoped<Features.Reports.ListDisconnectionReports>();

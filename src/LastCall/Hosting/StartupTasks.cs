@@ -10,6 +10,8 @@ public sealed class StartupTasks(DatabaseInitializer database, IServiceProvider 
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // Read the business policies now (they are built on first use): a wrong value stops the start, not a request.
+        services.GetRequiredService<PolicySettings>();
         await database.PrepareAsync(cancellationToken);
         if (settings.LoadDemoData)
             await DemoDataLoader.LoadIfEmptyAsync(services, cancellationToken);

@@ -1,11 +1,13 @@
 using LastCall.Data;
 using Microsoft.EntityFrameworkCore;
 
+using Microsoft.Extensions.Options;
+
 namespace LastCall.Jobs;
 
 /// <summary>Deletes idempotency records past their keep time, every <c>Jobs:IdempotencyCleanup:IntervalMinutes</c>.</summary>
-public sealed class IdempotencyCleanup(IDbContextFactory<AppDbContext> contexts, IConfiguration configuration, TimeProvider clock, ILogger<IdempotencyCleanup> logger)
-    : PeriodicJob(PeriodicJobSettings.From(configuration, "IdempotencyCleanup", defaultBatchSize: 5000), clock, logger)
+public sealed class IdempotencyCleanup(IDbContextFactory<AppDbContext> contexts, IOptionsMonitor<PeriodicJobSettings> settings, TimeProvider clock, ILogger<IdempotencyCleanup> logger)
+    : PeriodicJob(settings.Get(nameof(IdempotencyCleanup)), clock, logger)
 {
     protected override string Name => "Idempotency cleanup";
 

@@ -5,6 +5,8 @@ using LastCall.Domain.Numbers;
 using LastCall.Hosting;
 using Microsoft.EntityFrameworkCore;
 
+using Microsoft.Extensions.Options;
+
 namespace LastCall.Jobs;
 
 /// <summary>
@@ -12,8 +14,8 @@ namespace LastCall.Jobs;
 /// audited. A number is never made available a day early (<see cref="PoolNumber.EndQuarantine"/> checks
 /// the date again); the disconnection register is never touched. Runs every <c>Jobs:NumberAging:IntervalMinutes</c>.
 /// </summary>
-public sealed class NumberAging(IServiceScopeFactory scopes, IConfiguration configuration, TimeProvider clock, ILogger<NumberAging> logger)
-    : PeriodicJob(PeriodicJobSettings.From(configuration, "NumberAging", defaultBatchSize: 500), clock, logger)
+public sealed class NumberAging(IServiceScopeFactory scopes, IOptionsMonitor<PeriodicJobSettings> settings, TimeProvider clock, ILogger<NumberAging> logger)
+    : PeriodicJob(settings.Get(nameof(NumberAging)), clock, logger)
 {
     protected override string Name => "Number aging";
 

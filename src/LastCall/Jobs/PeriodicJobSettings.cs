@@ -1,16 +1,23 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace LastCall.Jobs;
 
-/// <summary>How often a periodic job runs and how many items one transaction of it handles (section <c>Jobs:{Name}</c>).</summary>
-public sealed record PeriodicJobSettings(TimeSpan Interval, int BatchSize)
+/// <summary>
+/// How often a periodic job runs and how many items one transaction of it handles (section <c>Jobs:{Name}</c>, e.g.
+/// <c>Jobs:NumberAging:IntervalMinutes</c>); each job registers its own batch size as the default.
+/// </summary>
+public sealed class PeriodicJobSettings : IValidatableObject
 {
-    public static PeriodicJobSettings From(IConfiguration configuration, string name, int defaultBatchSize)
+    public double IntervalMinutes { get; set; } = 60;
+
+    [Range(1, 1_000_000)]
+    public int BatchSize { get; set; } = 500;
+
+    public TimeSpan Interval => TimeSpan.FromMinutes(IntervalMinutes);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        var section = configuration.GetSection($"Jobs:{name}");
-        var settings = new PeriodicJobSettings(
-            TimeSpan.FromMinutes(section.GetValue("IntervalMinutes", 60.0)),
-            section.GetValue("BatchSize", defaultBatchSize));
-        if (settings.Interval < TimeSpan.FromSeconds(1) || settings.BatchSize < 1)
-            throw new InvalidOperationException($"Jobs:{name}: IntervalMinutes is at least one second (1/60), BatchSize at least 1.");
-        return settings;
+        if (Interval < TimeSpan.FromSeconds(1))
+            yield return new ValidationResult("IntervalMinutes is at least one second (1/60).", [nameof(IntervalMinutes)]);
     }
 }

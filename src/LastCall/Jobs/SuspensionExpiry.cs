@@ -6,6 +6,8 @@ using LastCall.Hosting;
 using LastCall.Integrations.Messaging;
 using Microsoft.EntityFrameworkCore;
 
+using Microsoft.Extensions.Options;
+
 namespace LastCall.Jobs;
 
 /// <summary>
@@ -13,8 +15,8 @@ namespace LastCall.Jobs;
 /// <c>suspension_expired</c> and staff see the line on the cancellation path) and tells the customer.
 /// Runs every <c>Jobs:SuspensionExpiry:IntervalMinutes</c>; <see cref="PeriodicJob.RunOnceAsync"/> is one pass.
 /// </summary>
-public sealed class SuspensionExpiry(IServiceScopeFactory scopes, IConfiguration configuration, TimeProvider clock, ILogger<SuspensionExpiry> logger)
-    : PeriodicJob(PeriodicJobSettings.From(configuration, "SuspensionExpiry", defaultBatchSize: 500), clock, logger)
+public sealed class SuspensionExpiry(IServiceScopeFactory scopes, IOptionsMonitor<PeriodicJobSettings> settings, TimeProvider clock, ILogger<SuspensionExpiry> logger)
+    : PeriodicJob(settings.Get(nameof(SuspensionExpiry)), clock, logger)
 {
     protected override string Name => "Suspension expiry";
 

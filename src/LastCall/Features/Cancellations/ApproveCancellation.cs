@@ -45,7 +45,7 @@ public sealed class ApproveCancellation(CancellationAccess access, EligibilityCh
 
         var now = clock.GetUtcNow();
         var today = policies.Today(now);
-        var effectiveOn = request.Effective == EffectivePolicy.EndOfBillingCycle ? PolicySettings.EndOfBillingCycle(today) : today;
+        var effectiveOn = request.Effective.EffectiveOn(today);
         if (request.Approve(CurrentActor.Describe(user), now, effectiveOn) is { IsSuccess: false } refused)
             return refused.Error!;
         audit.Record("cancellation.approved", request.Msisdn.Masked(), before: new { status = "under_review" },

@@ -131,7 +131,7 @@ public sealed class SubmitCancellation(
         };
         var today = policies.Today(now);
         var reviewDueBy = policies.Calendar.AddWorkingDays(today, policies.ReviewSlaWorkingDays);
-        var effectiveOn = effective == EffectivePolicy.EndOfBillingCycle ? PolicySettings.EndOfBillingCycle(today) : today;
+        var effectiveOn = effective.EffectiveOn(today);
 
         // A running contract may end early only for its fee, which the customer accepted; it is billed with the final bill.
         var earlyExitFee = request.AcceptEarlyExitFee && policies.AllowEarlyContractExit ? facts.Result.EarlyExitFee : 0m;

@@ -1,61 +1,63 @@
+using System.ComponentModel.DataAnnotations;
+using LastCall.Data;
+
 namespace LastCall.Features.Execution;
 
-/// <summary>How the execution workers run (section <c>Execution</c>).</summary>
-public sealed record ExecutionSettings
+/// <summary>How the execution workers run (section <c>Execution</c>; the property names are the keys).</summary>
+public sealed class ExecutionSettings
 {
     /// <summary>Run the workers in this instance (off for command-line verbs, and where only the API should run).</summary>
-    public required bool Enabled { get; init; }
+    public bool Enabled { get; set; } = true;
 
-    public required TimeSpan PollInterval { get; init; }
+    [Range(1, 3_600_000)]
+    public int PollMilliseconds { get; set; } = 1000;
 
     /// <summary>
     /// Requests one instance executes at the same time. Steps mostly wait for other systems, so on PostgreSQL many
-    /// run at once (32 by default); SQLite has one writer, so 4 there.
+    /// run at once (32 by default); SQLite has one writer, so 4 there. Unset (0) means the provider's default.
     /// </summary>
-    public required int Concurrency { get; init; }
+    [Range(0, 64)]
+    public int Concurrency { get; set; }
 
     /// <summary>How long a claim holds; a crashed worker's requests are taken over after it.</summary>
-    public required TimeSpan Lease { get; init; }
+    [Range(1, 86_400)]
+    public int LeaseSeconds { get; set; } = 120;
 
     /// <summary>Attempts of one step before the request is failed for a supervisor to retry.</summary>
-    public required int MaxAttempts { get; init; }
+    [Range(1, 1000)]
+    public int MaxAttempts { get; set; } = 8;
 
-    public required TimeSpan FirstRetryDelay { get; init; }
+    [Range(0, 3_600_000)]
+    public int FirstRetryDelayMilliseconds { get; set; } = 2000;
 
-    public required TimeSpan LongestRetryDelay { get; init; }
+    [Range(0, 86_400)]
+    public int LongestRetryDelaySeconds { get; set; } = 600;
 
     /// <summary>How often a request waiting for an unreachable system tries again (a little jitter spreads them).</summary>
-    public required TimeSpan DependencyRetryDelay { get; init; }
+    [Range(0.1, 86_400)]
+    public double DependencyRetrySeconds { get; set; } = 30;
+
+    public TimeSpan PollInterval => TimeSpan.FromMilliseconds(PollMilliseconds);
+
+    public TimeSpan Lease => TimeSpan.FromSeconds(LeaseSeconds);
 
     /// <summary>Names this instance in leases (host, process and a random part).</summary>
     public string WorkerId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 
-    public static ExecutionSettings From(IConfiguration configuration)
+    /// <summary>Fills in the provider's concurrency when none is configured.</summary>
+    public void DefaultConcurrencyFor(DatabaseProvider provider)
     {
-        var section = configuration.GetSection("Execution");
-        var settings = new ExecutionSettings
-        {
-            Enabled = section.GetValue("Enabled", true),
-            PollInterval = TimeSpan.FromMilliseconds(section.GetValue("PollMilliseconds", 1000)),
-            Concurrency = section.GetValue("Concurrency", string.Equals(configuration["Database:Provider"], "Postgres", StringComparison.OrdinalIgnoreCase) ? 32 : 4),
-            Lease = TimeSpan.FromSeconds(section.GetValue("LeaseSeconds", 120)),
-            MaxAttempts = section.GetValue("MaxAttempts", 8),
-            FirstRetryDelay = TimeSpan.FromMilliseconds(section.GetValue("FirstRetryDelayMilliseconds", 2000)),
-            LongestRetryDelay = TimeSpan.FromSeconds(section.GetValue("LongestRetryDelaySeconds", 600)),
-            DependencyRetryDelay = TimeSpan.FromSeconds(section.GetValue("DependencyRetrySeconds", 30.0)),
-        };
-        if (settings.Concurrency is < 1 or > 64 || settings.MaxAttempts < 1 || settings.Lease < TimeSpan.FromSeconds(1) || settings.DependencyRetryDelay < TimeSpan.FromSeconds(0.1))
-            throw new InvalidOperationException("Execution: Concurrency is 1 to 64, MaxAttempts at least 1, LeaseSeconds at least 1, DependencyRetrySeconds at least 0.1.");
-        return settings;
+        if (Concurrency == 0)
+            Concurrency = provider == DatabaseProvider.Postgres ? 32 : 4;
     }
 
-    /// <summary>The next try of a request waiting for a system: <see cref="DependencyRetryDelay"/>, give or take 20 %.</summary>
-    public TimeSpan DependencyRetry() => DependencyRetryDelay * (0.8 + Random.Shared.NextDouble() * 0.4);
+    /// <summary>The next try of a request waiting for a system: <see cref="DependencyRetrySeconds"/>, give or take 20 %.</summary>
+    public TimeSpan DependencyRetry() => TimeSpan.FromSeconds(DependencyRetrySeconds) * (0.8 + Random.Shared.NextDouble() * 0.4);
 
     /// <summary>Exponential backoff with full jitter: a random delay up to first × 2^(attempt-1), capped.</summary>
     public TimeSpan RetryDelay(int attempt)
     {
-        var ceiling = Math.Min(FirstRetryDelay.TotalMilliseconds * Math.Pow(2, Math.Max(0, attempt - 1)), LongestRetryDelay.TotalMilliseconds);
+        var ceiling = Math.Min(FirstRetryDelayMilliseconds * Math.Pow(2, Math.Max(0, attempt - 1)), LongestRetryDelaySeconds * 1000.0);
         return TimeSpan.FromMilliseconds(ceiling / 2 + Random.Shared.NextDouble() * ceiling / 2);
     }
 }

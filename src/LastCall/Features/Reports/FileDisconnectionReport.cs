@@ -7,7 +7,6 @@ using LastCall.Domain.Numbers;
 using LastCall.Domain.Reports;
 using LastCall.Hosting;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace LastCall.Features.Reports;
 
@@ -32,7 +31,7 @@ public sealed class ReportSettings
 /// and imported legacy entries are not reported.
 /// </summary>
 public sealed class FileDisconnectionReport(
-    AppDbContext db, AuditTrail audit, ReportStore store, IOptions<ReportSettings> options, PolicySettings policies, TimeProvider clock)
+    AppDbContext db, AuditTrail audit, ReportStore store, ReportSettings settings, PolicySettings policies, TimeProvider clock)
 {
     public sealed record Request(string? Period, string? Profile, string? Format);
 
@@ -113,7 +112,6 @@ public sealed class FileDisconnectionReport(
     /// <summary>Streams the claimed entries, oldest first, into files of at most <see cref="ReportSettings.MaxRowsPerFile"/> rows.</summary>
     private async Task<List<WrittenFile>> WriteFilesAsync(DisconnectionReport report, int total, CancellationToken ct)
     {
-        var settings = options.Value;
         var parts = Math.Max(1, (total + settings.MaxRowsPerFile - 1) / settings.MaxRowsPerFile);
         var fcc = report.Profile == ReportProfile.FccRnd;
         IReadOnlyList<string> header = fcc

@@ -1,3 +1,4 @@
+using LastCall.Domain.Billing;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -66,7 +67,7 @@ public static class PlaceProductOrder
         var (supported, effective) = Effective(order.RequestedCompletionDate, policies, clock.GetUtcNow());
         if (!supported)
             return TmfError.Result(StatusCodes.Status422UnprocessableEntity, "unsupported_completion_date", "Unsupported completion date",
-                $"requestedCompletionDate is today (at once) or {PolicySettings.EndOfBillingCycle(policies.Today(clock.GetUtcNow())):yyyy-MM-dd}, the end of the billing cycle; leave it out for the operator's default.");
+                $"requestedCompletionDate is today (at once) or {BillingCycle.EndOf(policies.Today(clock.GetUtcNow())):yyyy-MM-dd}, the end of the billing cycle; leave it out for the operator's default.");
 
         if (!Guid.TryParse(item.Product?.Id, out var productId) || await db.Lines.AsNoTracking().FirstOrDefaultAsync(l => l.Id == productId, ct) is not { } line)
             return TmfError.Result(StatusCodes.Status422UnprocessableEntity, "product_not_found", "Unknown product", "productOrderItem.product.id names no product of the inventory.");
@@ -118,6 +119,6 @@ public static class PlaceProductOrder
         var day = policies.Today(when);
         if (day <= today)
             return (true, "immediate");
-        return day == PolicySettings.EndOfBillingCycle(today) ? (true, "end_of_billing_cycle") : (false, null);
+        return day == BillingCycle.EndOf(today) ? (true, "end_of_billing_cycle") : (false, null);
     }
 }

@@ -1,3 +1,4 @@
+using LastCall.Domain.Billing;
 using LastCall.Auditing;
 using LastCall.Data;
 using LastCall.Domain.Cancellations;
@@ -25,7 +26,7 @@ public sealed class ConfirmModel(
 
     public DateOnly Today => Policies.Today(clock.GetUtcNow());
 
-    public DateOnly EndOfCycle => PolicySettings.EndOfBillingCycle(Today);
+    public DateOnly EndOfCycle => BillingCycle.EndOf(Today);
 
     public int ReviewDays => Policies.ReviewSlaWorkingDays;
 
