@@ -401,9 +401,6 @@ public sealed class CancellationRequest : AggregateRoot
     public static string Describe(CancellationStatus status) => status switch
     {
         CancellationStatus.UnderReview => "under_review",
-        _ => ToSnake(status.ToString()),
+        _ => status.ToWireName(),
     };
-
-    private static string ToSnake(string name) =>
-        string.Concat(name.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 }

@@ -1,3 +1,5 @@
+using LastCall.Domain.Common;
+
 namespace LastCall.Domain.Cancellations;
 
 /// <summary>The steps of executing a cancellation, in the order they run (DESIGN.md, Flow 5).</summary>
@@ -99,14 +101,15 @@ public sealed class ExecutionStep
         CompletedAt = now;
     }
 
-    /// <summary>A supervisor's retry: the failed step starts over with a fresh attempt count.</summary>
-    public void Reset()
+    /// <summary>A supervisor's retry: the failed step starts over with a fresh attempt count. Only a failed step can.</summary>
+    public Result Reset()
     {
         if (Status != StepStatus.Failed)
-            return;
+            return Fail.Conflict("step_not_failed", $"The {Name} step is {Status}, not failed: there is nothing to retry.");
         Status = StepStatus.Pending;
         Attempts = 0;
         CompletedAt = null;
+        return Result.Success;
     }
 
     private static string Truncate(string error) => error.Length <= MaxErrorLength ? error : error[..MaxErrorLength];

@@ -1,3 +1,5 @@
+using LastCall.Domain.Common;
+
 namespace LastCall.Domain.Customers;
 
 /// <summary>The kinds of identity document accepted for real-name registration.</summary>
@@ -40,5 +42,18 @@ public static class IdTypeCodes
         }
         type = default;
         return false;
+    }
+
+    /// <summary>
+    /// Reads the ID type a person gave at <paramref name="field"/>; when none was given, <paramref name="otherwise"/>
+    /// (the ID type on file). An unknown code is a validation error naming every accepted code.
+    /// </summary>
+    public static Result<IdType> Parse(string? code, IdType otherwise, string field)
+    {
+        if (code is null)
+            return otherwise;
+        if (TryParse(code, out var type))
+            return type;
+        return Fail.Validation(field, "invalid_id_type", "idType must be " + string.Join(", ", Enum.GetValues<IdType>()[..^1].Select(t => t.ToCode())) + " or " + Enum.GetValues<IdType>()[^1].ToCode() + ".");
     }
 }

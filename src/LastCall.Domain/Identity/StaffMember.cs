@@ -12,6 +12,15 @@ public static class StaffRoles
     public const string Admin = "admin";
 
     public static readonly IReadOnlyList<string> All = [Clerk, Agent, Reviewer, Supervisor, Admin];
+
+    /// <summary>
+    /// Roles that see every line, its requests and its owner's ID documents: the store counter, review and supervision.
+    /// A call-centre agent sees only the line of a caller verified in the current call.
+    /// </summary>
+    public static readonly IReadOnlyList<string> SeeEveryLine = [Clerk, Reviewer, Supervisor, Admin];
+
+    /// <summary>Roles that supervise: the dashboard, retries of failed requests, the audit trail, regulator reports.</summary>
+    public static readonly IReadOnlyList<string> Supervise = [Supervisor, Admin];
 }
 
 /// <summary>

@@ -127,6 +127,22 @@ public sealed class Line : AggregateRoot
         ServicePasswordChangedAt = now;
     }
 
+    /// <summary>The service password's format: 6 to 12 digits.</summary>
+    public static bool IsServicePasswordFormat(string? password) => password is { Length: >= 6 and <= 12 } && password.All(char.IsAsciiDigit);
+
+    /// <summary>
+    /// A service password a person chooses now (the owner changing it, a new owner taking the line over): the format,
+    /// and not one anybody could guess. Imported passwords keep the format rule only: they were chosen elsewhere.
+    /// </summary>
+    public static Result CheckChosenServicePassword(string? password, string field)
+    {
+        if (!IsServicePasswordFormat(password))
+            return Fail.Validation(field, "invalid_service_password", "The service password is 6 to 12 digits.");
+        if (IsWeakServicePassword(password!))
+            return Fail.Validation(field, "weak_service_password", "Choose digits that are not all the same and not a straight run such as 123456.");
+        return Result.Success;
+    }
+
     /// <summary>A service password a person can guess: all one digit, or a straight run up or down (123456, 987654).</summary>
     public static bool IsWeakServicePassword(string digits)
     {

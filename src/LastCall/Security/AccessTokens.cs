@@ -101,6 +101,9 @@ public static class ClaimsPrincipalExtensions
 
     public static bool IsStaff(this ClaimsPrincipal user) => user.FindFirstValue(Claims.Kind) == Claims.StaffKind;
 
+    /// <summary>Whether the person holds any of <paramref name="roles"/> (a named group of <see cref="StaffRoles"/>).</summary>
+    public static bool IsInAnyRole(this ClaimsPrincipal user, IEnumerable<string> roles) => roles.Any(user.IsInRole);
+
     /// <summary>The customer, staff member or partner id of the principal.</summary>
     public static Guid SubjectId(this ClaimsPrincipal user) =>
         Guid.TryParse(user.FindFirstValue(Claims.Subject), out var id) ? id : throw new InvalidOperationException("The principal has no subject.");

@@ -57,7 +57,7 @@ public static class AuthenticationSetup
             .AddPolicy(Policies.Clerk, p => p.RequireClaim(Claims.Kind, Claims.StaffKind).RequireRole(StaffRoles.Clerk))
             .AddPolicy(Policies.Agent, p => p.RequireClaim(Claims.Kind, Claims.StaffKind).RequireRole(StaffRoles.Agent))
             .AddPolicy(Policies.Reviewer, p => p.RequireClaim(Claims.Kind, Claims.StaffKind).RequireRole(StaffRoles.Reviewer))
-            .AddPolicy(Policies.Supervisor, p => p.RequireClaim(Claims.Kind, Claims.StaffKind).RequireRole(StaffRoles.Supervisor, StaffRoles.Admin))
+            .AddPolicy(Policies.Supervisor, p => p.RequireClaim(Claims.Kind, Claims.StaffKind).RequireRole(StaffRoles.Supervise))
             .AddPolicy(Policies.Admin, p => p.RequireClaim(Claims.Kind, Claims.StaffKind).RequireRole(StaffRoles.Admin))
             // No scheme of its own: the default scheme is the partner key handler, and naming it here would
             // authenticate every partner request a second time and merge the two principals.

@@ -53,7 +53,7 @@ public static class StaffUi
             list.Add(("nav_calls", "/staff/calls"));
         if (user.IsInRole(StaffRoles.Reviewer))
             list.Add(("nav_review", "/staff/review"));
-        if (user.IsInRole(StaffRoles.Supervisor) || user.IsInRole(StaffRoles.Admin))
+        if (user.IsInAnyRole(StaffRoles.Supervise))
         {
             list.Add(("nav_dashboard", "/staff/supervision"));
             list.Add(("nav_audit", "/staff/supervision/audit"));

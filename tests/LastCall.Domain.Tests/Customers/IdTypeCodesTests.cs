@@ -1,3 +1,4 @@
+using LastCall.Domain.Common;
 using LastCall.Domain.Customers;
 
 namespace LastCall.Domain.Tests.Customers;
@@ -51,5 +52,19 @@ public class IdTypeCodesTests
     public void ToCode_UndefinedEnumValue_Throws()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => ((IdType)99).ToCode());
+    }
+
+    [Fact]
+    public void Parse_NothingGiven_IsTheTypeOnFile_AndAnUnknownCodeNamesEveryAcceptedOne()
+    {
+        Assert.Equal(IdType.Passport, IdTypeCodes.Parse(null, IdType.Passport, "idType").Value);
+        Assert.Equal(IdType.TaiwanPermit, IdTypeCodes.Parse("taiwan_permit", IdType.ResidentId, "idType").Value);
+
+        var refused = IdTypeCodes.Parse("driving_licence", IdType.ResidentId, "newOwner.idType");
+        Assert.False(refused.IsSuccess);
+        Assert.Equal(ErrorKind.Validation, refused.Error!.Kind);
+        Assert.Equal("invalid_id_type", refused.Error.Code);
+        Assert.Equal("newOwner.idType", refused.Error.Field);
+        Assert.Equal("idType must be resident_id, passport, hk_macao_permit or taiwan_permit.", refused.Error.Message);
     }
 }

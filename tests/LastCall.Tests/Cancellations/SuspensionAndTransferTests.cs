@@ -185,6 +185,11 @@ public sealed class SuspensionAndTransferTests(PostgresCluster postgres)
         Assert.Equal("real_name_mismatch", await CodeAsync(nameMismatch));
         using var badPassword = await clerk.PostAsJsonAsync(url, new { newOwner = new { name = "王芳", idNumber = TestData.ResidentId(TestData.Next()) }, newServicePassword = "12", currentOwnerCheck = new { method = "in_person_id", idNumber = scenario.CustomerA.IdNumber } }, Ct);
         Assert.Equal(HttpStatusCode.BadRequest, badPassword.StatusCode);
+        Assert.Equal("invalid_service_password", await CodeAsync(badPassword));
+        // The new owner chooses a password nobody could guess, as an owner changing it must.
+        using var weakPassword = await clerk.PostAsJsonAsync(url, new { newOwner = new { name = "王芳", idNumber = TestData.ResidentId(TestData.Next()) }, newServicePassword = "666666", currentOwnerCheck = new { method = "in_person_id", idNumber = scenario.CustomerA.IdNumber } }, Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, weakPassword.StatusCode);
+        Assert.Equal("weak_service_password", await CodeAsync(weakPassword));
 
         await using (var db = scenario.Database.CreateContext())
             await db.Database.ExecuteSqlRawAsync("UPDATE billing_accounts SET \"Arrears\" = 3", Ct);

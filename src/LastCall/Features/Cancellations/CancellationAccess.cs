@@ -22,7 +22,7 @@ public sealed class CancellationAccess(AppDbContext db, TimeProvider clock)
         var request = await db.CancellationRequests.Include(r => r.History).FirstOrDefaultAsync(r => r.Id == id, ct);
         if (request is null || (user.IsCustomer() && request.CustomerId != user.SubjectId()))
             return (null, NotFound());
-        if (user.IsStaff() && !user.IsInRole(StaffRoles.Clerk) && !user.IsInRole(StaffRoles.Reviewer) && !user.IsInRole(StaffRoles.Supervisor) && !user.IsInRole(StaffRoles.Admin))
+        if (user.IsStaff() && !user.IsInAnyRole(StaffRoles.SeeEveryLine))
         {
             var now = clock.GetUtcNow();
             var agentId = user.SubjectId();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LastCall.Domain.Cancellations;
+using LastCall.Domain.Common;
 
 namespace LastCall.Features.Cancellations;
 
@@ -47,7 +48,7 @@ public static class CancellationViews
         r.SubmittedAt,
         r.SubmittedBy,
         r.StoreId,
-        Snake(r.IdentityMethod.ToString()),
+        r.IdentityMethod.ToWireName(),
         r.VerifiedBy,
         r.DocumentIdList,
         r.ReviewReasons.Split(',', StringSplitOptions.RemoveEmptyEntries),
@@ -75,8 +76,8 @@ public static class CancellationViews
     }
 
     private static Step ToStep(ExecutionStep s) => new(
-        Snake(s.Name.ToString()),
-        Snake(s.Status.ToString()),
+        s.Name.ToWireName(),
+        s.Status.ToWireName(),
         s.Attempts,
         s.LastError,
         s.StartedAt,
@@ -109,7 +110,4 @@ public static class CancellationViews
         status = default;
         return false;
     }
-
-    internal static string Snake(string name) =>
-        string.Concat(name.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 }

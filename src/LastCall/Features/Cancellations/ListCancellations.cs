@@ -33,7 +33,7 @@ public static class ListCancellations
         string? status = null, string? msisdn = null, int page = 1, int pageSize = 50)
     {
         var user = http.User;
-        if (!user.IsInRole(StaffRoles.Clerk) && !user.IsInRole(StaffRoles.Reviewer) && !user.IsInRole(StaffRoles.Supervisor) && !user.IsInRole(StaffRoles.Admin))
+        if (!user.IsInAnyRole(StaffRoles.SeeEveryLine))
             return Fail.Forbidden("forbidden", "Only back-office and store staff list requests.");
         if (page < 1 || pageSize is < 1 or > MaxPageSize)
             return Fail.Validation("pageSize", "invalid_page", $"page starts at 1; pageSize is 1 to {MaxPageSize}.");

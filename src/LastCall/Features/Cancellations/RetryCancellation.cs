@@ -35,7 +35,10 @@ public sealed class RetryCancellation(CancellationAccess access, AppDbContext db
             return refused.Error!;
         var steps = await db.ExecutionSteps.Where(s => s.RequestId == id).ToListAsync(ct);
         foreach (var step in steps.Where(s => s.Status == StepStatus.Failed))
-            step.Reset();
+        {
+            if (step.Reset() is { IsSuccess: false } notReset)
+                return notReset.Error!;
+        }
         audit.Record("cancellation.retried", request.Msisdn.Masked(), before: new { status = "failed" }, after: new { status = "executing", request.Id });
         if (await CancellationSaves.TrySaveAsync(db, ct) is { } conflict)
             return conflict;

@@ -90,13 +90,13 @@ public sealed class SubmitCancellation(
             default:
                 if (request.IdentityCheck is not { Method: "in_person_id" } idCheck)
                     return Fail.Validation("identityCheck", "identity_check_required", "Check the ID card in person and give identityCheck {method: \"in_person_id\", idNumber}.");
-                var idType = idCheck.IdType is null ? owner.IdType : IdTypeCodes.TryParse(idCheck.IdType, out var given) ? given : (IdType?)null;
-                if (idType is null)
-                    return Fail.Validation("identityCheck.idType", "invalid_id_type", "idType must be resident_id, passport, hk_macao_permit or taiwan_permit.");
+                var idType = IdTypeCodes.Parse(idCheck.IdType, owner.IdType, "identityCheck.idType");
+                if (!idType.IsSuccess)
+                    return idType.Error!;
                 var document = IdDocument.Create(idType.Value, idCheck.IdNumber);
                 if (!document.IsSuccess)
                     return Fail.Validation("identityCheck.idNumber", document.Error!.Code, document.Error.Message);
-                identityMatches = idType == owner.IdType && protector.Matches(document.Value, owner.IdNumberBlindIndex);
+                identityMatches = idType.Value == owner.IdType && protector.Matches(document.Value, owner.IdNumberBlindIndex);
                 evidence = new IdentityEvidence(IdentityMethod.InPersonId, CurrentActor.Describe(user), user.StoreId(), now);
                 break;
         }

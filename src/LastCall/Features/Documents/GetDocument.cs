@@ -30,7 +30,7 @@ public static class GetDocument
         var document = await db.IdentityDocuments.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, ct);
         var allowed = document is not null && (user.IsCustomer()
             ? document.CustomerId == user.SubjectId()
-            : user.IsInRole(StaffRoles.Clerk) || user.IsInRole(StaffRoles.Reviewer) || user.IsInRole(StaffRoles.Supervisor) || user.IsInRole(StaffRoles.Admin));
+            : user.IsInAnyRole(StaffRoles.SeeEveryLine));
         if (!allowed)
             return Fail.NotFound("document_not_found", "No such document.");
         if (user.IsStaff())

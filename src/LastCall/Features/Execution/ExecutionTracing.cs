@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LastCall.Domain.Cancellations;
+using LastCall.Domain.Common;
 using LastCall.Features.Cancellations;
 
 namespace LastCall.Features.Execution;
@@ -42,7 +43,7 @@ public static class ExecutionTracing
     {
         public void Dispose()
         {
-            activity.SetTag("lastcall.status", CancellationViews.Snake(request.Status.ToString()));
+            activity.SetTag("lastcall.status", request.Status.ToWireName());
             activity.Dispose();
         }
     }
@@ -53,7 +54,7 @@ public static class ExecutionTracing
 
         public async Task<StepResult> RunAsync(StepContext context, CancellationToken ct)
         {
-            var name = CancellationViews.Snake(Name.ToString());
+            var name = Name.ToWireName();
             using var activity = Source.StartActivity("cancellation.step " + name);
             if (activity is null)
                 return await step.RunAsync(context, ct);
@@ -62,7 +63,7 @@ public static class ExecutionTracing
             try
             {
                 var result = await step.RunAsync(context, ct);
-                activity.SetTag("lastcall.outcome", CancellationViews.Snake(result.Outcome.ToString()));
+                activity.SetTag("lastcall.outcome", result.Outcome.ToWireName());
                 if (result.Outcome != StepOutcome.Succeeded)
                     activity.SetStatus(ActivityStatusCode.Error, result.Detail);
                 return result;

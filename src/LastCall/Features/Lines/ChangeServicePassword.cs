@@ -44,10 +44,9 @@ public static class ChangeServicePassword
         var (line, denied) = await access.FindAsync(user, msisdn, tracked: true, ct);
         if (denied is not null)
             return denied;
-        if (request.NewPassword is not { Length: >= 6 and <= 12 } password || !password.All(char.IsAsciiDigit))
-            return Fail.Validation("newPassword", "invalid_service_password", "The service password is 6 to 12 digits.");
-        if (Line.IsWeakServicePassword(password))
-            return Fail.Validation("newPassword", "weak_service_password", "Choose digits that are not all the same and not a straight run such as 123456.");
+        if (Line.CheckChosenServicePassword(request.NewPassword, "newPassword") is { IsSuccess: false } notChosenWell)
+            return notChosenWell.Error!;
+        var password = request.NewPassword!;
         var owner = await db.Customers.FirstAsync(c => c.Id == line!.CustomerId, ct);
         var now = clock.GetUtcNow();
 

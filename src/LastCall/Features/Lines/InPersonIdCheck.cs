@@ -19,9 +19,9 @@ internal static class InPersonIdCheck
     public static async Task<DomainError?> VerifyAsync(
         Customer owner, Line line, string? idType, string? idNumber, string field, IdNumberProtector protector, AuditTrail audit, AppDbContext db, CancellationToken ct)
     {
-        var type = idType is null ? owner.IdType : IdTypeCodes.TryParse(idType, out var given) ? given : (IdType?)null;
-        if (type is null)
-            return Fail.Validation(field + "idType", "invalid_id_type", "idType must be resident_id, passport, hk_macao_permit or taiwan_permit.");
+        var type = IdTypeCodes.Parse(idType, owner.IdType, field + "idType");
+        if (!type.IsSuccess)
+            return type.Error!;
         var document = IdDocument.Create(type.Value, idNumber);
         if (!document.IsSuccess)
             return Fail.Validation(field + "idNumber", document.Error!.Code, document.Error.Message);

@@ -45,7 +45,7 @@ public sealed class LineAccess(AppDbContext db, TimeProvider clock)
 
     private async Task<bool> StaffMayAccessAsync(ClaimsPrincipal user, Msisdn msisdn, CancellationToken ct)
     {
-        if (user.IsInRole(StaffRoles.Clerk) || user.IsInRole(StaffRoles.Reviewer) || user.IsInRole(StaffRoles.Supervisor) || user.IsInRole(StaffRoles.Admin))
+        if (user.IsInAnyRole(StaffRoles.SeeEveryLine))
             return true;
         if (!user.IsInRole(StaffRoles.Agent))
             return false;

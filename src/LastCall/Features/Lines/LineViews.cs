@@ -1,4 +1,5 @@
 using LastCall.Domain.Billing;
+using LastCall.Domain.Common;
 using LastCall.Domain.Customers;
 using LastCall.Domain.Lines;
 
@@ -28,18 +29,14 @@ public static class LineViews
         account?.Currency ?? "CNY",
         line.ActivatedOn,
         line.ContractEndsOn,
-        line.BundleRole == BundleRole.None ? null : Snake(line.BundleRole.ToString()),
+        line.BundleRole == BundleRole.None ? null : line.BundleRole.ToWireName(),
         line.BundlePrimary?.Value,
         line.PortState == PortState.PortInPending,
         line.FraudHold,
-        [.. line.Profiles.OrderBy(p => p.Role).Select(p => new Profile(p.Iccid.Value, Snake(p.Role.ToString()), p.DeviceLabel, Snake(p.State.ToString()), p.Eid?.Value))]);
+        [.. line.Profiles.OrderBy(p => p.Role).Select(p => new Profile(p.Iccid.Value, p.Role.ToWireName(), p.DeviceLabel, p.State.ToWireName(), p.Eid?.Value))]);
 
     public static LineSummary Summary(Line line) =>
         new(line.Msisdn.Value, Status(line.Status), line.Plan, line.ActivatedOn, line.FraudHold, line.Profiles.Count);
 
-    public static string Status(LineStatus status) => Snake(status.ToString());
-
-    /// <summary>PendingCancellation → pending_cancellation.</summary>
-    public static string Snake(string pascal) =>
-        string.Concat(pascal.Select((c, i) => char.IsUpper(c) && i > 0 ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+    public static string Status(LineStatus status) => status.ToWireName();
 }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using LastCall.Data;
 using LastCall.Domain.Cancellations;
+using LastCall.Domain.Common;
 using LastCall.Features.Cancellations;
 using LastCall.Features.Lookup;
 using Microsoft.EntityFrameworkCore;
@@ -93,14 +94,14 @@ public sealed class OperatorMetrics : IDisposable
         await using var db = await contexts.CreateDbContextAsync(ct);
         var byStatus = await db.CancellationRequests.GroupBy(r => r.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
         foreach (var status in Enum.GetValues<CancellationStatus>())
-            _requests.WithLabels(CancellationViews.Snake(status.ToString())).Set(byStatus.FirstOrDefault(s => s.Key == status)?.Count ?? 0);
+            _requests.WithLabels(status.ToWireName()).Set(byStatus.FirstOrDefault(s => s.Key == status)?.Count ?? 0);
         var byState = await db.PoolNumbers.GroupBy(n => n.State).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
         foreach (var state in Enum.GetValues<Domain.Numbers.NumberState>())
             _numbers.WithLabels(state.ToString().ToLowerInvariant()).Set(byState.FirstOrDefault(s => s.Key == state)?.Count ?? 0);
     }
 
     public void StepAttempted(StepName step, Execution.StepOutcome outcome) =>
-        _stepAttempts.WithLabels(CancellationViews.Snake(step.ToString()), CancellationViews.Snake(outcome.ToString())).Inc();
+        _stepAttempts.WithLabels(step.ToWireName(), outcome.ToWireName()).Inc();
 
     public static void Map(IEndpointRouteBuilder app) =>
         app.MapGet("/metrics", ScrapeAsync)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LastCall.Data;
 using LastCall.Domain.Cancellations;
+using LastCall.Domain.Common;
 using LastCall.Features.Cancellations;
 using LastCall.Hosting;
 using Microsoft.EntityFrameworkCore;
@@ -114,7 +115,7 @@ public sealed class SupervisorDashboard(AppDbContext db, PolicySettings policies
         {
             var step = failedSteps.Where(s => s.RequestId == r.Id).OrderBy(s => s.Position).FirstOrDefault();
             return new FailedExecution(r.Id, r.Msisdn.Value, CancellationViews.Channel(r.Channel), r.SubmittedAt,
-                step is null ? null : CancellationViews.Snake(step.Name.ToString()), step?.Attempts ?? 0, step?.LastError);
+                step is null ? null : step.Name.ToWireName(), step?.Attempts ?? 0, step?.LastError);
         }).ToList();
 
         var waitingRequests = await db.CancellationRequests.AsNoTracking().Include(r => r.History)

@@ -1,9 +1,9 @@
-using LastCall.Domain.Billing;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using LastCall.Auditing;
 using LastCall.Data;
+using LastCall.Domain.Billing;
 using LastCall.Domain.Cancellations;
 using LastCall.Domain.Common;
 using LastCall.Domain.Lines;

@@ -4,6 +4,7 @@ using LastCall.Data;
 using LastCall.Domain.Cancellations;
 using LastCall.Domain.Common;
 using LastCall.Domain.Customers;
+using LastCall.Domain.Lines;
 using LastCall.Features.Cancellations;
 using LastCall.Features.Lines;
 using LastCall.Integrations.Messaging;
@@ -48,16 +49,19 @@ public static class TransferLine
         // Validate the whole request before touching anything.
         if (request.NewOwner is not { } newOwner)
             return Fail.Validation("newOwner", "validation_failed", "Give the new owner's name, idType and idNumber as checked on their ID card.");
-        if (!IdTypeCodes.TryParse(newOwner.IdType ?? "resident_id", out var newIdType))
-            return Fail.Validation("newOwner.idType", "invalid_id_type", "idType must be resident_id, passport, hk_macao_permit or taiwan_permit.");
+        var parsedIdType = IdTypeCodes.Parse(newOwner.IdType, IdType.ResidentId, "newOwner.idType");
+        if (!parsedIdType.IsSuccess)
+            return parsedIdType.Error!;
+        var newIdType = parsedIdType.Value;
         var newDocument = IdDocument.Create(newIdType, newOwner.IdNumber);
         if (!newDocument.IsSuccess)
             return Fail.Validation("newOwner.idNumber", newDocument.Error!.Code, newDocument.Error.Message);
         var language = newOwner.Language ?? "zh-CN";
         if (!Customer.SupportedLanguages.Contains(language))
             return Fail.Validation("newOwner.language", "invalid_language", "language must be zh-CN or en.");
-        if (request.NewServicePassword is not { Length: >= 6 and <= 12 } password || !password.All(char.IsAsciiDigit))
-            return Fail.Validation("newServicePassword", "invalid_service_password", "The new service password is 6 to 12 digits, chosen by the new owner.");
+        if (Line.CheckChosenServicePassword(request.NewServicePassword, "newServicePassword") is { IsSuccess: false } refusedPassword)
+            return refusedPassword.Error!;
+        var password = request.NewServicePassword!;
         if (request.CurrentOwnerCheck is null && string.IsNullOrWhiteSpace(request.CurrentOwnerConsentCode))
             return Fail.Validation("currentOwnerCheck", "owner_verification_required", "Check the current owner's ID in person (currentOwnerCheck) or take the consent code they issued (currentOwnerConsentCode).");
 

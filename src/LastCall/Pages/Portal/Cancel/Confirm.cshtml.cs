@@ -1,6 +1,6 @@
-using LastCall.Domain.Billing;
 using LastCall.Auditing;
 using LastCall.Data;
+using LastCall.Domain.Billing;
 using LastCall.Domain.Cancellations;
 using LastCall.Domain.Common;
 using LastCall.Features.Cancellations;

@@ -5,6 +5,7 @@ using LastCall.Domain.Identity;
 using LastCall.Features.Cancellations;
 using LastCall.Features.Certificates;
 using LastCall.Hosting;
+using LastCall.Security;
 using LastCall.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -23,7 +24,7 @@ public sealed class DetailModel(CancellationAccess access, AppDbContext db, GetC
 
     public bool JustSubmitted { get; private set; }
 
-    public bool MayRetry => Cancellation?.Status == "failed" && (User.IsInRole(StaffRoles.Supervisor) || User.IsInRole(StaffRoles.Admin));
+    public bool MayRetry => Cancellation?.Status == "failed" && User.IsInAnyRole(StaffRoles.Supervise);
 
     public UiProblem? Problem { get; private set; }
 
