@@ -191,6 +191,9 @@ public static class ServiceRegistration
         services.AddScoped<ApproveCancellation>();
         services.AddScoped<RejectCancellation>();
         services.AddScoped<RetryCancellation>();
+        services.AddScoped<Features.Suspensions.SuspendLine>();
+        services.AddScoped<Features.Suspensions.ResumeLine>();
+        services.AddScoped<Features.Suspensions.GetSuspension>();
         services.AddSettings<Features.Reports.ReportSettings>("Reports");
         services.AddSingleton<Features.Reports.ReportStore>();
         services.AddScoped<Features.Reports.FileDisconnectionReport>();

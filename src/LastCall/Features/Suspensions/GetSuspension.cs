@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using LastCall.Domain.Common;
 using LastCall.Features.Lines;
 using LastCall.Security;
@@ -9,23 +10,23 @@ using Microsoft.EntityFrameworkCore;
 namespace LastCall.Features.Suspensions;
 
 /// <summary>GET /api/v1/lines/{msisdn}/suspension: the running suspension, or 404 <c>not_suspended</c>.</summary>
-public static class GetSuspension
+public sealed class GetSuspension(LineAccess access, Data.AppDbContext db)
 {
     public static void Map(RouteGroupBuilder lines) =>
-        lines.MapGet("/{msisdn}/suspension", HandleAsync)
+        lines.MapGet("/{msisdn}/suspension", async (string msisdn, GetSuspension get, HttpContext http, CancellationToken ct) =>
+                (await get.HandleAsync(http.User, msisdn, ct)).ToOk())
             .RequireAuthorization(Policies.CustomerOrStaff)
             .Fails(ErrorKind.Validation, ErrorKind.NotFound, ErrorKind.Forbidden)
             .WithSummary("The line's running suspension.");
 
-    internal static async Task<Outcome<Ok<SuspendLine.Response>>> HandleAsync(
-        string msisdn, LineAccess access, Data.AppDbContext db, HttpContext http, CancellationToken ct)
+    public async Task<Result<SuspendLine.Response>> HandleAsync(ClaimsPrincipal user, string msisdn, CancellationToken ct)
     {
-        var (line, denied) = await access.FindAsync(http.User, msisdn, tracked: false, ct);
+        var (line, denied) = await access.FindAsync(user, msisdn, tracked: false, ct);
         if (denied is not null)
             return denied;
         var suspension = await db.Suspensions.AsNoTracking().FirstOrDefaultAsync(s => s.LineId == line!.Id && s.EndedAt == null, ct);
         return suspension is null
             ? Fail.NotFound("not_suspended", "The line is not suspended.")
-            : TypedResults.Ok(SuspendLine.View(line!.Msisdn.Value, suspension));
+            : SuspendLine.View(line!.Msisdn.Value, suspension);
     }
 }

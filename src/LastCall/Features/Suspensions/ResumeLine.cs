@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using LastCall.Auditing;
 using LastCall.Data;
 using LastCall.Domain.Common;
@@ -11,20 +12,20 @@ using Microsoft.EntityFrameworkCore;
 namespace LastCall.Features.Suspensions;
 
 /// <summary>DELETE /api/v1/lines/{msisdn}/suspension (owner or staff): end the suspension; the line is active again.</summary>
-public static class ResumeLine
+public sealed class ResumeLine(LineAccess access, AuditTrail audit, AppDbContext db, TimeProvider clock)
 {
     public sealed record Response(string Msisdn, string Status, DateOnly SuspendedSince, DateTimeOffset ResumedAt);
 
     public static void Map(RouteGroupBuilder lines) =>
-        lines.MapDelete("/{msisdn}/suspension", HandleAsync)
+        lines.MapDelete("/{msisdn}/suspension", async (string msisdn, ResumeLine resume, HttpContext http, CancellationToken ct) =>
+                (await resume.HandleAsync(http.User, msisdn, ct)).ToOk())
             .RequireAuthorization(Policies.CustomerOrStaff)
             .Fails(ErrorKind.Validation, ErrorKind.NotFound, ErrorKind.Forbidden, ErrorKind.Conflict)
             .WithSummary("End the suspension: the line is active again.");
 
-    internal static async Task<Outcome<Ok<Response>>> HandleAsync(
-        string msisdn, LineAccess access, AuditTrail audit, AppDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
+    public async Task<Result<Response>> HandleAsync(ClaimsPrincipal user, string msisdn, CancellationToken ct)
     {
-        var (line, denied) = await access.FindAsync(http.User, msisdn, tracked: true, ct);
+        var (line, denied) = await access.FindAsync(user, msisdn, tracked: true, ct);
         if (denied is not null)
             return denied;
         var suspension = await db.Suspensions.FirstOrDefaultAsync(s => s.LineId == line!.Id && s.EndedAt == null, ct);
@@ -33,7 +34,7 @@ public static class ResumeLine
         var now = clock.GetUtcNow();
         if (line!.Resume(now) is { IsSuccess: false } refused)
             return refused.Error!;
-        suspension.End(CurrentActor.Describe(http.User), now);
+        suspension.End(CurrentActor.Describe(user), now);
         audit.Record("line.resumed", line.Msisdn.Masked(), before: new { status = "Suspended", since = suspension.StartedOn }, after: new { status = "Active" });
         try
         {
@@ -41,8 +42,9 @@ public static class ResumeLine
         }
         catch (DbUpdateConcurrencyException)
         {
+            db.ChangeTracker.Clear();
             return Fail.Conflict("conflict", "The line changed at the same moment; reload it and try again.");
         }
-        return TypedResults.Ok(new Response(line.Msisdn.Value, "active", suspension.StartedOn, now));
+        return new Response(line.Msisdn.Value, "active", suspension.StartedOn, now);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using LastCall.Auditing;
 using LastCall.Data;
 using LastCall.Domain.Cancellations;
@@ -21,20 +22,21 @@ namespace LastCall.Features.Suspensions;
 /// at the policy's monthly fee, for at most the policy's months. Refused (422 <c>not_eligible</c>,
 /// every reason listed) for arrears, a fraud hold, an account lock or a line that is not active.
 /// </summary>
-public static class SuspendLine
+public sealed class SuspendLine(
+    LineAccess access, EligibilityCheck check, PolicySettings policies, AuditTrail audit, AppDbContext db, IMessageSender sender, TimeProvider clock)
 {
     public sealed record Response(string Msisdn, string Status, DateOnly Since, decimal MonthlyFee, string Currency, DateOnly EndsOn);
 
     public static void Map(RouteGroupBuilder lines) =>
-        lines.MapPost("/{msisdn}/suspension", HandleAsync)
+        lines.MapPost("/{msisdn}/suspension", async (string msisdn, SuspendLine suspend, HttpContext http, CancellationToken ct) =>
+                (await suspend.HandleAsync(http.User, msisdn, ct)).ToCreated(suspended => $"/api/v1/lines/{suspended.Msisdn}/suspension"))
             .RequireAuthorization(Policies.CustomerOrStaff)
             .Fails(ErrorKind.Validation, ErrorKind.NotFound, ErrorKind.Forbidden, ErrorKind.Conflict, ErrorKind.NotEligible)
             .WithSummary("Suspend the line and keep the number, for a monthly fee.");
 
-    internal static async Task<Outcome<Created<Response>>> HandleAsync(
-        string msisdn, LineAccess access, EligibilityCheck check, PolicySettings policies, AuditTrail audit, AppDbContext db, IMessageSender sender, TimeProvider clock, HttpContext http, CancellationToken ct)
+    public async Task<Result<Response>> HandleAsync(ClaimsPrincipal user, string msisdn, CancellationToken ct)
     {
-        var (line, denied) = await access.FindAsync(http.User, msisdn, tracked: true, ct);
+        var (line, denied) = await access.FindAsync(user, msisdn, tracked: true, ct);
         if (denied is not null)
             return denied;
         var facts = await check.EvaluateAsync(line!, ct);
@@ -45,7 +47,7 @@ public static class SuspendLine
         var now = clock.GetUtcNow();
         var today = policies.Today(now);
         var currency = facts.Account?.Currency ?? policies.Currency;
-        var suspension = Suspension.Start(line!.Id, today, policies.SuspensionMaxMonths, policies.SuspensionMonthlyFee, currency, CurrentActor.Describe(http.User), now).Value;
+        var suspension = Suspension.Start(line!.Id, today, policies.SuspensionMaxMonths, policies.SuspensionMonthlyFee, currency, CurrentActor.Describe(user), now).Value;
         if (line.Suspend(now) is { IsSuccess: false } refused)
             return refused.Error!;
         db.Suspensions.Add(suspension);
@@ -57,13 +59,14 @@ public static class SuspendLine
         }
         catch (DbUpdateException)
         {
+            db.ChangeTracker.Clear();
             return Fail.Conflict("conflict", "The line changed at the same moment; reload it and try again.");
         }
 
         await sender.SendAsync(MessageTexts.Sms("line_suspended", line.Msisdn.Value, facts.Owner.PreferredLanguage,
             line.Msisdn.Masked(), suspension.MonthlyFee.ToString("0.00", CultureInfo.InvariantCulture), currency,
             suspension.LatestEndOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ct);
-        return TypedResults.Created($"/api/v1/lines/{line.Msisdn.Value}/suspension", View(line.Msisdn.Value, suspension));
+        return View(line.Msisdn.Value, suspension);
     }
 
     public static Response View(string msisdn, Suspension s) =>

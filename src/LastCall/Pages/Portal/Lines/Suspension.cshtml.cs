@@ -1,11 +1,6 @@
-using LastCall.Auditing;
-using LastCall.Data;
 using LastCall.Domain.Common;
-using LastCall.Features.Cancellations;
-using LastCall.Features.Lines;
 using LastCall.Features.Suspensions;
 using LastCall.Hosting;
-using LastCall.Integrations.Messaging;
 using LastCall.Web;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -13,8 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace LastCall.Pages.Portal.Lines;
 
 /// <summary>Suspension with number retention and resume: the suspension endpoints (GET, POST, DELETE) in process.</summary>
-public sealed class SuspensionModel(
-    LineAccess access, EligibilityCheck check, PolicySettings policies, AuditTrail audit, AppDbContext db, IMessageSender sender, TimeProvider clock) : PageModel
+public sealed class SuspensionModel(SuspendLine suspend, ResumeLine resume, GetSuspension get, PolicySettings policies) : PageModel
 {
     public string? Msisdn { get; private set; }
 
@@ -35,7 +29,7 @@ public sealed class SuspensionModel(
 
     public async Task<IActionResult> OnPostSuspendAsync(string msisdn, CancellationToken ct)
     {
-        var (_, problem) = HandlerResults.Read<SuspendLine.Response>(await SuspendLine.HandleAsync(msisdn, access, check, policies, audit, db, sender, clock, HttpContext, ct));
+        var (_, problem) = HandlerResults.Read(await suspend.HandleAsync(User, msisdn, ct));
         if (problem is null)
             return Redirect($"/portal/lines/{Uri.EscapeDataString(msisdn)}?done=suspended");
         return await FailAsync(msisdn, problem, ct);
@@ -43,7 +37,7 @@ public sealed class SuspensionModel(
 
     public async Task<IActionResult> OnPostResumeAsync(string msisdn, CancellationToken ct)
     {
-        var (_, problem) = HandlerResults.Read<ResumeLine.Response>(await ResumeLine.HandleAsync(msisdn, access, audit, db, clock, HttpContext, ct));
+        var (_, problem) = HandlerResults.Read(await resume.HandleAsync(User, msisdn, ct));
         if (problem is null)
             return Redirect($"/portal/lines/{Uri.EscapeDataString(msisdn)}?done=resumed");
         return await FailAsync(msisdn, problem, ct);
@@ -61,7 +55,7 @@ public sealed class SuspensionModel(
 
     private async Task<bool> ShowAsync(string msisdn, CancellationToken ct)
     {
-        var (running, problem) = HandlerResults.Read<SuspendLine.Response>(await GetSuspension.HandleAsync(msisdn, access, db, HttpContext, ct));
+        var (running, problem) = HandlerResults.Read(await get.HandleAsync(User, msisdn, ct));
         if (problem is { Code: not "not_suspended" })
             return false;
         Msisdn = PortalInput.Msisdn(msisdn);

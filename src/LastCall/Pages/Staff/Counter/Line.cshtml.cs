@@ -4,7 +4,6 @@ using LastCall.Features.Cancellations;
 using LastCall.Features.Lines;
 using LastCall.Features.Suspensions;
 using LastCall.Hosting;
-using LastCall.Integrations.Messaging;
 using LastCall.Security;
 using LastCall.Web;
 using Microsoft.AspNetCore.Mvc;
@@ -21,7 +20,7 @@ namespace LastCall.Pages.Staff.Counter;
 /// </summary>
 public sealed class LineModel(
     LineAccess lineAccess, EligibilityCheck check, PolicySettings policies, IdNumberProtector protector, AuditTrail audit, AppDbContext db,
-    SubmitCancellation submit, IMessageSender sender, TimeProvider clock) : PageModel
+    SubmitCancellation submit, SuspendLine suspend, ResumeLine resume, TimeProvider clock) : PageModel
 {
     public LineViews.LineDetail? Line { get; private set; }
 
@@ -61,21 +60,19 @@ public sealed class LineModel(
 
     public async Task<IActionResult> OnPostSuspendAsync(string msisdn, CancellationToken ct)
     {
-        var (_, problem) = HandlerResults.Read<SuspendLine.Response>(
-            await SuspendLine.HandleAsync(msisdn, lineAccess, check, policies, audit, db, sender, clock, HttpContext, ct));
-        return problem is null ? Done(msisdn, "suspended") : await FailAsync(msisdn, problem, ct);
+        var (_, problem) = HandlerResults.Read(await suspend.HandleAsync(User, msisdn, ct));
+        return problem is null ? Done(msisdn, "suspended") : await ShowAsync(msisdn, problem, ct);
     }
 
     public async Task<IActionResult> OnPostResumeAsync(string msisdn, CancellationToken ct)
     {
-        var (_, problem) = HandlerResults.Read<ResumeLine.Response>(
-            await ResumeLine.HandleAsync(msisdn, lineAccess, audit, db, clock, HttpContext, ct));
-        return problem is null ? Done(msisdn, "resumed") : await FailAsync(msisdn, problem, ct);
+        var (_, problem) = HandlerResults.Read(await resume.HandleAsync(User, msisdn, ct));
+        return problem is null ? Done(msisdn, "resumed") : await ShowAsync(msisdn, problem, ct);
     }
 
     private RedirectResult Done(string msisdn, string what) => Redirect($"/staff/counter/{Uri.EscapeDataString(msisdn)}?done={what}");
 
-    /// <summary>A failed unlock, suspension or resumption: what the handler left in the context is dropped first.</summary>
+    /// <summary>A failed unlock: what the (static) handler left in the context is dropped first.</summary>
     private async Task<IActionResult> FailAsync(string msisdn, UiProblem problem, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
