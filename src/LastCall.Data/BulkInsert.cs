@@ -18,8 +18,9 @@ public static class BulkInsert
     /// <summary>
     /// COPYs every Added entry whose entity type <paramref name="include"/> accepts and that COPY can write (an entity type
     /// that has its table to itself, without owned or complex types), parents before the entities that refer to them.
-    /// Afterwards the entries are Unchanged, or detached when the database generated one of their values (an identity
-    /// key, a SQL default), so the following save does not insert them again. Returns the number of rows written.
+    /// Afterwards the entries are detached (Unchanged when another entity reaches them through a navigation), so the
+    /// following save does not insert them again; rows whose values the database chooses (an identity key, a SQL default)
+    /// are detached, or left to the save if a navigation reaches them. Returns the number of rows written.
     /// A failure (a unique violation from a concurrent writer, say) aborts the transaction: the caller rolls back.
     /// </summary>
     public static async Task<int> CopyAddedAsync(DbContext db, Func<IEntityType, bool> include, CancellationToken ct)
@@ -53,43 +54,66 @@ public static class BulkInsert
         var written = 0;
         foreach (var entityType in ParentsFirst(groups.Keys))
         {
-            var table = TableOf(entityType);
+            var table = TableMap.Of(entityType);
             // Rows that leave different database-generated columns unset need different column lists: one COPY each.
-            foreach (var rows in groups[entityType].GroupBy(e => new ColumnSet(e, table)))
+            foreach (var rows in groups[entityType].GroupBy(table.LeftToDatabase))
             {
-                var columns = rows.Key.Columns;
-                var sql = $"COPY {Quote(table.Schema, table.Name)} ({string.Join(", ", columns.Select(c => Quote(c.Name)))}) FROM STDIN (FORMAT BINARY)";
+                var leftToDatabase = rows.Key != 0;
+                // An entity another one reaches through a navigation cannot be detached; if the database must also choose one
+                // of its values it cannot be Unchanged either: the normal save writes it.
+                if (leftToDatabase && IsNavigationTarget(entityType))
+                    continue;
+                var columns = table.Columns(rows.Key);
+                var sql = $"COPY {table.Name} ({string.Join(", ", columns.Select(c => Quote(c.Name)))}) FROM STDIN (FORMAT BINARY)";
                 await using (var copy = await connection.BeginBinaryImportAsync(sql, ct))
                 {
-                    foreach (var entry in rows)
-                    {
-                        await copy.StartRowAsync(ct);
-                        var values = entry.CurrentValues;
-                        foreach (var column in columns)
-                            await column.Writer.WriteAsync(copy, values[column.Property], ct);
-                    }
+                    WriteRows(copy, rows, columns, ct);
                     await copy.CompleteAsync(ct);
                 }
+                // Detached when nothing can reach the entity again through a navigation (the save then has less to look
+                // at), or when the database chose one of its values; Unchanged otherwise, so a later change detection
+                // does not take it for a new entity.
+                var state = leftToDatabase || !IsNavigationTarget(entityType) ? EntityState.Detached : EntityState.Unchanged;
                 foreach (var entry in rows)
-                    entry.State = rows.Key.LeftToDatabase ? EntityState.Detached : EntityState.Unchanged;
+                    entry.State = state;
                 written += rows.Count();
             }
         }
         return written;
     }
 
+    /// <summary>
+    /// Writes the values synchronously: they go to Npgsql's buffer, which is sent when full; a COPY is one long write,
+    /// and an async call per value cost more than the value itself.
+    /// </summary>
+    private static void WriteRows(NpgsqlBinaryImporter copy, IEnumerable<EntityEntry> rows, IReadOnlyList<Column> columns, CancellationToken ct)
+    {
+        foreach (var entry in rows)
+        {
+            ct.ThrowIfCancellationRequested();
+            copy.StartRow();
+            var values = entry.CurrentValues;
+            foreach (var column in columns)
+                column.Writer.Write(copy, values[column.Property]);
+        }
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<IEntityType, bool> NavigationTargets = new();
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<IEntityType, bool> Copyable = new();
+
+    private static bool IsNavigationTarget(IEntityType entityType) => NavigationTargets.GetOrAdd(entityType, static entityType =>
+        entityType.Model.GetEntityTypes().Any(t => t.GetNavigations().Any(n => n.TargetEntityType == entityType) || t.GetSkipNavigations().Any(n => n.TargetEntityType == entityType)));
+
     /// <summary>One table per entity type, flat columns only: anything else is left to the normal save.</summary>
-    public static bool CanCopy(IEntityType entityType) =>
+    public static bool CanCopy(IEntityType entityType) => Copyable.GetOrAdd(entityType, static entityType =>
         entityType.GetTableName() is not null
         && entityType.BaseType is null
         && !entityType.GetDirectlyDerivedTypes().Any()
         && !entityType.IsOwned()
         && !entityType.GetNavigations().Any(n => n.TargetEntityType.IsOwned())
         && !entityType.GetComplexProperties().Any()
-        && !entityType.Model.GetEntityTypes().Any(other => other != entityType && other.GetTableName() == entityType.GetTableName() && other.GetSchema() == entityType.GetSchema());
-
-    private static StoreObjectIdentifier TableOf(IEntityType entityType) =>
-        StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
+        && !entityType.Model.GetEntityTypes().Any(other => other != entityType && other.GetTableName() == entityType.GetTableName() && other.GetSchema() == entityType.GetSchema()));
 
     /// <summary>Principals before their dependents, so that foreign keys hold row by row as COPY checks them.</summary>
     private static List<IEntityType> ParentsFirst(IEnumerable<IEntityType> types)
@@ -115,7 +139,7 @@ public static class BulkInsert
     /// <summary>Writes one column's values: through the property's value converter, as the provider type, to the store type.</summary>
     private abstract class ColumnWriter
     {
-        public abstract ValueTask WriteAsync(NpgsqlBinaryImporter copy, object? modelValue, CancellationToken ct);
+        public abstract void Write(NpgsqlBinaryImporter copy, object? modelValue);
 
         public static ColumnWriter For(IProperty property)
         {
@@ -129,58 +153,70 @@ public static class BulkInsert
     /// <summary>Typed, so that Npgsql resolves the column's type once per COPY rather than once per value.</summary>
     private sealed class ColumnWriter<TProvider>(Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter? converter, string storeType) : ColumnWriter
     {
-        public override ValueTask WriteAsync(NpgsqlBinaryImporter copy, object? modelValue, CancellationToken ct)
+        public override void Write(NpgsqlBinaryImporter copy, object? modelValue)
         {
             var value = modelValue is null || converter is null ? modelValue : converter.ConvertToProvider(modelValue);
-            return value is null ? new ValueTask(copy.WriteNullAsync(ct)) : new ValueTask(copy.WriteAsync((TProvider)value, storeType, ct));
+            if (value is null)
+                copy.WriteNull();
+            else
+                copy.Write((TProvider)value, storeType);
         }
     }
 
-    /// <summary>The columns one row writes: every mapped column except those the database generates and the row leaves unset.</summary>
-    private sealed class ColumnSet : IEquatable<ColumnSet>
+    /// <summary>An entity type's table and columns, worked out once: names, writers, and which columns the database may fill in.</summary>
+    private sealed class TableMap
     {
-        private readonly string _key;
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<IEntityType, TableMap> Maps = new();
 
-        public ColumnSet(EntityEntry entry, StoreObjectIdentifier table)
+        private readonly Column[] _columns;
+
+        /// <summary>Indexes into the columns of those a row leaves to the database when it leaves them unset (identity, defaults).</summary>
+        private readonly int[] _generatedIfUnset;
+
+        private TableMap(IEntityType entityType)
         {
+            var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
+            Name = Quote(table.Schema, table.Name);
             var columns = new List<Column>();
-            var leftOut = new System.Text.StringBuilder();
-            foreach (var property in entry.Metadata.GetProperties())
+            var generated = new List<int>();
+            foreach (var property in entityType.GetProperties())
             {
-                var name = property.GetColumnName(table);
-                if (name is null)
+                // Computed and always-generated columns are never written, as SaveChanges never writes them.
+                if (property.GetColumnName(table) is not { } name || property.GetComputedColumnSql() is not null || property.ValueGenerated == ValueGenerated.OnAddOrUpdate)
                     continue;
-                if (property.GetComputedColumnSql() is not null || property.ValueGenerated == ValueGenerated.OnAddOrUpdate
-                    || (property.ValueGenerated != ValueGenerated.Never && IsUnset(entry.Property(property))))
-                {
-                    leftOut.Append(name).Append('\0');
-                    continue;
-                }
-                columns.Add(ColumnOf(property, name));
+                if (property.ValueGenerated != ValueGenerated.Never)
+                    generated.Add(columns.Count);
+                columns.Add(new Column(property, name, ColumnWriter.For(property)));
             }
-            Columns = columns;
-            LeftToDatabase = leftOut.Length > 0;
-            _key = leftOut.ToString();
+            if (generated.Count > 64)
+                throw new NotSupportedException($"BulkInsert handles up to 64 database-generated columns per table ({Name}).");
+            _columns = [.. columns];
+            _generatedIfUnset = [.. generated];
         }
 
-        public IReadOnlyList<Column> Columns { get; }
+        public string Name { get; }
 
-        /// <summary>The database fills in at least one column, whose value the entity does not know.</summary>
-        public bool LeftToDatabase { get; }
-
-        public bool Equals(ColumnSet? other) => other is not null && other._key == _key;
-
-        public override bool Equals(object? obj) => Equals(obj as ColumnSet);
-
-        public override int GetHashCode() => _key.GetHashCode(StringComparison.Ordinal);
+        public static TableMap Of(IEntityType entityType) => Maps.GetOrAdd(entityType, t => new TableMap(t));
 
         /// <summary>As SaveChanges decides: a generated column is sent only when the entity set it (not temporary, not the sentinel).</summary>
-        private static bool IsUnset(PropertyEntry property) =>
-            property.IsTemporary || Equals(property.CurrentValue, property.Metadata.Sentinel);
+        public ulong LeftToDatabase(EntityEntry entry)
+        {
+            var mask = 0UL;
+            for (var i = 0; i < _generatedIfUnset.Length; i++)
+            {
+                var property = entry.Property(_columns[_generatedIfUnset[i]].Property);
+                if (property.IsTemporary || Equals(property.CurrentValue, property.Metadata.Sentinel))
+                    mask |= 1UL << i;
+            }
+            return mask;
+        }
 
-        private static readonly System.Collections.Concurrent.ConcurrentDictionary<(IProperty, string), Column> Columns_ = new();
-
-        private static Column ColumnOf(IProperty property, string name) =>
-            Columns_.GetOrAdd((property, name), key => new Column(key.Item1, key.Item2, ColumnWriter.For(key.Item1)));
+        public Column[] Columns(ulong leftToDatabase)
+        {
+            if (leftToDatabase == 0)
+                return _columns;
+            var omitted = _generatedIfUnset.Where((_, i) => (leftToDatabase & (1UL << i)) != 0).ToHashSet();
+            return [.. _columns.Where((_, i) => !omitted.Contains(i))];
+        }
     }
 }

@@ -36,9 +36,10 @@ public sealed class SubscriberImporter(
 {
     /// <summary>
     /// Rows per batch (one transaction, one audit event). Large enough that a batch's set queries and its COPY cost far
-    /// more than their round trips; small enough that a batch's entities stay a few megabytes.
+    /// more than their round trips; small enough that two batches in flight (one written, the next prepared) keep the
+    /// process under 300 MB with the server GC (5,000 measured 350–380 MB, 2,000 under 300 MB, for the same rate).
     /// </summary>
-    public const int BatchSize = 5_000;
+    public const int BatchSize = 2_000;
 
     public async Task<ImportSummary> ImportAsync(
         Stream csv,
