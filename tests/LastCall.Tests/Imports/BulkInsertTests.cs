@@ -93,6 +93,52 @@ public sealed class BulkInsertTests(PostgresCluster postgres)
     }
 
     [Fact]
+    public async Task Import_WhenACopyFails_RedoesTheBatchRowByRow_AndRejectsOnlyTheConflictingRow()
+    {
+        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
+        var n = TestData.Next();
+        var m = TestData.Next();
+        var csv = TestData.Csv(TestData.Header, TestData.Row(n), TestData.Row(n + 1000), TestData.Row(n + 2000));
+        // Another writer takes the second row's ICCID after the batch has checked it and before its COPY: the COPY of eSIM
+        // profiles then fails on the unique index, as it would with a concurrent import.
+        var concurrent = new ConcurrentWriter(() => database.ImportAsync(TestData.Csv(TestData.Header,
+            TestData.Row(m, profiles: $"{TestData.Iccid(n + 1000)}:{TestData.Eid(n + 1000)}:primary:iPhone 16"))));
+        var options = new DbContextOptionsBuilder<AppDbContext>();
+        options.UseLastCallDatabase(database.Provider, database.ConnectionString);
+        options.AddInterceptors(concurrent, new LastCall.Auditing.UnauditedChangeRefusal());
+        var importer = new SubscriberImporter(new Microsoft.EntityFrameworkCore.Infrastructure.PooledDbContextFactory<AppDbContext>(options.Options),
+            database.Protector(), new LastCall.Auditing.CurrentActor(new Microsoft.AspNetCore.Http.HttpContextAccessor()), database.Settings(),
+            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<SubscriberImporter>.Instance);
+
+        var summary = await importer.ImportAsync(csv, cancellationToken: Ct);
+
+        Assert.True(concurrent.Wrote);
+        Assert.Equal(2, summary.Imported);
+        var rejection = Assert.Single(summary.Rejected);
+        Assert.Equal((3, "iccid_in_use"), (rejection.Row, rejection.Code));
+        await using var db = database.CreateContext();
+        Assert.Equal(3, await db.Lines.CountAsync(Ct));
+        Assert.Equal(3, await db.BillingAccounts.CountAsync(Ct));
+        Assert.Equal(3, await db.EsimProfiles.CountAsync(Ct));
+    }
+
+    /// <summary>Runs a write of its own once, when the first transaction of the context it is attached to begins.</summary>
+    private sealed class ConcurrentWriter(Func<Task> write) : Microsoft.EntityFrameworkCore.Diagnostics.DbTransactionInterceptor
+    {
+        private int _wrote;
+
+        public bool Wrote => _wrote == 1;
+
+        public override async ValueTask<System.Data.Common.DbTransaction> TransactionStartedAsync(System.Data.Common.DbConnection connection,
+            Microsoft.EntityFrameworkCore.Diagnostics.TransactionEndEventData eventData, System.Data.Common.DbTransaction result, CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.Exchange(ref _wrote, 1) == 0)
+                await write();
+            return result;
+        }
+    }
+
+    [Fact]
     public async Task Copy_RefusesToRunOutsideATransaction()
     {
         using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
