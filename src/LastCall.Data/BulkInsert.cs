@@ -17,7 +17,9 @@ public static class BulkInsert
 {
     /// <summary>
     /// COPYs every Added entry whose entity type <paramref name="include"/> accepts and that COPY can write (an entity type
-    /// that has its table to itself, without owned or complex types), parents before the entities that refer to them.
+    /// that has its table to itself, without owned or complex types), parents before the entities that refer to them; an
+    /// entity type that refers to a type whose new entities are left to the save (not included, or not copyable) is left
+    /// to the save as well, so foreign keys hold.
     /// Afterwards the entries are detached (Unchanged when another entity reaches them through a navigation), so the
     /// following save does not insert them again; rows whose values the database chooses (an identity key, a SQL default)
     /// are detached, or left to the save if a navigation reaches them. Returns the number of rows written.
@@ -34,13 +36,19 @@ public static class BulkInsert
         tracker.DetectChanges();
         var detect = tracker.AutoDetectChangesEnabled;
         var groups = new Dictionary<IEntityType, List<EntityEntry>>();
+        var leftToSave = new HashSet<IEntityType>();
         tracker.AutoDetectChangesEnabled = false; // detected once above, not again per call below
         try
         {
             foreach (var entry in tracker.Entries())
             {
-                if (entry.State != EntityState.Added || !include(entry.Metadata) || !CanCopy(entry.Metadata))
+                if (entry.State != EntityState.Added)
                     continue;
+                if (!include(entry.Metadata) || !CanCopy(entry.Metadata))
+                {
+                    leftToSave.Add(entry.Metadata);
+                    continue;
+                }
                 if (!groups.TryGetValue(entry.Metadata, out var list))
                     groups[entry.Metadata] = list = [];
                 list.Add(entry);
@@ -49,6 +57,12 @@ public static class BulkInsert
         finally
         {
             tracker.AutoDetectChangesEnabled = detect;
+        }
+        // New entities the save inserts go in after the COPYs: whatever refers to one of their types waits for the save too.
+        while (groups.Keys.FirstOrDefault(t => t.GetForeignKeys().Any(fk => leftToSave.Contains(fk.PrincipalEntityType))) is { } waits)
+        {
+            groups.Remove(waits);
+            leftToSave.Add(waits);
         }
 
         var written = 0;
