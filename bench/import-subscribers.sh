@@ -1,10 +1,24 @@
 #!/usr/bin/env bash
-# Measures `lastcall import subscribers` into PostgreSQL: rows per second and peak resident memory.
-# Usage: bench/import-subscribers.sh [ROWS ...]   (default: 100000 1000000)
-# Prints one result line per size; docs/benchmarks.md records the figures.
+# Measures `lastcall import subscribers`: rows per second and peak resident memory.
+# Usage: bench/import-subscribers.sh [--sqlite] [--reimport] [--preload N] [--clear] [ROWS ...]   (default sizes: 100000 1000000)
+#   --sqlite      the embedded default (a SQLite file) instead of a throwaway PostgreSQL cluster
+#   --reimport    then import the same file again (an upsert of every row) and time that too
+#   --preload N   first import N other subscribers, so the file goes into tables that already hold N rows
+#   --clear       clear-text service passwords (hashed with PBKDF2 on import) instead of pre-hashed ones
+# Prints one result line per import; docs/benchmarks.md records the figures.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/bench/pg-cluster.sh"
+sqlite=0 reimport=0 preload=0 clear=""
+while [ $# -gt 0 ]; do
+  case $1 in
+    --sqlite) sqlite=1; shift ;;
+    --reimport) reimport=1; shift ;;
+    --preload) preload=$2; shift 2 ;;
+    --clear) clear=clear; shift ;;
+    *) break ;;
+  esac
+done
 sizes=("$@")
 [ $# -eq 0 ] && sizes=(100000 1000000)
 
@@ -13,25 +27,42 @@ command -v bc >/dev/null 2>&1 || apt_install bc
 
 work=$(mktemp -d /tmp/lastcall-bench-XXXXXX)
 chmod 755 "$work"
-trap 'pg_stop "$work/pg"; rm -rf "$work"' EXIT
+trap '[ $sqlite = 1 ] || pg_stop "$work/pg"; rm -rf "$work"' EXIT
 
 dotnet build -c Release -v q --nologo "$root/bench/LastCall.Benchmarks" >/dev/null
 bin="$root/bench/LastCall.Benchmarks/bin/Release/net10.0"
 key=$(head -c 32 /dev/urandom | base64)
 
-for rows in "${sizes[@]}"; do
-  pg_start "$work/pg"
-  csv="$work/subscribers-$rows.csv"
-  dotnet "$bin/LastCall.Benchmarks.dll" generate-subscribers "$rows" "$csv" >/dev/null
-  opts=(--Database:Provider Postgres --ConnectionStrings:LastCall "$PG_CONN" --Security:MasterKey "$key")
-  (cd "$work" && dotnet "$bin/lastcall.dll" migrate "${opts[@]}" >/dev/null)
+timed_import() { # label csv rows
+  local label=$1 csv=$2 rows=$3 elapsed rss_kb imported size_mb
   (cd "$work" && /usr/bin/time -v dotnet "$bin/lastcall.dll" import subscribers "$csv" "${opts[@]}" >"$work/out.txt" 2>"$work/err.txt") || { cat "$work/err.txt" >&2; exit 1; }
   elapsed=$(grep "Elapsed (wall clock)" "$work/err.txt" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
   rss_kb=$(grep "Maximum resident set size" "$work/err.txt" | awk '{print $NF}')
   imported=$(grep -oE 'imported [0-9]+' "$work/out.txt" | grep -oE '[0-9]+')
   size_mb=$(( $(stat -c %s "$csv") / 1048576 ))
-  printf 'rows=%s file=%sMB imported=%s seconds=%s rows_per_second=%.0f peak_rss_mb=%.0f\n' \
-    "$rows" "$size_mb" "$imported" "$elapsed" "$(echo "$imported / $elapsed" | bc -l)" "$(echo "$rss_kb / 1024" | bc -l)"
-  pg_stop "$work/pg"
-  rm -rf "$work/pg" "$csv"
+  printf '%s rows=%s file=%sMB imported=%s seconds=%s rows_per_second=%.0f peak_rss_mb=%.0f load=%s\n' \
+    "$label" "$rows" "$size_mb" "$imported" "$elapsed" "$(echo "$imported / $elapsed" | bc -l)" "$(echo "$rss_kb / 1024" | bc -l)" \
+    "$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' '/')"
+}
+
+for rows in "${sizes[@]}"; do
+  if [ $sqlite = 1 ]; then
+    rm -rf "$work/data"; mkdir -p "$work/data"
+    opts=(--DataFolder "$work/data" --Security:MasterKey "$key")
+  else
+    pg_start "$work/pg"
+    opts=(--Database:Provider Postgres --ConnectionStrings:LastCall "$PG_CONN" --Security:MasterKey "$key")
+  fi
+  (cd "$work" && dotnet "$bin/lastcall.dll" migrate "${opts[@]}" >/dev/null)
+  if [ "$preload" -gt 0 ]; then
+    dotnet "$bin/LastCall.Benchmarks.dll" generate-subscribers "$preload" "$work/preload.csv" 10000000 >/dev/null
+    timed_import preload "$work/preload.csv" "$preload"
+    rm -f "$work/preload.csv"
+  fi
+  csv="$work/subscribers-$rows.csv"
+  dotnet "$bin/LastCall.Benchmarks.dll" generate-subscribers "$rows" "$csv" 0 $clear >/dev/null
+  timed_import import "$csv" "$rows"
+  [ $reimport = 1 ] && timed_import reimport "$csv" "$rows"
+  if [ $sqlite = 0 ]; then pg_stop "$work/pg"; rm -rf "$work/pg"; fi
+  rm -f "$csv"
 done

@@ -4,6 +4,8 @@ using LastCall.Benchmarks;
 return args switch
 {
     ["generate-subscribers", var rows, var file] => SubscriberFileGenerator.Write(int.Parse(rows, CultureInfo.InvariantCulture), file),
+    ["generate-subscribers", var rows, var file, var first] => SubscriberFileGenerator.Write(int.Parse(rows, CultureInfo.InvariantCulture), file, int.Parse(first, CultureInfo.InvariantCulture)),
+    ["generate-subscribers", var rows, var file, var first, "clear"] => SubscriberFileGenerator.Write(int.Parse(rows, CultureInfo.InvariantCulture), file, int.Parse(first, CultureInfo.InvariantCulture), clearPasswords: true),
     ["generate-disconnections", var rows, var file] => DisconnectionFileGenerator.Write(long.Parse(rows, CultureInfo.InvariantCulture), file),
     ["simulators", var connection, var smdpPort, var backendsPort, var readyFile] =>
         await CancellationThroughput.StartSimulatorsAsync(connection, int.Parse(smdpPort, CultureInfo.InvariantCulture), int.Parse(backendsPort, CultureInfo.InvariantCulture), readyFile),
@@ -16,7 +18,7 @@ return args switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: LastCall.Benchmarks generate-subscribers ROWS FILE.csv");
+    Console.Error.WriteLine("usage: LastCall.Benchmarks generate-subscribers ROWS FILE.csv [FIRST_ROW [clear]]");
     Console.Error.WriteLine("       LastCall.Benchmarks generate-disconnections ROWS FILE.csv");
     Console.Error.WriteLine("       LastCall.Benchmarks simulators CONN SMDP_PORT BACKENDS_PORT READY_FILE   (0: any free port; READY_FILE gets the bound addresses)");
     Console.Error.WriteLine("       LastCall.Benchmarks cancellations CONN HOST_URL[,HOST_URL…] COUNT SUBMITTERS");

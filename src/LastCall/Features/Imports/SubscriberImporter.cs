@@ -3,7 +3,11 @@ using System.Collections.Concurrent;
 using LastCall.Data;
 using LastCall.Hosting;
 using LastCall.Security;
+using LastCall.Domain.Audit;
+using LastCall.Domain.Customers;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using System.Threading.Channels;
 
 namespace LastCall.Features.Imports;
 
@@ -30,7 +34,12 @@ public sealed class SubscriberImporter(
     TimeProvider clock,
     ILogger<SubscriberImporter> logger)
 {
-    public const int BatchSize = 500;
+    /// <summary>
+    /// Rows per batch (one transaction, one audit event). Large enough that a batch's set queries and its COPY cost far
+    /// more than their round trips; small enough that two batches in flight (one written, the next prepared) keep the
+    /// process under 300 MB with the server GC (5,000 measured 350–380 MB, 2,000 under 300 MB, for the same rate).
+    /// </summary>
+    public const int BatchSize = 2_000;
 
     public async Task<ImportSummary> ImportAsync(
         Stream csv,
@@ -41,7 +50,7 @@ public sealed class SubscriberImporter(
         long? totalBytes = csv.CanSeek ? csv.Length : null;
         var reader = new CsvRowReader(csv);
         var kept = new List<RowRejection>();
-        int imported = 0, rejected = 0, rowsRead = 0;
+        int imported = 0, rejected = 0;
 
         void Reject(RowRejection rejection)
         {
@@ -64,58 +73,107 @@ public sealed class SubscriberImporter(
             return new ImportSummary(0, 0, kept, new RowRejection(header.Value.LineNumber, format.Error!.Code, format.Error.Message));
 
         var run = new ImportRun(Guid.CreateVersion7(), settings, clock);
-        var batch = new List<SubscriberRecord>(BatchSize);
-        async Task Flush()
+        var actor = currentActor.Get();
+        // Reading, parsing and protecting the next batch overlaps with writing this one; one writer at a time keeps the
+        // batches, and so the rejections, in file order.
+        var batches = Channel.CreateBounded<PreparedBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var producer = Task.Run(() => ReadBatchesAsync(reader, format.Value, batches.Writer, stop.Token), stop.Token);
+        try
         {
-            var outcome = await ImportBatchAsync(run, batch, cancellationToken);
-            imported += outcome.Imported;
-            foreach (var rejection in outcome.Rejected)
-                Reject(rejection);
-            batch.Clear();
-            onProgress?.Invoke(new ImportProgress(reader.BytesRead, totalBytes, rowsRead, imported, rejected));
+            await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken))
+            {
+                var outcome = await ImportBatchAsync(run, actor, batch, cancellationToken);
+                imported += outcome.Imported;
+                // Parse errors and database refusals of one batch, reported together in file order.
+                outcome.Rejected.AddRange(batch.ParseRejections);
+                foreach (var rejection in outcome.Rejected.OrderBy(r => r.Row))
+                    Reject(rejection);
+                onProgress?.Invoke(new ImportProgress(batch.BytesRead, totalBytes, batch.RowsRead, imported, rejected));
+            }
         }
-
-        while (await reader.ReadAsync(cancellationToken) is { } row)
+        finally
         {
-            rowsRead++;
-            if (row.Fields is null)
+            await stop.CancelAsync();
+            try
             {
-                Reject(new RowRejection(row.LineNumber, row.ErrorCode!, row.ErrorDetail!));
-                continue;
+                await producer;
             }
-            var record = format.Value.Parse(row.LineNumber, row.Fields);
-            if (!record.IsSuccess)
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
-                Reject(new RowRejection(row.LineNumber, record.Error!.Code, record.Error.Message));
-                continue;
+                // The writer stopped first (its error is the one that matters).
             }
-            batch.Add(record.Value);
-            if (batch.Count == BatchSize)
-                await Flush();
         }
-        if (batch.Count > 0 || rowsRead == 0)
-            await Flush();
 
         logger.LogInformation("Import {RunId}: {Imported} imported, {Rejected} rejected", run.Id, imported, rejected);
-        // Rows refused by the database checks are found a batch later than parse errors: report in file order.
         return new ImportSummary(imported, rejected, [.. kept.OrderBy(r => r.Row)], null);
+    }
+
+    /// <summary>A batch ready to write: its valid records with their protected identities, and the rows refused on parsing.</summary>
+    private sealed record PreparedBatch(List<SubscriberRecord> Records, Dictionary<int, ProtectedIdNumber> Identities, List<RowRejection> ParseRejections, int RowsRead, long BytesRead);
+
+    private async Task ReadBatchesAsync(CsvRowReader reader, SubscriberCsvFormat format, ChannelWriter<PreparedBatch> batches, CancellationToken ct)
+    {
+        try
+        {
+            var rowsRead = 0;
+            var records = new List<SubscriberRecord>(BatchSize);
+            var parseRejections = new List<RowRejection>();
+            async Task Send()
+            {
+                var identities = new Dictionary<int, ProtectedIdNumber>(records.Count);
+                foreach (var record in records)
+                    identities[record.Row] = protector.Protect(record.Id);
+                await batches.WriteAsync(new PreparedBatch(records, identities, parseRejections, rowsRead, reader.BytesRead), ct);
+                records = new List<SubscriberRecord>(BatchSize);
+                parseRejections = [];
+            }
+
+            while (await reader.ReadAsync(ct) is { } row)
+            {
+                rowsRead++;
+                if (row.Fields is null)
+                {
+                    parseRejections.Add(new RowRejection(row.LineNumber, row.ErrorCode!, row.ErrorDetail!));
+                }
+                else
+                {
+                    var parsed = format.Parse(row.LineNumber, row.Fields);
+                    if (parsed.IsSuccess)
+                        records.Add(parsed.Value);
+                    else
+                        parseRejections.Add(new RowRejection(row.LineNumber, parsed.Error!.Code, parsed.Error.Message));
+                }
+                // Bad rows count towards the batch too, so that a file of bad rows does not pile up in memory.
+                if (records.Count + parseRejections.Count >= BatchSize)
+                    await Send();
+            }
+            if (records.Count > 0 || parseRejections.Count > 0 || rowsRead == 0)
+                await Send();
+            batches.Complete();
+        }
+        catch (Exception ex)
+        {
+            batches.TryComplete(ex);
+            throw;
+        }
     }
 
     /// <summary>
     /// Writes a batch in one transaction. If any row fails after it began changing entities (or the save
     /// itself fails), the batch is redone row by row so that the bad row is the only one left out.
     /// </summary>
-    private async Task<(int Imported, List<RowRejection> Rejected)> ImportBatchAsync(ImportRun run, List<SubscriberRecord> batch, CancellationToken cancellationToken)
+    private async Task<(int Imported, List<RowRejection> Rejected)> ImportBatchAsync(ImportRun run, Actor actor, PreparedBatch prepared, CancellationToken cancellationToken)
     {
+        var batch = prepared.Records;
+        var identities = prepared.Identities;
         var rejected = new List<RowRejection>();
         if (batch.Count == 0)
             return (0, rejected);
-        var actor = currentActor.Get();
         // Each write is audited in itself, so the rows of an import that stops half-way are accounted for.
         void RecordBatch(AppDbContext db, int firstRow, int lastRow, int imported, int rejected) =>
             AuditTrail.RecordIn(db, actor, "subscribers.batch_imported", null, null, new { run = run.Id, firstRow, lastRow, imported, rejected }, run.Clock.GetUtcNow());
 
-        var identities = batch.ToDictionary(r => r.Row, r => protector.Protect(r.Id));
         var passwordHashes = new ConcurrentDictionary<int, string>();
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
@@ -142,10 +200,10 @@ public sealed class SubscriberImporter(
                 try
                 {
                     RecordBatch(db, batch[0].Row, batch[^1].Row, imported, rejected.Count);
-                    await db.SaveChangesAsync(cancellationToken);
+                    await SaveBatchAsync(db, cancellationToken);
                     return (imported, rejected);
                 }
-                catch (DbUpdateException ex)
+                catch (Exception ex) when (ex is DbUpdateException or NpgsqlException)
                 {
                     logger.LogWarning(ex, "Import {RunId}: a batch failed to save; retrying its rows one by one", run.Id);
                 }
@@ -176,6 +234,24 @@ public sealed class SubscriberImporter(
             }
         }
         return (importedOneByOne, rejected);
+    }
+
+    /// <summary>
+    /// On PostgreSQL the new rows (nearly all of a first import) go in with binary COPY, and the rest of the batch (updated
+    /// rows on a re-import, removed profiles, the batch's audit event) with a normal save, all in one transaction, so the
+    /// audit guard sees the event with the changes it accounts for (decision 0013). SQLite saves normally.
+    /// </summary>
+    private static async Task SaveBatchAsync(AppDbContext db, CancellationToken ct)
+    {
+        if (!db.Database.IsNpgsql())
+        {
+            await db.SaveChangesAsync(ct);
+            return;
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await BulkInsert.CopyAddedAsync(db, type => type.ClrType != typeof(AuditEvent), ct);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
     }
 
     private DateOnly Today() => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
