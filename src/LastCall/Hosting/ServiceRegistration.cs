@@ -194,6 +194,8 @@ public static class ServiceRegistration
         services.AddScoped<Features.Suspensions.SuspendLine>();
         services.AddScoped<Features.Suspensions.ResumeLine>();
         services.AddScoped<Features.Suspensions.GetSuspension>();
+        services.AddScoped<Features.Transfers.TransferLine>();
+        services.AddScoped<Features.Lines.UnlockAccountInPerson>();
         services.AddSettings<Features.Reports.ReportSettings>("Reports");
         services.AddSingleton<Features.Reports.ReportStore>();
         services.AddScoped<Features.Reports.FileDisconnectionReport>();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using LastCall.Auditing;
 using LastCall.Data;
 using LastCall.Domain.Cancellations;
@@ -11,7 +12,6 @@ using LastCall.Integrations.Messaging;
 using LastCall.Security;
 using LastCall.Web;
 using LastCall.Web.OpenApi;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Features.Transfers;
@@ -22,9 +22,11 @@ namespace LastCall.Features.Transfers;
 /// (<c>currentOwnerCheck</c>) or by the consent code they issued while signed in
 /// (<c>currentOwnerConsentCode</c>). The new owner's real-name record is matched by blind index or
 /// created; the new owner's service password replaces the old one and every earlier session of the
-/// old owner ends. Refused for arrears, bundle membership, fraud hold or account lock.
+/// old owner ends. Refused for arrears, bundle membership, fraud hold or account lock. A refusal leaves nothing
+/// pending in the context (a refused identity check is audited and saved).
 /// </summary>
-public static class TransferLine
+public sealed class TransferLine(
+    LineAccess access, EligibilityCheck check, IdNumberProtector protector, AuditTrail audit, AppDbContext db, IMessageSender sender, TimeProvider clock)
 {
     public sealed record NewOwner(string? Name, string? IdType, string? IdNumber, string? Language, string? Email);
 
@@ -37,14 +39,13 @@ public static class TransferLine
     public sealed record Response(string Msisdn, OwnerView NewOwner, DateTimeOffset TransferredAt, bool NewCustomerRecord);
 
     public static void Map(RouteGroupBuilder lines) =>
-        lines.MapPost("/{msisdn}/transfers", HandleAsync)
+        lines.MapPost("/{msisdn}/transfers", async (string msisdn, Request request, TransferLine transfer, HttpContext http, CancellationToken ct) =>
+                (await transfer.HandleAsync(http.User, msisdn, request, ct)).ToCreated(transferred => $"/api/v1/lines/{transferred.Msisdn}"))
             .RequireAuthorization(Policies.Clerk)
             .Fails(ErrorKind.Validation, ErrorKind.NotFound, ErrorKind.Forbidden, ErrorKind.Conflict, ErrorKind.NotEligible, ErrorKind.Unprocessable)
             .WithSummary("Transfer the line to a new owner whose ID is checked in person (clerk).");
 
-    internal static async Task<Outcome<Created<Response>>> HandleAsync(
-        string msisdn, Request request, LineAccess access, EligibilityCheck check, IdNumberProtector protector,
-        AuditTrail audit, AppDbContext db, IMessageSender sender, TimeProvider clock, HttpContext http, CancellationToken ct)
+    public async Task<Result<Response>> HandleAsync(ClaimsPrincipal user, string msisdn, Request request, CancellationToken ct)
     {
         // Validate the whole request before touching anything.
         if (request.NewOwner is not { } newOwner)
@@ -65,7 +66,7 @@ public static class TransferLine
         if (request.CurrentOwnerCheck is null && string.IsNullOrWhiteSpace(request.CurrentOwnerConsentCode))
             return Fail.Validation("currentOwnerCheck", "owner_verification_required", "Check the current owner's ID in person (currentOwnerCheck) or take the consent code they issued (currentOwnerConsentCode).");
 
-        var (line, denied) = await access.FindAsync(http.User, msisdn, tracked: true, ct);
+        var (line, denied) = await access.FindAsync(user, msisdn, tracked: true, ct);
         if (denied is not null)
             return denied;
         var now = clock.GetUtcNow();
@@ -80,12 +81,12 @@ public static class TransferLine
                 return Fail.Validation("currentOwnerCheck.method", "validation_failed", "currentOwnerCheck.method must be in_person_id.");
             var ownerDocument = IdDocument.Create(oldOwner.IdType, ownerCheck.IdNumber);
             if (!ownerDocument.IsSuccess || !protector.Matches(ownerDocument.Value, oldOwner.IdNumberBlindIndex))
-                return await RefuseAsync(audit, db, line!, "real_name_mismatch", "The current owner's ID does not match the line's registered owner.");
+                return await RefuseAsync(line!, "real_name_mismatch", "The current owner's ID does not match the line's registered owner.");
             ownerVerifiedBy = "in_person_id";
         }
         else if (!line!.HasTransferConsent(GrantTransferConsent.Hash(request.CurrentOwnerConsentCode!), now))
         {
-            return await RefuseAsync(audit, db, line, "invalid_consent_code", "The consent code is wrong, used or expired; the owner can issue a new one in the app.");
+            return await RefuseAsync(line, "invalid_consent_code", "The consent code is wrong, used or expired; the owner can issue a new one in the app.");
         }
 
         var blockers = Alternatives.TransferBlockers(line!, oldOwner, facts.Account);
@@ -107,13 +108,16 @@ public static class TransferLine
         }
         else if (!string.Equals(newCustomer.Name, newOwner.Name?.Trim(), StringComparison.Ordinal))
         {
-            return await RefuseAsync(audit, db, line!, "real_name_mismatch", "The new owner's name does not match the real-name record of that ID number.");
+            return await RefuseAsync(line!, "real_name_mismatch", "The new owner's name does not match the real-name record of that ID number.");
         }
         if (newCustomer.Id == oldOwner.Id)
             return Fail.Unprocessable("same_owner", "The new owner is already the registered owner.");
 
         if (line!.TransferTo(newCustomer.Id, SecretHasher.Hash(password), now) is { IsSuccess: false } refused)
+        {
+            db.ChangeTracker.Clear();
             return refused.Error!;
+        }
         oldOwner.RotateSecurityStamp();
         audit.Record("line.transferred", line.Msisdn.Masked(),
             before: new { owner = oldOwner.IdNumberMasked },
@@ -124,16 +128,17 @@ public static class TransferLine
         }
         catch (DbUpdateException)
         {
+            db.ChangeTracker.Clear();
             return Fail.Conflict("conflict", "The line changed at the same moment; reload it and try again.");
         }
 
         await sender.SendAsync(MessageTexts.Sms("line_transferred_to_you", line.Msisdn.Value, newCustomer.PreferredLanguage, line.Msisdn.Masked()), ct);
         if (oldOwner.Email is { Length: > 0 } email)
             await sender.SendAsync(MessageTexts.Email("line_transferred_away", email, oldOwner.PreferredLanguage, line.Msisdn.Masked(), now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ct);
-        return TypedResults.Created($"/api/v1/lines/{line.Msisdn.Value}", new Response(line.Msisdn.Value, new OwnerView(newCustomer.Name, newCustomer.IdNumberMasked), now, created));
+        return new Response(line.Msisdn.Value, new OwnerView(newCustomer.Name, newCustomer.IdNumberMasked), now, created);
     }
 
-    private static async Task<DomainError> RefuseAsync(AuditTrail audit, AppDbContext db, Domain.Lines.Line line, string code, string message)
+    private async Task<DomainError> RefuseAsync(Line line, string code, string message)
     {
         db.ChangeTracker.Clear();
         audit.Record("line.transfer_refused", line.Msisdn.Masked(), after: new { code });

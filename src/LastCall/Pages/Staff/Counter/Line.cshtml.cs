@@ -19,8 +19,8 @@ namespace LastCall.Pages.Staff.Counter;
 /// the session), never taken from the form.
 /// </summary>
 public sealed class LineModel(
-    LineAccess lineAccess, EligibilityCheck check, PolicySettings policies, IdNumberProtector protector, AuditTrail audit, AppDbContext db,
-    SubmitCancellation submit, SuspendLine suspend, ResumeLine resume, TimeProvider clock) : PageModel
+    LineAccess lineAccess, EligibilityCheck check, PolicySettings policies, AuditTrail audit, AppDbContext db,
+    SubmitCancellation submit, UnlockAccountInPerson unlock, SuspendLine suspend, ResumeLine resume, TimeProvider clock) : PageModel
 {
     public LineViews.LineDetail? Line { get; private set; }
 
@@ -53,9 +53,8 @@ public sealed class LineModel(
 
     public async Task<IActionResult> OnPostUnlockAsync(string msisdn, string? idNumber, CancellationToken ct)
     {
-        var (_, problem) = HandlerResults.Read<UnlockAccountInPerson.Response>(
-            await UnlockAccountInPerson.HandleAsync(msisdn, new UnlockAccountInPerson.Request(null, idNumber?.Trim()), lineAccess, audit, db, protector, HttpContext, ct));
-        return problem is null ? Done(msisdn, "unlocked") : await FailAsync(msisdn, problem, ct);
+        var (_, problem) = HandlerResults.Read(await unlock.HandleAsync(User, msisdn, new UnlockAccountInPerson.Request(null, idNumber?.Trim()), ct));
+        return problem is null ? Done(msisdn, "unlocked") : await ShowAsync(msisdn, problem, ct);
     }
 
     public async Task<IActionResult> OnPostSuspendAsync(string msisdn, CancellationToken ct)
@@ -71,13 +70,6 @@ public sealed class LineModel(
     }
 
     private RedirectResult Done(string msisdn, string what) => Redirect($"/staff/counter/{Uri.EscapeDataString(msisdn)}?done={what}");
-
-    /// <summary>A failed unlock: what the (static) handler left in the context is dropped first.</summary>
-    private async Task<IActionResult> FailAsync(string msisdn, UiProblem problem, CancellationToken ct)
-    {
-        db.ChangeTracker.Clear();
-        return await ShowAsync(msisdn, problem, ct);
-    }
 
     private async Task<IActionResult> ShowAsync(string msisdn, UiProblem problem, CancellationToken ct)
     {

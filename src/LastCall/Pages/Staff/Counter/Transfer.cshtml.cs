@@ -1,10 +1,8 @@
 using LastCall.Auditing;
 using LastCall.Data;
-using LastCall.Features.Cancellations;
+using LastCall.Domain.Customers;
 using LastCall.Features.Lines;
 using LastCall.Features.Transfers;
-using LastCall.Integrations.Messaging;
-using LastCall.Security;
 using LastCall.Web;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -12,7 +10,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace LastCall.Pages.Staff.Counter;
 
 /// <summary>Transfer of ownership at the counter (POST /api/v1/lines/{msisdn}/transfers in process): the new owner's ID checked in person, the current owner in person or by consent code.</summary>
-public sealed class TransferModel(LineAccess lineAccess, EligibilityCheck check, IdNumberProtector protector, AuditTrail audit, AppDbContext db, IMessageSender sender, TimeProvider clock) : PageModel
+public sealed class TransferModel(TransferLine transfer, LineAccess lineAccess, AuditTrail audit, AppDbContext db) : PageModel
 {
     public LineViews.LineDetail? Line { get; private set; }
 
@@ -44,7 +42,7 @@ public sealed class TransferModel(LineAccess lineAccess, EligibilityCheck check,
         public string? ConsentCode { get; set; }
     }
 
-    public static readonly string[] IdTypes = ["resident_id", "passport", "hk_macao_permit", "taiwan_permit"];
+    public static readonly string[] IdTypes = [.. Enum.GetValues<IdType>().Select(t => t.ToCode())];
 
     public async Task<IActionResult> OnGetAsync(string msisdn, CancellationToken ct) => await LoadAsync(msisdn, ct);
 
@@ -56,9 +54,7 @@ public sealed class TransferModel(LineAccess lineAccess, EligibilityCheck check,
             f.NewServicePassword,
             f.OwnerCheck == "consent_code" ? null : new TransferLine.OwnerCheck("in_person_id", null, f.OwnerIdNumber?.Trim()),
             f.OwnerCheck == "consent_code" ? f.ConsentCode : null);
-        var (done, problem) = HandlerResults.Read<TransferLine.Response>(
-            await TransferLine.HandleAsync(msisdn, request, lineAccess, check, protector, audit, db, sender, clock, HttpContext, ct));
-        db.ChangeTracker.Clear();
+        var (done, problem) = HandlerResults.Read(await transfer.HandleAsync(User, msisdn, request, ct));
         var page = await LoadAsync(msisdn, ct);
         Done = done;
         if (problem is not null && page is PageResult)
