@@ -29,7 +29,7 @@ public static class StaffAddCommand
             await host.Services.GetRequiredService<DatabaseInitializer>().PrepareAsync(CancellationToken.None);
             await using var scope = host.Services.CreateAsyncScope();
             var request = new CreateStaff.Request(username, password, roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), store);
-            var result = await CreateStaff.CreateAsync(scope.ServiceProvider.GetRequiredService<AuditTrail>(), scope.ServiceProvider.GetRequiredService<AppDbContext>(), TimeProvider.System, request, CancellationToken.None);
+            var result = await scope.ServiceProvider.GetRequiredService<CreateStaff>().CreateAsync(request, CancellationToken.None);
             if (!result.IsSuccess)
             {
                 await Console.Error.WriteLineAsync($"lastcall: {result.Error!.Code}: {result.Error.Message}");

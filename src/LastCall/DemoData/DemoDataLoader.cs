@@ -54,12 +54,12 @@ public static class DemoDataLoader
     private static async Task EnsureDemoStaffAsync(IServiceProvider services, ILogger logger, CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
-        var audit = scope.ServiceProvider.GetRequiredService<AuditTrail>();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var create = scope.ServiceProvider.GetRequiredService<CreateStaff>();
         foreach (var account in DemoStaff)
         {
             if (!await db.StaffMembers.AnyAsync(s => s.Username == account.Username, cancellationToken))
-                await CreateStaff.CreateAsync(audit, db, TimeProvider.System, account, cancellationToken);
+                await create.CreateAsync(account, cancellationToken);
         }
         logger.LogWarning("DEMO staff accounts (demo data only, never in production): {Accounts}",
             string.Join("; ", DemoStaff.Select(a => $"{a.Username} / {a.Password} ({string.Join(",", a.Roles!)}{(a.StoreId is null ? "" : " at " + a.StoreId)})")));

@@ -196,6 +196,7 @@ public static class ServiceRegistration
         services.AddScoped<Features.Suspensions.GetSuspension>();
         services.AddScoped<Features.Transfers.TransferLine>();
         services.AddScoped<Features.Lines.UnlockAccountInPerson>();
+        services.AddScoped<Features.Admin.CreateStaff>();
         services.AddSettings<Features.Reports.ReportSettings>("Reports");
         services.AddSingleton<Features.Reports.ReportStore>();
         services.AddScoped<Features.Reports.FileDisconnectionReport>();

@@ -5,7 +5,6 @@ using LastCall.Domain.Identity;
 using LastCall.Security;
 using LastCall.Web;
 using LastCall.Web.OpenApi;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Features.Admin;
@@ -14,7 +13,7 @@ namespace LastCall.Features.Admin;
 /// POST /api/v1/admin/staff (admin) and <c>lastcall staff add</c>: a staff account with roles and, for
 /// clerks, a store. The password is hashed like service passwords and never stored or logged.
 /// </summary>
-public static class CreateStaff
+public sealed class CreateStaff(AuditTrail audit, AppDbContext db, TimeProvider clock)
 {
     public sealed record Request(string? Username, string? Password, IReadOnlyList<string>? Roles, string? StoreId);
 
@@ -22,12 +21,18 @@ public static class CreateStaff
 
     public static void Map(RouteGroupBuilder admin)
     {
-        admin.MapPost("/staff", HandleAsync).WithSummary("Create a staff account.");
-        admin.MapGet("/staff", ListAsync).WithSummary("Staff accounts.");
+        admin.MapPost("/staff", async (Request request, CreateStaff create, CancellationToken ct) =>
+                (await create.HandleAsync(request, ct)).ToCreated(created => $"/api/v1/admin/staff/{created.Id}"))
+            .WithSummary("Create a staff account.");
+        admin.MapGet("/staff", async (CreateStaff staff, CancellationToken ct) => TypedResults.Ok(await staff.ListAsync(ct)))
+            .WithSummary("Staff accounts.");
     }
 
-    /// <summary>The one place staff accounts are made; the API and the command line both call it.</summary>
-    public static async Task<Result<StaffMember>> CreateAsync(AuditTrail audit, AppDbContext db, TimeProvider clock, Request request, CancellationToken ct)
+    /// <summary>
+    /// The one place staff accounts are made; the API, the console, the command line and the demo data all call it.
+    /// A refusal leaves nothing pending in the context.
+    /// </summary>
+    public async Task<Result<StaffMember>> CreateAsync(Request request, CancellationToken ct)
     {
         if (StaffMember.ValidatePassword(request.Password) is { } weak)
             return weak;
@@ -47,24 +52,26 @@ public static class CreateStaff
         }
         catch (DbUpdateException)
         {
+            db.ChangeTracker.Clear();
             return Fail.Conflict("username_taken", "That username is taken.");
         }
         return staff;
     }
 
-    internal static async Task<Outcome<Created<Response>>> HandleAsync(Request request, AuditTrail audit, AppDbContext db, TimeProvider clock, CancellationToken ct)
+    /// <summary>The account as the API and the console show it; a refusal names the field it is about.</summary>
+    public async Task<Result<Response>> HandleAsync(Request request, CancellationToken ct)
     {
-        var result = await CreateAsync(audit, db, clock, request, ct);
+        var result = await CreateAsync(request, ct);
         if (!result.IsSuccess)
             return result.Error!.Kind == ErrorKind.Validation ? result.Error.For(Field(result.Error.Code)) : result.Error;
         var staff = result.Value;
-        return TypedResults.Created($"/api/v1/admin/staff/{staff.Id}", new Response(staff.Id, staff.Username, staff.RoleList, staff.StoreId));
+        return new Response(staff.Id, staff.Username, staff.RoleList, staff.StoreId);
     }
 
-    internal static async Task<Ok<List<Response>>> ListAsync(AppDbContext db, CancellationToken ct)
+    public async Task<List<Response>> ListAsync(CancellationToken ct)
     {
         var staff = await db.StaffMembers.AsNoTracking().OrderBy(s => s.Username).ToListAsync(ct);
-        return TypedResults.Ok(staff.Select(s => new Response(s.Id, s.Username, s.RoleList, s.StoreId)).ToList());
+        return [.. staff.Select(s => new Response(s.Id, s.Username, s.RoleList, s.StoreId))];
     }
 
     private static string Field(string code) => code switch

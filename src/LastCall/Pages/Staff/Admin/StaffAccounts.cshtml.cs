@@ -1,5 +1,3 @@
-using LastCall.Auditing;
-using LastCall.Data;
 using LastCall.Domain.Identity;
 using LastCall.Features.Admin;
 using LastCall.Web;
@@ -9,7 +7,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace LastCall.Pages.Staff.Admin;
 
 /// <summary>Staff accounts: the list and a new account (GET and POST /api/v1/admin/staff in process; the password is only hashed).</summary>
-public sealed class StaffAccountsModel(AuditTrail audit, AppDbContext db, TimeProvider clock) : PageModel
+public sealed class StaffAccountsModel(CreateStaff create) : PageModel
 {
     public IReadOnlyList<CreateStaff.Response> Staff { get; private set; } = [];
 
@@ -28,22 +26,20 @@ public sealed class StaffAccountsModel(AuditTrail audit, AppDbContext db, TimePr
     public async Task OnGetAsync(string? created, CancellationToken ct)
     {
         Created = created;
-        Staff = (await CreateStaff.ListAsync(db, ct)).Value!;
+        Staff = await create.ListAsync(ct);
     }
 
     public async Task<IActionResult> OnPostAsync(string? username, string? password, string[]? roles, string? storeId, CancellationToken ct)
     {
-        var (staff, problem) = HandlerResults.Read<CreateStaff.Response>(
-            await CreateStaff.HandleAsync(new CreateStaff.Request(username, password, roles ?? [], storeId), audit, db, clock, ct));
+        var (staff, problem) = HandlerResults.Read(await create.HandleAsync(new CreateStaff.Request(username, password, roles ?? [], storeId), ct));
         if (problem is null)
             return Redirect("/staff/admin/staff?created=" + Uri.EscapeDataString(staff!.Username));
-        db.ChangeTracker.Clear();
         Problem = problem;
         Username = username;
         StoreId = storeId;
         Roles = roles ?? [];
         problem.ApplyTo(Response);
-        Staff = (await CreateStaff.ListAsync(db, ct)).Value!;
+        Staff = await create.ListAsync(ct);
         return Page();
     }
 }
