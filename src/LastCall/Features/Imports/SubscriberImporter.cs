@@ -106,7 +106,8 @@ public sealed class SubscriberImporter(
         }
 
         logger.LogInformation("Import {RunId}: {Imported} imported, {Rejected} rejected", run.Id, imported, rejected);
-        return new ImportSummary(imported, rejected, [.. kept.OrderBy(r => r.Row)], null);
+        // Batches arrive in file order and each reports its rejections sorted: the kept ones are already in file order.
+        return new ImportSummary(imported, rejected, kept, null);
     }
 
     /// <summary>A batch ready to write: its valid records with their protected identities, and the rows refused on parsing.</summary>

@@ -51,8 +51,6 @@ public sealed class WebhookSettings : IValidatableObject
 
     public IReadOnlyList<TimeSpan> RetryDelays => RetryScheduleSeconds.Count == 0 ? StandardRetryDelays : [.. RetryScheduleSeconds.Select(TimeSpan.FromSeconds)];
 
-    public double Jitter => JitterFraction;
-
     /// <summary>A claim holds for one attempt plus a margin.</summary>
     public TimeSpan Lease => Timeout + TimeSpan.FromSeconds(30);
 
@@ -75,7 +73,7 @@ public sealed class WebhookSettings : IValidatableObject
             yield return new ValidationResult("Webhooks:RetryScheduleSeconds cannot be negative.", [nameof(RetryScheduleSeconds)]);
     }
 
-    /// <summary>The delay spread by ±<see cref="Jitter"/>, so receivers that come back are not hit all at once.</summary>
+    /// <summary>The delay spread by ±<see cref="JitterFraction"/>, so receivers that come back are not hit all at once.</summary>
     public TimeSpan Spread(TimeSpan delay) =>
-        TimeSpan.FromMilliseconds(delay.TotalMilliseconds * (1 - Jitter + Random.Shared.NextDouble() * 2 * Jitter));
+        TimeSpan.FromMilliseconds(delay.TotalMilliseconds * (1 - JitterFraction + Random.Shared.NextDouble() * 2 * JitterFraction));
 }
