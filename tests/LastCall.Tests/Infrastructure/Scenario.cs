@@ -63,15 +63,15 @@ public sealed partial class Scenario : IAsyncDisposable
         var a2 = new TestLine(TestData.Msisdn(n + 1), "246813", idA);
         var b1 = new TestLine(TestData.Msisdn(n + 2), "975318", TestData.ResidentId(n + 2));
         var summary = await database.ImportAsync(TestData.Csv(TestData.Header,
-            TestData.Row(n, msisdn: a1.Msisdn, idNumber: a1.IdNumber, password: a1.Password, name: "张伟"),
-            TestData.Row(n + 1, msisdn: a2.Msisdn, idNumber: a2.IdNumber, password: a2.Password, name: "张伟"),
-            TestData.Row(n + 2, msisdn: b1.Msisdn, idNumber: b1.IdNumber, password: b1.Password, name: "李娜")));
+            TestData.Row(n, msisdn: a1.Msisdn, idNumber: a1.IdNumber, password: TestData.HashOf(a1.Password), name: "张伟"),
+            TestData.Row(n + 1, msisdn: a2.Msisdn, idNumber: a2.IdNumber, password: TestData.HashOf(a2.Password), name: "张伟"),
+            TestData.Row(n + 2, msisdn: b1.Msisdn, idNumber: b1.IdNumber, password: TestData.HashOf(b1.Password), name: "李娜")));
         if (summary.Imported != 3)
             throw new InvalidOperationException("Scenario import failed: " + string.Join("; ", summary.Rejected));
 
         await using (var db = database.CreateContext())
         {
-            var hash = SecretHasher.Hash(StaffPassword);
+            var hash = TestData.HashOf(StaffPassword);
             foreach (var (username, role, store) in new[]
             {
                 ("admin", StaffRoles.Admin, (string?)null), ("supervisor", StaffRoles.Supervisor, null), ("reviewer", StaffRoles.Reviewer, null),

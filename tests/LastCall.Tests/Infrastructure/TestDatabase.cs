@@ -8,7 +8,8 @@ namespace LastCall.Tests.Infrastructure;
 
 /// <summary>
 /// A fresh, migrated database of one provider for one test: a new SQLite file in its own folder, or a
-/// new database in the shared PostgreSQL cluster. Also the data folder and master key a host would use.
+/// new database in the shared PostgreSQL cluster, each a copy of a template migrated once per run. Also the data
+/// folder and master key a host would use.
 /// </summary>
 public sealed class TestDatabase : IDisposable
 {
@@ -32,17 +33,48 @@ public sealed class TestDatabase : IDisposable
     {
         var folder = Path.Combine(Path.GetTempPath(), "lastcall-test-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(folder);
-        var connectionString = provider == DatabaseProvider.Sqlite
-            ? $"Data Source={Path.Combine(folder, "lastcall.db")};Default Timeout=30"
-            : await postgres.CreateDatabaseAsync();
-        var database = new TestDatabase(provider, connectionString, folder);
-        if (migrate)
+        string connectionString;
+        if (provider == DatabaseProvider.Sqlite)
         {
-            await using var db = database.CreateContext();
-            await db.Database.MigrateAsync(TestContext.Current.CancellationToken);
+            var file = Path.Combine(folder, "lastcall.db");
+            if (migrate)
+                File.Copy(await SqliteTemplate.Value, file);
+            connectionString = $"Data Source={file};Default Timeout=30";
         }
-        return database;
+        else
+        {
+            connectionString = await postgres.CreateDatabaseAsync(migrated: migrate);
+        }
+        return new TestDatabase(provider, connectionString, folder);
     }
+
+    /// <summary>
+    /// A SQLite file migrated once per run; every migrated test database starts as a copy of it (what migrating
+    /// a new file gives, without running the migrations again). Deleted when the run ends.
+    /// </summary>
+    private static readonly Lazy<Task<string>> SqliteTemplate = new(async () =>
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "lastcall-template-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(folder);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // The temp folder is cleaned by the OS.
+            }
+        };
+        var file = Path.Combine(folder, "lastcall.db");
+        var options = new DbContextOptionsBuilder<AppDbContext>();
+        // No pooling: the file is closed (nothing left in a journal) before it is copied.
+        options.UseLastCallDatabase(DatabaseProvider.Sqlite, $"Data Source={file};Pooling=False");
+        await using (var db = new AppDbContext(options.Options))
+            await db.Database.MigrateAsync();
+        return file;
+    });
 
     /// <summary>A context for setting up and checking data; <paramref name="interceptors"/> as the host would add them.</summary>
     public AppDbContext CreateContext(params Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] interceptors)
@@ -78,6 +110,9 @@ public sealed class TestDatabase : IDisposable
         ["Security:MasterKey"] = MasterKey,
         ["DemoData:Load"] = "false",
         ["Database:MigrateOnStartup"] = "true",
+        // No load balancer polls a test host's readiness: it stops at once, as the embedded default does (PostgreSQL's
+        // default drains 5 s). The shutdown tests set their own drain.
+        ["Shutdown:DrainSeconds"] = "0",
         ["Logging:LogLevel:Default"] = "Warning",
         // Approved requests stay approved unless a test runs the execution workers and simulators itself.
         ["Execution:Enabled"] = "false",
