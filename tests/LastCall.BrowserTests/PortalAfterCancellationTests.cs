@@ -40,7 +40,7 @@ public sealed class PortalAfterCancellationTests(PortalHost host)
         await Assertions.Expect(bills.Nth(1)).ToContainTextAsync("¥58.00");
         var period = DateTime.UtcNow.AddMonths(-1).ToString("yyyy-MM", CultureInfo.InvariantCulture);
         await Assertions.Expect(page.GetByTestId("bills")).ToContainTextAsync(period);
-        await AssertFitsWidthAsync(page);
+        await PageChecks.AssertFitsWidthAsync(page);
 
         using var backends = host.Backends();
         try
@@ -111,7 +111,7 @@ public sealed class PortalAfterCancellationTests(PortalHost host)
         await Assertions.Expect(page.GetByTestId("unbind-wechat")).ToBeCheckedAsync();
         await Assertions.Expect(page.GetByTestId("unbind-bank_card")).ToBeCheckedAsync();
         await Assertions.Expect(page.GetByTestId("unbind-alipay")).Not.ToBeCheckedAsync();
-        await AssertFitsWidthAsync(page);
+        await PageChecks.AssertFitsWidthAsync(page);
 
         using var customer = await host.CustomerAsync(host.Sun2);
         var view = await customer.GetFromJsonAsync<JsonElement>($"/api/v1/cancellations/{id}/unbinding", Ct);
@@ -192,11 +192,5 @@ public sealed class PortalAfterCancellationTests(PortalHost host)
         response.EnsureSuccessStatusCode();
         var created = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
         return (created.GetProperty("id").GetGuid(), host.Client(created.GetProperty("apiKey").GetString()!));
-    }
-
-    private static async Task AssertFitsWidthAsync(IPage page)
-    {
-        var overflow = await page.EvaluateAsync<int>("document.documentElement.scrollWidth - document.documentElement.clientWidth");
-        Assert.True(overflow <= 0, $"The page is {overflow} px wider than the window at {page.Url}.");
     }
 }

@@ -29,7 +29,7 @@ public sealed partial class PortalTests(PortalHost host)
         Assert.Equal("¥23.50", await page.GetByTestId("balance").InnerTextAsync());
         await Assertions.Expect(page.GetByTestId("profiles")).ToContainTextAsync("Apple Watch Series 10");
         await Assertions.Expect(page.GetByTestId("profiles")).ToContainTextAsync("附属设备");
-        await AssertFitsWidthAsync(page);
+        await PageChecks.AssertFitsWidthAsync(page);
 
         await RunWizardAsync(page);
 
@@ -38,7 +38,7 @@ public sealed partial class PortalTests(PortalHost host)
         Assert.Equal("under_review", await page.GetByTestId("request-status").GetAttributeAsync("data-status"));
         Assert.Equal("审核中", await page.GetByTestId("request-status").InnerTextAsync());
         await Assertions.Expect(page.GetByTestId("history").Locator("li[data-status='submitted']")).ToHaveCountAsync(1);
-        await AssertFitsWidthAsync(page);
+        await PageChecks.AssertFitsWidthAsync(page);
         await page.GetByTestId("withdraw").ClickAsync();
         await Assertions.Expect(page.GetByTestId("request-status")).ToHaveAttributeAsync("data-status", "withdrawn");
         Assert.Equal("已撤回", await page.GetByTestId("request-status").InnerTextAsync());
@@ -195,14 +195,7 @@ public sealed partial class PortalTests(PortalHost host)
         await Assertions.Expect(arrears).ToContainTextAsync("86.40");
         await Assertions.Expect(arrears.Locator(".fix")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("next")).ToHaveCountAsync(0);
-        await AssertFitsWidthAsync(page);
+        await PageChecks.AssertFitsWidthAsync(page);
         Assert.Empty(session.CspViolations);
-    }
-
-    /// <summary>Nothing wider than the window (no sideways scrolling at 360 px).</summary>
-    private static async Task AssertFitsWidthAsync(IPage page)
-    {
-        var overflow = await page.EvaluateAsync<int>("document.documentElement.scrollWidth - document.documentElement.clientWidth");
-        Assert.True(overflow <= 0, $"The page is {overflow} px wider than the window at {page.Url}.");
     }
 }

@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using LastCall.TestSupport;
 
 namespace LastCall.BrowserTests;
 
@@ -8,7 +9,7 @@ public sealed class ResourceTests
     [Fact]
     public void Every_web_text_is_in_English_and_Chinese()
     {
-        var folder = Path.Combine(RepositoryRoot(), "src", "LastCall", "Resources", "Web");
+        var folder = Path.Combine(Repository.Root(), "src", "LastCall", "Resources", "Web");
         var english = Directory.GetFiles(folder, "*.resx").Where(f => !f.EndsWith(".zh-CN.resx", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(english);
         foreach (var file in english)
@@ -25,12 +26,4 @@ public sealed class ResourceTests
 
     private static Dictionary<string, string> Texts(string file) =>
         XDocument.Load(file).Root!.Elements("data").ToDictionary(d => (string)d.Attribute("name")!, d => (string?)d.Element("value") ?? "");
-
-    internal static string RepositoryRoot()
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "LastCall.slnx")))
-            folder = folder.Parent;
-        return folder?.FullName ?? throw new InvalidOperationException("The repository root (LastCall.slnx) was not found.");
-    }
 }

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using LastCall.BrowserTests.Infrastructure;
+using LastCall.TestSupport;
 using Microsoft.Playwright;
 
 namespace LastCall.BrowserTests;
@@ -18,7 +19,7 @@ public sealed class Screenshots(PortalHost host)
     [Fact(Explicit = true)]
     public async Task Capture_the_main_portal_pages()
     {
-        var folder = Path.Combine(ResourceTests.RepositoryRoot(), "docs", "screenshots");
+        var folder = Path.Combine(Repository.Root(), "docs", "screenshots");
         Directory.CreateDirectory(folder);
         string? statusPath = null;
         var completedPath = await CompletedCancellationAsync();

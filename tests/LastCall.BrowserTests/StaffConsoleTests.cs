@@ -80,7 +80,7 @@ public sealed class StaffConsoleTests(StaffHost host)
         // Newest first: the previous reading is on top.
         Assert.Equal("audit.read", await events.Locator("tbody tr").First.GetAttributeAsync("data-action"));
         Assert.DoesNotContain(host.Owing.IdNumber, await page.ContentAsync(), StringComparison.Ordinal);
-        await StaffTests.AssertFitsWidthAsync(page);
+        await PageChecks.AssertFitsWidthAsync(page);
         Assert.Empty(session.CspViolations);
     }
 

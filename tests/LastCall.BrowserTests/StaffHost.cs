@@ -3,8 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using LastCall.BrowserTests.Infrastructure;
 using LastCall.Domain.Identity;
-using LastCall.Tests.Imports;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 using Microsoft.Playwright;
 
 namespace LastCall.BrowserTests;

@@ -52,7 +52,7 @@ public sealed class StaffReportTests(StaffHost host)
         await page.GetByTestId("file-report").ClickAsync();
         await Assertions.Expect(page.Locator("[data-code='already_filed']")).ToBeVisibleAsync();
 
-        await StaffTests.AssertFitsWidthAsync(page);
+        await PageChecks.AssertFitsWidthAsync(page);
         Assert.Empty(session.CspViolations);
         Assert.DoesNotContain("[[", await page.ContentAsync(), StringComparison.Ordinal);
     }

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using LastCall.BrowserTests.Infrastructure;
+using LastCall.TestSupport;
 using Microsoft.Playwright;
 
 namespace LastCall.BrowserTests;
@@ -18,7 +19,7 @@ public sealed class StaffScreenshots(StaffHost host)
     [Fact(Explicit = true)]
     public async Task Capture_the_main_staff_pages()
     {
-        var folder = Path.Combine(ResourceTests.RepositoryRoot(), "docs", "screenshots");
+        var folder = Path.Combine(Repository.Root(), "docs", "screenshots");
         Directory.CreateDirectory(folder);
 
         // Something to show: a completed counter cancellation, a blocker seen at the counter, a failed execution.
@@ -92,7 +93,7 @@ public sealed class StaffScreenshots(StaffHost host)
     private static async Task ShotAsync(IPage page, string folder, string name)
     {
         // Nothing wider than the window, in either language (long English labels, long Chinese names).
-        await StaffTests.AssertFitsWidthAsync(page);
+        await PageChecks.AssertFitsWidthAsync(page);
         Assert.DoesNotContain("[[", await page.ContentAsync(), StringComparison.Ordinal);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = true });
     }

@@ -31,7 +31,7 @@ public sealed partial class StaffTests(StaffHost host)
         Assert.Contains("*", await page.GetByTestId("owner-id").InnerTextAsync(), StringComparison.Ordinal);
         Assert.DoesNotContain(host.Counter.IdNumber, await page.ContentAsync(), StringComparison.Ordinal);
         Assert.Equal("true", await page.GetByTestId("precheck").GetAttributeAsync("data-eligible"));
-        await AssertFitsWidthAsync(page);
+        await PageChecks.AssertFitsWidthAsync(page);
 
         // A wrong ID number is refused and nothing is created.
         await page.Locator("#cancel-id").FillAsync(host.Owing.IdNumber);
@@ -169,7 +169,7 @@ public sealed partial class StaffTests(StaffHost host)
         var masked = await page.GetByTestId("owner-id").InnerTextAsync();
         Assert.Contains("*", masked, StringComparison.Ordinal);
         Assert.DoesNotContain(host.Caller.IdNumber, await page.ContentAsync(), StringComparison.Ordinal);
-        await AssertFitsWidthAsync(page);
+        await PageChecks.AssertFitsWidthAsync(page);
 
         await page.GetByTestId("apply").ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/staff/requests/[0-9a-f-]{36}"));
@@ -205,7 +205,7 @@ public sealed partial class StaffTests(StaffHost host)
         await Assertions.Expect(page.GetByTestId("transferred")).ToContainTextAsync(BrowserHost.LongName);
         Assert.Equal(BrowserHost.LongName, await page.GetByTestId("owner").InnerTextAsync());
         Assert.DoesNotContain(host.NewOwnerIdNumber, await page.ContentAsync(), StringComparison.Ordinal);
-        await AssertFitsWidthAsync(page);
+        await PageChecks.AssertFitsWidthAsync(page);
         Assert.Empty(session.CspViolations);
         Assert.DoesNotContain("[[", await page.ContentAsync(), StringComparison.Ordinal);
     }
@@ -261,11 +261,5 @@ public sealed partial class StaffTests(StaffHost host)
         {
             File.Delete(file);
         }
-    }
-
-    internal static async Task AssertFitsWidthAsync(IPage page)
-    {
-        var overflow = await page.EvaluateAsync<int>("document.documentElement.scrollWidth - document.documentElement.clientWidth");
-        Assert.True(overflow <= 0, $"The page is {overflow} px wider than the window at {page.Url}.");
     }
 }

@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 using LastCall.Data;
 using LastCall.Domain.Identity;
 using LastCall.Security;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 using Microsoft.Playwright;
 
 namespace LastCall.BrowserTests.Infrastructure;

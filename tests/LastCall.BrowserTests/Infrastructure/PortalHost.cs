@@ -1,7 +1,6 @@
 using LastCall.Domain.Identity;
 using LastCall.Hosting;
-using LastCall.Tests.Imports;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 using Microsoft.Playwright;
 
 namespace LastCall.BrowserTests.Infrastructure;

@@ -6,7 +6,7 @@ using LastCall.Auditing;
 using LastCall.Data;
 using LastCall.Domain.Audit;
 using LastCall.Domain.Common;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

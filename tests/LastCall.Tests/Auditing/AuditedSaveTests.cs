@@ -2,7 +2,7 @@ using LastCall.Auditing;
 using LastCall.Data;
 using LastCall.Domain.Audit;
 using LastCall.Domain.Identity;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Tests.Auditing;

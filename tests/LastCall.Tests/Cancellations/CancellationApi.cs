@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 
 namespace LastCall.Tests.Cancellations;
 
@@ -77,7 +77,7 @@ public static class CancellationApi
     public static async Task<Guid> SubmitOnlineAsync(CancellationHost host, TestLine line, string effective = "immediate")
     {
         var customer = await host.CustomerAsync(line);
-        var document = await CancellationSmokeTests.UploadAsync(customer, CancellationSmokeTests.Png);
+        var document = await TestDocuments.UploadAsync(customer, TestDocuments.Png);
         var submitted = await SubmitAsync(customer, new { msisdn = line.Msisdn, effective, documentIds = new[] { document } });
         Assert.Equal(HttpStatusCode.Created, submitted.Status);
         Assert.Equal("under_review", submitted.Text("status"));

@@ -6,8 +6,7 @@ using LastCall.Domain.Customers;
 using LastCall.Domain.Identity;
 using LastCall.Domain.Lines;
 using LastCall.Security;
-using LastCall.Tests.Imports;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Query;
 
@@ -120,7 +119,7 @@ public sealed class CancellationHost : IAsyncDisposable
         var scenario = await Scenario.StartAsync(postgres, provider, configure);
         await using (var db = scenario.Database.CreateContext())
         {
-            var hash = SecretHasher.Hash(Scenario.StaffPassword);
+            var hash = TestData.HashOf(Scenario.StaffPassword);
             db.StaffMembers.Add(StaffMember.Create("reviewer2", [StaffRoles.Reviewer], null, hash, DateTimeOffset.UtcNow).Value);
             db.StaffMembers.Add(StaffMember.Create("clerk2", [StaffRoles.Clerk], Scenario.ClerkStore, hash, DateTimeOffset.UtcNow).Value);
             await db.SaveChangesAsync(Ct);

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using LastCall.Data;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 
 namespace LastCall.Tests.Cancellations;
 
@@ -12,28 +12,13 @@ public sealed class CancellationSmokeTests(PostgresCluster postgres)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    internal static readonly byte[] Png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 1, 2, 3];
-
-    internal static async Task<Guid> UploadAsync(HttpClient client, byte[] bytes, string fileName = "id.png", string? msisdn = null)
-    {
-        using var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(bytes);
-        file.Headers.ContentType = new MediaTypeHeaderValue("image/png");
-        form.Add(file, "file", fileName);
-        if (msisdn is not null)
-            form.Add(new StringContent(msisdn), "msisdn");
-        using var response = await client.PostAsync("/api/v1/documents", form, Ct);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
-    }
-
     [Theory]
     [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Online_UploadSubmitApprove_EndsApprovedWithNoticeAndHistory(DatabaseProvider provider)
     {
         await using var scenario = await Scenario.StartAsync(postgres, provider);
         var customer = await scenario.CustomerAsync(scenario.CustomerA);
-        var document = await UploadAsync(customer, Png);
+        var document = await TestDocuments.UploadAsync(customer, TestDocuments.Png);
 
         using var submitted = await customer.PostAsJsonAsync("/api/v1/cancellations", new { msisdn = scenario.CustomerA.Msisdn, effective = "immediate", documentIds = new[] { document } }, Ct);
         Assert.Equal(HttpStatusCode.Created, submitted.StatusCode);
@@ -81,7 +66,7 @@ public sealed class CancellationSmokeTests(PostgresCluster postgres)
     {
         await using var scenario = await Scenario.StartAsync(postgres);
         var customer = await scenario.CustomerAsync(scenario.CustomerA);
-        var document = await UploadAsync(customer, Png);
+        var document = await TestDocuments.UploadAsync(customer, TestDocuments.Png);
         using var submitted = await customer.PostAsJsonAsync("/api/v1/cancellations", new { msisdn = scenario.CustomerA.Msisdn, documentIds = new[] { document } }, Ct);
         var id = (await submitted.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
         (await customer.PostAsync($"/api/v1/lines/{scenario.CustomerA.Msisdn}/flag", null, Ct)).EnsureSuccessStatusCode();

@@ -2,7 +2,7 @@ using System.Net;
 using LastCall.Data;
 using LastCall.Domain.Cancellations;
 using LastCall.Domain.Lines;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 using static LastCall.Tests.Cancellations.CancellationApi;
 
 namespace LastCall.Tests.Cancellations;

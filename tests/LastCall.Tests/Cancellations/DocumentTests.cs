@@ -1,7 +1,7 @@
 using System.Net;
 using LastCall.Data;
 using LastCall.Domain.Audit;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using static LastCall.Tests.Cancellations.CancellationApi;
 
@@ -51,7 +51,7 @@ public sealed class DocumentTests(CancellationHosts hosts)
         var customer = await host.CustomerAsync(host.Scenario.CustomerA);
         var before = await StoredAsync(host);
         var tooLarge = new byte[10 * 1024 * 1024 + 1];
-        CancellationSmokeTests.Png.CopyTo(tooLarge, 0);
+        TestDocuments.Png.CopyTo(tooLarge, 0);
 
         var refused = await UploadRawAsync(customer, tooLarge, "id.png", "image/png");
 
@@ -83,7 +83,7 @@ public sealed class DocumentTests(CancellationHosts hosts)
     {
         var host = await hosts.SqliteAsync();
         var customer = await host.CustomerAsync(host.Scenario.CustomerA);
-        var bytes = kind switch { "jpeg" => Jpeg, "pdf" => Pdf, _ => CancellationSmokeTests.Png };
+        var bytes = kind switch { "jpeg" => Jpeg, "pdf" => Pdf, _ => TestDocuments.Png };
 
         // Named and declared as something else on purpose: the content decides.
         var uploaded = await UploadRawAsync(customer, bytes, "scan.bin", "application/octet-stream");
@@ -105,7 +105,7 @@ public sealed class DocumentTests(CancellationHosts hosts)
     {
         var host = await hosts.ForAsync(provider);
         var line = await host.AddLineAsync();
-        var id = await CancellationSmokeTests.UploadAsync(await host.CustomerAsync(line), CancellationSmokeTests.Png);
+        var id = await TestDocuments.UploadAsync(await host.CustomerAsync(line), TestDocuments.Png);
         using var agent = await host.NewAgentAsync();
         // Even an agent who verified this caller never sees identity documents.
         await host.Scenario.VerifyCallerAsync(agent, line);
@@ -126,14 +126,14 @@ public sealed class DocumentTests(CancellationHosts hosts)
         var host = await hosts.ForAsync(provider);
         var line = await host.AddLineAsync();
         var owner = await host.CustomerAsync(line);
-        var id = await CancellationSmokeTests.UploadAsync(owner, CancellationSmokeTests.Png);
+        var id = await TestDocuments.UploadAsync(owner, TestDocuments.Png);
         var reviewer = await host.StaffAsync("reviewer");
 
         using var download = await reviewer.GetAsync($"/api/v1/documents/{id}", Ct);
         using var ownDownload = await owner.GetAsync($"/api/v1/documents/{id}", Ct);
 
         Assert.Equal(HttpStatusCode.OK, download.StatusCode);
-        Assert.Equal(CancellationSmokeTests.Png, await download.Content.ReadAsByteArrayAsync(Ct));
+        Assert.Equal(TestDocuments.Png, await download.Content.ReadAsByteArrayAsync(Ct));
         Assert.Equal(HttpStatusCode.OK, ownDownload.StatusCode);
         await using var db = host.Database.CreateContext();
         var viewed = await db.AuditEvents.AsNoTracking().Where(e => e.Action == "document.viewed" && e.Subject == id.ToString()).ToListAsync(Ct);

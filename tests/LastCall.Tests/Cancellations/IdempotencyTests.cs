@@ -4,7 +4,7 @@ using System.Text.Json;
 using LastCall.Data;
 using LastCall.Domain.Common;
 using LastCall.Jobs;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

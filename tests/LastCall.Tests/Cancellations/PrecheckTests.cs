@@ -5,7 +5,7 @@ using LastCall.Data;
 using LastCall.Domain.Audit;
 using LastCall.Domain.Common;
 using LastCall.Domain.Lines;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using static LastCall.Tests.Cancellations.CancellationApi;
 

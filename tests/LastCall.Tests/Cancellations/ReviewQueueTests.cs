@@ -3,7 +3,7 @@ using System.Net;
 using System.Text.Json;
 using LastCall.Data;
 using LastCall.Hosting;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 using static LastCall.Tests.Cancellations.CancellationApi;
 
 namespace LastCall.Tests.Cancellations;

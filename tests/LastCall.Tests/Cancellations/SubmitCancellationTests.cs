@@ -2,7 +2,7 @@ using System.Net;
 using LastCall.Data;
 using LastCall.Domain.Cancellations;
 using LastCall.Domain.Lines;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 using static LastCall.Tests.Cancellations.CancellationApi;
 
 namespace LastCall.Tests.Cancellations;
@@ -45,7 +45,7 @@ public sealed class SubmitCancellationTests(CancellationHosts hosts)
         var host = await hosts.SqliteAsync();
         var line = await host.AddLineAsync();
         var stranger = await host.AddLineAsync();
-        var strangersDocument = await CancellationSmokeTests.UploadAsync(await host.CustomerAsync(stranger), CancellationSmokeTests.Png);
+        var strangersDocument = await TestDocuments.UploadAsync(await host.CustomerAsync(stranger), TestDocuments.Png);
         var customer = await host.CustomerAsync(line);
 
         var submitted = await SubmitAsync(customer, new { msisdn = line.Msisdn, effective = "immediate", documentIds = new[] { strangersDocument } });
@@ -65,7 +65,7 @@ public sealed class SubmitCancellationTests(CancellationHosts hosts)
         var host = await hosts.ForAsync(provider);
         var line = await host.AddLineAsync(new LineSpec { Arrears = "20.00", FraudHold = true });
         var customer = await host.CustomerAsync(line);
-        var document = await CancellationSmokeTests.UploadAsync(customer, CancellationSmokeTests.Png);
+        var document = await TestDocuments.UploadAsync(customer, TestDocuments.Png);
 
         var online = await SubmitAsync(customer, new { msisdn = line.Msisdn, effective = "immediate", documentIds = new[] { document } });
         var inStore = await SubmitInStoreAsync(host, line);
@@ -226,7 +226,7 @@ public sealed class SubmitCancellationTests(CancellationHosts hosts)
         {
             msisdn = line.Msisdn,
             effective = "immediate",
-            documentIds = new[] { await CancellationSmokeTests.UploadAsync(await host.CustomerAsync(line), CancellationSmokeTests.Png) },
+            documentIds = new[] { await TestDocuments.UploadAsync(await host.CustomerAsync(line), TestDocuments.Png) },
         });
 
         foreach (var refused in new[] { second, online })
@@ -292,7 +292,7 @@ public sealed class SubmitCancellationTests(CancellationHosts hosts)
         var mine = await host.AddLineAsync();
         var theirs = await host.AddLineAsync();
         var customer = await host.CustomerAsync(mine);
-        var document = await CancellationSmokeTests.UploadAsync(customer, CancellationSmokeTests.Png);
+        var document = await TestDocuments.UploadAsync(customer, TestDocuments.Png);
 
         var refused = await SubmitAsync(customer, new { msisdn = theirs.Msisdn, effective = "immediate", documentIds = new[] { document } });
 

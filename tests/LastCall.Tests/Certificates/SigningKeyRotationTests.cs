@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using LastCall.Features.Certificates;
 using LastCall.Tests.Execution;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Tests.Certificates;

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using LastCall.Data;
 using LastCall.Security;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Tests.Cli;

@@ -1,6 +1,6 @@
 using LastCall.Data;
 using LastCall.Domain.Numbers;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Tests.Cli;

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Reflection;
 using System.Runtime.Loader;
 using LastCall.Data;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
@@ -52,7 +52,7 @@ public sealed class GeneratedClientTests(PostgresCluster postgres)
                 {
                     ["customerMsisdn"] = scenario.CustomerA.Msisdn,
                     ["customerPassword"] = scenario.CustomerA.Password,
-                    ["documentBase64"] = Convert.ToBase64String(Cancellations.CancellationSmokeTests.Png),
+                    ["documentBase64"] = Convert.ToBase64String(TestDocuments.Png),
                     ["staffPassword"] = Scenario.StaffPassword,
                     ["storeMsisdn"] = scenario.CustomerB.Msisdn,
                     ["storeIdNumber"] = scenario.CustomerB.IdNumber,
@@ -85,7 +85,7 @@ public sealed class GeneratedClientTests(PostgresCluster postgres)
     /// <summary>Runs a command in the repository (where the tool manifest is); fails the test with its output when it fails.</summary>
     private static async Task RunAsync(string command, string[] arguments)
     {
-        var start = new ProcessStartInfo(command) { WorkingDirectory = RepositoryRoot(), RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(command) { WorkingDirectory = Repository.Root(), RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
             start.ArgumentList.Add(argument);
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
@@ -95,16 +95,6 @@ public sealed class GeneratedClientTests(PostgresCluster postgres)
         var stderr = process.StandardError.ReadToEndAsync(Ct);
         await process.WaitForExitAsync(Ct);
         Assert.True(process.ExitCode == 0, $"{command} {string.Join(' ', arguments)} exited {process.ExitCode}:\n{await stdout}\n{await stderr}");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, ".config", "dotnet-tools.json")))
-                return folder.FullName;
-        }
-        throw new InvalidOperationException("No .config/dotnet-tools.json above " + AppContext.BaseDirectory);
     }
 
     /// <summary>Compiles the sources against the framework and the Kiota libraries the test project carries; fails with the compiler's errors.</summary>

@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using LastCall.Data;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 using LastCall.Web.OpenApi;
 
 namespace LastCall.Tests.Contract;

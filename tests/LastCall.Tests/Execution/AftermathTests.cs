@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using LastCall.Domain.Numbers;
 using LastCall.Tests.Certificates;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 using LastCall.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

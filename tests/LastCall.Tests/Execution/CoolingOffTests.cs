@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using LastCall.Tests.Cancellations;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 
 namespace LastCall.Tests.Execution;
 
@@ -17,7 +17,7 @@ public sealed class CoolingOffTests(PostgresCluster postgres)
     {
         var scenario = harness.Scenario;
         var customer = await scenario.CustomerAsync(scenario.CustomerA);
-        var document = await CancellationSmokeTests.UploadAsync(customer, CancellationSmokeTests.Png);
+        var document = await TestDocuments.UploadAsync(customer, TestDocuments.Png);
         using var submitted = await customer.PostAsJsonAsync("/api/v1/cancellations", new { msisdn = scenario.CustomerA.Msisdn, effective = "immediate", documentIds = new[] { document } }, Ct);
         submitted.EnsureSuccessStatusCode();
         var id = (await submitted.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();

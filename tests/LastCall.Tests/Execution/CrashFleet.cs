@@ -12,8 +12,7 @@ using LastCall.Domain.Numbers;
 using LastCall.Features.Execution;
 using LastCall.Security;
 using LastCall.SmdpSimulator;
-using LastCall.Tests.Imports;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
 
@@ -138,7 +137,7 @@ public sealed class CrashFleet : IAsyncDisposable
             // The importer knows Released (no EID yet) and Installed; an order confirmed but not released yet is set here.
             foreach (var profile in lines.SelectMany(l => l.Profiles).Where(p => p.State == ProfileState.Confirmed))
                 await db.Database.ExecuteSqlAsync($"UPDATE esim_profiles SET \"State\" = 'Confirmed' WHERE \"Iccid\" = {profile.Iccid}", Ct);
-            db.StaffMembers.Add(StaffMember.Create("clerk", [StaffRoles.Clerk], Store, SecretHasher.Hash(ClerkPassword), DateTimeOffset.UtcNow).Value);
+            db.StaffMembers.Add(StaffMember.Create("clerk", [StaffRoles.Clerk], Store, TestData.HashOf(ClerkPassword), DateTimeOffset.UtcNow).Value);
             await db.SaveChangesAsync(Ct);
         }
 

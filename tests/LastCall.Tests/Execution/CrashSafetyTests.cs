@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using LastCall.Data;
 using LastCall.Domain.Cancellations;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 
 namespace LastCall.Tests.Execution;
 

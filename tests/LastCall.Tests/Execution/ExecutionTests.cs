@@ -3,7 +3,7 @@ using System.Text.Json;
 using LastCall.Data;
 using LastCall.Domain.Lines;
 using LastCall.Domain.Numbers;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Tests.Execution;

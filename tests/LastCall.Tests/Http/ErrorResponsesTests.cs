@@ -3,6 +3,7 @@ using LastCall.Domain.Cancellations;
 using LastCall.Domain.Common;
 using LastCall.Features.Cancellations;
 using LastCall.Hosting;
+using LastCall.TestSupport;
 using LastCall.Web;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
@@ -171,7 +172,7 @@ public sealed class ErrorResponsesTests
     [Fact]
     public void FeaturesAndPages_DoNotPickProblemStatusesThemselves()
     {
-        var root = RepositoryRoot();
+        var root = Repository.Root();
         var notMovedYet = new[] { Path.Combine("Features", "Lookup") + Path.DirectorySeparatorChar };
         var handPicked = new[] { "Problems.Create(", "Problems.Validation(", "TypedResults.Problem(", "Results.Problem(" };
         var host = Path.Combine(root, "src", "LastCall");
@@ -192,14 +193,4 @@ public sealed class ErrorResponsesTests
             .AddSingleton(PolicySettings.From(new ConfigurationBuilder().Build(), "CNY"))
             .BuildServiceProvider(),
     };
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "LastCall.slnx")))
-                return folder.FullName;
-        }
-        throw new InvalidOperationException("The test runs outside the repository: LastCall.slnx not found above " + AppContext.BaseDirectory);
-    }
 }

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using LastCall.Data;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 
 namespace LastCall.Tests.Http;
 

@@ -5,7 +5,7 @@ using LastCall.Domain.Customers;
 using LastCall.Domain.Lines;
 using LastCall.Domain.Numbers;
 using LastCall.Features.Imports;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 

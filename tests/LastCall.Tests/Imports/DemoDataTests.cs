@@ -2,7 +2,7 @@ using LastCall.Data;
 using LastCall.DemoData;
 using LastCall.Domain.Lines;
 using LastCall.Domain.Numbers;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Tests.Imports;

@@ -5,7 +5,7 @@ using LastCall.Domain.Customers;
 using LastCall.Domain.Lines;
 using LastCall.Domain.Numbers;
 using LastCall.Security;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Tests.Imports;

@@ -6,7 +6,7 @@ using LastCall.Data;
 using LastCall.Domain.Common;
 using LastCall.Domain.Numbers;
 using LastCall.Features.Lookup;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

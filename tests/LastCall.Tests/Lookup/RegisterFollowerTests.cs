@@ -3,7 +3,7 @@ using LastCall.Domain.Common;
 using LastCall.Domain.Numbers;
 using LastCall.Features.Lookup;
 using LastCall.Hosting;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -4,7 +4,7 @@ using System.Text.Json;
 using LastCall.Data;
 using LastCall.Domain.Common;
 using LastCall.Domain.Numbers;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 using Npgsql;
 
 namespace LastCall.Tests.Operations;

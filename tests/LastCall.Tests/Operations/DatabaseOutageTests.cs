@@ -5,7 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using LastCall.Data;
 using LastCall.Tests.Execution;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 
 namespace LastCall.Tests.Operations;
 

@@ -4,7 +4,7 @@ using LastCall.Data;
 using LastCall.Features.Supervision;
 using LastCall.Hosting;
 using LastCall.Tests.Execution;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using LastCall.Data;
 using LastCall.Tests.Execution;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Tests.Operations;

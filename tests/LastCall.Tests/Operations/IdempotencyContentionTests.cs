@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using LastCall.Data;
 using LastCall.Tests.Execution;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Tests.Operations;

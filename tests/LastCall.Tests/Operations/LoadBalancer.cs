@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 
 namespace LastCall.Tests.Operations;
 

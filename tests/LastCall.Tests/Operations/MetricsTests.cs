@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
 using LastCall.Data;
 using LastCall.Tests.Execution;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 
 namespace LastCall.Tests.Operations;
 

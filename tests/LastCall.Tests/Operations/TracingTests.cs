@@ -8,7 +8,7 @@ using LastCall.Data;
 using LastCall.Features.Execution;
 using LastCall.Hosting;
 using LastCall.Tests.Execution;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 using LastCall.Tests.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;

@@ -4,7 +4,7 @@ using LastCall.Domain.Common;
 using LastCall.Domain.Customers;
 using LastCall.Domain.Lines;
 using LastCall.Domain.Numbers;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Tests.Persistence;

@@ -11,7 +11,7 @@ using LastCall.Data;
 using LastCall.Domain.Common;
 using LastCall.Domain.Numbers;
 using LastCall.Tests.Execution;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Tests.Reports;

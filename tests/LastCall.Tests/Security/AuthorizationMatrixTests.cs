@@ -6,7 +6,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LastCall.Tests.Security;
@@ -95,7 +95,7 @@ public sealed class AuthorizationMatrixFixture(PostgresCluster postgres) : IAsyn
         _clients[MatrixPrincipal.Partner] = Scenario.Client(partner.GetProperty("apiKey").GetString()!);
         var bss = await CreatePartnerAsync("Matrix CRM", ["bss"]);
         _clients[MatrixPrincipal.Bss] = Scenario.Client(bss.GetProperty("apiKey").GetString()!);
-        DocumentId = await Cancellations.CancellationSmokeTests.UploadAsync(_clients[MatrixPrincipal.CustomerA], Cancellations.CancellationSmokeTests.Png);
+        DocumentId = await TestDocuments.UploadAsync(_clients[MatrixPrincipal.CustomerA], TestDocuments.Png);
         var submitted = await _clients[MatrixPrincipal.CustomerA].PostAsJsonAsync("/api/v1/cancellations",
             new { msisdn = Scenario.CustomerASecondLine.Msisdn, documentIds = new[] { DocumentId } }, Scenario.Ct);
         submitted.EnsureSuccessStatusCode();

@@ -6,8 +6,7 @@ using LastCall.Data;
 using LastCall.Domain.Customers;
 using LastCall.Domain.Partners;
 using LastCall.Security;
-using LastCall.Tests.Infrastructure;
-using LastCall.Tests.Imports;
+using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Tests.Security;

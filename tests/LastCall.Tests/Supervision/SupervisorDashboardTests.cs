@@ -5,7 +5,7 @@ using LastCall.Data;
 using LastCall.Domain.Common;
 using LastCall.Features.Supervision;
 using LastCall.Hosting;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

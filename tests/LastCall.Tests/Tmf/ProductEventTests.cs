@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using LastCall.Data;
 using LastCall.Tests.Cancellations;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 using LastCall.Tests.Webhooks;
 using Microsoft.EntityFrameworkCore;
 

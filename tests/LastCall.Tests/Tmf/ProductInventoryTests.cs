@@ -3,7 +3,7 @@ using System.Net;
 using System.Text.Json;
 using LastCall.Data;
 using LastCall.Tests.Cancellations;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 
 namespace LastCall.Tests.Tmf;
 

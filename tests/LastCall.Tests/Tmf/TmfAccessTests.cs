@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using LastCall.Data;
 using LastCall.Tests.Cancellations;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Tests.Tmf;

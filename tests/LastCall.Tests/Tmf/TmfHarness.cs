@@ -4,7 +4,7 @@ using LastCall.Data;
 using LastCall.Domain.Common;
 using LastCall.Hosting;
 using LastCall.Tests.Cancellations;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 using LastCall.Tests.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

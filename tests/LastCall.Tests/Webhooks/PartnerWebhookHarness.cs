@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using LastCall.Data;
 using LastCall.Tests.Execution;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LastCall.Tests.Webhooks;

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using LastCall.Data;
 using LastCall.Domain.Partners;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Tests.Webhooks;

@@ -6,7 +6,7 @@ using LastCall.Domain.Common;
 using LastCall.Domain.Partners;
 using LastCall.Features.Webhooks;
 using LastCall.Security;
-using LastCall.Tests.Infrastructure;
+using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Tests.Webhooks;

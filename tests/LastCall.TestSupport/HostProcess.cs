@@ -3,7 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace LastCall.Tests.Infrastructure;
+namespace LastCall.TestSupport;
 
 /// <summary>
 /// The real host (<c>dotnet lastcall.dll --urls http://127.0.0.1:0</c>) as a separate OS process, the way

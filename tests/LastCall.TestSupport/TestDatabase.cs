@@ -4,7 +4,7 @@ using LastCall.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 
-namespace LastCall.Tests.Infrastructure;
+namespace LastCall.TestSupport;
 
 /// <summary>
 /// A fresh, migrated database of one provider for one test: a new SQLite file in its own folder, or a

@@ -1,6 +1,6 @@
 using LastCall.Data;
 
-namespace LastCall.Tests.Infrastructure;
+namespace LastCall.TestSupport;
 
 /// <summary>Theory data: every persistence case runs on both providers.</summary>
 public static class Providers

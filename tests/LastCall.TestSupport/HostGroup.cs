@@ -1,4 +1,4 @@
-namespace LastCall.Tests.Infrastructure;
+namespace LastCall.TestSupport;
 
 /// <summary>
 /// The host processes of one test: started through the group, their output at hand for failure messages

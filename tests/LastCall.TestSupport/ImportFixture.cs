@@ -1,14 +1,13 @@
 using LastCall.Data;
 using LastCall.Features.Imports;
-using LastCall.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace LastCall.Tests.Imports;
+namespace LastCall.TestSupport;
 
 /// <summary>A subscriber importer wired to one test database, as the host wires it.</summary>
-internal static class ImportFixture
+public static class ImportFixture
 {
     public static SubscriberImporter Importer(TestDatabase database, TimeProvider? clock = null)
     {

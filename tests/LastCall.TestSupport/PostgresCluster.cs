@@ -3,12 +3,10 @@ using LastCall.Data;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
-[assembly: AssemblyFixture(typeof(LastCall.Tests.Infrastructure.PostgresCluster))]
-
-namespace LastCall.Tests.Infrastructure;
+namespace LastCall.TestSupport;
 
 /// <summary>
-/// A throwaway PostgreSQL cluster for the whole test run: initdb into a temporary folder, pg_ctl start
+/// A throwaway PostgreSQL cluster for the whole test run (an assembly fixture of the test project): initdb into a temporary folder, pg_ctl start
 /// (as the postgres user via runuser when the run is root), one fresh database per test (a migrated one is
 /// copied from a template migrated once per run), stopped and
 /// deleted at the end. It listens on a Unix socket in its own folder and on no TCP port, so no other

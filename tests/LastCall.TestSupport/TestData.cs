@@ -1,7 +1,7 @@
 using System.Text;
 using LastCall.Domain.Customers;
 
-namespace LastCall.Tests.Infrastructure;
+namespace LastCall.TestSupport;
 
 /// <summary>Valid identifiers with correct check digits, generated from a counter so tests never collide.</summary>
 public static class TestData

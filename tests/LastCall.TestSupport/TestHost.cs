@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace LastCall.Tests.Infrastructure;
+namespace LastCall.TestSupport;
 
 /// <summary>
 /// The real host (Program) on Kestrel on a free loopback port, configured for one test database.

@@ -1,4 +1,4 @@
-namespace LastCall.Tests.Infrastructure;
+namespace LastCall.TestSupport;
 
 /// <summary>A clock stopped at one instant, for tests whose outcome depends on today's date.</summary>
 public sealed class FixedClock(DateTimeOffset now) : TimeProvider

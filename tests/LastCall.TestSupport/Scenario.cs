@@ -5,10 +5,9 @@ using System.Text.RegularExpressions;
 using LastCall.Data;
 using LastCall.Domain.Identity;
 using LastCall.Security;
-using LastCall.Tests.Imports;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace LastCall.Tests.Infrastructure;
+namespace LastCall.TestSupport;
 
 /// <summary>A customer's line as the scenario created it.</summary>
 public sealed record TestLine(string Msisdn, string Password, string IdNumber);

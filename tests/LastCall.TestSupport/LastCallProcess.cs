@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace LastCall.Tests.Infrastructure;
+namespace LastCall.TestSupport;
 
 /// <summary>Runs the real <c>lastcall</c> executable in its own process, as an operator would.</summary>
 public static class LastCallProcess
