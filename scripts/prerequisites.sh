@@ -48,7 +48,7 @@ ensure_dotnet() {
 }
 
 # The repository's .NET tools (.config/dotnet-tools.json): Kiota generates a client from the served OpenAPI document
-# in the generated-client test (LastCall.Tests.Contract.GeneratedClientTests), dotnet-ef makes migrations.
+# in the generated-client test (LastCall.Tests.Web.OpenApi.GeneratedClientTests), dotnet-ef makes migrations.
 ensure_dotnet_tools() {
   dotnet tool restore >&2 || { echo "scripts: dotnet tool restore failed" >&2; return 1; }
 }

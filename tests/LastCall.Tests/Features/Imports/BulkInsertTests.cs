@@ -1,0 +1,184 @@
+using System.Globalization;
+using LastCall.Data;
+using LastCall.Domain.Billing;
+using LastCall.Domain.Customers;
+using LastCall.Domain.Lines;
+using LastCall.Domain.Numbers;
+using LastCall.Features.Imports;
+using LastCall.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace LastCall.Tests.Features.Imports;
+
+/// <summary>
+/// <see cref="BulkInsert"/> writes with COPY exactly the rows <c>SaveChanges</c> would write. The same entities (built by
+/// the import's own writer through the aggregates) go into one database with COPY and into another with a normal save;
+/// every column of every entity type the import writes, read back through EF, must be the same.
+/// </summary>
+public sealed class BulkInsertTests(PostgresCluster postgres)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Copy_WritesWhatSaveChangesWrites_ForEveryEntityTypeTheImportWrites()
+    {
+        using var copied = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
+        using var saved = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
+        var n = TestData.Next();
+        var owner = TestData.ResidentId(n);
+        // Converted value types (MSISDN, ICCID, EID), enums as strings, nullable enums and dates, decimals, a null EID, a
+        // null and a set e-mail, a register entry (identity key and columns left to the database), a quarantined number.
+        var rows = new[]
+        {
+            TestData.Row(n, idNumber: owner, balance: "35.80", profiles: $"{TestData.Iccid(n)}:{TestData.Eid(n)}:primary:iPhone 16|{TestData.Iccid(n + 1)}::companion:Watch") + ",,,,zh-CN,",
+            TestData.Row(n + 2, idNumber: owner, arrears: "158.00") + ",,suspended,2026-06-01,zh-CN,someone@example.com",
+            TestData.Row(n + 3, profiles: "") + ",,cancelled,2026-01-10,en,",
+            TestData.Row(n + 4, profiles: "") + ",,cancelled," + DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-3).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + ",en,",
+        };
+        var (records, identities) = Parse(copied, rows);
+        var run = new ImportRun(Guid.CreateVersion7(), copied.Settings(), TimeProvider.System);
+
+        List<object> entities;
+        await using (var db = copied.CreateContext())
+        {
+            var writer = await SubscriberBatchWriter.LoadAsync(db, run, records, identities, copied.Protector(), new(), Ct);
+            foreach (var record in records)
+                Assert.Null(writer.Apply(record).Rejection);
+            entities = [.. db.ChangeTracker.Entries().Select(e => e.Entity)];
+            Assert.Equal(6, db.ChangeTracker.Entries().Select(e => e.Metadata).Distinct().Count());
+
+            await using var listener = new NpgsqlConnection(copied.ConnectionString);
+            await listener.OpenAsync(Ct);
+            var notified = 0;
+            listener.Notification += (_, _) => Interlocked.Increment(ref notified);
+            await using (var listen = new NpgsqlCommand("LISTEN lastcall_register", listener))
+                await listen.ExecuteNonQueryAsync(Ct);
+
+            await using (var transaction = await db.Database.BeginTransactionAsync(Ct))
+            {
+                var written = await BulkInsert.CopyAddedAsync(db, _ => true, Ct);
+                Assert.Equal(entities.Count, written);
+                await transaction.CommitAsync(Ct);
+            }
+            // Nothing is left for a save to insert again.
+            Assert.DoesNotContain(db.ChangeTracker.Entries(), e => e.State != EntityState.Unchanged);
+            Assert.Equal(0, await db.SaveChangesAsync(Ct));
+            // COPY fires the register's statement trigger: the lookup index followers hear of the new entries.
+            Assert.True(await listener.WaitAsync(TimeSpan.FromSeconds(30), Ct));
+            Assert.True(notified > 0);
+        }
+
+        await using (var db = saved.CreateContext())
+        {
+            foreach (var entity in entities)
+                db.Add(entity);
+            await db.SaveChangesAsync(Ct);
+        }
+
+        await using var fromCopy = copied.CreateContext();
+        await using var fromSave = saved.CreateContext();
+        await AssertSameRows<Customer>(fromCopy, fromSave, 3);
+        await AssertSameRows<Line>(fromCopy, fromSave, 4);
+        await AssertSameRows<EsimProfile>(fromCopy, fromSave, 3);
+        await AssertSameRows<BillingAccount>(fromCopy, fromSave, 4);
+        await AssertSameRows<PoolNumber>(fromCopy, fromSave, 4);
+        await AssertSameRows<Disconnection>(fromCopy, fromSave, 2);
+
+        // The column outside the model (decision 0011) is filled in by its default, as for an INSERT.
+        await using var connection = new NpgsqlConnection(copied.ConnectionString);
+        await connection.OpenAsync(Ct);
+        await using var unset = new NpgsqlCommand("""SELECT count(*) FROM disconnections WHERE "WrittenInTransaction" = 0""", connection);
+        Assert.Equal(0L, await unset.ExecuteScalarAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Import_WhenACopyFails_RedoesTheBatchRowByRow_AndRejectsOnlyTheConflictingRow()
+    {
+        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
+        var n = TestData.Next();
+        var m = TestData.Next();
+        var csv = TestData.Csv(TestData.Header, TestData.Row(n), TestData.Row(n + 1000), TestData.Row(n + 2000));
+        // Another writer takes the second row's ICCID after the batch has checked it and before its COPY: the COPY of eSIM
+        // profiles then fails on the unique index, as it would with a concurrent import.
+        var concurrent = new ConcurrentWriter(() => database.ImportAsync(TestData.Csv(TestData.Header,
+            TestData.Row(m, profiles: $"{TestData.Iccid(n + 1000)}:{TestData.Eid(n + 1000)}:primary:iPhone 16"))));
+        var options = new DbContextOptionsBuilder<AppDbContext>();
+        options.UseLastCallDatabase(database.Provider, database.ConnectionString);
+        options.AddInterceptors(concurrent, new LastCall.Auditing.UnauditedChangeRefusal());
+        var importer = new SubscriberImporter(new Microsoft.EntityFrameworkCore.Infrastructure.PooledDbContextFactory<AppDbContext>(options.Options),
+            database.Protector(), new LastCall.Auditing.CurrentActor(new Microsoft.AspNetCore.Http.HttpContextAccessor()), database.Settings(),
+            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<SubscriberImporter>.Instance);
+
+        var summary = await importer.ImportAsync(csv, cancellationToken: Ct);
+
+        Assert.True(concurrent.Wrote);
+        Assert.Equal(2, summary.Imported);
+        var rejection = Assert.Single(summary.Rejected);
+        Assert.Equal((3, "iccid_in_use"), (rejection.Row, rejection.Code));
+        await using var db = database.CreateContext();
+        Assert.Equal(3, await db.Lines.CountAsync(Ct));
+        Assert.Equal(3, await db.BillingAccounts.CountAsync(Ct));
+        Assert.Equal(3, await db.EsimProfiles.CountAsync(Ct));
+    }
+
+    /// <summary>Runs a write of its own once, when the first transaction of the context it is attached to begins.</summary>
+    private sealed class ConcurrentWriter(Func<Task> write) : Microsoft.EntityFrameworkCore.Diagnostics.DbTransactionInterceptor
+    {
+        private int _wrote;
+
+        public bool Wrote => _wrote == 1;
+
+        public override async ValueTask<System.Data.Common.DbTransaction> TransactionStartedAsync(System.Data.Common.DbConnection connection,
+            Microsoft.EntityFrameworkCore.Diagnostics.TransactionEndEventData eventData, System.Data.Common.DbTransaction result, CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.Exchange(ref _wrote, 1) == 0)
+                await write();
+            return result;
+        }
+    }
+
+    [Fact]
+    public async Task Copy_RefusesToRunOutsideATransaction()
+    {
+        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
+        await using var db = database.CreateContext();
+        await Assert.ThrowsAsync<InvalidOperationException>(() => BulkInsert.CopyAddedAsync(db, _ => true, Ct));
+    }
+
+    private static (List<SubscriberRecord>, Dictionary<int, ProtectedIdNumber>) Parse(TestDatabase database, string[] rows)
+    {
+        var format = SubscriberCsvFormat.FromHeader(TestData.HeaderWithStatus.Split(','), DateOnly.FromDateTime(DateTime.UtcNow)).Value;
+        var records = rows.Select((row, i) => format.Parse(i + 2, row.Split(',')).Value).ToList();
+        var protector = database.Protector();
+        return (records, records.ToDictionary(r => r.Row, r => protector.Protect(r.Id)));
+    }
+
+    /// <summary>Every mapped property of every row, as EF reads it back, in key order; store-generated keys are compared by count only.</summary>
+    private static async Task AssertSameRows<T>(AppDbContext copied, AppDbContext saved, int expected)
+        where T : class
+    {
+        var fromCopy = await Snapshot<T>(copied);
+        var fromSave = await Snapshot<T>(saved);
+        Assert.Equal(expected, fromSave.Count);
+        Assert.Equal(fromSave, fromCopy);
+    }
+
+    private static async Task<List<string>> Snapshot<T>(AppDbContext db)
+        where T : class
+    {
+        var rows = await db.Set<T>().ToListAsync(Ct);
+        return [.. rows.Select(row => string.Join(" | ", db.Entry(row).Properties
+                .Where(p => !(p.Metadata.IsPrimaryKey() && p.Metadata.ValueGenerated != Microsoft.EntityFrameworkCore.Metadata.ValueGenerated.Never))
+                .Select(p => $"{p.Metadata.Name}={Format(p.CurrentValue)}")))
+            .Order(StringComparer.Ordinal)];
+    }
+
+    private static string Format(object? value) => value switch
+    {
+        null => "<null>",
+        DateTimeOffset instant => instant.UtcTicks.ToString(CultureInfo.InvariantCulture),
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+}

@@ -1,0 +1,256 @@
+using System.Text;
+using LastCall.Data;
+using LastCall.Domain.Common;
+using LastCall.Domain.Customers;
+using LastCall.Domain.Lines;
+using LastCall.Domain.Numbers;
+using LastCall.Security;
+using LastCall.TestSupport;
+using Microsoft.EntityFrameworkCore;
+
+namespace LastCall.Tests.Features.Imports;
+
+public sealed class SubscriberImportTests(PostgresCluster postgres)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task GoodFile_ImportsEveryRowWithAllItsParts(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateAsync(provider, postgres);
+        var n = TestData.Next();
+        var ownerId = TestData.ResidentId(n);
+        var companions = $"{TestData.Iccid(n)}:{TestData.Eid(n)}:primary:iPhone 16|{TestData.Iccid(n + 1)}:{TestData.Eid(n + 1)}:companion:Apple Watch";
+        var csv = TestData.Csv(
+            TestData.HeaderWithStatus,
+            TestData.Row(n, idNumber: ownerId, profiles: companions, balance: "35.80") + ",,,,zh-CN,",
+            TestData.Row(n + 2, idNumber: ownerId, arrears: "158.00", password: "135790") + ",,suspended,2026-06-01,zh-CN,",
+            TestData.Row(n + 3, profiles: "") + ",,cancelled,2026-01-10,en,someone@example.com");
+
+        var summary = await database.ImportAsync(csv);
+
+        Assert.Null(summary.FileError);
+        Assert.Equal(0, summary.RejectedCount);
+        Assert.Equal(3, summary.Imported);
+
+        await using var db = database.CreateContext();
+        Assert.Equal(2, await db.Customers.CountAsync(Ct));
+        var first = await db.Lines.SingleAsync(l => l.Msisdn == Msisdn.Parse(TestData.Msisdn(n)), Ct);
+        Assert.Equal(LineStatus.Active, first.Status);
+        Assert.Equal(2, first.Profiles.Count);
+        Assert.Contains(first.Profiles, p => p.Role == ProfileRole.Companion && p.DeviceLabel == "Apple Watch" && p.State == ProfileState.Installed);
+        Assert.True(SecretHasher.Verify("246810", first.ServicePasswordHash));
+        Assert.Equal(35.80m, (await db.BillingAccounts.SingleAsync(a => a.LineId == first.Id, Ct)).Balance);
+
+        var second = await db.Lines.SingleAsync(l => l.Msisdn == Msisdn.Parse(TestData.Msisdn(n + 2)), Ct);
+        Assert.Equal(first.CustomerId, second.CustomerId);
+        Assert.Equal(LineStatus.Suspended, second.Status);
+        Assert.Equal(158.00m, (await db.BillingAccounts.SingleAsync(a => a.LineId == second.Id, Ct)).Arrears);
+
+        var cancelledNumber = Msisdn.Parse(TestData.Msisdn(n + 3));
+        var cancelled = await db.Lines.SingleAsync(l => l.Msisdn == cancelledNumber, Ct);
+        Assert.Equal(LineStatus.Cancelled, cancelled.Status);
+        var pool = await db.PoolNumbers.SingleAsync(p => p.Msisdn == cancelledNumber, Ct);
+        var entry = await db.Disconnections.SingleAsync(d => d.Msisdn == cancelledNumber, Ct);
+        Assert.Equal(new DateOnly(2026, 1, 10), entry.DisconnectedOn);
+        Assert.Equal(DisconnectionSource.Import, entry.Source);
+        // 90 days after 2026-01-10 is long past: the number aged out of quarantine.
+        Assert.Equal(NumberState.Available, pool.State);
+        Assert.Equal(NumberState.Assigned, (await db.PoolNumbers.SingleAsync(p => p.Msisdn == first.Msisdn, Ct)).State);
+        var english = await db.Customers.SingleAsync(c => c.Id == cancelled.CustomerId, Ct);
+        Assert.Equal("en", english.PreferredLanguage);
+        Assert.Equal("someone@example.com", english.Email);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task IdNumbersAndPasswords_NeverStoredInClear(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateAsync(provider, postgres);
+        var n = TestData.Next();
+        var idNumber = TestData.ResidentId(n);
+
+        await database.ImportAsync(TestData.Csv(TestData.Header, TestData.Row(n, idNumber: idNumber, password: "864213")));
+
+        await using var db = database.CreateContext();
+        var customer = await db.Customers.SingleAsync(Ct);
+        Assert.DoesNotContain(idNumber, customer.IdNumberCiphertext, StringComparison.Ordinal);
+        Assert.DoesNotContain(idNumber[4..14], customer.IdNumberMasked, StringComparison.Ordinal);
+        Assert.Equal(idNumber[..4] + "**********" + idNumber[14..], customer.IdNumberMasked);
+        Assert.Equal(idNumber, database.Protector().Decrypt(IdType.ResidentId, customer.IdNumberCiphertext));
+        Assert.Equal(database.Protector().BlindIndex(IdDocument.Create(IdType.ResidentId, idNumber).Value), customer.IdNumberBlindIndex);
+        var line = await db.Lines.SingleAsync(Ct);
+        Assert.DoesNotContain("864213", line.ServicePasswordHash, StringComparison.Ordinal);
+        Assert.StartsWith("pbkdf2-sha256$600000$", line.ServicePasswordHash, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task BadRows_EachRejectedWithRowAndCode_OthersImported(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateAsync(provider, postgres);
+        var n = TestData.Next();
+        var badIccid = TestData.Iccid(n + 2);
+        badIccid = badIccid[..^1] + (char)('0' + (badIccid[^1] - '0' + 1) % 10);
+        var lines = new[]
+        {
+            TestData.Header,                                                                               // line 1
+            TestData.Row(n),                                                                               // 2 ok
+            TestData.Row(n + 1, msisdn: "+86123"),                                                         // 3 bad msisdn
+            TestData.Row(n + 2, profiles: $"{badIccid}:{TestData.Eid(n + 2)}:primary:iPhone"),             // 4 bad ICCID check digit
+            TestData.Row(n + 3, profiles: $"{TestData.Iccid(n + 3)}:{TestData.Eid(n + 3)}:watch:Watch"),    // 5 unknown role
+            TestData.Row(n + 4, arrears: "-10.00"),                                                        // 6 negative arrears
+            TestData.Row(n, profiles: ""),                                                                 // 7 duplicate of line 2
+            TestData.Row(n + 5) + ",extra",                                                                // 8 wrong column count
+            "NON-UTF8-PLACEHOLDER",                                                                        // 9 not UTF-8
+            TestData.Row(n + 6, profiles: $"{TestData.Iccid(n + 6)}:123:primary:iPhone"),                  // 10 bad EID
+            TestData.Row(n + 7),                                                                           // 11 ok
+        };
+        var bytes = Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n");
+        var placeholder = Encoding.UTF8.GetBytes("NON-UTF8-PLACEHOLDER");
+        var at = bytes.AsSpan().IndexOf(placeholder);
+        byte[] invalid = [.. Encoding.UTF8.GetBytes(TestData.Row(n + 8)[..20]), 0xC3, 0x28, 0xFF, .. "rest"u8];
+        bytes = [.. bytes.AsSpan(0, at), .. invalid, .. bytes.AsSpan(at + placeholder.Length)];
+
+        var summary = await database.ImportAsync(new MemoryStream(bytes));
+
+        Assert.Null(summary.FileError);
+        Assert.Equal(2, summary.Imported);
+        Assert.Equal(
+            [(3, "invalid_msisdn"), (4, "invalid_iccid"), (5, "invalid_profile_role"), (6, "negative_amount"), (7, "duplicate_msisdn"), (8, "column_count"), (9, "invalid_encoding"), (10, "invalid_eid")],
+            summary.Rejected.Select(r => (r.Row, r.Code)).ToArray());
+        Assert.All(summary.Rejected, r => Assert.False(string.IsNullOrWhiteSpace(r.Detail)));
+
+        // Nothing of a rejected row was written: no half subscribers.
+        await using var db = database.CreateContext();
+        Assert.Equal(2, await db.Customers.CountAsync(Ct));
+        Assert.Equal(2, await db.Lines.CountAsync(Ct));
+        Assert.Equal(2, await db.BillingAccounts.CountAsync(Ct));
+        Assert.Equal(2, await db.PoolNumbers.CountAsync(Ct));
+        Assert.Equal(2, await db.EsimProfiles.CountAsync(Ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task EmptyFile_ReportsMissingHeader_WritesNothing(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateAsync(provider, postgres);
+
+        var summary = await database.ImportAsync(new MemoryStream());
+
+        Assert.Equal("missing_header", summary.FileError?.Code);
+        Assert.Equal(0, summary.Imported);
+        await using var db = database.CreateContext();
+        Assert.Equal(0, await db.Lines.CountAsync(Ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task HeaderOnly_ImportsNothing_WithoutError(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateAsync(provider, postgres);
+
+        var summary = await database.ImportAsync(TestData.Csv(TestData.Header));
+
+        Assert.Null(summary.FileError);
+        Assert.Equal(0, summary.Imported);
+        Assert.Equal(0, summary.RejectedCount);
+    }
+
+    [Fact]
+    public async Task WrongHeader_IsAFileError()
+    {
+        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, postgres);
+
+        var missingColumn = await database.ImportAsync(TestData.Csv("msisdn,name", TestData.Row(TestData.Next())));
+        var unknownColumn = await database.ImportAsync(TestData.Csv(TestData.Header + ",shoe_size"));
+
+        Assert.Equal("invalid_header", missingColumn.FileError?.Code);
+        Assert.Contains("id_type", missingColumn.FileError!.Detail, StringComparison.Ordinal);
+        Assert.Equal("invalid_header", unknownColumn.FileError?.Code);
+        Assert.Contains("shoe_size", unknownColumn.FileError!.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Reimport_SameNumbers_UpdatesInPlaceWithoutDuplicates(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateAsync(provider, postgres);
+        var n = TestData.Next();
+        var id = TestData.ResidentId(n);
+        await database.ImportAsync(TestData.Csv(TestData.Header, TestData.Row(n, idNumber: id), TestData.Row(n + 1, idNumber: id)));
+        await using var before = database.CreateContext();
+        var originalHash = (await before.Lines.SingleAsync(l => l.Msisdn == Msisdn.Parse(TestData.Msisdn(n)), Ct)).ServicePasswordHash;
+
+        var again = await database.ImportAsync(TestData.Csv(TestData.Header,
+            TestData.Row(n, idNumber: id, arrears: "20.00", name: "张伟伟"),
+            TestData.Row(n + 1, idNumber: id, name: "张伟伟", profiles: $"{TestData.Iccid(n + 1)}:{TestData.Eid(n + 1)}:primary:iPhone 16|{TestData.Iccid(n + 9)}::companion:Watch")));
+
+        Assert.Equal(2, again.Imported);
+        Assert.Equal(0, again.RejectedCount);
+        await using var db = database.CreateContext();
+        Assert.Equal(1, await db.Customers.CountAsync(Ct));
+        Assert.Equal("张伟伟", (await db.Customers.SingleAsync(Ct)).Name);
+        Assert.Equal(2, await db.Lines.CountAsync(Ct));
+        Assert.Equal(2, await db.BillingAccounts.CountAsync(Ct));
+        var line = await db.Lines.SingleAsync(l => l.Msisdn == Msisdn.Parse(TestData.Msisdn(n)), Ct);
+        Assert.Equal(20.00m, (await db.BillingAccounts.SingleAsync(a => a.LineId == line.Id, Ct)).Arrears);
+        // The same password keeps its hash (and salt): re-imports do not churn credentials.
+        Assert.Equal(originalHash, line.ServicePasswordHash);
+        var other = await db.Lines.SingleAsync(l => l.Msisdn == Msisdn.Parse(TestData.Msisdn(n + 1)), Ct);
+        Assert.Equal(2, other.Profiles.Count);
+        Assert.Contains(other.Profiles, p => p.Role == ProfileRole.Companion && p.Eid is null && p.State == ProfileState.Released);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task IccidOfAnotherLine_IsRejected(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateAsync(provider, postgres);
+        var n = TestData.Next();
+        await database.ImportAsync(TestData.Csv(TestData.Header, TestData.Row(n)));
+
+        var summary = await database.ImportAsync(TestData.Csv(TestData.Header,
+            TestData.Row(n + 1, profiles: $"{TestData.Iccid(n)}:{TestData.Eid(n)}:primary:Stolen")));
+
+        Assert.Equal(0, summary.Imported);
+        Assert.Equal("iccid_in_use", Assert.Single(summary.Rejected).Code);
+    }
+
+    [Fact]
+    public async Task QuarantinedNumber_CannotBeReassignedByImport()
+    {
+        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, postgres);
+        var n = TestData.Next();
+        var recent = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-10)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        await database.ImportAsync(TestData.Csv(TestData.HeaderWithStatus, TestData.Row(n, profiles: "") + $",,cancelled,{recent},,"));
+
+        var summary = await database.ImportAsync(TestData.Csv(TestData.Header, TestData.Row(n, idNumber: TestData.ResidentId(n + 50), profiles: "")));
+
+        Assert.Equal("number_quarantined", Assert.Single(summary.Rejected).Code);
+        await using var db = database.CreateContext();
+        var pool = await db.PoolNumbers.SingleAsync(Ct);
+        Assert.Equal(NumberState.Quarantined, pool.State);
+        Assert.Equal(DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-10)).AddDays(90), pool.QuarantinedUntil);
+        Assert.Equal(1, await db.Disconnections.CountAsync(Ct));
+    }
+
+    [Fact]
+    public async Task ManyRows_SpanningBatches_AllImported()
+    {
+        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
+        var hash = SecretHasher.Hash("246810");
+        var start = TestData.Next();
+        for (var i = 0; i < 1300; i++)
+            TestData.Next();
+        var rows = Enumerable.Range(start, 1300).Select(i => TestData.Row(i, password: hash, profiles: $"{TestData.Iccid(i)}:{TestData.Eid(i)}:primary:Phone")).Prepend(TestData.Header).ToArray();
+
+        var summary = await database.ImportAsync(TestData.Csv(rows));
+
+        Assert.Equal(1300, summary.Imported);
+        await using var db = database.CreateContext();
+        Assert.Equal(1300, await db.Lines.CountAsync(Ct));
+        Assert.Equal(1300, await db.EsimProfiles.CountAsync(Ct));
+    }
+}

@@ -1,0 +1,136 @@
+using LastCall.Data;
+using LastCall.Domain.Common;
+using LastCall.Domain.Numbers;
+using LastCall.Features.Lookup;
+using LastCall.Hosting;
+using LastCall.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace LastCall.Tests.Features.Lookup;
+
+/// <summary>
+/// The register index on PostgreSQL follows commit order, not entry ids: writers do not wait for each other, and an
+/// entry whose transaction commits after a later entry's is still picked up, once, when it commits.
+/// </summary>
+public sealed class RegisterFollowerTests(PostgresCluster postgres)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private static readonly DateTimeOffset Now = new(2026, 12, 1, 8, 0, 0, TimeSpan.Zero);
+    private static readonly DateOnly Day = new(2026, 10, 2);
+
+    [Fact]
+    public async Task AnEntryCommittedAfterALaterOne_IsFollowedWhenItCommits_AndWritersDoNotWaitForEachOther()
+    {
+        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
+        var (earlier, later) = (TestData.Next(), TestData.Next());
+        using var register = await StartFollowingAsync(database);
+
+        // The earlier entry gets the lower id, but its transaction stays open…
+        await using var first = database.CreateContext();
+        await using var firstTransaction = await first.Database.BeginTransactionAsync(Ct);
+        first.Disconnections.Add(Entry(earlier));
+        await first.SaveChangesAsync(Ct);
+
+        // …while the later entry is saved and committed without waiting for it.
+        await using var second = database.CreateContext();
+        second.Disconnections.Add(Entry(later));
+        await second.SaveChangesAsync(Ct).WaitAsync(TimeSpan.FromSeconds(30), Ct);
+
+        var index = register.Index!;
+        await register.CatchUpAsync(index, Ct);
+        Assert.Null(index.LatestDisconnection(Number(earlier)));
+
+        await firstTransaction.CommitAsync(Ct);
+        await register.CatchUpAsync(index, Ct);
+        Assert.Equal(Day, index.LatestDisconnection(Number(earlier)));
+        Assert.Equal(Day, index.LatestDisconnection(Number(later)));
+        Assert.Equal(2, index.Count); // each entry applied once, whoever caught up
+
+        await using var reader = database.CreateContext();
+        var ids = await reader.Disconnections.AsNoTracking().OrderBy(d => d.Id).Select(d => d.Msisdn).ToListAsync(Ct);
+        Assert.Equal([TestData.Msisdn(earlier), TestData.Msisdn(later)], ids.Select(m => m.Value));
+    }
+
+    [Fact]
+    public async Task EntriesAlreadyThereAtStart_AreLoaded_AndANewOneIsFollowed()
+    {
+        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
+        var (before, after) = (TestData.Next(), TestData.Next());
+        await using (var db = database.CreateContext())
+        {
+            db.Disconnections.Add(Entry(before));
+            await db.SaveChangesAsync(Ct);
+        }
+        using var register = await StartFollowingAsync(database);
+        var index = register.Index!;
+        Assert.Equal(Day, index.LatestDisconnection(Number(before)));
+
+        await using (var db = database.CreateContext())
+        {
+            db.Disconnections.Add(Entry(after));
+            await db.SaveChangesAsync(Ct);
+        }
+        await register.CatchUpAsync(index, Ct);
+        Assert.Equal(Day, index.LatestDisconnection(Number(after)));
+        Assert.Equal(2, index.Count);
+    }
+
+    [Fact]
+    public async Task ACommittedEntry_ReachesTheIndexWithoutWaitingForThePoll()
+    {
+        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
+        // Polling once a minute: only the commit's notification can bring the entry in within the wait below.
+        using var register = await StartFollowingAsync(database, pollMilliseconds: 60_000);
+        var index = register.Index!;
+        // Listening begins before the first catch-up after loading, so even this early entry is not left to the poll.
+        var number = TestData.Next();
+        await using (var db = database.CreateContext())
+        {
+            db.Disconnections.Add(Entry(number));
+            await db.SaveChangesAsync(Ct);
+        }
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (index.LatestDisconnection(Number(number)) is null)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "the entry did not reach the index within 30 s although its commit notified the follower");
+            await Task.Delay(20, Ct);
+        }
+
+        // A second entry, written while the follower is certainly listening.
+        var second = TestData.Next();
+        await using (var db = database.CreateContext())
+        {
+            db.Disconnections.Add(Entry(second));
+            await db.SaveChangesAsync(Ct);
+        }
+        waited.Restart();
+        while (index.LatestDisconnection(Number(second)) is null)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "the entry did not reach the index within 30 s although its commit notified the follower");
+            await Task.Delay(20, Ct);
+        }
+    }
+
+    private static async Task<RegisterIndexService> StartFollowingAsync(TestDatabase database, int pollMilliseconds = 250)
+    {
+        var contexts = new Contexts(database);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Register:PollMilliseconds"] = pollMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture) }).Build();
+        var register = new RegisterIndexService(contexts, configuration,
+            new DatabaseOutage(contexts, TimeProvider.System, NullLogger<DatabaseOutage>.Instance), NullLogger<RegisterIndexService>.Instance);
+        await register.StartAsync(Ct);
+        await register.Loaded.WaitAsync(TimeSpan.FromSeconds(60), Ct);
+        return register;
+    }
+
+    private static long Number(int n) => DisconnectionIndex.TryParseMsisdn(TestData.Msisdn(n), out var msisdn) ? msisdn : throw new FormatException(TestData.Msisdn(n));
+
+    private static Disconnection Entry(int n) =>
+        Disconnection.Record(Msisdn.Parse(TestData.Msisdn(n)), Day, DisconnectionSource.Cancellation, Now).Value;
+
+    private sealed class Contexts(TestDatabase database) : IDbContextFactory<AppDbContext>
+    {
+        public AppDbContext CreateDbContext() => database.CreateContext();
+    }
+}

@@ -1,0 +1,125 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using LastCall.Data;
+using LastCall.Domain.Common;
+using LastCall.Jobs;
+using LastCall.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LastCall.Tests.Web;
+
+/// <summary>Idempotency-Key on state-changing POSTs: replay, reuse with another body, concurrency, scoping, cleanup.</summary>
+public sealed class IdempotencyTests(PostgresCluster postgres)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static HttpRequestMessage Submit(Scenario scenario, string key, string idNumber) =>
+        new(HttpMethod.Post, "/api/v1/cancellations")
+        {
+            Content = JsonContent.Create(new { msisdn = scenario.CustomerA.Msisdn, identityCheck = new { method = "in_person_id", idNumber } }),
+            Headers = { { "Idempotency-Key", key } },
+        };
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task SameKeySameBody_ReturnsFirstAnswer_AndCreatesOneRequest(DatabaseProvider provider)
+    {
+        await using var scenario = await Scenario.StartAsync(postgres, provider);
+        var clerk = await scenario.StaffAsync("clerk");
+
+        using var first = await clerk.SendAsync(Submit(scenario, "key-1", scenario.CustomerA.IdNumber), Ct);
+        using var second = await clerk.SendAsync(Submit(scenario, "key-1", scenario.CustomerA.IdNumber), Ct);
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, second.StatusCode);
+        Assert.Equal(await first.Content.ReadAsStringAsync(Ct), await second.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(first.Headers.Location, second.Headers.Location);
+        Assert.True(second.Headers.Contains("Idempotent-Replayed"));
+        await using var db = scenario.Database.CreateContext();
+        Assert.Equal(1, await db.CancellationRequests.CountAsync(Ct));
+    }
+
+    [Fact]
+    public async Task SameKeyOtherBody_Is422IdempotencyKeyReused()
+    {
+        await using var scenario = await Scenario.StartAsync(postgres);
+        var clerk = await scenario.StaffAsync("clerk");
+
+        using var first = await clerk.SendAsync(Submit(scenario, "key-2", scenario.CustomerA.IdNumber), Ct);
+        using var second = await clerk.SendAsync(Submit(scenario, "key-2", scenario.CustomerB.IdNumber), Ct);
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, second.StatusCode);
+        Assert.Equal("idempotency_key_reused", (await second.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("code").GetString());
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task ConcurrentSameKey_OneRunsOthersReplayOrConflict_OneRequestCreated(DatabaseProvider provider)
+    {
+        await using var scenario = await Scenario.StartAsync(postgres, provider);
+        var clerk = await scenario.StaffAsync("clerk");
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => clerk.SendAsync(Submit(scenario, "key-3", scenario.CustomerA.IdNumber), Ct)));
+
+        Assert.All(responses, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.Conflict }));
+        Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.Created && !r.Headers.Contains("Idempotent-Replayed"));
+        foreach (var conflict in responses.Where(r => r.StatusCode == HttpStatusCode.Conflict))
+            Assert.Equal("idempotency_in_progress", (await conflict.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("code").GetString());
+        await using var db = scenario.Database.CreateContext();
+        Assert.Equal(1, await db.CancellationRequests.CountAsync(Ct));
+    }
+
+    [Fact]
+    public async Task KeysAreScopedPerCaller_AnotherCallerWithTheSameKeyRunsItsOwnRequest()
+    {
+        await using var scenario = await Scenario.StartAsync(postgres);
+        var clerk = await scenario.StaffAsync("clerk");
+        var customerB = await scenario.CustomerAsync(scenario.CustomerB);
+
+        using var first = await clerk.SendAsync(Submit(scenario, "shared-key", scenario.CustomerA.IdNumber), Ct);
+        using var other = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/lines/{scenario.CustomerB.Msisdn}/flag") { Headers = { { "Idempotency-Key", "shared-key" } } };
+        using var second = await customerB.SendAsync(other, Ct);
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.False(second.Headers.Contains("Idempotent-Replayed"));
+    }
+
+    [Fact]
+    public async Task OverlongKey_Is400()
+    {
+        await using var scenario = await Scenario.StartAsync(postgres);
+        var clerk = await scenario.StaffAsync("clerk");
+
+        using var response = await clerk.SendAsync(Submit(scenario, new string('k', 201), scenario.CustomerA.IdNumber), Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_idempotency_key", (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("code").GetString());
+        await using var db = scenario.Database.CreateContext();
+        Assert.Equal(0, await db.CancellationRequests.CountAsync(Ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Cleanup_DeletesExpiredRecordsInBatchesUntilNoneIsLeft_AndKeepsLiveOnes(DatabaseProvider provider)
+    {
+        await using var scenario = await Scenario.StartAsync(postgres, provider, s => s["Jobs:IdempotencyCleanup:BatchSize"] = "2");
+        var now = DateTimeOffset.UtcNow;
+        await using (var db = scenario.Database.CreateContext())
+        {
+            for (var i = 0; i < 5; i++)
+                db.IdempotencyRecords.Add(IdempotencyRecord.Begin("test", $"expired-{i}", "hash", now.AddDays(-2), TimeSpan.FromDays(1)));
+            db.IdempotencyRecords.Add(IdempotencyRecord.Begin("test", "live", "hash", now, TimeSpan.FromDays(1)));
+            await db.SaveChangesAsync(Ct);
+        }
+        var cleanup = scenario.Host.Services.GetRequiredService<IdempotencyCleanup>();
+
+        Assert.Equal(5, await cleanup.RunOnceAsync(Ct));
+
+        await using var after = scenario.Database.CreateContext();
+        Assert.Equal(["live"], await after.IdempotencyRecords.Where(r => r.Scope == "test").Select(r => r.Key).ToListAsync(Ct));
+    }
+}
