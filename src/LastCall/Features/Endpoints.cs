@@ -67,6 +67,7 @@ public static class Endpoints
         CertificateEndpoints.Map(app);
 
         var calls = app.MapGroup("/api/v1/calls").WithTags("Call centre").RequireAuthorization(Policies.Agent);
+        SendCallerCode.Map(calls);
         VerifyCaller.Map(calls);
 
         var admin = app.MapGroup("/api/v1/admin").WithTags("Administration").RequireAuthorization(Policies.Admin);

@@ -185,23 +185,9 @@ public static class ServiceRegistration
         services.AddScoped<CancellationAccess>();
         services.AddScoped<CancellationNotices>();
         // Use cases as injectable handlers (decision 0006), for the endpoint and the pages alike.
-        services.AddScoped<SubmitCancellation>();
-        services.AddScoped<GetCancellation>();
-        services.AddScoped<WithdrawCancellation>();
-        services.AddScoped<ApproveCancellation>();
-        services.AddScoped<RejectCancellation>();
-        services.AddScoped<RetryCancellation>();
-        services.AddScoped<Features.Suspensions.SuspendLine>();
-        services.AddScoped<Features.Suspensions.ResumeLine>();
-        services.AddScoped<Features.Suspensions.GetSuspension>();
-        services.AddScoped<Features.Transfers.TransferLine>();
-        services.AddScoped<Features.Lines.UnlockAccountInPerson>();
-        services.AddScoped<Features.Admin.CreateStaff>();
+        Features.UseCaseRegistration.AddUseCases(services);
         services.AddSettings<Features.Reports.ReportSettings>("Reports");
         services.AddSingleton<Features.Reports.ReportStore>();
-        services.AddScoped<Features.Reports.FileDisconnectionReport>();
-        services.AddScoped<Features.Reports.ListDisconnectionReports>();
-        services.AddScoped<Features.Reports.DownloadReportFile>();
         services.AddScoped<OneTimeCodes>();
         services.AddMessaging();
         services.AddLastCallAuthentication();
