@@ -62,7 +62,8 @@ public static class Endpoints
         ApproveCancellation.Map(cancellations);
         RejectCancellation.Map(cancellations);
         RetryCancellation.Map(cancellations);
-        Unbinding.Map(cancellations);
+        GetUnbinding.Map(cancellations);
+        MarkUnbindingItem.Map(cancellations);
         ReviewQueue.Map(app);
         CertificateEndpoints.Map(app);
 

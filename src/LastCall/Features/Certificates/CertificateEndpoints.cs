@@ -1,6 +1,5 @@
 using LastCall.Data;
 using LastCall.Domain.Common;
-using LastCall.Features.Cancellations;
 using LastCall.Web;
 using LastCall.Web.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -9,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace LastCall.Features.Certificates;
 
 /// <summary>
-/// The certificate as a PDF for its owner and staff, the public verification by number (the QR code's
+/// The certificate as a PDF for its owner and staff (<see cref="GetCertificatePdf"/>), the public verification by number (the QR code's
 /// target), verification of a certificate someone holds, and the public keys for offline checks.
 /// </summary>
 public static class CertificateEndpoints
@@ -20,12 +19,7 @@ public static class CertificateEndpoints
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/cancellations/{id:guid}/certificate", DownloadAsync)
-            .RequireAuthorization(Security.Policies.CustomerOrStaff)
-            .WithTags("Cancellations")
-            .Fails(ErrorKind.NotFound, ErrorKind.Forbidden)
-            .Produces<Stream>(StatusCodes.Status200OK, "application/pdf")
-            .WithSummary("The cancellation certificate (PDF) of a completed request.");
+        GetCertificatePdf.Map(app);
         app.MapGet("/api/v1/certificates/{number}", VerifyAsync)
             .AllowAnonymous()
             .WithTags("Certificates")
@@ -41,20 +35,6 @@ public static class CertificateEndpoints
             .WithTags("Certificates")
             .AnswersWithoutDatabase()
             .WithSummary("The public keys (PEM and JWK, ES256) that sign certificates.");
-    }
-
-    internal static async Task<Outcome<FileContentHttpResult>> DownloadAsync(
-        Guid id, CancellationAccess access, AppDbContext db, HttpContext http, CancellationToken ct)
-    {
-        var (request, denied) = await access.FindAsync(http.User, id, ct);
-        if (denied is not null)
-            return denied;
-        var certificate = await db.Certificates.AsNoTracking().FirstOrDefaultAsync(c => c.RequestId == request!.Id, ct);
-        var data = certificate is null ? null : CertificateData.FromCanonicalText(certificate.CanonicalData);
-        if (certificate is null || data is null)
-            return Fail.NotFound("certificate_not_issued", "The certificate is issued when the cancellation completes.");
-        var pdf = CertificatePdf.Render(data, certificate.Signature, certificate.KeyId);
-        return TypedResults.File(pdf, "application/pdf", $"{certificate.Number}.pdf");
     }
 
     private static async Task<Outcome<Ok<Verification>>> VerifyAsync(string number, AppDbContext db, CertificateSigner signer, CancellationToken ct)
