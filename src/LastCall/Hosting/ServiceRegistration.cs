@@ -19,6 +19,7 @@ using LastCall.Web;
 using LastCall.Web.OpenApi;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Options;
 
 namespace LastCall.Hosting;
 
@@ -135,9 +136,13 @@ public static class ServiceRegistration
     public static void AddLastCall(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddSingleton(sp => LastCallSettings.From(sp.GetRequiredService<IConfiguration>()));
+        // Bound from the configuration root: its keys live in several small sections (LastCallOptions).
+        services.AddOptions<LastCallOptions>().Configure<IConfiguration>((options, configuration) => configuration.Bind(options))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => LastCallSettings.From(sp.GetRequiredService<IOptions<LastCallOptions>>().Value));
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => PolicySettings.From(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<LastCallSettings>().Currency));
+        services.AddSettings<PolicyOptions>("Policies");
+        services.AddSingleton(sp => PolicySettings.From(sp.GetRequiredService<PolicyOptions>(), sp.GetRequiredService<LastCallSettings>().Currency));
 
         services.AddDbContextFactory<AppDbContext>((sp, o) =>
         {
