@@ -47,10 +47,25 @@ public sealed class SettingsTests
     [InlineData("Numbers:QuarantineDays", "10", "QuarantineDays")]
     [InlineData("Numbers:QuarantineDaysByCategory:golden", "30", "Numbers:QuarantineDaysByCategory:golden")]
     [InlineData("Billing:Currency", "yuan", "Currency")]
+    [InlineData("Partners:KeyCacheSeconds", "61", "KeyCacheSeconds")]
+    [InlineData("Partners:RateLimit:PerSecond", "0", "RateLimit:PerSecond")]
+    [InlineData("Audit:SealMilliseconds", "1", "SealMilliseconds")]
+    [InlineData("Shutdown:TimeoutSeconds", "0", "TimeoutSeconds")]
+    [InlineData("Shutdown:DrainSeconds", "-1", "DrainSeconds")]
+    [InlineData("Idempotency:KeepHours", "1", "KeepHours")]
+    [InlineData("Register:PollMilliseconds", "0", "PollMilliseconds")]
+    [InlineData("Numbers:Ranges", "+0138,abc", "Numbers:Ranges")]
+    [InlineData("Security:Otp:MaxPerHour", "0", "MaxPerHour")]
+    [InlineData("Messaging:Provider", "CarrierPigeon", "Provider")]
+    [InlineData("Messaging:FraudDeskEmail", "nobody", "FraudDeskEmail")]
     public async Task AWrongValue_StopsTheStart_NamingItsKey(string key, string value, string named)
     {
-        await using var app = Host(new() { [key] = value });
-        var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync(Ct));
+        // The shutdown timeout is read while the host is built, the rest when it starts: either way it does not run.
+        var refused = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
+        {
+            await using var app = Host(new() { [key] = value });
+            await app.StartAsync(Ct);
+        });
         Assert.Contains(named, refused.Message, StringComparison.Ordinal);
     }
 

@@ -15,7 +15,7 @@ namespace LastCall.Features.Lines;
 /// fraud hold (nothing can be changed on it), the fraud desk gets an e-mail and the customer an SMS.
 /// Flagging a line already on hold changes nothing and answers the same.
 /// </summary>
-public sealed class FlagLine(LineAccess access, AuditTrail audit, AppDbContext db, IMessageSender sender, IConfiguration configuration, TimeProvider clock)
+public sealed class FlagLine(LineAccess access, AuditTrail audit, AppDbContext db, IMessageSender sender, MessagingSettings messaging, TimeProvider clock)
 {
     public sealed record Response(string Msisdn, bool FraudHold);
 
@@ -39,8 +39,7 @@ public sealed class FlagLine(LineAccess access, AuditTrail audit, AppDbContext d
         await db.SaveChangesAsync(ct);
 
         var customer = await db.Customers.AsNoTracking().FirstAsync(c => c.Id == line.CustomerId, ct);
-        var fraudDesk = configuration["Messaging:FraudDeskEmail"] ?? "fraud-desk@lastcall.local";
-        await sender.SendAsync(MessageTexts.Email("fraud_alert", fraudDesk, "zh-CN", line.Msisdn.Value, clock.GetUtcNow(), "online"), ct);
+        await sender.SendAsync(MessageTexts.Email("fraud_alert", messaging.FraudDeskEmail, "zh-CN", line.Msisdn.Value, clock.GetUtcNow(), "online"), ct);
         await sender.SendAsync(MessageTexts.Sms("line_flagged", line.Msisdn.Value, customer.PreferredLanguage, line.Msisdn.Masked()), ct);
         return new Response(line.Msisdn.Value, true);
     }
