@@ -4,7 +4,7 @@ namespace LastCall.Features;
 
 /// <summary>
 /// Registers every use case under <c>Features/</c> (decision 0006): a public class with a public instance
-/// <c>HandleAsync</c> is scoped, so a new use case is its file and its endpoint line, with no registration to forget.
+/// <c>HandleAsync</c> (or <c>Handle</c>, when nothing is awaited) is scoped, so a new use case is its file and its endpoint line, with no registration to forget.
 /// </summary>
 public static class UseCaseRegistration
 {
@@ -20,5 +20,5 @@ public static class UseCaseRegistration
         typeof(UseCaseRegistration).Assembly.GetTypes().Where(t =>
             t is { IsClass: true, IsAbstract: false, IsPublic: true, Namespace: not null }
             && t.Namespace.StartsWith("LastCall.Features.", StringComparison.Ordinal)
-            && t.GetMethod("HandleAsync", BindingFlags.Public | BindingFlags.Instance) is not null);
+            && t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly).Any(m => m.Name is "HandleAsync" or "Handle"));
 }
