@@ -30,7 +30,7 @@ public sealed class ReviewQueue(AuditTrail audit, AppDbContext db, PolicySetting
             .Where(r => r.Status == CancellationStatus.UnderReview)
             .OrderBy(r => r.SubmittedAt).Take(MaxItems).ToListAsync(ct);
         var items = waiting.Select(r => new Item(r.Id, r.Msisdn.Value, CancellationViews.Channel(r.Channel), r.SubmittedAt, r.ReviewDueBy, r.IsOverdue(today),
-            r.ReviewReasons.Split(',', StringSplitOptions.RemoveEmptyEntries), r.DocumentIdList)).ToList();
+            r.ReviewReasons, r.DocumentIds)).ToList();
         audit.Record("review_queue.viewed", null, after: new { shown = items.Count });
         await db.SaveChangesAsync(ct);
         return new Response(items, items.Count(i => i.Overdue), today);

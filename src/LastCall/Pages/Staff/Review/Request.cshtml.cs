@@ -32,7 +32,7 @@ public sealed class RequestModel(
         // Only documents of this request are served from its page.
         // The access check alone: showing an image of the request is not another view of it to audit.
         var (request, denied) = await access.FindAsync(User, id, ct);
-        if (denied is not null || !request!.DocumentIdList.Contains(doc))
+        if (denied is not null || !request!.DocumentIds.Contains(doc))
             return NotFound();
         var found = await document.HandleAsync(User, doc, ct);
         return found.IsSuccess ? File(found.Value.Content, found.Value.ContentType) : NotFound();
