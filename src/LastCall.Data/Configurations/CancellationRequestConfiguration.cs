@@ -21,10 +21,9 @@ internal sealed class CancellationRequestConfiguration : IEntityTypeConfiguratio
         b.Property(r => r.VerifiedBy).HasMaxLength(80);
         b.Property(r => r.DecidedBy).HasMaxLength(80);
         b.Property(r => r.StoreId).HasMaxLength(32);
-        b.Property(r => r.DocumentIds).HasMaxLength(400);
-        b.Property(r => r.ReviewReasons).HasMaxLength(200);
+        b.Property(r => r.DocumentIds).HasConversion(new CommaSeparatedGuidsConverter(), new ListComparer<Guid>()).HasMaxLength(400);
+        b.Property(r => r.ReviewReasons).HasConversion(new CommaSeparatedCodesConverter(), new ListComparer<string>()).HasMaxLength(200);
         b.Property(r => r.RejectionReason).HasMaxLength(CancellationRequest.MaxReasonLength);
-        b.Ignore(r => r.DocumentIdList);
         b.Ignore(r => r.NeedsReview);
         b.Ignore(r => r.IsFinal);
         b.Ignore(r => r.IsExecuting);

@@ -101,8 +101,8 @@ public sealed class CancellationRequest : AggregateRoot
         Msisdn = null!;
         VerifiedBy = null!;
         SubmittedBy = null!;
-        DocumentIds = null!;
-        ReviewReasons = null!;
+        DocumentIds = [];
+        ReviewReasons = [];
     }
 
     public Guid Id { get; private set; }
@@ -133,11 +133,11 @@ public sealed class CancellationRequest : AggregateRoot
 
     public DateTimeOffset VerifiedAt { get; private set; }
 
-    /// <summary>The uploaded ID documents, comma-separated ids.</summary>
-    public string DocumentIds { get; private set; }
+    /// <summary>The uploaded ID documents, in the order given.</summary>
+    public IReadOnlyList<Guid> DocumentIds { get; private set; }
 
-    /// <summary>Why the request needs review (channel, risk warnings), comma-separated codes; empty when it skipped review.</summary>
-    public string ReviewReasons { get; private set; }
+    /// <summary>Why the request needs review (channel, risk warnings) as codes; empty when it skipped review.</summary>
+    public IReadOnlyList<string> ReviewReasons { get; private set; }
 
     public DateOnly? ReviewDueBy { get; private set; }
 
@@ -191,10 +191,7 @@ public sealed class CancellationRequest : AggregateRoot
 
     public void RecordTraceParent(string? traceParent) => TraceParent = traceParent;
 
-    public IReadOnlyList<Guid> DocumentIdList =>
-        [.. DocumentIds.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Guid.Parse)];
-
-    public bool NeedsReview => ReviewReasons.Length > 0;
+    public bool NeedsReview => ReviewReasons.Count > 0;
 
     /// <summary>A store request with the ID card checked at the counter and no review: the customer is there, so it runs at once.</summary>
     public bool MadeAtTheCounter => Channel == CancellationChannel.Store && !NeedsReview;
@@ -253,8 +250,8 @@ public sealed class CancellationRequest : AggregateRoot
             IdentityMethod = identity.Method,
             VerifiedBy = identity.VerifiedBy,
             VerifiedAt = identity.VerifiedAt,
-            DocumentIds = string.Join(',', documentIds),
-            ReviewReasons = string.Join(',', reviewReasons),
+            DocumentIds = [.. documentIds],
+            ReviewReasons = [.. reviewReasons],
             ReviewDueBy = reviewReasons.Count > 0 ? reviewDueBy : null,
             EffectiveOn = effectiveOn,
             EarlyExitFee = earlyExitFee,

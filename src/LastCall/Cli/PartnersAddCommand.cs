@@ -23,7 +23,7 @@ public static class PartnersAddCommand
             await host.Services.GetRequiredService<DatabaseInitializer>().PrepareAsync(CancellationToken.None);
             await using var scope = host.Services.CreateAsyncScope();
             var scopes = options.TryGetValue("scope", out var given) ? given.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [];
-            var result = await ManagePartners.CreateAsync(scope.ServiceProvider.GetRequiredService<AuditTrail>(), scope.ServiceProvider.GetRequiredService<AppDbContext>(), TimeProvider.System, name, scopes, CancellationToken.None);
+            var result = await scope.ServiceProvider.GetRequiredService<CreatePartner>().HandleAsync(new ManagePartners.CreateRequest(name, [.. scopes]), CancellationToken.None);
             if (!result.IsSuccess)
             {
                 await Console.Error.WriteLineAsync($"lastcall: {result.Error!.Code}: {result.Error.Message}");

@@ -62,11 +62,13 @@ public static class Endpoints
         ApproveCancellation.Map(cancellations);
         RejectCancellation.Map(cancellations);
         RetryCancellation.Map(cancellations);
-        Unbinding.Map(cancellations);
+        GetUnbinding.Map(cancellations);
+        MarkUnbindingItem.Map(cancellations);
         ReviewQueue.Map(app);
         CertificateEndpoints.Map(app);
 
         var calls = app.MapGroup("/api/v1/calls").WithTags("Call centre").RequireAuthorization(Policies.Agent);
+        SendCallerCode.Map(calls);
         VerifyCaller.Map(calls);
 
         var admin = app.MapGroup("/api/v1/admin").WithTags("Administration").RequireAuthorization(Policies.Admin);

@@ -8,7 +8,7 @@ namespace LastCall.Hosting;
 /// listener closes. Then the server stops accepting, finishes the requests in flight, and the workers hand back
 /// their work (<see cref="Jobs.ClaimingWorker"/>), all within <c>Shutdown:TimeoutSeconds</c>.
 /// </summary>
-public sealed class GracefulShutdown(IConfiguration configuration, LastCallSettings settings, ILogger<GracefulShutdown> logger) : IHostedLifecycleService, IHealthCheck
+public sealed class GracefulShutdown(ShutdownSettings shutdown, LastCallSettings settings, ILogger<GracefulShutdown> logger) : IHostedLifecycleService, IHealthCheck
 {
     private volatile bool _draining;
 
@@ -16,8 +16,7 @@ public sealed class GracefulShutdown(IConfiguration configuration, LastCallSetti
     /// How long the server keeps answering after readiness turned false: longer than the balancer's check interval.
     /// Several instances behind a balancer are a PostgreSQL setup; the embedded default stops at once.
     /// </summary>
-    public TimeSpan DrainDelay { get; } = TimeSpan.FromSeconds(Math.Clamp(
-        configuration.GetValue("Shutdown:DrainSeconds", settings.Provider == Data.DatabaseProvider.Postgres ? 5.0 : 0.0), 0, 300));
+    public TimeSpan DrainDelay { get; } = shutdown.DrainFor(settings.Provider);
 
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {

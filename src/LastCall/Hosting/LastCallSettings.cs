@@ -1,10 +1,11 @@
+using System.ComponentModel.DataAnnotations;
 using LastCall.Data;
 using LastCall.Domain.Numbers;
 
 namespace LastCall.Hosting;
 
 /// <summary>
-/// The settings every part of the host reads, resolved once from configuration at start-up.
+/// The settings every part of the host reads, resolved once at start-up from <see cref="LastCallOptions"/>.
 /// See README (Configuration) for each key.
 /// </summary>
 public sealed record LastCallSettings
@@ -31,45 +32,42 @@ public sealed record LastCallSettings
 
     public QuarantinePolicy QuarantineFor(string category) => QuarantineByCategory.GetValueOrDefault(category) ?? Quarantine;
 
-    public static LastCallSettings From(IConfiguration configuration)
+    /// <summary>The settings resolved from their checked options.</summary>
+    public static LastCallSettings From(LastCallOptions options)
     {
-        var providerText = configuration["Database:Provider"] ?? nameof(DatabaseProvider.Sqlite);
-        if (!Enum.TryParse<DatabaseProvider>(providerText, ignoreCase: true, out var provider))
-            throw new InvalidOperationException($"Database:Provider must be Sqlite or Postgres, not '{providerText}'.");
-
-        var dataFolder = Path.GetFullPath(configuration["DataFolder"] is { Length: > 0 } folder ? folder : "data");
-        var connectionString = configuration.GetConnectionString("LastCall");
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            connectionString = provider == DatabaseProvider.Sqlite
+        var provider = options.Database.Provider;
+        var dataFolder = Path.GetFullPath(options.DataFolder is { Length: > 0 } folder ? folder : "data");
+        var connectionString = options.ConnectionStrings.GetValueOrDefault("LastCall") is { Length: > 0 } given && !string.IsNullOrWhiteSpace(given)
+            ? given
+            : provider == DatabaseProvider.Sqlite
                 ? $"Data Source={Path.Combine(dataFolder, "lastcall.db")};Default Timeout=30"
                 : throw new InvalidOperationException("ConnectionStrings:LastCall must be set when Database:Provider is Postgres.");
-        }
-
-        var quarantineDays = configuration.GetValue("Numbers:QuarantineDays", QuarantinePolicy.DefaultDays);
-        var quarantine = QuarantinePolicy.Create(quarantineDays);
-        if (!quarantine.IsSuccess)
-            throw new InvalidOperationException($"Numbers:QuarantineDays: {quarantine.Error!.Message}");
-
-        var byCategory = new Dictionary<string, QuarantinePolicy>(StringComparer.Ordinal);
-        foreach (var entry in configuration.GetSection("Numbers:QuarantineDaysByCategory").GetChildren())
-        {
-            if (!int.TryParse(entry.Value, out var days) || QuarantinePolicy.Create(days) is not { IsSuccess: true } policy)
-                throw new InvalidOperationException($"Numbers:QuarantineDaysByCategory:{entry.Key} must be a whole number of days, at least {QuarantinePolicy.MinimumDays}.");
-            byCategory[entry.Key.ToLowerInvariant()] = policy.Value;
-        }
-
         var isEmbedded = provider == DatabaseProvider.Sqlite;
         return new LastCallSettings
         {
             Provider = provider,
             ConnectionString = connectionString,
             DataFolder = dataFolder,
-            MigrateOnStartup = isEmbedded || configuration.GetValue("Database:MigrateOnStartup", false),
-            LoadDemoData = configuration.GetValue<bool?>("DemoData:Load") ?? isEmbedded,
-            Currency = configuration["Billing:Currency"] ?? "CNY",
-            Quarantine = quarantine.Value,
-            QuarantineByCategory = byCategory,
+            MigrateOnStartup = isEmbedded || options.Database.MigrateOnStartup,
+            LoadDemoData = options.DemoData.Load ?? isEmbedded,
+            Currency = options.Billing.Currency,
+            Quarantine = Policy(options.Numbers.QuarantineDays, "Numbers:QuarantineDays"),
+            QuarantineByCategory = options.Numbers.QuarantineDaysByCategory.ToDictionary(
+                c => c.Key.ToLowerInvariant(), c => Policy(c.Value, $"Numbers:QuarantineDaysByCategory:{c.Key}"), StringComparer.Ordinal),
         };
     }
+
+    /// <summary>
+    /// Binds, checks and resolves the settings from <paramref name="configuration"/> outside a host (tests, tools); a wrong
+    /// value throws as the host's start does.
+    /// </summary>
+    public static LastCallSettings From(IConfiguration configuration)
+    {
+        var options = configuration.Get<LastCallOptions>() ?? new LastCallOptions();
+        Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
+        return From(options);
+    }
+
+    private static QuarantinePolicy Policy(int days, string key) =>
+        QuarantinePolicy.Create(days) is { IsSuccess: true } policy ? policy.Value : throw new InvalidOperationException($"{key}: at least {QuarantinePolicy.MinimumDays} days.");
 }

@@ -4,7 +4,8 @@ using LastCall.Domain.Cancellations;
 namespace LastCall.Hosting;
 
 /// <summary>
-/// The business policies an operator sets in configuration (section <c>Policies</c>), never in code:
+/// The business policies an operator sets in configuration (section <c>Policies</c>, bound and checked as
+/// <see cref="PolicyOptions"/>), never in code:
 /// suspension fee and length, review SLA, default effective date, early contract exit, the
 /// working-day calendar and the operator's time zone (which decides what "today" is).
 /// </summary>
@@ -49,52 +50,30 @@ public sealed record PolicySettings
     /// <summary>The operator's day at <paramref name="now"/> (<see cref="OperatorTime"/>).</summary>
     public DateOnly Today(DateTimeOffset now) => TimeZone.DayAt(now);
 
-    public static PolicySettings From(IConfiguration configuration, string currency)
+    /// <summary>The policies resolved from their checked options; <paramref name="currency"/> is <c>Billing:Currency</c>.</summary>
+    public static PolicySettings From(PolicyOptions options, string currency)
     {
-        var section = configuration.GetSection("Policies");
-        var effectiveText = section["DefaultEffective"] ?? "immediate";
-        var effective = effectiveText.Replace("_", "", StringComparison.Ordinal) switch
-        {
-            var t when t.Equals("immediate", StringComparison.OrdinalIgnoreCase) => EffectivePolicy.Immediate,
-            var t when t.Equals("endofbillingcycle", StringComparison.OrdinalIgnoreCase) => EffectivePolicy.EndOfBillingCycle,
-            _ => throw new InvalidOperationException($"Policies:DefaultEffective must be immediate or end_of_billing_cycle, not '{effectiveText}'."),
-        };
-        var settings = new
-        {
-            Fee = section.GetValue("SuspensionMonthlyFee", 5.00m),
-            MaxMonths = section.GetValue("SuspensionMaxMonths", 12),
-            Sla = section.GetValue("ReviewSlaWorkingDays", 3),
-            EarlyExitFee = section.GetValue("EarlyExitFeePerMonth", 30.00m),
-            CoolingOffHours = section.GetValue("CoolingOffHours", 24.0),
-        };
-        if (settings.Fee < 0 || settings.EarlyExitFee < 0)
-            throw new InvalidOperationException("Policies: fees cannot be negative.");
-        if (settings.MaxMonths is < 1 or > 60)
-            throw new InvalidOperationException("Policies:SuspensionMaxMonths must be 1 to 60.");
-        if (settings.Sla is < 1 or > 60)
-            throw new InvalidOperationException("Policies:ReviewSlaWorkingDays must be 1 to 60.");
-        var (calendar, document) = HolidayCalendarFile.Load(section["HolidayCalendarFile"]);
+        var (calendar, document) = HolidayCalendarFile.Load(options.HolidayCalendarFile);
         return new PolicySettings
         {
-            SuspensionMonthlyFee = settings.Fee,
-            CoolingOff = settings.CoolingOffHours is >= 0 and <= 24 * 14
-                ? TimeSpan.FromHours(settings.CoolingOffHours)
-                : throw new InvalidOperationException("Policies:CoolingOffHours must be 0 to 336."),
-            SuspensionMaxMonths = settings.MaxMonths,
-            ReviewSlaWorkingDays = settings.Sla,
-            DefaultEffective = effective,
-            AllowEarlyContractExit = section.GetValue("AllowEarlyContractExit", true),
-            EarlyExitFeePerMonth = settings.EarlyExitFee,
-            PaymentUrl = section["PaymentUrl"] ?? "https://pay.example.com/",
-            PortalUrl = section["PortalUrl"] ?? "http://localhost:5080",
+            SuspensionMonthlyFee = options.SuspensionMonthlyFee,
+            SuspensionMaxMonths = options.SuspensionMaxMonths,
+            ReviewSlaWorkingDays = options.ReviewSlaWorkingDays,
+            DefaultEffective = options.Effective ?? throw new InvalidOperationException($"Policies:DefaultEffective '{options.DefaultEffective}' is not checked."),
+            AllowEarlyContractExit = options.AllowEarlyContractExit,
+            EarlyExitFeePerMonth = options.EarlyExitFeePerMonth,
+            PaymentUrl = options.PaymentUrl,
+            PortalUrl = options.PortalUrl,
             Currency = currency,
-            TimeZone = FindTimeZone(section["TimeZone"] ?? "Asia/Shanghai"),
+            CoolingOff = TimeSpan.FromHours(options.CoolingOffHours),
+            TimeZone = FindTimeZone(options.TimeZone) ?? throw new InvalidOperationException($"Policies:TimeZone '{options.TimeZone}' is not checked."),
             Calendar = calendar,
             CalendarYears = document.Years.ToDictionary(y => y.Key, y => y.Value.Status ?? "official"),
         };
     }
 
-    private static TimeZoneInfo FindTimeZone(string id)
+    /// <summary>The time zone with this IANA id, or null when the machine has no such zone.</summary>
+    public static TimeZoneInfo? FindTimeZone(string id)
     {
         try
         {
@@ -104,6 +83,10 @@ public sealed record PolicySettings
         {
             // Minimal containers may lack tzdata; China has had no daylight saving since 1991.
             return TimeZoneInfo.CreateCustomTimeZone(id, TimeSpan.FromHours(8), "China Standard Time", "China Standard Time");
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException or ArgumentException)
+        {
+            return null;
         }
     }
 }

@@ -19,6 +19,7 @@ using LastCall.Web;
 using LastCall.Web.OpenApi;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Options;
 
 namespace LastCall.Hosting;
 
@@ -29,18 +30,12 @@ public static class ServiceRegistration
     /// <summary>The sender named by <c>Messaging:Provider</c>, chosen when first needed.</summary>
     private static void AddMessaging(this IServiceCollection services)
     {
+        services.AddSettings<MessagingSettings>("Messaging");
         services.AddSingleton<DevelopmentOutboxSender>();
         services.AddHttpClient<HttpGatewaySender>(c => c.Timeout = TimeSpan.FromSeconds(10));
-        services.AddTransient<IMessageSender>(sp =>
-        {
-            var provider = sp.GetRequiredService<IConfiguration>()["Messaging:Provider"] ?? DevelopmentOutboxSender.ProviderName;
-            return provider switch
-            {
-                DevelopmentOutboxSender.ProviderName => sp.GetRequiredService<DevelopmentOutboxSender>(),
-                HttpGatewaySender.ProviderName => sp.GetRequiredService<HttpGatewaySender>(),
-                _ => throw new InvalidOperationException($"Messaging:Provider must be {DevelopmentOutboxSender.ProviderName} or {HttpGatewaySender.ProviderName}, not '{provider}'."),
-            };
-        });
+        services.AddTransient<IMessageSender>(sp => sp.GetRequiredService<MessagingSettings>().Provider == HttpGatewaySender.ProviderName
+            ? sp.GetRequiredService<HttpGatewaySender>()
+            : sp.GetRequiredService<DevelopmentOutboxSender>());
     }
 
     /// <summary>
@@ -109,6 +104,7 @@ public static class ServiceRegistration
     /// </summary>
     private static void AddJobs(this IServiceCollection services)
     {
+        services.AddSettings<AuditSettings>("Audit");
         services.AddHostedService<AuditSealing>();
         services.AddHostedService<ExecutionWorker>();
         services.AddHostedService<WebhookDeliveryWorker>();
@@ -135,9 +131,13 @@ public static class ServiceRegistration
     public static void AddLastCall(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddSingleton(sp => LastCallSettings.From(sp.GetRequiredService<IConfiguration>()));
+        // Bound from the configuration root: its keys live in several small sections (LastCallOptions).
+        services.AddOptions<LastCallOptions>().Configure<IConfiguration>((options, configuration) => configuration.Bind(options))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => LastCallSettings.From(sp.GetRequiredService<IOptions<LastCallOptions>>().Value));
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => PolicySettings.From(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<LastCallSettings>().Currency));
+        services.AddSettings<PolicyOptions>("Policies");
+        services.AddSingleton(sp => PolicySettings.From(sp.GetRequiredService<PolicyOptions>(), sp.GetRequiredService<LastCallSettings>().Currency));
 
         services.AddDbContextFactory<AppDbContext>((sp, o) =>
         {
@@ -172,6 +172,10 @@ public static class ServiceRegistration
         services.AddSingleton<OtpCodes>();
         services.AddSingleton<SignInGuard>();
         services.AddSingleton<PartnerKeyCache>();
+        services.AddSettings<OtpSettings>("Security:Otp");
+        services.AddSettings<IdempotencySettings>("Idempotency");
+        services.AddSettings<RegisterSettings>("Register");
+        services.AddSettings<ServedNumberSettings>("Numbers");
         services.AddSingleton<AuditChainKey>();
         services.AddSingleton<AuditChainSealer>();
         services.AddSingleton<Features.Tmf.ProductStateEvents>();
@@ -185,27 +189,14 @@ public static class ServiceRegistration
         services.AddScoped<CancellationAccess>();
         services.AddScoped<CancellationNotices>();
         // Use cases as injectable handlers (decision 0006), for the endpoint and the pages alike.
-        services.AddScoped<SubmitCancellation>();
-        services.AddScoped<GetCancellation>();
-        services.AddScoped<WithdrawCancellation>();
-        services.AddScoped<ApproveCancellation>();
-        services.AddScoped<RejectCancellation>();
-        services.AddScoped<RetryCancellation>();
-        services.AddScoped<Features.Suspensions.SuspendLine>();
-        services.AddScoped<Features.Suspensions.ResumeLine>();
-        services.AddScoped<Features.Suspensions.GetSuspension>();
-        services.AddScoped<Features.Transfers.TransferLine>();
-        services.AddScoped<Features.Lines.UnlockAccountInPerson>();
-        services.AddScoped<Features.Admin.CreateStaff>();
+        Features.UseCaseRegistration.AddUseCases(services);
         services.AddSettings<Features.Reports.ReportSettings>("Reports");
         services.AddSingleton<Features.Reports.ReportStore>();
-        services.AddScoped<Features.Reports.FileDisconnectionReport>();
-        services.AddScoped<Features.Reports.ListDisconnectionReports>();
-        services.AddScoped<Features.Reports.DownloadReportFile>();
         services.AddScoped<OneTimeCodes>();
         services.AddMessaging();
         services.AddLastCallAuthentication();
-        services.AddPartnerRateLimit(builder.Configuration);
+        services.AddSettings<PartnerSettings>("Partners");
+        services.AddPartnerRateLimit();
         // 1 MB for every body unless an endpoint says otherwise (imports, documents).
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
 
@@ -231,7 +222,8 @@ public static class ServiceRegistration
         services.AddLastCallOpenApi();
         services.AddSingleton<GracefulShutdown>();
         services.AddHostedService(sp => sp.GetRequiredService<GracefulShutdown>());
-        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(Math.Clamp(builder.Configuration.GetValue("Shutdown:TimeoutSeconds", 30.0), 1, 600)));
+        services.AddSettings<ShutdownSettings>("Shutdown");
+        services.AddOptions<HostOptions>().Configure<ShutdownSettings>((host, shutdown) => host.ShutdownTimeout = shutdown.Timeout);
         // Ready: every route can answer. The database answers, the register is in memory, and the instance is not draining.
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])

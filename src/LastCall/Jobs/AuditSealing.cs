@@ -9,9 +9,9 @@ namespace LastCall.Jobs;
 /// one transaction. Every instance runs it; whichever holds the sealer lock seals, the others find nothing to do.
 /// On shutdown it seals what this instance's last saves wrote. While the database is unreachable it pauses.
 /// </summary>
-public sealed class AuditSealing(AuditChainSealer sealer, IConfiguration configuration, DatabaseOutage outage, TimeProvider clock, ILogger<AuditSealing> logger) : BackgroundService
+public sealed class AuditSealing(AuditChainSealer sealer, AuditSettings settings, DatabaseOutage outage, TimeProvider clock, ILogger<AuditSealing> logger) : BackgroundService
 {
-    private readonly TimeSpan _interval = TimeSpan.FromMilliseconds(Math.Clamp(configuration.GetValue("Audit:SealMilliseconds", 100), 10, 60_000));
+    private readonly TimeSpan _interval = settings.SealInterval;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -23,10 +23,10 @@ public sealed class PartnerKeyCache : IDisposable
     private readonly TimeProvider _clock;
     private readonly ITimer? _sweeper;
 
-    public PartnerKeyCache(TimeProvider clock, IConfiguration configuration)
+    public PartnerKeyCache(TimeProvider clock, PartnerSettings settings)
     {
         _clock = clock;
-        Lifetime = TimeSpan.FromSeconds(Math.Clamp(configuration.GetValue("Partners:KeyCacheSeconds", 5), 0, 60));
+        Lifetime = settings.KeyCacheLifetime;
         if (Lifetime > TimeSpan.Zero)
             _sweeper = clock.CreateTimer(_ => DropExpired(), null, Lifetime, Lifetime);
     }

@@ -13,7 +13,7 @@ public static class PartnerRateLimit
 {
     public const string PolicyName = "partner";
 
-    public static IServiceCollection AddPartnerRateLimit(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddPartnerRateLimit(this IServiceCollection services)
     {
         // Built on the first request, not on every one (this sits on the lookup hot path): the limit is read once and
         // fixed for the process, and one factory serves every partition, so a request allocates no delegate.
@@ -22,7 +22,7 @@ public static class PartnerRateLimit
         {
             o.AddPolicy(PolicyName, http =>
             {
-                newBucket ??= NewBucketFactory(Math.Max(1, configuration.GetValue("Partners:RateLimit:PerSecond", 500)));
+                newBucket ??= NewBucketFactory(http.RequestServices.GetRequiredService<PartnerSettings>().RateLimit.PerSecond);
                 return RateLimitPartition.Get(http.User.FindFirstValue(Claims.Subject) ?? "anonymous", newBucket);
             });
             o.OnRejected = async (context, ct) =>

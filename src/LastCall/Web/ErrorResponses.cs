@@ -87,10 +87,10 @@ public static class ErrorResponses
 /// <summary>
 /// What an endpoint handler answers: its success (<c>Ok</c>, <c>Created</c>…) or a <see cref="DomainError"/>, which
 /// <see cref="ErrorResponses"/> turns into a problem when the answer is written. A handler returns either directly
-/// (<c>return TypedResults.Ok(view);</c>, <c>return Fail.NotFound(…);</c>); a page reads <see cref="Error"/> itself.
+/// (<c>return TypedResults.Ok(view);</c>, <c>return Fail.NotFound(…);</c>).
 /// The OpenAPI document describes it as <c>Results&lt;TSuccess, ProblemHttpResult&gt;</c>.
 /// </summary>
-public sealed class Outcome<TSuccess> : IOutcome, IEndpointMetadataProvider where TSuccess : IResult
+public sealed class Outcome<TSuccess> : IResult, IEndpointMetadataProvider where TSuccess : IResult
 {
     private Outcome(TSuccess? success, DomainError? error)
     {
@@ -101,8 +101,6 @@ public sealed class Outcome<TSuccess> : IOutcome, IEndpointMetadataProvider wher
     public TSuccess? Success { get; }
 
     public DomainError? Error { get; }
-
-    IResult? IOutcome.Success => Success;
 
     public static implicit operator Outcome<TSuccess>(TSuccess success) => new(success, default);
 
@@ -116,14 +114,6 @@ public sealed class Outcome<TSuccess> : IOutcome, IEndpointMetadataProvider wher
 
     private static void Populate<T>(MethodInfo method, EndpointBuilder builder) where T : IEndpointMetadataProvider =>
         T.PopulateMetadata(method, builder);
-}
-
-/// <summary>An <see cref="Outcome{TSuccess}"/> whatever its success type: the success or the error.</summary>
-public interface IOutcome : IResult
-{
-    IResult? Success { get; }
-
-    DomainError? Error { get; }
 }
 
 /// <summary>How an endpoint answers a handler's <see cref="Result{T}"/>: its success as the endpoint says, its error through <see cref="ErrorResponses"/>.</summary>

@@ -1,6 +1,5 @@
 using LastCall.Domain.Cancellations;
 using LastCall.Domain.Common;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LastCall.Web;
 
@@ -30,18 +29,10 @@ public sealed record UiProblem(DomainError Error)
     }
 }
 
-/// <summary>
-/// Pages call the API's handlers in process; this reads their <see cref="Outcome{TSuccess}"/>: the value of a success
-/// (Ok, Created…) or the <see cref="DomainError"/> of a business failure.
-/// </summary>
+/// <summary>Pages call the API's handlers in process (decision 0006); this reads a handler's result for the page.</summary>
 public static class HandlerResults
 {
     /// <summary>An injectable handler's result (decision 0006): its value, or its error for the page to show.</summary>
     public static (T? Value, UiProblem? Problem) Read<T>(Result<T> result) where T : class =>
         result.IsSuccess ? (result.Value, null) : (null, new UiProblem(result.Error!));
-
-    public static (T? Value, UiProblem? Problem) Read<T>(IOutcome outcome) where T : class =>
-        outcome.Error is { } error ? (null, new UiProblem(error))
-        : outcome.Success is IValueHttpResult<T> success ? (success.Value, null)
-        : throw new InvalidOperationException($"Unexpected handler result {outcome.Success?.GetType().Name}.");
 }

@@ -15,12 +15,12 @@ namespace LastCall.Web;
 /// Keys belong to the caller, so callers cannot see each other's answers. Server errors are not kept,
 /// so a retry after one runs again.
 /// </summary>
-public sealed class IdempotencyMiddleware(RequestDelegate next, IDbContextFactory<AppDbContext> contexts, TimeProvider clock, IConfiguration configuration)
+public sealed class IdempotencyMiddleware(RequestDelegate next, IDbContextFactory<AppDbContext> contexts, TimeProvider clock, IdempotencySettings settings)
 {
     public const string HeaderName = "Idempotency-Key";
     public const int MaxKeyLength = 200;
 
-    private readonly TimeSpan _keepFor = TimeSpan.FromHours(Math.Max(24, configuration.GetValue("Idempotency:KeepHours", 24)));
+    private readonly TimeSpan _keepFor = settings.KeepFor;
 
     public async Task InvokeAsync(HttpContext context)
     {

@@ -144,12 +144,12 @@ public class CancellationRequestTests
         Assert.Equal(CancellationStatus.UnderReview, request.Status);
         Assert.Equal(DueBy, request.ReviewDueBy);
         Assert.True(request.NeedsReview);
-        Assert.Equal("channel", request.ReviewReasons);
+        Assert.Equal(["channel"], request.ReviewReasons);
         Assert.Equal(CancellationChannel.Online, request.Channel);
         Assert.Equal(IdentityMethod.SignInWithDocument, request.IdentityMethod);
         Assert.Equal(Customer, request.SubmittedBy);
         Assert.Null(request.StoreId);
-        Assert.Equal([DocumentA, DocumentB], request.DocumentIdList);
+        Assert.Equal([DocumentA, DocumentB], request.DocumentIds);
         Assert.Null(request.DecidedAt);
         Assert.Null(request.DecidedBy);
         Assert.Null(request.RejectionReason);
@@ -176,8 +176,7 @@ public class CancellationRequestTests
         Assert.Equal(CancellationStatus.UnderReview, request.Status);
         Assert.Equal(IdentityMethod.CallVerification, request.IdentityMethod);
         Assert.Equal(Agent, request.VerifiedBy);
-        Assert.Empty(request.DocumentIdList);
-        Assert.Equal("", request.DocumentIds);
+        Assert.Empty(request.DocumentIds);
     }
 
     [Fact]
@@ -189,7 +188,7 @@ public class CancellationRequestTests
         var request = result.Value;
         Assert.Equal(CancellationStatus.Approved, request.Status);
         Assert.False(request.NeedsReview);
-        Assert.Equal("", request.ReviewReasons);
+        Assert.Empty(request.ReviewReasons);
         Assert.Null(request.ReviewDueBy);
         Assert.Equal(Store, request.StoreId);
         Assert.Equal(IdentityMethod.InPersonId, request.IdentityMethod);
@@ -235,7 +234,7 @@ public class CancellationRequestTests
 
         Assert.Equal(CancellationStatus.UnderReview, request.Status);
         Assert.Equal(DueBy, request.ReviewDueBy);
-        Assert.Equal("recent_sim_change,recent_password_reset", request.ReviewReasons);
+        Assert.Equal(["recent_sim_change", "recent_password_reset"], request.ReviewReasons);
         Assert.Equal("recent_sim_change,recent_password_reset", request.History[^1].Reason);
         Assert.Null(request.DecidedBy);
     }
@@ -797,32 +796,31 @@ public class CancellationRequestTests
         Assert.Equal(CancellationRequest.LiveStatuses.Count, CancellationRequest.LiveStatuses.Distinct().Count());
     }
 
-    // ---- DocumentIdList ----
+    // ---- DocumentIds ----
 
     [Fact]
-    public void DocumentIdList_SeveralDocuments_RoundTripsInOrder()
+    public void DocumentIds_SeveralDocuments_KeptInOrder()
     {
         var third = Guid.CreateVersion7(SubmittedAt);
         var request = Submit(CancellationChannel.Online, documentIds: [DocumentB, DocumentA, third], reviewReasons: ["channel"], reviewDueBy: DueBy).Value;
 
-        Assert.Equal([DocumentB, DocumentA, third], request.DocumentIdList);
-        Assert.Equal($"{DocumentB},{DocumentA},{third}", request.DocumentIds);
+        Assert.Equal([DocumentB, DocumentA, third], request.DocumentIds);
     }
 
     [Fact]
-    public void DocumentIdList_NoDocuments_Empty()
+    public void DocumentIds_NoDocuments_Empty()
     {
         var request = Submit(CancellationChannel.Store).Value;
 
-        Assert.Empty(request.DocumentIdList);
+        Assert.Empty(request.DocumentIds);
     }
 
     [Fact]
-    public void DocumentIdList_StoreWithScannedId_Kept()
+    public void DocumentIds_StoreWithScannedId_Kept()
     {
         var request = Submit(CancellationChannel.Store, documentIds: [DocumentA]).Value;
 
-        Assert.Equal([DocumentA], request.DocumentIdList);
+        Assert.Equal([DocumentA], request.DocumentIds);
     }
 
     // ---- Describe ----

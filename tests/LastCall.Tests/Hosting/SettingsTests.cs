@@ -39,10 +39,33 @@ public sealed class SettingsTests
     [InlineData("Jobs:NumberAging:BatchSize", "0", "BatchSize")]
     [InlineData("Jobs:SuspensionExpiry:IntervalMinutes", "0.001", "IntervalMinutes")]
     [InlineData("Reports:MaxRowsPerFile", "2000000", "MaxRowsPerFile")]
+    [InlineData("Policies:SuspensionMaxMonths", "0", "SuspensionMaxMonths")]
+    [InlineData("Policies:DefaultEffective", "tomorrow", "DefaultEffective")]
+    [InlineData("Policies:TimeZone", "Mars/Olympus_Mons", "TimeZone")]
+    [InlineData("Policies:CoolingOffHours", "400", "CoolingOffHours")]
+    [InlineData("Policies:HolidayCalendarFile", "/no/such/calendar.json", "HolidayCalendarFile")]
+    [InlineData("Numbers:QuarantineDays", "10", "QuarantineDays")]
+    [InlineData("Numbers:QuarantineDaysByCategory:golden", "30", "Numbers:QuarantineDaysByCategory:golden")]
+    [InlineData("Billing:Currency", "yuan", "Currency")]
+    [InlineData("Partners:KeyCacheSeconds", "61", "KeyCacheSeconds")]
+    [InlineData("Partners:RateLimit:PerSecond", "0", "RateLimit:PerSecond")]
+    [InlineData("Audit:SealMilliseconds", "1", "SealMilliseconds")]
+    [InlineData("Shutdown:TimeoutSeconds", "0", "TimeoutSeconds")]
+    [InlineData("Shutdown:DrainSeconds", "-1", "DrainSeconds")]
+    [InlineData("Idempotency:KeepHours", "1", "KeepHours")]
+    [InlineData("Register:PollMilliseconds", "0", "PollMilliseconds")]
+    [InlineData("Numbers:Ranges", "+0138,abc", "Numbers:Ranges")]
+    [InlineData("Security:Otp:MaxPerHour", "0", "MaxPerHour")]
+    [InlineData("Messaging:Provider", "CarrierPigeon", "Provider")]
+    [InlineData("Messaging:FraudDeskEmail", "nobody", "FraudDeskEmail")]
     public async Task AWrongValue_StopsTheStart_NamingItsKey(string key, string value, string named)
     {
-        await using var app = Host(new() { [key] = value });
-        var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync(Ct));
+        // The shutdown timeout is read while the host is built, the rest when it starts: either way it does not run.
+        var refused = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
+        {
+            await using var app = Host(new() { [key] = value });
+            await app.StartAsync(Ct);
+        });
         Assert.Contains(named, refused.Message, StringComparison.Ordinal);
     }
 
@@ -94,10 +117,30 @@ public sealed class SettingsTests
     }
 
     [Fact]
-    public async Task AWrongPolicy_StopsTheStart_BeforeTheDatabaseIsTouched()
+    public async Task Policies_AreResolvedFromTheirOptions_WithDefaultsAndTheBillingCurrency()
     {
-        await using var app = Host(new() { ["Policies:ReviewSlaWorkingDays"] = "0" });
-        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => app.StartAsync(Ct));
-        Assert.Contains("Policies:ReviewSlaWorkingDays", refused.Message, StringComparison.Ordinal);
+        await using var defaults = Host([]);
+        var policies = defaults.Services.GetRequiredService<PolicySettings>();
+        Assert.Equal(TimeSpan.FromHours(24), policies.CoolingOff);
+        Assert.Equal(LastCall.Domain.Cancellations.EffectivePolicy.Immediate, policies.DefaultEffective);
+        Assert.Equal("Asia/Shanghai", policies.TimeZone.Id);
+        Assert.Equal("CNY", policies.Currency);
+        Assert.NotEmpty(policies.CalendarYears);
+
+        await using var configured = Host(new()
+        {
+            ["Policies:DefaultEffective"] = "end_of_billing_cycle",
+            ["Policies:CoolingOffHours"] = "0",
+            ["Billing:Currency"] = "EUR",
+            ["Numbers:QuarantineDays"] = "120",
+            ["Numbers:QuarantineDaysByCategory:Golden"] = "365",
+        });
+        policies = configured.Services.GetRequiredService<PolicySettings>();
+        Assert.Equal(LastCall.Domain.Cancellations.EffectivePolicy.EndOfBillingCycle, policies.DefaultEffective);
+        Assert.Equal(TimeSpan.Zero, policies.CoolingOff);
+        Assert.Equal("EUR", policies.Currency);
+        var host = configured.Services.GetRequiredService<LastCallSettings>();
+        Assert.Equal(120, host.QuarantineFor("standard").Days);
+        Assert.Equal(365, host.QuarantineFor("golden").Days);
     }
 }

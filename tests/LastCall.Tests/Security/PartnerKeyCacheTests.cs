@@ -17,7 +17,7 @@ public sealed class PartnerKeyCacheTests
     private readonly ManualClock _clock = new();
 
     private PartnerKeyCache Cache(int seconds = 5) =>
-        new(_clock, new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Partners:KeyCacheSeconds"] = seconds.ToString() }).Build());
+        new(_clock, new PartnerSettings { KeyCacheSeconds = seconds });
 
     [Fact]
     public void ARememberedKey_IsKnownUntilItsLifetimeEnds_ThenForgotten()

@@ -190,7 +190,7 @@ public sealed class ErrorResponsesTests
     private static DefaultHttpContext HttpWithPolicies() => new()
     {
         RequestServices = new ServiceCollection()
-            .AddSingleton(PolicySettings.From(new ConfigurationBuilder().Build(), "CNY"))
+            .AddSingleton(PolicySettings.From(new PolicyOptions(), "CNY"))
             .BuildServiceProvider(),
     };
 }

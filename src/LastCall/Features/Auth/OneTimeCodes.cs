@@ -13,13 +13,13 @@ namespace LastCall.Features.Auth;
 /// for unknown numbers too (the code is simply never sent), so answers, timing and throttling cannot
 /// tell whether a number is ours.
 /// </summary>
-public sealed class OneTimeCodes(OtpCodes codes, IMessageSender sender, TimeProvider clock, IConfiguration configuration)
+public sealed class OneTimeCodes(OtpCodes codes, IMessageSender sender, TimeProvider clock, OtpSettings settings)
 {
     /// <summary>Shortest gap between two codes to one number (<c>Security:Otp:MinIntervalSeconds</c>, default 60).</summary>
-    private TimeSpan MinInterval => TimeSpan.FromSeconds(configuration.GetValue("Security:Otp:MinIntervalSeconds", 60));
+    private TimeSpan MinInterval => settings.MinInterval;
 
     /// <summary>Most codes to one number in an hour (<c>Security:Otp:MaxPerHour</c>, default 10).</summary>
-    private int MaxPerHour => configuration.GetValue("Security:Otp:MaxPerHour", 10);
+    private int MaxPerHour => settings.MaxPerHour;
 
     /// <summary>Sends a new code, or returns how long to wait when the number asked too often.</summary>
     public async Task<TimeSpan?> SendAsync(AppDbContext db, Msisdn msisdn, OtpPurpose purpose, string template, CancellationToken ct)

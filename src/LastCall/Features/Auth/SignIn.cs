@@ -18,7 +18,7 @@ namespace LastCall.Features.Auth;
 /// Unknown numbers and wrong passwords fail alike (same code, same work: the password is checked
 /// against a dummy hash when the number is unknown). Failures are throttled and audited.
 /// </summary>
-public static class SignIn
+public sealed class SignIn(AuditTrail audit, AppDbContext db, SignInGuard guard, OneTimeCodes codes)
 {
     public sealed record Request(string? Msisdn, string? ServicePassword, string? Otp);
 
@@ -27,36 +27,35 @@ public static class SignIn
     private static readonly Lazy<string> DummyHash = new(() => SecretHasher.Hash("no-such-line"));
 
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapPost("/api/v1/auth/login", HandleAsync)
+        app.MapPost("/api/v1/auth/login", LogInAsync)
             .AllowAnonymous()
             .WithTags("Sign-in")
             .Fails(ErrorKind.Validation, ErrorKind.Unauthorized, ErrorKind.TooManyRequests)
             .WithSummary("Sign in with number, service password and SMS code.");
 
-    private static async Task<Outcome<Ok<Response>>> HandleAsync(
-        Request request, AuditTrail audit, AppDbContext db, SignInGuard guard, OneTimeCodes codes, AccessTokens tokens, HttpContext http, CancellationToken ct)
+    /// <summary>The API answers a good sign-in with an access token; the portal starts a web session instead.</summary>
+    private static async Task<Outcome<Ok<Response>>> LogInAsync(Request request, SignIn signIn, AccessTokens tokens, HttpContext http, CancellationToken ct)
     {
-        var (customer, problem) = await VerifyAsync(request, audit, db, guard, codes, http, ct);
-        if (problem is not null)
-            return problem;
-        var (token, expiresAt) = tokens.ForCustomer(customer!);
+        var customer = await signIn.HandleAsync(request, http.Connection.RemoteIpAddress?.ToString(), ct);
+        if (!customer.IsSuccess)
+            return customer.Error!;
+        var (token, expiresAt) = tokens.ForCustomer(customer.Value);
         return TypedResults.Ok(new Response(token, expiresAt));
     }
 
     /// <summary>
     /// The sign-in check the API and the web portal share: the customer when number, password and code
-    /// are right (audited), otherwise the problem to show, with throttling, lock-out and audit done.
+    /// are right (audited), otherwise the problem to show, with throttling (per number and per <paramref name="address"/>),
+    /// lock-out and audit done.
     /// </summary>
-    internal static async Task<(Customer? Customer, DomainError? Problem)> VerifyAsync(
-        Request request, AuditTrail audit, AppDbContext db, SignInGuard guard, OneTimeCodes codes, HttpContext http, CancellationToken ct)
+    public async Task<Result<Customer>> HandleAsync(Request request, string? address, CancellationToken ct)
     {
         var msisdn = Msisdn.Create(request.Msisdn);
         if (!msisdn.IsSuccess)
-            return (null, Fail.Validation("msisdn", "invalid_msisdn", msisdn.Error!.Message));
+            return Fail.Validation("msisdn", "invalid_msisdn", msisdn.Error!.Message);
         if (string.IsNullOrEmpty(request.ServicePassword) || string.IsNullOrEmpty(request.Otp))
-            return (null, Fail.Validation("servicePassword", "validation_failed", "Give the service password and the SMS code."));
+            return Fail.Validation("servicePassword", "validation_failed", "Give the service password and the SMS code.");
 
-        var address = http.Connection.RemoteIpAddress?.ToString();
         var accountKey = SignInGuard.NumberKey(msisdn.Value.Value);
         var addressKey = SignInGuard.AddressKey(address);
         if (await guard.RetryAfterAsync(db, accountKey, addressKey, ct) is { } wait)
@@ -65,7 +64,7 @@ public static class SignIn
             audit.Record("customer.sign_in_refused", msisdn.Value.Masked(), after: new { reason = "locked_out", seconds = (int)wait.TotalSeconds },
                 actor: new Actor(ActorType.Customer, null, null, "online", null, address));
             await db.SaveChangesAsync(ct);
-            return (null, Fail.TooManyRequests("locked_out", "Too many failed sign-ins. Try again later.", wait));
+            return Fail.TooManyRequests("locked_out", "Too many failed sign-ins. Try again later.", wait);
         }
 
         var line = await db.Lines.AsNoTracking().FirstOrDefaultAsync(l => l.Msisdn == msisdn.Value && l.Status != LineStatus.Cancelled, ct);
@@ -80,7 +79,7 @@ public static class SignIn
             await guard.RecordSuccessAsync(accountKey, addressKey, ct);
             audit.Record("customer.signed_in", subject, actor: actor);
             await db.SaveChangesAsync(ct);
-            return (customer, null);
+            return customer;
         }
 
         var lockedFor = await guard.RecordFailureAsync(accountKey, addressKey, ct);
@@ -89,8 +88,8 @@ public static class SignIn
         if (lockedFor is not null)
             audit.Record("customer.locked_out", subject, after: new { seconds = (int)lockedFor.Value.TotalSeconds }, actor: actor);
         await db.SaveChangesAsync(ct);
-        return (null, lockedFor is { } locked
+        return lockedFor is { } locked
             ? Fail.TooManyRequests("locked_out", "Too many failed sign-ins. Try again later.", locked)
-            : Fail.Unauthorized("invalid_credentials", "The number, service password or code is not right."));
+            : Fail.Unauthorized("invalid_credentials", "The number, service password or code is not right.");
     }
 }

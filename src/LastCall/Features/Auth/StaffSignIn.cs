@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore;
 namespace LastCall.Features.Auth;
 
 /// <summary>POST /api/v1/staff/auth/login: username + password → a 60-minute staff token with roles and store.</summary>
-public static class StaffSignIn
+public sealed class StaffSignIn(AuditTrail audit, AppDbContext db, SignInGuard guard)
 {
     public sealed record Request(string? Username, string? Password);
 
@@ -21,33 +21,31 @@ public static class StaffSignIn
     private static readonly Lazy<string> DummyHash = new(() => SecretHasher.Hash("no-such-staff-member"));
 
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapPost("/api/v1/staff/auth/login", HandleAsync)
+        app.MapPost("/api/v1/staff/auth/login", LogInAsync)
             .AllowAnonymous()
             .WithTags("Sign-in")
             .Fails(ErrorKind.Validation, ErrorKind.Unauthorized, ErrorKind.TooManyRequests)
             .WithSummary("Staff sign-in.");
 
-    private static async Task<Outcome<Ok<Response>>> HandleAsync(
-        Request request, AuditTrail audit, AppDbContext db, SignInGuard guard, AccessTokens tokens, HttpContext http, CancellationToken ct)
+    /// <summary>The API answers a good sign-in with a staff token; the staff console starts a web session instead.</summary>
+    private static async Task<Outcome<Ok<Response>>> LogInAsync(Request request, StaffSignIn signIn, AccessTokens tokens, HttpContext http, CancellationToken ct)
     {
-        var (staff, problem) = await VerifyAsync(request, audit, db, guard, http, ct);
-        if (problem is not null)
-            return problem;
-        var (token, expiresAt) = tokens.ForStaff(staff!);
-        return TypedResults.Ok(new Response(token, expiresAt, staff!.RoleList, staff.StoreId));
+        var staff = await signIn.HandleAsync(request, http.Connection.RemoteIpAddress?.ToString(), ct);
+        if (!staff.IsSuccess)
+            return staff.Error!;
+        var (token, expiresAt) = tokens.ForStaff(staff.Value);
+        return TypedResults.Ok(new Response(token, expiresAt, staff.Value.RoleList, staff.Value.StoreId));
     }
 
     /// <summary>
     /// The staff sign-in check the API and the staff console share: the staff member when username and
     /// password are right (audited), otherwise the problem to show, with throttling, lock-out and audit done.
     /// </summary>
-    internal static async Task<(StaffMember? Staff, DomainError? Problem)> VerifyAsync(
-        Request request, AuditTrail audit, AppDbContext db, SignInGuard guard, HttpContext http, CancellationToken ct)
+    public async Task<Result<StaffMember>> HandleAsync(Request request, string? address, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Username) || string.IsNullOrEmpty(request.Password))
-            return (null, Fail.Validation("username", "validation_failed", "Give the username and the password."));
+            return Fail.Validation("username", "validation_failed", "Give the username and the password.");
         var username = request.Username.Trim().ToLowerInvariant();
-        var address = http.Connection.RemoteIpAddress?.ToString();
         var accountKey = SignInGuard.StaffKey(username);
         var addressKey = SignInGuard.AddressKey(address);
         if (await guard.RetryAfterAsync(db, accountKey, addressKey, ct) is { } wait)
@@ -55,7 +53,7 @@ public static class StaffSignIn
             audit.Record("staff.sign_in_refused", username, after: new { reason = "locked_out", seconds = (int)wait.TotalSeconds },
                 actor: new Actor(ActorType.Staff, null, username, "back_office", null, address));
             await db.SaveChangesAsync(ct);
-            return (null, Fail.TooManyRequests("locked_out", "Too many failed sign-ins. Try again later.", wait));
+            return Fail.TooManyRequests("locked_out", "Too many failed sign-ins. Try again later.", wait);
         }
 
         var staff = await db.StaffMembers.AsNoTracking().FirstOrDefaultAsync(s => s.Username == username, ct);
@@ -66,7 +64,7 @@ public static class StaffSignIn
             await guard.RecordSuccessAsync(accountKey, addressKey, ct);
             audit.Record("staff.signed_in", username, actor: actor);
             await db.SaveChangesAsync(ct);
-            return (staff, null);
+            return staff!;
         }
 
         var lockedFor = await guard.RecordFailureAsync(accountKey, addressKey, ct);
@@ -74,8 +72,8 @@ public static class StaffSignIn
         if (lockedFor is not null)
             audit.Record("staff.locked_out", username, after: new { seconds = (int)lockedFor.Value.TotalSeconds }, actor: actor);
         await db.SaveChangesAsync(ct);
-        return (null, lockedFor is { } locked
+        return lockedFor is { } locked
             ? Fail.TooManyRequests("locked_out", "Too many failed sign-ins. Try again later.", locked)
-            : Fail.Unauthorized("invalid_credentials", "The username or password is not right."));
+            : Fail.Unauthorized("invalid_credentials", "The username or password is not right.");
     }
 }

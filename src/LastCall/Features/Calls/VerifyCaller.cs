@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using LastCall.Auditing;
 using LastCall.Data;
 using LastCall.Domain.Common;
@@ -7,43 +8,29 @@ using LastCall.Features.Auth;
 using LastCall.Security;
 using LastCall.Web;
 using LastCall.Web.OpenApi;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Features.Calls;
 
 /// <summary>
-/// The call-centre gate. POST /api/v1/calls/{msisdn}/otp texts a code to the line; the caller reads it
+/// The call-centre gate. POST /api/v1/calls/{msisdn}/otp texts a code to the line (<see cref="SendCallerCode"/>); the caller reads it
 /// out with the service password and the agent posts both to POST /api/v1/calls/{msisdn}/verify. Until
 /// then the agent sees nothing of the line; afterwards for 30 minutes. Failures count against the
 /// same throttle as online sign-in.
 /// </summary>
-public static class VerifyCaller
+public sealed class VerifyCaller(AuditTrail audit, AppDbContext db, OneTimeCodes codes, SignInGuard guard, TimeProvider clock)
 {
     public sealed record Request(string? ServicePassword, string? Otp);
 
     public sealed record Response(string Msisdn, DateTimeOffset VerifiedUntil);
 
-    public static void Map(RouteGroupBuilder calls)
-    {
-        calls.MapPost("/{msisdn}/otp", SendCodeAsync).WithSummary("Text a verification code to the caller's line.");
-        calls.MapPost("/{msisdn}/verify", VerifyAsync).WithSummary("Verify the caller with the service password and the code.");
-    }
+    public static void Map(RouteGroupBuilder calls) =>
+        calls.MapPost("/{msisdn}/verify", async (string msisdn, Request request, VerifyCaller verify, HttpContext http, CancellationToken ct) =>
+                (await verify.HandleAsync(http.User, msisdn, request, http.Connection.RemoteIpAddress?.ToString(), ct)).ToOk())
+            .WithSummary("Verify the caller with the service password and the code.");
 
-    internal static async Task<Outcome<Accepted>> SendCodeAsync(string msisdn, AuditTrail audit, AppDbContext db, OneTimeCodes codes, HttpContext http, CancellationToken ct)
-    {
-        var number = Msisdn.Create(msisdn);
-        if (!number.IsSuccess)
-            return Fail.Validation("msisdn", "invalid_msisdn", number.Error!.Message);
-        if (await codes.SendAsync(db, number.Value, OtpPurpose.CallVerification, "call_verification_code", ct) is { } wait)
-            return Fail.TooManyRequests("too_many_requests", "A code was sent recently. Wait before asking for another.", wait);
-        audit.Record("call.code_sent", number.Value.Masked());
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Accepted((string?)null);
-    }
-
-    internal static async Task<Outcome<Ok<Response>>> VerifyAsync(
-        string msisdn, Request request, AuditTrail audit, AppDbContext db, OneTimeCodes codes, SignInGuard guard, TimeProvider clock, HttpContext http, CancellationToken ct)
+    /// <summary>Opens the line to <paramref name="agent"/> for 30 minutes; failures count per line and per <paramref name="remoteAddress"/>.</summary>
+    public async Task<Result<Response>> HandleAsync(ClaimsPrincipal agent, string msisdn, Request request, string? remoteAddress, CancellationToken ct)
     {
         var number = Msisdn.Create(msisdn);
         if (!number.IsSuccess)
@@ -51,7 +38,7 @@ public static class VerifyCaller
         if (string.IsNullOrEmpty(request.ServicePassword) || string.IsNullOrEmpty(request.Otp))
             return Fail.Validation("servicePassword", "validation_failed", "Give the caller's service password and the SMS code.");
         var accountKey = SignInGuard.NumberKey(number.Value.Value);
-        var addressKey = SignInGuard.AddressKey(http.Connection.RemoteIpAddress?.ToString());
+        var addressKey = SignInGuard.AddressKey(remoteAddress);
         if (await guard.RetryAfterAsync(db, accountKey, addressKey, ct) is { } wait)
             return Fail.TooManyRequests("locked_out", "Too many failed attempts on this line. Try again later.", wait);
 
@@ -69,10 +56,10 @@ public static class VerifyCaller
         }
 
         await guard.RecordSuccessAsync(accountKey, addressKey, ct);
-        var verification = CallVerification.Record(http.User.SubjectId(), number.Value, clock.GetUtcNow());
+        var verification = CallVerification.Record(agent.SubjectId(), number.Value, clock.GetUtcNow());
         db.CallVerifications.Add(verification);
         audit.Record("call.caller_verified", number.Value.Masked(), after: new { verification.VerifiedUntil });
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(new Response(number.Value.Value, verification.VerifiedUntil));
+        return new Response(number.Value.Value, verification.VerifiedUntil);
     }
 }

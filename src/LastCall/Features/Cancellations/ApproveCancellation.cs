@@ -50,7 +50,7 @@ public sealed class ApproveCancellation(CancellationAccess access, EligibilityCh
             return refused.Error!;
         audit.Record("cancellation.approved", request.Msisdn.Masked(), before: new { status = "under_review" },
             after: new { status = CancellationRequest.Describe(request.Status), request.Id, effectiveOn, overdue = request.ReviewDueBy < today });
-        if (await CancellationSaves.TrySaveAsync(db, ct) is { } conflict)
+        if (await FirstWriterWins.SaveAsync(db, ct) is { } conflict)
             return conflict;
         await notices.SendAsync(request, ct);
         return CancellationViews.ToDetail(request, today);

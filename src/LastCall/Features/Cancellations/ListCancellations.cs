@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using LastCall.Auditing;
 using LastCall.Data;
 using LastCall.Domain.Common;
@@ -6,7 +7,6 @@ using LastCall.Hosting;
 using LastCall.Security;
 using LastCall.Web;
 using LastCall.Web.OpenApi;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Features.Cancellations;
@@ -16,23 +16,26 @@ namespace LastCall.Features.Cancellations;
 /// newest first. Call-centre agents look requests up one line at a time (after verifying the caller),
 /// so they are not given the list.
 /// </summary>
-public static class ListCancellations
+public sealed class ListCancellations(AuditTrail audit, AppDbContext db, PolicySettings policies, TimeProvider clock)
 {
     public sealed record ResultPage(IReadOnlyList<CancellationViews.Summary> Items, int Page, int PageSize, int Total);
 
     public const int MaxPageSize = 200;
 
     public static void Map(RouteGroupBuilder cancellations) =>
-        cancellations.MapGet("", HandleAsync)
+        cancellations.MapGet("", async (ListCancellations list, HttpContext http, CancellationToken ct,
+                    string? status = null, string? msisdn = null, int page = 1, int pageSize = 50) =>
+                (await list.HandleAsync(http.User, new Filter(status, msisdn, page, pageSize), ct)).ToOk())
             .RequireAuthorization(Policies.Staff)
             .Fails(ErrorKind.Validation, ErrorKind.Forbidden)
             .WithSummary("Cancellation requests, newest first, filtered by status and number (staff).");
 
-    internal static async Task<Outcome<Ok<ResultPage>>> HandleAsync(
-        AuditTrail audit, AppDbContext db, PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct,
-        string? status = null, string? msisdn = null, int page = 1, int pageSize = 50)
+    /// <summary>Which requests and which page: <c>status</c> in its wire name, <c>msisdn</c> in E.164.</summary>
+    public sealed record Filter(string? Status = null, string? Msisdn = null, int Page = 1, int PageSize = 50);
+
+    public async Task<Result<ResultPage>> HandleAsync(ClaimsPrincipal user, Filter filter, CancellationToken ct)
     {
-        var user = http.User;
+        var (status, msisdn, page, pageSize) = filter;
         if (!user.IsInAnyRole(StaffRoles.SeeEveryLine))
             return Fail.Forbidden("forbidden", "Only back-office and store staff list requests.");
         if (page < 1 || pageSize is < 1 or > MaxPageSize)
@@ -56,6 +59,6 @@ public static class ListCancellations
         var today = policies.Today(clock.GetUtcNow());
         audit.Record("cancellations.listed", null, after: new { status, msisdn = msisdn is null ? null : Msisdn.Create(msisdn).Value.Masked(), page, pageSize, shown = items.Count });
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(new ResultPage([.. items.Select(r => CancellationViews.ToSummary(r, today))], page, pageSize, total));
+        return new ResultPage([.. items.Select(r => CancellationViews.ToSummary(r, today))], page, pageSize, total);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using LastCall.Auditing;
 using LastCall.Data;
 using LastCall.Domain.Cancellations;
@@ -8,7 +9,6 @@ using LastCall.Hosting;
 using LastCall.Security;
 using LastCall.Web;
 using LastCall.Web.OpenApi;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LastCall.Features.Cancellations;
 
@@ -17,7 +17,7 @@ namespace LastCall.Features.Cancellations;
 /// its fix, the warnings, and the alternatives with their cost, in the caller's language
 /// (Accept-Language: zh-CN or en).
 /// </summary>
-public static class Precheck
+public sealed class Precheck(LineAccess access, EligibilityCheck check, PolicySettings policies, AuditTrail audit, AppDbContext db)
 {
     public sealed record Response(
         string Msisdn,
@@ -32,24 +32,25 @@ public static class Precheck
     public sealed record Alternative(string Kind, bool Available, IReadOnlyList<string> BlockedBy, decimal? MonthlyFee, int? MaxMonths, decimal? Fee, string Currency);
 
     public static void Map(RouteGroupBuilder lines) =>
-        lines.MapGet("/{msisdn}/precheck", HandleAsync)
+        lines.MapGet("/{msisdn}/precheck", async (string msisdn, Precheck precheck, HttpContext http, CancellationToken ct) =>
+                (await precheck.HandleAsync(http.User, msisdn, ct)).ToOk())
             .RequireAuthorization(Policies.CustomerOrStaff)
             .Fails(ErrorKind.Validation, ErrorKind.NotFound, ErrorKind.Forbidden)
             .WithSummary("Every reason the line cannot be cancelled now, with fixes, warnings and the alternatives.");
 
-    internal static async Task<Outcome<Ok<Response>>> HandleAsync(
-        string msisdn, LineAccess access, EligibilityCheck check, PolicySettings policies, AuditTrail audit, AppDbContext db, HttpContext http, CancellationToken ct)
+    /// <summary>The answer is in the current UI culture (the request's <c>Accept-Language</c>, or the page's culture).</summary>
+    public async Task<Result<Response>> HandleAsync(ClaimsPrincipal user, string msisdn, CancellationToken ct)
     {
-        var (line, denied) = await access.FindAsync(http.User, msisdn, tracked: false, ct);
+        var (line, denied) = await access.FindAsync(user, msisdn, tracked: false, ct);
         if (denied is not null)
             return denied;
         var facts = await check.EvaluateAsync(line!, ct);
-        if (http.User.IsStaff())
+        if (user.IsStaff())
         {
             audit.Record("line.prechecked", line!.Msisdn.Masked(), after: new { facts.Result.Eligible, blockers = facts.Result.Blockers.Select(b => b.Code) });
             await db.SaveChangesAsync(ct);
         }
-        return TypedResults.Ok(Build(facts, policies, CultureInfo.CurrentUICulture));
+        return Build(facts, policies, CultureInfo.CurrentUICulture);
     }
 
     public static Response Build(EligibilityCheck.Facts facts, PolicySettings policies, CultureInfo culture)

@@ -36,7 +36,7 @@ public sealed class RejectCancellation(CancellationAccess access, AppDbContext d
         var line = await db.Lines.FirstAsync(l => l.Id == request.LineId, ct);
         line.AbortCancellation(now);
         audit.Record("cancellation.rejected", request.Msisdn.Masked(), before: new { status = "under_review" }, after: new { status = "rejected", request.Id, reason = request.RejectionReason });
-        if (await CancellationSaves.TrySaveAsync(db, ct) is { } conflict)
+        if (await FirstWriterWins.SaveAsync(db, ct) is { } conflict)
             return conflict;
         await notices.SendAsync(request, ct);
         return CancellationViews.ToDetail(request, policies.Today(now));

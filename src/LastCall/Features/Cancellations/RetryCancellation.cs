@@ -40,7 +40,7 @@ public sealed class RetryCancellation(CancellationAccess access, AppDbContext db
                 return notReset.Error!;
         }
         audit.Record("cancellation.retried", request.Msisdn.Masked(), before: new { status = "failed" }, after: new { status = "executing", request.Id });
-        if (await CancellationSaves.TrySaveAsync(db, ct) is { } conflict)
+        if (await FirstWriterWins.SaveAsync(db, ct) is { } conflict)
             return conflict;
         return CancellationViews.ToDetail(request, policies.Today(now), steps);
     }

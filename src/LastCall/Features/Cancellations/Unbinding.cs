@@ -1,22 +1,14 @@
 using System.Globalization;
-using LastCall.Auditing;
 using LastCall.Data;
-using LastCall.Domain.Common;
 using LastCall.Domain.Partners;
-using LastCall.Security;
-using LastCall.Web;
-using LastCall.Web.OpenApi;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Features.Cancellations;
 
 /// <summary>
-/// GET /api/v1/cancellations/{id}/unbinding (owner, staff): which partners were asked to unbind the
-/// number and which have acknowledged, beside the customer's own checklist (payment apps, messengers,
-/// banks …) — <c>{partners:[{partner, requestedAt, acknowledgedAt?}], checklist:[{item, label, done, doneAt?}]}</c>.
-/// PUT /api/v1/cancellations/{id}/unbinding/checklist/{item} <c>{done, label?}</c> (the owner only)
-/// ticks an item off or on; <c>other</c> takes the customer's own label.
+/// What the unbinding of a cancelled number looks like to its owner and staff (<see cref="GetUnbinding"/>,
+/// <see cref="MarkUnbindingItem"/>): which partners were asked to unbind the number and which have acknowledged,
+/// beside the customer's own checklist (payment apps, messengers, banks …).
 /// </summary>
 public static class Unbinding
 {
@@ -40,61 +32,8 @@ public static class Unbinding
         [UnbindingChecklistItem.Other] = ("其他", "Other"),
     };
 
-    public static void Map(RouteGroupBuilder cancellations)
-    {
-        cancellations.MapGet("/{id:guid}/unbinding", GetAsync)
-            .RequireAuthorization(Policies.CustomerOrStaff)
-            .Fails(ErrorKind.Validation, ErrorKind.NotFound, ErrorKind.Forbidden, ErrorKind.Conflict)
-            .WithSummary("Who has unbound the number (partners' acknowledgements) and the customer's own checklist.");
-        cancellations.MapPut("/{id:guid}/unbinding/checklist/{item}", MarkAsync)
-            .RequireAuthorization(Policies.Customer)
-            .Fails(ErrorKind.Validation, ErrorKind.NotFound, ErrorKind.Forbidden, ErrorKind.Conflict)
-            .WithSummary("Tick a checklist item off (or on again): alipay, wechat_pay, wechat, qq, bank_card, icloud_apple_id, email_accounts, other.");
-    }
-
-    internal static async Task<Outcome<Ok<View>>> GetAsync(Guid id, CancellationAccess access, Data.AppDbContext db, HttpContext http, CancellationToken ct)
-    {
-        var (_, denied) = await access.FindAsync(http.User, id, ct);
-        if (denied is not null)
-            return denied;
-        return TypedResults.Ok(await ViewAsync(db, id, ct));
-    }
-
-    internal static async Task<Outcome<Ok<View>>> MarkAsync(
-        Guid id, string item, Mark body, CancellationAccess access, AuditTrail audit, AppDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
-    {
-        var (request, denied) = await access.FindAsync(http.User, id, ct);
-        if (denied is not null)
-            return denied;
-        if (body.Done is not { } done)
-            return Fail.Validation("done", "validation_failed", "Give done: true or false.");
-        var entry = await db.UnbindingChecklistItems.FirstOrDefaultAsync(c => c.CancellationId == id && c.Item == item, ct);
-        var isNew = entry is null;
-        if (entry is null)
-        {
-            var created = UnbindingChecklistItem.Create(id, item);
-            if (!created.IsSuccess)
-                return Fail.NotFound(created.Error!.Code, created.Error.Message);
-            entry = created.Value;
-        }
-        var before = new { done = entry.Done };
-        if (entry.Mark(done, body.Label, clock.GetUtcNow()) is { IsSuccess: false } refused)
-            return Fail.Validation("label", refused.Error!.Code, refused.Error.Message);
-        if (isNew)
-            db.UnbindingChecklistItems.Add(entry);
-        audit.Record("cancellation.unbinding_checklist", request!.Msisdn.Masked(), before: before, after: new { request.Id, item, done });
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException)
-        {
-            return Fail.Conflict("conflict", "The item was changed at the same moment; reload and try again.");
-        }
-        return TypedResults.Ok(await ViewAsync(db, id, ct));
-    }
-
-    private static async Task<View> ViewAsync(Data.AppDbContext db, Guid id, CancellationToken ct)
+    /// <summary>The view in the current UI culture (the checklist's default labels).</summary>
+    public static async Task<View> ViewAsync(AppDbContext db, Guid id, CancellationToken ct)
     {
         var partners = await db.UnbindingRequests.AsNoTracking().Where(r => r.CancellationId == id)
             .Join(db.Partners, r => r.PartnerId, p => p.Id, (r, p) => new { p.Name, r.RequestedAt, r.AcknowledgedAt })

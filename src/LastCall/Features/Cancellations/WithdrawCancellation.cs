@@ -35,7 +35,7 @@ public sealed class WithdrawCancellation(CancellationAccess access, AppDbContext
         var line = await db.Lines.FirstAsync(l => l.Id == request.LineId, ct);
         line.AbortCancellation(now);
         audit.Record("cancellation.withdrawn", request.Msisdn.Masked(), before: new { status = before }, after: new { status = "withdrawn", request.Id });
-        if (await CancellationSaves.TrySaveAsync(db, ct) is { } conflict)
+        if (await FirstWriterWins.SaveAsync(db, ct) is { } conflict)
             return conflict;
         await notices.SendAsync(request, ct);
         return CancellationViews.ToDetail(request, policies.Today(now));

@@ -1,16 +1,14 @@
-using LastCall.Data;
 using LastCall.Domain.Common;
-using LastCall.Features.Cancellations;
 using LastCall.Web;
 using LastCall.Web.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Features.Certificates;
 
 /// <summary>
-/// The certificate as a PDF for its owner and staff, the public verification by number (the QR code's
-/// target), verification of a certificate someone holds, and the public keys for offline checks.
+/// The certificate as a PDF for its owner and staff (<see cref="GetCertificatePdf"/>), the public verification by number (the QR code's
+/// target, <see cref="VerifyCertificate"/>), verification of a certificate someone holds (<see cref="VerifyHeldCertificate"/>),
+/// and the public keys for offline checks: the routes and their shapes.
 /// </summary>
 public static class CertificateEndpoints
 {
@@ -20,18 +18,13 @@ public static class CertificateEndpoints
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/cancellations/{id:guid}/certificate", DownloadAsync)
-            .RequireAuthorization(Security.Policies.CustomerOrStaff)
-            .WithTags("Cancellations")
-            .Fails(ErrorKind.NotFound, ErrorKind.Forbidden)
-            .Produces<Stream>(StatusCodes.Status200OK, "application/pdf")
-            .WithSummary("The cancellation certificate (PDF) of a completed request.");
-        app.MapGet("/api/v1/certificates/{number}", VerifyAsync)
+        GetCertificatePdf.Map(app);
+        app.MapGet("/api/v1/certificates/{number}", async (string number, VerifyCertificate verify, CancellationToken ct) => (await verify.HandleAsync(number, ct)).ToOk())
             .AllowAnonymous()
             .WithTags("Certificates")
             .Fails(ErrorKind.Validation, ErrorKind.NotFound)
             .WithSummary("Check a certificate by its number: valid only if its stored data still matches its signature.");
-        app.MapPost("/api/v1/certificates/verify", VerifyHeld)
+        app.MapPost("/api/v1/certificates/verify", (HeldCertificate held, VerifyHeldCertificate verify) => TypedResults.Ok(verify.Handle(held)))
             .AllowAnonymous()
             .WithTags("Certificates")
             .Fails(ErrorKind.Validation, ErrorKind.NotFound)
@@ -41,40 +34,5 @@ public static class CertificateEndpoints
             .WithTags("Certificates")
             .AnswersWithoutDatabase()
             .WithSummary("The public keys (PEM and JWK, ES256) that sign certificates.");
-    }
-
-    internal static async Task<Outcome<FileContentHttpResult>> DownloadAsync(
-        Guid id, CancellationAccess access, AppDbContext db, HttpContext http, CancellationToken ct)
-    {
-        var (request, denied) = await access.FindAsync(http.User, id, ct);
-        if (denied is not null)
-            return denied;
-        var certificate = await db.Certificates.AsNoTracking().FirstOrDefaultAsync(c => c.RequestId == request!.Id, ct);
-        var data = certificate is null ? null : CertificateData.FromCanonicalText(certificate.CanonicalData);
-        if (certificate is null || data is null)
-            return Fail.NotFound("certificate_not_issued", "The certificate is issued when the cancellation completes.");
-        var pdf = CertificatePdf.Render(data, certificate.Signature, certificate.KeyId);
-        return TypedResults.File(pdf, "application/pdf", $"{certificate.Number}.pdf");
-    }
-
-    private static async Task<Outcome<Ok<Verification>>> VerifyAsync(string number, AppDbContext db, CertificateSigner signer, CancellationToken ct)
-    {
-        if (!CertificateNumbers.TryNormalize(number, out var normalized))
-            return Fail.NotFound("certificate_not_found", "No certificate has this number.");
-        var certificate = await db.Certificates.AsNoTracking().FirstOrDefaultAsync(c => c.Number == normalized, ct);
-        if (certificate is null)
-            return Fail.NotFound("certificate_not_found", "No certificate has this number.");
-        var data = CertificateData.FromCanonicalText(certificate.CanonicalData);
-        var valid = data is not null && data.CertificateNumber == certificate.Number && signer.Verify(data, certificate.Signature, certificate.KeyId);
-        return TypedResults.Ok(new Verification(valid, certificate.Number, valid ? data!.MsisdnMasked : null, valid ? data!.CancelledOn : null,
-            valid ? data!.ChannelCode : null, certificate.Signature, certificate.KeyId));
-    }
-
-    private static Ok<Verification> VerifyHeld(HeldCertificate held, CertificateSigner signer)
-    {
-        var data = held.CanonicalData is null ? null : CertificateData.FromCanonicalText(held.CanonicalData);
-        var valid = data is not null && data.CanonicalText() == held.CanonicalData && signer.Verify(data, held.Signature, held.KeyId);
-        return TypedResults.Ok(new Verification(valid, data?.CertificateNumber, valid ? data!.MsisdnMasked : null, valid ? data!.CancelledOn : null,
-            valid ? data!.ChannelCode : null, held.Signature, held.KeyId));
     }
 }

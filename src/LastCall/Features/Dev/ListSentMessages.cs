@@ -3,7 +3,6 @@ using LastCall.Domain.Common;
 using LastCall.Integrations.Messaging;
 using LastCall.Web;
 using LastCall.Web.OpenApi;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Features.Dev;
@@ -12,18 +11,18 @@ namespace LastCall.Features.Dev;
 /// GET /api/v1/dev/messages?to=: the development outbox, newest first. It exists only while the
 /// development outbox is the messaging provider; with a real provider the route answers 404.
 /// </summary>
-public static class ListSentMessages
+public sealed class ListSentMessages(IMessageSender sender, AppDbContext db)
 {
     public sealed record Message(Guid Id, string Channel, string To, string? Subject, string Body, string Template, string Language, DateTimeOffset SentAt);
 
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapGet("/api/v1/dev/messages", HandleAsync)
+        app.MapGet("/api/v1/dev/messages", async (string? to, ListSentMessages list, CancellationToken ct) => (await list.HandleAsync(to, ct)).ToOk())
             .AllowAnonymous()
             .WithTags("Development")
             .Fails(ErrorKind.NotFound)
             .WithSummary("Messages kept by the development outbox (404 with a real messaging provider).");
 
-    internal static async Task<Outcome<Ok<List<Message>>>> HandleAsync(string? to, IMessageSender sender, AppDbContext db, CancellationToken ct)
+    public async Task<Result<List<Message>>> HandleAsync(string? to, CancellationToken ct)
     {
         if (sender.Name != DevelopmentOutboxSender.ProviderName)
             return Fail.NotFound("not_found", "There is no development outbox: messages go to a real provider.");
@@ -37,6 +36,6 @@ public static class ListSentMessages
             query = query.Where(m => m.To == recipient);
         }
         var messages = await query.OrderByDescending(m => m.SentAt).Take(200).ToListAsync(ct);
-        return TypedResults.Ok(messages.Select(m => new Message(m.Id, m.Channel.ToString().ToLowerInvariant(), m.To, m.Subject, m.Body, m.Template, m.Language, m.SentAt)).ToList());
+        return messages.Select(m => new Message(m.Id, m.Channel.ToString().ToLowerInvariant(), m.To, m.Subject, m.Body, m.Template, m.Language, m.SentAt)).ToList();
     }
 }

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using LastCall.Auditing;
 using LastCall.Data;
 using LastCall.Domain.Common;
@@ -16,7 +17,7 @@ namespace LastCall.Features.Documents;
 /// or PDF, at most 10 MB, recognised by content, never by name or declared type). A customer uploads
 /// for themselves; staff upload for the owner of the line named in the form field <c>msisdn</c>.
 /// </summary>
-public static class UploadDocument
+public sealed class UploadDocument(DocumentStore store, LineAccess access, AuditTrail audit, AppDbContext db, TimeProvider clock)
 {
     public sealed record Response(Guid Id, string ContentType, long Length, string Sha256);
 
@@ -24,7 +25,7 @@ public static class UploadDocument
     private const long MaxBodyBytes = IdentityDocument.MaxBytes + 64 * 1024;
 
     public static void Map(RouteGroupBuilder documents) =>
-        documents.MapPost("", HandleAsync)
+        documents.MapPost("", UploadAsync)
             .RequireAuthorization(Policies.CustomerOrStaff)
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
             // Bearer tokens only on the API (no cookies), so there is no cross-site request to forge.
@@ -33,27 +34,31 @@ public static class UploadDocument
             .Fails(ErrorKind.Validation, ErrorKind.NotFound, ErrorKind.Forbidden, ErrorKind.TooLarge, ErrorKind.UnsupportedMediaType)
             .WithSummary("Upload an ID document (JPEG, PNG or PDF, at most 10 MB).");
 
-    internal static async Task<Outcome<Created<Response>>> HandleAsync(
-        HttpRequest request, DocumentStore store, LineAccess access, AuditTrail audit, AppDbContext db, TimeProvider clock, CancellationToken ct)
+    private static async Task<Outcome<Created<Response>>> UploadAsync(HttpRequest request, UploadDocument upload, CancellationToken ct)
     {
         if (!request.HasFormContentType)
             return Fail.UnsupportedMediaType("unsupported_media_type", "Send the document as multipart/form-data with the field 'file'.");
         var form = await request.ReadFormAsync(ct);
-        var file = form.Files.GetFile("file");
+        return (await upload.HandleAsync(request.HttpContext.User, form.Files.GetFile("file"), form["msisdn"].ToString(), ct))
+            .ToCreated(document => $"/api/v1/documents/{document.Id}");
+    }
+
+    /// <summary>Stores <paramref name="file"/> for the acting customer, or for the owner of <paramref name="msisdn"/> when staff upload it.</summary>
+    public async Task<Result<Response>> HandleAsync(ClaimsPrincipal user, IFormFile? file, string? msisdn, CancellationToken ct)
+    {
         if (file is null)
             return Fail.Validation("file", "file_required", "Attach the document in the form field 'file'.");
         if (file.Length > IdentityDocument.MaxBytes)
             return Fail.TooLarge("document_too_large", "An ID document is at most 10 MB.");
 
         Guid? customerId;
-        var user = request.HttpContext.User;
         if (user.IsCustomer())
         {
             customerId = user.SubjectId();
         }
         else
         {
-            var (line, denied) = await access.FindAsync(user, form["msisdn"].ToString(), tracked: false, ct);
+            var (line, denied) = await access.FindAsync(user, msisdn, tracked: false, ct);
             if (denied is not null)
                 return denied;
             customerId = line!.CustomerId;
@@ -77,6 +82,6 @@ public static class UploadDocument
             store.Delete(id);
             throw;
         }
-        return TypedResults.Created($"/api/v1/documents/{id}", new Response(id, document.ContentType, document.Length, document.Sha256));
+        return new Response(id, document.ContentType, document.Length, document.Sha256);
     }
 }

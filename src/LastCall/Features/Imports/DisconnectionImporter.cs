@@ -2,6 +2,7 @@ using System.Globalization;
 using LastCall.Data;
 using LastCall.Domain.Common;
 using LastCall.Domain.Numbers;
+using LastCall.Features.Lookup;
 using LastCall.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -23,7 +24,7 @@ public sealed record DisconnectionImportSummary(long Imported, long AlreadyRegis
 /// is counted, not doubled. New entries get register sequence numbers like any other, so lookup
 /// indexes pick them up.
 /// </summary>
-public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contexts, PolicySettings policies, TimeProvider clock, IConfiguration configuration)
+public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contexts, PolicySettings policies, TimeProvider clock, RegisterSettings register)
 {
     public const int BatchSize = 50_000;
     public const int MaxKeptRejections = 1000;
@@ -33,7 +34,7 @@ public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contex
     /// register's unique index after the load instead of maintaining it row by row: about three times
     /// faster for a large load, but the register table is locked against readers while it runs.
     /// </summary>
-    private long RebuildIndexFromRows { get; } = configuration.GetValue("Register:ImportRebuildIndexFromRows", 100_000L);
+    private long RebuildIndexFromRows { get; } = register.ImportRebuildIndexFromRows;
 
     /// <param name="onNote">Told what a long silent phase is doing (PostgreSQL's final write of the staged rows).</param>
     public async Task<DisconnectionImportSummary> ImportAsync(Stream csv, Action<RowRejection>? onRejected = null, Action<ImportProgress>? onProgress = null,

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using LastCall.Auditing;
 using LastCall.Data;
 using LastCall.Domain.Common;
@@ -7,7 +8,6 @@ using LastCall.Integrations.Messaging;
 using LastCall.Security;
 using LastCall.Web;
 using LastCall.Web.OpenApi;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Features.Lines;
@@ -18,7 +18,8 @@ namespace LastCall.Features.Lines;
 /// forces review of a cancellation for 7 days). Either way every earlier session and token of the owner ends, and
 /// the line is told by SMS, so a stranger who changed it is noticed at once.
 /// </summary>
-public static class ChangeServicePassword
+public sealed class ChangeServicePassword(
+    LineAccess access, AuditTrail audit, AppDbContext db, SignInGuard guard, IdNumberProtector protector, IMessageSender sender, TimeProvider clock)
 {
     public sealed record IdentityCheck(string? Method, string? IdType, string? IdNumber);
 
@@ -27,16 +28,15 @@ public static class ChangeServicePassword
     public sealed record Response(string Msisdn, DateTimeOffset ChangedAt, bool Reset);
 
     public static void Map(RouteGroupBuilder lines) =>
-        lines.MapPut("/{msisdn}/service-password", HandleAsync)
+        lines.MapPut("/{msisdn}/service-password", async (string msisdn, Request request, ChangeServicePassword change, HttpContext http, CancellationToken ct) =>
+                (await change.HandleAsync(http.User, msisdn, request, http.Connection.RemoteIpAddress?.ToString(), ct)).ToOk())
             .RequireAuthorization(Policies.CustomerOrStaff)
             .Fails(ErrorKind.Validation, ErrorKind.Unauthorized, ErrorKind.NotFound, ErrorKind.Forbidden, ErrorKind.TooManyRequests, ErrorKind.Unprocessable)
             .WithSummary("Change the service password (owner, with the current one) or reset it at a store (clerk, after an in-person ID check).");
 
-    internal static async Task<Outcome<Ok<Response>>> HandleAsync(
-        string msisdn, Request request, LineAccess access, AuditTrail audit, AppDbContext db, SignInGuard guard, IdNumberProtector protector,
-        IMessageSender sender, TimeProvider clock, HttpContext http, CancellationToken ct)
+    /// <summary>Wrong current passwords count per line and per <paramref name="remoteAddress"/>, as sign-in failures do.</summary>
+    public async Task<Result<Response>> HandleAsync(ClaimsPrincipal user, string msisdn, Request request, string? remoteAddress, CancellationToken ct)
     {
-        var user = http.User;
         var byClerk = user.IsStaff() && user.IsInRole(StaffRoles.Clerk);
         if (!user.IsCustomer() && !byClerk)
             return Fail.Forbidden("forbidden", "The owner changes the service password; a store clerk resets it after checking the ID card.");
@@ -62,7 +62,7 @@ public static class ChangeServicePassword
         {
             // Knowing the current password is what proves the owner: guessed like a sign-in, throttled like one.
             var accountKey = SignInGuard.NumberKey(line!.Msisdn.Value);
-            var addressKey = SignInGuard.AddressKey(http.Connection.RemoteIpAddress?.ToString());
+            var addressKey = SignInGuard.AddressKey(remoteAddress);
             if (await guard.RetryAfterAsync(db, accountKey, addressKey, ct) is { } wait)
                 return Fail.TooManyRequests("locked_out", "Too many wrong passwords. Try again later.", wait);
             if (string.IsNullOrEmpty(request.CurrentPassword) || !SecretHasher.Verify(request.CurrentPassword, line.ServicePasswordHash))
@@ -94,6 +94,6 @@ public static class ChangeServicePassword
         {
             // The change stands; the notice is best effort (the audit trail has the change).
         }
-        return TypedResults.Ok(new Response(line.Msisdn.Value, now, byClerk));
+        return new Response(line.Msisdn.Value, now, byClerk);
     }
 }

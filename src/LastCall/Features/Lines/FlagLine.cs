@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using LastCall.Auditing;
 using LastCall.Data;
 using LastCall.Domain.Common;
@@ -5,7 +6,6 @@ using LastCall.Integrations.Messaging;
 using LastCall.Security;
 using LastCall.Web;
 using LastCall.Web.OpenApi;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Features.Lines;
@@ -15,33 +15,32 @@ namespace LastCall.Features.Lines;
 /// fraud hold (nothing can be changed on it), the fraud desk gets an e-mail and the customer an SMS.
 /// Flagging a line already on hold changes nothing and answers the same.
 /// </summary>
-public static class FlagLine
+public sealed class FlagLine(LineAccess access, AuditTrail audit, AppDbContext db, IMessageSender sender, MessagingSettings messaging, TimeProvider clock)
 {
     public sealed record Response(string Msisdn, bool FraudHold);
 
     public static void Map(RouteGroupBuilder lines) =>
-        lines.MapPost("/{msisdn}/flag", HandleAsync)
+        lines.MapPost("/{msisdn}/flag", async (string msisdn, FlagLine flag, HttpContext http, CancellationToken ct) =>
+                (await flag.HandleAsync(http.User, msisdn, ct)).ToOk())
             .RequireAuthorization(Policies.Customer)
             .Fails(ErrorKind.Validation, ErrorKind.NotFound, ErrorKind.Forbidden)
             .WithSummary("Report a line under my identity that is not mine: fraud hold, staff told.");
 
-    internal static async Task<Outcome<Ok<Response>>> HandleAsync(
-        string msisdn, LineAccess access, AuditTrail audit, AppDbContext db, IMessageSender sender, IConfiguration configuration, TimeProvider clock, HttpContext http, CancellationToken ct)
+    public async Task<Result<Response>> HandleAsync(ClaimsPrincipal user, string msisdn, CancellationToken ct)
     {
-        var (line, denied) = await access.FindAsync(http.User, msisdn, tracked: true, ct);
+        var (line, denied) = await access.FindAsync(user, msisdn, tracked: true, ct);
         if (denied is not null)
             return denied;
         if (line!.FraudHold)
-            return TypedResults.Ok(new Response(line.Msisdn.Value, true));
+            return new Response(line.Msisdn.Value, true);
 
         line.PlaceFraudHold();
         audit.Record("line.flagged_not_mine", line.Msisdn.Masked(), before: new { fraudHold = false }, after: new { fraudHold = true });
         await db.SaveChangesAsync(ct);
 
         var customer = await db.Customers.AsNoTracking().FirstAsync(c => c.Id == line.CustomerId, ct);
-        var fraudDesk = configuration["Messaging:FraudDeskEmail"] ?? "fraud-desk@lastcall.local";
-        await sender.SendAsync(MessageTexts.Email("fraud_alert", fraudDesk, "zh-CN", line.Msisdn.Value, clock.GetUtcNow(), "online"), ct);
+        await sender.SendAsync(MessageTexts.Email("fraud_alert", messaging.FraudDeskEmail, "zh-CN", line.Msisdn.Value, clock.GetUtcNow(), "online"), ct);
         await sender.SendAsync(MessageTexts.Sms("line_flagged", line.Msisdn.Value, customer.PreferredLanguage, line.Msisdn.Masked()), ct);
-        return TypedResults.Ok(new Response(line.Msisdn.Value, true));
+        return new Response(line.Msisdn.Value, true);
     }
 }

@@ -12,7 +12,7 @@ namespace LastCall.Features.Lookup;
 /// <c>Register:PollMilliseconds</c> (default 250), so every instance sees a completed cancellation or an
 /// imported register within moments. Lookups never touch the database.
 /// </summary>
-public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> contexts, IConfiguration configuration, Hosting.DatabaseOutage outage, ILogger<RegisterIndexService> logger) : BackgroundService
+public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> contexts, RegisterSettings settings, Hosting.DatabaseOutage outage, ILogger<RegisterIndexService> logger) : BackgroundService
 {
     private const int ReadBatch = 50_000;
     private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -22,9 +22,9 @@ public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> context
     public DisconnectionIndex? Index => Volatile.Read(ref _index);
 
     /// <summary>The first day the register covers; a question about an earlier date is answered no_data.</summary>
-    public DateOnly RegisterStartsOn { get; } = DateOnly.Parse(configuration["Register:StartsOn"] ?? "2016-01-01", System.Globalization.CultureInfo.InvariantCulture);
+    public DateOnly RegisterStartsOn { get; } = settings.StartsOn;
 
-    private TimeSpan PollInterval { get; } = TimeSpan.FromMilliseconds(configuration.GetValue("Register:PollMilliseconds", 250));
+    private TimeSpan PollInterval { get; } = settings.PollInterval;
 
     /// <summary>Completes once the register is in memory (tests and readiness wait on it).</summary>
     public Task Loaded => _loaded.Task;

@@ -11,12 +11,12 @@ namespace LastCall.Features.Lookup;
 /// 300 by default), or a number in our disconnection register. Answered from memory: a prefix check, a set and the
 /// register index; lookups never query the database for it.
 /// </summary>
-public sealed class ServedNumbers(IDbContextFactory<AppDbContext> contexts, IConfiguration configuration, RegisterIndexService register, Hosting.DatabaseOutage outage, ILogger<ServedNumbers> logger) : BackgroundService
+public sealed class ServedNumbers(IDbContextFactory<AppDbContext> contexts, ServedNumberSettings settings, RegisterIndexService register, Hosting.DatabaseOutage outage, ILogger<ServedNumbers> logger) : BackgroundService
 {
     public const string DefaultRanges = "+86138,+86139";
 
-    private readonly (long Prefix, int Digits)[] _ranges = ParseRanges(configuration["Numbers:Ranges"] ?? DefaultRanges);
-    private readonly TimeSpan _refresh = TimeSpan.FromSeconds(configuration.GetValue("Numbers:LinesRefreshSeconds", 300.0));
+    private readonly (long Prefix, int Digits)[] _ranges = ParseRanges(settings.Ranges);
+    private readonly TimeSpan _refresh = settings.LinesRefresh;
     private HashSet<long> _linesOutsideRanges = [];
 
     /// <summary>The configured prefixes, as E.164 text.</summary>

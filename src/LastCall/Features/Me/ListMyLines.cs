@@ -1,8 +1,8 @@
+using System.Security.Claims;
 using LastCall.Data;
 using LastCall.Domain.Lines;
 using LastCall.Features.Lines;
 using LastCall.Security;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Features.Me;
@@ -11,18 +11,19 @@ namespace LastCall.Features.Me;
 /// GET /api/v1/me/lines: every live line registered under the signed-in customer's identity
 /// ("one ID, all numbers"), so a customer can spot a line they never opened and flag it.
 /// </summary>
-public static class ListMyLines
+public sealed class ListMyLines(AppDbContext db)
 {
     public static void Map(RouteGroupBuilder me) =>
-        me.MapGet("/lines", HandleAsync).WithSummary("Every line registered under my identity.");
+        me.MapGet("/lines", async (ListMyLines list, HttpContext http, CancellationToken ct) => TypedResults.Ok(await list.HandleAsync(http.User, ct)))
+            .WithSummary("Every line registered under my identity.");
 
-    internal static async Task<Ok<List<LineViews.LineSummary>>> HandleAsync(AppDbContext db, HttpContext http, CancellationToken ct)
+    public async Task<List<LineViews.LineSummary>> HandleAsync(ClaimsPrincipal customer, CancellationToken ct)
     {
-        var customerId = http.User.SubjectId();
+        var customerId = customer.SubjectId();
         var lines = await db.Lines.AsNoTracking()
             .Where(l => l.CustomerId == customerId && l.Status != LineStatus.Cancelled)
             .OrderBy(l => l.ActivatedOn)
             .ToListAsync(ct);
-        return TypedResults.Ok(lines.Select(LineViews.Summary).ToList());
+        return [.. lines.Select(LineViews.Summary)];
     }
 }

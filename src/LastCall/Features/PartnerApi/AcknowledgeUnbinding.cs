@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using LastCall.Auditing;
 using LastCall.Data;
 using LastCall.Domain.Common;
@@ -5,7 +6,6 @@ using LastCall.Domain.Partners;
 using LastCall.Security;
 using LastCall.Web;
 using LastCall.Web.OpenApi;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Features.PartnerApi;
@@ -16,18 +16,19 @@ namespace LastCall.Features.PartnerApi;
 /// will belong to someone else after its quarantine). A second ack answers 200 with the first time;
 /// another partner's request is 404 <c>unbinding_request_not_found</c>.
 /// </summary>
-public static class AcknowledgeUnbinding
+public sealed class AcknowledgeUnbinding(AuditTrail audit, AppDbContext db, TimeProvider clock)
 {
     public sealed record Response(Guid Id, string Msisdn, Guid CancellationId, DateTimeOffset RequestedAt, DateTimeOffset AcknowledgedAt);
 
     public static void Map(RouteGroupBuilder partner) =>
-        partner.MapPost("/unbinding-requests/{id:guid}/ack", HandleAsync)
+        partner.MapPost("/unbinding-requests/{id:guid}/ack", async (Guid id, AcknowledgeUnbinding acknowledge, HttpContext http, CancellationToken ct) =>
+                (await acknowledge.HandleAsync(http.User, id, ct)).ToOk())
             .Fails(ErrorKind.NotFound, ErrorKind.Conflict)
             .WithSummary("Acknowledge an unbinding request: the partner has unbound the number.");
 
-    private static async Task<Outcome<Ok<Response>>> HandleAsync(Guid id, AuditTrail audit, AppDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
+    public async Task<Result<Response>> HandleAsync(ClaimsPrincipal partner, Guid id, CancellationToken ct)
     {
-        var partnerId = http.User.SubjectId();
+        var partnerId = partner.SubjectId();
         var request = await db.UnbindingRequests.FirstOrDefaultAsync(r => r.Id == id && r.PartnerId == partnerId, ct);
         if (request is null)
             return Fail.NotFound("unbinding_request_not_found", "No such unbinding request for this partner.");
@@ -48,6 +49,6 @@ public static class AcknowledgeUnbinding
                 request = await db.UnbindingRequests.AsNoTracking().FirstAsync(r => r.Id == id, ct);
             }
         }
-        return TypedResults.Ok(new Response(request.Id, request.Msisdn.Value, request.CancellationId, request.RequestedAt, request.AcknowledgedAt!.Value));
+        return new Response(request.Id, request.Msisdn.Value, request.CancellationId, request.RequestedAt, request.AcknowledgedAt!.Value);
     }
 }

@@ -5,7 +5,6 @@ using LastCall.Features.Lookup;
 using LastCall.Security;
 using LastCall.Web;
 using LastCall.Web.OpenApi;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Features.PartnerApi;
@@ -15,7 +14,7 @@ namespace LastCall.Features.PartnerApi;
 /// GET /api/v1/admin/partners/{id}/usage for an admin. Counts of the last seconds on other instances arrive with
 /// their next flush (every 5 s); this instance's are flushed first.
 /// </summary>
-public static class UsageReport
+public sealed class UsageReport(AppDbContext db, PartnerMeter meter, TimeProvider clock)
 {
     public const int MaxDays = 366;
 
@@ -24,22 +23,22 @@ public static class UsageReport
     public sealed record Response(Guid PartnerId, DateOnly From, DateOnly To, long TotalQueries, long TotalRequests, IReadOnlyList<Day> Days);
 
     public static void MapForPartner(RouteGroupBuilder partner) =>
-        partner.MapGet("/usage", (string? from, string? to, AppDbContext db, PartnerMeter meter, TimeProvider clock, HttpContext http, CancellationToken ct) =>
-                ReportAsync(http.User.SubjectId(), from, to, db, meter, clock, ct))
+        partner.MapGet("/usage", async (string? from, string? to, UsageReport report, HttpContext http, CancellationToken ct) =>
+                (await report.HandleAsync(http.User.SubjectId(), from, to, ct)).ToOk())
             .Fails(ErrorKind.Validation, ErrorKind.NotFound)
             .WithSummary("My lookups per day (UTC) between from and to (YYYY-MM-DD; default: the last 30 days).");
 
     public static void MapForAdmin(RouteGroupBuilder admin) =>
-        admin.MapGet("/partners/{id:guid}/usage", async Task<Outcome<Ok<Response>>> (Guid id, string? from, string? to, AppDbContext db, PartnerMeter meter, TimeProvider clock, CancellationToken ct) =>
-                await db.Partners.AnyAsync(p => p.Id == id, ct)
-                    ? await ReportAsync(id, from, to, db, meter, clock, ct)
-                    : Fail.NotFound("partner_not_found", "No such partner."))
+        admin.MapGet("/partners/{id:guid}/usage", async (Guid id, string? from, string? to, UsageReport report, CancellationToken ct) =>
+                (await report.HandleAsync(id, from, to, ct)).ToOk())
             .Fails(ErrorKind.Validation, ErrorKind.NotFound)
             .WithSummary("A partner's lookups per day (UTC), for billing.");
 
-    private static async Task<Outcome<Ok<Response>>> ReportAsync(
-        Guid partnerId, string? fromText, string? toText, AppDbContext db, PartnerMeter meter, TimeProvider clock, CancellationToken ct)
+    /// <summary>The partner's days from <paramref name="fromText"/> to <paramref name="toText"/> (YYYY-MM-DD; default the last 30 days).</summary>
+    public async Task<Result<Response>> HandleAsync(Guid partnerId, string? fromText, string? toText, CancellationToken ct)
     {
+        if (!await db.Partners.AnyAsync(p => p.Id == partnerId, ct))
+            return Fail.NotFound("partner_not_found", "No such partner.");
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         if (!TryDay(toText, today, out var to))
             return Fail.Validation("to", "invalid_date", "to must be a date (YYYY-MM-DD).");
@@ -54,7 +53,7 @@ public static class UsageReport
             .OrderBy(u => u.Day)
             .Select(u => new Day(u.Day, u.Queries, u.Requests))
             .ToListAsync(ct);
-        return TypedResults.Ok(new Response(partnerId, from, to, days.Sum(d => d.Queries), days.Sum(d => d.Requests), days));
+        return new Response(partnerId, from, to, days.Sum(d => d.Queries), days.Sum(d => d.Requests), days);
     }
 
     private static bool TryDay(string? text, DateOnly fallback, out DateOnly day)

@@ -1,4 +1,3 @@
-using LastCall.Auditing;
 using LastCall.Data;
 using LastCall.Domain.Common;
 using LastCall.Domain.Partners;
@@ -14,7 +13,8 @@ namespace LastCall.Features.PartnerApi;
 /// The partner's watch list: PUT /api/v1/partner/watchlist/{msisdn} (201 new, 200 already watched),
 /// DELETE (204, 404 <c>not_watched</c>), GET (paged). A watched number is a binding with source
 /// <c>watchlist</c>: its disconnection sends <c>number.disconnected</c> and its owner's cancellation an
-/// <c>unbinding.requested</c>. Numbers are logged and audited masked only.
+/// <c>unbinding.requested</c>. Numbers are logged and audited masked only. The shapes and routes; the use cases are
+/// <see cref="WatchNumber"/>, <see cref="UnwatchNumber"/> and <see cref="ListWatchlist"/>.
 /// </summary>
 public static class Watchlist
 {
@@ -26,80 +26,34 @@ public static class Watchlist
 
     public static void Map(RouteGroupBuilder partner)
     {
-        partner.MapPut("/watchlist/{msisdn}", WatchAsync)
+        partner.MapPut("/watchlist/{msisdn}", async Task<Outcome<Results<Created<Entry>, Ok<Entry>>>> (string msisdn, WatchNumber watch, HttpContext http, CancellationToken ct) =>
+            {
+                var watched = await watch.HandleAsync(http.User.SubjectId(), msisdn, ct);
+                if (!watched.IsSuccess)
+                    return watched.Error!;
+                var entry = watched.Value.Entry;
+                // 201 for a number newly watched, 200 for one already watched.
+                Results<Created<Entry>, Ok<Entry>> answer = watched.Value.IsNew
+                    ? TypedResults.Created($"/api/v1/partner/watchlist/{Uri.EscapeDataString(entry.Msisdn)}", entry)
+                    : TypedResults.Ok(entry);
+                return answer;
+            })
             .Fails(ErrorKind.Validation, ErrorKind.NotFound)
             .WithSummary("Watch a number the partner holds (201 new, 200 already watched).");
-        partner.MapDelete("/watchlist/{msisdn}", UnwatchAsync)
+        partner.MapDelete("/watchlist/{msisdn}", async Task<Outcome<NoContent>> (string msisdn, UnwatchNumber unwatch, HttpContext http, CancellationToken ct) =>
+            {
+                var unwatched = await unwatch.HandleAsync(http.User.SubjectId(), msisdn, ct);
+                return unwatched.IsSuccess ? TypedResults.NoContent() : unwatched.Error!;
+            })
             .Fails(ErrorKind.Validation, ErrorKind.NotFound)
             .WithSummary("Stop watching a number (404 not_watched if it was not).");
-        partner.MapGet("/watchlist", ListAsync)
+        partner.MapGet("/watchlist", async (ListWatchlist list, HttpContext http, CancellationToken ct, int page = 1, int pageSize = 100) =>
+                (await list.HandleAsync(http.User.SubjectId(), page, pageSize, ct)).ToOk())
             .Fails(ErrorKind.Validation, ErrorKind.NotFound)
             .WithSummary("The numbers the partner watches, oldest first, paged.");
     }
 
-    /// <summary>201 for a number newly watched, 200 for one already watched.</summary>
-    private static Results<Created<Entry>, Ok<Entry>> Watched(Results<Created<Entry>, Ok<Entry>> answer) => answer;
-
-    private static async Task<Outcome<Results<Created<Entry>, Ok<Entry>>>> WatchAsync(
-        string msisdn, AuditTrail audit, AppDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
-    {
-        var number = Msisdn.Create(msisdn);
-        if (!number.IsSuccess)
-            return Fail.Validation("msisdn", "invalid_msisdn", number.Error!.Message);
-        var partnerId = http.User.SubjectId();
-        if (await FindAsync(db, partnerId, number.Value, ct) is { } existing)
-            return Watched(TypedResults.Ok(new Entry(existing.Msisdn.Value, existing.CreatedAt)));
-
-        var binding = Binding.Watch(partnerId, number.Value, clock.GetUtcNow());
-        db.Bindings.Add(binding);
-        audit.Record("partner.number_watched", number.Value.Masked(), after: new { source = "watchlist" });
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException)
-        {
-            // The same PUT raced us and won: the number is watched, which is what was asked.
-            db.ChangeTracker.Clear();
-            if (await FindAsync(db, partnerId, number.Value, ct) is { } raced)
-                return Watched(TypedResults.Ok(new Entry(raced.Msisdn.Value, raced.CreatedAt)));
-            throw;
-        }
-        return Watched(TypedResults.Created($"/api/v1/partner/watchlist/{Uri.EscapeDataString(number.Value.Value)}", new Entry(binding.Msisdn.Value, binding.CreatedAt)));
-    }
-
-    private static async Task<Outcome<NoContent>> UnwatchAsync(string msisdn, AuditTrail audit, AppDbContext db, HttpContext http, CancellationToken ct)
-    {
-        var number = Msisdn.Create(msisdn);
-        if (!number.IsSuccess)
-            return Fail.Validation("msisdn", "invalid_msisdn", number.Error!.Message);
-        var binding = await FindAsync(db, http.User.SubjectId(), number.Value, ct);
-        if (binding is null)
-            return Fail.NotFound("not_watched", "The partner does not watch this number.");
-        db.Bindings.Remove(binding);
-        audit.Record("partner.number_unwatched", number.Value.Masked(), before: new { source = "watchlist", since = binding.CreatedAt });
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            // Removed by a concurrent DELETE: gone either way.
-        }
-        return TypedResults.NoContent();
-    }
-
-    private static async Task<Outcome<Ok<EntryPage>>> ListAsync(AppDbContext db, HttpContext http, CancellationToken ct, int page = 1, int pageSize = 100)
-    {
-        if (page < 1 || pageSize is < 1 or > MaxPageSize)
-            return Fail.Validation("pageSize", "invalid_page", $"page starts at 1; pageSize is 1 to {MaxPageSize}.");
-        var partnerId = http.User.SubjectId();
-        var query = db.Bindings.AsNoTracking().Where(b => b.PartnerId == partnerId && b.Source == BindingSource.Watchlist);
-        var total = await query.CountAsync(ct);
-        var items = await query.OrderBy(b => b.CreatedAt).ThenBy(b => b.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
-        return TypedResults.Ok(new EntryPage([.. items.Select(b => new Entry(b.Msisdn.Value, b.CreatedAt))], page, pageSize, total));
-    }
-
-    private static Task<Binding?> FindAsync(AppDbContext db, Guid partnerId, Msisdn msisdn, CancellationToken ct) =>
+    /// <summary>The partner's watch of <paramref name="msisdn"/>, or null.</summary>
+    internal static Task<Binding?> FindAsync(AppDbContext db, Guid partnerId, Msisdn msisdn, CancellationToken ct) =>
         db.Bindings.FirstOrDefaultAsync(b => b.PartnerId == partnerId && b.Msisdn == msisdn && b.Source == BindingSource.Watchlist, ct);
 }

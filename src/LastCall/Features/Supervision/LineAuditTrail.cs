@@ -2,7 +2,6 @@ using LastCall.Auditing;
 using LastCall.Data;
 using LastCall.Domain.Common;
 using LastCall.Web;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Features.Supervision;
@@ -12,7 +11,7 @@ namespace LastCall.Features.Supervision;
 /// line's masked number, newest first, a page at a time. Reading it is itself audited
 /// (<c>audit.read</c>, with the page read).
 /// </summary>
-public static class LineAuditTrail
+public sealed class LineAuditTrail(AuditTrail audit, AppDbContext db)
 {
     public const int PageSize = 50;
 
@@ -24,11 +23,11 @@ public static class LineAuditTrail
         public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
     }
 
-    public static async Task<(ResultPage? Page, DomainError? Problem)> ReadAsync(string? msisdn, int page, AuditTrail audit, AppDbContext db, CancellationToken ct)
+    public async Task<Result<ResultPage>> HandleAsync(string? msisdn, int page, CancellationToken ct)
     {
         var number = Msisdn.Create(msisdn);
         if (!number.IsSuccess)
-            return (null, Fail.Validation("msisdn", "invalid_msisdn", number.Error!.Message));
+            return Fail.Validation("msisdn", "invalid_msisdn", number.Error!.Message);
         if (page < 1)
             page = 1;
         var subject = number.Value.Masked();
@@ -37,6 +36,6 @@ public static class LineAuditTrail
         var events = await query.OrderByDescending(e => e.Id).Skip((page - 1) * PageSize).Take(PageSize).ToListAsync(ct);
         audit.Record("audit.read", subject, after: new { page, events = events.Count, total });
         await db.SaveChangesAsync(ct);
-        return (new ResultPage(subject, [.. events.Select(e => new Entry(e.Id, e.Sequence, e.At, e.Action, e.ActorType.ToString(), e.ActorName, e.Channel, e.StoreId, e.Before, e.After))], page, total), null);
+        return new ResultPage(subject, [.. events.Select(e => new Entry(e.Id, e.Sequence, e.At, e.Action, e.ActorType.ToString(), e.ActorName, e.Channel, e.StoreId, e.Before, e.After))], page, total);
     }
 }

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using LastCall.Auditing;
@@ -10,7 +11,6 @@ using LastCall.Integrations.Messaging;
 using LastCall.Security;
 using LastCall.Web;
 using LastCall.Web.OpenApi;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LastCall.Features.Transfers;
 
@@ -19,7 +19,7 @@ namespace LastCall.Features.Transfers;
 /// 24 hours, that lets a clerk complete a transfer of ownership at a store without the current owner
 /// present. Only its hash is kept; a new code replaces the previous one.
 /// </summary>
-public static class GrantTransferConsent
+public sealed class GrantTransferConsent(LineAccess access, EligibilityCheck check, AuditTrail audit, AppDbContext db, IMessageSender sender, TimeProvider clock)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
     private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; // Crockford base32: no I, L, O, U
@@ -27,7 +27,8 @@ public static class GrantTransferConsent
     public sealed record Response(string Msisdn, string ConsentCode, DateTimeOffset ExpiresAt);
 
     public static void Map(RouteGroupBuilder lines) =>
-        lines.MapPost("/{msisdn}/transfer-consent", HandleAsync)
+        lines.MapPost("/{msisdn}/transfer-consent", async (string msisdn, GrantTransferConsent grant, HttpContext http, CancellationToken ct) =>
+                (await grant.HandleAsync(http.User, msisdn, ct)).ToCreated(granted => $"/api/v1/lines/{granted.Msisdn}/transfers"))
             .RequireAuthorization(Policies.Customer)
             .Fails(ErrorKind.Validation, ErrorKind.NotFound, ErrorKind.Forbidden, ErrorKind.Conflict, ErrorKind.NotEligible)
             .WithSummary("As the owner, consent to a transfer of ownership the new owner completes at a store.");
@@ -35,10 +36,9 @@ public static class GrantTransferConsent
     public static string Hash(string code) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(code.Trim().Replace("-", "", StringComparison.Ordinal).ToUpperInvariant())));
 
-    private static async Task<Outcome<Created<Response>>> HandleAsync(
-        string msisdn, LineAccess access, EligibilityCheck check, AuditTrail audit, AppDbContext db, IMessageSender sender, TimeProvider clock, HttpContext http, CancellationToken ct)
+    public async Task<Result<Response>> HandleAsync(ClaimsPrincipal owner, string msisdn, CancellationToken ct)
     {
-        var (line, denied) = await access.FindAsync(http.User, msisdn, tracked: true, ct);
+        var (line, denied) = await access.FindAsync(owner, msisdn, tracked: true, ct);
         if (denied is not null)
             return denied;
         var facts = await check.EvaluateAsync(line!, ct);
@@ -53,7 +53,7 @@ public static class GrantTransferConsent
         audit.Record("line.transfer_consent_granted", line.Msisdn.Masked(), after: new { expiresAt });
         await db.SaveChangesAsync(ct);
         await sender.SendAsync(MessageTexts.Sms("transfer_consent_issued", line.Msisdn.Value, facts.Owner.PreferredLanguage, line.Msisdn.Masked(), expiresAt), ct);
-        return TypedResults.Created($"/api/v1/lines/{line.Msisdn.Value}/transfers", new Response(line.Msisdn.Value, display, expiresAt));
+        return new Response(line.Msisdn.Value, display, expiresAt);
     }
 }
 

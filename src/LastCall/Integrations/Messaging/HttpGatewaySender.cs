@@ -9,7 +9,7 @@ namespace LastCall.Integrations.Messaging;
 /// database — the bodies hold one-time codes. A gateway that fails or times out (10 s) surfaces as
 /// 503 <c>messaging_unavailable</c>.
 /// </summary>
-public sealed class HttpGatewaySender(HttpClient http, IConfiguration configuration) : IMessageSender
+public sealed class HttpGatewaySender(HttpClient http, MessagingSettings settings) : IMessageSender
 {
     public const string ProviderName = "HttpGateway";
 
@@ -17,7 +17,7 @@ public sealed class HttpGatewaySender(HttpClient http, IConfiguration configurat
 
     public async Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
-        var url = configuration["Messaging:Gateway:Url"] ?? throw new InvalidOperationException("Messaging:Gateway:Url is not set.");
+        var url = settings.Gateway.Url ?? throw new InvalidOperationException("Messaging:Gateway:Url is not set.");
         using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
             Content = JsonContent.Create(new
@@ -30,7 +30,7 @@ public sealed class HttpGatewaySender(HttpClient http, IConfiguration configurat
                 language = message.Language,
             }),
         };
-        if (configuration["Messaging:Gateway:Token"] is { Length: > 0 } token)
+        if (settings.Gateway.Token is { Length: > 0 } token)
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         try
         {

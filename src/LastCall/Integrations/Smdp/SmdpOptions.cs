@@ -13,6 +13,9 @@ public sealed class SmdpOptions
     /// <summary>The SM-DP+ base address; function paths (<c>gsma/rsp2/es2plus/…</c>) are appended to it.</summary>
     public string BaseUrl { get; set; } = "http://127.0.0.1:5081";
 
+    /// <summary>The bearer token the SM-DP+ sends with its notifications; unset: only this machine may post them.</summary>
+    public string? CallbackToken { get; set; }
+
     /// <summary>Our functionRequesterIdentifier, as the SM-DP+ knows us.</summary>
     public string RequesterId { get; set; } = "lastcall";
 

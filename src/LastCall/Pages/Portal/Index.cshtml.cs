@@ -1,19 +1,16 @@
-using LastCall.Data;
 using LastCall.Features.Lines;
 using LastCall.Features.Me;
-using LastCall.Web;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace LastCall.Pages.Portal;
 
 /// <summary>My lines: every live line under the signed-in customer's identity (GET /api/v1/me/lines in process).</summary>
-public sealed class IndexModel(AppDbContext db) : PageModel
+public sealed class IndexModel(ListMyLines list) : PageModel
 {
     public IReadOnlyList<LineViews.LineSummary> Lines { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        var result = await ListMyLines.HandleAsync(db, HttpContext, ct);
-        Lines = result.Value ?? [];
+        Lines = await list.HandleAsync(User, ct);
     }
 }

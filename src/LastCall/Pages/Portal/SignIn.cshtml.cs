@@ -1,5 +1,3 @@
-using LastCall.Auditing;
-using LastCall.Data;
 using LastCall.Features.Auth;
 using LastCall.Security;
 using LastCall.Web;
@@ -13,7 +11,7 @@ namespace LastCall.Pages.Portal;
 /// Customer sign-in: number, service password and SMS code, through the API's own sign-in check
 /// (throttling, lock-out, audit). Success starts a web session (cookie) with the access token's claims.
 /// </summary>
-public sealed class SignInModel(AuditTrail audit, AppDbContext db, SignInGuard guard, OneTimeCodes codes) : PageModel
+public sealed class SignInModel(RequestSignInCode sendCode, Features.Auth.SignIn signIn) : PageModel
 {
     public string? Msisdn { get; private set; }
 
@@ -29,8 +27,7 @@ public sealed class SignInModel(AuditTrail audit, AppDbContext db, SignInGuard g
     {
         Msisdn = msisdn;
         ReturnUrl = returnUrl;
-        var result = await RequestSignInCode.HandleAsync(new RequestSignInCode.Request(PortalInput.Msisdn(msisdn)), db, codes, HttpContext, ct);
-        var (_, problem) = HandlerResults.Read<RequestSignInCode.Response>(result);
+        var (_, problem) = HandlerResults.Read(await sendCode.HandleAsync(new RequestSignInCode.Request(PortalInput.Msisdn(msisdn)), ct));
         Problem = problem;
         CodeSent = problem is null;
         if (problem is not null)
@@ -42,11 +39,12 @@ public sealed class SignInModel(AuditTrail audit, AppDbContext db, SignInGuard g
     {
         Msisdn = msisdn;
         ReturnUrl = returnUrl;
-        var (customer, problem) = await Features.Auth.SignIn.VerifyAsync(new Features.Auth.SignIn.Request(PortalInput.Msisdn(msisdn), servicePassword, otp?.Trim()), audit, db, guard, codes, HttpContext, ct);
+        var (customer, problem) = HandlerResults.Read(await signIn.HandleAsync(
+            new Features.Auth.SignIn.Request(PortalInput.Msisdn(msisdn), servicePassword, otp?.Trim()), HttpContext.Connection.RemoteIpAddress?.ToString(), ct));
         if (problem is not null)
         {
-            Problem = new UiProblem(problem);
-            Problem.ApplyTo(Response);
+            Problem = problem;
+            problem.ApplyTo(Response);
             return Page();
         }
         return await WebSession.SignInAndReturnAsync(this, AccessTokens.CustomerClaims(customer!), returnUrl, "/portal");

@@ -1,5 +1,3 @@
-using LastCall.Auditing;
-using LastCall.Data;
 using LastCall.Features.Auth;
 using LastCall.Security;
 using LastCall.Web;
@@ -13,7 +11,7 @@ namespace LastCall.Pages.Staff;
 /// Staff sign-in: username and password through the API's staff sign-in check (throttling, lock-out,
 /// audit). Success starts a web session with the staff token's claims (roles, store).
 /// </summary>
-public sealed class SignInModel(AuditTrail audit, AppDbContext db, SignInGuard guard) : PageModel
+public sealed class SignInModel(StaffSignIn signIn) : PageModel
 {
     public string? Username { get; private set; }
 
@@ -27,11 +25,11 @@ public sealed class SignInModel(AuditTrail audit, AppDbContext db, SignInGuard g
     {
         Username = username;
         ReturnUrl = returnUrl;
-        var (staff, problem) = await StaffSignIn.VerifyAsync(new StaffSignIn.Request(username, password), audit, db, guard, HttpContext, ct);
+        var (staff, problem) = HandlerResults.Read(await signIn.HandleAsync(new StaffSignIn.Request(username, password), HttpContext.Connection.RemoteIpAddress?.ToString(), ct));
         if (problem is not null)
         {
-            Problem = new UiProblem(problem);
-            Problem.ApplyTo(Response);
+            Problem = problem;
+            problem.ApplyTo(Response);
             return Page();
         }
         return await WebSession.SignInAndReturnAsync(this, AccessTokens.StaffClaims(staff!), returnUrl, "/staff");

@@ -116,8 +116,7 @@ public sealed class RegisterFollowerTests(PostgresCluster postgres)
     private static async Task<RegisterIndexService> StartFollowingAsync(TestDatabase database, int pollMilliseconds = 250)
     {
         var contexts = new Contexts(database);
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Register:PollMilliseconds"] = pollMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture) }).Build();
-        var register = new RegisterIndexService(contexts, configuration,
+        var register = new RegisterIndexService(contexts, new RegisterSettings { PollMilliseconds = pollMilliseconds },
             new DatabaseOutage(contexts, TimeProvider.System, NullLogger<DatabaseOutage>.Instance), NullLogger<RegisterIndexService>.Instance);
         await register.StartAsync(Ct);
         await register.Loaded.WaitAsync(TimeSpan.FromSeconds(60), Ct);

@@ -72,16 +72,16 @@ public sealed class SupervisorDashboardTests(PostgresCluster postgres)
         Assert.Empty(dashboard.Failed);
 
         // The audit trail of a line, newest first; reading it is recorded and shows on the next read.
-        var audit = services.GetRequiredService<AuditTrail>();
-        var context = services.GetRequiredService<AppDbContext>();
-        var (first, problem) = await LineAuditTrail.ReadAsync(scenario.CustomerA.Msisdn, 1, audit, context, Ct);
-        Assert.Null(problem);
-        Assert.Equal(Msisdn.Create(scenario.CustomerA.Msisdn).Value.Masked(), first!.Subject);
+        var read = services.GetRequiredService<LineAuditTrail>();
+        var firstRead = await read.HandleAsync(scenario.CustomerA.Msisdn, 1, Ct);
+        Assert.True(firstRead.IsSuccess);
+        var first = firstRead.Value;
+        Assert.Equal(Msisdn.Create(scenario.CustomerA.Msisdn).Value.Masked(), first.Subject);
         Assert.Contains(first.Items, e => e.Action == "cancellation.refused");
         Assert.Contains(first.Items, e => e.Action == "cancellation.submitted");
         Assert.True(first.Items.Zip(first.Items.Skip(1)).All(p => p.First.Sequence > p.Second.Sequence));
-        var (second, _) = await LineAuditTrail.ReadAsync(scenario.CustomerA.Msisdn, 1, audit, context, Ct);
-        Assert.Equal("audit.read", second!.Items[0].Action);
+        var second = (await read.HandleAsync(scenario.CustomerA.Msisdn, 1, Ct)).Value;
+        Assert.Equal("audit.read", second.Items[0].Action);
         Assert.Equal(first.Total + 1, second.Total);
     }
 }

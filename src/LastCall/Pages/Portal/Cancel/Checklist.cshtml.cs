@@ -10,8 +10,8 @@ using Microsoft.AspNetCore.Mvc;
 namespace LastCall.Pages.Portal.Cancel;
 
 /// <summary>Step 3: what to do before leaving (contacts and data, the last bills, apps and banks that use the number); every item ticked to go on.</summary>
-public sealed class ChecklistModel(LineAccess access, EligibilityCheck check, PolicySettings policies, AuditTrail audit, AppDbContext db)
-    : WizardPage(access, check, policies, audit, db)
+public sealed class ChecklistModel(Precheck precheck, PolicySettings policies)
+    : WizardPage(precheck, policies)
 {
     public static readonly string[] Items = ["backup", "bills", "apps"];
 

@@ -17,8 +17,8 @@ namespace LastCall.Pages.Portal.Cancel;
 /// bill), then POST /api/v1/cancellations in process; on success the status page.
 /// </summary>
 public sealed class ConfirmModel(
-    LineAccess access, EligibilityCheck check, PolicySettings policies, AuditTrail audit, AppDbContext db, SubmitCancellation submit,
-    LastCallSettings settings, TimeProvider clock) : WizardPage(access, check, policies, audit, db)
+    Precheck precheck, PolicySettings policies, SubmitCancellation submit,
+    LastCallSettings settings, TimeProvider clock) : WizardPage(precheck, policies)
 {
     public Guid? DocumentId { get; private set; }
 

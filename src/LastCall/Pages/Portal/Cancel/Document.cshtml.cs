@@ -1,9 +1,6 @@
-using LastCall.Auditing;
-using LastCall.Data;
 using LastCall.Domain.Documents;
 using LastCall.Features.Cancellations;
 using LastCall.Features.Documents;
-using LastCall.Features.Lines;
 using LastCall.Hosting;
 using LastCall.Web;
 using Microsoft.AspNetCore.Mvc;
@@ -12,8 +9,8 @@ namespace LastCall.Pages.Portal.Cancel;
 
 /// <summary>Step 4: the ID document, stored through POST /api/v1/documents in process (JPEG, PNG or PDF up to 10 MB, by content).</summary>
 [RequestSizeLimit(IdentityDocument.MaxBytes + 64 * 1024)]
-public sealed class DocumentModel(LineAccess access, EligibilityCheck check, PolicySettings policies, AuditTrail audit, AppDbContext db, DocumentStore store, TimeProvider clock)
-    : WizardPage(access, check, policies, audit, db)
+public sealed class DocumentModel(Precheck precheck, PolicySettings policies, UploadDocument upload)
+    : WizardPage(precheck, policies)
 {
     public UiProblem? Problem { get; private set; }
 
@@ -23,7 +20,8 @@ public sealed class DocumentModel(LineAccess access, EligibilityCheck check, Pol
     {
         if (!await LoadAsync(msisdn, ct))
             return NotFound();
-        var (document, problem) = HandlerResults.Read<UploadDocument.Response>(await UploadDocument.HandleAsync(Request, store, Access, Audit, Db, clock, ct));
+        var file = Request.HasFormContentType ? (await Request.ReadFormAsync(ct)).Files.GetFile("file") : null;
+        var (document, problem) = HandlerResults.Read(await upload.HandleAsync(User, file, msisdn, ct));
         if (problem is not null)
         {
             Problem = problem;

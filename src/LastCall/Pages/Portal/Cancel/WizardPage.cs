@@ -1,9 +1,6 @@
 using System.Globalization;
-using LastCall.Auditing;
-using LastCall.Data;
 using LastCall.Domain.Cancellations;
 using LastCall.Features.Cancellations;
-using LastCall.Features.Lines;
 using LastCall.Hosting;
 using LastCall.Web;
 using Microsoft.AspNetCore.Mvc;
@@ -17,7 +14,7 @@ namespace LastCall.Pages.Portal.Cancel;
 /// When the only blocker is the contract commitment and the operator allows ending it early, the precheck offers to
 /// accept the early-exit fee; the acceptance (<c>fee=accepted</c>) travels with every later step to the submit.
 /// </summary>
-public abstract class WizardPage(LineAccess access, EligibilityCheck check, PolicySettings policies, AuditTrail audit, AppDbContext db) : PageModel
+public abstract class WizardPage(Features.Cancellations.Precheck precheck, PolicySettings policies) : PageModel
 {
     public Precheck.Response? Precheck { get; private set; }
 
@@ -53,20 +50,11 @@ public abstract class WizardPage(LineAccess access, EligibilityCheck check, Poli
 
     protected PolicySettings Policies => policies;
 
-    protected LineAccess Access => access;
-
-    protected EligibilityCheck Check => check;
-
-    protected AuditTrail Audit => audit;
-
-    protected AppDbContext Db => db;
-
     /// <summary>False when the line is not mine (the page answers 404).</summary>
     protected async Task<bool> LoadAsync(string msisdn, CancellationToken ct)
     {
-        var (precheck, problem) = HandlerResults.Read<Precheck.Response>(
-            await Features.Cancellations.Precheck.HandleAsync(msisdn, access, check, policies, audit, db, HttpContext, ct));
-        Precheck = precheck;
-        return problem is null;
+        var found = await precheck.HandleAsync(User, msisdn, ct);
+        Precheck = found.IsSuccess ? found.Value : null;
+        return found.IsSuccess;
     }
 }

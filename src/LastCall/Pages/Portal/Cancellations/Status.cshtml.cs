@@ -1,4 +1,3 @@
-using LastCall.Auditing;
 using LastCall.Data;
 using LastCall.Domain.Cancellations;
 using LastCall.Domain.Common;
@@ -7,7 +6,6 @@ using LastCall.Features.Cancellations;
 using LastCall.Features.Certificates;
 using LastCall.Hosting;
 using LastCall.Web;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -21,7 +19,9 @@ namespace LastCall.Pages.Portal.Cancellations;
 /// number and which have acknowledged, beside the customer's own checklist, ticked through
 /// PUT …/unbinding/checklist/{item} one item at a time or all at once.
 /// </summary>
-public sealed class StatusModel(CancellationAccess access, AppDbContext db, AuditTrail audit, GetCancellation get, WithdrawCancellation withdraw, PolicySettings policies, TimeProvider clock) : PageModel
+public sealed class StatusModel(
+    AppDbContext db, GetCancellation get, WithdrawCancellation withdraw, GetCertificatePdf certificate, GetUnbinding unbinding, MarkUnbindingItem mark,
+    PolicySettings policies, TimeProvider clock) : PageModel
 {
     public CancellationViews.Detail? Cancellation { get; private set; }
 
@@ -52,12 +52,12 @@ public sealed class StatusModel(CancellationAccess access, AppDbContext db, Audi
 
     public async Task<IActionResult> OnGetCertificateAsync(Guid id, CancellationToken ct)
     {
-        var result = await CertificateEndpoints.DownloadAsync(id, access, db, HttpContext, ct);
-        if (result.Success is { } file)
-            return File(file.FileContents.ToArray(), file.ContentType ?? "application/pdf", file.FileDownloadName);
+        var pdf = await certificate.HandleAsync(User, id, ct);
+        if (pdf.IsSuccess)
+            return File(pdf.Value.Content, "application/pdf", pdf.Value.FileName);
         if (!await LoadAsync(id, ct))
             return NotFound();
-        Problem = new UiProblem(result.Error!);
+        Problem = new UiProblem(pdf.Error!);
         Problem.ApplyTo(Response);
         return Page();
     }
@@ -89,7 +89,7 @@ public sealed class StatusModel(CancellationAccess access, AppDbContext db, Audi
 
     private async Task<IActionResult> MarkAsync(Guid id, Func<Unbinding.ChecklistEntry, (bool Done, string? Label)> wanted, CancellationToken ct)
     {
-        var (view, problem) = HandlerResults.Read<Unbinding.View>(await Unbinding.GetAsync(id, access, db, HttpContext, ct));
+        var (view, problem) = HandlerResults.Read(await unbinding.HandleAsync(User, id, ct));
         if (problem is not null)
             return NotFound();
         foreach (var entry in view!.Checklist)
@@ -98,11 +98,9 @@ public sealed class StatusModel(CancellationAccess access, AppDbContext db, Audi
             var newLabel = string.IsNullOrWhiteSpace(label) || label.Trim() == entry.Label ? null : label;
             if (isDone == entry.Done && newLabel is null)
                 continue;
-            var (_, refused) = HandlerResults.Read<Unbinding.View>(
-                await Unbinding.MarkAsync(id, entry.Item, new Unbinding.Mark(isDone, newLabel), access, audit, db, clock, HttpContext, ct));
+            var (_, refused) = HandlerResults.Read(await mark.HandleAsync(User, id, entry.Item, new Unbinding.Mark(isDone, newLabel), ct));
             if (refused is not null)
             {
-                db.ChangeTracker.Clear();
                 if (refused.Kind == ErrorKind.NotFound && refused.Code != "unknown_checklist_item" || !await LoadAsync(id, ct))
                     return NotFound();
                 Problem = refused;
@@ -127,7 +125,7 @@ public sealed class StatusModel(CancellationAccess access, AppDbContext db, Audi
         if (entity is not null && request!.Status is "approved" or "scheduled" && entity.CoolingOffEnds(policies.CoolingOff) is { } ends && ends > clock.GetUtcNow())
             CoolingOffUntil = ends;
         if (request!.Status == "completed")
-            (UnbindingView, _) = HandlerResults.Read<Unbinding.View>(await Unbinding.GetAsync(id, access, db, HttpContext, ct));
+            (UnbindingView, _) = HandlerResults.Read(await unbinding.HandleAsync(User, id, ct));
         return true;
     }
 }

@@ -1,8 +1,5 @@
-using LastCall.Auditing;
-using LastCall.Data;
 using LastCall.Domain.Common;
 using LastCall.Features.Lines;
-using LastCall.Integrations.Billing;
 using LastCall.Web;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -13,7 +10,7 @@ namespace LastCall.Pages.Portal.Lines;
 /// A line's bills, newest first, as the billing system keeps them (GET /api/v1/lines/{msisdn}/bills in process).
 /// The billing system being down (503 <c>billing_unavailable</c>) shows a friendly message with the code, not an error page.
 /// </summary>
-public sealed class BillsModel(LineAccess access, IBillingSystem billing, AuditTrail audit, AppDbContext db) : PageModel
+public sealed class BillsModel(ListBills list) : PageModel
 {
     public string? Msisdn { get; private set; }
 
@@ -26,7 +23,7 @@ public sealed class BillsModel(LineAccess access, IBillingSystem billing, AuditT
 
     public async Task<IActionResult> OnGetAsync(string msisdn, CancellationToken ct)
     {
-        var (bills, problem) = HandlerResults.Read<ListBills.Response>(await ListBills.HandleAsync(msisdn, access, billing, audit, db, HttpContext, ct));
+        var (bills, problem) = HandlerResults.Read(await list.HandleAsync(User, msisdn, ct));
         // Not my line: 404 as for every page of a line; the billing system's own 404 (no account) is shown.
         if (problem is { Kind: ErrorKind.NotFound or ErrorKind.Forbidden, Code: not "billing_account_not_found" })
             return NotFound();

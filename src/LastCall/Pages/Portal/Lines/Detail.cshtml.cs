@@ -1,4 +1,3 @@
-using LastCall.Auditing;
 using LastCall.Data;
 using LastCall.Domain.Cancellations;
 using LastCall.Domain.Common;
@@ -14,7 +13,7 @@ using Microsoft.EntityFrameworkCore;
 namespace LastCall.Pages.Portal.Lines;
 
 /// <summary>A line of mine: balance, arrears, contract, eSIM profiles and companion devices (GET /api/v1/lines/{msisdn} in process), and my requests for it.</summary>
-public sealed class DetailModel(LineAccess access, AuditTrail audit, AppDbContext db, PolicySettings policies, TimeProvider clock) : PageModel
+public sealed class DetailModel(GetLine get, AppDbContext db, PolicySettings policies, TimeProvider clock) : PageModel
 {
     public LineViews.LineDetail? Line { get; private set; }
 
@@ -25,7 +24,7 @@ public sealed class DetailModel(LineAccess access, AuditTrail audit, AppDbContex
 
     public async Task<IActionResult> OnGetAsync(string msisdn, string? done, CancellationToken ct)
     {
-        var (line, problem) = HandlerResults.Read<LineViews.LineDetail>(await GetLine.HandleAsync(msisdn, access, audit, db, HttpContext, ct));
+        var (line, problem) = HandlerResults.Read(await get.HandleAsync(User, msisdn, ct));
         if (problem is not null)
             return NotFound();
         Line = line;

@@ -1,8 +1,5 @@
-using LastCall.Auditing;
-using LastCall.Data;
 using LastCall.Domain.Common;
 using LastCall.Features.Lines;
-using LastCall.Integrations.Messaging;
 using LastCall.Web;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -10,7 +7,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace LastCall.Pages.Portal.Lines;
 
 /// <summary>"This line is not mine": confirm, then POST /api/v1/lines/{msisdn}/flag in process (fraud hold, fraud desk told).</summary>
-public sealed class FlagModel(LineAccess access, AuditTrail audit, AppDbContext db, IMessageSender sender, IConfiguration configuration, TimeProvider clock) : PageModel
+public sealed class FlagModel(LineAccess access, FlagLine flag) : PageModel
 {
     public string? Msisdn { get; private set; }
 
@@ -31,7 +28,7 @@ public sealed class FlagModel(LineAccess access, AuditTrail audit, AppDbContext 
     public async Task<IActionResult> OnPostAsync(string msisdn, CancellationToken ct)
     {
         Msisdn = msisdn;
-        var (done, problem) = HandlerResults.Read<FlagLine.Response>(await FlagLine.HandleAsync(msisdn, access, audit, db, sender, configuration, clock, HttpContext, ct));
+        var (done, problem) = HandlerResults.Read(await flag.HandleAsync(User, msisdn, ct));
         if (problem?.Kind == ErrorKind.NotFound)
             return NotFound();
         Problem = problem;

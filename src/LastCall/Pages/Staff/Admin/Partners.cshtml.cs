@@ -1,8 +1,5 @@
-using LastCall.Auditing;
-using LastCall.Data;
 using LastCall.Domain.Identity;
 using LastCall.Features.Admin;
-using LastCall.Security;
 using LastCall.Web;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -14,7 +11,7 @@ namespace LastCall.Pages.Staff.Admin;
 /// issue another key, revoke one. A new key is shown once, on the response to the POST that made it,
 /// and never again (only its prefix is kept in the list).
 /// </summary>
-public sealed class PartnersModel(AuditTrail audit, AppDbContext db, TimeProvider clock, PartnerKeyCache keys) : PageModel
+public sealed class PartnersModel(CreatePartner create, ListPartners list, IssuePartnerKey issue, RevokePartnerKey revoke) : PageModel
 {
     public IReadOnlyList<ManagePartners.PartnerView> Partners { get; private set; } = [];
 
@@ -32,22 +29,22 @@ public sealed class PartnersModel(AuditTrail audit, AppDbContext db, TimeProvide
 
     /// <summary><paramref name="bss"/>: a BSS client (the operator's CRM), whose keys reach only the TM Forum APIs.</summary>
     public async Task<IActionResult> OnPostCreateAsync(string? name, bool bss, CancellationToken ct) =>
-        await ShowAsync(await ManagePartners.CreateHttpAsync(new ManagePartners.CreateRequest(name, bss ? [PartnerScopes.Bss] : null), audit, db, clock, ct), ct);
+        await ShowAsync(await create.HandleAsync(new ManagePartners.CreateRequest(name, bss ? [PartnerScopes.Bss] : null), ct), ct);
 
     public async Task<IActionResult> OnPostKeyAsync(Guid id, CancellationToken ct) =>
-        await ShowAsync(await ManagePartners.AddKeyAsync(id, audit, db, clock, ct), ct);
+        await ShowAsync(await issue.HandleAsync(id, ct), ct);
 
     public async Task<IActionResult> OnPostRevokeAsync(Guid id, Guid keyId, CancellationToken ct)
     {
-        var (key, problem) = HandlerResults.Read<ManagePartners.KeyView>(await ManagePartners.RevokeAsync(id, keyId, audit, db, clock, keys, ct));
+        var (key, problem) = HandlerResults.Read(await revoke.HandleAsync(id, keyId, ct));
         if (problem is null)
             return Redirect("/staff/admin/partners?revoked=" + Uri.EscapeDataString(key!.Prefix));
         return await FailAsync(problem, ct);
     }
 
-    private async Task<IActionResult> ShowAsync(IOutcome result, CancellationToken ct)
+    private async Task<IActionResult> ShowAsync(Domain.Common.Result<ManagePartners.Created> result, CancellationToken ct)
     {
-        var (created, problem) = HandlerResults.Read<ManagePartners.Created>(result);
+        var (created, problem) = HandlerResults.Read(result);
         if (problem is not null)
             return await FailAsync(problem, ct);
         // Shown on this response only; the page is not cached.
@@ -59,12 +56,11 @@ public sealed class PartnersModel(AuditTrail audit, AppDbContext db, TimeProvide
 
     private async Task<IActionResult> FailAsync(UiProblem problem, CancellationToken ct)
     {
-        db.ChangeTracker.Clear();
         Problem = problem;
         problem.ApplyTo(Response);
         await LoadAsync(ct);
         return Page();
     }
 
-    private async Task LoadAsync(CancellationToken ct) => Partners = (await ManagePartners.ListAsync(db, ct)).Value!;
+    private async Task LoadAsync(CancellationToken ct) => Partners = await list.HandleAsync(ct);
 }

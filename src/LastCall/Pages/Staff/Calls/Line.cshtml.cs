@@ -1,13 +1,10 @@
-using LastCall.Auditing;
 using LastCall.Data;
-using LastCall.Features.Auth;
 using LastCall.Features.Calls;
 using LastCall.Features.Cancellations;
 using LastCall.Features.Lines;
 using LastCall.Hosting;
 using LastCall.Security;
 using LastCall.Web;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -21,8 +18,8 @@ namespace LastCall.Pages.Staff.Calls;
 /// the line (ID number masked), its blockers, and an application for the caller (goes to review).
 /// </summary>
 public sealed class LineModel(
-    LineAccess lineAccess, EligibilityCheck check, PolicySettings policies, AuditTrail audit,
-    SubmitCancellation submit, OneTimeCodes codes, SignInGuard guard, AppDbContext db, TimeProvider clock) : PageModel
+    GetLine get, Precheck precheck, SendCallerCode sendCode, VerifyCaller verify, SubmitCancellation submit,
+    PolicySettings policies, AppDbContext db, TimeProvider clock) : PageModel
 {
     public string Msisdn { get; private set; } = "";
 
@@ -43,18 +40,18 @@ public sealed class LineModel(
 
     public async Task<IActionResult> OnPostSendCodeAsync(string msisdn, CancellationToken ct)
     {
-        var result = await VerifyCaller.SendCodeAsync(msisdn, audit, db, codes, HttpContext, ct);
-        CodeSent = result.Error is null;
+        var sent = await sendCode.HandleAsync(msisdn, ct);
+        CodeSent = sent.IsSuccess;
         var page = await LoadAsync(msisdn, ct);
-        if (result.Error is { } error)
-            Fail(new UiProblem(error));
+        if (!sent.IsSuccess)
+            Fail(new UiProblem(sent.Error!));
         return page;
     }
 
     public async Task<IActionResult> OnPostVerifyAsync(string msisdn, string? servicePassword, string? otp, CancellationToken ct)
     {
-        var (_, problem) = HandlerResults.Read<VerifyCaller.Response>(
-            await VerifyCaller.VerifyAsync(msisdn, new VerifyCaller.Request(servicePassword, otp?.Trim()), audit, db, codes, guard, clock, HttpContext, ct));
+        var (_, problem) = HandlerResults.Read(await verify.HandleAsync(
+            User, msisdn, new VerifyCaller.Request(servicePassword, otp?.Trim()), HttpContext.Connection.RemoteIpAddress?.ToString(), ct));
         if (problem is null)
             return Redirect("/staff/calls/" + Uri.EscapeDataString(msisdn));
         var page = await LoadAsync(msisdn, ct);
@@ -81,7 +78,7 @@ public sealed class LineModel(
     private async Task<IActionResult> LoadAsync(string msisdn, CancellationToken ct)
     {
         Msisdn = PortalInput.Msisdn(msisdn) ?? "";
-        var (line, problem) = HandlerResults.Read<LineViews.LineDetail>(await GetLine.HandleAsync(msisdn, lineAccess, audit, db, HttpContext, ct));
+        var (line, problem) = HandlerResults.Read(await get.HandleAsync(User, msisdn, ct));
         if (problem is { Code: "caller_not_verified" })
             return Page();
         if (problem is not null)
@@ -91,7 +88,7 @@ public sealed class LineModel(
         }
         Verified = true;
         Line = line;
-        (Check, _) = HandlerResults.Read<Precheck.Response>(await Precheck.HandleAsync(line!.Msisdn, lineAccess, check, policies, audit, db, HttpContext, ct));
+        (Check, _) = HandlerResults.Read(await precheck.HandleAsync(User, line!.Msisdn, ct));
         Requests = await RequestsAsync(line.Msisdn, ct);
         return Page();
     }

@@ -1,9 +1,6 @@
-using LastCall.Auditing;
-using LastCall.Data;
 using LastCall.Features.Cancellations;
 using LastCall.Features.Lines;
 using LastCall.Features.Suspensions;
-using LastCall.Hosting;
 using LastCall.Security;
 using LastCall.Web;
 using Microsoft.AspNetCore.Mvc;
@@ -19,8 +16,8 @@ namespace LastCall.Pages.Staff.Counter;
 /// the session), never taken from the form.
 /// </summary>
 public sealed class LineModel(
-    LineAccess lineAccess, EligibilityCheck check, PolicySettings policies, AuditTrail audit, AppDbContext db,
-    SubmitCancellation submit, UnlockAccountInPerson unlock, SuspendLine suspend, ResumeLine resume, TimeProvider clock) : PageModel
+    GetLine get, Precheck precheck, ListCancellations list,
+    SubmitCancellation submit, UnlockAccountInPerson unlock, SuspendLine suspend, ResumeLine resume) : PageModel
 {
     public LineViews.LineDetail? Line { get; private set; }
 
@@ -83,7 +80,7 @@ public sealed class LineModel(
 
     private async Task<IActionResult> LoadAsync(string msisdn, CancellationToken ct)
     {
-        var (line, problem) = HandlerResults.Read<LineViews.LineDetail>(await GetLine.HandleAsync(msisdn, lineAccess, audit, db, HttpContext, ct));
+        var (line, problem) = HandlerResults.Read(await get.HandleAsync(User, msisdn, ct));
         if (problem is not null)
         {
             Problem = problem;
@@ -91,9 +88,8 @@ public sealed class LineModel(
             return Page();
         }
         Line = line;
-        (Check, _) = HandlerResults.Read<Precheck.Response>(await Precheck.HandleAsync(line!.Msisdn, lineAccess, check, policies, audit, db, HttpContext, ct));
-        var (requests, _) = HandlerResults.Read<ListCancellations.ResultPage>(
-            await ListCancellations.HandleAsync(audit, db, policies, clock, HttpContext, ct, msisdn: line.Msisdn, pageSize: 10));
+        (Check, _) = HandlerResults.Read(await precheck.HandleAsync(User, line!.Msisdn, ct));
+        var (requests, _) = HandlerResults.Read(await list.HandleAsync(User, new ListCancellations.Filter(Msisdn: line.Msisdn, PageSize: 10), ct));
         Requests = requests?.Items ?? [];
         return Page();
     }

@@ -1,5 +1,3 @@
-using LastCall.Auditing;
-using LastCall.Data;
 using LastCall.Domain.Customers;
 using LastCall.Features.Lines;
 using LastCall.Features.Transfers;
@@ -10,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace LastCall.Pages.Staff.Counter;
 
 /// <summary>Transfer of ownership at the counter (POST /api/v1/lines/{msisdn}/transfers in process): the new owner's ID checked in person, the current owner in person or by consent code.</summary>
-public sealed class TransferModel(TransferLine transfer, LineAccess lineAccess, AuditTrail audit, AppDbContext db) : PageModel
+public sealed class TransferModel(TransferLine transfer, GetLine get) : PageModel
 {
     public LineViews.LineDetail? Line { get; private set; }
 
@@ -67,7 +65,7 @@ public sealed class TransferModel(TransferLine transfer, LineAccess lineAccess, 
 
     private async Task<IActionResult> LoadAsync(string msisdn, CancellationToken ct)
     {
-        var (line, problem) = HandlerResults.Read<LineViews.LineDetail>(await GetLine.HandleAsync(msisdn, lineAccess, audit, db, HttpContext, ct));
+        var (line, problem) = HandlerResults.Read(await get.HandleAsync(User, msisdn, ct));
         if (problem is not null)
             return NotFound();
         Line = line;

@@ -1,6 +1,4 @@
-using LastCall.Data;
 using LastCall.Features.Dev;
-using LastCall.Integrations.Messaging;
 using LastCall.Web;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -11,7 +9,7 @@ namespace LastCall.Pages.Staff.Dev;
 /// The development outbox (GET /api/v1/dev/messages in process): SMS and e-mail the system "sent",
 /// newest first. Exists only while the development outbox is the messaging provider; 404 otherwise.
 /// </summary>
-public sealed class MessagesModel(IMessageSender sender, AppDbContext db) : PageModel
+public sealed class MessagesModel(ListSentMessages list) : PageModel
 {
     public IReadOnlyList<ListSentMessages.Message> Messages { get; private set; } = [];
 
@@ -20,7 +18,7 @@ public sealed class MessagesModel(IMessageSender sender, AppDbContext db) : Page
     public async Task<IActionResult> OnGetAsync(string? to, CancellationToken ct)
     {
         To = to;
-        var (messages, problem) = HandlerResults.Read<List<ListSentMessages.Message>>(await ListSentMessages.HandleAsync(PortalInput.Msisdn(to), sender, db, ct));
+        var (messages, problem) = HandlerResults.Read(await list.HandleAsync(PortalInput.Msisdn(to), ct));
         if (problem is not null)
             return NotFound();
         Messages = messages!;

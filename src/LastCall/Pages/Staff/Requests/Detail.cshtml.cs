@@ -1,5 +1,4 @@
 using LastCall.Auditing;
-using LastCall.Data;
 using LastCall.Domain.Common;
 using LastCall.Domain.Identity;
 using LastCall.Features.Cancellations;
@@ -7,7 +6,6 @@ using LastCall.Features.Certificates;
 using LastCall.Hosting;
 using LastCall.Security;
 using LastCall.Web;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -18,7 +16,7 @@ namespace LastCall.Pages.Staff.Requests;
 /// history and execution steps; the certificate PDF once completed; retry of a failed one (supervisors).
 /// Who may open it is the handler's decision (agents only for a caller verified in this call).
 /// </summary>
-public sealed class DetailModel(CancellationAccess access, AppDbContext db, GetCancellation get, RetryCancellation retry) : PageModel
+public sealed class DetailModel(GetCancellation get, RetryCancellation retry, GetCertificatePdf certificate) : PageModel
 {
     public CancellationViews.Detail? Cancellation { get; private set; }
 
@@ -36,13 +34,13 @@ public sealed class DetailModel(CancellationAccess access, AppDbContext db, GetC
 
     public async Task<IActionResult> OnGetCertificateAsync(Guid id, CancellationToken ct)
     {
-        var result = await CertificateEndpoints.DownloadAsync(id, access, db, HttpContext, ct);
-        if (result.Success is { } file)
-            return File(file.FileContents.ToArray(), file.ContentType ?? "application/pdf", file.FileDownloadName);
+        var pdf = await certificate.HandleAsync(User, id, ct);
+        if (pdf.IsSuccess)
+            return File(pdf.Value.Content, "application/pdf", pdf.Value.FileName);
         var page = await LoadAsync(id, ct);
         if (page is PageResult)
         {
-            Problem = new UiProblem(result.Error!);
+            Problem = new UiProblem(pdf.Error!);
             Problem.ApplyTo(Response);
         }
         return page;

@@ -1,5 +1,3 @@
-using LastCall.Auditing;
-using LastCall.Data;
 using LastCall.Features.Cancellations;
 using LastCall.Hosting;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -7,7 +5,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace LastCall.Pages.Staff.Review;
 
 /// <summary>The review queue (GET /api/v1/review-queue in process): oldest first, due dates in working days, overdue ones highlighted.</summary>
-public sealed class IndexModel(AuditTrail audit, AppDbContext db, PolicySettings policies, TimeProvider clock) : PageModel
+public sealed class IndexModel(ReviewQueue queue, PolicySettings policies) : PageModel
 {
     public ReviewQueue.Response Queue { get; private set; } = new([], 0, default);
 
@@ -16,7 +14,7 @@ public sealed class IndexModel(AuditTrail audit, AppDbContext db, PolicySettings
     public async Task OnGetAsync(string? done, CancellationToken ct)
     {
         Done = done is "approved" or "rejected" ? done : null;
-        Queue = (await ReviewQueue.HandleAsync(audit, db, policies, clock, ct)).Value!;
+        Queue = await queue.HandleAsync(ct);
     }
 
     /// <summary>Working days from today to the due date (negative when overdue), on the operator's calendar.</summary>

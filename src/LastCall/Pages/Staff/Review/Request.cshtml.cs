@@ -1,10 +1,7 @@
-using LastCall.Auditing;
 using LastCall.Data;
 using LastCall.Features.Cancellations;
 using LastCall.Features.Documents;
-using LastCall.Hosting;
 using LastCall.Web;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -16,7 +13,7 @@ namespace LastCall.Pages.Staff.Review;
 /// audited), approve (the handler re-checks eligibility) or reject with a reason the customer sees.
 /// </summary>
 public sealed class RequestModel(
-    CancellationAccess access, GetCancellation get, ApproveCancellation approve, RejectCancellation reject, AuditTrail audit, DocumentStore store,
+    CancellationAccess access, GetCancellation get, ApproveCancellation approve, RejectCancellation reject, GetDocument document,
     AppDbContext db) : PageModel
 {
     public CancellationViews.Detail? Cancellation { get; private set; }
@@ -35,10 +32,10 @@ public sealed class RequestModel(
         // Only documents of this request are served from its page.
         // The access check alone: showing an image of the request is not another view of it to audit.
         var (request, denied) = await access.FindAsync(User, id, ct);
-        if (denied is not null || !request!.DocumentIdList.Contains(doc))
+        if (denied is not null || !request!.DocumentIds.Contains(doc))
             return NotFound();
-        var result = await GetDocument.HandleAsync(doc, store, audit, db, HttpContext, ct);
-        return result.Success is { } file ? File(file.FileStream, file.ContentType ?? "application/octet-stream") : NotFound();
+        var found = await document.HandleAsync(User, doc, ct);
+        return found.IsSuccess ? File(found.Value.Content, found.Value.ContentType) : NotFound();
     }
 
     public async Task<IActionResult> OnPostApproveAsync(Guid id, CancellationToken ct)

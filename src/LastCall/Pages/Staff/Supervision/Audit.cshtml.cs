@@ -1,5 +1,3 @@
-using LastCall.Auditing;
-using LastCall.Data;
 using LastCall.Features.Supervision;
 using LastCall.Web;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -7,7 +5,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace LastCall.Pages.Staff.Supervision;
 
 /// <summary>The audit trail of a line for supervisors and admins: newest first, paged; each read is audited.</summary>
-public sealed class AuditModel(AuditTrail audit, AppDbContext db) : PageModel
+public sealed class AuditModel(LineAuditTrail read) : PageModel
 {
     public string? Msisdn { get; private set; }
 
@@ -20,12 +18,12 @@ public sealed class AuditModel(AuditTrail audit, AppDbContext db) : PageModel
         if (string.IsNullOrWhiteSpace(msisdn))
             return;
         Msisdn = PortalInput.Msisdn(msisdn);
-        var (trail, problem) = await LineAuditTrail.ReadAsync(Msisdn, page, audit, db, ct);
+        var (trail, problem) = HandlerResults.Read(await read.HandleAsync(Msisdn, page, ct));
         Trail = trail;
         if (problem is not null)
         {
-            Problem = new UiProblem(problem);
-            Problem.ApplyTo(Response);
+            Problem = problem;
+            problem.ApplyTo(Response);
         }
     }
 }

@@ -8,9 +8,9 @@ namespace LastCall.Features.Cancellations;
 /// Saving a decision on a request: when someone else changed it first, the loser gets 409, never a silent overwrite,
 /// and the decision is dropped from the context, so nothing of it is saved by a later save in the same scope.
 /// </summary>
-public static class CancellationSaves
+public static class FirstWriterWins
 {
-    public static async Task<DomainError?> TrySaveAsync(AppDbContext db, CancellationToken ct)
+    public static async Task<DomainError?> SaveAsync(AppDbContext db, CancellationToken ct)
     {
         try
         {
