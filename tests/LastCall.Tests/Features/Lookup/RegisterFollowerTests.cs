@@ -65,6 +65,14 @@ public sealed class RegisterFollowerTests(PostgresCluster postgres)
         }
         using var register = await StartFollowingAsync(database);
         var index = register.Index!;
+        // The load reads what committed below the cluster's horizon (decision 0011); a transaction another test holds
+        // open in the shared cluster keeps the horizon back, and the follower adds the entry as soon as it passes.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (index.LatestDisconnection(Number(before)) is null)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "an entry committed before the start was neither loaded nor followed within 30 s");
+            await Task.Delay(20, Ct);
+        }
         Assert.Equal(Day, index.LatestDisconnection(Number(before)));
 
         await using (var db = database.CreateContext())
