@@ -1,4 +1,6 @@
 using LastCall.Data;
+using LastCall.Domain.Common;
+using LastCall.Web;
 using LastCall.Domain.Cancellations;
 using LastCall.Hosting;
 using LastCall.Security;
@@ -10,19 +12,21 @@ namespace LastCall.Features.Tmf;
 /// TMF622 v5 <c>GET /tmf-api/productOrdering/v5/productOrder/{id}</c>: a termination order with its current
 /// <c>state</c>, read from the cancellation it became. A BSS client sees only the orders it placed (404 otherwise).
 /// </summary>
-public static class GetProductOrder
+public sealed class GetProductOrder(AppDbContext db, PolicySettings policies)
 {
     public static void Map(RouteGroupBuilder tmf) =>
-        tmf.MapGet("/productOrdering/v5/productOrder/{id}", HandleAsync)
+        tmf.MapGet("/productOrdering/v5/productOrder/{id}", async (string id, GetProductOrder get, PolicySettings policies, HttpContext http, CancellationToken ct) =>
+                (await get.HandleAsync(http.User.SubjectId(), id, ct)).ToTmf(policies))
             .WithSummary("TMF622 v5: a termination order; its state follows the cancellation.")
             .Produces<TmfProductOrder>(StatusCodes.Status200OK)
             .Produces<TmfError>(StatusCodes.Status404NotFound);
 
-    internal static async Task<IResult> HandleAsync(string id, AppDbContext db, PolicySettings policies, HttpContext http, CancellationToken ct)
+    /// <summary>The order as <paramref name="partnerId"/> placed it, as it stands now.</summary>
+    public async Task<Result<TmfProductOrder>> HandleAsync(Guid partnerId, string id, CancellationToken ct)
     {
-        if (!Guid.TryParse(id, out var orderId) || await LoadAsync(db, orderId, http.User.SubjectId(), policies, ct) is not { } order)
-            return TmfError.NotFound("product_order_not_found", "product order");
-        return TypedResults.Json(order, TmfJson.Options);
+        if (!Guid.TryParse(id, out var orderId) || await LoadAsync(db, orderId, partnerId, policies, ct) is not { } order)
+            return Fail.NotFound("product_order_not_found", "No such product order.");
+        return order;
     }
 
     /// <summary>The order <paramref name="partnerId"/> placed, as it stands now; null when it placed no such order.</summary>

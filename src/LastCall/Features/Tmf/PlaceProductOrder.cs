@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using LastCall.Auditing;
@@ -13,7 +13,6 @@ using LastCall.Features.Lines;
 using LastCall.Hosting;
 using LastCall.Security;
 using LastCall.Web;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 
@@ -28,7 +27,7 @@ namespace LastCall.Features.Tmf;
 /// TMF error of its own, and nothing is created. <c>requestedCompletionDate</c> is today (or earlier: at once) or the
 /// end of the billing cycle; without it <c>Policies:DefaultEffective</c> decides.
 /// </summary>
-public static class PlaceProductOrder
+public sealed class PlaceProductOrder(SubmitCancellation submit, PolicySettings policies, AuditTrail audit, AppDbContext db, TimeProvider clock)
 {
     public sealed record ProductRefInput(string? Id, string? Href, [property: JsonPropertyName("@type")] string? Type);
 
@@ -43,7 +42,13 @@ public static class PlaceProductOrder
         [property: JsonPropertyName("@type")] string? Type);
 
     public static void Map(RouteGroupBuilder tmf) =>
-        tmf.MapPost("/productOrdering/v5/productOrder", HandleAsync)
+        tmf.MapPost("/productOrdering/v5/productOrder", async (ProductOrderInput? order, PlaceProductOrder place, PolicySettings policies, HttpContext http, CancellationToken ct) =>
+            {
+                var placed = await place.HandleAsync(http.User, order, ct);
+                if (placed.IsSuccess)
+                    http.Response.Headers.Location = placed.Value.Href;
+                return placed.ToTmf(policies, StatusCodes.Status201Created);
+            })
             .WithSummary("TMF622 v5: order the termination of one product (delete item); becomes a reviewed cancellation in channel bss.")
             .Accepts<ProductOrderInput>("application/json")
             .Produces<TmfProductOrder>(StatusCodes.Status201Created)
@@ -51,33 +56,32 @@ public static class PlaceProductOrder
             .Produces<TmfError>(StatusCodes.Status409Conflict)
             .Produces<TmfError>(StatusCodes.Status422UnprocessableEntity);
 
-    internal static async Task<IResult> HandleAsync(
-        ProductOrderInput? order, SubmitCancellation submit, PolicySettings policies, AuditTrail audit, AppDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
+    /// <summary>Files the order of the BSS client <paramref name="client"/> as a cancellation request; the order as it stands after.</summary>
+    public async Task<Result<TmfProductOrder>> HandleAsync(ClaimsPrincipal client, ProductOrderInput? order, CancellationToken ct)
     {
         if (order?.ProductOrderItem is not [var item])
-            return TmfError.BadRequest("invalid_order", "A termination order has exactly one productOrderItem.");
+            return Fail.Validation("productOrderItem", "invalid_order", "A termination order has exactly one productOrderItem.");
         if (item.Action != "delete")
-            return TmfError.Result(StatusCodes.Status422UnprocessableEntity, "unsupported_action", "Only terminations are ordered here",
-                "productOrderItem.action must be delete: LastCall terminates products, other systems sell and change them.");
+            return Fail.Unprocessable("unsupported_action", "productOrderItem.action must be delete: LastCall terminates products, other systems sell and change them.");
         if (item.Quantity is { } quantity && quantity != 1)
-            return TmfError.BadRequest("invalid_quantity", "A product is terminated once: quantity is 1.");
+            return Fail.Validation("quantity", "invalid_quantity", "A product is terminated once: quantity is 1.");
         var externalIds = JsonSerializer.Serialize(order.ExternalId ?? [], TmfJson.Options);
         if (ProductOrder.Validate(item.Id, order.Description, externalIds) is { } invalid)
-            return TmfError.BadRequest(invalid.Code, invalid.Message);
+            return Fail.Validation(invalid.Code, invalid.Message);
         var (supported, effective) = Effective(order.RequestedCompletionDate, policies, clock.GetUtcNow());
         if (!supported)
-            return TmfError.Result(StatusCodes.Status422UnprocessableEntity, "unsupported_completion_date", "Unsupported completion date",
+            return Fail.Unprocessable("unsupported_completion_date",
                 $"requestedCompletionDate is today (at once) or {BillingCycle.EndOf(policies.Today(clock.GetUtcNow())):yyyy-MM-dd}, the end of the billing cycle; leave it out for the operator's default.");
 
         if (!Guid.TryParse(item.Product?.Id, out var productId) || await db.Lines.AsNoTracking().FirstOrDefaultAsync(l => l.Id == productId, ct) is not { } line)
-            return TmfError.Result(StatusCodes.Status422UnprocessableEntity, "product_not_found", "Unknown product", "productOrderItem.product.id names no product of the inventory.");
+            return Fail.Unprocessable("product_not_found", "productOrderItem.product.id names no product of the inventory.");
         // Checked here because the request names the line by number: a terminated product's number may belong to another product by now.
         if (line.Status == LineStatus.Cancelled)
-            return TmfError.Result(StatusCodes.Status422UnprocessableEntity, "product_terminated", "Already terminated", "The product is terminated already.");
+            return Fail.Unprocessable("product_terminated", "The product is terminated already.");
 
-        var partnerId = http.User.SubjectId();
+        var partnerId = client.SubjectId();
         var submitted = await submit.HandleAsync(
-            http.User, new SubmitCancellation.Request(line.Msisdn.Value, effective, null, null), ct,
+            client, new SubmitCancellation.Request(line.Msisdn.Value, effective, null, null), ct,
             request =>
             {
                 var placed = ProductOrder.Place(request.Id, partnerId, line.Id, item.Id, order.Description, externalIds, request.SubmittedAt).Value;
@@ -85,26 +89,8 @@ public static class PlaceProductOrder
                 audit.Record("tmf.product_order.placed", request.Msisdn.Masked(), after: new { orderId = placed.Id, productId = line.Id, placed.ItemId, state = ProductOrder.StateOf(request.Status) });
             });
         if (submitted.Error is { } error)
-            return FromError(error, policies);
-        var view = (await GetProductOrder.LoadAsync(db, submitted.Value.Id, partnerId, policies, ct))!;
-        http.Response.Headers.Location = view.Href;
-        return TypedResults.Json(view, TmfJson.Options, statusCode: StatusCodes.Status201Created);
-    }
-
-    /// <summary>
-    /// The submission's error as a TMF error, with the status <see cref="ErrorResponses"/> gives its kind:
-    /// <c>not_eligible</c> carries each blocker as an error (<c>code</c>, its message as <c>reason</c>, how to fix it
-    /// as <c>message</c>); the rest keep their code, with the status's reason phrase.
-    /// </summary>
-    private static IResult FromError(DomainError error, PolicySettings policies)
-    {
-        var status = ErrorResponses.StatusOf(error.Kind);
-        var statusText = status.ToString(CultureInfo.InvariantCulture);
-        List<TmfError>? blockers = error.Ineligible is { } ineligible
-            ? [.. ErrorResponses.Blockers(ineligible, CultureInfo.CurrentUICulture, policies.PaymentUrl).Select(b => new TmfError(b.Code, b.Message, b.Fix, statusText))]
-            : null;
-        var reason = error.Kind == ErrorKind.NotEligible ? "The product cannot be terminated yet" : ReasonPhrases.GetReasonPhrase(status);
-        return TmfError.Result(status, error.Code, reason, error.Message, blockers);
+            return error;
+        return (await GetProductOrder.LoadAsync(db, submitted.Value.Id, partnerId, policies, ct))!;
     }
 
     /// <summary>

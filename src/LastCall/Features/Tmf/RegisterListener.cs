@@ -1,11 +1,13 @@
 using System.Text.Json.Serialization;
 using LastCall.Auditing;
 using LastCall.Data;
+using LastCall.Domain.Common;
 using LastCall.Domain.Partners;
 using LastCall.Domain.Tmf;
 using LastCall.Features.Webhooks;
 using LastCall.Hosting;
 using LastCall.Security;
+using LastCall.Web;
 using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Features.Tmf;
@@ -25,12 +27,18 @@ public sealed record TmfHub(string Id, string Callback, string Query, [property:
 /// <c>invalid_webhook_url</c>, 422 <c>webhook_url_not_allowed</c>). One listener per client: 409 <c>hub_exists</c>
 /// until it is deleted.
 /// </summary>
-public static class RegisterListener
+public sealed class RegisterListener(WebhookUrlGuard guard, WebhookSecrets secrets, AuditTrail audit, AppDbContext db, TimeProvider clock)
 {
     public sealed record HubInput(string? Callback, string? Query);
 
     public static void Map(RouteGroupBuilder tmf) =>
-        tmf.MapPost("/productInventory/v5/hub", HandleAsync)
+        tmf.MapPost("/productInventory/v5/hub", async (HubInput? body, RegisterListener register, PolicySettings policies, HttpContext http, CancellationToken ct) =>
+            {
+                var registered = await register.HandleAsync(http.User.SubjectId(), body, ct);
+                if (registered.IsSuccess)
+                    http.Response.Headers.Location = TmfViews.Href(policies, TmfViews.HubPath, Guid.Parse(registered.Value.Id));
+                return registered.ToTmf(policies, StatusCodes.Status201Created);
+            })
             .WithSummary("TMF637 v5: register a listener for ProductStateChangeEvent (signed webhooks; the secret is shown once).")
             .Accepts<HubInput>("application/json")
             .Produces<TmfHub>(StatusCodes.Status201Created)
@@ -38,20 +46,19 @@ public static class RegisterListener
             .Produces<TmfError>(StatusCodes.Status409Conflict)
             .Produces<TmfError>(StatusCodes.Status422UnprocessableEntity);
 
-    internal static async Task<IResult> HandleAsync(
-        HubInput? body, WebhookUrlGuard guard, WebhookSecrets secrets, AuditTrail audit, AppDbContext db, PolicySettings policies, TimeProvider clock, HttpContext http, CancellationToken ct)
+    /// <summary>The listener of <paramref name="partnerId"/>, with its callback as the client's webhook endpoint and a new secret, shown once.</summary>
+    public async Task<Result<TmfHub>> HandleAsync(Guid partnerId, HubInput? body, CancellationToken ct)
     {
-        var partnerId = http.User.SubjectId();
         var now = clock.GetUtcNow();
         var hub = EventHub.Register(partnerId, body?.Query, now);
         if (!hub.IsSuccess)
-            return TmfError.BadRequest(hub.Error!.Code, hub.Error.Message);
+            return Fail.Validation("query", hub.Error!.Code, hub.Error.Message);
         var callback = await guard.CheckAsync(body?.Callback, ct);
         if (!callback.IsSuccess)
         {
             return callback.Error!.Code == WebhookUrlGuard.NotAllowed
-                ? TmfError.Result(StatusCodes.Status422UnprocessableEntity, callback.Error.Code, "Callback not allowed", callback.Error.Message)
-                : TmfError.BadRequest(callback.Error.Code, callback.Error.Message);
+                ? Fail.Unprocessable(callback.Error.Code, callback.Error.Message)
+                : Fail.Validation("callback", callback.Error.Code, callback.Error.Message);
         }
         if (await db.EventHubs.AnyAsync(h => h.PartnerId == partnerId, ct))
             return HubExists();
@@ -71,13 +78,13 @@ public static class RegisterListener
         }
         catch (DbUpdateException)
         {
-            // Another registration of this client won the race (one listener per client).
+            // Another registration of this client won the race (one listener per client); nothing of this one stays pending.
+            db.ChangeTracker.Clear();
             return HubExists();
         }
-        http.Response.Headers.Location = TmfViews.Href(policies, TmfViews.HubPath, hub.Value.Id);
-        return TypedResults.Json(new TmfHub(hub.Value.Id.ToString(), url, hub.Value.Query, secret), TmfJson.Options, statusCode: StatusCodes.Status201Created);
+        return new TmfHub(hub.Value.Id.ToString(), url, hub.Value.Query, secret);
     }
 
-    private static IResult HubExists() =>
-        TmfError.Result(StatusCodes.Status409Conflict, "hub_exists", "A listener is registered already", "This client has a listener; DELETE it before registering another.");
+    private static DomainError HubExists() =>
+        Fail.Conflict("hub_exists", "This client has a listener; DELETE it before registering another.");
 }

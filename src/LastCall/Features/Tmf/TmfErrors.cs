@@ -1,5 +1,10 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using LastCall.Domain.Common;
+using LastCall.Hosting;
+using LastCall.Web;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace LastCall.Features.Tmf;
 
@@ -24,6 +29,46 @@ public sealed record TmfError(
     public static IResult NotFound(string code, string what) => Result(StatusCodes.Status404NotFound, code, "Not found", $"No such {what}.");
 
     public static IResult BadRequest(string code, string message) => Result(StatusCodes.Status400BadRequest, code, "Invalid request", message);
+
+    /// <summary>Short reasons of refusals whose status alone says too little, by code.</summary>
+    private static readonly Dictionary<string, string> Reasons = new(StringComparer.Ordinal)
+    {
+        ["unsupported_action"] = "Only terminations are ordered here",
+        ["unsupported_completion_date"] = "Unsupported completion date",
+        ["product_not_found"] = "Unknown product",
+        ["product_terminated"] = "Already terminated",
+        [Webhooks.WebhookUrlGuard.NotAllowed] = "Callback not allowed",
+        ["hub_exists"] = "A listener is registered already",
+    };
+
+    /// <summary>
+    /// A handler's <see cref="DomainError"/> as a TM Forum error, with the status <see cref="ErrorResponses"/> gives its
+    /// kind: <c>code</c> and <c>message</c> are the error's; <c>not_eligible</c> carries each blocker as an error of its
+    /// own (<c>code</c>, its message as <c>reason</c>, how to fix it as <c>message</c>).
+    /// </summary>
+    public static IResult From(DomainError error, string paymentUrl)
+    {
+        var status = ErrorResponses.StatusOf(error.Kind);
+        var statusText = status.ToString(CultureInfo.InvariantCulture);
+        List<TmfError>? blockers = error.Ineligible is { } ineligible
+            ? [.. ErrorResponses.Blockers(ineligible, CultureInfo.CurrentUICulture, paymentUrl).Select(b => new TmfError(b.Code, b.Message, b.Fix, statusText))]
+            : null;
+        var reason = error.Kind switch
+        {
+            ErrorKind.NotFound => "Not found",
+            ErrorKind.Validation => "Invalid request",
+            ErrorKind.NotEligible => "The product cannot be terminated yet",
+            _ => Reasons.GetValueOrDefault(error.Code) ?? ReasonPhrases.GetReasonPhrase(status),
+        };
+        return Result(status, error.Code, reason, error.Message, blockers);
+    }
+}
+
+/// <summary>How a TM Forum endpoint answers a handler's <see cref="Result{T}"/>: its value as TM Forum JSON, its error as a <see cref="TmfError"/>.</summary>
+public static class TmfResults
+{
+    public static IResult ToTmf<T>(this Result<T> result, PolicySettings policies, int status = StatusCodes.Status200OK) =>
+        result.IsSuccess ? TypedResults.Json(result.Value, TmfJson.Options, statusCode: status) : TmfError.From(result.Error!, policies.PaymentUrl);
 }
 
 /// <summary>How the TM Forum answers are written: camelCase, no nulls, text as it is (numbers keep their '+').</summary>
