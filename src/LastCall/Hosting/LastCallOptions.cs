@@ -59,11 +59,8 @@ public sealed class LastCallOptions : IValidatableObject
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         // Data annotations are not applied to nested sections by themselves.
-        var found = new List<ValidationResult>();
-        Validator.TryValidateObject(Billing, new ValidationContext(Billing), found, validateAllProperties: true);
-        Validator.TryValidateObject(Numbers, new ValidationContext(Numbers), found, validateAllProperties: true);
-        foreach (var result in found)
-            yield return new ValidationResult(result.ErrorMessage, [.. result.MemberNames.Select(m => (m == nameof(BillingOptions.Currency) ? "Billing:" : "Numbers:") + m)]);
+        foreach (var result in Section(nameof(Billing), Billing).Concat(Section(nameof(Numbers), Numbers)))
+            yield return result;
         if (Database.Provider == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(ConnectionStrings.GetValueOrDefault("LastCall")))
             yield return new ValidationResult("ConnectionStrings:LastCall must be set when Database:Provider is Postgres.", ["ConnectionStrings:LastCall"]);
         foreach (var (category, days) in Numbers.QuarantineDaysByCategory)
@@ -71,5 +68,13 @@ public sealed class LastCallOptions : IValidatableObject
             if (days < QuarantinePolicy.MinimumDays)
                 yield return new ValidationResult($"Numbers:QuarantineDaysByCategory:{category} must be at least {QuarantinePolicy.MinimumDays} days.", [$"Numbers:QuarantineDaysByCategory:{category}"]);
         }
+    }
+
+    /// <summary>A nested section's own annotations, its members named with the section's key (<c>Billing:Currency</c>).</summary>
+    private static IEnumerable<ValidationResult> Section(string key, object section)
+    {
+        var found = new List<ValidationResult>();
+        Validator.TryValidateObject(section, new ValidationContext(section), found, validateAllProperties: true);
+        return found.Select(r => new ValidationResult(r.ErrorMessage, [.. r.MemberNames.Select(m => $"{key}:{m}")]));
     }
 }

@@ -37,7 +37,8 @@ public sealed record LastCallSettings
     {
         var provider = options.Database.Provider;
         var dataFolder = Path.GetFullPath(options.DataFolder is { Length: > 0 } folder ? folder : "data");
-        var connectionString = options.ConnectionStrings.GetValueOrDefault("LastCall") is { Length: > 0 } given && !string.IsNullOrWhiteSpace(given)
+        var given = options.ConnectionStrings.GetValueOrDefault("LastCall");
+        var connectionString = !string.IsNullOrWhiteSpace(given)
             ? given
             : provider == DatabaseProvider.Sqlite
                 ? $"Data Source={Path.Combine(dataFolder, "lastcall.db")};Default Timeout=30"

@@ -21,16 +21,8 @@ public sealed class Redeliver(AuditTrail audit, AppDbContext db, TimeProvider cl
         if (delivery.Redeliver(clock.GetUtcNow()) is { IsSuccess: false } refused)
             return refused.Error!;
         audit.Record("partner.webhook_redelivery", partnerId.ToString(), before: new { status = before }, after: new { status = "pending", delivery = delivery.WebhookId, type = delivery.EventType });
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            // Nothing of the refused change stays pending for a later save in this scope.
-            db.ChangeTracker.Clear();
-            return Fail.Conflict("delivery_in_progress", "The delivery is being attempted right now; try again in a moment.");
-        }
+        if (await FirstWriterWins.SaveAsync(db, ct, Fail.Conflict("delivery_in_progress", "The delivery is being attempted right now; try again in a moment.")) is { } conflict)
+            return conflict;
         return new Deliveries.Item(delivery.Id, delivery.WebhookId, delivery.EventType, Deliveries.Text(delivery.Status), delivery.CreatedAt,
             delivery.NextAttemptAt, delivery.CompletedAt, delivery.Attempts, []);
     }

@@ -36,7 +36,7 @@ public sealed class RegisterListener(WebhookUrlGuard guard, WebhookSecrets secre
             {
                 var registered = await register.HandleAsync(http.User.SubjectId(), body, ct);
                 if (registered.IsSuccess)
-                    http.Response.Headers.Location = TmfViews.Href(policies, TmfViews.HubPath, Guid.Parse(registered.Value.Id));
+                    http.Response.Headers.Location = TmfViews.Href(policies, TmfViews.HubPath, registered.Value.Id);
                 return registered.ToTmf(policies, StatusCodes.Status201Created);
             })
             .WithSummary("TMF637 v5: register a listener for ProductStateChangeEvent (signed webhooks; the secret is shown once).")

@@ -26,10 +26,6 @@ public sealed record TmfError(
     public static IResult Result(int status, string code, string reason, string? message, IReadOnlyList<TmfError>? blockers = null) =>
         TypedResults.Json(new TmfError(code, reason, message, status.ToString(System.Globalization.CultureInfo.InvariantCulture), blockers), TmfJson.Options, statusCode: status);
 
-    public static IResult NotFound(string code, string what) => Result(StatusCodes.Status404NotFound, code, "Not found", $"No such {what}.");
-
-    public static IResult BadRequest(string code, string message) => Result(StatusCodes.Status400BadRequest, code, "Invalid request", message);
-
     /// <summary>Short reasons of refusals whose status alone says too little, by code.</summary>
     private static readonly Dictionary<string, string> Reasons = new(StringComparer.Ordinal)
     {

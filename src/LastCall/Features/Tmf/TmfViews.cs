@@ -127,7 +127,9 @@ public static class TmfViews
     public const string HubPath = "/tmf-api/productInventory/v5/hub";
 
     /// <summary>Hrefs are absolute on the operator's public address (<c>Policies:PortalUrl</c>, as for certificates), never on a request's Host header.</summary>
-    public static string Href(PolicySettings policies, string path, Guid id) => $"{policies.PortalUrl.TrimEnd('/')}{path}/{id}";
+    public static string Href(PolicySettings policies, string path, Guid id) => Href(policies, path, id.ToString());
+
+    public static string Href(PolicySettings policies, string path, string id) => $"{policies.PortalUrl.TrimEnd('/')}{path}/{id}";
 
     /// <summary>
     /// A line as a product. <paramref name="owner"/> and the profiles are left out when null (an event's short form);
