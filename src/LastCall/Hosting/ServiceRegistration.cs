@@ -193,6 +193,7 @@ public static class ServiceRegistration
         services.AddSettings<Features.Reports.ReportSettings>("Reports");
         services.AddSingleton<Features.Reports.ReportStore>();
         services.AddScoped<OneTimeCodes>();
+        services.AddScoped<LineHolderCheck>();
         services.AddMessaging();
         services.AddLastCallAuthentication();
         services.AddSettings<PartnerSettings>("Partners");

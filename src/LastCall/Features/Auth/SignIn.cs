@@ -18,13 +18,14 @@ namespace LastCall.Features.Auth;
 /// Unknown numbers and wrong passwords fail alike (same code, same work: the password is checked
 /// against a dummy hash when the number is unknown). Failures are throttled and audited.
 /// </summary>
-public sealed class SignIn(AuditTrail audit, AppDbContext db, SignInGuard guard, OneTimeCodes codes)
+public sealed class SignIn(AuditTrail audit, AppDbContext db, LineHolderCheck holderCheck)
 {
     public sealed record Request(string? Msisdn, string? ServicePassword, string? Otp);
 
     public sealed record Response(string AccessToken, DateTimeOffset ExpiresAt);
 
-    private static readonly Lazy<string> DummyHash = new(() => SecretHasher.Hash("no-such-line"));
+    private const string LockedOut = "Too many failed sign-ins. Try again later.";
+    private const string WrongCredentials = "The number, service password or code is not right.";
 
     public static void Map(IEndpointRouteBuilder app) =>
         app.MapPost("/api/v1/auth/login", LogInAsync)
@@ -56,40 +57,32 @@ public sealed class SignIn(AuditTrail audit, AppDbContext db, SignInGuard guard,
         if (string.IsNullOrEmpty(request.ServicePassword) || string.IsNullOrEmpty(request.Otp))
             return Fail.Validation("servicePassword", "validation_failed", "Give the service password and the SMS code.");
 
-        var accountKey = SignInGuard.NumberKey(msisdn.Value.Value);
-        var addressKey = SignInGuard.AddressKey(address);
-        if (await guard.RetryAfterAsync(db, accountKey, addressKey, ct) is { } wait)
+        var subject = msisdn.Value.Masked();
+        var line = await db.Lines.AsNoTracking().FirstOrDefaultAsync(l => l.Msisdn == msisdn.Value && l.Status != LineStatus.Cancelled, ct);
+        var check = await holderCheck.CheckAsync(msisdn.Value, line?.ServicePasswordHash, request.ServicePassword, OtpPurpose.SignIn, request.Otp, address, ct);
+        if (check.Outcome == HolderCheckOutcome.Refused)
         {
             // Refused without looking at the password; still every failed attempt leaves a trace.
-            audit.Record("customer.sign_in_refused", msisdn.Value.Masked(), after: new { reason = "locked_out", seconds = (int)wait.TotalSeconds },
+            audit.Record("customer.sign_in_refused", subject, after: new { reason = "locked_out", seconds = (int)check.RetryAfter!.Value.TotalSeconds },
                 actor: new Actor(ActorType.Customer, null, null, "online", null, address));
             await db.SaveChangesAsync(ct);
-            return Fail.TooManyRequests("locked_out", "Too many failed sign-ins. Try again later.", wait);
+            return check.Error(LockedOut, WrongCredentials);
         }
 
-        var line = await db.Lines.AsNoTracking().FirstOrDefaultAsync(l => l.Msisdn == msisdn.Value && l.Status != LineStatus.Cancelled, ct);
-        var passwordOk = SecretHasher.Verify(request.ServicePassword, line?.ServicePasswordHash ?? DummyHash.Value) && line is not null;
-        var codeOk = await codes.VerifyAsync(db, msisdn.Value, OtpPurpose.SignIn, request.Otp, countAsWrong: !passwordOk, ct);
         var customer = line is null ? null : await db.Customers.FirstOrDefaultAsync(c => c.Id == line.CustomerId, ct);
         var actor = new Actor(ActorType.Customer, customer?.Id.ToString(), null, "online", null, address);
-        var subject = msisdn.Value.Masked();
-
-        if (passwordOk && codeOk && customer is not null)
+        if (check.Passed && customer is not null)
         {
-            await guard.RecordSuccessAsync(accountKey, addressKey, ct);
             audit.Record("customer.signed_in", subject, actor: actor);
             await db.SaveChangesAsync(ct);
             return customer;
         }
 
-        var lockedFor = await guard.RecordFailureAsync(accountKey, addressKey, ct);
-        var reason = line is null ? "unknown_number" : !passwordOk ? "wrong_password" : "wrong_code";
+        var reason = line is null ? "unknown_number" : check.WrongPassword ? "wrong_password" : "wrong_code";
         audit.Record("customer.sign_in_failed", subject, after: new { reason }, actor: actor);
-        if (lockedFor is not null)
-            audit.Record("customer.locked_out", subject, after: new { seconds = (int)lockedFor.Value.TotalSeconds }, actor: actor);
+        if (check.RetryAfter is { } lockedFor)
+            audit.Record("customer.locked_out", subject, after: new { seconds = (int)lockedFor.TotalSeconds }, actor: actor);
         await db.SaveChangesAsync(ct);
-        return lockedFor is { } locked
-            ? Fail.TooManyRequests("locked_out", "Too many failed sign-ins. Try again later.", locked)
-            : Fail.Unauthorized("invalid_credentials", "The number, service password or code is not right.");
+        return check.Error(LockedOut, WrongCredentials);
     }
 }

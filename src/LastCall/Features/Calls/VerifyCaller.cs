@@ -18,7 +18,7 @@ namespace LastCall.Features.Calls;
 /// then the agent sees nothing of the line; afterwards for 30 minutes. Failures count against the
 /// same throttle as online sign-in.
 /// </summary>
-public sealed class VerifyCaller(AuditTrail audit, AppDbContext db, OneTimeCodes codes, SignInGuard guard, TimeProvider clock)
+public sealed class VerifyCaller(AuditTrail audit, AppDbContext db, LineHolderCheck holderCheck, TimeProvider clock)
 {
     public sealed record Request(string? ServicePassword, string? Otp);
 
@@ -37,25 +37,16 @@ public sealed class VerifyCaller(AuditTrail audit, AppDbContext db, OneTimeCodes
             return Fail.Validation("msisdn", "invalid_msisdn", number.Error!.Message);
         if (string.IsNullOrEmpty(request.ServicePassword) || string.IsNullOrEmpty(request.Otp))
             return Fail.Validation("servicePassword", "validation_failed", "Give the caller's service password and the SMS code.");
-        var accountKey = SignInGuard.NumberKey(number.Value.Value);
-        var addressKey = SignInGuard.AddressKey(remoteAddress);
-        if (await guard.RetryAfterAsync(db, accountKey, addressKey, ct) is { } wait)
-            return Fail.TooManyRequests("locked_out", "Too many failed attempts on this line. Try again later.", wait);
-
         var line = await db.Lines.AsNoTracking().FirstOrDefaultAsync(l => l.Msisdn == number.Value && l.Status != LineStatus.Cancelled, ct);
-        var passwordOk = line is not null && SecretHasher.Verify(request.ServicePassword, line.ServicePasswordHash);
-        var codeOk = await codes.VerifyAsync(db, number.Value, OtpPurpose.CallVerification, request.Otp, countAsWrong: !passwordOk, ct);
-        if (!passwordOk || !codeOk)
+        var check = await holderCheck.CheckAsync(number.Value, line?.ServicePasswordHash, request.ServicePassword, OtpPurpose.CallVerification, request.Otp, remoteAddress, ct);
+        if (check.Outcome == HolderCheckOutcome.Failed)
         {
-            var lockedFor = await guard.RecordFailureAsync(accountKey, addressKey, ct);
             audit.Record("call.verification_failed", number.Value.Masked());
             await db.SaveChangesAsync(ct);
-            return lockedFor is { } locked
-                ? Fail.TooManyRequests("locked_out", "Too many failed attempts on this line. Try again later.", locked)
-                : Fail.Unauthorized("invalid_credentials", "The service password or code is not right.");
         }
+        if (!check.Passed)
+            return check.Error("Too many failed attempts on this line. Try again later.", "The service password or code is not right.");
 
-        await guard.RecordSuccessAsync(accountKey, addressKey, ct);
         var verification = CallVerification.Record(agent.SubjectId(), number.Value, clock.GetUtcNow());
         db.CallVerifications.Add(verification);
         audit.Record("call.caller_verified", number.Value.Masked(), after: new { verification.VerifiedUntil });

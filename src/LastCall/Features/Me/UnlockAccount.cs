@@ -15,7 +15,7 @@ namespace LastCall.Features.Me;
 /// DELETE /api/v1/me/account-lock: the lock is lifted with one of my lines' service password and the SMS code sent to
 /// it, throttled like a sign-in (per line and per address); every line of mine is told.
 /// </summary>
-public sealed class UnlockAccount(AuditTrail audit, AppDbContext db, OneTimeCodes codes, SignInGuard guard, IMessageSender sender)
+public sealed class UnlockAccount(AuditTrail audit, AppDbContext db, LineHolderCheck holderCheck, IMessageSender sender)
 {
     public async Task<Result<AccountLock.LockState>> HandleAsync(ClaimsPrincipal user, AccountLock.UnlockRequest request, string? remoteAddress, CancellationToken ct)
     {
@@ -24,24 +24,15 @@ public sealed class UnlockAccount(AuditTrail audit, AppDbContext db, OneTimeCode
             return Fail.Validation("msisdn", "invalid_msisdn", "Give the number of one of your lines.");
         if (string.IsNullOrEmpty(request.ServicePassword) || string.IsNullOrEmpty(request.Otp))
             return Fail.Validation("servicePassword", "validation_failed", "Give the line's service password and the SMS code.");
-        var accountKey = SignInGuard.NumberKey(line.Msisdn.Value);
-        var addressKey = SignInGuard.AddressKey(remoteAddress);
-        if (await guard.RetryAfterAsync(db, accountKey, addressKey, ct) is { } wait)
-            return Fail.TooManyRequests("locked_out", "Too many failed attempts. Try again later.", wait);
-
-        var passwordOk = SecretHasher.Verify(request.ServicePassword, line.ServicePasswordHash);
-        var codeOk = await codes.VerifyAsync(db, line.Msisdn, OtpPurpose.AccountUnlock, request.Otp, countAsWrong: !passwordOk, ct);
+        var check = await holderCheck.CheckAsync(line.Msisdn, line.ServicePasswordHash, request.ServicePassword, OtpPurpose.AccountUnlock, request.Otp, remoteAddress, ct);
         var customer = await db.Customers.FirstAsync(c => c.Id == line.CustomerId, ct);
-        if (!passwordOk || !codeOk)
+        if (check.Outcome == HolderCheckOutcome.Failed)
         {
-            var lockedFor = await guard.RecordFailureAsync(accountKey, addressKey, ct);
             audit.Record("customer.account_unlock_failed", customer.Id.ToString());
             await db.SaveChangesAsync(ct);
-            return lockedFor is { } locked
-                ? Fail.TooManyRequests("locked_out", "Too many failed attempts. Try again later.", locked)
-                : Fail.Unauthorized("invalid_credentials", "The service password or code is not right.");
         }
-        await guard.RecordSuccessAsync(accountKey, addressKey, ct);
+        if (!check.Passed)
+            return check.Error("Too many failed attempts. Try again later.", "The service password or code is not right.");
         if (customer.UnlockAccount().IsSuccess)
         {
             audit.Record("customer.account_unlocked", customer.Id.ToString(), before: new { locked = true }, after: new { locked = false });
