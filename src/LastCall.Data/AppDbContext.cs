@@ -67,6 +67,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
 
     public DbSet<UnbindingRequest> UnbindingRequests => Set<UnbindingRequest>();
 
+    public DbSet<PreviousHolderUnbinding> PreviousHolderUnbindings => Set<PreviousHolderUnbinding>();
+
     public DbSet<UnbindingChecklistItem> UnbindingChecklistItems => Set<UnbindingChecklistItem>();
 
     public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();

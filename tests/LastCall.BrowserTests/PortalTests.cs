@@ -183,6 +183,31 @@ public sealed partial class PortalTests(PortalHost host)
     }
 
     [Fact]
+    public async Task The_new_holder_asks_apps_to_drop_the_previous_holders_accounts_in_both_languages()
+    {
+        await using var session = await host.OpenAsync(width: 360, height: 780);
+        var page = session.Page;
+        await host.CustomerSignInAsync(page, host.Zhao);
+        await page.Locator($"[data-msisdn='{host.Zhao.Msisdn}'] a.number").ClickAsync();
+
+        var section = page.GetByTestId("previous-holder");
+        await Assertions.Expect(section.Locator("h2")).ToHaveTextAsync("前任机主的账号绑定");
+        await page.GetByTestId("ask-previous-holder").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("notice")).ToContainTextAsync("已通知各应用");
+        // Asked once: the button is gone and the request says which accounts it covers; no app was connected here.
+        await Assertions.Expect(page.GetByTestId("ask-previous-holder")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("previous-holder-none")).ToBeVisibleAsync();
+        await Assertions.Expect(section).ToContainTextAsync("之前绑定到本号码的账号");
+        await PageChecks.AssertFitsWidthAsync(page);
+
+        await page.GetByTestId("switch-language").ClickAsync();
+        await Assertions.Expect(section.Locator("h2")).ToHaveTextAsync("Accounts of the number's previous holder");
+        await Assertions.Expect(page.GetByTestId("previous-holder-none")).ToHaveTextAsync("No connected app had to be asked.");
+        Assert.Empty(session.CspViolations);
+        Assert.DoesNotContain("[[", await page.ContentAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Arrears_block_the_cancellation_and_the_page_says_how_to_fix_them()
     {
         await using var session = await host.OpenAsync(width: 360, height: 780);

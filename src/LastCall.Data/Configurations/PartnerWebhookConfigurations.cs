@@ -1,5 +1,6 @@
 using LastCall.Domain.Cancellations;
 using LastCall.Domain.Identity;
+using LastCall.Domain.Lines;
 using LastCall.Domain.Partners;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -30,11 +31,28 @@ internal sealed class UnbindingRequestConfiguration : IEntityTypeConfiguration<U
         b.HasKey(x => x.Id);
         b.Property(x => x.Id).ValueGeneratedNever();
         b.Property(x => x.Version).IsConcurrencyToken();
-        // One request per partner and cancellation.
+        b.Property(x => x.Reason).HasConversion<string>().HasMaxLength(16);
+        // One request per partner and cancellation, and per partner and new holder's request.
         b.HasIndex(x => new { x.CancellationId, x.PartnerId }).IsUnique();
+        b.HasIndex(x => new { x.PreviousHolderUnbindingId, x.PartnerId }).IsUnique();
         b.HasIndex(x => new { x.PartnerId, x.RequestedAt });
         b.HasOne<Partner>().WithMany().HasForeignKey(x => x.PartnerId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<CancellationRequest>().WithMany().HasForeignKey(x => x.CancellationId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<PreviousHolderUnbinding>().WithMany().HasForeignKey(x => x.PreviousHolderUnbindingId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class PreviousHolderUnbindingConfiguration : IEntityTypeConfiguration<PreviousHolderUnbinding>
+{
+    public void Configure(EntityTypeBuilder<PreviousHolderUnbinding> b)
+    {
+        b.ToTable("previous_holder_unbindings");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Id).ValueGeneratedNever();
+        b.Property(x => x.Version).IsConcurrencyToken();
+        // One per line: asking again answers the first request, even when two requests race.
+        b.HasIndex(x => x.LineId).IsUnique();
+        b.HasOne<Line>().WithMany().HasForeignKey(x => x.LineId).OnDelete(DeleteBehavior.Restrict);
     }
 }
 

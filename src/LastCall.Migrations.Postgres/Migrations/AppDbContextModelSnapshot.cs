@@ -1091,6 +1091,40 @@ namespace LastCall.Migrations.Postgres.Migrations
                     b.ToTable("partner_usage", (string)null);
                 });
 
+            modelBuilder.Entity("LastCall.Domain.Partners.PreviousHolderUnbinding", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("BoundBefore")
+                        .HasColumnType("date");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("LineId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Msisdn")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LineId")
+                        .IsUnique();
+
+                    b.ToTable("previous_holder_unbindings", (string)null);
+                });
+
             modelBuilder.Entity("LastCall.Domain.Partners.UnbindingChecklistItem", b =>
                 {
                     b.Property<Guid>("CancellationId")
@@ -1123,7 +1157,10 @@ namespace LastCall.Migrations.Postgres.Migrations
                     b.Property<DateTimeOffset?>("AcknowledgedAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<Guid>("CancellationId")
+                    b.Property<DateOnly?>("BoundBefore")
+                        .HasColumnType("date");
+
+                    b.Property<Guid?>("CancellationId")
                         .HasColumnType("uuid");
 
                     b.Property<string>("Msisdn")
@@ -1133,6 +1170,14 @@ namespace LastCall.Migrations.Postgres.Migrations
 
                     b.Property<Guid>("PartnerId")
                         .HasColumnType("uuid");
+
+                    b.Property<Guid?>("PreviousHolderUnbindingId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<DateTimeOffset>("RequestedAt")
                         .HasColumnType("timestamp with time zone");
@@ -1147,6 +1192,9 @@ namespace LastCall.Migrations.Postgres.Migrations
                         .IsUnique();
 
                     b.HasIndex("PartnerId", "RequestedAt");
+
+                    b.HasIndex("PreviousHolderUnbindingId", "PartnerId")
+                        .IsUnique();
 
                     b.ToTable("unbinding_requests", (string)null);
                 });
@@ -1585,6 +1633,15 @@ namespace LastCall.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("LastCall.Domain.Partners.PreviousHolderUnbinding", b =>
+                {
+                    b.HasOne("LastCall.Domain.Lines.Line", null)
+                        .WithMany()
+                        .HasForeignKey("LineId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("LastCall.Domain.Partners.UnbindingChecklistItem", b =>
                 {
                     b.HasOne("LastCall.Domain.Cancellations.CancellationRequest", null)
@@ -1599,14 +1656,18 @@ namespace LastCall.Migrations.Postgres.Migrations
                     b.HasOne("LastCall.Domain.Cancellations.CancellationRequest", null)
                         .WithMany()
                         .HasForeignKey("CancellationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Restrict);
 
                     b.HasOne("LastCall.Domain.Identity.Partner", null)
                         .WithMany()
                         .HasForeignKey("PartnerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.HasOne("LastCall.Domain.Partners.PreviousHolderUnbinding", null)
+                        .WithMany()
+                        .HasForeignKey("PreviousHolderUnbindingId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("LastCall.Domain.Partners.WebhookDelivery", b =>

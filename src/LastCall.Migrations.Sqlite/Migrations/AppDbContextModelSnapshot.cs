@@ -1076,6 +1076,40 @@ namespace LastCall.Migrations.Sqlite.Migrations
                     b.ToTable("partner_usage", (string)null);
                 });
 
+            modelBuilder.Entity("LastCall.Domain.Partners.PreviousHolderUnbinding", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("BoundBefore")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("LineId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Msisdn")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RequestedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LineId")
+                        .IsUnique();
+
+                    b.ToTable("previous_holder_unbindings", (string)null);
+                });
+
             modelBuilder.Entity("LastCall.Domain.Partners.UnbindingChecklistItem", b =>
                 {
                     b.Property<Guid>("CancellationId")
@@ -1108,7 +1142,10 @@ namespace LastCall.Migrations.Sqlite.Migrations
                     b.Property<long?>("AcknowledgedAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<Guid>("CancellationId")
+                    b.Property<DateOnly?>("BoundBefore")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CancellationId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Msisdn")
@@ -1117,6 +1154,14 @@ namespace LastCall.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("PartnerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("PreviousHolderUnbindingId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("RequestedAt")
@@ -1132,6 +1177,9 @@ namespace LastCall.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.HasIndex("PartnerId", "RequestedAt");
+
+                    b.HasIndex("PreviousHolderUnbindingId", "PartnerId")
+                        .IsUnique();
 
                     b.ToTable("unbinding_requests", (string)null);
                 });
@@ -1568,6 +1616,15 @@ namespace LastCall.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("LastCall.Domain.Partners.PreviousHolderUnbinding", b =>
+                {
+                    b.HasOne("LastCall.Domain.Lines.Line", null)
+                        .WithMany()
+                        .HasForeignKey("LineId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("LastCall.Domain.Partners.UnbindingChecklistItem", b =>
                 {
                     b.HasOne("LastCall.Domain.Cancellations.CancellationRequest", null)
@@ -1582,14 +1639,18 @@ namespace LastCall.Migrations.Sqlite.Migrations
                     b.HasOne("LastCall.Domain.Cancellations.CancellationRequest", null)
                         .WithMany()
                         .HasForeignKey("CancellationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Restrict);
 
                     b.HasOne("LastCall.Domain.Identity.Partner", null)
                         .WithMany()
                         .HasForeignKey("PartnerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.HasOne("LastCall.Domain.Partners.PreviousHolderUnbinding", null)
+                        .WithMany()
+                        .HasForeignKey("PreviousHolderUnbindingId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("LastCall.Domain.Partners.WebhookDelivery", b =>

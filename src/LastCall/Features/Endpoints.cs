@@ -49,6 +49,7 @@ public static class Endpoints
         ResumeLine.Map(lines);
         GrantTransferConsent.Map(lines);
         TransferLine.Map(lines);
+        PreviousHolderUnbindings.Map(lines);
 
         var documents = app.MapGroup("/api/v1/documents").WithTags("Cancellations");
         UploadDocument.Map(documents);

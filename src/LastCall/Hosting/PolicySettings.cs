@@ -50,6 +50,9 @@ public sealed record PolicySettings
     /// <summary>The operator's day at <paramref name="now"/> (<see cref="OperatorTime"/>).</summary>
     public DateOnly Today(DateTimeOffset now) => TimeZone.DayAt(now);
 
+    /// <summary>The instant the operator's <paramref name="day"/> begins.</summary>
+    public DateTimeOffset StartOfDay(DateOnly day) => TimeZone.StartOfDay(day);
+
     /// <summary>The policies resolved from their checked options; <paramref name="currency"/> is <c>Billing:Currency</c>.</summary>
     public static PolicySettings From(PolicyOptions options, string currency)
     {

@@ -182,6 +182,10 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
         new("GET", "/api/v1/lines/{A}", Access.CustomerOrStaff, ReadOnly: true, ThroughLineAccess: true),
         // Flagging is idempotent, and a fraud hold changes nothing another row asserts.
         new("POST", "/api/v1/lines/{A}/flag", Access.Customer, ThroughLineAccess: true),
+        // Asking partners to drop a previous holder's accounts is once per line; asking again answers the same request.
+        new("POST", "/api/v1/lines/{A}/previous-holder-unbinding", Access.Customer, ThroughLineAccess: true),
+        // Not read-only in the matrix's sense: the owner's answer is 404 until the row above has run.
+        new("GET", "/api/v1/lines/{A}/previous-holder-unbinding", Access.Customer, ThroughLineAccess: true),
         new("POST", "/api/v1/lines/{A}/account-unlock", Access.Clerk, ThroughLineAccess: true,
             Body: f => JsonContent.Create(new { idType = "resident_id", idNumber = f.Scenario.CustomerA.IdNumber })),
 

@@ -40,11 +40,36 @@ public static class PartnerEvents
 
             var request = UnbindingRequest.Create(partnerId, msisdn, cancellationId, now);
             db.UnbindingRequests.Add(request);
-            var data = new { id = request.Id, msisdn = msisdn.Value, cancellationId };
+            var data = new { id = request.Id, msisdn = msisdn.Value, reason = "cancellation", cancellationId };
             var key = $"{UnbindingRequested}:{cancellationId:N}:{partnerId:N}";
             db.OutboxEvents.Add(OutboxEvent.Create(UnbindingRequested, JsonSerializer.Serialize(data, Json), key, now));
             db.WebhookDeliveries.Add(WebhookDelivery.Create(partnerId, key, UnbindingRequested, Body(UnbindingRequested, now, data), now));
         }
+    }
+
+    /// <summary>
+    /// The new holder's request to drop the previous holder's accounts (<paramref name="asked"/>, added by the caller):
+    /// an <see cref="UnbindingRequest"/> and its <c>unbinding.requested</c> event (<c>reason:"new_holder"</c>) for every
+    /// partner that may hold such an account — every ordinary partner with a webhook endpoint (the apps that sign people
+    /// in by SMS), and every partner with a binding on the number. Returns the partners' ids.
+    /// </summary>
+    public static async Task<IReadOnlyList<Guid>> AddPreviousHolderUnbindingAsync(AppDbContext db, PreviousHolderUnbinding asked, DateTimeOffset now, CancellationToken ct)
+    {
+        var listening = await db.WebhookEndpoints.AsNoTracking().Where(e => e.DisabledAt == null)
+            .Join(db.Partners.Where(p => p.Scopes == ""), e => e.PartnerId, p => p.Id, (e, p) => p.Id).ToListAsync(ct);
+        var binding = await db.Bindings.AsNoTracking().Where(b => b.Msisdn == asked.Msisdn).Select(b => b.PartnerId).ToListAsync(ct);
+        var partners = listening.Concat(binding).Distinct().Order().ToList();
+        var boundBefore = asked.BoundBefore.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        foreach (var partnerId in partners)
+        {
+            var request = UnbindingRequest.ForNewHolder(partnerId, asked, now);
+            db.UnbindingRequests.Add(request);
+            var data = new { id = request.Id, msisdn = asked.Msisdn.Value, reason = "new_holder", boundBefore };
+            var key = $"{UnbindingRequested}:new-holder:{asked.Id:N}:{partnerId:N}";
+            db.OutboxEvents.Add(OutboxEvent.Create(UnbindingRequested, JsonSerializer.Serialize(data, Json), key, now));
+            db.WebhookDeliveries.Add(WebhookDelivery.Create(partnerId, key, UnbindingRequested, Body(UnbindingRequested, now, data), now));
+        }
+        return partners;
     }
 
     /// <summary>The Standard Webhooks payload: <c>{type, timestamp, data}</c>.</summary>

@@ -13,9 +13,16 @@ using Microsoft.EntityFrameworkCore;
 namespace LastCall.Pages.Portal.Lines;
 
 /// <summary>A line of mine: balance, arrears, contract, eSIM profiles and companion devices (GET /api/v1/lines/{msisdn} in process), and my requests for it.</summary>
-public sealed class DetailModel(GetLine get, AppDbContext db, PolicySettings policies, TimeProvider clock) : PageModel
+public sealed class DetailModel(
+    GetLine get, GetPreviousHolderUnbinding getPreviousHolder, AskPreviousHolderUnbinding askPreviousHolder, AppDbContext db, PolicySettings policies, TimeProvider clock) : PageModel
 {
     public LineViews.LineDetail? Line { get; private set; }
+
+    /// <summary>My request to partners to drop the previous holder's accounts, when I made one.</summary>
+    public PreviousHolderUnbindings.View? PreviousHolder { get; private set; }
+
+    /// <summary>Why asking partners failed, when it did.</summary>
+    public UiProblem? Problem { get; private set; }
 
     public IReadOnlyList<CancellationViews.Summary> Requests { get; private set; } = [];
 
@@ -28,7 +35,12 @@ public sealed class DetailModel(GetLine get, AppDbContext db, PolicySettings pol
         if (problem is not null)
             return NotFound();
         Line = line;
-        Notice = done switch { "suspended" => "notice_suspended", "resumed" => "notice_resumed", "withdrawn" => "notice_withdrawn", _ => null };
+        Notice = done switch
+        {
+            "suspended" => "notice_suspended", "resumed" => "notice_resumed", "withdrawn" => "notice_withdrawn",
+            "previous_holder_asked" => "notice_previous_holder_asked", _ => null,
+        };
+        PreviousHolder = HandlerResults.Read(await getPreviousHolder.HandleAsync(User, msisdn, ct)).Value;
         // My own requests for this number, newest first (the customer filter is the access rule).
         var customerId = User.SubjectId();
         var number = Msisdn.Parse(line!.Msisdn);
@@ -38,5 +50,17 @@ public sealed class DetailModel(GetLine get, AppDbContext db, PolicySettings pol
         var today = policies.Today(clock.GetUtcNow());
         Requests = [.. requests.OrderByDescending(r => r.SubmittedAt).Select(r => CancellationViews.ToSummary(r, today))];
         return Page();
+    }
+
+    /// <summary>The "ask apps to drop the previous holder's accounts" button; back to this page with a notice.</summary>
+    public async Task<IActionResult> OnPostPreviousHolderUnbindingAsync(string msisdn, CancellationToken ct)
+    {
+        var (_, problem) = HandlerResults.Read(await askPreviousHolder.HandleAsync(User, msisdn, ct));
+        if (problem is null)
+            return RedirectToPage(new { msisdn, done = "previous_holder_asked" });
+        var page = await OnGetAsync(msisdn, null, ct);
+        Problem = problem;
+        problem.ApplyTo(Response);
+        return page;
     }
 }
