@@ -12,8 +12,11 @@
 #     selects (64 clients, 2 threads) on the indexed disconnections table;
 #  3. streamed CSV: posts a file of CSV_ROWS queries to /api/v1/reassigned-numbers/query.csv with curl,
 #     three times, and reports rows per second end to end (median).
+#  4. batches of 10,000 queries to /api/v1/reassigned-numbers/query, with and without lookup receipts,
+#     three times each (median seconds per batch).
 # Usage: bench/lookup-http.sh [ROWS] [SECONDS] [CSV_ROWS]   (defaults: 10000000 20 1000000)
 #        STARTUP_ONLY=1 bench/lookup-http.sh 50000000        (import and host start-up only)
+#        RECEIPTS=1 bench/lookup-http.sh …                   (the single lookups ask for a signed receipt: receipt=true)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/bench/pg-cluster.sh"
@@ -50,9 +53,10 @@ psql_ "VACUUM ANALYZE disconnections"
 
 # Queries: half drawn from the register (hits), half random 13x-19x numbers (almost all misses); since
 # dates 2014-2025, so some answers are no_data (the register starts 2016-01-01).
-awk -v n="$rows" -v q=100000 -v seed=1 'BEGIN { srand(seed); for (k = 0; k < q; k++) {
+suffix=""; if [ "${RECEIPTS:-0}" = 1 ]; then suffix='&receipt=true'; fi
+awk -v n="$rows" -v q=100000 -v seed=1 -v suffix="$suffix" 'BEGIN { srand(seed); for (k = 0; k < q; k++) {
     if (k % 2 == 0) { i = int(rand() * n); m = 13000000000 + (i * 7919) % 7000000000 } else m = 13000000000 + int(rand() * 7000000000);
-    printf "/api/v1/reassigned-numbers/+86%.0f?since=%04d-%02d-%02d\n", m, 2014 + int(rand() * 12), 1 + int(rand() * 12), 1 + int(rand() * 28) } }' >"$work/paths.txt"
+    printf "/api/v1/reassigned-numbers/+86%.0f?since=%04d-%02d-%02d%s\n", m, 2014 + int(rand() * 12), 1 + int(rand() * 12), 1 + int(rand() * 28), suffix } }' >"$work/paths.txt"
 awk -v n="$rows" -v q="$csv_rows" -v seed=2 'BEGIN { srand(seed); print "msisdn,since"; for (k = 0; k < q; k++) {
     if (k % 2 == 0) { i = int(rand() * n); m = 13000000000 + (i * 7919) % 7000000000 } else m = 13000000000 + int(rand() * 7000000000);
     printf "+86%.0f,%04d-%02d-%02d\n", m, 2014 + int(rand() * 12), 1 + int(rand() * 12), 1 + int(rand() * 28) } }' >"$work/queries.csv"
@@ -64,7 +68,7 @@ load
 signing_key=$(openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt)
 started=$(date +%s.%N)
 (cd "$work" && Certificates__SigningKeyPem="$signing_key" exec dotnet "$bin/lastcall.dll" --urls "http://127.0.0.1:$port" --contentRoot "$bin" "${opts[@]}" \
-  --Partners:RateLimit:PerSecond 10000000 --Logging:LogLevel:Default Warning \
+  --Partners:RateLimit:PerSecond 1000000 --Logging:LogLevel:Default Warning \
   --Logging:LogLevel:LastCall.Features.Lookup.RegisterIndexService Information >"$work/host.log" 2>&1) &
 host=$!; pids+=("$host")
 probe="http://127.0.0.1:$port$(head -1 "$work/paths.txt")"
@@ -124,6 +128,17 @@ for n in 1 2 3; do
   rates+=("$rate")
 done
 csv_median=$(printf '%s\n' "${rates[@]}" | sort -n | sed -n 2p)
+
+# Batches of 10,000 (the most one request takes), plain and with a receipt per answer.
+head -10001 "$work/queries.csv" | tail -n +2 | awk -F, 'BEGIN { printf "{\"queries\":[" } { printf "%s{\"msisdn\":\"%s\",\"since\":\"%s\"}", (NR > 1 ? "," : ""), $1, $2 } END { print "]}" }' >"$work/batch.json"
+sed 's/^{/{"receipt":true,/' "$work/batch.json" >"$work/batch-receipts.json"
+batch_time() {
+  for n in 1 2 3 4; do
+    curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
+      --data-binary @"$1" "http://127.0.0.1:$port/api/v1/reassigned-numbers/query"
+  done | tail -3 | sort -n | sed -n 2p
+}
+batch_plain=$(batch_time "$work/batch.json"); batch_receipts=$(batch_time "$work/batch-receipts.json")
 stop_pid "$host"
 
 # pgbench: prepared point selects on the indexed disconnections table (unique index on msisdn, day),
@@ -159,3 +174,5 @@ summary bare "$bare_rps" "$bare_p50" "$bare_p99" "$bare_bad"
 summary pgbench "$pg_rps" "$(printf '%.2f' "$pg_p50")" "$(printf '%.2f' "$pg_p99")" "-"
 echo "real/bare = $(echo "100 * $real_rps / $bare_rps" | bc -l | xargs printf '%.0f') % of the medians; per round: $(tr '\n' ' ' <"$work/ratios.txt")-> median $ratio_median %  (target >= 80 %)"
 echo "csv: $csv_rows rows, median of 3: $csv_median rows/s  (target >= 1,000,000)"
+echo "batch of 10,000: $batch_plain s plain, $batch_receipts s with receipts (median of 3, after one warm-up)"
+if [ "${RECEIPTS:-0}" = 1 ]; then echo "(the single lookups above asked for receipt=true)"; fi

@@ -95,6 +95,7 @@ public static class Endpoints
         var lookups = app.MapGroup("/api/v1").WithTags("Partners").RequireAuthorization(Policies.Partner).RequireRateLimiting(PartnerRateLimit.PolicyName);
         ReassignedNumbers.Map(lookups);
         ReassignedNumbersCsv.Map(lookups);
+        VerifyLookupReceipt.Map(app);
         CamaraNumberRecycling.Map(app).RequireAuthorization(Policies.Partner).RequireRateLimiting(PartnerRateLimit.PolicyName);
 
         // TM Forum Open APIs for the operator's BSS (keys with the bss scope only); errors in TMF's body (TmfErrors).

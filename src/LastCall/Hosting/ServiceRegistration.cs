@@ -176,6 +176,8 @@ public static class ServiceRegistration
         services.AddSettings<IdempotencySettings>("Idempotency");
         services.AddSettings<RegisterSettings>("Register");
         services.AddSettings<ServedNumberSettings>("Numbers");
+        services.AddSettings<ReceiptSettings>("Receipts");
+        services.AddSingleton<LookupReceipts>();
         services.AddSingleton<AuditChainKey>();
         services.AddSingleton<AuditChainSealer>();
         services.AddSingleton<Features.Tmf.ProductStateEvents>();

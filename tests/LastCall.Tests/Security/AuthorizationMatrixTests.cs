@@ -263,6 +263,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
         new("PUT", "/api/v1/cancellations/{cancellation}/unbinding/checklist/{item}", Access.Customer, ThroughLineAccess: true, Body: _ => JsonContent.Create(new { done = true })),
         new("GET", "/api/v1/certificates/{certificateNumber}", Access.Anyone),
         new("POST", "/api/v1/certificates/verify", Access.Anyone, Body: _ => JsonContent.Create(new { canonicalData = "x", signature = "y", keyId = "z" })),
+        new("POST", "/api/v1/receipts/verify", Access.Anyone, Body: _ => JsonContent.Create(new { receipt = "a.b.c" })),
 
         new("GET", "/tmf-api/productInventory/v5/product", Access.Bss, ReadOnly: true),
         // Nobody's product, order or listener: 404 for the bss client.

@@ -15,7 +15,7 @@ public sealed record CertificateJwk(string Kty, string Crv, string X, string Y, 
 
 /// <summary>
 /// Signs certificates with ECDSA P-256 and SHA-256 (JWS "ES256"; Ed25519 is not in the .NET base
-/// library). The signature covers <see cref="CertificateData.CanonicalBytes"/> and is written as in
+/// library), for certificates and lookup receipts. A certificate's signature covers <see cref="CertificateData.CanonicalBytes"/> and is written as in
 /// JWS: the fixed-size r‖s (IEEE P1363), base64url. A key is known by its id, the first 16 hex digits
 /// of the SHA-256 of its SubjectPublicKeyInfo (DER). The current key signs; retired public keys stay
 /// so that certificates they signed still verify after a rotation.
@@ -28,9 +28,9 @@ public sealed class CertificateSigner : IDisposable
     public const string RetiredPublicKeyPemsSetting = "Certificates:RetiredPublicKeyPems";
 
     private readonly ECDsa _signingKey;
+    private readonly ThreadLocal<ECDsa> _threadSigningKeys;
     private readonly Dictionary<string, ECDsa> _verifyKeys = new(StringComparer.Ordinal);
     private readonly List<CertificatePublicKey> _publicKeys = [];
-    private readonly Lock _signLock = new();
 
     /// <param name="signingKey">The current P-256 private key; the signer takes ownership.</param>
     /// <param name="retiredPublicKeys">Keys that signed earlier certificates; only their public part is used. The signer takes ownership.</param>
@@ -39,6 +39,15 @@ public sealed class CertificateSigner : IDisposable
         ArgumentNullException.ThrowIfNull(signingKey);
         RequireP256(signingKey);
         _signingKey = signingKey;
+        // A copy of the private key per thread: an ECDsa instance is not documented as safe for concurrent use, and lookup
+        // receipts are signed on every core at once (one lock would cap them at one core).
+        var privateKey = signingKey.ExportECPrivateKey();
+        _threadSigningKeys = new ThreadLocal<ECDsa>(() =>
+        {
+            var copy = ECDsa.Create();
+            copy.ImportECPrivateKey(privateKey, out _);
+            return copy;
+        }, trackAllValues: true);
         CurrentKeyId = KeyIdOf(signingKey);
         Add(signingKey, current: true);
         foreach (var key in retiredPublicKeys ?? [])
@@ -103,11 +112,20 @@ public sealed class CertificateSigner : IDisposable
     public CertificateSignature Sign(CertificateData data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        var bytes = data.CanonicalBytes();
-        byte[] signature;
-        lock (_signLock)
-            signature = _signingKey.SignData(bytes, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-        return new CertificateSignature(Base64Url.EncodeToString(signature), CurrentKeyId);
+        return new CertificateSignature(Base64Url.EncodeToString(SignBytes(data.CanonicalBytes())), CurrentKeyId);
+    }
+
+    /// <summary>The ES256 signature (r‖s, 64 bytes) of <paramref name="bytes"/> by the current key, e.g. a JWS signing input.</summary>
+    public byte[] SignBytes(ReadOnlySpan<byte> bytes) =>
+        _threadSigningKeys.Value!.SignData(bytes, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+
+    /// <summary>True when <paramref name="signature"/> (r‖s) signs <paramref name="bytes"/> by the key <paramref name="keyId"/>, current or retired.</summary>
+    public bool VerifyBytes(ReadOnlySpan<byte> bytes, ReadOnlySpan<byte> signature, string? keyId)
+    {
+        if (keyId is null || signature.Length != 64 || !_verifyKeys.TryGetValue(keyId, out var key))
+            return false;
+        lock (key)
+            return key.VerifyData(bytes, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
     }
 
     /// <summary>
@@ -117,7 +135,7 @@ public sealed class CertificateSigner : IDisposable
     public bool Verify(CertificateData data, string? signature, string? keyId)
     {
         ArgumentNullException.ThrowIfNull(data);
-        if (string.IsNullOrEmpty(signature) || keyId is null || !_verifyKeys.TryGetValue(keyId, out var key))
+        if (string.IsNullOrEmpty(signature))
             return false;
         byte[] raw;
         try
@@ -128,10 +146,7 @@ public sealed class CertificateSigner : IDisposable
         {
             return false;
         }
-        if (raw.Length != 64)
-            return false;
-        lock (key)
-            return key.VerifyData(data.CanonicalBytes(), raw, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        return VerifyBytes(data.CanonicalBytes(), raw, keyId);
     }
 
     /// <summary>Every key that verifies certificates, the current one first.</summary>
@@ -148,6 +163,9 @@ public sealed class CertificateSigner : IDisposable
     {
         foreach (var key in _verifyKeys.Values)
             key.Dispose();
+        foreach (var key in _threadSigningKeys.Values)
+            key.Dispose();
+        _threadSigningKeys.Dispose();
         _signingKey.Dispose();
     }
 

@@ -26,6 +26,14 @@ public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> context
 
     private TimeSpan PollInterval { get; } = settings.PollInterval;
 
+    /// <summary>
+    /// The id of the newest register entry in the index (a lookup receipt's <c>registerAsOf</c>): the highest id loaded or
+    /// followed since. On PostgreSQL ids commit out of order, so a lower id may still arrive; it is a place in the register, not a count.
+    /// </summary>
+    public long NewestEntryId => Math.Max(Index?.LastSequence ?? 0, Volatile.Read(ref _newestFollowedId));
+
+    private long _newestFollowedId;
+
     /// <summary>Completes once the register is in memory (tests and readiness wait on it).</summary>
     public Task Loaded => _loaded.Task;
 
@@ -263,6 +271,8 @@ public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> context
                 {
                     index.Apply(msisdn, day);
                     (afterTransaction, afterId) = (transaction, id);
+                    if (id > _newestFollowedId)
+                        Volatile.Write(ref _newestFollowedId, id);
                     read++;
                 }, ct);
             applied += read;
