@@ -69,6 +69,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
 
     public DbSet<PreviousHolderUnbinding> PreviousHolderUnbindings => Set<PreviousHolderUnbinding>();
 
+    public DbSet<RecyclingNotice> RecyclingNotices => Set<RecyclingNotice>();
+
     public DbSet<UnbindingChecklistItem> UnbindingChecklistItems => Set<UnbindingChecklistItem>();
 
     public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();

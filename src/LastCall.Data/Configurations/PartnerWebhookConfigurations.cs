@@ -56,6 +56,23 @@ internal sealed class PreviousHolderUnbindingConfiguration : IEntityTypeConfigur
     }
 }
 
+internal sealed class RecyclingNoticeConfiguration : IEntityTypeConfiguration<RecyclingNotice>
+{
+    public void Configure(EntityTypeBuilder<RecyclingNotice> b)
+    {
+        b.ToTable("recycling_notices");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Id).ValueGeneratedNever();
+        b.Property(x => x.Version).IsConcurrencyToken();
+        // One notice per partner and quarantine of a number, even when two instances run the notice job at once.
+        b.HasIndex(x => new { x.Msisdn, x.AvailableFrom, x.PartnerId }).IsUnique();
+        // The overdue list: unacknowledged notices by window end.
+        b.HasIndex(x => new { x.AcknowledgedAt, x.AcknowledgeBy });
+        b.HasIndex(x => new { x.PartnerId, x.SentAt });
+        b.HasOne<Partner>().WithMany().HasForeignKey(x => x.PartnerId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal sealed class UnbindingChecklistItemConfiguration : IEntityTypeConfiguration<UnbindingChecklistItem>
 {
     public void Configure(EntityTypeBuilder<UnbindingChecklistItem> b)

@@ -25,6 +25,22 @@ public sealed class PoolNumber : AggregateRoot
 
     public DateTimeOffset StateChangedAt { get; private set; }
 
+    /// <summary>
+    /// The quarantine end (<see cref="QuarantinedUntil"/>) for which the recycling notices went out, to every partner that
+    /// had to hear (none is fine); the aging job gives out no number before they did. An import that brings a number in
+    /// after its quarantine ended elsewhere leaves it unset.
+    /// </summary>
+    public DateOnly? RecyclingNoticesFor { get; private set; }
+
+    /// <summary>The recycling notices of this quarantine went out.</summary>
+    public Result RecordRecyclingNotices()
+    {
+        if (State != NumberState.Quarantined)
+            return Fail.Conflict("invalid_number_state", $"The number is not in quarantine; it is {State}.");
+        RecyclingNoticesFor = QuarantinedUntil;
+        return Result.Success;
+    }
+
     public static PoolNumber NewlyAssigned(Msisdn msisdn, DateTimeOffset now) =>
         new() { Msisdn = msisdn, State = NumberState.Assigned, StateChangedAt = now };
 

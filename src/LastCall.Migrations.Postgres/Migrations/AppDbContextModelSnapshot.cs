@@ -988,6 +988,9 @@ namespace LastCall.Migrations.Postgres.Migrations
                     b.Property<DateOnly?>("QuarantinedUntil")
                         .HasColumnType("date");
 
+                    b.Property<DateOnly?>("RecyclingNoticesFor")
+                        .HasColumnType("date");
+
                     b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -1123,6 +1126,50 @@ namespace LastCall.Migrations.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("previous_holder_unbindings", (string)null);
+                });
+
+            modelBuilder.Entity("LastCall.Domain.Partners.RecyclingNotice", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("AcknowledgeBy")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("AcknowledgedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateOnly>("AvailableFrom")
+                        .HasColumnType("date");
+
+                    b.Property<DateOnly>("DisconnectedOn")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Msisdn")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<Guid>("PartnerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AcknowledgedAt", "AcknowledgeBy");
+
+                    b.HasIndex("PartnerId", "SentAt");
+
+                    b.HasIndex("Msisdn", "AvailableFrom", "PartnerId")
+                        .IsUnique();
+
+                    b.ToTable("recycling_notices", (string)null);
                 });
 
             modelBuilder.Entity("LastCall.Domain.Partners.UnbindingChecklistItem", b =>
@@ -1639,6 +1686,15 @@ namespace LastCall.Migrations.Postgres.Migrations
                         .WithMany()
                         .HasForeignKey("LineId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LastCall.Domain.Partners.RecyclingNotice", b =>
+                {
+                    b.HasOne("LastCall.Domain.Identity.Partner", null)
+                        .WithMany()
+                        .HasForeignKey("PartnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -975,6 +975,9 @@ namespace LastCall.Migrations.Sqlite.Migrations
                     b.Property<DateOnly?>("QuarantinedUntil")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateOnly?>("RecyclingNoticesFor")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -1108,6 +1111,50 @@ namespace LastCall.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("previous_holder_unbindings", (string)null);
+                });
+
+            modelBuilder.Entity("LastCall.Domain.Partners.RecyclingNotice", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AcknowledgeBy")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("AcknowledgedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("AvailableFrom")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("DisconnectedOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Msisdn")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PartnerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AcknowledgedAt", "AcknowledgeBy");
+
+                    b.HasIndex("PartnerId", "SentAt");
+
+                    b.HasIndex("Msisdn", "AvailableFrom", "PartnerId")
+                        .IsUnique();
+
+                    b.ToTable("recycling_notices", (string)null);
                 });
 
             modelBuilder.Entity("LastCall.Domain.Partners.UnbindingChecklistItem", b =>
@@ -1622,6 +1669,15 @@ namespace LastCall.Migrations.Sqlite.Migrations
                         .WithMany()
                         .HasForeignKey("LineId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LastCall.Domain.Partners.RecyclingNotice", b =>
+                {
+                    b.HasOne("LastCall.Domain.Identity.Partner", null)
+                        .WithMany()
+                        .HasForeignKey("PartnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -11,6 +11,7 @@ using LastCall.Features.Lookup;
 using LastCall.Features.Me;
 using LastCall.Features.Operations;
 using LastCall.Features.PartnerApi;
+using LastCall.Features.Recycling;
 using LastCall.Features.Reports;
 using LastCall.Features.Suspensions;
 using LastCall.Features.Tmf;
@@ -80,6 +81,8 @@ public static class Endpoints
 
         // Regulator reports: supervisors file and read them as well as admins.
         ReportEndpoints.Map(app.MapGroup("/api/v1/admin/reports").WithTags("Regulator reports").RequireAuthorization(Policies.Supervisor));
+        // Recycling acknowledgements that partners owe: supervisors chase them as well as admins.
+        ListUnacknowledgedRecyclingNotices.Map(app.MapGroup("/api/v1/admin").WithTags("Recycling notices").RequireAuthorization(Policies.Supervisor));
 
         // The SM-DP+'s ES2+ notifications (handleDownloadProgressInfo).
         SmdpCallbackEndpoint.Map(app).AllowAnonymous().AddEndpointFilter<SmdpCallbackGuard>();
@@ -90,6 +93,8 @@ public static class Endpoints
         Watchlist.Map(partner);
         WebhookEndpointSettings.Map(partner);
         AcknowledgeUnbinding.Map(partner);
+        AcknowledgeRecyclingNotice.Map(partner);
+        ListPartnerRecyclingNotices.Map(partner);
         Deliveries.Map(partner);
 
         var lookups = app.MapGroup("/api/v1").WithTags("Partners").RequireAuthorization(Policies.Partner).RequireRateLimiting(PartnerRateLimit.PolicyName);

@@ -108,7 +108,9 @@ public static class ServiceRegistration
         services.AddHostedService<AuditSealing>();
         services.AddHostedService<ExecutionWorker>();
         services.AddHostedService<WebhookDeliveryWorker>();
+        services.AddPeriodicJob<RecyclingNotices>(batchSize: 200);
         services.AddPeriodicJob<NumberAging>(batchSize: 500);
+        services.AddSettings<Features.Recycling.RecyclingSettings>("Numbers");
         services.AddPeriodicJob<SuspensionExpiry>(batchSize: 500);
         services.AddPeriodicJob<IdempotencyCleanup>(batchSize: 5000);
     }

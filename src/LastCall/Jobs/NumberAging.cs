@@ -11,7 +11,8 @@ namespace LastCall.Jobs;
 
 /// <summary>
 /// Flow 6 (aging): numbers whose quarantine has ended become available again, in batches, each change
-/// audited. A number is never made available a day early (<see cref="PoolNumber.EndQuarantine"/> checks
+/// audited, once the partners that watched them were told (<see cref="RecyclingNotices"/>) and have acknowledged or
+/// let their working days pass. A number is never made available a day early (<see cref="PoolNumber.EndQuarantine"/> checks
 /// the date again); the disconnection register is never touched. Runs every <c>Jobs:NumberAging:IntervalMinutes</c>.
 /// </summary>
 public sealed class NumberAging(IServiceScopeFactory scopes, IOptionsMonitor<PeriodicJobSettings> settings, TimeProvider clock, ILogger<NumberAging> logger)
@@ -28,8 +29,10 @@ public sealed class NumberAging(IServiceScopeFactory scopes, IOptionsMonitor<Per
         var audit = scope.ServiceProvider.GetRequiredService<AuditTrail>();
         var today = scope.ServiceProvider.GetRequiredService<PolicySettings>().Today(Clock.GetUtcNow());
         var now = Clock.GetUtcNow();
+        // Only once its partners were told (RecyclingNotices), and not while a notice waits for its acknowledgement.
         var due = await db.PoolNumbers
-            .Where(n => n.State == NumberState.Quarantined && n.QuarantinedUntil <= today)
+            .Where(n => n.State == NumberState.Quarantined && n.QuarantinedUntil <= today && n.RecyclingNoticesFor == n.QuarantinedUntil
+                && !db.RecyclingNotices.Any(r => r.Msisdn == n.Msisdn && r.AvailableFrom == n.QuarantinedUntil && r.AcknowledgedAt == null && r.AcknowledgeBy > now))
             .OrderBy(n => n.QuarantinedUntil).Take(size).ToListAsync(ct);
         foreach (var number in due)
         {

@@ -215,6 +215,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
         // Not a month: refused as invalid for everyone admitted, so no row files a report another row would see.
         new("POST", "/api/v1/admin/reports/disconnections", Access.Supervisor, Body: _ => JsonContent.Create(new { period = "matrix", profile = "generic", format = "csv" })),
         new("GET", "/api/v1/admin/reports/disconnections", Access.Supervisor, ReadOnly: true),
+        new("GET", "/api/v1/admin/recycling-notices", Access.Supervisor, ReadOnly: true),
         // No such report: 404 for everyone admitted (admitted, not read).
         new("GET", "/api/v1/admin/reports/disconnections/{cancellation}/files/{item}", Access.Supervisor),
         new("GET", "/api/v1/reassigned-numbers/{A}?since=2023-01-01", Access.Partner, ReadOnly: true),
@@ -227,6 +228,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
         new("GET", "/api/v1/partner/webhook", Access.Partner),
         // Not the partner's unbinding request or delivery: 404 for the partner.
         new("POST", "/api/v1/partner/unbinding-requests/{cancellation}/ack", Access.Partner),
+        new("POST", "/api/v1/partner/recycling-notices/{cancellation}/ack", Access.Partner),
+        new("GET", "/api/v1/partner/recycling-notices", Access.Partner, ReadOnly: true),
         new("GET", "/api/v1/partner/deliveries", Access.Partner, ReadOnly: true),
         new("POST", "/api/v1/partner/deliveries/{cancellation}/redeliver", Access.Partner),
         new("POST", "/api/v1/reassigned-numbers/query.csv", Access.Partner, Body: f => new StringContent($"{f.Scenario.CustomerA.Msisdn},2023-01-01\n", Encoding.UTF8, "text/csv")),

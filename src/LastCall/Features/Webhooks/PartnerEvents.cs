@@ -21,6 +21,7 @@ public static class PartnerEvents
 {
     public const string NumberDisconnected = "number.disconnected";
     public const string UnbindingRequested = "unbinding.requested";
+    public const string NumberRecycling = "number.recycling";
 
     // Partners read these bodies as JSON, never as HTML: '+' in numbers stays '+'.
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -70,6 +71,35 @@ public static class PartnerEvents
             db.WebhookDeliveries.Add(WebhookDelivery.Create(partnerId, key, UnbindingRequested, Body(UnbindingRequested, now, data), now));
         }
         return partners;
+    }
+
+    /// <summary>
+    /// Before <paramref name="number"/>'s quarantine ends: a <see cref="RecyclingNotice"/> and its <c>number.recycling</c>
+    /// event for every partner that watched the number or was asked to unbind it (whoever may still hold the previous
+    /// holder's account). Returns the notices.
+    /// </summary>
+    public static async Task<IReadOnlyList<RecyclingNotice>> AddRecyclingNoticesAsync(AppDbContext db, Msisdn msisdn, DateOnly disconnectedOn, DateOnly availableFrom,
+        DateTimeOffset now, DateTimeOffset acknowledgeBy, CancellationToken ct)
+    {
+        var watching = await db.Bindings.AsNoTracking().Where(b => b.Msisdn == msisdn).Select(b => b.PartnerId).ToListAsync(ct);
+        var asked = await db.UnbindingRequests.AsNoTracking().Where(r => r.Msisdn == msisdn).Select(r => r.PartnerId).ToListAsync(ct);
+        var notices = new List<RecyclingNotice>();
+        foreach (var partnerId in watching.Concat(asked).Distinct().Order())
+        {
+            var notice = RecyclingNotice.Create(partnerId, msisdn, disconnectedOn, availableFrom, now, acknowledgeBy);
+            db.RecyclingNotices.Add(notice);
+            var data = new
+            {
+                id = notice.Id, msisdn = msisdn.Value,
+                disconnectedOn = disconnectedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                availableFrom = availableFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            };
+            var key = $"{NumberRecycling}:{notice.Id:N}";
+            db.OutboxEvents.Add(OutboxEvent.Create(NumberRecycling, JsonSerializer.Serialize(data, Json), key, now));
+            db.WebhookDeliveries.Add(WebhookDelivery.Create(partnerId, key, NumberRecycling, Body(NumberRecycling, now, data), now));
+            notices.Add(notice);
+        }
+        return notices;
     }
 
     /// <summary>The Standard Webhooks payload: <c>{type, timestamp, data}</c>.</summary>

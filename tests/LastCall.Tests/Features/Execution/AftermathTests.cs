@@ -75,6 +75,9 @@ public sealed class AftermathTests(PostgresCluster postgres)
         var aging = harness.Scenario.Host.Services.GetRequiredService<NumberAging>();
         Assert.Equal(0, await aging.RunOnceAsync(Ct));
         await check.Database.ExecuteSqlRawAsync("UPDATE pool_numbers SET \"QuarantinedUntil\" = {0} WHERE \"Msisdn\" = {1}", [today, harness.Scenario.CustomerB.Msisdn], Ct);
+        // Given out only once its recycling notices went out (nobody watched it: none to wait for).
+        Assert.Equal(0, await aging.RunOnceAsync(Ct));
+        Assert.Equal(1, await harness.Scenario.Host.Services.GetRequiredService<RecyclingNotices>().RunOnceAsync(Ct));
         Assert.Equal(1, await aging.RunOnceAsync(Ct));
 
         var after = await check.PoolNumbers.AsNoTracking().ToDictionaryAsync(n => n.Msisdn.Value, Ct);
