@@ -64,6 +64,41 @@ public sealed class StaffConsoleTests(StaffHost host)
     }
 
     [Fact]
+    public async Task The_dashboard_lists_the_partners_whose_recycling_acknowledgements_are_overdue()
+    {
+        // A partner told about a number a week ago, which never acknowledged: its working days have passed.
+        using var admin = await host.StaffAsync("admin");
+        var created = await admin.PostAsJsonAsync("/api/v1/admin/partners", new { name = "Slow Wallet App" }, Ct);
+        created.EnsureSuccessStatusCode();
+        var partnerId = (await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        var number = LastCall.Domain.Common.Msisdn.Parse(LastCall.TestSupport.TestData.Msisdn(LastCall.TestSupport.TestData.Next()));
+        var sent = DateTimeOffset.UtcNow.AddDays(-8);
+        await using (var db = host.Database.CreateContext())
+        {
+            db.RecyclingNotices.Add(LastCall.Domain.Partners.RecyclingNotice.Create(partnerId, number, DateOnly.FromDateTime(sent.UtcDateTime).AddDays(-83),
+                DateOnly.FromDateTime(sent.UtcDateTime).AddDays(7), sent, sent.AddDays(7)));
+            await db.SaveChangesAsync(Ct);
+        }
+
+        await using var session = await host.OpenAsync();
+        var page = session.Page;
+        await StaffHost.SignInAsync(page, "supervisor", english: true);
+        await page.GetByTestId("nav_dashboard").ClickAsync();
+        var panel = page.GetByTestId("recycling-overdue");
+        await Assertions.Expect(panel.Locator("h2")).ToHaveTextAsync("Recycling acknowledgements overdue");
+        var row = panel.Locator($"tr[data-partner='{partnerId}']");
+        await Assertions.Expect(row).ToContainTextAsync("Slow Wallet App");
+        await Assertions.Expect(row).ToContainTextAsync(number.Masked());
+        Assert.DoesNotContain(number.Value, await row.InnerTextAsync(), StringComparison.Ordinal);
+
+        // In Chinese too.
+        await page.GetByTestId("switch-language").ClickAsync();
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "zh-CN");
+        await Assertions.Expect(page.GetByTestId("recycling-overdue").Locator("h2")).ToHaveTextAsync("号码回收通知逾期未确认");
+        Assert.Empty(session.CspViolations);
+    }
+
+    [Fact]
     public async Task A_supervisor_reads_the_audit_trail_of_a_line_and_the_reading_is_audited()
     {
         using var clerk = await host.StaffAsync("clerk");
