@@ -8,8 +8,11 @@ public enum DisconnectionSource
     /// <summary>A cancellation LastCall executed.</summary>
     Cancellation,
 
-    /// <summary>Loaded from the operator's earlier systems.</summary>
+    /// <summary>Loaded from the operator's earlier systems; not filed in regulator reports (they were, by those systems).</summary>
     Import,
+
+    /// <summary>Loaded from earlier systems with <c>import disconnections --report</c>: filed in regulator reports like LastCall's own.</summary>
+    ReportableImport,
 }
 
 /// <summary>

@@ -17,7 +17,9 @@ public static class CommandLine
         usage: lastcall [serve] [--urls URLS]          run the server (the default)
                lastcall migrate                        apply pending database migrations
                lastcall import subscribers FILE.csv    import subscribers (format in API.md)
-               lastcall import disconnections FILE.csv load a legacy disconnection register (msisdn,disconnected_on)
+               lastcall import disconnections FILE.csv [--report]
+                                                       load a legacy disconnection register (msisdn,disconnected_on);
+                                                       --report: file its entries in regulator reports too
                lastcall staff add --username NAME --roles ROLE[,ROLE] [--store STORE]
                                                        create a staff account; the password is read from stdin
                lastcall partners add --name NAME [--scope bss]
@@ -52,7 +54,8 @@ public static class CommandLine
             {
                 ["migrate"] => await MigrateCommand.RunAsync(BuildHost(options)),
                 ["import", "subscribers", var file] => await ImportSubscribersCommand.RunAsync(BuildHost(options), file),
-                ["import", "disconnections", var file] => await ImportDisconnectionsCommand.RunAsync(BuildHost(options), file),
+                // --report is a flag too (see --force below).
+                ["import", "disconnections", var file] => await ImportDisconnectionsCommand.RunAsync(BuildHost([.. options.Where(o => o != "--report")]), file, report: options.Contains("--report")),
                 ["staff", "add"] => await StaffAddCommand.RunAsync(BuildHost(options), named),
                 ["partners", "add"] => await PartnersAddCommand.RunAsync(BuildHost(options), named),
                 ["reports", "disconnections"] => await ReportsDisconnectionsCommand.RunAsync(BuildHost(options), named),

@@ -1,5 +1,7 @@
 using System.Globalization;
+using LastCall.Auditing;
 using LastCall.Data;
+using LastCall.Domain.Audit;
 using LastCall.Domain.Common;
 using LastCall.Domain.Numbers;
 using LastCall.Features.Lookup;
@@ -37,16 +39,19 @@ public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contex
     private long RebuildIndexFromRows { get; } = register.ImportRebuildIndexFromRows;
 
     /// <param name="onNote">Told what a long silent phase is doing (PostgreSQL's final write of the staged rows).</param>
+    /// <param name="report">The entries are to be filed in regulator reports (<c>--report</c>: the earlier systems did not file them).
+    /// Entries already in the register keep what they were.</param>
     public async Task<DisconnectionImportSummary> ImportAsync(Stream csv, Action<RowRejection>? onRejected = null, Action<ImportProgress>? onProgress = null,
-        Action<string>? onNote = null, CancellationToken ct = default)
+        Action<string>? onNote = null, bool report = false, CancellationToken ct = default)
     {
+        var source = (report ? DisconnectionSource.ReportableImport : DisconnectionSource.Import).ToString();
         using var reader = new StreamReader(csv, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 20);
         var header = await reader.ReadLineAsync(ct);
         if (header is null || !string.Equals(header.Trim().Replace(" ", "", StringComparison.Ordinal), "msisdn,disconnected_on", StringComparison.OrdinalIgnoreCase))
             return new DisconnectionImportSummary(0, 0, 0, [], new RowRejection(1, "invalid_header", "The first line must be the header msisdn,disconnected_on."));
 
         await using var db = await contexts.CreateDbContextAsync(ct);
-        await using var writer = await BatchWriter.OpenAsync(db, clock.GetUtcNow(), RebuildIndexFromRows, ct);
+        await using var writer = await BatchWriter.OpenAsync(db, clock.GetUtcNow(), source, RebuildIndexFromRows, ct);
         var latest = policies.Today(clock.GetUtcNow());
         var batch = new List<(string Msisdn, DateOnly Day)>(BatchSize);
         var kept = new List<RowRejection>();
@@ -112,16 +117,26 @@ public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contex
             onNote?.Invoke($"writing {written:N0} rows into the register…");
         imported += await writer.CompleteAsync(ct);
         ReportProgress();
+        await RecordAsync(imported, written - imported, rejected, report, ct);
         return new DisconnectionImportSummary(imported, written - imported, rejected, kept, null);
+    }
+
+    /// <summary>One audit event for the load (the register is append-only; its entries carry their source).</summary>
+    private async Task RecordAsync(long imported, long alreadyRegistered, long rejected, bool report, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        AuditTrail.RecordIn(db, Actor.System(CurrentActor.OutsideRequestChannel.Value ?? "system"), "register.imported", null, null,
+            new { imported, alreadyRegistered, rejected, reported = report }, clock.GetUtcNow());
+        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>Writes batches of register entries; one connection for the whole import.</summary>
     private abstract class BatchWriter : IAsyncDisposable
     {
-        public static async Task<BatchWriter> OpenAsync(AppDbContext db, DateTimeOffset now, long rebuildIndexFromRows, CancellationToken ct)
+        public static async Task<BatchWriter> OpenAsync(AppDbContext db, DateTimeOffset now, string source, long rebuildIndexFromRows, CancellationToken ct)
         {
             await db.Database.OpenConnectionAsync(ct);
-            BatchWriter writer = db.Database.IsNpgsql() ? new PostgresWriter(db, now, rebuildIndexFromRows) : new SqliteWriter(db, now);
+            BatchWriter writer = db.Database.IsNpgsql() ? new PostgresWriter(db, now, source, rebuildIndexFromRows) : new SqliteWriter(db, now, source);
             await writer.PrepareAsync(ct);
             return writer;
         }
@@ -149,7 +164,7 @@ public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contex
     /// the start, so it never has to upgrade a lock (which could deadlock) and cannot leave the index missing:
     /// the DDL is part of the transaction.
     /// </summary>
-    private sealed class PostgresWriter(AppDbContext db, DateTimeOffset now, long rebuildIndexFromRows) : BatchWriter
+    private sealed class PostgresWriter(AppDbContext db, DateTimeOffset now, string source, long rebuildIndexFromRows) : BatchWriter
     {
         private const string UniqueIndex = "IX_disconnections_Msisdn_DisconnectedOn";
 
@@ -212,12 +227,13 @@ public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contex
             // at the same moment; with a rebuild no one else can write.
             await using var insert = new NpgsqlCommand($"""
                 INSERT INTO disconnections ("Msisdn", "DisconnectedOn", "Source", "RecordedAt")
-                SELECT DISTINCT s.msisdn, s.day, 'Import', @now FROM register_import s
+                SELECT DISTINCT s.msisdn, s.day, @source, @now FROM register_import s
                 WHERE NOT EXISTS (SELECT 1 FROM disconnections d WHERE d."Msisdn" = s.msisdn AND d."DisconnectedOn" = s.day)
                 ORDER BY s.msisdn, s.day
                 {(rebuild ? "" : "ON CONFLICT (\"Msisdn\", \"DisconnectedOn\") DO NOTHING")}
                 """, Connection, transaction) { CommandTimeout = 0 };
             insert.Parameters.AddWithValue("now", now.UtcDateTime);
+            insert.Parameters.AddWithValue("source", source);
             var inserted = await insert.ExecuteNonQueryAsync(ct);
 
             if (rebuild)
@@ -258,7 +274,7 @@ public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contex
         }
     }
 
-    private sealed class SqliteWriter(AppDbContext db, DateTimeOffset now) : BatchWriter
+    private sealed class SqliteWriter(AppDbContext db, DateTimeOffset now, string source) : BatchWriter
     {
         private SqliteConnection Connection => (SqliteConnection)db.Database.GetDbConnection();
 
@@ -273,10 +289,11 @@ public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contex
             await using var transaction = (SqliteTransaction)await Connection.BeginTransactionAsync(ct);
             await using var insert = Connection.CreateCommand();
             insert.Transaction = transaction;
-            insert.CommandText = """INSERT OR IGNORE INTO disconnections ("Msisdn", "DisconnectedOn", "Source", "RecordedAt") VALUES ($msisdn, $day, 'Import', $now)""";
+            insert.CommandText = """INSERT OR IGNORE INTO disconnections ("Msisdn", "DisconnectedOn", "Source", "RecordedAt") VALUES ($msisdn, $day, $source, $now)""";
             var msisdn = insert.Parameters.Add("$msisdn", SqliteType.Text);
             var day = insert.Parameters.Add("$day", SqliteType.Text);
             insert.Parameters.AddWithValue("$now", now.UtcTicks);
+            insert.Parameters.AddWithValue("$source", source);
             await insert.PrepareAsync(ct);
             var inserted = 0;
             foreach (var entry in batch)

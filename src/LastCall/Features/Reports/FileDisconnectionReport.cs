@@ -91,7 +91,9 @@ public sealed class FileDisconnectionReport(
     private async Task<int> ClaimEntriesAsync(DisconnectionReport report, CancellationToken ct)
     {
         var profile = report.Profile.ToString();
-        var source = nameof(DisconnectionSource.Cancellation);
+        // LastCall's own disconnections, and legacy ones imported with --report.
+        var cancelled = nameof(DisconnectionSource.Cancellation);
+        var reportedImport = nameof(DisconnectionSource.ReportableImport);
         var lastDay = report.LastDay;
         // Two filings of one profile at once would race for the same entries; on PostgreSQL the second waits here
         // (SQLite has one writer at a time anyway).
@@ -102,7 +104,7 @@ public sealed class FileDisconnectionReport(
             INSERT INTO report_filings ("Profile", "DisconnectionId", "ReportId")
             SELECT {profile}, d."Id", {report.Id}
             FROM disconnections d
-            WHERE d."Source" = {source} AND d."DisconnectedOn" <= {lastDay} AND d."Msisdn" LIKE {prefix}
+            WHERE d."Source" IN ({cancelled}, {reportedImport}) AND d."DisconnectedOn" <= {lastDay} AND d."Msisdn" LIKE {prefix}
               AND NOT EXISTS (SELECT 1 FROM report_filings f WHERE f."Profile" = {profile} AND f."DisconnectionId" = d."Id")
             """, ct);
     }

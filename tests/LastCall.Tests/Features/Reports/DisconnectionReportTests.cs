@@ -10,6 +10,7 @@ using LastCall.Domain.Numbers;
 using LastCall.Tests.Features.Execution;
 using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Row = DocumentFormat.OpenXml.Spreadsheet.Row;
 using Cell = DocumentFormat.OpenXml.Spreadsheet.Cell;
 using Sheet = DocumentFormat.OpenXml.Spreadsheet.Sheet;
@@ -18,7 +19,7 @@ namespace LastCall.Tests.Features.Reports;
 
 /// <summary>
 /// Regulator reports of permanent disconnections through the public API, on both providers: only completed
-/// cancellations are filed (imported legacy entries are not), each entry exactly once per profile (a late one goes
+/// cancellations are filed (imported legacy entries only when imported with --report), each entry exactly once per profile (a late one goes
 /// into the next report), a month is filed once per profile, a month with nothing new is still filed, fcc-rnd takes
 /// only +1 numbers and splits with a batch_id, the files download with the bytes and SHA-256 as filed, and only
 /// supervisors and admins may file or read them.
@@ -113,6 +114,40 @@ public sealed class DisconnectionReportTests(PostgresCluster postgres)
             Assert.Equal(3, await db.ReportFilings.CountAsync(f => f.Profile == Domain.Reports.ReportProfile.FccRnd, Ct));
             Assert.Equal(5, await db.AuditEvents.CountAsync(e => e.Action == "report.filed", Ct));
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task ALegacyRegisterImportedWithReport_IsFiled_WithoutItIsNot_AnEntryAlreadyThereKeepsWhatItWas(DatabaseProvider provider)
+    {
+        await using var scenario = await Scenario.StartAsync(postgres, provider);
+        var n = TestData.Next();
+        TestData.Next();
+        TestData.Next();
+        var (filedElsewhere, notYetFiled, both) = (TestData.Msisdn(n), TestData.Msisdn(n + 1), TestData.Msisdn(n + 2));
+        var importer = scenario.Host.Services.GetRequiredService<LastCall.Features.Imports.DisconnectionImporter>();
+        async Task<LastCall.Features.Imports.DisconnectionImportSummary> ImportAsync(bool report, params string[] rows)
+        {
+            using var csv = new MemoryStream(Encoding.UTF8.GetBytes("msisdn,disconnected_on\n" + string.Join("\n", rows) + "\n"));
+            return await importer.ImportAsync(csv, report: report, ct: Ct);
+        }
+
+        // The earlier system filed these itself; this one it did not.
+        Assert.Equal(2, (await ImportAsync(false, $"{filedElsewhere},2026-09-03", $"{both},2026-09-04")).Imported);
+        var reported = await ImportAsync(true, $"{notYetFiled},2026-09-10", $"{both},2026-09-04");
+        Assert.Equal((1L, 1L), (reported.Imported, reported.AlreadyRegistered));
+
+        using var supervisor = await scenario.StaffAsync("supervisor");
+        var september = await FileAsync(supervisor, "2026-09", "generic", "csv");
+        Assert.Equal(HttpStatusCode.Created, september.Status);
+        Assert.Equal(["msisdn,disconnected_on,cancellation_id", $"{notYetFiled},2026-09-10,"],
+            (await DownloadTextAsync(supervisor, september.Body, 0)).TrimEnd('\n').Split('\n'));
+
+        await using var db = scenario.Database.CreateContext();
+        var loads = await db.AuditEvents.AsNoTracking().Where(e => e.Action == "register.imported").OrderBy(e => e.Id).Select(e => e.After!).ToListAsync(Ct);
+        Assert.Equal(2, loads.Count);
+        Assert.Contains("\"reported\":false", loads[0], StringComparison.Ordinal);
+        Assert.Contains("\"reported\":true", loads[1], StringComparison.Ordinal);
     }
 
     [Fact]
