@@ -29,7 +29,7 @@ rm "$work/register.csv"
 
 mkdir "$work/out"
 (cd "$work" && /usr/bin/time -v dotnet "$bin/lastcall.dll" reports disconnections --period 2025-12 --profile generic --format "$format" --out "$work/out" "${opts[@]}" \
-  >"$work/report.txt" 2>"$work/err.txt") || { tail -5 "$work/err.txt" >&2; exit 1; }
+  >"$work/report.txt" 2>"$work/err.txt") || { grep -v "^\s" "$work/err.txt" | tail -5 >&2; exit 1; }
 elapsed=$(grep "Elapsed (wall clock)" "$work/err.txt" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
 rss_kb=$(grep "Maximum resident set size" "$work/err.txt" | awk '{print $NF}')
 filed=$(awk -F'\t' '{ gsub(/ rows/, "", $2); n += $2 } END { print n + 0 }' "$work/report.txt")

@@ -11,6 +11,8 @@ return args switch
         await CancellationThroughput.StartSimulatorsAsync(connection, int.Parse(smdpPort, CultureInfo.InvariantCulture), int.Parse(backendsPort, CultureInfo.InvariantCulture), readyFile),
     ["cancellations", var connection, var hostUrls, var count, var submitters] =>
         await CancellationThroughput.RunAsync(connection, hostUrls.Split(','), int.Parse(count, CultureInfo.InvariantCulture), int.Parse(submitters, CultureInfo.InvariantCulture)),
+    ["freshness", var connection, var hostUrls, var apiKey, var count] =>
+        await RegisterFreshness.RunAsync(connection, hostUrls.Split(','), apiKey, int.Parse(count, CultureInfo.InvariantCulture)),
     ["register-index", .. var options] => RegisterIndexBenchmark.Run(options),
     ["bare-lookup", var port, var file] => await BareLookup.RunAsync(int.Parse(port, CultureInfo.InvariantCulture), file),
     _ => Usage(),
@@ -22,6 +24,7 @@ static int Usage()
     Console.Error.WriteLine("       LastCall.Benchmarks generate-disconnections ROWS FILE.csv");
     Console.Error.WriteLine("       LastCall.Benchmarks simulators CONN SMDP_PORT BACKENDS_PORT READY_FILE   (0: any free port; READY_FILE gets the bound addresses)");
     Console.Error.WriteLine("       LastCall.Benchmarks cancellations CONN HOST_URL[,HOST_URL…] COUNT SUBMITTERS");
+    Console.Error.WriteLine("       LastCall.Benchmarks freshness CONN HOST_URL[,HOST_URL…] API_KEY COUNT");
     Console.Error.WriteLine("       LastCall.Benchmarks register-index [--records N] [--seconds S]");
     Console.Error.WriteLine("       LastCall.Benchmarks bare-lookup PORT REGISTER.csv");
     return 2;

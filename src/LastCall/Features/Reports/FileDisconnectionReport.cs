@@ -20,6 +20,10 @@ public sealed class ReportSettings
     /// <summary>At most this many rows per file; a larger report is split into numbered files (the RND takes 1,000,000).</summary>
     [Range(1, 1_000_000)]
     public int MaxRowsPerFile { get; set; } = 1_000_000;
+
+    /// <summary>How long one filing's statements may run: the first report after a large legacy load claims millions of entries at once.</summary>
+    [Range(30, 86_400)]
+    public int FilingTimeoutSeconds { get; set; } = 1_800;
 }
 
 /// <summary>
@@ -28,7 +32,7 @@ public sealed class ReportSettings
 /// entry up to the month's last day that no earlier report of this profile took (so a late one goes into the next
 /// report, and none is filed twice), writes the files row by row as it reads them, and records the report with the
 /// files' SHA-256. A month is filed once per profile. Port-outs, transfers and suspensions are never in the register,
-/// and imported legacy entries are not reported.
+/// and imported legacy entries are reported only when imported with <c>--report</c>.
 /// </summary>
 public sealed class FileDisconnectionReport(
     AppDbContext db, AuditTrail audit, ReportStore store, ReportSettings settings, PolicySettings policies, TimeProvider clock)
@@ -54,6 +58,8 @@ public sealed class FileDisconnectionReport(
         if (await db.DisconnectionReports.AnyAsync(r => r.Period == report.Period && r.Profile == report.Profile, ct))
             return AlreadyFiled(report);
 
+        // The default 30 s per statement is for requests; a filing after a large legacy load claims and reads millions of rows.
+        db.Database.SetCommandTimeout(TimeSpan.FromSeconds(settings.FilingTimeoutSeconds));
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
