@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Register freshness across instances (issue 17): two Release hosts on one throwaway PostgreSQL cluster holding ROWS
+# register entries; wrk keeps the first busy with lookups (64 connections, bench/lookup.lua) unless LOAD=0; then
+# `LastCall.Benchmarks freshness` commits COUNT register entries one at a time straight into the database and
+# times, from each commit, how long each host takes to answer the number yes (asked every 2 ms).
+# Usage: bench/freshness.sh [COUNT] [ROWS]   (defaults: 1000 1000000)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+source "$root/bench/pg-cluster.sh"
+count=${1:-1000}; rows=${2:-1000000}
+command -v wrk >/dev/null 2>&1 || apt_install wrk
+
+work=$(mktemp -d /tmp/lastcall-bench-XXXXXX)
+chmod 755 "$work"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; pg_stop "$work/pg"; rm -rf "$work"; }
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+dotnet build -c Release -v q --nologo "$root/bench/LastCall.Benchmarks" >/dev/null
+bin="$root/bench/LastCall.Benchmarks/bin/Release/net10.0"
+master=$(head -c 32 /dev/urandom | base64)
+pg_start "$work/pg"
+opts=(--Database:Provider Postgres --ConnectionStrings:LastCall "$PG_CONN" --Security:MasterKey "$master" --Numbers:Ranges "+8613,+8614,+8615,+8616,+8617,+8618,+8619")
+dotnet "$bin/LastCall.Benchmarks.dll" generate-disconnections "$rows" "$work/register.csv" >/dev/null
+(cd "$work" && dotnet "$bin/lastcall.dll" migrate "${opts[@]}" >/dev/null)
+(cd "$work" && dotnet "$bin/lastcall.dll" import disconnections "$work/register.csv" "${opts[@]}" | tail -1)
+key=$(cd "$work" && dotnet "$bin/lastcall.dll" partners add --name "Bench Partner" "${opts[@]}" | grep -oE 'lcp_[A-Za-z0-9_-]+')
+awk -v n="$rows" 'BEGIN { srand(1); for (k = 0; k < 100000; k++) { i = int(rand() * n); m = 13000000000 + (i * 7919) % 7000000000;
+  printf "/api/v1/reassigned-numbers/+86%.0f?since=2020-01-01\n", m } }' >"$work/paths.txt"
+
+signing_key=$(openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt)
+urls=()
+for n in 1 2; do
+  port=$(free_port)
+  mkdir -p "$work/host$n"
+  (cd "$work/host$n" && Certificates__SigningKeyPem="$signing_key" exec dotnet "$bin/lastcall.dll" --urls "http://127.0.0.1:$port" --contentRoot "$bin" "${opts[@]}" \
+    --Partners:RateLimit:PerSecond 1000000 --Logging:LogLevel:Default Warning >"$work/host$n.log" 2>&1) &
+  pids+=("$!")
+  urls+=("http://127.0.0.1:$port")
+done
+for url in "${urls[@]}"; do
+  for _ in $(seq 1 600); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $key" "$url$(head -1 "$work/paths.txt")" || true)
+    [ "$code" = 200 ] && break
+    sleep 0.5
+  done
+  [ "$code" = 200 ] || { echo "$url never answered 200"; tail -20 "$work"/host*.log; exit 1; }
+done
+
+if [ "${LOAD:-1}" = 1 ]; then
+  wrk -t2 -c64 -d3600s -s "$root/bench/lookup.lua" "${urls[0]}" -- "$work/paths.txt" "$key" >"$work/wrk.txt" 2>&1 &
+  pids+=("$!")
+  sleep 5
+fi
+echo "load: $(cut -d' ' -f1-3 /proc/loadavg) (lookup load on ${urls[0]}: ${LOAD:-1})"
+dotnet "$bin/LastCall.Benchmarks.dll" freshness "$PG_CONN" "$(IFS=,; echo "${urls[*]}")" "$key" "$count"
+echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
