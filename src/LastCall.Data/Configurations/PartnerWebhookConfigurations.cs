@@ -36,6 +36,8 @@ internal sealed class UnbindingRequestConfiguration : IEntityTypeConfiguration<U
         b.HasIndex(x => new { x.CancellationId, x.PartnerId }).IsUnique();
         b.HasIndex(x => new { x.PreviousHolderUnbindingId, x.PartnerId }).IsUnique();
         b.HasIndex(x => new { x.PartnerId, x.RequestedAt });
+        // Recycling notices: who was ever asked to unbind this number?
+        b.HasIndex(x => x.Msisdn);
         b.HasOne<Partner>().WithMany().HasForeignKey(x => x.PartnerId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<CancellationRequest>().WithMany().HasForeignKey(x => x.CancellationId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<PreviousHolderUnbinding>().WithMany().HasForeignKey(x => x.PreviousHolderUnbindingId).OnDelete(DeleteBehavior.Restrict);

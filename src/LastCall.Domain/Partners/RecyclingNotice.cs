@@ -35,7 +35,7 @@ public sealed class RecyclingNotice : AggregateRoot
         new()
         {
             Id = Guid.CreateVersion7(now), PartnerId = partnerId, Msisdn = msisdn, DisconnectedOn = disconnectedOn,
-            AvailableFrom = availableFrom, SentAt = now, AcknowledgeBy = acknowledgeBy,
+            AvailableFrom = availableFrom, SentAt = Microseconds(now), AcknowledgeBy = Microseconds(acknowledgeBy),
         };
 
     /// <summary>Overdue: not acknowledged and its window has passed.</summary>
@@ -46,7 +46,10 @@ public sealed class RecyclingNotice : AggregateRoot
     {
         if (AcknowledgedAt is not null)
             return Fail.Conflict("already_acknowledged", "The recycling notice was already acknowledged.");
-        AcknowledgedAt = now;
+        AcknowledgedAt = Microseconds(now);
         return Result.Success;
     }
+
+    /// <summary>Whole microseconds, as PostgreSQL stores them: the answer given at once is the one read back later.</summary>
+    private static DateTimeOffset Microseconds(DateTimeOffset at) => at.AddTicks(-(at.Ticks % 10));
 }

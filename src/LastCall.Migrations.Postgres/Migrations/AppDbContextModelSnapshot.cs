@@ -1235,6 +1235,8 @@ namespace LastCall.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Msisdn");
+
                     b.HasIndex("CancellationId", "PartnerId")
                         .IsUnique();
 

@@ -1220,6 +1220,8 @@ namespace LastCall.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Msisdn");
+
                     b.HasIndex("CancellationId", "PartnerId")
                         .IsUnique();
 

@@ -14,6 +14,8 @@ public abstract class PeriodicJob(PeriodicJobSettings settings, TimeProvider clo
     /// <summary>The host's clock, for the timer and for what is due.</summary>
     protected TimeProvider Clock { get; } = clock;
 
+    protected ILogger Logger { get; } = logger;
+
     /// <summary>The job in the logs ("Number aging").</summary>
     protected abstract string Name { get; }
 
@@ -49,14 +51,14 @@ public abstract class PeriodicJob(PeriodicJobSettings settings, TimeProvider clo
             {
                 var handled = await RunOnceAsync(stoppingToken);
                 if (handled > 0)
-                    logger.LogInformation("{Job}: {Count} {Outcome}", Name, handled, Outcome);
+                    Logger.LogInformation("{Job}: {Count} {Outcome}", Name, handled, Outcome);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 if (DatabaseOutage.IsUnavailable(e))
-                    logger.LogWarning("{Job} pass skipped, the database is unavailable; it runs again in {Minutes} minutes", Name, settings.Interval.TotalMinutes);
+                    Logger.LogWarning("{Job} pass skipped, the database is unavailable; it runs again in {Minutes} minutes", Name, settings.Interval.TotalMinutes);
                 else
-                    logger.LogWarning(e, "{Job} pass failed; it runs again in {Minutes} minutes", Name, settings.Interval.TotalMinutes);
+                    Logger.LogWarning(e, "{Job} pass failed; it runs again in {Minutes} minutes", Name, settings.Interval.TotalMinutes);
             }
         }
     }

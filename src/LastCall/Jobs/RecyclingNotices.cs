@@ -57,12 +57,17 @@ public sealed class RecyclingNotices(IServiceScopeFactory scopes, IOptionsMonito
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException e) when (!DatabaseOutage.IsUnavailable(e))
+        catch (DbUpdateException e) when (e is DbUpdateConcurrencyException || IsUniqueViolation(e))
         {
             // Another instance told the same partners first (the number's version or a notice's unique key); the next pass
-            // picks up anything left.
+            // picks up anything left. Any other failure is the periodic job's to log and retry.
+            Logger.LogInformation("Recycling notices: another instance told the partners of this batch first ({Reason})", e.InnerException?.Message ?? e.Message);
             return 0;
         }
         return due.Count;
     }
+
+    private static bool IsUniqueViolation(DbUpdateException e) =>
+        e.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation }
+        || e.InnerException is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 };
 }

@@ -47,7 +47,7 @@ public sealed class CertificateSigner : IDisposable
             var copy = ECDsa.Create();
             copy.ImportECPrivateKey(privateKey, out _);
             return copy;
-        }, trackAllValues: true);
+        }, trackAllValues: false); // a thread's copy goes with its thread (the native key is freed by its SafeHandle)
         CurrentKeyId = KeyIdOf(signingKey);
         Add(signingKey, current: true);
         foreach (var key in retiredPublicKeys ?? [])
@@ -162,8 +162,6 @@ public sealed class CertificateSigner : IDisposable
     public void Dispose()
     {
         foreach (var key in _verifyKeys.Values)
-            key.Dispose();
-        foreach (var key in _threadSigningKeys.Values)
             key.Dispose();
         _threadSigningKeys.Dispose();
         _signingKey.Dispose();

@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Globalization;
+using System.Numerics;
 using System.Text;
 using System.Text.Json;
 using LastCall.Features.Certificates;
@@ -58,8 +60,30 @@ public sealed class LookupReceipts
         }
         var signingInput = string.Concat(_header, ".", Base64Url.EncodeToString(payload.WrittenSpan));
         var signature = _signer.SignBytes(Encoding.ASCII.GetBytes(signingInput));
-        return string.Concat(signingInput, ".", Base64Url.EncodeToString(signature));
+        return string.Concat(signingInput, ".", Base64Url.EncodeToString(ToLowS(signature)));
     }
+
+    /// <summary>P-256's group order n: (r, s) and (r, n − s) both verify, so receipts carry the low s only and verify refuses the high one.</summary>
+    private static readonly BigInteger Order = BigInteger.Parse("0FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+
+    private static readonly BigInteger HalfOrder = Order / 2;
+
+    private static BigInteger S(ReadOnlySpan<byte> signature) => new(signature[32..], isUnsigned: true, isBigEndian: true);
+
+    private static byte[] ToLowS(byte[] signature)
+    {
+        var s = S(signature);
+        if (s <= HalfOrder)
+            return signature;
+        var low = (Order - s).ToByteArray(isUnsigned: true, isBigEndian: true);
+        var result = new byte[64];
+        signature.AsSpan(0, 32).CopyTo(result);
+        low.CopyTo(result.AsSpan(64 - low.Length));
+        return result;
+    }
+
+    /// <summary>A part of a compact JWS as we write it: base64url without padding, nothing else (no '=', no whitespace).</summary>
+    private static bool IsCanonicalPart(string part) => part.Length > 0 && part.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
     /// <summary>
     /// The payload when <paramref name="receipt"/> is a compact JWS, ES256, whose signature by one of our keys (current or
@@ -68,7 +92,9 @@ public sealed class LookupReceipts
     public JsonElement? Verify(string receipt)
     {
         var parts = receipt.Split('.');
-        if (parts.Length != 3)
+        // Exactly the bytes we would have written: a decoder that skips padding or whitespace must not turn a changed
+        // receipt into a valid one. 86 characters are the 64-byte r‖s.
+        if (parts.Length != 3 || !parts.All(IsCanonicalPart) || parts[2].Length != 86)
             return null;
         try
         {
@@ -78,6 +104,9 @@ public sealed class LookupReceipts
                 || !header.RootElement.TryGetProperty("kid", out var kid) || kid.ValueKind != JsonValueKind.String)
                 return null;
             var signature = Base64Url.DecodeFromChars(parts[2]);
+            // The header and payload are signed as written; the signature's own text must be the one encoding of its bytes.
+            if (signature.Length != 64 || S(signature) > HalfOrder || Base64Url.EncodeToString(signature) != parts[2])
+                return null;
             var signingInput = Encoding.ASCII.GetBytes(string.Concat(parts[0], ".", parts[1]));
             if (!_signer.VerifyBytes(signingInput, signature, kid.GetString()))
                 return null;

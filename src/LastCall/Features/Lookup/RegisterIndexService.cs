@@ -163,9 +163,16 @@ public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> context
             // Everything written by transactions below the horizon, in any order (a sequential scan); the
             // follower goes on from the horizon.
             var (horizon, _) = await HorizonAsync(connection, ct);
+            long newest = 0;
             await ReadAsync(connection, """SELECT "Id", "Msisdn", "DisconnectedOn" FROM disconnections WHERE "WrittenInTransaction" < @horizon""",
-                [("@horizon", horizon)], (msisdn, day, _) => builder.Add(msisdn, day), ct);
+                [("@horizon", horizon)], (msisdn, day, id) =>
+                {
+                    builder.Add(msisdn, day);
+                    newest = Math.Max(newest, id);
+                }, ct);
             _followedUpTo = horizon;
+            // The index keeps no place by id on PostgreSQL; receipts still name the newest entry loaded.
+            Volatile.Write(ref _newestFollowedId, newest);
             return builder.ToIndex(0);
         }
         long last = 0;

@@ -41,6 +41,8 @@ public sealed class VerifyLookupReceipt(LookupReceipts receipts)
     public static void Map(IEndpointRouteBuilder app) =>
         app.MapPost("/api/v1/receipts/verify", (ReceiptToVerify body, VerifyLookupReceipt verify) => verify.Handle(body).ToOk())
             .AllowAnonymous()
+            // Anyone may ask, so all anonymous callers share one bucket (Partners:RateLimit): a flood costs at most that many ECDSA checks a second.
+            .RequireRateLimiting(Security.PartnerRateLimit.PolicyName)
             .WithTags("Partners")
             .AnswersWithoutDatabase()
             .Fails(ErrorKind.Validation)

@@ -33,18 +33,21 @@ public sealed class ListUnacknowledgedRecyclingNotices(AppDbContext db, TimeProv
         var open = db.RecyclingNotices.AsNoTracking().Where(n => n.AcknowledgedAt == null);
         if (overdueOnly)
             open = open.Where(n => n.AcknowledgeBy <= now);
-        var rows = await open
-            .Join(db.Partners, n => n.PartnerId, p => p.Id, (n, p) => new { n.Id, n.PartnerId, Partner = p.Name, n.Msisdn, n.AvailableFrom, n.SentAt, n.AcknowledgeBy })
+        // Counted by partner in the database: notices nobody acknowledges pile up over the years.
+        var counts = await open.GroupBy(n => n.PartnerId)
+            .Select(g => new { PartnerId = g.Key, Count = g.Count(), Overdue = g.Count(n => n.AcknowledgeBy <= now) })
             .ToListAsync(ct);
-        var partners = rows.GroupBy(r => (r.PartnerId, r.Partner))
-            .Select(g =>
-            {
-                var ordered = g.OrderBy(r => r.AcknowledgeBy).ThenBy(r => r.Id).ToList();
-                return new PartnerNotices(g.Key.PartnerId, g.Key.Partner, ordered.Count, ordered.Count(r => r.AcknowledgeBy <= now), ordered.Min(r => r.SentAt),
-                    [.. ordered.Take(MaxNoticesPerPartner).Select(r => new Notice(r.Id, r.Msisdn.Masked(), r.AvailableFrom, r.SentAt, r.AcknowledgeBy, r.AcknowledgeBy <= now))]);
-            })
-            .OrderByDescending(p => p.OverdueCount).ThenBy(p => p.OldestSentAt).ThenBy(p => p.Partner, StringComparer.Ordinal)
-            .ToList();
-        return new Response(overdueOnly, rows.Count, partners);
+        var names = await db.Partners.AsNoTracking().Where(p => counts.Select(c => c.PartnerId).Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
+        var partners = new List<PartnerNotices>();
+        foreach (var count in counts)
+        {
+            var listed = await open.Where(n => n.PartnerId == count.PartnerId).OrderBy(n => n.AcknowledgeBy).ThenBy(n => n.Id)
+                .Take(MaxNoticesPerPartner).ToListAsync(ct);
+            var oldest = await open.Where(n => n.PartnerId == count.PartnerId).OrderBy(n => n.SentAt).Select(n => n.SentAt).FirstAsync(ct);
+            partners.Add(new PartnerNotices(count.PartnerId, names.GetValueOrDefault(count.PartnerId, "?"), count.Count, count.Overdue, oldest,
+                [.. listed.Select(n => new Notice(n.Id, n.Msisdn.Masked(), n.AvailableFrom, n.SentAt, n.AcknowledgeBy, n.AcknowledgeBy <= now))]));
+        }
+        var ordered = partners.OrderByDescending(p => p.OverdueCount).ThenBy(p => p.OldestSentAt).ThenBy(p => p.Partner, StringComparer.Ordinal).ToList();
+        return new Response(overdueOnly, counts.Sum(c => c.Count), ordered);
     }
 }

@@ -83,8 +83,10 @@ public static class PartnerEvents
     {
         var watching = await db.Bindings.AsNoTracking().Where(b => b.Msisdn == msisdn).Select(b => b.PartnerId).ToListAsync(ct);
         var asked = await db.UnbindingRequests.AsNoTracking().Where(r => r.Msisdn == msisdn).Select(r => r.PartnerId).ToListAsync(ct);
+        // A partner already told about this quarantine (the same end recorded again, e.g. by a re-import) is not told twice.
+        var told = await db.RecyclingNotices.AsNoTracking().Where(n => n.Msisdn == msisdn && n.AvailableFrom == availableFrom).Select(n => n.PartnerId).ToListAsync(ct);
         var notices = new List<RecyclingNotice>();
-        foreach (var partnerId in watching.Concat(asked).Distinct().Order())
+        foreach (var partnerId in watching.Concat(asked).Distinct().Except(told).Order())
         {
             var notice = RecyclingNotice.Create(partnerId, msisdn, disconnectedOn, availableFrom, now, acknowledgeBy);
             db.RecyclingNotices.Add(notice);

@@ -51,7 +51,8 @@ public sealed class RecyclingNoticeTests(PostgresCluster postgres)
         var services = h.Scenario.Host.Services;
         var notices = services.GetRequiredService<RecyclingNotices>();
         var aging = services.GetRequiredService<NumberAging>();
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var policies = services.GetRequiredService<LastCall.Hosting.PolicySettings>();
+        var today = policies.Today(DateTimeOffset.UtcNow);
 
         // Quarantine over today, watched by the bank and the app; another one watched by the silent partner but ending in
         // 60 days, far outside the 7-day notice window.
@@ -87,6 +88,12 @@ public sealed class RecyclingNoticeTests(PostgresCluster postgres)
         Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
         var acked = await ack.Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.Equal(recycled.Value, acked.GetProperty("msisdn").GetString());
+        // Five working days of the operator's calendar (weekends and holidays skipped), at the time of day it was sent.
+        var sentAt = acked.GetProperty("sentAt").GetDateTimeOffset();
+        var sentOn = policies.Today(sentAt);
+        var expectedBy = policies.StartOfDay(policies.Calendar.AddWorkingDays(sentOn, 5)) + (sentAt - policies.StartOfDay(sentOn));
+        // PostgreSQL keeps microseconds, .NET ticks of 100 ns.
+        Assert.InRange((acked.GetProperty("acknowledgeBy").GetDateTimeOffset() - expectedBy).Duration(), TimeSpan.Zero, TimeSpan.FromMilliseconds(1));
         Assert.False(acked.GetProperty("overdue").GetBoolean());
         using var again = await h.Partner.PostAsync($"/api/v1/partner/recycling-notices/{bankNotice}/ack", null, Ct);
         Assert.Equal(acked.GetProperty("acknowledgedAt").GetDateTimeOffset(), (await again.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("acknowledgedAt").GetDateTimeOffset());
@@ -137,7 +144,7 @@ public sealed class RecyclingNoticeTests(PostgresCluster postgres)
     {
         await using var h = await PartnerWebhookHarness.StartAsync(postgres, provider);
         var services = h.Scenario.Host.Services;
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = services.GetRequiredService<LastCall.Hosting.PolicySettings>().Today(DateTimeOffset.UtcNow);
         var number = await QuarantinedAsync(h.Scenario, today.AddDays(-90), today);
 
         Assert.Equal(1, await services.GetRequiredService<RecyclingNotices>().RunOnceAsync(Ct));
