@@ -78,55 +78,71 @@ public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contex
             ReportProgress();
         }
 
-        while (await reader.ReadLineAsync(ct) is { } line)
+        try
         {
-            lineNumber++;
-            if (line.Length == 0)
-                continue;
-            rows++;
-            var comma = line.IndexOf(',', StringComparison.Ordinal);
-            if (comma < 0 || line.IndexOf(',', comma + 1) >= 0)
+            while (await reader.ReadLineAsync(ct) is { } line)
             {
-                Reject(lineNumber, "invalid_row", "A row has exactly two fields: msisdn,disconnected_on.");
-                continue;
+                lineNumber++;
+                if (line.Length == 0)
+                    continue;
+                rows++;
+                var comma = line.IndexOf(',', StringComparison.Ordinal);
+                if (comma < 0 || line.IndexOf(',', comma + 1) >= 0)
+                {
+                    Reject(lineNumber, "invalid_row", "A row has exactly two fields: msisdn,disconnected_on.");
+                    continue;
+                }
+                // The register index's parser applies Msisdn's rules without allocating; the text is kept as given.
+                var msisdnText = line.AsSpan(0, comma).Trim();
+                if (!DisconnectionIndex.TryParseMsisdn(msisdnText, out _))
+                {
+                    Reject(lineNumber, "invalid_msisdn", Msisdn.Create(msisdnText.ToString()).Error?.Message ?? "The number must be in E.164 form, e.g. +8613800000001.");
+                    continue;
+                }
+                if (!DateOnly.TryParseExact(line.AsSpan(comma + 1).Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+                {
+                    Reject(lineNumber, "invalid_date", "disconnected_on must be a date (YYYY-MM-DD).");
+                    continue;
+                }
+                if (day > latest)
+                {
+                    Reject(lineNumber, "invalid_date", "A disconnection cannot be dated in the future.");
+                    continue;
+                }
+                batch.Add((msisdnText.ToString(), day));
+                if (batch.Count == BatchSize)
+                    await FlushAsync();
             }
-            // The register index's parser applies Msisdn's rules without allocating; the text is kept as given.
-            var msisdnText = line.AsSpan(0, comma).Trim();
-            if (!DisconnectionIndex.TryParseMsisdn(msisdnText, out _))
-            {
-                Reject(lineNumber, "invalid_msisdn", Msisdn.Create(msisdnText.ToString()).Error?.Message ?? "The number must be in E.164 form, e.g. +8613800000001.");
-                continue;
-            }
-            if (!DateOnly.TryParseExact(line.AsSpan(comma + 1).Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-            {
-                Reject(lineNumber, "invalid_date", "disconnected_on must be a date (YYYY-MM-DD).");
-                continue;
-            }
-            if (day > latest)
-            {
-                Reject(lineNumber, "invalid_date", "A disconnection cannot be dated in the future.");
-                continue;
-            }
-            batch.Add((msisdnText.ToString(), day));
-            if (batch.Count == BatchSize)
+            if (batch.Count > 0 || rows == 0)
                 await FlushAsync();
+            if (writer.Stages && written > 0)
+                onNote?.Invoke($"writing {written:N0} rows into the register…");
+            imported += await writer.CompleteAsync(ct);
         }
-        if (batch.Count > 0 || rows == 0)
-            await FlushAsync();
-        if (writer.Stages && written > 0)
-            onNote?.Invoke($"writing {written:N0} rows into the register…");
-        imported += await writer.CompleteAsync(ct);
+        catch when (imported > 0)
+        {
+            // SQLite commits batch by batch: what went in before the failure is in the register, so it is audited too.
+            try
+            {
+                await RecordAsync(imported, written - imported, rejected, report, CancellationToken.None, failed: true);
+            }
+            catch (Exception e) when (e is System.Data.Common.DbException or DbUpdateException or InvalidOperationException)
+            {
+                // The database itself failed: the first error is the one to report.
+            }
+            throw;
+        }
         ReportProgress();
         await RecordAsync(imported, written - imported, rejected, report, ct);
         return new DisconnectionImportSummary(imported, written - imported, rejected, kept, null);
     }
 
     /// <summary>One audit event for the load (the register is append-only; its entries carry their source).</summary>
-    private async Task RecordAsync(long imported, long alreadyRegistered, long rejected, bool report, CancellationToken ct)
+    private async Task RecordAsync(long imported, long alreadyRegistered, long rejected, bool report, CancellationToken ct, bool failed = false)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         AuditTrail.RecordIn(db, Actor.System(CurrentActor.OutsideRequestChannel.Value ?? "system"), "register.imported", null, null,
-            new { imported, alreadyRegistered, rejected, reported = report }, clock.GetUtcNow());
+            new { imported, alreadyRegistered, rejected, reported = report, completed = !failed }, clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
     }
 
