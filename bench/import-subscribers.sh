@@ -5,7 +5,10 @@
 #   --reimport    then import the same file again (an upsert of every row) and time that too
 #   --preload N   first import N other subscribers, so the file goes into tables that already hold N rows
 #   --clear       clear-text service passwords (hashed with PBKDF2 on import) instead of pre-hashed ones
-# Prints one result line per import; docs/benchmarks.md records the figures.
+# LASTCALL_IMPORT_BIN=DIR runs the lastcall.dll of another build (a baseline) with this checkout's generator and cluster.
+# Prints one result line per import (wall time, rows/s, CPU seconds of the import process and of PostgreSQL, peak RSS of
+# the import process, load average);
+# docs/benchmarks.md records the figures.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/bench/pg-cluster.sh"
@@ -31,17 +34,32 @@ trap '[ $sqlite = 1 ] || pg_stop "$work/pg"; rm -rf "$work"' EXIT
 
 dotnet build -c Release -v q --nologo "$root/bench/LastCall.Benchmarks" >/dev/null
 bin="$root/bench/LastCall.Benchmarks/bin/Release/net10.0"
+host_bin=${LASTCALL_IMPORT_BIN:-$bin}
 key=$(head -c 32 /dev/urandom | base64)
 
+# CPU seconds of this run's PostgreSQL: its live processes plus the backends the postmaster reaped (from /proc, so the
+# figure holds whatever else the machine runs).
+pg_cpu() {
+  [ $sqlite = 1 ] && { echo 0; return; }
+  local postmaster ticks p
+  postmaster=$(head -1 "$work/pg/data/postmaster.pid")
+  ticks=$(awk '{print $14+$15+$16+$17}' "/proc/$postmaster/stat")
+  for p in $(pgrep -P "$postmaster"); do ticks=$((ticks + $(awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done
+  echo "$ticks / $(getconf CLK_TCK)" | bc -l
+}
+
 timed_import() { # label csv rows
-  local label=$1 csv=$2 rows=$3 elapsed rss_kb imported size_mb
-  (cd "$work" && /usr/bin/time -v dotnet "$bin/lastcall.dll" import subscribers "$csv" "${opts[@]}" >"$work/out.txt" 2>"$work/err.txt") || { cat "$work/err.txt" >&2; exit 1; }
+  local label=$1 csv=$2 rows=$3 elapsed rss_kb imported size_mb cpu pg_before pg_after
+  pg_before=$(pg_cpu)
+  (cd "$work" && /usr/bin/time -v dotnet "$host_bin/lastcall.dll" import subscribers "$csv" "${opts[@]}" >"$work/out.txt" 2>"$work/err.txt") || { cat "$work/err.txt" >&2; exit 1; }
   elapsed=$(grep "Elapsed (wall clock)" "$work/err.txt" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
+  pg_after=$(pg_cpu)
+  cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.1f", s}' "$work/err.txt")
   rss_kb=$(grep "Maximum resident set size" "$work/err.txt" | awk '{print $NF}')
   imported=$(grep -oE 'imported [0-9]+' "$work/out.txt" | grep -oE '[0-9]+')
   size_mb=$(( $(stat -c %s "$csv") / 1048576 ))
-  printf '%s rows=%s file=%sMB imported=%s seconds=%s rows_per_second=%.0f peak_rss_mb=%.0f load=%s\n' \
-    "$label" "$rows" "$size_mb" "$imported" "$elapsed" "$(echo "$imported / $elapsed" | bc -l)" "$(echo "$rss_kb / 1024" | bc -l)" \
+  printf '%s rows=%s file=%sMB imported=%s seconds=%s rows_per_second=%.0f cpu_seconds=%s pg_cpu_seconds=%.1f peak_rss_mb=%.0f load=%s\n' \
+    "$label" "$rows" "$size_mb" "$imported" "$elapsed" "$(echo "$imported / $elapsed" | bc -l)" "$cpu" "$(echo "$pg_after - $pg_before" | bc -l)" "$(echo "$rss_kb / 1024" | bc -l)" \
     "$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' '/')"
 }
 

@@ -1,179 +1,168 @@
+using System.Linq.Expressions;
+using System.Reflection;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Npgsql;
 
 namespace LastCall.Data;
 
 /// <summary>
-/// Writes the entities a context is about to insert with PostgreSQL's binary COPY instead of one INSERT each
-/// (decision 0013). Tables, columns, store types and value converters all come from the EF Core model, so the rows are
-/// the ones <c>SaveChanges</c> would write; nothing is typed per table. Columns the database fills in (identity, SQL
-/// defaults, computed columns) are left to it when the entity leaves them unset, as <c>SaveChanges</c> does. Runs in the
-/// context's current transaction, which the caller must have begun: the caller commits the rest of the work (updates,
-/// deletes, the audit event) with a normal save in the same transaction, and the audit guard sees that save.
+/// Writes rows with PostgreSQL's binary COPY instead of one INSERT (or UPDATE) each (decisions 0013 and 0015). Tables,
+/// columns, store types and value converters all come from the EF Core model, so the rows are the ones <c>SaveChanges</c>
+/// would write; nothing is typed per table. New entities are written straight from the objects the aggregates built,
+/// never attached to a context: change tracking cost more than the COPY itself. Columns the database fills in (identity,
+/// SQL defaults, computed columns) are left to it when the entity leaves them unset, as <c>SaveChanges</c> does. Runs in
+/// the context's current transaction, which the caller must have begun: the caller commits the rest of the work (the
+/// audit event above all) with a normal save in the same transaction, and the audit guard sees that save.
 /// </summary>
-public static class BulkInsert
+public static partial class BulkInsert
 {
     /// <summary>
-    /// COPYs every Added entry whose entity type <paramref name="include"/> accepts and that COPY can write (an entity type
-    /// that has its table to itself, without owned or complex types), parents before the entities that refer to them; an
-    /// entity type that refers to a type whose new entities are left to the save (not included, or not copyable) is left
-    /// to the save as well, so foreign keys hold.
-    /// Afterwards the entries are detached (Unchanged when another entity reaches them through a navigation), so the
-    /// following save does not insert them again; rows whose values the database chooses (an identity key, a SQL default)
-    /// are detached, or left to the save if a navigation reaches them. Returns the number of rows written.
-    /// A failure (a unique violation from a concurrent writer, say) aborts the transaction: the caller rolls back.
+    /// COPYs new entities of one entity type that no context tracks. The caller writes parents before the entities that
+    /// refer to them (COPY checks foreign keys row by row). Values the database chooses (an identity key) are not read
+    /// back. Returns the number of rows written. A failure (a unique violation from a concurrent writer, say) aborts the
+    /// transaction: the caller rolls back.
     /// </summary>
-    public static async Task<int> CopyAddedAsync(DbContext db, Func<IEntityType, bool> include, CancellationToken ct)
+    public static async Task<int> CopyAsync<TEntity>(DbContext db, IReadOnlyCollection<TEntity> entities, CancellationToken ct)
+        where TEntity : class
+    {
+        var connection = CopyConnection(db);
+        if (entities.Count == 0)
+            return 0;
+        var table = TableMap.Of(Copyable(db, typeof(TEntity)));
+        // Rows that leave different database-generated columns unset need different column lists: one COPY each.
+        var groups = table.HasGeneratedColumns ? entities.GroupBy(table.LeftToDatabase).ToList() : [new Group<TEntity>(0, entities)];
+        foreach (var rows in groups)
+        {
+            var columns = table.Columns(rows.Key);
+            var sql = $"COPY {table.Name} ({string.Join(", ", columns.Select(c => Quote(c.Name)))}) FROM STDIN (FORMAT BINARY)";
+            await using var copy = await connection.BeginBinaryImportAsync(sql, ct);
+            foreach (var entity in rows)
+            {
+                ct.ThrowIfCancellationRequested();
+                // Synchronous writes into Npgsql's buffer, sent when full: an async call per value cost more than the value.
+                copy.StartRow();
+                foreach (var column in columns)
+                    column.Write(copy, entity);
+            }
+            await copy.CompleteAsync(ct);
+        }
+        return entities.Count;
+    }
+
+    private static NpgsqlConnection CopyConnection(DbContext db)
     {
         if (db.Database.CurrentTransaction is null)
-            throw new InvalidOperationException("BulkInsert.CopyAddedAsync runs inside the caller's transaction; begin one first.");
-        if (db.Database.GetDbConnection() is not NpgsqlConnection connection)
-            throw new NotSupportedException("BulkInsert writes with PostgreSQL's COPY; other providers save normally.");
-
-        var tracker = db.ChangeTracker;
-        tracker.DetectChanges();
-        var detect = tracker.AutoDetectChangesEnabled;
-        var groups = new Dictionary<IEntityType, List<EntityEntry>>();
-        var leftToSave = new HashSet<IEntityType>();
-        tracker.AutoDetectChangesEnabled = false; // detected once above, not again per call below
-        try
-        {
-            foreach (var entry in tracker.Entries())
-            {
-                if (entry.State != EntityState.Added)
-                    continue;
-                if (!include(entry.Metadata) || !CanCopy(entry.Metadata))
-                {
-                    leftToSave.Add(entry.Metadata);
-                    continue;
-                }
-                if (!groups.TryGetValue(entry.Metadata, out var list))
-                    groups[entry.Metadata] = list = [];
-                list.Add(entry);
-            }
-        }
-        finally
-        {
-            tracker.AutoDetectChangesEnabled = detect;
-        }
-        // New entities the save inserts go in after the COPYs: whatever refers to one of their types waits for the save too.
-        while (groups.Keys.FirstOrDefault(t => t.GetForeignKeys().Any(fk => leftToSave.Contains(fk.PrincipalEntityType))) is { } waits)
-        {
-            groups.Remove(waits);
-            leftToSave.Add(waits);
-        }
-
-        var written = 0;
-        foreach (var entityType in ParentsFirst(groups.Keys))
-        {
-            var table = TableMap.Of(entityType);
-            // Rows that leave different database-generated columns unset need different column lists: one COPY each.
-            foreach (var rows in groups[entityType].GroupBy(table.LeftToDatabase))
-            {
-                var leftToDatabase = rows.Key != 0;
-                // An entity another one reaches through a navigation cannot be detached; if the database must also choose one
-                // of its values it cannot be Unchanged either: the normal save writes it.
-                if (leftToDatabase && IsNavigationTarget(entityType))
-                    continue;
-                var columns = table.Columns(rows.Key);
-                var sql = $"COPY {table.Name} ({string.Join(", ", columns.Select(c => Quote(c.Name)))}) FROM STDIN (FORMAT BINARY)";
-                await using (var copy = await connection.BeginBinaryImportAsync(sql, ct))
-                {
-                    WriteRows(copy, rows, columns, ct);
-                    await copy.CompleteAsync(ct);
-                }
-                // Detached when nothing can reach the entity again through a navigation (the save then has less to look
-                // at), or when the database chose one of its values; Unchanged otherwise, so a later change detection
-                // does not take it for a new entity.
-                var state = leftToDatabase || !IsNavigationTarget(entityType) ? EntityState.Detached : EntityState.Unchanged;
-                foreach (var entry in rows)
-                    entry.State = state;
-                written += rows.Count();
-            }
-        }
-        return written;
+            throw new InvalidOperationException("BulkInsert runs inside the caller's transaction; begin one first.");
+        return db.Database.GetDbConnection() as NpgsqlConnection
+            ?? throw new NotSupportedException("BulkInsert writes with PostgreSQL's COPY; other providers save normally.");
     }
 
-    /// <summary>
-    /// Writes the values synchronously: they go to Npgsql's buffer, which is sent when full; a COPY is one long write,
-    /// and an async call per value cost more than the value itself.
-    /// </summary>
-    private static void WriteRows(NpgsqlBinaryImporter copy, IEnumerable<EntityEntry> rows, IReadOnlyList<Column> columns, CancellationToken ct)
+    private static IEntityType Copyable(DbContext db, Type clrType)
     {
-        foreach (var entry in rows)
-        {
-            ct.ThrowIfCancellationRequested();
-            copy.StartRow();
-            var values = entry.CurrentValues;
-            foreach (var column in columns)
-                column.Writer.Write(copy, values[column.Property]);
-        }
+        var entityType = db.Model.FindEntityType(clrType) ?? throw new ArgumentException($"{clrType.Name} is not in the model.", nameof(clrType));
+        return CanCopy(entityType) ? entityType : throw new NotSupportedException($"BulkInsert cannot write {clrType.Name}: it needs one table of its own and flat, non-shadow columns.");
     }
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<IEntityType, bool> NavigationTargets = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<IEntityType, bool> CopyableTypes = new();
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<IEntityType, bool> Copyable = new();
-
-    private static bool IsNavigationTarget(IEntityType entityType) => NavigationTargets.GetOrAdd(entityType, static entityType =>
-        entityType.Model.GetEntityTypes().Any(t => t.GetNavigations().Any(n => n.TargetEntityType == entityType) || t.GetSkipNavigations().Any(n => n.TargetEntityType == entityType)));
-
-    /// <summary>One table per entity type, flat columns only: anything else is left to the normal save.</summary>
-    public static bool CanCopy(IEntityType entityType) => Copyable.GetOrAdd(entityType, static entityType =>
+    /// <summary>One table per entity type, flat columns read from the entity itself: anything else stays with the normal save.</summary>
+    public static bool CanCopy(IEntityType entityType) => CopyableTypes.GetOrAdd(entityType, static entityType =>
         entityType.GetTableName() is not null
         && entityType.BaseType is null
         && !entityType.GetDirectlyDerivedTypes().Any()
         && !entityType.IsOwned()
         && !entityType.GetNavigations().Any(n => n.TargetEntityType.IsOwned())
         && !entityType.GetComplexProperties().Any()
+        && !entityType.GetProperties().Any(p => p.IsShadowProperty())
         && !entityType.Model.GetEntityTypes().Any(other => other != entityType && other.GetTableName() == entityType.GetTableName() && other.GetSchema() == entityType.GetSchema()));
-
-    /// <summary>Principals before their dependents, so that foreign keys hold row by row as COPY checks them.</summary>
-    private static List<IEntityType> ParentsFirst(IEnumerable<IEntityType> types)
-    {
-        var pending = types.ToList();
-        var ordered = new List<IEntityType>();
-        while (pending.Count > 0)
-        {
-            var ready = pending.FirstOrDefault(t => !t.GetForeignKeys().Any(fk => fk.PrincipalEntityType != t && pending.Contains(fk.PrincipalEntityType)))
-                ?? throw new NotSupportedException("BulkInsert cannot order entity types that refer to each other in a cycle.");
-            ordered.Add(ready);
-            pending.Remove(ready);
-        }
-        return ordered;
-    }
 
     private static string Quote(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     private static string Quote(string? schema, string name) => schema is null ? Quote(name) : Quote(schema) + "." + Quote(name);
 
-    private sealed record Column(IProperty Property, string Name, ColumnWriter Writer);
-
-    /// <summary>Writes one column's values: through the property's value converter, as the provider type, to the store type.</summary>
-    private abstract class ColumnWriter
+    private sealed class Group<TEntity>(ulong key, IEnumerable<TEntity> rows) : IGrouping<ulong, TEntity>
     {
-        public abstract void Write(NpgsqlBinaryImporter copy, object? modelValue);
+        public ulong Key => key;
 
-        public static ColumnWriter For(IProperty property)
-        {
-            var mapping = property.GetRelationalTypeMapping();
-            var providerType = mapping.Converter?.ProviderClrType ?? mapping.ClrType;
-            providerType = Nullable.GetUnderlyingType(providerType) ?? providerType;
-            return (ColumnWriter)Activator.CreateInstance(typeof(ColumnWriter<>).MakeGenericType(providerType), mapping.Converter, mapping.StoreTypeNameBase)!;
-        }
+        public IEnumerator<TEntity> GetEnumerator() => rows.GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
-    /// <summary>Typed, so that Npgsql resolves the column's type once per COPY rather than once per value.</summary>
-    private sealed class ColumnWriter<TProvider>(Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter? converter, string storeType) : ColumnWriter
+    /// <summary>
+    /// One column: its name and a compiled writer that reads the value from the entity, converts it with the property's value
+    /// converter and writes it as the provider type to the store type, with no boxing or lookups per value.
+    /// </summary>
+    private sealed class Column
     {
-        public override void Write(NpgsqlBinaryImporter copy, object? modelValue)
+        private static readonly MethodInfo WriteMethod = typeof(NpgsqlBinaryImporter).GetMethods()
+            .Single(m => m.Name == nameof(NpgsqlBinaryImporter.Write) && m.IsGenericMethodDefinition
+                && m.GetParameters() is [_, { ParameterType: var second }] && second == typeof(string));
+
+        private static readonly MethodInfo WriteNullMethod = typeof(NpgsqlBinaryImporter).GetMethod(nameof(NpgsqlBinaryImporter.WriteNull), Type.EmptyTypes)!;
+
+        private readonly Action<NpgsqlBinaryImporter, object?> _write;
+
+        private readonly Lazy<Action<NpgsqlBinaryImporter, object?>> _writeValue;
+
+        public Column(IProperty property, string name)
         {
-            var value = modelValue is null || converter is null ? modelValue : converter.ConvertToProvider(modelValue);
-            if (value is null)
-                copy.WriteNull();
+            Property = property;
+            Name = name;
+            _write = Compile(property, fromEntity: true);
+            _writeValue = new(() => Compile(property, fromEntity: false));
+        }
+
+        public IProperty Property { get; }
+
+        public string Name { get; }
+
+        /// <summary>Writes the entity's current value of the column.</summary>
+        public void Write(NpgsqlBinaryImporter copy, object entity) => _write(copy, entity);
+
+        /// <summary>Writes a value of the property given apart from its entity (an original value, say).</summary>
+        public void WriteValue(NpgsqlBinaryImporter copy, object? modelValue) => _writeValue.Value(copy, modelValue);
+
+        private static Action<NpgsqlBinaryImporter, object?> Compile(IProperty property, bool fromEntity)
+        {
+            var mapping = property.GetRelationalTypeMapping();
+            var converter = mapping.Converter;
+            var copy = Expression.Parameter(typeof(NpgsqlBinaryImporter), "copy");
+            var entity = Expression.Parameter(typeof(object), "entity");
+            Expression read;
+            if (fromEntity)
+            {
+                var member = property.GetMemberInfo(forMaterialization: false, forSet: false);
+                read = Expression.MakeMemberAccess(Expression.Convert(entity, member.DeclaringType!), member);
+            }
             else
-                copy.Write((TProvider)value, storeType);
+            {
+                var type = property.ClrType.IsValueType && Nullable.GetUnderlyingType(property.ClrType) is null ? typeof(Nullable<>).MakeGenericType(property.ClrType) : property.ClrType;
+                read = Expression.Convert(entity, type);
+            }
+            var value = Expression.Variable(read.Type, "value");
+
+            var underlying = Nullable.GetUnderlyingType(value.Type);
+            Expression isNull = underlying is not null ? Expression.Not(Expression.Property(value, "HasValue"))
+                : value.Type.IsValueType ? Expression.Constant(false)
+                : Expression.ReferenceEqual(value, Expression.Constant(null, value.Type));
+            Expression provider = underlying is not null ? Expression.Property(value, "Value") : value;
+            if (converter is not null)
+            {
+                var toProvider = converter.ConvertToProviderExpression;
+                var input = toProvider.Parameters[0].Type;
+                provider = Expression.Invoke(toProvider, provider.Type == input ? provider : Expression.Convert(provider, input));
+            }
+            if (Nullable.GetUnderlyingType(provider.Type) is { } providerUnderlying)
+                provider = Expression.Convert(provider, providerUnderlying);
+
+            var body = Expression.Block([value],
+                Expression.Assign(value, read),
+                Expression.IfThenElse(isNull,
+                    Expression.Call(copy, WriteNullMethod),
+                    Expression.Call(copy, WriteMethod.MakeGenericMethod(provider.Type), provider, Expression.Constant(mapping.StoreTypeNameBase))));
+            return Expression.Lambda<Action<NpgsqlBinaryImporter, object?>>(body, copy, entity).Compile();
         }
     }
 
@@ -200,26 +189,32 @@ public static class BulkInsert
                     continue;
                 if (property.ValueGenerated != ValueGenerated.Never)
                     generated.Add(columns.Count);
-                columns.Add(new Column(property, name, ColumnWriter.For(property)));
+                columns.Add(new Column(property, name));
             }
             if (generated.Count > 64)
                 throw new NotSupportedException($"BulkInsert handles up to 64 database-generated columns per table ({Name}).");
             _columns = [.. columns];
             _generatedIfUnset = [.. generated];
+            Key = entityType.FindPrimaryKey()!.Properties;
         }
 
         public string Name { get; }
 
+        public IReadOnlyList<IProperty> Key { get; }
+
+        public IReadOnlyList<Column> All => _columns;
+
+        public bool HasGeneratedColumns => _generatedIfUnset.Length > 0;
+
         public static TableMap Of(IEntityType entityType) => Maps.GetOrAdd(entityType, t => new TableMap(t));
 
-        /// <summary>As SaveChanges decides: a generated column is sent only when the entity set it (not temporary, not the sentinel).</summary>
-        public ulong LeftToDatabase(EntityEntry entry)
+        /// <summary>As SaveChanges decides for a new entity: a generated column is sent only when the entity set it (not the sentinel).</summary>
+        public ulong LeftToDatabase(object entity)
         {
             var mask = 0UL;
             for (var i = 0; i < _generatedIfUnset.Length; i++)
             {
-                var property = entry.Property(_columns[_generatedIfUnset[i]].Property);
-                if (property.IsTemporary || Equals(property.CurrentValue, property.Metadata.Sentinel))
+                if (_columns[_generatedIfUnset[i]].Property.GetGetter().HasSentinelValueUsingContainingEntity(entity))
                     mask |= 1UL << i;
             }
             return mask;

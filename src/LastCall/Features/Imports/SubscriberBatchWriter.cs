@@ -13,7 +13,9 @@ namespace LastCall.Features.Imports;
 /// <summary>
 /// Applies subscriber records to one DbContext. Everything a batch touches is loaded up front with a
 /// handful of set queries, then each record is checked (no change made if it is refused) and applied
-/// through the aggregates' own methods.
+/// through the aggregates' own methods. Existing rows are tracked by the context (their changes are detected);
+/// the new aggregates are only collected in <see cref="New"/>, not attached: on PostgreSQL they go straight to COPY,
+/// elsewhere <see cref="AttachNew"/> adds them for a normal save (decision 0015).
 /// </summary>
 internal sealed class SubscriberBatchWriter
 {
@@ -28,6 +30,9 @@ internal sealed class SubscriberBatchWriter
     private readonly Dictionary<Msisdn, PoolNumber> _poolNumbers;
     private readonly Dictionary<Iccid, Guid> _iccidOwners;
     private readonly HashSet<(Msisdn, DateOnly)> _registerEntries;
+
+    /// <summary>The aggregates the applied records created, in the order they are inserted (parents first).</summary>
+    public NewRows New { get; } = new();
 
     private SubscriberBatchWriter(AppDbContext db, ImportRun run, IReadOnlyDictionary<int, ProtectedIdNumber> identities, IReadOnlyDictionary<int, string> passwordHashes,
         Dictionary<string, Customer> customersByBlindIndex, List<Line> lines, List<BillingAccount> accounts, List<PoolNumber> poolNumbers, List<(Iccid, Guid)> iccidOwners, List<(Msisdn, DateOnly)> registerEntries)
@@ -129,7 +134,7 @@ internal sealed class SubscriberBatchWriter
             if (!created.IsSuccess)
                 return Refuse(record, created.Error!, changed: true);
             line = created.Value;
-            _db.Lines.Add(line);
+            New.Lines.Add(line);
             _liveLines[msisdn] = line;
         }
         else
@@ -172,7 +177,7 @@ internal sealed class SubscriberBatchWriter
         var registered = Customer.Register(record.Name, record.Id.Type, identity, record.Language, record.Email, now);
         if (!registered.IsSuccess)
             return registered;
-        _db.Customers.Add(registered.Value);
+        New.Customers.Add(registered.Value);
         _customersByBlindIndex[identity.BlindIndex] = registered.Value;
         return registered;
     }
@@ -184,7 +189,7 @@ internal sealed class SubscriberBatchWriter
         var opened = BillingAccount.Open(line.Id, _run.Settings.Currency, record.Balance, record.Arrears);
         if (!opened.IsSuccess)
             return opened.Error!;
-        _db.BillingAccounts.Add(opened.Value);
+        New.BillingAccounts.Add(opened.Value);
         _accountsByLine[line.Id] = opened.Value;
         return Result.Success;
     }
@@ -229,7 +234,7 @@ internal sealed class SubscriberBatchWriter
         if (number is null)
         {
             number = PoolNumber.NewlyAssigned(msisdn, now);
-            _db.PoolNumbers.Add(number);
+            New.PoolNumbers.Add(number);
             _poolNumbers[msisdn] = number;
         }
         else if (number.State == NumberState.Available && number.Assign(now) is { IsSuccess: false } assigned)
@@ -253,9 +258,44 @@ internal sealed class SubscriberBatchWriter
             var entry = Disconnection.Record(msisdn, disconnectedOn, DisconnectionSource.Import, now);
             if (!entry.IsSuccess)
                 return entry.Error!;
-            _db.Disconnections.Add(entry.Value);
+            New.RegisterEntries.Add(entry.Value);
         }
         return Result.Success;
+    }
+
+    /// <summary>Adds the new aggregates to the context, for a normal save (SQLite, the row-by-row retry).</summary>
+    public void AttachNew()
+    {
+        _db.Customers.AddRange(New.Customers);
+        _db.Lines.AddRange(New.Lines); // with their eSIM profiles
+        _db.BillingAccounts.AddRange(New.BillingAccounts);
+        _db.PoolNumbers.AddRange(New.PoolNumbers);
+        _db.Disconnections.AddRange(New.RegisterEntries);
+    }
+
+    /// <summary>COPYs the new aggregates, parents first, in the context's transaction (PostgreSQL).</summary>
+    public async Task CopyNewAsync(CancellationToken ct)
+    {
+        await BulkInsert.CopyAsync(_db, New.Customers, ct);
+        await BulkInsert.CopyAsync(_db, New.Lines, ct);
+        await BulkInsert.CopyAsync(_db, New.Lines.SelectMany(l => l.Profiles).ToList(), ct);
+        await BulkInsert.CopyAsync(_db, New.BillingAccounts, ct);
+        await BulkInsert.CopyAsync(_db, New.PoolNumbers, ct);
+        await BulkInsert.CopyAsync(_db, New.RegisterEntries, ct);
+    }
+
+    /// <summary>What a batch creates; never tracked by a context (change tracking cost more than writing the rows).</summary>
+    public sealed class NewRows
+    {
+        public List<Customer> Customers { get; } = [];
+
+        public List<Line> Lines { get; } = [];
+
+        public List<BillingAccount> BillingAccounts { get; } = [];
+
+        public List<PoolNumber> PoolNumbers { get; } = [];
+
+        public List<Disconnection> RegisterEntries { get; } = [];
     }
 
     private static (RowRejection?, bool) Refuse(SubscriberRecord record, string code, string detail) =>

@@ -5,6 +5,7 @@ using LastCall.Hosting;
 using LastCall.Security;
 using LastCall.Domain.Audit;
 using LastCall.Domain.Customers;
+using LastCall.Domain.Lines;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using System.Threading.Channels;
@@ -201,7 +202,7 @@ public sealed class SubscriberImporter(
                 try
                 {
                     RecordBatch(db, batch[0].Row, batch[^1].Row, imported, rejected.Count);
-                    await SaveBatchAsync(db, cancellationToken);
+                    await SaveBatchAsync(db, writer, cancellationToken);
                     return (imported, rejected);
                 }
                 catch (Exception ex) when (ex is DbUpdateException or NpgsqlException)
@@ -225,6 +226,7 @@ public sealed class SubscriberImporter(
             }
             try
             {
+                writer.AttachNew();
                 RecordBatch(db, record.Row, record.Row, imported: 1, rejected: 0);
                 await db.SaveChangesAsync(cancellationToken);
                 importedOneByOne++;
@@ -238,19 +240,24 @@ public sealed class SubscriberImporter(
     }
 
     /// <summary>
-    /// On PostgreSQL the new rows (nearly all of a first import) go in with binary COPY, and the rest of the batch (updated
-    /// rows on a re-import, removed profiles, the batch's audit event) with a normal save, all in one transaction, so the
-    /// audit guard sees the event with the changes it accounts for (decision 0013). SQLite saves normally.
+    /// On PostgreSQL, in one transaction: the new rows (nearly all of a first import) go in with binary COPY straight from the
+    /// aggregates, the changed rows of a re-import with one <c>UPDATE … FROM</c> a COPYed temporary table per table (version
+    /// checked), and the rest (lines whose status changes, added and removed profiles of existing lines, the batch's audit
+    /// event) with a normal save, so the audit guard sees the event in the transaction that writes what it accounts for
+    /// (decisions 0013, 0015). SQLite saves everything normally.
     /// </summary>
-    private static async Task SaveBatchAsync(AppDbContext db, CancellationToken ct)
+    private static async Task SaveBatchAsync(AppDbContext db, SubscriberBatchWriter writer, CancellationToken ct)
     {
         if (!db.Database.IsNpgsql())
         {
+            writer.AttachNew();
             await db.SaveChangesAsync(ct);
             return;
         }
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await BulkInsert.CopyAddedAsync(db, type => type.ClrType != typeof(AuditEvent), ct);
+        await writer.CopyNewAsync(ct);
+        // A line whose status changes stays with the save: the TMF interceptor publishes its product state event there.
+        await BulkInsert.UpdateModifiedAsync(db, entry => entry.Entity is not Line || !entry.Property(nameof(Line.Status)).IsModified, ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
     }

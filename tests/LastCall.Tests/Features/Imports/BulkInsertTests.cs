@@ -1,6 +1,7 @@
 using System.Globalization;
 using LastCall.Data;
 using LastCall.Domain.Billing;
+using LastCall.Domain.Common;
 using LastCall.Domain.Customers;
 using LastCall.Domain.Lines;
 using LastCall.Domain.Numbers;
@@ -45,8 +46,10 @@ public sealed class BulkInsertTests(PostgresCluster postgres)
             var writer = await SubscriberBatchWriter.LoadAsync(db, run, records, identities, copied.Protector(), new(), Ct);
             foreach (var record in records)
                 Assert.Null(writer.Apply(record).Rejection);
-            entities = [.. db.ChangeTracker.Entries().Select(e => e.Entity)];
-            Assert.Equal(6, db.ChangeTracker.Entries().Select(e => e.Metadata).Distinct().Count());
+            // The new aggregates are collected, never tracked.
+            Assert.Empty(db.ChangeTracker.Entries());
+            var added = writer.New;
+            entities = [.. added.Customers, .. added.Lines, .. added.Lines.SelectMany(l => l.Profiles), .. added.BillingAccounts, .. added.PoolNumbers, .. added.RegisterEntries];
 
             await using var listener = new NpgsqlConnection(copied.ConnectionString);
             await listener.OpenAsync(Ct);
@@ -57,12 +60,9 @@ public sealed class BulkInsertTests(PostgresCluster postgres)
 
             await using (var transaction = await db.Database.BeginTransactionAsync(Ct))
             {
-                var written = await BulkInsert.CopyAddedAsync(db, _ => true, Ct);
-                Assert.Equal(entities.Count, written);
+                await writer.CopyNewAsync(Ct);
                 await transaction.CommitAsync(Ct);
             }
-            // Nothing is left for a save to insert again.
-            Assert.DoesNotContain(db.ChangeTracker.Entries(), e => e.State != EntityState.Unchanged);
             Assert.Equal(0, await db.SaveChangesAsync(Ct));
             // COPY fires the register's statement trigger: the lookup index followers hear of the new entries.
             Assert.True(await listener.WaitAsync(TimeSpan.FromSeconds(30), Ct));
@@ -122,6 +122,141 @@ public sealed class BulkInsertTests(PostgresCluster postgres)
         Assert.Equal(3, await db.EsimProfiles.CountAsync(Ct));
     }
 
+    [Fact]
+    public async Task Update_WritesWhatSaveChangesWrites_ForTheChangedRowsOfAReimport()
+    {
+        using var copied = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
+        using var saved = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
+        var n = TestData.Next();
+        var owner = TestData.ResidentId(n);
+        var password = TestData.HashOf("246810");
+        var clock = new FixedClock(DateTimeOffset.UtcNow);
+        var protector = copied.Protector(); // one key for both databases, so the second round finds the same customers
+        var (first, firstIds) = Parse(copied, [
+            TestData.Row(n, idNumber: owner, password: password, profiles: $"{TestData.Iccid(n)}:{TestData.Eid(n)}:primary:iPhone 16|{TestData.Iccid(n + 1)}::companion:Watch") + ",,,,zh-CN,",
+            TestData.Row(n + 2, idNumber: owner, password: password) + ",,,,zh-CN,",
+            TestData.Row(n + 3, password: password, profiles: "") + ",,,,en,",
+        ]);
+        // The same entities go into both databases.
+        await using (var db = copied.CreateContext())
+        {
+            var writer = await SubscriberBatchWriter.LoadAsync(db, new ImportRun(Guid.CreateVersion7(), copied.Settings(), clock), first, firstIds, protector, new(), Ct);
+            foreach (var record in first)
+                Assert.Null(writer.Apply(record).Rejection);
+            writer.AttachNew();
+            await db.SaveChangesAsync(Ct);
+            await using var other = saved.CreateContext();
+            foreach (var entry in db.ChangeTracker.Entries())
+                other.Add(entry.Entity);
+            await other.SaveChangesAsync(Ct);
+        }
+
+        // A re-import that changes a name, balances, a device label, a status, a category and the import run of every line.
+        var (second, secondIds) = Parse(copied, [
+            TestData.Row(n, idNumber: owner, password: password, name: "张伟伟", balance: "12.50", profiles: $"{TestData.Iccid(n)}:{TestData.Eid(n)}:primary:iPhone 17|{TestData.Iccid(n + 1)}::companion:Watch") + ",,,,zh-CN,",
+            TestData.Row(n + 2, idNumber: owner, password: password, name: "张伟伟", arrears: "158.00") + ",,suspended,2026-06-01,zh-CN,",
+            TestData.Row(n + 3, password: password, profiles: "") + ",,,,en,",
+        ]);
+        var run = new ImportRun(Guid.CreateVersion7(), copied.Settings(), clock);
+        foreach (var database in new[] { copied, saved })
+        {
+            await using var db = database.CreateContext();
+            var writer = await SubscriberBatchWriter.LoadAsync(db, run, second, secondIds, protector, new(), Ct);
+            foreach (var record in second)
+                Assert.Null(writer.Apply(record).Rejection);
+            Assert.Empty(writer.New.Lines);
+            Assert.Empty(writer.New.Customers);
+            if (database == copied)
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(Ct);
+                // Three lines, one customer, two billing accounts, one eSIM profile.
+                Assert.Equal(7, await BulkInsert.UpdateModifiedAsync(db, _ => true, Ct));
+                Assert.DoesNotContain(db.ChangeTracker.Entries(), e => e.State != EntityState.Unchanged);
+                Assert.Equal(0, await db.SaveChangesAsync(Ct));
+                await transaction.CommitAsync(Ct);
+            }
+            else
+            {
+                Assert.Equal(7, await db.SaveChangesAsync(Ct));
+            }
+        }
+
+        await using var fromCopy = copied.CreateContext();
+        await using var fromSave = saved.CreateContext();
+        await AssertSameRows<Customer>(fromCopy, fromSave, 2);
+        await AssertSameRows<Line>(fromCopy, fromSave, 3);
+        await AssertSameRows<EsimProfile>(fromCopy, fromSave, 3);
+        await AssertSameRows<BillingAccount>(fromCopy, fromSave, 3);
+        await AssertSameRows<PoolNumber>(fromCopy, fromSave, 3);
+        Assert.Contains(await fromCopy.Customers.ToListAsync(Ct), c => c.Name == "张伟伟");
+    }
+
+    [Fact]
+    public async Task Update_WhenAnotherWriterChangedARowSinceItWasRead_ThrowsAndWritesNothing()
+    {
+        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
+        var n = TestData.Next();
+        var password = TestData.HashOf("246810");
+        await database.ImportAsync(TestData.Csv(TestData.Header, TestData.Row(n, password: password), TestData.Row(n + 1, password: password)));
+        var (records, identities) = Parse(database, [TestData.Row(n, password: password, arrears: "20.00") + ",,,,,", TestData.Row(n + 1, password: password, arrears: "20.00") + ",,,,,"]);
+
+        await using var db = database.CreateContext();
+        var writer = await SubscriberBatchWriter.LoadAsync(db, new ImportRun(Guid.CreateVersion7(), database.Settings(), TimeProvider.System), records, identities, database.Protector(), new(), Ct);
+        foreach (var record in records)
+            Assert.Null(writer.Apply(record).Rejection);
+        await BumpVersionOfAccount(database, TestData.Msisdn(n + 1));
+
+        await using (var transaction = await db.Database.BeginTransactionAsync(Ct))
+            await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => BulkInsert.UpdateModifiedAsync(db, _ => true, Ct));
+
+        await using var check = database.CreateContext();
+        Assert.DoesNotContain(await check.BillingAccounts.ToListAsync(Ct), a => a.Arrears == 20.00m);
+    }
+
+    [Fact]
+    public async Task Reimport_WhenAnotherWriterChangesARowMeanwhile_RedoesTheBatchRowByRow_OverTheOtherWritersChange()
+    {
+        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
+        var n = TestData.Next();
+        var password = TestData.HashOf("246810");
+        var rows = new[] { n, n + 1, n + 2 };
+        await database.ImportAsync(TestData.Csv([TestData.Header, .. rows.Select(i => TestData.Row(i, password: password))]));
+        int version;
+        await using (var before = database.CreateContext())
+            version = (await before.BillingAccounts.FirstAsync(Ct)).Version;
+        // Another writer changes the second row's account after the batch has read it and before its UPDATE.
+        var concurrent = new ConcurrentWriter(() => BumpVersionOfAccount(database, TestData.Msisdn(n + 1)));
+        var options = new DbContextOptionsBuilder<AppDbContext>();
+        options.UseLastCallDatabase(database.Provider, database.ConnectionString);
+        options.AddInterceptors(concurrent, new LastCall.Auditing.UnauditedChangeRefusal());
+        var importer = new SubscriberImporter(new Microsoft.EntityFrameworkCore.Infrastructure.PooledDbContextFactory<AppDbContext>(options.Options),
+            database.Protector(), new LastCall.Auditing.CurrentActor(new Microsoft.AspNetCore.Http.HttpContextAccessor()), database.Settings(),
+            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<SubscriberImporter>.Instance);
+
+        var summary = await importer.ImportAsync(TestData.Csv([TestData.Header, .. rows.Select(i => TestData.Row(i, password: password, arrears: "20.00"))]), cancellationToken: Ct);
+
+        Assert.True(concurrent.Wrote);
+        Assert.Equal((3, 0), (summary.Imported, summary.RejectedCount));
+        await using var db = database.CreateContext();
+        var accounts = await db.BillingAccounts.ToListAsync(Ct);
+        Assert.All(accounts, a => Assert.Equal(20.00m, a.Arrears));
+        // The other writer's change was seen and the row saved over it (two versions on), not silently overwritten (one on).
+        Assert.Equal([version + 1, version + 1, version + 2], accounts.Select(a => a.Version).Order());
+    }
+
+    /// <summary>Another writer's change to a line's billing account: its arrears and its version.</summary>
+    private static async Task BumpVersionOfAccount(TestDatabase database, string msisdn)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync(Ct);
+        await using var update = new NpgsqlCommand("""
+            UPDATE billing_accounts SET "Arrears" = 99, "Version" = "Version" + 1
+            WHERE "LineId" = (SELECT "Id" FROM lines WHERE "Msisdn" = $1)
+            """, connection);
+        update.Parameters.AddWithValue(msisdn);
+        Assert.Equal(1, await update.ExecuteNonQueryAsync(Ct));
+    }
+
     /// <summary>Runs a write of its own once, when the first transaction of the context it is attached to begins.</summary>
     private sealed class ConcurrentWriter(Func<Task> write) : Microsoft.EntityFrameworkCore.Diagnostics.DbTransactionInterceptor
     {
@@ -143,7 +278,8 @@ public sealed class BulkInsertTests(PostgresCluster postgres)
     {
         using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
         await using var db = database.CreateContext();
-        await Assert.ThrowsAsync<InvalidOperationException>(() => BulkInsert.CopyAddedAsync(db, _ => true, Ct));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => BulkInsert.CopyAsync(db, new List<PoolNumber> { PoolNumber.NewlyAssigned(Msisdn.Parse(TestData.Msisdn(TestData.Next())), DateTimeOffset.UtcNow) }, Ct));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => BulkInsert.UpdateModifiedAsync(db, _ => true, Ct));
     }
 
     private static (List<SubscriberRecord>, Dictionary<int, ProtectedIdNumber>) Parse(TestDatabase database, string[] rows)
