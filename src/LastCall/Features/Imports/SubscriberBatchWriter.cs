@@ -251,7 +251,9 @@ internal sealed class SubscriberBatchWriter
         if (number.State == NumberState.Assigned && number.Quarantine(disconnectedOn, _run.Settings.QuarantineFor(number.Category), now) is { IsSuccess: false } quarantined)
             return quarantined;
         var today = DateOnly.FromDateTime(now.UtcDateTime);
-        if (number.State == NumberState.Quarantined && number.QuarantinedUntil <= today)
+        // A quarantine that ended in the earlier system ends here; one whose recycling notices we sent is left to number
+        // aging, which waits for the partners' acknowledgements.
+        if (number.State == NumberState.Quarantined && number.QuarantinedUntil <= today && number.RecyclingNoticesFor != number.QuarantinedUntil)
             number.EndQuarantine(today, now);
         if (_registerEntries.Add((msisdn, disconnectedOn)))
         {
