@@ -15,7 +15,6 @@ chmod 755 "$work"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; pg_stop "$work/pg"; rm -rf "$work"; }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 dotnet build -c Release -v q --nologo "$root/bench/LastCall.Benchmarks" >/dev/null
 bin="$root/bench/LastCall.Benchmarks/bin/Release/net10.0"

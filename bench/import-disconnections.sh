@@ -23,9 +23,9 @@ for rows in "${sizes[@]}"; do
   opts=(--Database:Provider Postgres --ConnectionStrings:LastCall "$PG_CONN" --Security:MasterKey "$key")
   (cd "$work" && dotnet "$bin/lastcall.dll" migrate "${opts[@]}" >/dev/null)
   (cd "$work" && /usr/bin/time -v dotnet "$bin/lastcall.dll" import disconnections "$csv" "${opts[@]}" >"$work/out.txt" 2>"$work/err.txt") || { tail -5 "$work/err.txt" >&2; exit 1; }
-  elapsed=$(grep "Elapsed (wall clock)" "$work/err.txt" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
-  rss_kb=$(grep "Maximum resident set size" "$work/err.txt" | awk '{print $NF}')
+  elapsed=$(time_seconds "$work/err.txt")
+  rss_mb=$(time_rss_mb "$work/err.txt")
   printf 'rows=%s file=%sMB %s seconds=%s rows_per_second=%.0f peak_rss_mb=%.0f\n' "$rows" "$(( $(stat -c %s "$csv") / 1048576 ))" \
-    "$(tail -1 "$work/out.txt")" "$elapsed" "$(echo "$rows / $elapsed" | bc -l)" "$(echo "$rss_kb / 1024" | bc -l)"
+    "$(tail -1 "$work/out.txt")" "$elapsed" "$(echo "$rows / $elapsed" | bc -l)" "$rss_mb"
   pg_stop "$work/pg"; rm -rf "$work/pg" "$csv"
 done

@@ -49,17 +49,17 @@ pg_cpu() {
 }
 
 timed_import() { # label csv rows
-  local label=$1 csv=$2 rows=$3 elapsed rss_kb imported size_mb cpu pg_before pg_after
+  local label=$1 csv=$2 rows=$3 elapsed rss_mb imported size_mb cpu pg_before pg_after
   pg_before=$(pg_cpu)
   (cd "$work" && /usr/bin/time -v dotnet "$host_bin/lastcall.dll" import subscribers "$csv" "${opts[@]}" >"$work/out.txt" 2>"$work/err.txt") || { cat "$work/err.txt" >&2; exit 1; }
-  elapsed=$(grep "Elapsed (wall clock)" "$work/err.txt" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
+  elapsed=$(time_seconds "$work/err.txt")
   pg_after=$(pg_cpu)
   cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.1f", s}' "$work/err.txt")
-  rss_kb=$(grep "Maximum resident set size" "$work/err.txt" | awk '{print $NF}')
+  rss_mb=$(time_rss_mb "$work/err.txt")
   imported=$(grep -oE 'imported [0-9]+' "$work/out.txt" | grep -oE '[0-9]+')
   size_mb=$(( $(stat -c %s "$csv") / 1048576 ))
   printf '%s rows=%s file=%sMB imported=%s seconds=%s rows_per_second=%.0f cpu_seconds=%s pg_cpu_seconds=%.1f peak_rss_mb=%.0f load=%s\n' \
-    "$label" "$rows" "$size_mb" "$imported" "$elapsed" "$(echo "$imported / $elapsed" | bc -l)" "$cpu" "$(echo "$pg_after - $pg_before" | bc -l)" "$(echo "$rss_kb / 1024" | bc -l)" \
+    "$label" "$rows" "$size_mb" "$imported" "$elapsed" "$(echo "$imported / $elapsed" | bc -l)" "$cpu" "$(echo "$pg_after - $pg_before" | bc -l)" "$rss_mb" \
     "$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' '/')"
 }
 

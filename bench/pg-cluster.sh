@@ -2,6 +2,9 @@
 # Starts a throwaway PostgreSQL cluster for a benchmark run (sourced by the bench scripts).
 #   pg_start DIR   -> exports PG_PORT and PG_CONN (a connection string for database "lastcall")
 #   pg_stop DIR
+# and what the bench scripts share besides:
+#   free_port                      -> a loopback port free right now (for a host started with --urls)
+#   time_seconds FILE, time_rss_mb FILE -> wall clock and peak RSS from GNU `time -v` output in FILE
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/prerequisites.sh"
 
@@ -34,3 +37,9 @@ pg_stop() {
   local dir=$1
   pg_as "$(pg_bin)/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
 }
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+time_seconds() { grep "Elapsed (wall clock)" "$1" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }'; }
+
+time_rss_mb() { grep "Maximum resident set size" "$1" | awk '{ printf "%.0f", $NF / 1024 }'; }

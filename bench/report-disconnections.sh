@@ -30,10 +30,10 @@ rm "$work/register.csv"
 mkdir "$work/out"
 (cd "$work" && /usr/bin/time -v dotnet "$bin/lastcall.dll" reports disconnections --period 2025-12 --profile generic --format "$format" --out "$work/out" "${opts[@]}" \
   >"$work/report.txt" 2>"$work/err.txt") || { grep -v "^\s" "$work/err.txt" | tail -5 >&2; exit 1; }
-elapsed=$(grep "Elapsed (wall clock)" "$work/err.txt" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
-rss_kb=$(grep "Maximum resident set size" "$work/err.txt" | awk '{print $NF}')
+elapsed=$(time_seconds "$work/err.txt")
+rss_mb=$(time_rss_mb "$work/err.txt")
 filed=$(awk -F'\t' '{ gsub(/ rows/, "", $2); n += $2 } END { print n + 0 }' "$work/report.txt")
 head -3 "$work/report.txt"
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf 'rows=%s format=%s filed=%s files=%s size=%sMB seconds=%s rows_per_second=%.0f peak_rss_mb=%.0f\n' "$rows" "$format" "$filed" \
-  "$(find "$work/out" -type f | wc -l)" "$(( $(du -sb "$work/out" | cut -f1) / 1048576 ))" "$elapsed" "$(echo "$filed / $elapsed" | bc -l)" "$(echo "$rss_kb / 1024" | bc -l)"
+  "$(find "$work/out" -type f | wc -l)" "$(( $(du -sb "$work/out" | cut -f1) / 1048576 ))" "$elapsed" "$(echo "$filed / $elapsed" | bc -l)" "$rss_mb"

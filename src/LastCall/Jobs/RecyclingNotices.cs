@@ -36,8 +36,7 @@ public sealed class RecyclingNotices(IServiceScopeFactory scopes, IOptionsMonito
         var today = policies.Today(now);
         var horizon = today.AddDays(recycling.RecyclingNoticeDays);
         var due = await db.PoolNumbers
-            .Where(n => n.State == NumberState.Quarantined && n.QuarantinedUntil <= horizon
-                && (n.RecyclingNoticesFor == null || n.RecyclingNoticesFor != n.QuarantinedUntil))
+            .Where(n => n.State == NumberState.Quarantined && n.QuarantinedUntil <= horizon && n.RecyclingNoticesFor != n.QuarantinedUntil)
             .OrderBy(n => n.QuarantinedUntil).Take(size).ToListAsync(ct);
         // The acknowledgement window: as many working days after today, at the same time of day.
         var acknowledgeBy = policies.StartOfDay(policies.Calendar.AddWorkingDays(today, recycling.RecyclingAckWorkingDays)) + (now - policies.StartOfDay(today));

@@ -87,9 +87,10 @@ public sealed class LookupReceipts
 
     /// <summary>
     /// The payload when <paramref name="receipt"/> is a compact JWS, ES256, whose signature by one of our keys (current or
-    /// retired) covers exactly its header and payload; otherwise null (a changed byte, another algorithm, an unknown key).
+    /// retired) covers exactly its header and a receipt's payload; otherwise null (a changed byte, another algorithm, an
+    /// unknown key, something else we signed).
     /// </summary>
-    public JsonElement? Verify(string receipt)
+    public LookupReceiptPayload? Verify(string receipt)
     {
         var parts = receipt.Split('.');
         // Exactly the bytes we would have written: a decoder that skips padding or whitespace must not turn a changed
@@ -110,8 +111,7 @@ public sealed class LookupReceipts
             var signingInput = Encoding.ASCII.GetBytes(string.Concat(parts[0], ".", parts[1]));
             if (!_signer.VerifyBytes(signingInput, signature, kid.GetString()))
                 return null;
-            using var payload = JsonDocument.Parse(Base64Url.DecodeFromChars(parts[1]));
-            return payload.RootElement.ValueKind == JsonValueKind.Object ? payload.RootElement.Clone() : null;
+            return JsonSerializer.Deserialize<LookupReceiptPayload>(Base64Url.DecodeFromChars(parts[1]), JsonSerializerOptions.Web);
         }
         catch (Exception e) when (e is FormatException or JsonException)
         {

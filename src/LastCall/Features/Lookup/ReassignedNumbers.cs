@@ -56,7 +56,8 @@ public static class ReassignedNumbers
         _ => "no_data",
     };
 
-    private static Results<Ok<Answer>, ProblemHttpResult> Single(string msisdn, string? since, string? receipt, RegisterIndexService register, ServedNumbers served, PartnerMeter meter, HttpContext http)
+    private static Results<Ok<Answer>, ProblemHttpResult> Single(string msisdn, string? since, string? receipt, RegisterIndexService register, ServedNumbers served, PartnerMeter meter,
+        LookupReceipts receipts, HttpContext http)
     {
         if (register.Index is not { } index)
             return NotReady(http);
@@ -69,10 +70,10 @@ public static class ReassignedNumbers
         meter.Count(http.User.SubjectId(), 1);
         if (!served.IsServed(number))
             return Problems.Create(StatusCodes.Status404NotFound, "number_not_served", "This number is not one of ours: ask the operator that serves it.");
-        var registerAsOf = register.NewestEntryId;
+        // Read before the lookup: every entry up to it was in the index the answer came from.
+        var registerAsOf = withReceipt ? register.NewestEntryId : 0;
         var result = Text(index.Lookup(number, day, register.RegisterStartsOn));
-        return TypedResults.Ok(new Answer(msisdn, since!, result,
-            withReceipt ? http.RequestServices.GetRequiredService<LookupReceipts>().Issue(msisdn, since!, result, registerAsOf) : null));
+        return TypedResults.Ok(new Answer(msisdn, since!, result, withReceipt ? receipts.Issue(msisdn, since!, result, registerAsOf) : null));
     }
 
     private static bool TryParseFlag(string? text, out bool value)
@@ -81,7 +82,8 @@ public static class ReassignedNumbers
         return text is null || bool.TryParse(text, out value);
     }
 
-    private static Results<Ok<BatchResponse>, ProblemHttpResult> BatchQuery(Batch body, RegisterIndexService register, ServedNumbers served, PartnerMeter meter, HttpContext http)
+    private static Results<Ok<BatchResponse>, ProblemHttpResult> BatchQuery(Batch body, RegisterIndexService register, ServedNumbers served, PartnerMeter meter,
+        LookupReceipts receipts, HttpContext http)
     {
         if (register.Index is not { } index)
             return NotReady(http);
@@ -103,7 +105,7 @@ public static class ReassignedNumbers
         }
         meter.Count(http.User.SubjectId(), queries.Count);
         if (body.Receipt == true)
-            SignAnswered(results, http.RequestServices.GetRequiredService<LookupReceipts>(), registerAsOf);
+            SignAnswered(results, receipts, registerAsOf);
         return TypedResults.Ok(new BatchResponse(results));
     }
 

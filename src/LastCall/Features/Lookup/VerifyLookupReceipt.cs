@@ -1,4 +1,3 @@
-using System.Text.Json;
 using LastCall.Domain.Common;
 using LastCall.Web;
 using LastCall.Web.OpenApi;
@@ -23,19 +22,8 @@ public sealed class VerifyLookupReceipt(LookupReceipts receipts)
             return Fail.Validation("receipt", "receipt_required", "Give the receipt as it came with the answer: {\"receipt\": \"eyJ…\"}.");
         if (body.Receipt.Length > LookupReceipts.MaxLength)
             return Fail.Validation("receipt", "receipt_too_large", $"A receipt is at most {LookupReceipts.MaxLength:N0} characters; this is not one.");
-        if (receipts.Verify(body.Receipt.Trim()) is not { } payload)
-            return new ReceiptVerification(false, null);
-        // A receipt we signed always has these fields; one that does not (an older format) is still ours, so it is valid without a payload.
-        LookupReceiptPayload? parsed;
-        try
-        {
-            parsed = payload.Deserialize<LookupReceiptPayload>(JsonSerializerOptions.Web);
-        }
-        catch (JsonException)
-        {
-            parsed = null;
-        }
-        return new ReceiptVerification(true, parsed);
+        var payload = receipts.Verify(body.Receipt.Trim());
+        return new ReceiptVerification(payload is not null, payload);
     }
 
     public static void Map(IEndpointRouteBuilder app) =>

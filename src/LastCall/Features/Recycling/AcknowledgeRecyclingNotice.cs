@@ -34,16 +34,9 @@ public sealed class AcknowledgeRecyclingNotice(AppDbContext db, AuditTrail audit
         {
             audit.Record("partner.recycling_notice_acknowledged", notice.Msisdn.Masked(), before: new { acknowledged = false },
                 after: new { acknowledged = true, notice.Id, notice.AvailableFrom, overdue = now >= notice.AcknowledgeBy });
-            try
-            {
-                await db.SaveChangesAsync(ct);
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                // A concurrent ack won; answer with what it recorded.
-                db.ChangeTracker.Clear();
+            // A concurrent ack won: answer with what it recorded.
+            if (await FirstWriterWins.SaveAsync(db, ct) is not null)
                 notice = await db.RecyclingNotices.AsNoTracking().FirstAsync(n => n.Id == id, ct);
-            }
         }
         return RecyclingNoticeView.Of(notice, now);
     }

@@ -242,7 +242,7 @@ public sealed class ReceiptTests(PostgresCluster postgres)
         using var after = new CertificateSigner(ECDsa.Create(ECCurve.NamedCurves.nistP256), [retired]);
         var payload = new LookupReceipts(after, settings, TimeProvider.System).Verify(receipt);
         Assert.NotNull(payload);
-        Assert.Equal(42, payload.Value.GetProperty("registerAsOf").GetInt64());
+        Assert.Equal(42, payload.RegisterAsOf);
 
         using var stranger = new CertificateSigner(ECDsa.Create(ECCurve.NamedCurves.nistP256));
         Assert.Null(new LookupReceipts(stranger, settings, TimeProvider.System).Verify(receipt));
