@@ -13,6 +13,9 @@ internal sealed class CancellationRequestConfiguration : IEntityTypeConfiguratio
         b.HasKey(r => r.Id);
         b.Property(r => r.Id).ValueGeneratedNever();
         b.Property(r => r.Version).IsConcurrencyToken();
+        b.Property(r => r.Kind).HasConversion<string>().HasMaxLength(16);
+        b.Property(r => r.RecipientOperator).HasMaxLength(CancellationRequest.MaxRecipientOperatorLength);
+        b.Ignore(r => r.NeedsApprovalNotice);
         b.Property(r => r.Channel).HasConversion<string>().HasMaxLength(16);
         b.Property(r => r.Effective).HasConversion<string>().HasMaxLength(24);
         b.Property(r => r.Status).HasConversion<string>().HasMaxLength(24);

@@ -21,8 +21,10 @@ internal sealed class LineConfiguration : IEntityTypeConfiguration<Line>
         b.Property(l => l.StatusBeforeCancellation).HasConversion<string>().HasMaxLength(24);
         b.Property(l => l.ServicePasswordHash).HasMaxLength(200);
         b.Property(l => l.TransferConsentHash).HasMaxLength(64);
-        // One live line per number; cancelled lines stay as history once the number is reassigned.
-        b.HasIndex(l => l.Msisdn).IsUnique().HasFilter("\"Status\" <> 'Cancelled'");
+        b.Property(l => l.PortAuthorizationHash).HasMaxLength(64);
+        b.Ignore(l => l.HasEnded);
+        // One live line per number; cancelled and ported-out lines stay as history once the number is reassigned or comes back.
+        b.HasIndex(l => l.Msisdn).IsUnique().HasFilter("\"Status\" NOT IN ('Cancelled', 'PortedOut')");
         // Finding a number's line looks at cancelled ones too (its history), which the partial index above cannot
         // serve: without this one every such lookup read the whole table.
         b.HasIndex(l => l.Msisdn, "IX_lines_Msisdn_AnyStatus");

@@ -15,5 +15,7 @@ internal sealed class PoolNumberConfiguration : IEntityTypeConfiguration<PoolNum
         b.Property(n => n.Category).HasMaxLength(PoolNumber.MaxCategoryLength).HasDefaultValue(PoolNumber.StandardCategory);
         // The aging job looks for quarantined numbers whose date has come.
         b.HasIndex(n => new { n.State, n.QuarantinedUntil });
+        // Every instance follows the ported-out numbers (the lookups' no_data); only those rows are in this index.
+        b.HasIndex(n => n.StateChangedAt, "IX_pool_numbers_PortedOut").HasFilter("\"State\" = 'PortedOut'");
     }
 }

@@ -10,6 +10,22 @@ public enum CancellationChannel
 
     /// <summary>The operator's BSS (CRM, order management) ordered it through the TM Forum Product Ordering API; always reviewed.</summary>
     Bss,
+
+    /// <summary>The recipient operator's porting system asked for a port-out with the owner's authorization code.</summary>
+    Porting,
+}
+
+/// <summary>
+/// What a request ends the line with. Both run on the same execution engine (claims, leases, retries, crash resume) and
+/// hold the line the same way (one live request per line); they differ in their steps and in what becomes of the number.
+/// </summary>
+public enum RequestKind
+{
+    /// <summary>The number is disconnected: quarantine, register entry, certificate, partners told to unbind.</summary>
+    Cancellation,
+
+    /// <summary>The number leaves with its owner for another operator: no quarantine, no register entry, no certificate.</summary>
+    PortOut,
 }
 
 public enum EffectivePolicy
@@ -51,6 +67,9 @@ public enum IdentityMethod
 
     /// <summary>The operator's BSS placed a termination order; the customer's identity is the BSS's record, and a reviewer decides.</summary>
     BssOrder,
+
+    /// <summary>The recipient operator gave the port-out authorization code we texted to the owner, and the owner's ID.</summary>
+    PortingAuthorization,
 }
 
 /// <summary>Who verified the requester, how, where and when.</summary>
@@ -106,6 +125,14 @@ public sealed class CancellationRequest : AggregateRoot
     }
 
     public Guid Id { get; private set; }
+
+    public RequestKind Kind { get; private set; }
+
+    /// <summary>A port-out's recipient operator, as its porting system names itself.</summary>
+    public string? RecipientOperator { get; private set; }
+
+    /// <summary>When the recipient operator asked a port-out to run; null: at once.</summary>
+    public DateTimeOffset? PortAt { get; private set; }
 
     public Guid LineId { get; private set; }
 
@@ -201,7 +228,59 @@ public sealed class CancellationRequest : AggregateRoot
     /// told (or after <paramref name="noticeAt"/>, before the notice is sent); null for counter requests, which have none.
     /// </summary>
     public DateTimeOffset? CoolingOffEnds(TimeSpan coolingOff, DateTimeOffset? noticeAt = null) =>
-        MadeAtTheCounter || (NoticeSentAt ?? noticeAt) is not { } told ? null : told + coolingOff;
+        MadeAtTheCounter || Kind == RequestKind.PortOut || (NoticeSentAt ?? noticeAt) is not { } told ? null : told + coolingOff;
+
+    /// <summary>
+    /// Whether execution waits for the owner to be told of the approval. A port-out does not: the owner asked for it by
+    /// giving the recipient operator the code we texted them, and the recipient operator fixes the time.
+    /// </summary>
+    public bool NeedsApprovalNotice => Kind == RequestKind.Cancellation;
+
+    /// <summary>An audit event's name for this kind of request: <c>cancellation.completed</c>, <c>port_out.completed</c>.</summary>
+    public string EventName(string what) => (Kind == RequestKind.PortOut ? "port_out." : "cancellation.") + what;
+
+    public const int MaxRecipientOperatorLength = 80;
+
+    /// <summary>
+    /// Files a port-out asked for by a porting client with the owner's authorization code, eligible (checked by the
+    /// caller). It needs no review and runs at <paramref name="portAt"/> (at once when null).
+    /// </summary>
+    public static Result<CancellationRequest> SubmitPortOut(Guid lineId, Msisdn msisdn, Guid customerId, string? recipientOperator, DateTimeOffset? portAt,
+        string submittedBy, DateOnly today, DateTimeOffset now)
+    {
+        var recipient = recipientOperator?.Trim();
+        if (string.IsNullOrEmpty(recipient) || recipient.Length > MaxRecipientOperatorLength || recipient.Any(char.IsControl))
+            return Result<CancellationRequest>.Failure("invalid_recipient_operator", $"recipientOperator names the recipient operator in 1 to {MaxRecipientOperatorLength} characters.");
+        if (portAt is { } at && (at < now - TimeSpan.FromMinutes(5) || at > now + TimeSpan.FromDays(30)))
+            return Result<CancellationRequest>.Failure("invalid_port_at", "portAt is a moment within the next 30 days (leave it out for at once).");
+        var request = new CancellationRequest
+        {
+            Id = Guid.CreateVersion7(now),
+            Kind = RequestKind.PortOut,
+            RecipientOperator = recipient,
+            PortAt = portAt is { } asked && asked > now ? asked : null,
+            LineId = lineId,
+            Msisdn = msisdn,
+            CustomerId = customerId,
+            Channel = CancellationChannel.Porting,
+            Effective = EffectivePolicy.Immediate,
+            Status = CancellationStatus.Submitted,
+            SubmittedAt = now,
+            SubmittedBy = submittedBy,
+            IdentityMethod = IdentityMethod.PortingAuthorization,
+            VerifiedBy = submittedBy,
+            VerifiedAt = now,
+            DocumentIds = [],
+            ReviewReasons = [],
+            EffectiveOn = portAt is { } day && day > now ? DateOnly.FromDateTime(day.UtcDateTime) : today,
+        };
+        request._history.Add(new CancellationTransition(CancellationStatus.Submitted, now, submittedBy, null));
+        request.DecidedAt = now;
+        request.DecidedBy = submittedBy;
+        request.Move(CancellationStatus.Approved, now, submittedBy, null);
+        request.NextAttemptAt = portAt is { } due && due > now ? due : now;
+        return request;
+    }
 
     /// <summary>
     /// Files a request. <paramref name="reviewReasons"/> empty means it skips review and is approved at

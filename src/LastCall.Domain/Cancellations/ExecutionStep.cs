@@ -19,6 +19,9 @@ public enum StepName
 
     /// <summary>Sign and keep the cancellation certificate.</summary>
     IssueCertificate,
+
+    /// <summary>A port-out's last step, in one transaction: line ported out, number no longer ours, watchers told.</summary>
+    HandOverNumber,
 }
 
 public enum StepStatus
@@ -63,9 +66,14 @@ public sealed class ExecutionStep
     /// <summary>What the step produced, as small JSON (final bill and refund amounts, profiles retired…).</summary>
     public string? Outcome { get; private set; }
 
+    /// <summary>The steps of each kind of request, in the order they run.</summary>
+    public static IReadOnlyList<StepName> StepsOf(RequestKind kind) => kind == RequestKind.PortOut
+        ? [StepName.FinalBill, StepName.ReleaseProfiles, StepName.DeprovisionNetwork, StepName.HandOverNumber]
+        : [StepName.FinalBill, StepName.ReleaseProfiles, StepName.DeprovisionNetwork, StepName.Disconnect, StepName.IssueCertificate];
+
     /// <summary>Every step of a new execution, pending, in order.</summary>
-    public static IReadOnlyList<ExecutionStep> Plan(Guid requestId) =>
-        [.. Enum.GetValues<StepName>().Select((name, i) => new ExecutionStep { RequestId = requestId, Position = i, Name = name, Status = StepStatus.Pending })];
+    public static IReadOnlyList<ExecutionStep> Plan(Guid requestId, RequestKind kind) =>
+        [.. StepsOf(kind).Select((name, i) => new ExecutionStep { RequestId = requestId, Position = i, Name = name, Status = StepStatus.Pending })];
 
     /// <summary>A worker starts (or, after a crash, restarts) the step.</summary>
     public void Begin(DateTimeOffset now)

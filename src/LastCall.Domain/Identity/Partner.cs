@@ -11,7 +11,10 @@ public static class PartnerScopes
     /// <summary>The operator's own BSS (CRM, order management): the TM Forum APIs under <c>/tmf-api</c>.</summary>
     public const string Bss = "bss";
 
-    public static readonly IReadOnlyList<string> All = [Bss];
+    /// <summary>A recipient operator's porting system: the port-out routes under <c>/api/v1/porting</c>.</summary>
+    public const string Porting = "porting";
+
+    public static readonly IReadOnlyList<string> All = [Bss, Porting];
 }
 
 /// <summary>A platform (bank, app) that looks numbers up and receives webhooks, or the operator's own BSS. It holds API keys.</summary>

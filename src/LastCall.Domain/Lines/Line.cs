@@ -70,6 +70,14 @@ public sealed class Line : AggregateRoot
 
     public DateTimeOffset? TransferConsentExpiresAt { get; private set; }
 
+    /// <summary>SHA-256 of the port-out authorization code texted to the owner; single use, voided after too many wrong tries.</summary>
+    public string? PortAuthorizationHash { get; private set; }
+
+    public DateTimeOffset? PortAuthorizationExpiresAt { get; private set; }
+
+    /// <summary>Wrong codes given against the current authorization code.</summary>
+    public int PortAuthorizationFailures { get; private set; }
+
     /// <summary>When a fraud hold was last lifted; a recent one still sends cancellations to review.</summary>
     public DateTimeOffset? FraudHoldReleasedAt { get; private set; }
 
@@ -197,6 +205,43 @@ public sealed class Line : AggregateRoot
         && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
             System.Text.Encoding.ASCII.GetBytes(TransferConsentHash), System.Text.Encoding.ASCII.GetBytes(codeHash));
 
+    /// <summary>How many wrong port-out authorization codes void the current one (the owner asks for a new code).</summary>
+    public const int MaxPortAuthorizationFailures = 5;
+
+    /// <summary>Whether the line has ended for good (cancelled or ported out): its number may belong to a new line.</summary>
+    public bool HasEnded => Status is LineStatus.Cancelled or LineStatus.PortedOut;
+
+    /// <summary>The owner asked for a port-out authorization code; a new code replaces the previous one.</summary>
+    public void GrantPortAuthorization(string codeHash, DateTimeOffset expiresAt)
+    {
+        PortAuthorizationHash = codeHash;
+        PortAuthorizationExpiresAt = expiresAt;
+        PortAuthorizationFailures = 0;
+    }
+
+    /// <summary>
+    /// Checks a port-out authorization code (without using it up). A wrong code counts against the current one, which is
+    /// void after <see cref="MaxPortAuthorizationFailures"/> wrong tries, so the code cannot be guessed through the checks.
+    /// </summary>
+    public bool CheckPortAuthorization(string codeHash, DateTimeOffset now)
+    {
+        if (PortAuthorizationHash is null || PortAuthorizationExpiresAt <= now)
+            return false;
+        if (System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+                System.Text.Encoding.ASCII.GetBytes(PortAuthorizationHash), System.Text.Encoding.ASCII.GetBytes(codeHash)))
+            return true;
+        if (++PortAuthorizationFailures >= MaxPortAuthorizationFailures)
+            VoidPortAuthorization();
+        return false;
+    }
+
+    /// <summary>The code was used by a port-out (single use), or too many wrong tries were made.</summary>
+    public void VoidPortAuthorization()
+    {
+        PortAuthorizationHash = null;
+        PortAuthorizationExpiresAt = null;
+    }
+
     public void MarkImported(Guid importRunId) => ImportRunId = importRunId;
 
     /// <summary>
@@ -260,6 +305,16 @@ public sealed class Line : AggregateRoot
             return Fail.Conflict("invalid_line_status", "Only a line pending cancellation can be cancelled.");
         StatusBeforeCancellation = null;
         SetStatus(LineStatus.Cancelled, now);
+        return Result.Success;
+    }
+
+    /// <summary>The port-out's hand-over: the number now belongs to the recipient operator.</summary>
+    public Result CompletePortOut(DateTimeOffset now)
+    {
+        if (Status != LineStatus.PendingCancellation)
+            return Fail.Conflict("invalid_line_status", "Only a line being terminated can be ported out.");
+        StatusBeforeCancellation = null;
+        SetStatus(LineStatus.PortedOut, now);
         return Result.Success;
     }
 

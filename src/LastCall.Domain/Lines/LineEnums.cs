@@ -2,7 +2,9 @@ namespace LastCall.Domain.Lines;
 
 /// <summary>
 /// Active → Suspended (number retained) → Active; Active → Barred (arrears) → Active;
-/// Active/Suspended → PendingCancellation → Cancelled (or back, if the cancellation is withdrawn).
+/// Active/Suspended → PendingCancellation → Cancelled (or back, if the cancellation is withdrawn);
+/// Active/Suspended → PendingCancellation → PortedOut (the number went to another operator with its owner).
+/// PendingCancellation means "being terminated", by a cancellation or a port-out.
 /// </summary>
 public enum LineStatus
 {
@@ -11,6 +13,9 @@ public enum LineStatus
     Barred,
     PendingCancellation,
     Cancelled,
+
+    /// <summary>The owner took the number to another operator: the line has ended, the number is not ours any more.</summary>
+    PortedOut,
 }
 
 /// <summary>Membership of a bundle or family plan.</summary>

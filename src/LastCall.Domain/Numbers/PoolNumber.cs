@@ -69,7 +69,12 @@ public sealed class PoolNumber : AggregateRoot
     {
         if (State != NumberState.Available)
             return Fail.Conflict("number_not_available",
-                State == NumberState.Quarantined ? $"The number is in quarantine until {QuarantinedUntil:yyyy-MM-dd}." : "The number is already assigned.");
+                State switch
+                {
+                    NumberState.Quarantined => $"The number is in quarantine until {QuarantinedUntil:yyyy-MM-dd}.",
+                    NumberState.PortedOut => "The number was ported out: it belongs to another operator.",
+                    _ => "The number is already assigned.",
+                });
         State = NumberState.Assigned;
         QuarantinedUntil = null;
         StateChangedAt = now;
@@ -83,6 +88,26 @@ public sealed class PoolNumber : AggregateRoot
             return Fail.Conflict("invalid_number_state", $"Only an assigned number can be quarantined; this one is {State}.");
         State = NumberState.Quarantined;
         QuarantinedUntil = disconnectedOn.AddDays(policy.Days);
+        StateChangedAt = now;
+        return Result.Success;
+    }
+
+    /// <summary>A port-out's hand-over: the number leaves with its owner, without quarantine.</summary>
+    public Result PortOut(DateTimeOffset now)
+    {
+        if (State != NumberState.Assigned)
+            return Fail.Conflict("invalid_number_state", $"Only an assigned number can be ported out; this one is {State}.");
+        State = NumberState.PortedOut;
+        StateChangedAt = now;
+        return Result.Success;
+    }
+
+    /// <summary>A ported-out number came back to us with a new line (ported in again).</summary>
+    public Result PortBackIn(DateTimeOffset now)
+    {
+        if (State != NumberState.PortedOut)
+            return Fail.Conflict("invalid_number_state", $"Only a ported-out number can come back; this one is {State}.");
+        State = NumberState.Assigned;
         StateChangedAt = now;
         return Result.Success;
     }

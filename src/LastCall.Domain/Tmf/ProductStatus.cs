@@ -4,8 +4,8 @@ namespace LastCall.Domain.Tmf;
 
 /// <summary>
 /// A line seen as a TM Forum TMF637 v5 <c>Product</c>: its <c>ProductStatusType</c> (API.md, TM Forum views). A barred
-/// line is <c>suspended</c> (its service is, for arrears); a line with a live cancellation is <c>pendingTerminate</c>; a
-/// cancelled one <c>terminated</c>. The other values of the enumeration (<c>created</c>, <c>pendingActive</c>,
+/// line is <c>suspended</c> (its service is, for arrears); a line with a live cancellation or port-out is <c>pendingTerminate</c>; a
+/// cancelled or ported-out one <c>terminated</c>. The other values of the enumeration (<c>created</c>, <c>pendingActive</c>,
 /// <c>cancelled</c>, <c>aborted</c>) describe products being ordered, which LastCall never holds.
 /// </summary>
 public static class ProductStatus
@@ -23,7 +23,7 @@ public static class ProductStatus
         LineStatus.Active => Active,
         LineStatus.Suspended or LineStatus.Barred => Suspended,
         LineStatus.PendingCancellation => PendingTerminate,
-        LineStatus.Cancelled => Terminated,
+        LineStatus.Cancelled or LineStatus.PortedOut => Terminated,
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown line status."),
     };
 

@@ -191,6 +191,11 @@ namespace LastCall.Migrations.Postgres.Migrations
                         .HasMaxLength(24)
                         .HasColumnType("character varying(24)");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<DateTimeOffset?>("LeaseExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -211,6 +216,13 @@ namespace LastCall.Migrations.Postgres.Migrations
 
                     b.Property<DateTimeOffset?>("NoticeSentAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("PortAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RecipientOperator")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
 
                     b.Property<string>("RejectionReason")
                         .HasMaxLength(500)
@@ -797,6 +809,16 @@ namespace LastCall.Migrations.Postgres.Migrations
                         .HasMaxLength(60)
                         .HasColumnType("character varying(60)");
 
+                    b.Property<DateTimeOffset?>("PortAuthorizationExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("PortAuthorizationFailures")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("PortAuthorizationHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("PortState")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -847,7 +869,7 @@ namespace LastCall.Migrations.Postgres.Migrations
 
                     b.HasIndex("Msisdn")
                         .IsUnique()
-                        .HasFilter("\"Status\" <> 'Cancelled'");
+                        .HasFilter("\"Status\" NOT IN ('Cancelled', 'PortedOut')");
 
                     b.HasIndex(new[] { "Msisdn" }, "IX_lines_Msisdn_AnyStatus");
 
@@ -1006,6 +1028,9 @@ namespace LastCall.Migrations.Postgres.Migrations
                     b.HasKey("Msisdn");
 
                     b.HasIndex("State", "QuarantinedUntil");
+
+                    b.HasIndex(new[] { "StateChangedAt" }, "IX_pool_numbers_PortedOut")
+                        .HasFilter("\"State\" = 'PortedOut'");
 
                     b.ToTable("pool_numbers", (string)null);
                 });

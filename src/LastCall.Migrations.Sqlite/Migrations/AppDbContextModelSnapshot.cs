@@ -184,6 +184,11 @@ namespace LastCall.Migrations.Sqlite.Migrations
                         .HasMaxLength(24)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("LeaseExpiresAt")
                         .HasColumnType("INTEGER");
 
@@ -204,6 +209,13 @@ namespace LastCall.Migrations.Sqlite.Migrations
 
                     b.Property<long?>("NoticeSentAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PortAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RecipientOperator")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("RejectionReason")
                         .HasMaxLength(500)
@@ -788,6 +800,16 @@ namespace LastCall.Migrations.Sqlite.Migrations
                         .HasMaxLength(60)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("PortAuthorizationExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PortAuthorizationFailures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PortAuthorizationHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("PortState")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -838,7 +860,7 @@ namespace LastCall.Migrations.Sqlite.Migrations
 
                     b.HasIndex("Msisdn")
                         .IsUnique()
-                        .HasFilter("\"Status\" <> 'Cancelled'");
+                        .HasFilter("\"Status\" NOT IN ('Cancelled', 'PortedOut')");
 
                     b.HasIndex(new[] { "Msisdn" }, "IX_lines_Msisdn_AnyStatus");
 
@@ -993,6 +1015,9 @@ namespace LastCall.Migrations.Sqlite.Migrations
                     b.HasKey("Msisdn");
 
                     b.HasIndex("State", "QuarantinedUntil");
+
+                    b.HasIndex(new[] { "StateChangedAt" }, "IX_pool_numbers_PortedOut")
+                        .HasFilter("\"State\" = 'PortedOut'");
 
                     b.ToTable("pool_numbers", (string)null);
                 });

@@ -22,9 +22,10 @@ public static class CommandLine
                                                        --report: file its entries in regulator reports too
                lastcall staff add --username NAME --roles ROLE[,ROLE] [--store STORE]
                                                        create a staff account; the password is read from stdin
-               lastcall partners add --name NAME [--scope bss]
+               lastcall partners add --name NAME [--scope bss|porting]
                                                        create a partner and print its API key once
-                                                       (--scope bss: a BSS client of the TM Forum APIs only)
+                                                       (--scope bss: a BSS client of the TM Forum APIs only;
+                                                       --scope porting: another operator's porting system, port-outs only)
                lastcall reports disconnections --period yyyy-MM --profile generic|fcc-rnd --format csv|xlsx --out DIR
                                                        file the month's regulator report of permanent disconnections
                                                        and copy its files into DIR (exit 3: already filed)

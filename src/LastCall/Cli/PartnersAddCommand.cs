@@ -7,7 +7,7 @@ namespace LastCall.Cli;
 
 /// <summary>
 /// <c>lastcall partners add --name NAME [--scope SCOPE[,SCOPE]]</c>: creates a partner and prints its API key once.
-/// <c>--scope bss</c> makes it a BSS client, whose keys reach only the TM Forum APIs.
+/// <c>--scope bss</c> makes it a BSS client, whose keys reach only the TM Forum APIs; <c>--scope porting</c> a porting client, whose keys reach only the port-out routes.
 /// </summary>
 public static class PartnersAddCommand
 {

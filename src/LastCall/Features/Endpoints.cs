@@ -11,6 +11,7 @@ using LastCall.Features.Lookup;
 using LastCall.Features.Me;
 using LastCall.Features.Operations;
 using LastCall.Features.PartnerApi;
+using LastCall.Features.Porting;
 using LastCall.Features.Recycling;
 using LastCall.Features.Reports;
 using LastCall.Features.Suspensions;
@@ -51,6 +52,8 @@ public static class Endpoints
         GrantTransferConsent.Map(lines);
         TransferLine.Map(lines);
         PreviousHolderUnbindings.Map(lines);
+        RequestPortAuthorization.Map(lines);
+        PortOuts.Map(app);
 
         var documents = app.MapGroup("/api/v1/documents").WithTags("Cancellations");
         UploadDocument.Map(documents);

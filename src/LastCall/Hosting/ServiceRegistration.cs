@@ -76,6 +76,7 @@ public static class ServiceRegistration
         services.AddScoped<IExecutionStep, DeprovisionNetworkStep>();
         services.AddScoped<IExecutionStep, DisconnectStep>();
         services.AddScoped<IExecutionStep, IssueCertificateStep>();
+        services.AddScoped<IExecutionStep, HandOverNumberStep>();
         services.TraceSteps();
         services.AddSingleton(sp =>
         {
@@ -179,6 +180,7 @@ public static class ServiceRegistration
         services.AddSettings<RegisterSettings>("Register");
         services.AddSettings<ServedNumberSettings>("Numbers");
         services.AddSettings<ReceiptSettings>("Receipts");
+        services.AddSettings<Features.Porting.PortingSettings>("Porting");
         services.AddSingleton<LookupReceipts>();
         services.AddSingleton<AuditChainKey>();
         services.AddSingleton<AuditChainSealer>();

@@ -24,6 +24,12 @@ public static class Policies
 
     /// <summary>A partner key with the <c>bss</c> scope: the operator's CRM and order systems on the TM Forum APIs.</summary>
     public const string Bss = "bss";
+
+    /// <summary>A partner key with the <c>porting</c> scope: another operator's porting system asking for port-outs.</summary>
+    public const string Porting = "porting";
+
+    /// <summary>A porting client, or staff (a port-out's status).</summary>
+    public const string PortingOrStaff = "porting-or-staff";
 }
 
 /// <summary>
@@ -63,7 +69,10 @@ public static class AuthenticationSetup
             // authenticate every partner request a second time and merge the two principals.
             // Ordinary partners only: a scoped key (bss) reaches its scope's routes and nothing else.
             .AddPolicy(Policies.Partner, p => p.RequireClaim(Claims.Kind, Claims.PartnerKind).RequireAssertion(c => !c.User.HasClaim(x => x.Type == Claims.Scope)))
-            .AddPolicy(Policies.Bss, p => p.RequireClaim(Claims.Kind, Claims.PartnerKind).RequireClaim(Claims.Scope, PartnerScopes.Bss));
+            .AddPolicy(Policies.Bss, p => p.RequireClaim(Claims.Kind, Claims.PartnerKind).RequireClaim(Claims.Scope, PartnerScopes.Bss))
+            .AddPolicy(Policies.Porting, p => p.RequireClaim(Claims.Kind, Claims.PartnerKind).RequireClaim(Claims.Scope, PartnerScopes.Porting))
+            .AddPolicy(Policies.PortingOrStaff, p => p.RequireAssertion(c =>
+                c.User.HasClaim(Claims.Kind, Claims.StaffKind) || (c.User.HasClaim(Claims.Kind, Claims.PartnerKind) && c.User.HasClaim(Claims.Scope, PartnerScopes.Porting))));
         return services;
     }
 

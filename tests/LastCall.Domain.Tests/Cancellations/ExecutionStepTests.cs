@@ -10,7 +10,7 @@ public class ExecutionStepTests
     [Fact]
     public void Reset_AFailedStep_StartsOverWithAFreshAttemptCount()
     {
-        var step = ExecutionStep.Plan(Guid.NewGuid())[0];
+        var step = ExecutionStep.Plan(Guid.NewGuid(), RequestKind.Cancellation)[0];
         step.Begin(Now);
         step.GiveUp("billing refused", Now);
 
@@ -23,7 +23,7 @@ public class ExecutionStepTests
     [Fact]
     public void Reset_AStepThatDidNotFail_IsRefused_AndLeftAsItWas()
     {
-        var step = ExecutionStep.Plan(Guid.NewGuid())[0];
+        var step = ExecutionStep.Plan(Guid.NewGuid(), RequestKind.Cancellation)[0];
         step.Begin(Now);
         step.Succeed(Now, null);
 

@@ -7,7 +7,7 @@ namespace LastCall.Features.Admin;
 /// Partners and their API keys (admin), their shapes and routes: create a partner (its first key is shown once,
 /// <see cref="CreatePartner"/>), list them (<see cref="ListPartners"/>), issue another key for rotation
 /// (<see cref="IssuePartnerKey"/>), revoke a key (<see cref="RevokePartnerKey"/>). Only SHA-256 hashes of keys are stored. A partner created with a scope
-/// (<c>bss</c>: the operator's CRM on the TM Forum APIs) reaches only that scope's routes, with every key.
+/// (<c>bss</c>: the operator's CRM on the TM Forum APIs; <c>porting</c>: another operator's porting system) reaches only that scope's routes, with every key.
 /// </summary>
 public static class ManagePartners
 {

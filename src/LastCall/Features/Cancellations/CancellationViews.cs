@@ -4,7 +4,11 @@ using LastCall.Domain.Common;
 
 namespace LastCall.Features.Cancellations;
 
-/// <summary>The JSON shapes of cancellation requests (API.md, Cancellations) and their snake_case names.</summary>
+/// <summary>
+/// The JSON shapes of cancellation requests (API.md, Cancellations) and their snake_case names. A port-out is a request of
+/// kind <c>port_out</c> (channel <c>porting</c>, with its <c>recipientOperator</c>): staff and the owner see it beside the
+/// cancellations, with the same history and steps.
+/// </summary>
 public static class CancellationViews
 {
     public sealed record Transition(string Status, DateTimeOffset At, string By, string? Reason);
@@ -35,9 +39,12 @@ public static class CancellationViews
         IReadOnlyList<Step> Steps,
         string? CertificateNumber,
         decimal EarlyExitFee,
-        DependencyWait? WaitingFor);
+        DependencyWait? WaitingFor,
+        string Kind,
+        string? RecipientOperator);
 
-    public sealed record Summary(Guid Id, string Msisdn, string Status, string Channel, DateTimeOffset SubmittedAt, DateOnly? ReviewDueBy, bool Overdue, DateOnly EffectiveOn);
+    public sealed record Summary(Guid Id, string Msisdn, string Status, string Channel, DateTimeOffset SubmittedAt, DateOnly? ReviewDueBy, bool Overdue, DateOnly EffectiveOn,
+        string Kind);
 
     public static Detail ToDetail(CancellationRequest r, DateOnly today, IReadOnlyList<ExecutionStep>? steps = null) => new(
         r.Id,
@@ -60,7 +67,11 @@ public static class CancellationViews
         [.. (steps ?? []).OrderBy(s => s.Position).Select(ToStep)],
         r.CertificateNumber,
         r.EarlyExitFee,
-        WaitingFor(r));
+        WaitingFor(r),
+        Kind(r.Kind),
+        r.RecipientOperator);
+
+    public static string Kind(RequestKind kind) => kind == RequestKind.PortOut ? "port_out" : "cancellation";
 
     /// <summary>From the transition into waiting, whose reason is "system: what it answered".</summary>
     public static DependencyWait? WaitingFor(CancellationRequest r)
@@ -85,13 +96,14 @@ public static class CancellationViews
         s.Outcome is null ? null : JsonDocument.Parse(s.Outcome).RootElement.Clone());
 
     public static Summary ToSummary(CancellationRequest r, DateOnly today) =>
-        new(r.Id, r.Msisdn.Value, CancellationRequest.Describe(r.Status), Channel(r.Channel), r.SubmittedAt, r.ReviewDueBy, r.IsOverdue(today), r.EffectiveOn);
+        new(r.Id, r.Msisdn.Value, CancellationRequest.Describe(r.Status), Channel(r.Channel), r.SubmittedAt, r.ReviewDueBy, r.IsOverdue(today), r.EffectiveOn, Kind(r.Kind));
 
     public static string Channel(CancellationChannel channel) => channel switch
     {
         CancellationChannel.CallCentre => "call_centre",
         CancellationChannel.Store => "store",
         CancellationChannel.Bss => "bss",
+        CancellationChannel.Porting => "porting",
         _ => "online",
     };
 

@@ -95,12 +95,12 @@ public sealed class ExecutionRunner(
                     if (request.Status == CancellationStatus.WaitingForDependency)
                     {
                         request.ResumeExecution(now);
-                        audit.Record("cancellation.resumed", request.Msisdn.Masked(), before: new { status = "waiting_for_dependency" }, after: new { status = "executing", request.Id, step = step.Name.ToString() });
+                        audit.Record(request.EventName("resumed"), request.Msisdn.Masked(), before: new { status = "waiting_for_dependency" }, after: new { status = "executing", request.Id, step = step.Name.ToString() });
                         logger.LogInformation("Cancellation {Id}: {Step} went through; execution resumes", request.Id, step.Name);
                     }
                     // Saved with the run's outcome below (or a lease renewal on the way).
                     step.Succeed(now, result.Detail);
-                    audit.Record("cancellation.step_succeeded", request.Msisdn.Masked(), after: new { request.Id, step = step.Name.ToString(), step.Attempts });
+                    audit.Record(request.EventName("step_succeeded"), request.Msisdn.Masked(), after: new { request.Id, step = step.Name.ToString(), step.Attempts });
                     continue;
                 }
                 await FailAsync(request, step, result, ct);
@@ -110,7 +110,7 @@ public sealed class ExecutionRunner(
             var completedAt = clock.GetUtcNow();
             request.Complete(completedAt);
             request.ReleaseLease(null);
-            audit.Record("cancellation.completed", request.Msisdn.Masked(), before: new { status = "executing" }, after: new { status = "completed", request.Id, request.CertificateNumber });
+            audit.Record(request.EventName("completed"), request.Msisdn.Masked(), before: new { status = "executing" }, after: new { status = "completed", request.Id, request.CertificateNumber });
             await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
@@ -126,7 +126,7 @@ public sealed class ExecutionRunner(
     /// </summary>
     private async Task<bool> StartAsync(CancellationRequest request, List<ExecutionStep> steps, CancellationToken ct)
     {
-        if (request.NoticeSentAt is null)
+        if (request.NeedsApprovalNotice && request.NoticeSentAt is null)
         {
             // The approving request sends the notice right after it saves (the request is not due before it has, or
             // before the wait is over); give it that moment rather than texting twice.
@@ -157,10 +157,10 @@ public sealed class ExecutionRunner(
             return false;
         if (steps.Count == 0)
         {
-            steps.AddRange(ExecutionStep.Plan(request.Id));
+            steps.AddRange(ExecutionStep.Plan(request.Id, request.Kind));
             db.ExecutionSteps.AddRange(steps);
         }
-        audit.Record("cancellation.execution_started", request.Msisdn.Masked(), before: new { status = "approved" }, after: new { status = "executing", request.Id, worker = settings.WorkerId });
+        audit.Record(request.EventName("execution_started"), request.Msisdn.Masked(), before: new { status = "approved" }, after: new { status = "executing", request.Id, worker = settings.WorkerId });
         return true;
     }
 
@@ -174,7 +174,7 @@ public sealed class ExecutionRunner(
             step.GiveUp(error, now);
             request.MarkFailed($"{step.Name}: {error}", now);
             request.ReleaseLease(null);
-            audit.Record("cancellation.failed", request.Msisdn.Masked(), before: new { status = CancellationRequest.Describe(request.History[^2].Status) }, after: new { status = "failed", request.Id, step = step.Name.ToString(), step.Attempts, error });
+            audit.Record(request.EventName("failed"), request.Msisdn.Masked(), before: new { status = CancellationRequest.Describe(request.History[^2].Status) }, after: new { status = "failed", request.Id, step = step.Name.ToString(), step.Attempts, error });
             logger.LogWarning("Cancellation {Id} failed at {Step} after {Attempts} attempts: {Error}", request.Id, step.Name, step.Attempts, error);
         }
         else if (outOfAttempts)
@@ -185,7 +185,7 @@ public sealed class ExecutionRunner(
             if (request.Status == CancellationStatus.Executing)
             {
                 request.WaitForDependency($"{result.Dependency}: {error}", now);
-                audit.Record("cancellation.waiting_for_dependency", request.Msisdn.Masked(), before: new { status = "executing" },
+                audit.Record(request.EventName("waiting_for_dependency"), request.Msisdn.Masked(), before: new { status = "executing" },
                     after: new { status = "waiting_for_dependency", request.Id, step = step.Name.ToString(), dependency = result.Dependency, step.Attempts, error });
                 logger.LogWarning("Cancellation {Id} waits for {Dependency} at {Step} after {Attempts} attempts: {Error}", request.Id, result.Dependency, step.Name, step.Attempts, error);
             }

@@ -42,7 +42,7 @@ internal sealed class SubscriberBatchWriter
         _identities = identities;
         _passwordHashes = passwordHashes;
         _customersByBlindIndex = customersByBlindIndex;
-        _liveLines = lines.Where(l => l.Status != LineStatus.Cancelled).ToDictionary(l => l.Msisdn);
+        _liveLines = lines.Where(l => !l.HasEnded).ToDictionary(l => l.Msisdn);
         _cancelledLines = lines.Where(l => l.Status == LineStatus.Cancelled).ToLookup(l => l.Msisdn);
         _accountsByLine = accounts.ToDictionary(a => a.LineId);
         _poolNumbers = poolNumbers.ToDictionary(n => n.Msisdn);
@@ -78,7 +78,7 @@ internal sealed class SubscriberBatchWriter
             .Select(d => (d.Msisdn, d.DisconnectedOn)).ToList();
 
         // Hashing is the slow part (~0.1 s a password by design): spread it over the cores, once per row.
-        var live = lines.Where(l => l.Status != LineStatus.Cancelled).ToDictionary(l => l.Msisdn);
+        var live = lines.Where(l => !l.HasEnded).ToDictionary(l => l.Msisdn);
         Parallel.ForEach(records.Where(r => !passwordHashCache.ContainsKey(r.Row)), new ParallelOptions { CancellationToken = ct }, record =>
         {
             string hash;
@@ -114,6 +114,8 @@ internal sealed class SubscriberBatchWriter
         _poolNumbers.TryGetValue(msisdn, out var poolNumber);
         if (line is null && poolNumber is { State: NumberState.Quarantined })
             return Refuse(record, "number_quarantined", $"{msisdn} is in quarantine until {poolNumber.QuarantinedUntil:yyyy-MM-dd} and cannot be assigned yet.");
+        if (line is null && poolNumber is { State: NumberState.PortedOut } && record.Status == ImportedStatus.Cancelled)
+            return Refuse(record, "number_ported_out", $"{msisdn} was ported out to another operator; only a live line can bring it back (ported in again).");
         foreach (var profile in record.Profiles)
         {
             if (_iccidOwners.TryGetValue(profile.Iccid, out var owner) && owner != line?.Id)
@@ -240,6 +242,11 @@ internal sealed class SubscriberBatchWriter
         else if (number.State == NumberState.Available && number.Assign(now) is { IsSuccess: false } assigned)
         {
             return assigned;
+        }
+        else if (number.State == NumberState.PortedOut && number.PortBackIn(now) is { IsSuccess: false } portedIn)
+        {
+            // A number we ported out comes back with a new line: it is ours again.
+            return portedIn;
         }
 
         if (record.NumberCategory is not null && number.SetCategory(record.NumberCategory) is { IsSuccess: false } categorised)

@@ -22,7 +22,7 @@ public sealed class AskPreviousHolderUnbinding(LineAccess access, AuditTrail aud
         var (line, denied) = await access.FindAsync(owner, msisdn, tracked: false, ct);
         if (denied is not null)
             return denied;
-        if (line!.Status == LineStatus.Cancelled)
+        if (line!.HasEnded)
             return Fail.Conflict("not_active", "The line is cancelled: only the number's current holder can ask.");
         if (await PreviousHolderUnbindings.FindAsync(db, line.Id, ct) is { } earlier)
             return earlier;

@@ -32,7 +32,7 @@ public sealed class LineAccess(AppDbContext db, TimeProvider clock)
             query = query.Where(l => l.CustomerId == customerId);
         }
         // The live line first; otherwise the most recent cancelled one (its history stays visible).
-        var line = await query.OrderBy(l => l.Status == LineStatus.Cancelled ? 1 : 0).ThenByDescending(l => l.StatusChangedAt).FirstOrDefaultAsync(ct);
+        var line = await query.OrderBy(l => l.Status == LineStatus.Cancelled || l.Status == LineStatus.PortedOut ? 1 : 0).ThenByDescending(l => l.StatusChangedAt).FirstOrDefaultAsync(ct);
         if (line is null)
             return (null, NotFound());
 

@@ -54,7 +54,8 @@ public static class CamaraNumberRecycling
         if (since < register.RegisterStartsOn)
             return Fail(400, "OUT_OF_RANGE", $"Client specified an invalid range: specifiedDate is before the register begins ({register.RegisterStartsOn:yyyy-MM-dd}).");
         meter.Count(http.User.SubjectId(), 1);
-        if (!served.IsServed(msisdn))
+        // A number we ported out is served by its new operator now (API.md, number lifecycle).
+        if (served.IsPortedOut(msisdn) || !served.IsServed(msisdn))
             return Fail(404, "IDENTIFIER_NOT_FOUND", "Phone number not found: it is not served by this operator.");
         return Results.Ok(new Response(index.Lookup(msisdn, since, register.RegisterStartsOn) == LookupResult.Yes));
     }

@@ -12,7 +12,8 @@ namespace LastCall.Features.Lookup;
 /// <summary>
 /// GET /api/v1/reassigned-numbers/{msisdn}?since=DATE and POST /api/v1/reassigned-numbers/query:
 /// "was this number permanently disconnected on or after DATE?" — <c>yes</c>, <c>no</c>, or
-/// <c>no_data</c> when DATE is before the register begins (FCC reassigned-numbers semantics); a number that is not ours
+/// <c>no_data</c> when DATE is before the register begins (FCC reassigned-numbers semantics) or the number was ported out
+/// (unless disconnected with us since DATE); a number that is not ours
 /// (<see cref="ServedNumbers"/>) is 404 <c>number_not_served</c> alone and <c>not_served</c> in a batch. Answered
 /// from memory (<see cref="RegisterIndexService"/>); counted per partner for billing; numbers are never logged.
 /// </summary>
@@ -68,11 +69,11 @@ public static class ReassignedNumbers
         if (!TryParseFlag(receipt, out var withReceipt))
             return Problems.Validation("receipt", "invalid_receipt_flag", "receipt must be true or false.");
         meter.Count(http.User.SubjectId(), 1);
-        if (!served.IsServed(number))
-            return Problems.Create(StatusCodes.Status404NotFound, "number_not_served", "This number is not one of ours: ask the operator that serves it.");
         // Read before the lookup: every entry up to it was in the index the answer came from.
         var registerAsOf = withReceipt ? register.NewestEntryId : 0;
-        var result = Text(index.Lookup(number, day, register.RegisterStartsOn));
+        if (served.Answer(index, number, day, register.RegisterStartsOn) is not { } answer)
+            return Problems.Create(StatusCodes.Status404NotFound, "number_not_served", "This number is not one of ours: ask the operator that serves it.");
+        var result = Text(answer);
         return TypedResults.Ok(new Answer(msisdn, since!, result, withReceipt ? receipts.Issue(msisdn, since!, result, registerAsOf) : null));
     }
 
@@ -101,7 +102,7 @@ public static class ReassignedNumbers
             else if (!TryParseSince(q.Since, out var day))
                 results[i] = new BatchItem(q.Msisdn, q.Since, null, new BatchError("invalid_date", "since must be a date (YYYY-MM-DD), not in the future."));
             else
-                results[i] = new BatchItem(q.Msisdn, q.Since, served.IsServed(number) ? Text(index.Lookup(number, day, register.RegisterStartsOn)) : NotServed, null);
+                results[i] = new BatchItem(q.Msisdn, q.Since, served.Answer(index, number, day, register.RegisterStartsOn) is { } answer ? Text(answer) : NotServed, null);
         }
         meter.Count(http.User.SubjectId(), queries.Count);
         if (body.Receipt == true)

@@ -130,11 +130,10 @@ public static class ReassignedNumbersCsv
             Write(writer, msisdnText, sinceText, "error:invalid_msisdn"u8);
         else if (!TryParseDay(sinceText, out var since) || since > latest)
             Write(writer, msisdnText, sinceText, "error:invalid_date"u8);
-        else if (!served.IsServed(msisdn))
-            Write(writer, msisdnText, sinceText, "not_served"u8);
         else
-            Write(writer, msisdnText, sinceText, index.Lookup(msisdn, since, start) switch
+            Write(writer, msisdnText, sinceText, served.Answer(index, msisdn, since, start) switch
             {
+                null => "not_served"u8,
                 LookupResult.Yes => "yes"u8,
                 LookupResult.No => "no"u8,
                 _ => "no_data"u8,

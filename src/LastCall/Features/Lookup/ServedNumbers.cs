@@ -10,14 +10,21 @@ namespace LastCall.Features.Lookup;
 /// a line we have outside them (ported in, kept in memory and read again every <c>Numbers:LinesRefreshSeconds</c>,
 /// 300 by default), or a number in our disconnection register. Answered from memory: a prefix check, a set and the
 /// register index; lookups never query the database for it.
+/// A number we ported out is not ours (<see cref="IsPortedOut"/>): every instance reads the newly ported-out numbers every
+/// <c>Register:PollMilliseconds</c> and all of them again with the lines, so a port-back-in is seen at that refresh.
 /// </summary>
-public sealed class ServedNumbers(IDbContextFactory<AppDbContext> contexts, ServedNumberSettings settings, RegisterIndexService register, Hosting.DatabaseOutage outage, ILogger<ServedNumbers> logger) : BackgroundService
+public sealed class ServedNumbers(IDbContextFactory<AppDbContext> contexts, ServedNumberSettings settings, RegisterSettings registerSettings, RegisterIndexService register,
+    Hosting.DatabaseOutage outage, TimeProvider clock, ILogger<ServedNumbers> logger) : BackgroundService
 {
     public const string DefaultRanges = "+86138,+86139";
 
     private readonly (long Prefix, int Digits)[] _ranges = ParseRanges(settings.Ranges);
     private readonly TimeSpan _refresh = settings.LinesRefresh;
     private HashSet<long> _linesOutsideRanges = [];
+    private HashSet<long> _portedOut = [];
+
+    /// <summary>A port-out commits after its hand-over began; rows this much older than the last read are read again.</summary>
+    private static readonly TimeSpan CommitLag = TimeSpan.FromMinutes(1);
 
     /// <summary>The configured prefixes, as E.164 text.</summary>
     public IReadOnlyList<string> Ranges => [.. _ranges.Select(r => "+" + r.Prefix.ToString(CultureInfo.InvariantCulture))];
@@ -25,6 +32,20 @@ public sealed class ServedNumbers(IDbContextFactory<AppDbContext> contexts, Serv
     /// <summary>Whether <paramref name="msisdn"/> (E.164 digits as a number, see <see cref="Domain.Numbers.DisconnectionIndex.TryParseMsisdn(ReadOnlySpan{char}, out long)"/>) is ours.</summary>
     public bool IsServed(long msisdn) =>
         InRanges(msisdn) || Volatile.Read(ref _linesOutsideRanges).Contains(msisdn) || register.Index?.LatestDisconnection(msisdn) is not null;
+
+    /// <summary>
+    /// The lookup's answer (API.md, number lifecycle), or null for a number that is not ours. A number we ported out is
+    /// <c>no_data</c> — we are no longer authoritative for it — unless it was disconnected with us on or after the day asked.
+    /// </summary>
+    public Domain.Numbers.LookupResult? Answer(Domain.Numbers.DisconnectionIndex index, long msisdn, DateOnly since, DateOnly registerStartsOn)
+    {
+        if (IsPortedOut(msisdn))
+            return index.Lookup(msisdn, since, registerStartsOn) == Domain.Numbers.LookupResult.Yes ? Domain.Numbers.LookupResult.Yes : Domain.Numbers.LookupResult.NoData;
+        return IsServed(msisdn) ? index.Lookup(msisdn, since, registerStartsOn) : null;
+    }
+
+    /// <summary>Whether we ported <paramref name="msisdn"/> out: it belongs to another operator, and we are not authoritative for it.</summary>
+    public bool IsPortedOut(long msisdn) => Volatile.Read(ref _portedOut).Contains(msisdn);
 
     public bool InRanges(long msisdn)
     {
@@ -43,10 +64,10 @@ public sealed class ServedNumbers(IDbContextFactory<AppDbContext> contexts, Serv
         {
             try
             {
+                var readAt = clock.GetUtcNow();
                 Volatile.Write(ref _linesOutsideRanges, await LoadLinesOutsideRangesAsync(stoppingToken));
-                if (_refresh <= TimeSpan.Zero)
-                    return;
-                await Task.Delay(_refresh, stoppingToken);
+                Volatile.Write(ref _portedOut, await LoadPortedOutAsync(null, stoppingToken));
+                await FollowPortOutsAsync(readAt, clock.GetUtcNow() + _refresh, stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -57,6 +78,38 @@ public sealed class ServedNumbers(IDbContextFactory<AppDbContext> contexts, Serv
                 await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
             }
         }
+    }
+
+    /// <summary>Adds the numbers ported out since <paramref name="readAt"/> (less the commit lag), every poll, until <paramref name="until"/>.</summary>
+    private async Task FollowPortOutsAsync(DateTimeOffset readAt, DateTimeOffset until, CancellationToken ct)
+    {
+        while (clock.GetUtcNow() < until)
+        {
+            await Task.Delay(registerSettings.PollInterval, clock, ct);
+            var now = clock.GetUtcNow();
+            var added = await LoadPortedOutAsync(readAt - CommitLag, ct);
+            readAt = now;
+            var known = Volatile.Read(ref _portedOut);
+            if (added.IsSubsetOf(known))
+                continue;
+            // Copy on write: lookups read the set without a lock.
+            Volatile.Write(ref _portedOut, [.. known, .. added]);
+        }
+    }
+
+    private async Task<HashSet<long>> LoadPortedOutAsync(DateTimeOffset? changedSince, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var query = db.PoolNumbers.AsNoTracking().Where(n => n.State == Domain.Numbers.NumberState.PortedOut);
+        if (changedSince is { } since)
+            query = query.Where(n => n.StateChangedAt >= since);
+        var set = new HashSet<long>();
+        foreach (var number in await query.Select(n => n.Msisdn).ToListAsync(ct))
+        {
+            if (Domain.Numbers.DisconnectionIndex.TryParseMsisdn(number.Value, out var value))
+                set.Add(value);
+        }
+        return set;
     }
 
     private async Task<HashSet<long>> LoadLinesOutsideRangesAsync(CancellationToken ct)

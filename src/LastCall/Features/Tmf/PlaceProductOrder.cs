@@ -76,7 +76,7 @@ public sealed class PlaceProductOrder(SubmitCancellation submit, PolicySettings 
         if (!Guid.TryParse(item.Product?.Id, out var productId) || await db.Lines.AsNoTracking().FirstOrDefaultAsync(l => l.Id == productId, ct) is not { } line)
             return Fail.Unprocessable("product_not_found", "productOrderItem.product.id names no product of the inventory.");
         // Checked here because the request names the line by number: a terminated product's number may belong to another product by now.
-        if (line.Status == LineStatus.Cancelled)
+        if (line.HasEnded)
             return Fail.Unprocessable("product_terminated", "The product is terminated already.");
 
         var partnerId = client.SubjectId();

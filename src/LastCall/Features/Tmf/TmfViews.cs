@@ -141,7 +141,7 @@ public static class TmfViews
         line.Plan,
         ProductStatus.Of(line.Status),
         StartOfDay(line.ActivatedOn, policies),
-        line.Status == LineStatus.Cancelled ? line.StatusChangedAt : null,
+        line.HasEnded ? line.StatusChangedAt : null,
         [new TmfCharacteristic("msisdn", line.Msisdn.Value), new TmfCharacteristic("plan", line.Plan)],
         withProfiles
             ? [.. line.Profiles.OrderBy(p => p.Role).ThenBy(p => p.Iccid.Value, StringComparer.Ordinal)

@@ -1,6 +1,4 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using LastCall.Auditing;
 using LastCall.Data;
 using LastCall.Domain.Cancellations;
@@ -22,7 +20,6 @@ namespace LastCall.Features.Transfers;
 public sealed class GrantTransferConsent(LineAccess access, EligibilityCheck check, AuditTrail audit, AppDbContext db, IMessageSender sender, TimeProvider clock)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
-    private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; // Crockford base32: no I, L, O, U
 
     public sealed record Response(string Msisdn, string ConsentCode, DateTimeOffset ExpiresAt);
 
@@ -32,9 +29,6 @@ public sealed class GrantTransferConsent(LineAccess access, EligibilityCheck che
             .RequireAuthorization(Policies.Customer)
             .Fails(ErrorKind.Validation, ErrorKind.NotFound, ErrorKind.Forbidden, ErrorKind.Conflict, ErrorKind.NotEligible)
             .WithSummary("As the owner, consent to a transfer of ownership the new owner completes at a store.");
-
-    public static string Hash(string code) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(code.Trim().Replace("-", "", StringComparison.Ordinal).ToUpperInvariant())));
 
     public async Task<Result<Response>> HandleAsync(ClaimsPrincipal owner, string msisdn, CancellationToken ct)
     {
@@ -46,10 +40,9 @@ public sealed class GrantTransferConsent(LineAccess access, EligibilityCheck che
         if (blockers.Count > 0)
             return TransferProblems.NotEligible(blockers, facts.Result.Blockers);
 
-        var code = string.Concat(Enumerable.Range(0, 10).Select(_ => Alphabet[RandomNumberGenerator.GetInt32(Alphabet.Length)]));
-        var display = code[..5] + "-" + code[5..];
+        var (display, hash) = ConsentCodes.Generate(10);
         var expiresAt = clock.GetUtcNow() + Lifetime;
-        line!.GrantTransferConsent(Hash(code), expiresAt);
+        line!.GrantTransferConsent(hash, expiresAt);
         audit.Record("line.transfer_consent_granted", line.Msisdn.Masked(), after: new { expiresAt });
         await db.SaveChangesAsync(ct);
         await sender.SendAsync(MessageTexts.Sms("transfer_consent_issued", line.Msisdn.Value, facts.Owner.PreferredLanguage, line.Msisdn.Masked(), expiresAt), ct);

@@ -84,7 +84,7 @@ public sealed class TransferLine(
                 return await RefuseAsync(line!, "real_name_mismatch", "The current owner's ID does not match the line's registered owner.");
             ownerVerifiedBy = "in_person_id";
         }
-        else if (!line!.HasTransferConsent(GrantTransferConsent.Hash(request.CurrentOwnerConsentCode!), now))
+        else if (!line!.HasTransferConsent(ConsentCodes.Hash(request.CurrentOwnerConsentCode!), now))
         {
             return await RefuseAsync(line, "invalid_consent_code", "The consent code is wrong, used or expired; the owner can issue a new one in the app.");
         }

@@ -22,6 +22,7 @@ public static class PartnerEvents
     public const string NumberDisconnected = "number.disconnected";
     public const string UnbindingRequested = "unbinding.requested";
     public const string NumberRecycling = "number.recycling";
+    public const string NumberPortedOut = "number.ported_out";
 
     // Partners read these bodies as JSON, never as HTML: '+' in numbers stays '+'.
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -46,6 +47,21 @@ public static class PartnerEvents
             db.OutboxEvents.Add(OutboxEvent.Create(UnbindingRequested, JsonSerializer.Serialize(data, Json), key, now));
             db.WebhookDeliveries.Add(WebhookDelivery.Create(partnerId, key, UnbindingRequested, Body(UnbindingRequested, now, data), now));
         }
+    }
+
+    /// <summary>
+    /// A port-out's hand-over: <c>number.ported_out</c> to every partner watching the number, and nothing else — the
+    /// owner kept the number, so no partner is asked to unbind anything.
+    /// </summary>
+    public static async Task AddPortOutAsync(AppDbContext db, Msisdn msisdn, Guid portOutId, DateOnly portedOutOn, string recipientOperator, DateTimeOffset now, CancellationToken ct)
+    {
+        var data = new { msisdn = msisdn.Value, portedOutOn = portedOutOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), recipientOperator };
+        var key = $"{NumberPortedOut}:{portOutId:N}";
+        db.OutboxEvents.Add(OutboxEvent.Create(NumberPortedOut, JsonSerializer.Serialize(data, Json), key, now));
+        var watchers = await db.Bindings.AsNoTracking().Where(b => b.Msisdn == msisdn && b.Source == BindingSource.Watchlist)
+            .Select(b => b.PartnerId).Distinct().ToListAsync(ct);
+        foreach (var partnerId in watchers.Order())
+            db.WebhookDeliveries.Add(WebhookDelivery.Create(partnerId, key, NumberPortedOut, Body(NumberPortedOut, now, data), now));
     }
 
     /// <summary>

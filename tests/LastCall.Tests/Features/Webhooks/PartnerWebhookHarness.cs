@@ -38,7 +38,7 @@ public sealed class PartnerWebhookHarness : IAsyncDisposable
     public string Secret { get; set; }
 
     public static async Task<PartnerWebhookHarness> StartAsync(PostgresCluster postgres, DatabaseProvider provider = DatabaseProvider.Sqlite,
-        bool receiverRunning = true, string retrySchedule = "0.3,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5", int timeoutMilliseconds = 5000,
+        bool receiverRunning = true, string retrySchedule = "0.3,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5", int timeoutMilliseconds = 30000,
         Action<IServiceCollection>? services = null)
     {
         var receiver = await WebhookReceiver.StartAsync(receiverRunning);

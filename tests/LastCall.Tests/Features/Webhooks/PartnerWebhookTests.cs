@@ -272,8 +272,12 @@ public sealed class PartnerWebhookTests(PostgresCluster postgres)
         var done = await h.WaitForDeliveriesAsync(d => d.EnumerateArray().Any(x => x.GetProperty("status").GetString() == "succeeded"));
         var succeeded = done.EnumerateArray().Single(x => x.GetProperty("status").GetString() == "succeeded");
         Assert.Equal(one.GetProperty("webhookId").GetString(), succeeded.GetProperty("webhookId").GetString());
-        Assert.Equal(4, succeeded.GetProperty("attempts").GetArrayLength());
-        Assert.Equal(4, h.Receiver.Received.Count(m => m.Id == one.GetProperty("webhookId").GetString()));
+        // The first round's three failures, then a new round until the 200. On a busy machine the new round's first
+        // attempt may itself fail (a refused or reset connection) and be retried, so the round may take more than one.
+        var attempts = succeeded.GetProperty("attempts").EnumerateArray().ToList();
+        Assert.True(attempts.Count >= 4, $"{attempts.Count} attempts");
+        Assert.Equal(200, attempts[^1].GetProperty("statusCode").GetInt32());
+        Assert.Equal(200, h.Receiver.Received.Last(m => m.Id == one.GetProperty("webhookId").GetString()).AnsweredWith);
         Assert.Equal("failed", done.EnumerateArray().Single(x => x.GetProperty("id").GetGuid() != one.GetProperty("id").GetGuid()).GetProperty("status").GetString());
 
         // Someone else's delivery does not exist for this partner.
