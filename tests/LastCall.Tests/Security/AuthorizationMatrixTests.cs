@@ -26,6 +26,9 @@ public enum MatrixPrincipal
 
     /// <summary>A partner key with the bss scope (the operator's CRM): the TM Forum routes and nothing else.</summary>
     Bss,
+
+    /// <summary>A partner key with the porting scope (another operator's porting system): the port-out routes and nothing else.</summary>
+    Porting,
 }
 
 /// <summary>What one (principal, endpoint) pair must answer.</summary>
@@ -95,6 +98,8 @@ public sealed class AuthorizationMatrixFixture(PostgresCluster postgres) : IAsyn
         _clients[MatrixPrincipal.Partner] = Scenario.Client(partner.GetProperty("apiKey").GetString()!);
         var bss = await CreatePartnerAsync("Matrix CRM", ["bss"]);
         _clients[MatrixPrincipal.Bss] = Scenario.Client(bss.GetProperty("apiKey").GetString()!);
+        var porting = await CreatePartnerAsync("Matrix porting client", ["porting"]);
+        _clients[MatrixPrincipal.Porting] = Scenario.Client(porting.GetProperty("apiKey").GetString()!);
         DocumentId = await TestDocuments.UploadAsync(_clients[MatrixPrincipal.CustomerA], TestDocuments.Png);
         var submitted = await _clients[MatrixPrincipal.CustomerA].PostAsJsonAsync("/api/v1/cancellations",
             new { msisdn = Scenario.CustomerASecondLine.Msisdn, documentIds = new[] { DocumentId } }, Scenario.Ct);
@@ -160,6 +165,12 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
 
         /// <summary>Partner keys with the bss scope (the TM Forum routes).</summary>
         Bss,
+
+        /// <summary>Partner keys with the porting scope (the port-out routes).</summary>
+        Porting,
+
+        /// <summary>Porting keys and every staff member (a port-out's status).</summary>
+        PortingOrStaff,
     }
 
     /// <param name="ThroughLineAccess">The handler finds the line in the path through LineAccess (owner or permitted staff only).</param>
@@ -186,6 +197,14 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
         new("POST", "/api/v1/lines/{A}/previous-holder-unbinding", Access.Customer, ThroughLineAccess: true),
         // Not read-only in the matrix's sense: the owner's answer is 404 until the row above has run.
         new("GET", "/api/v1/lines/{A}/previous-holder-unbinding", Access.Customer, ThroughLineAccess: true),
+        new("POST", "/api/v1/lines/{A}/port-authorization", Access.Customer, ThroughLineAccess: true),
+        // A wrong code: refused for its content (200 with the blocker, 422), and A's real code is never asked for.
+        new("POST", "/api/v1/porting/port-out-checks", Access.Porting,
+            Body: f => JsonContent.Create(new { msisdn = f.Scenario.CustomerA.Msisdn, authorizationCode = "ZZZZ-ZZZZ", idType = "resident_id", idNumber = f.Scenario.CustomerA.IdNumber })),
+        new("POST", "/api/v1/porting/port-outs", Access.Porting,
+            Body: f => JsonContent.Create(new { msisdn = f.Scenario.CustomerA.Msisdn, authorizationCode = "ZZZZ-ZZZZ", recipientOperator = "Matrix Mobile" })),
+        // A cancellation is no port-out: 404 for whoever is admitted.
+        new("GET", "/api/v1/porting/port-outs/{cancellation}", Access.PortingOrStaff),
         new("POST", "/api/v1/lines/{A}/account-unlock", Access.Clerk, ThroughLineAccess: true,
             Body: f => JsonContent.Create(new { idType = "resident_id", idNumber = f.Scenario.CustomerA.IdNumber })),
 
@@ -507,9 +526,9 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
             return MatrixExpectation.Unauthorized;
         if (route.Access == Access.DocumentReader)
             return principal is MatrixPrincipal.CustomerB or MatrixPrincipal.Agent ? MatrixExpectation.LineNotFound
-                : principal is MatrixPrincipal.Partner or MatrixPrincipal.Bss ? MatrixExpectation.Forbidden : MatrixExpectation.Ok;
+                : principal is MatrixPrincipal.Partner or MatrixPrincipal.Bss or MatrixPrincipal.Porting ? MatrixExpectation.Forbidden : MatrixExpectation.Ok;
         if (!Admits(route.Access, principal))
-            return route.Access == Access.Partner && principal != MatrixPrincipal.Bss ? MatrixExpectation.Refused : MatrixExpectation.Forbidden;
+            return route.Access == Access.Partner && principal is not (MatrixPrincipal.Bss or MatrixPrincipal.Porting) ? MatrixExpectation.Refused : MatrixExpectation.Forbidden;
         if (route.ThroughLineAccess && principal == MatrixPrincipal.CustomerB)
             return MatrixExpectation.LineNotFound;
         if (route.ThroughLineAccess && principal == MatrixPrincipal.Agent)
@@ -521,7 +540,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
     {
         Access.Anyone => true,
         Access.Customer => principal is MatrixPrincipal.CustomerA or MatrixPrincipal.CustomerB,
-        Access.CustomerOrStaff => principal is not (MatrixPrincipal.Anonymous or MatrixPrincipal.Partner or MatrixPrincipal.Bss),
+        Access.CustomerOrStaff => principal is not (MatrixPrincipal.Anonymous or MatrixPrincipal.Partner or MatrixPrincipal.Bss or MatrixPrincipal.Porting),
         Access.Clerk => principal == MatrixPrincipal.Clerk,
         Access.Agent => principal == MatrixPrincipal.Agent,
         Access.Admin => principal == MatrixPrincipal.Admin,
@@ -532,6 +551,9 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
         Access.BackOffice => principal is MatrixPrincipal.Clerk or MatrixPrincipal.Reviewer or MatrixPrincipal.Supervisor or MatrixPrincipal.Admin,
         Access.OwnerOrClerk => principal is MatrixPrincipal.CustomerA or MatrixPrincipal.CustomerB or MatrixPrincipal.Clerk,
         Access.Bss => principal == MatrixPrincipal.Bss,
+        Access.Porting => principal == MatrixPrincipal.Porting,
+        Access.PortingOrStaff => principal is MatrixPrincipal.Porting or MatrixPrincipal.Clerk or MatrixPrincipal.Agent or MatrixPrincipal.Reviewer
+            or MatrixPrincipal.Supervisor or MatrixPrincipal.Admin,
         _ => false,
     };
 
