@@ -97,6 +97,9 @@ public sealed class CrashFleet : IAsyncDisposable
     /// <summary>The billing and network simulators' admin API.</summary>
     public HttpClient Backends { get; }
 
+    /// <summary>What the fleet's requests are: cancellations (<see cref="SubmitAsync"/>) or port-outs (<see cref="SubmitPortOutsAsync"/>).</summary>
+    public RequestKind Kind { get; private set; } = RequestKind.Cancellation;
+
     /// <summary>Request id per MSISDN, filled by <see cref="SubmitAsync"/>.</summary>
     public ConcurrentDictionary<string, Guid> Requests { get; } = new();
 
@@ -138,6 +141,7 @@ public sealed class CrashFleet : IAsyncDisposable
             foreach (var profile in lines.SelectMany(l => l.Profiles).Where(p => p.State == ProfileState.Confirmed))
                 await db.Database.ExecuteSqlAsync($"UPDATE esim_profiles SET \"State\" = 'Confirmed' WHERE \"Iccid\" = {profile.Iccid}", Ct);
             db.StaffMembers.Add(StaffMember.Create("clerk", [StaffRoles.Clerk], Store, TestData.HashOf(ClerkPassword), DateTimeOffset.UtcNow).Value);
+            db.StaffMembers.Add(StaffMember.Create("admin", [StaffRoles.Admin], null, TestData.HashOf(ClerkPassword), DateTimeOffset.UtcNow).Value);
             await db.SaveChangesAsync(Ct);
         }
 
@@ -210,6 +214,39 @@ public sealed class CrashFleet : IAsyncDisposable
         });
     }
 
+    /// <summary>
+    /// A recipient operator's porting system (a porting key the admin creates on <paramref name="host"/>) ports each line
+    /// out with the owner's authorization code, which the test sets on the line as if the owner had asked for it.
+    /// </summary>
+    public async Task SubmitPortOutsAsync(HostProcess host, IReadOnlyList<FleetLine> lines)
+    {
+        Kind = RequestKind.PortOut;
+        const string code = "PORT-2026";
+        await using (var db = Database.CreateContext())
+        {
+            var numbers = lines.Select(l => Domain.Common.Msisdn.Parse(l.Msisdn)).ToList();
+            foreach (var line in await db.Lines.Where(l => numbers.Contains(l.Msisdn)).ToListAsync(Ct))
+                line.GrantPortAuthorization(ConsentCodes.Hash(code), DateTimeOffset.UtcNow.AddHours(1));
+            await db.SaveChangesAsync(Ct);
+        }
+        using var anonymous = host.CreateClient();
+        using var login = await anonymous.PostAsJsonAsync("api/v1/staff/auth/login", new { username = "admin", password = ClerkPassword }, Ct);
+        login.EnsureSuccessStatusCode();
+        using var admin = host.CreateClient();
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await login.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("accessToken").GetString());
+        using var created = await admin.PostAsJsonAsync("api/v1/admin/partners", new { name = "Fleet Mobile", scopes = new[] { "porting" } }, Ct);
+        created.EnsureSuccessStatusCode();
+        using var porting = host.CreateClient();
+        porting.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("apiKey").GetString());
+        await Parallel.ForEachAsync(lines, new ParallelOptions { MaxDegreeOfParallelism = 6, CancellationToken = Ct }, async (line, ct) =>
+        {
+            using var response = await porting.PostAsJsonAsync("api/v1/porting/port-outs", new { msisdn = line.Msisdn, authorizationCode = code, recipientOperator = "Fleet Mobile" }, ct);
+            if (!response.IsSuccessStatusCode)
+                throw new InvalidOperationException($"Porting {line.Msisdn} out on {host.Name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+            Requests[line.Msisdn] = (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetGuid();
+        });
+    }
+
     public async Task<FleetProgress> ProgressAsync()
     {
         await using var db = Database.CreateContext();
@@ -263,10 +300,11 @@ public sealed class CrashFleet : IAsyncDisposable
         Assert.Equal(n, requests.Count);
         Assert.All(requests, r => Assert.Equal(CancellationStatus.Completed, r.Status));
         Assert.All(requests, r => Assert.Null(r.LeaseOwner));
+        Assert.All(requests, r => Assert.Equal(Kind, r.Kind));
         var steps = await db.ExecutionSteps.AsNoTracking().ToListAsync(Ct);
-        Assert.Equal(n * ExecutionStep.StepsOf(RequestKind.Cancellation).Count, steps.Count);
+        Assert.Equal(n * ExecutionStep.StepsOf(Kind).Count, steps.Count);
         Assert.All(steps, s => Assert.Equal(StepStatus.Succeeded, s.Status));
-        Assert.All(steps.GroupBy(s => s.RequestId), g => Assert.Equal(ExecutionStep.StepsOf(RequestKind.Cancellation), g.OrderBy(s => s.Position).Select(s => s.Name)));
+        Assert.All(steps.GroupBy(s => s.RequestId), g => Assert.Equal(ExecutionStep.StepsOf(Kind), g.OrderBy(s => s.Position).Select(s => s.Name)));
 
         foreach (var line in Lines)
         {
@@ -322,6 +360,15 @@ public sealed class CrashFleet : IAsyncDisposable
             }
         }
 
+        if (Kind == RequestKind.PortOut)
+            await AssertPortedOutOnceAsync(db, ids, requests, steps.Count);
+        else
+            await AssertCancelledOnceAsync(db, ids, requests, steps.Count);
+    }
+
+    private async Task AssertCancelledOnceAsync(AppDbContext db, HashSet<Guid> ids, List<CancellationRequest> requests, int stepCount)
+    {
+        var n = Lines.Count;
         // Our side: every line cancelled with its profiles retired, every number quarantined, one register entry
         // per number, one number.disconnected event per request (deduplicated by request), one certificate each.
         var lines = await db.Lines.AsNoTracking().ToListAsync(Ct);
@@ -349,7 +396,35 @@ public sealed class CrashFleet : IAsyncDisposable
             Assert.True(ids.SetEquals(byRequest.Keys) && byRequest.Values.All(c => c == 1),
                 $"{action}: expected once for each of {n} requests, got {string.Join(", ", byRequest.Where(kv => kv.Value != 1 || !ids.Contains(kv.Key)).Select(kv => $"{kv.Key}×{kv.Value}"))} and {ids.Except(byRequest.Keys).Count()} missing");
         }
-        Assert.Equal(steps.Count, audit.Count(a => a.Action == "cancellation.step_succeeded"));
+        Assert.Equal(stepCount, audit.Count(a => a.Action == "cancellation.step_succeeded"));
+    }
+
+    /// <summary>
+    /// A port-out's side: every line ported out with its profiles retired, every number out of our pool without
+    /// quarantine, nothing in the register, no certificate, one number.ported_out event per request, and the audit trail
+    /// telling each action once per request.
+    /// </summary>
+    private async Task AssertPortedOutOnceAsync(AppDbContext db, HashSet<Guid> ids, List<CancellationRequest> requests, int stepCount)
+    {
+        var lines = await db.Lines.AsNoTracking().ToListAsync(Ct);
+        Assert.All(lines, l => Assert.Equal(LineStatus.PortedOut, l.Status));
+        Assert.All(lines.SelectMany(l => l.Profiles), p => Assert.Equal(ProfileState.Unavailable, p.State));
+        Assert.All(await db.PoolNumbers.AsNoTracking().ToListAsync(Ct), p => Assert.Equal(NumberState.PortedOut, p.State));
+        Assert.Empty(await db.Disconnections.AsNoTracking().ToListAsync(Ct));
+        Assert.Empty(await db.Certificates.AsNoTracking().ToListAsync(Ct));
+        Assert.All(requests, r => Assert.Null(r.CertificateNumber));
+        var events = await db.OutboxEvents.AsNoTracking().Where(e => e.Type == "number.ported_out").ToListAsync(Ct);
+        Assert.Equal(ids.Select(id => $"number.ported_out:{id:N}").Order(), events.Select(e => e.DeduplicationKey).Order());
+        Assert.Empty(await db.OutboxEvents.AsNoTracking().Where(e => e.Type == DisconnectStep.NumberDisconnected).ToListAsync(Ct));
+
+        var audit = await AuditByRequestAsync();
+        foreach (var action in new[] { "port_out.execution_started", "billing.closed", "number.ported_out", "port_out.completed" })
+        {
+            var byRequest = audit.Where(a => a.Action == action).GroupBy(a => a.RequestId).ToDictionary(g => g.Key, g => g.Count());
+            Assert.True(ids.SetEquals(byRequest.Keys) && byRequest.Values.All(c => c == 1),
+                $"{action}: expected once for each of {ids.Count} requests, got {string.Join(", ", byRequest.Where(kv => kv.Value != 1 || !ids.Contains(kv.Key)).Select(kv => $"{kv.Key}×{kv.Value}"))} and {ids.Except(byRequest.Keys).Count()} missing");
+        }
+        Assert.Equal(stepCount, audit.Count(a => a.Action == "port_out.step_succeeded"));
     }
 
     /// <summary>The execution audit events with the request id (and worker) from their <c>after</c> payload.</summary>
