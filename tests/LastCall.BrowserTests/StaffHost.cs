@@ -57,6 +57,9 @@ public sealed class StaffHost : BrowserHost
     /// <summary>Its termination is ordered by the operator's CRM (TM Forum order, channel bss).</summary>
     public StaffLine Crm { get; private set; } = null!;
 
+    /// <summary>A line its owner takes to another operator (port-out).</summary>
+    public StaffLine Porting { get; private set; } = null!;
+
     /// <summary>The ID number of the person the <see cref="Transfer"/> line goes to (no record yet).</summary>
     public string NewOwnerIdNumber { get; private set; } = null!;
 
@@ -65,7 +68,7 @@ public sealed class StaffHost : BrowserHost
     protected override async Task SeedAsync(TestDatabase database)
     {
         var n = TestData.Next();
-        for (var i = 0; i < 9; i++)
+        for (var i = 0; i < 10; i++)
             TestData.Next();
         StaffLine Make(int k, string password, string name) => new(TestData.Msisdn(n + k), password, TestData.ResidentId(n + k), name);
         Counter = Make(0, "135790", LongName);
@@ -77,8 +80,9 @@ public sealed class StaffHost : BrowserHost
         Failing = Make(6, "271828", "陈刚");
         Transfer = Make(7, "161803", "褚红");
         Crm = Make(9, "192837", "钱伟");
+        Porting = Make(10, "283746", "何静");
         NewOwnerIdNumber = TestData.ResidentId(n + 8);
-        var rows = new[] { Counter, OtherStoreLine, Caller, Owing, ToApprove, ToReject, Failing, Transfer, Crm }
+        var rows = new[] { Counter, OtherStoreLine, Caller, Owing, ToApprove, ToReject, Failing, Transfer, Crm, Porting }
             .Select((l, k) => TestData.Row(n + k, msisdn: l.Msisdn, idNumber: l.IdNumber, password: l.Password, name: l.Name, arrears: l == Owing ? "86.40" : "0.00"))
             .ToArray();
         var summary = await database.ImportAsync(TestData.Csv([TestData.Header, .. rows]));

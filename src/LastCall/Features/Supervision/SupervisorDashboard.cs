@@ -22,7 +22,7 @@ public sealed class SupervisorDashboard(AppDbContext db, PolicySettings policies
     public const int Days = 14;
     public const int MaxFailed = 100;
 
-    public static readonly string[] Channels = ["online", "call_centre", "store", "bss"];
+    public static readonly string[] Channels = ["online", "call_centre", "store", "bss", "porting"];
 
     /// <summary>Outcome groups: open covers submitted, under review, approved, scheduled and executing.</summary>
     public static readonly string[] Outcomes = ["completed", "rejected", "withdrawn", "failed", "open"];

@@ -27,9 +27,12 @@ public sealed class PartnersModel(CreatePartner create, ListPartners list, Issue
         await LoadAsync(ct);
     }
 
-    /// <summary><paramref name="bss"/>: a BSS client (the operator's CRM), whose keys reach only the TM Forum APIs.</summary>
-    public async Task<IActionResult> OnPostCreateAsync(string? name, bool bss, CancellationToken ct) =>
-        await ShowAsync(await create.HandleAsync(new ManagePartners.CreateRequest(name, bss ? [PartnerScopes.Bss] : null), ct), ct);
+    /// <summary>
+    /// <paramref name="bss"/>: a BSS client (the operator's CRM), whose keys reach only the TM Forum APIs; <paramref name="porting"/>: another
+    /// operator's porting system, whose keys reach only the port-out routes.
+    /// </summary>
+    public async Task<IActionResult> OnPostCreateAsync(string? name, bool bss, bool porting, CancellationToken ct) =>
+        await ShowAsync(await create.HandleAsync(new ManagePartners.CreateRequest(name, [.. bss ? [PartnerScopes.Bss] : Array.Empty<string>(), .. porting ? [PartnerScopes.Porting] : Array.Empty<string>()]), ct), ct);
 
     public async Task<IActionResult> OnPostKeyAsync(Guid id, CancellationToken ct) =>
         await ShowAsync(await issue.HandleAsync(id, ct), ct);
