@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using LastCall.BrowserTests.Infrastructure;
 using Microsoft.Playwright;
@@ -205,6 +206,32 @@ public sealed partial class PortalTests(PortalHost host)
         await Assertions.Expect(page.GetByTestId("previous-holder-none")).ToHaveTextAsync("No connected app had to be asked.");
         Assert.Empty(session.CspViolations);
         Assert.DoesNotContain("[[", await page.ContentAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_owner_has_a_port_out_code_texted_to_the_line_from_its_page()
+    {
+        await using var session = await host.OpenAsync(width: 360, height: 780);
+        var page = session.Page;
+        await host.CustomerSignInAsync(page, host.Zhao);
+        await page.Locator($"[data-msisdn='{host.Zhao.Msisdn}'] a.number").ClickAsync();
+
+        var section = page.GetByTestId("port-out");
+        await Assertions.Expect(section.Locator("h2")).ToHaveTextAsync("携号转网");
+        await page.GetByTestId("ask-port-code").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("notice")).ToContainTextAsync("携转授权码已发送至本号码");
+        // The code is only in the SMS to the line, never on the page.
+        var messages = await host.Api.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/dev/messages?to={Uri.EscapeDataString(host.Zhao.Msisdn)}", TestContext.Current.CancellationToken);
+        var sms = messages.EnumerateArray().Select(m => m.GetProperty("body").GetString()!).First(b => b.Contains("授权码", StringComparison.Ordinal));
+        var code = Regex.Match(sms, @"[0-9A-Z]{4}-[0-9A-Z]{4}").Value;
+        Assert.NotEmpty(code);
+        Assert.DoesNotContain(code, await page.ContentAsync(), StringComparison.Ordinal);
+        await PageChecks.AssertFitsWidthAsync(page);
+
+        await page.GetByTestId("switch-language").ClickAsync();
+        await Assertions.Expect(section.Locator("h2")).ToHaveTextAsync("Moving to another operator");
+        await Assertions.Expect(page.GetByTestId("ask-port-code")).ToHaveTextAsync("Text me a port-out code");
+        Assert.Empty(session.CspViolations);
     }
 
     [Fact]

@@ -51,6 +51,7 @@ internal static class CancellationTestData
             LineStatus.Barred => line.Bar(CreatedAt),
             LineStatus.PendingCancellation => line.BeginCancellation(CreatedAt),
             LineStatus.Cancelled => Both(line.BeginCancellation(CreatedAt), () => line.CompleteCancellation(CreatedAt)),
+            LineStatus.PortedOut => Both(line.BeginCancellation(CreatedAt), () => line.CompletePortOut(CreatedAt)),
             _ => throw new ArgumentOutOfRangeException(nameof(status)),
         };
         Assert.True(result.IsSuccess);

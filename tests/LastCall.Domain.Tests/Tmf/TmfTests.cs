@@ -17,6 +17,7 @@ public class TmfTests
     [InlineData(LineStatus.Barred, "suspended")]
     [InlineData(LineStatus.PendingCancellation, "pendingTerminate")]
     [InlineData(LineStatus.Cancelled, "terminated")]
+    [InlineData(LineStatus.PortedOut, "terminated")]
     public void ProductStatusOf_EveryLineStatus_IsTheContractsWord(LineStatus line, string product) =>
         Assert.Equal(product, ProductStatus.Of(line));
 
@@ -32,7 +33,7 @@ public class TmfTests
     public void LineStatusesFor_AStatus_AreEveryLineStatusMappedToIt_AndNoneForAWordThatIsNoStatus()
     {
         Assert.Equal([LineStatus.Suspended, LineStatus.Barred], ProductStatus.LineStatusesFor("suspended"));
-        Assert.Equal([LineStatus.Cancelled], ProductStatus.LineStatusesFor("terminated"));
+        Assert.Equal([LineStatus.Cancelled, LineStatus.PortedOut], ProductStatus.LineStatusesFor("terminated"));
         Assert.Empty(ProductStatus.LineStatusesFor("pendingActive")!);
         Assert.Null(ProductStatus.LineStatusesFor("Active"));
         Assert.Null(ProductStatus.LineStatusesFor("gone"));

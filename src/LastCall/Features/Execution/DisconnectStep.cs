@@ -26,12 +26,7 @@ public sealed class DisconnectStep(LastCallSettings settings) : IExecutionStep
         if (line.CompleteCancellation(context.Now) is { IsSuccess: false } refused)
             return StepResult.Permanent(refused.Error!.Message);
 
-        var number = await db.PoolNumbers.FindAsync([line.Msisdn], ct);
-        if (number is null)
-        {
-            number = PoolNumber.NewlyAssigned(line.Msisdn, context.Now);
-            db.PoolNumbers.Add(number);
-        }
+        var number = await context.PoolNumberAsync(ct);
         if (number.Quarantine(context.Today, settings.QuarantineFor(number.Category), context.Now) is { IsSuccess: false } notQuarantined)
             return StepResult.Permanent(notQuarantined.Error!.Message);
 

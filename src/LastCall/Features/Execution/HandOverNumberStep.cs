@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using LastCall.Domain.Cancellations;
-using LastCall.Domain.Numbers;
 using LastCall.Features.Webhooks;
 
 namespace LastCall.Features.Execution;
@@ -18,22 +17,16 @@ public sealed class HandOverNumberStep : IExecutionStep
 
     public async Task<StepResult> RunAsync(StepContext context, CancellationToken ct)
     {
-        var db = context.Db;
         var line = context.Line;
         if (line.CompletePortOut(context.Now) is { IsSuccess: false } refused)
             return StepResult.Permanent(refused.Error!.Message);
 
-        var number = await db.PoolNumbers.FindAsync([line.Msisdn], ct);
-        if (number is null)
-        {
-            number = PoolNumber.NewlyAssigned(line.Msisdn, context.Now);
-            db.PoolNumbers.Add(number);
-        }
+        var number = await context.PoolNumberAsync(ct);
         if (number.PortOut(context.Now) is { IsSuccess: false } notPorted)
             return StepResult.Permanent(notPorted.Error!.Message);
 
         var recipient = context.Request.RecipientOperator ?? "";
-        await PartnerEvents.AddPortOutAsync(db, line.Msisdn, context.Request.Id, context.Today, recipient, context.Now, ct);
+        await PartnerEvents.AddPortOutAsync(context.Db, line.Msisdn, context.Request.Id, context.Today, recipient, context.Now, ct);
         var day = context.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         context.Audit.Record("number.ported_out", line.Msisdn.Masked(), before: new { state = "Assigned" },
             after: new { state = "PortedOut", portedOutOn = day, recipientOperator = recipient, context.Request.Id });

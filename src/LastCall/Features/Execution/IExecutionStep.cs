@@ -2,6 +2,7 @@ using LastCall.Auditing;
 using LastCall.Data;
 using LastCall.Domain.Cancellations;
 using LastCall.Domain.Lines;
+using LastCall.Domain.Numbers;
 
 namespace LastCall.Features.Execution;
 
@@ -22,4 +23,14 @@ public interface IExecutionStep
 public sealed record StepContext(CancellationRequest Request, Line Line, AppDbContext Db, AuditTrail Audit, DateTimeOffset Now, DateOnly Today)
 {
     public string Key(string part) => $"lastcall-{Request.Id:N}-{part}";
+
+    /// <summary>The line's number in the pool, added as assigned when the pool never had it (a line imported before the pool existed).</summary>
+    public async Task<PoolNumber> PoolNumberAsync(CancellationToken ct)
+    {
+        if (await Db.PoolNumbers.FindAsync([Line.Msisdn], ct) is { } number)
+            return number;
+        number = PoolNumber.NewlyAssigned(Line.Msisdn, Now);
+        Db.PoolNumbers.Add(number);
+        return number;
+    }
 }

@@ -3,6 +3,7 @@ using LastCall.Domain.Cancellations;
 using LastCall.Domain.Common;
 using LastCall.Features.Cancellations;
 using LastCall.Features.Lines;
+using LastCall.Features.Porting;
 using LastCall.Hosting;
 using LastCall.Security;
 using LastCall.Web;
@@ -12,9 +13,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Pages.Portal.Lines;
 
-/// <summary>A line of mine: balance, arrears, contract, eSIM profiles and companion devices (GET /api/v1/lines/{msisdn} in process), and my requests for it.</summary>
+/// <summary>
+/// A line of mine: balance, arrears, contract, eSIM profiles and companion devices (GET /api/v1/lines/{msisdn} in process), my
+/// requests for it, and the two things only its holder asks for: partners dropping the previous holder's accounts, and a
+/// port-out authorization code to move the number to another operator.
+/// </summary>
 public sealed class DetailModel(
-    GetLine get, GetPreviousHolderUnbinding getPreviousHolder, AskPreviousHolderUnbinding askPreviousHolder, AppDbContext db, PolicySettings policies, TimeProvider clock) : PageModel
+    GetLine get, GetPreviousHolderUnbinding getPreviousHolder, AskPreviousHolderUnbinding askPreviousHolder, RequestPortAuthorization requestPortAuthorization,
+    AppDbContext db, PolicySettings policies, TimeProvider clock) : PageModel
 {
     public LineViews.LineDetail? Line { get; private set; }
 
@@ -23,6 +29,9 @@ public sealed class DetailModel(
 
     /// <summary>Why asking partners failed, when it did.</summary>
     public UiProblem? Problem { get; private set; }
+
+    /// <summary>Why the port-out code could not be sent, when it could not.</summary>
+    public UiProblem? PortProblem { get; private set; }
 
     public IReadOnlyList<CancellationViews.Summary> Requests { get; private set; } = [];
 
@@ -38,7 +47,7 @@ public sealed class DetailModel(
         Notice = done switch
         {
             "suspended" => "notice_suspended", "resumed" => "notice_resumed", "withdrawn" => "notice_withdrawn",
-            "previous_holder_asked" => "notice_previous_holder_asked", _ => null,
+            "previous_holder_asked" => "notice_previous_holder_asked", "port_code_sent" => "notice_port_code_sent", _ => null,
         };
         PreviousHolder = HandlerResults.Read(await getPreviousHolder.HandleAsync(User, msisdn, ct)).Value;
         // My own requests for this number, newest first (the customer filter is the access rule).
@@ -60,6 +69,18 @@ public sealed class DetailModel(
             return RedirectToPage(new { msisdn, done = "previous_holder_asked" });
         var page = await OnGetAsync(msisdn, null, ct);
         Problem = problem;
+        problem.ApplyTo(Response);
+        return page;
+    }
+
+    /// <summary>The "text me a port-out code" button: the code goes to the line by SMS only; back here with a notice.</summary>
+    public async Task<IActionResult> OnPostPortAuthorizationAsync(string msisdn, CancellationToken ct)
+    {
+        var (_, problem) = HandlerResults.Read(await requestPortAuthorization.HandleAsync(User, msisdn, ct));
+        if (problem is null)
+            return RedirectToPage(new { msisdn, done = "port_code_sent" });
+        var page = await OnGetAsync(msisdn, null, ct);
+        PortProblem = problem;
         problem.ApplyTo(Response);
         return page;
     }
