@@ -6,6 +6,7 @@
 # split into files of at most 1,000,000 rows. Prints wall-clock seconds, rows per second and peak resident memory of
 # the filing process (start-up included), and the files' total size.
 # Usage: bench/report-disconnections.sh [ROWS] [FORMAT]   (defaults: 10000000 csv; FORMAT csv or xlsx)
+# PROFILE=1 also prints the filing's slowest statements from pg_stat_statements (where the time goes in the database).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/bench/pg-cluster.sh"
@@ -28,6 +29,8 @@ dotnet "$bin/LastCall.Benchmarks.dll" generate-disconnections "$rows" "$work/reg
 rm "$work/register.csv"
 
 mkdir "$work/out"
+psql_bench() { pg_as "$(pg_bin)/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d lastcall -qAt "$@"; }
+if [ "${PROFILE:-0}" = 1 ]; then psql_bench -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" -c "SELECT pg_stat_statements_reset()" >/dev/null; fi
 (cd "$work" && /usr/bin/time -v dotnet "$bin/lastcall.dll" reports disconnections --period 2025-12 --profile generic --format "$format" --out "$work/out" "${opts[@]}" \
   >"$work/report.txt" 2>"$work/err.txt") || { grep -v "^\s" "$work/err.txt" | tail -5 >&2; exit 1; }
 elapsed=$(time_seconds "$work/err.txt")
@@ -35,5 +38,9 @@ rss_mb=$(time_rss_mb "$work/err.txt")
 filed=$(awk -F'\t' '{ gsub(/ rows/, "", $2); n += $2 } END { print n + 0 }' "$work/report.txt")
 head -3 "$work/report.txt"
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ "${PROFILE:-0}" = 1 ]; then
+  echo "slowest statements (ms, calls, rows, statement):"
+  psql_bench -F $'\t' -c "SELECT round(total_exec_time), calls, rows, left(regexp_replace(query, '\s+', ' ', 'g'), 150) FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 6"
+fi
 printf 'rows=%s format=%s filed=%s files=%s size=%sMB seconds=%s rows_per_second=%.0f peak_rss_mb=%.0f\n' "$rows" "$format" "$filed" \
   "$(find "$work/out" -type f | wc -l)" "$(( $(du -sb "$work/out" | cut -f1) / 1048576 ))" "$elapsed" "$(echo "$filed / $elapsed" | bc -l)" "$rss_mb"

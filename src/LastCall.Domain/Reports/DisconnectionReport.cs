@@ -46,6 +46,13 @@ public sealed class DisconnectionReport : AggregateRoot
 
     public IReadOnlyList<ReportFile> Files { get; private set; } = [];
 
+    /// <summary>
+    /// What the report claimed (decision 0017): every reportable entry of its profile with an id up to this one and a day up
+    /// to <see cref="LastDay"/> that no earlier report claimed. Every entry with a lower id had committed when it was read.
+    /// Null for the reports filed before claims were ranges, whose entries are listed one by one (<see cref="ReportFiling"/>).
+    /// </summary>
+    public long? ClaimedUpToId { get; private set; }
+
     /// <summary>The last day a disconnection may have to go into this report (the period's last day).</summary>
     public DateOnly LastDay => ReportPeriod.LastDay(Period);
 
@@ -69,6 +76,9 @@ public sealed class DisconnectionReport : AggregateRoot
             CreatedBy = createdBy,
         };
     }
+
+    /// <summary>The register's committed horizon when the report claimed its entries.</summary>
+    public void ClaimUpTo(long entryId) => ClaimedUpToId = entryId;
 
     /// <summary>Records what was written: the files in order and the hash over all of them.</summary>
     public void Filed(IReadOnlyList<ReportFile> files, string sha256)
@@ -101,8 +111,8 @@ public sealed class DisconnectionReport : AggregateRoot
 public sealed record ReportFile(string Name, long RowCount, string Sha256, long Bytes);
 
 /// <summary>
-/// Records that a register entry was filed in a report of a profile. The key (profile, entry) is what makes filing
-/// exactly once: a second report cannot take an entry again.
+/// Records that a register entry was filed in a report of a profile, for the reports filed before claims were ranges
+/// (decision 0017); later reports still leave out every entry listed here. Nothing adds rows any more.
 /// </summary>
 public sealed class ReportFiling
 {

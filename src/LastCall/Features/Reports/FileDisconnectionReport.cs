@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using System.Text;
 using LastCall.Auditing;
 using LastCall.Data;
 using LastCall.Domain.Common;
@@ -33,9 +34,11 @@ public sealed class ReportSettings
 /// report, and none is filed twice), writes the files row by row as it reads them, and records the report with the
 /// files' SHA-256. A month is filed once per profile. Port-outs, transfers and suspensions are never in the register,
 /// and imported legacy entries are reported only when imported with <c>--report</c>.
+/// A claim is a range, not a list (decision 0017): the entries up to the register's committed horizon and the month's
+/// last day, less the earlier reports' ranges, so filing 10 M entries writes one row, not 10 M.
 /// </summary>
 public sealed class FileDisconnectionReport(
-    AppDbContext db, AuditTrail audit, ReportStore store, ReportSettings settings, PolicySettings policies, TimeProvider clock)
+    AppDbContext db, IDbContextFactory<AppDbContext> contexts, AuditTrail audit, ReportStore store, ReportSettings settings, PolicySettings policies, TimeProvider clock)
 {
     public sealed record Request(string? Period, string? Profile, string? Format);
 
@@ -58,25 +61,33 @@ public sealed class FileDisconnectionReport(
         if (await db.DisconnectionReports.AnyAsync(r => r.Period == report.Period && r.Profile == report.Profile, ct))
             return AlreadyFiled(report);
 
-        // The default 30 s per statement is for requests; a filing after a large legacy load claims and reads millions of rows.
+        // The default 30 s per statement is for requests; a filing after a large legacy load reads millions of rows.
         db.Database.SetCommandTimeout(TimeSpan.FromSeconds(settings.FilingTimeoutSeconds));
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            if (db.Database.IsNpgsql())
+                report.ClaimUpTo(await PostgresHorizonAsync(report.Profile, ct));
             db.DisconnectionReports.Add(report);
             audit.Record("report.filed", report.Period, after: new { report.Id, report.Period, profile = DisconnectionReport.Describe(report.Profile), format = DisconnectionReport.Describe(report.Format) });
             await db.SaveChangesAsync(ct);
-            var claimed = await ClaimEntriesAsync(report, ct);
-            var files = await WriteFilesAsync(report, claimed, ct);
+            // SQLite has one writer at a time, and this transaction has written: no entry can commit behind the newest one now.
+            if (report.ClaimedUpToId is null)
+                report.ClaimUpTo(await db.Disconnections.MaxAsync(d => (long?)d.Id, ct) ?? 0);
+            var claim = await ClaimAsync(report, ct);
+#pragma warning disable EF1003 // The claim's text is built from constant fragments only; every value in it is a parameter.
+            var total = await db.Database.SqlQueryRaw<int>("SELECT COUNT(*) AS \"Value\" " + claim.From, [.. claim.Parameters]).SingleAsync(ct);
+#pragma warning restore EF1003
+            var files = await WriteFilesAsync(report, claim, total, ct);
             var (hashes, all) = await ReportFileWriter.HashAsync(files.Select(f => f.Path).ToList(), ct);
             report.Filed([.. files.Select((f, i) => new ReportFile(f.Name, f.Rows, hashes[i], new FileInfo(f.Path).Length))], all);
-            audit.Record("report.files_recorded", report.Period, after: new { report.Id, report.RowCount, report.Sha256, files = report.Files.Select(f => f.Name) });
+            audit.Record("report.files_recorded", report.Period, after: new { report.Id, report.RowCount, report.Sha256, report.ClaimedUpToId, files = report.Files.Select(f => f.Name) });
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
         }
         catch (DbUpdateException)
         {
-            // Filed at the same moment by someone else (the unique period and profile, or an entry's filing).
+            // Filed at the same moment by someone else (the unique period and profile).
             db.ChangeTracker.Clear();
             store.Delete(report.Id);
             return AlreadyFiled(report);
@@ -93,38 +104,68 @@ public sealed class FileDisconnectionReport(
     private static DomainError AlreadyFiled(DisconnectionReport report) =>
         Fail.Conflict("already_filed", $"{report.Period} is already filed with profile {DisconnectionReport.Describe(report.Profile)}; its report is in the list.");
 
-    /// <summary>Takes, for this report, every reportable entry up to the month's end that no report of the profile has; returns how many.</summary>
-    private async Task<int> ClaimEntriesAsync(DisconnectionReport report, CancellationToken ct)
+    /// <summary>
+    /// PostgreSQL: waits for any filing of the profile (the transaction's advisory lock), then reads the register's committed
+    /// horizon: on a connection of its own, a SHARE lock on the register waits for every transaction still writing entries
+    /// and holds new ones back for as long as it takes to read the newest id. Ids come from one sequence in the order they
+    /// are taken, so every entry with a lower id has committed, and every later one gets a higher id.
+    /// </summary>
+    private async Task<long> PostgresHorizonAsync(ReportProfile profile, CancellationToken ct)
     {
-        var profile = report.Profile.ToString();
-        // LastCall's own disconnections, and legacy ones imported with --report.
-        var cancelled = nameof(DisconnectionSource.Cancellation);
-        var reportedImport = nameof(DisconnectionSource.ReportableImport);
-        var lastDay = report.LastDay;
-        // Two filings of one profile at once would race for the same entries; on PostgreSQL the second waits here
-        // (SQLite has one writer at a time anyway).
-        if (db.Database.IsNpgsql())
-        {
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext('lastcall.report_filing'), hashtext({profile}))", ct);
-            // The claim inserts into the table its NOT EXISTS reads. Planned on a ledger that looks empty (the first report, or
-            // statistics older than the last filing), that anti-join becomes a nested loop over a sequential scan, which also
-            // walks the rows this statement is adding: quadratic (50,000 entries took 70 s). A hash anti-join reads the ledger once.
-            await db.Database.ExecuteSqlRawAsync("SET LOCAL enable_nestloop = off", ct);
-        }
-        var prefix = report.Profile == ReportProfile.FccRnd ? "+1%" : "+%";
-        return await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO report_filings ("Profile", "DisconnectionId", "ReportId")
-            SELECT {profile}, d."Id", {report.Id}
+        var name = profile.ToString();
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext('lastcall.report_filing'), hashtext({name}))", ct);
+        // The anti-join on the listed reports' entries below, planned on a ledger that looks empty, became a nested loop over a
+        // sequential scan (50,000 entries took 70 s); a hash anti-join reads the ledger once.
+        await db.Database.ExecuteSqlRawAsync("SET LOCAL enable_nestloop = off", ct);
+        await using var horizon = await contexts.CreateDbContextAsync(ct);
+        horizon.Database.SetCommandTimeout(TimeSpan.FromSeconds(settings.FilingTimeoutSeconds));
+        await using var transaction = await horizon.Database.BeginTransactionAsync(ct);
+        await horizon.Database.ExecuteSqlRawAsync("LOCK TABLE disconnections IN SHARE MODE", ct);
+        var newest = await horizon.Disconnections.MaxAsync(d => (long?)d.Id, ct) ?? 0;
+        await transaction.CommitAsync(ct);
+        return newest;
+    }
+
+    /// <summary>The <c>FROM … WHERE</c> of the report's entries, and its parameters ({0}, {1}, … in the text).</summary>
+    private sealed record Claim(string From, List<object> Parameters);
+
+    /// <summary>
+    /// The report's entries: reportable (LastCall's own disconnections, and legacy ones imported with --report), of the
+    /// profile's numbers, up to the horizon and the month's last day, and in no earlier report of the profile — neither
+    /// inside an earlier range nor listed by a report filed before ranges.
+    /// </summary>
+    private async Task<Claim> ClaimAsync(DisconnectionReport report, CancellationToken ct)
+    {
+        var earlier = await db.DisconnectionReports.AsNoTracking()
+            .Where(r => r.Profile == report.Profile && r.Id != report.Id && r.ClaimedUpToId != null)
+            .Select(r => new { r.ClaimedUpToId, r.Period })
+            .ToListAsync(ct);
+        List<object> parameters =
+        [
+            nameof(DisconnectionSource.Cancellation), nameof(DisconnectionSource.ReportableImport),
+            report.Profile == ReportProfile.FccRnd ? "+1%" : "+%", report.ClaimedUpToId!.Value, report.LastDay, report.Profile.ToString(),
+        ];
+        var from = new StringBuilder("""
             FROM disconnections d
-            WHERE d."Source" IN ({cancelled}, {reportedImport}) AND d."DisconnectedOn" <= {lastDay} AND d."Msisdn" LIKE {prefix}
-              AND NOT EXISTS (SELECT 1 FROM report_filings f WHERE f."Profile" = {profile} AND f."DisconnectionId" = d."Id")
-            """, ct);
+            WHERE d."Source" IN ({0}, {1}) AND d."Msisdn" LIKE {2} AND d."Id" <= {3} AND d."DisconnectedOn" <= {4}
+              AND NOT EXISTS (SELECT 1 FROM report_filings f WHERE f."Profile" = {5} AND f."DisconnectionId" = d."Id")
+            """);
+        foreach (var range in earlier)
+        {
+            from.Append(CultureInfo.InvariantCulture, $"\n  AND NOT (d.\"Id\" <= {{{parameters.Count}}} AND d.\"DisconnectedOn\" <= {{{parameters.Count + 1}}})");
+            parameters.Add(range.ClaimedUpToId!.Value);
+            parameters.Add(ReportPeriod.LastDay(range.Period));
+        }
+        return new Claim(from.ToString(), parameters);
     }
 
     private sealed record WrittenFile(string Name, string Path, long Rows);
 
+    /// <summary>One register entry as the report reads it.</summary>
+    private sealed record Entry(long Id, string Msisdn, DateOnly DisconnectedOn, Guid? CancellationId);
+
     /// <summary>Streams the claimed entries, oldest first, into files of at most <see cref="ReportSettings.MaxRowsPerFile"/> rows.</summary>
-    private async Task<List<WrittenFile>> WriteFilesAsync(DisconnectionReport report, int total, CancellationToken ct)
+    private async Task<List<WrittenFile>> WriteFilesAsync(DisconnectionReport report, Claim claim, int total, CancellationToken ct)
     {
         var parts = Math.Max(1, (total + settings.MaxRowsPerFile - 1) / settings.MaxRowsPerFile);
         var fcc = report.Profile == ReportProfile.FccRnd;
@@ -135,11 +176,11 @@ public sealed class FileDisconnectionReport(
         var baseName = $"disconnections-{report.Period}-{DisconnectionReport.Describe(report.Profile)}";
         string NameOf(int part) => parts == 1 ? $"{baseName}.{extension}" : $"{baseName}-{part:D3}-of-{parts:D3}.{extension}";
 
-        var entries = db.ReportFilings.AsNoTracking()
-            .Where(f => f.ReportId == report.Id)
-            .Join(db.Disconnections, f => f.DisconnectionId, d => d.Id, (f, d) => new { d.Id, d.Msisdn, d.DisconnectedOn, d.CancellationId })
-            .OrderBy(d => d.DisconnectedOn).ThenBy(d => d.Id)
+#pragma warning disable EF1003 // As above: constant fragments, values as parameters.
+        var entries = db.Database.SqlQueryRaw<Entry>(
+                "SELECT d.\"Id\", d.\"Msisdn\", d.\"DisconnectedOn\", d.\"CancellationId\" " + claim.From + " ORDER BY d.\"DisconnectedOn\", d.\"Id\"", [.. claim.Parameters])
             .AsAsyncEnumerable();
+#pragma warning restore EF1003
 
         var files = new List<WrittenFile>();
         var part = 1;
@@ -159,8 +200,8 @@ public sealed class FileDisconnectionReport(
                 }
                 var date = entry.DisconnectedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
                 await writer.WriteRowAsync(fcc
-                    ? parts > 1 ? [settings.CompanyId, entry.Msisdn.Value[2..], date, part.ToString(CultureInfo.InvariantCulture)] : [settings.CompanyId, entry.Msisdn.Value[2..], date]
-                    : [entry.Msisdn.Value, date, entry.CancellationId?.ToString() ?? ""]);
+                    ? parts > 1 ? [settings.CompanyId, entry.Msisdn[2..], date, part.ToString(CultureInfo.InvariantCulture)] : [settings.CompanyId, entry.Msisdn[2..], date]
+                    : [entry.Msisdn, date, entry.CancellationId?.ToString() ?? ""]);
             }
         }
         finally
