@@ -11,6 +11,9 @@ namespace LastCall.Features.Lookup;
 /// commit order: on PostgreSQL as soon as a write commits (LISTEN/NOTIFY), and at the latest every
 /// <c>Register:PollMilliseconds</c> (default 250), so every instance sees a completed cancellation or an
 /// imported register within moments. Lookups never touch the database.
+/// With <c>Register:SnapshotPath</c> set, a start reads the index from its snapshot file instead, checks the file against
+/// the register and catches up from the place it covers before it counts as loaded; a missing, damaged, stale or foreign
+/// snapshot falls back to the database load and is written again (decision 0016).
 /// </summary>
 public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> contexts, RegisterSettings settings, Hosting.DatabaseOutage outage, ILogger<RegisterIndexService> logger) : BackgroundService
 {
@@ -283,12 +286,26 @@ public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> context
                 path, header.Database, _identity);
             return null;
         }
+        var identified = clock.Elapsed;
         // The file is read and checked while the database checks the register against it.
-        var staleness = Task.Run(() => StalenessAsync(header, isPostgres, ct), ct);
+        double fileSeconds = 0, checkSeconds = 0;
+        var staleness = Task.Run(async () =>
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var reason = await StalenessAsync(header, isPostgres, ct);
+            checkSeconds = watch.Elapsed.TotalSeconds;
+            return reason;
+        }, ct);
         DisconnectionIndex index;
         try
         {
-            index = await Task.Run(() => RegisterSnapshot.ReadIndex(path, header), ct);
+            index = await Task.Run(() =>
+            {
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                var read = RegisterSnapshot.ReadIndex(path, header);
+                fileSeconds = watch.Elapsed.TotalSeconds;
+                return read;
+            }, ct);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
@@ -296,7 +313,6 @@ public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> context
             logger.LogWarning(e, "The register index snapshot at {Path} is damaged and is ignored: loading the register from the database", path);
             return null;
         }
-        var read = clock.Elapsed;
         if (await staleness is { } reason)
         {
             logger.LogWarning("The register index snapshot at {Path} is stale ({Reason}) and is ignored: loading the register from the database", path, reason);
@@ -320,8 +336,8 @@ public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> context
             _following.Release();
         }
         (_snapshotCovers, _lastSnapshotAttempt) = (header.Position.EntriesCovered, DateTimeOffset.UtcNow);
-        logger.LogInformation("Register index snapshot of {WrittenAt:u} read in {ReadSeconds:0.00} s, checked against the register in {CheckSeconds:0.00} s, then {CaughtUp} newer entries caught up in {CatchUpSeconds:0.00} s",
-            header.WrittenAt, read.TotalSeconds, (checkedAt - read).TotalSeconds, caughtUp, (clock.Elapsed - checkedAt).TotalSeconds);
+        logger.LogInformation("Register index snapshot of {WrittenAt:u}: database identity in {IdentitySeconds:0.00} s, file read with its checksum in {FileSeconds:0.00} s and the register checked against it in {CheckSeconds:0.00} s (side by side, {BothSeconds:0.00} s), then {CaughtUp} newer entries caught up in {CatchUpSeconds:0.00} s",
+            header.WrittenAt, identified.TotalSeconds, fileSeconds, checkSeconds, (checkedAt - identified).TotalSeconds, caughtUp, (clock.Elapsed - checkedAt).TotalSeconds);
         return index;
     }
 
