@@ -34,7 +34,7 @@ public static class RegisterSnapshotBenchmark
         watch.Restart();
         var image = index.Capture();
         var captured = watch.Elapsed;
-        RegisterSnapshot.Write(file, identity, position, image, DateTimeOffset.UtcNow);
+        RegisterSnapshot.Write(file, identity, position, [], image, DateTimeOffset.UtcNow);
         var size = new FileInfo(file).Length;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"write: {size / 1048576.0:N1} MiB ({(double)size / index.NumberCount:F2} bytes/number) in {watch.Elapsed.TotalSeconds:F2} s (capture {captured.TotalMilliseconds:F0} ms)"));
@@ -47,8 +47,9 @@ public static class RegisterSnapshotBenchmark
         for (var round = 1; round <= 3; round++)
         {
             watch.Restart();
-            var header = RegisterSnapshot.ReadHeader(file);
-            var read = RegisterSnapshot.ReadIndex(file, header);
+            DisconnectionIndex read;
+            using (var snapshot = RegisterSnapshot.Open(file))
+                read = snapshot.ReadIndex();
             var seconds = watch.Elapsed.TotalSeconds;
             if (read.LatestDisconnection(probe) != expected || read.Count != records)
                 throw new InvalidOperationException("The snapshot read back answers differently.");

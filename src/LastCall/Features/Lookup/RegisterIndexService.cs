@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using LastCall.Data;
 using LastCall.Domain.Numbers;
 using Microsoft.EntityFrameworkCore;
@@ -99,7 +100,10 @@ public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> context
             {
                 // Listening starts before the catch-up, so a write committed in between is not missed.
                 await ListenAsync(stoppingToken);
-                await CatchUpAsync(Index!, stoppingToken);
+                if (Index is { } current)
+                    await CatchUpAsync(current, stoppingToken);
+                if (_countCheck is not null && _counting.IsCompleted)
+                    _counting = Task.Run(() => CheckCountInBackgroundAsync(stoppingToken), CancellationToken.None);
                 if (SnapshotDue)
                     StartSnapshotWrite(stoppingToken);
             }
@@ -183,6 +187,7 @@ public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> context
         await ReadIdentityAsync(connection, db.Database.IsNpgsql(), ct);
         _entriesCovered = 0;
         _newest = default;
+        _sampler.Reset([]);
         if (db.Database.IsNpgsql())
         {
             // Everything written by transactions below the horizon, in any order (a sequential scan); the
@@ -218,7 +223,12 @@ public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> context
         _entriesCovered++;
         if (id > _newest.Id)
             _newest = new NewestEntry(id, msisdn, day, transaction);
+        if (_snapshotPath is not null)
+            _sampler.Offer(_entriesCovered, new RegisterSample(id, msisdn, day, transaction));
     }
+
+    /// <summary>Entries drawn uniformly from those the index covers, for the snapshot (changed where <see cref="_entriesCovered"/> is).</summary>
+    private readonly RegisterSampler _sampler = new(settings.SnapshotSamples);
 
     /// <summary>Rows of the register the index covers (see <see cref="RegisterPosition.EntriesCovered"/>); changed only by the loader and under <see cref="_following"/>.</summary>
     private long _entriesCovered;
@@ -266,16 +276,18 @@ public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> context
             return null;
         }
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        RegisterSnapshotHeader header;
+        RegisterSnapshot.Reader snapshot;
         try
         {
-            header = RegisterSnapshot.ReadHeader(path);
+            snapshot = RegisterSnapshot.Open(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
             logger.LogWarning(e, "The register index snapshot at {Path} is unreadable and is ignored: loading the register from the database", path);
             return null;
         }
+        using var reading = snapshot;
+        var header = snapshot.Header;
         await using var db = await contexts.CreateDbContextAsync(ct);
         var connection = await OpenAsync(db, ct);
         var isPostgres = db.Database.IsNpgsql();
@@ -302,7 +314,7 @@ public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> context
             index = await Task.Run(() =>
             {
                 var watch = System.Diagnostics.Stopwatch.StartNew();
-                var read = RegisterSnapshot.ReadIndex(path, header);
+                var read = snapshot.ReadIndex();
                 fileSeconds = watch.Elapsed.TotalSeconds;
                 return read;
             }, ct);
@@ -328,6 +340,7 @@ public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> context
             (_followedUpTo, _entriesCovered) = (header.Position.FollowedUpTo, header.Position.EntriesCovered);
             var p = header.Position;
             _newest = new NewestEntry(p.NewestId, p.NewestMsisdn, p.NewestDay, p.NewestTransaction);
+            _sampler.Reset(header.Samples);
             Volatile.Write(ref _newestFollowedId, p.NewestId);
             caughtUp = await CatchUpAloneAsync(index, ct);
         }
@@ -336,6 +349,7 @@ public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> context
             _following.Release();
         }
         (_snapshotCovers, _lastSnapshotAttempt) = (header.Position.EntriesCovered, DateTimeOffset.UtcNow);
+        _countCheck = header.Position;
         logger.LogInformation("Register index snapshot of {WrittenAt:u}: database identity in {IdentitySeconds:0.00} s, file read with its checksum in {FileSeconds:0.00} s and the register checked against it in {CheckSeconds:0.00} s (side by side, {BothSeconds:0.00} s), then {CaughtUp} newer entries caught up in {CatchUpSeconds:0.00} s",
             header.WrittenAt, identified.TotalSeconds, fileSeconds, checkSeconds, (checkedAt - identified).TotalSeconds, caughtUp, (clock.Elapsed - checkedAt).TotalSeconds);
         return index;
@@ -343,8 +357,9 @@ public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> context
 
     /// <summary>
     /// Why the register no longer holds what the snapshot covers, or null: on PostgreSQL its horizon is beyond the
-    /// cluster's (a restored or rebuilt database); the newest entry it covers is gone or another; or the register holds
-    /// another number of entries up to that place (rows deleted or rewritten behind it).
+    /// cluster's (a restored or rebuilt database); or the newest entry it covers, or one of the entries it sampled, is gone
+    /// or another (truncated, rewritten). All index lookups, a few milliseconds; the exact count follows once the instance
+    /// is ready (<see cref="CheckCountAsync"/>).
     /// </summary>
     private async Task<string?> StalenessAsync(RegisterSnapshotHeader header, bool isPostgres, CancellationToken ct)
     {
@@ -357,25 +372,114 @@ public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> context
             if (p.FollowedUpTo > horizon)
                 return $"it covers transactions up to {p.FollowedUpTo}, beyond the database's {horizon}";
         }
+        var expected = header.Samples.ToDictionary(sample => sample.Id);
         if (p.NewestId > 0)
+            expected[p.NewestId] = new RegisterSample(p.NewestId, p.NewestMsisdn, p.NewestDay, p.NewestTransaction);
+        if (expected.Count == 0)
+            return null;
+        var ids = string.Join(',', expected.Keys.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var found = 0;
+        string? changed = null;
+        await ReadAsync(connection, isPostgres
+                ? $"""SELECT "Id", "Msisdn", "DisconnectedOn", "WrittenInTransaction" FROM disconnections WHERE "Id" IN ({ids})"""
+                : $"""SELECT "Id", "Msisdn", "DisconnectedOn" FROM disconnections WHERE "Id" IN ({ids})""",
+            [], (msisdn, day, id, transaction) =>
+            {
+                found++;
+                if (expected[id] != new RegisterSample(id, msisdn, day, transaction))
+                    changed ??= $"entry {id} is no longer in the register as it was";
+            }, ct);
+        if (changed is not null)
+            return changed;
+        return found == expected.Count ? null : $"{expected.Count - found} of the {expected.Count} entries it checks are no longer in the register";
+    }
+
+    /// <summary>The position of the snapshot the index was read from, until its exact count has been checked.</summary>
+    private volatile StrongBox<RegisterPosition>? _countCheckBox;
+
+    private RegisterPosition? _countCheck
+    {
+        get => _countCheckBox?.Value;
+        set => _countCheckBox = value is { } p ? new StrongBox<RegisterPosition>(p) : null;
+    }
+
+    private Task _counting = Task.CompletedTask;
+
+    /// <summary>The count runs beside the follower, which goes on catching up meanwhile; a failure is tried again.</summary>
+    private async Task CheckCountInBackgroundAsync(CancellationToken ct)
+    {
+        try
         {
-            var found = false;
-            var sql = isPostgres
-                ? """SELECT "Id", "Msisdn", "DisconnectedOn", "WrittenInTransaction" FROM disconnections WHERE "Id" = @id"""
-                : """SELECT "Id", "Msisdn", "DisconnectedOn" FROM disconnections WHERE "Id" = @id""";
-            await ReadAsync(connection, sql, [("@id", p.NewestId)], (msisdn, day, _, transaction) =>
-                found = msisdn == p.NewestMsisdn && day == p.NewestDay && transaction == p.NewestTransaction, ct);
-            if (!found)
-                return $"its newest entry ({p.NewestId}) is no longer in the register as it was";
+            await CheckCountAsync(ct);
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Counting the register against the snapshot failed; trying again");
+            await Task.Delay(TimeSpan.FromSeconds(5), ct);
+        }
+    }
+
+    /// <summary>
+    /// After a start from a snapshot: counts the register's rows up to the snapshot's place (a scan of the register in
+    /// the database, seconds per 10 M entries) and compares them with what the snapshot covers. A difference means rows
+    /// were deleted or rewritten behind the snapshot where its samples did not look: the index is dropped (the instance
+    /// turns not ready, lookups answer <c>register_loading</c>) and read again from the database.
+    /// </summary>
+    private async Task CheckCountAsync(CancellationToken ct)
+    {
+        if (_countCheck is not { } p)
+            return;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var connection = await OpenAsync(db, ct);
         await using var count = connection.CreateCommand();
-        count.CommandText = isPostgres
+        count.CommandText = db.Database.IsNpgsql()
             ? """SELECT count(*) FROM disconnections WHERE "WrittenInTransaction" < @at"""
             : """SELECT count(*) FROM disconnections WHERE "Id" <= @at""";
         count.CommandTimeout = 0;
         AddParameter(count, "@at", p.FollowedUpTo);
         var entries = Convert.ToInt64(await count.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
-        return entries == p.EntriesCovered ? null : $"the register holds {entries} entries up to its place, it covers {p.EntriesCovered}";
+        _countCheck = null;
+        if (entries == p.EntriesCovered)
+        {
+            logger.LogInformation("The register still holds the {Entries} entries the snapshot covers (counted in {Seconds:0.00} s)", entries, watch.Elapsed.TotalSeconds);
+            return;
+        }
+        logger.LogError("The register holds {Entries} entries up to the snapshot's place, the snapshot covered {Covered}: entries were deleted or rewritten behind it. Dropping the index and loading the register from the database",
+            entries, p.EntriesCovered);
+        await _following.WaitAsync(ct);
+        try
+        {
+            Volatile.Write(ref _index, null);
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            DisconnectionIndex index;
+            while (true)
+            {
+                try
+                {
+                    index = await LoadAsync(ct);
+                    break;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    if (!await outage.PauseAsync("Loading the register index", e, ct))
+                    {
+                        logger.LogWarning(e, "Loading the register index failed; retrying");
+                        await Task.Delay(TimeSpan.FromSeconds(2), ct);
+                    }
+                }
+            }
+            (LoadedFrom, LoadSeconds) = (RegisterIndexSource.Database, started.Elapsed.TotalSeconds);
+            Volatile.Write(ref _index, index);
+            logger.LogInformation("Register index loaded from the database: {Records} entries, {Numbers} numbers, {Megabytes:0.0} MB in {Seconds:0.0} s",
+                index.Count, index.NumberCount, index.ApproximateBytes / 1048576.0, LoadSeconds);
+        }
+        finally
+        {
+            _following.Release();
+        }
+        _snapshotCovers = -1;
+        StartSnapshotWrite(ct);
     }
 
     /// <summary>Entries covered by the last snapshot written or loaded.</summary>
@@ -387,7 +491,7 @@ public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> context
 
     /// <summary>The index grew since the last snapshot, and the interval has passed since the last attempt.</summary>
     private bool SnapshotDue =>
-        _snapshotPath is not null && _snapshotWrite.IsCompleted && Volatile.Read(ref _entriesCovered) != _snapshotCovers
+        _snapshotPath is not null && _snapshotWrite.IsCompleted && _countCheck is null && Volatile.Read(ref _entriesCovered) != _snapshotCovers
         && DateTimeOffset.UtcNow - _lastSnapshotAttempt >= settings.SnapshotInterval;
 
     /// <summary>Writes a snapshot in the background unless one is being written; lookups and the follower go on.</summary>
@@ -405,7 +509,7 @@ public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> context
     /// </summary>
     public async Task<bool> WriteSnapshotAsync(CancellationToken ct)
     {
-        if (_snapshotPath is null || Index is not { } index || _identity is not { } identity)
+        if (_snapshotPath is null || _identity is not { } identity)
             return false;
         // One writer per file in this process too (the background write, a test, the shutdown).
         await _snapshotWriter.WaitAsync(ct);
@@ -413,13 +517,17 @@ public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> context
         {
             IndexImage image;
             RegisterPosition position;
+            RegisterSample[] samples;
             // The picture and its place in the register are taken together, while no catch-up runs; a few milliseconds.
             await _following.WaitAsync(ct);
             try
             {
+                if (Index is not { } index)
+                    return false;
                 image = index.Capture();
                 position = new RegisterPosition(identity.IsPostgres ? _followedUpTo : index.LastSequence, _entriesCovered,
                     _newest.Id, _newest.Msisdn, _newest.Day, _newest.Transaction);
+                samples = _sampler.ToArray();
             }
             finally
             {
@@ -427,7 +535,7 @@ public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> context
             }
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var now = DateTimeOffset.UtcNow;
-            if (!await Task.Run(() => RegisterSnapshot.Write(_snapshotPath, identity, position, image, now), ct))
+            if (!await Task.Run(() => RegisterSnapshot.Write(_snapshotPath, identity, position, samples, image, now), ct))
             {
                 logger.LogWarning("The register index snapshot at {Path} is being written by another process; this instance skipped its write", _snapshotPath);
                 return false;
@@ -435,7 +543,7 @@ public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> context
             _snapshotCovers = position.EntriesCovered;
             SnapshotWrittenAt = now;
             logger.LogInformation("Register index snapshot written to {Path}: {Records} entries, {Megabytes:0.0} MB in {Seconds:0.00} s",
-                _snapshotPath, image.Count, (image.PayloadLength + RegisterSnapshot.HeaderLength + RegisterSnapshot.ChecksumLength) / 1048576.0, clock.Elapsed.TotalSeconds);
+                _snapshotPath, image.Count, (image.PayloadLength + RegisterSnapshot.FixedHeaderLength + (RegisterSnapshot.SampleLength * samples.Length) + RegisterSnapshot.ChecksumLength) / 1048576.0, clock.Elapsed.TotalSeconds);
             return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -490,6 +598,9 @@ public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> context
         await _following.WaitAsync(ct);
         try
         {
+            // An index dropped meanwhile (read again from the database) is not followed: its place is no longer kept.
+            if (!ReferenceEquals(index, Index))
+                return 0;
             return await CatchUpAloneAsync(index, ct);
         }
         finally

@@ -26,6 +26,9 @@ public sealed class RegisterSettings : IValidatableObject
     [Range(1, 1440)]
     public int SnapshotIntervalMinutes { get; set; } = 10;
 
+    /// <summary>Register entries a snapshot keeps to check the register against before it is used (not a setting: tests lower it).</summary>
+    internal int SnapshotSamples { get; init; } = 256;
+
     public TimeSpan PollInterval => TimeSpan.FromMilliseconds(PollMilliseconds);
 
     public TimeSpan SnapshotInterval => TimeSpan.FromMinutes(SnapshotIntervalMinutes);

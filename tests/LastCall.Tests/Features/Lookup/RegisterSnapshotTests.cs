@@ -5,6 +5,7 @@ using LastCall.Features.Lookup;
 using LastCall.Hosting;
 using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LastCall.Tests.Features.Lookup;
@@ -34,8 +35,13 @@ public sealed class RegisterSnapshotTests(PostgresCluster postgres)
         await UntilFollowedAsync(register, number);
         await UntilSnapshotWrittenAsync(register);
         Assert.True(File.Exists(path));
-        var header = RegisterSnapshot.ReadHeader(path);
-        Assert.Equal(provider == DatabaseProvider.Postgres, header.Database.IsPostgres);
+        using (var snapshot = RegisterSnapshot.Open(path))
+        {
+            Assert.Equal(provider == DatabaseProvider.Postgres, snapshot.Header.Database.IsPostgres);
+            Assert.Equal(1, snapshot.Header.Position.EntriesCovered);
+            Assert.Equal(Number(number), Assert.Single(snapshot.Header.Samples).Msisdn);
+            Assert.Equal(Day, snapshot.ReadIndex().LatestDisconnection(Number(number)));
+        }
         Assert.Empty(Directory.EnumerateFiles(Path.GetDirectoryName(path)!, "*.tmp"));
     }
 
@@ -85,7 +91,7 @@ public sealed class RegisterSnapshotTests(PostgresCluster postgres)
 
         foreach (var damage in new Func<byte[], byte[]>[]
         {
-            bytes => Flip(bytes, RegisterSnapshot.HeaderLength + ((bytes.Length - RegisterSnapshot.HeaderLength) / 2)), // a byte of the payload
+            bytes => Flip(bytes, bytes.Length - RegisterSnapshot.ChecksumLength - 10), // a byte of the payload (an entry's)
             bytes => Flip(bytes, bytes.Length - 1), // a byte of the checksum
             bytes => Flip(bytes, 60), // the number of entries it covers, in the header
             bytes => bytes[..^100], // cut short
@@ -145,7 +151,7 @@ public sealed class RegisterSnapshotTests(PostgresCluster postgres)
             await register.StopAsync(Ct);
         }
 
-        // An entry deleted behind the snapshot's newest one: only the count up to its place can tell.
+        // An entry deleted behind the snapshot's newest one, where the snapshot's samples do look: refused before use.
         await TakeSnapshotAsync(database, path, first, second);
         await using (var db = database.CreateContext())
             await db.Database.ExecuteSqlRawAsync("""DELETE FROM disconnections WHERE "Id" = (SELECT min("Id") FROM disconnections)""", Ct);
@@ -154,7 +160,41 @@ public sealed class RegisterSnapshotTests(PostgresCluster postgres)
             Assert.Equal(RegisterIndexSource.Database, register.LoadedFrom);
             await UntilFollowedAsync(register, second);
             Assert.Null(register.Index!.LatestDisconnection(Number(first)));
+            await register.StopAsync(Ct);
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task AnEntryDeletedBehindTheSnapshotWhereItsSamplesDoNotLook_IsFoundByTheCount_AndTheIndexReadAgain(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateAsync(provider, postgres);
+        var path = SnapshotPath(database);
+        var (deleted, kept) = (TestData.Next(), TestData.Next());
+        await WriteAsync(database, deleted);
+        await WriteAsync(database, kept);
+        // No samples: only the newest entry is checked before the index is used, then the exact count.
+        await TakeSnapshotAsync(database, path, samples: 0, deleted, kept);
+        await using (var db = database.CreateContext())
+            await db.Database.ExecuteSqlRawAsync("""DELETE FROM disconnections WHERE "Id" = (SELECT min("Id") FROM disconnections)""", Ct);
+
+        var log = new LogLines();
+        using var register = await StartAsync(database, path, samples: 0, log);
+
+        // Used at first (the newest entry is still there), then dropped once the count disagrees.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (register.LoadedFrom != RegisterIndexSource.Database || register.Index is null)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "the count did not find the deleted entry within 30 s");
+            await Task.Delay(20, Ct);
+        }
+        Assert.Null(register.Index.LatestDisconnection(Number(deleted)));
+        Assert.Equal(Day, register.Index.LatestDisconnection(Number(kept)));
+        Assert.Equal(1, register.Index.Count);
+        Assert.Contains(log.Messages, m => m.StartsWith("Register index loaded from the snapshot", StringComparison.Ordinal));
+        Assert.Contains(log.Messages, m => m.StartsWith("The register holds 1 entries up to the snapshot's place, the snapshot covered 2", StringComparison.Ordinal));
+        await UntilSnapshotWrittenAsync(register);
+        await register.StopAsync(Ct);
     }
 
     [Theory]
@@ -221,9 +261,12 @@ public sealed class RegisterSnapshotTests(PostgresCluster postgres)
     private static string SnapshotPath(TestDatabase database) => Path.Combine(database.DataFolder, "snapshots", "register-index.snapshot");
 
     /// <summary>Starts an instance on the database, waits until its snapshot is written with these entries in it, and stops it.</summary>
-    private static async Task TakeSnapshotAsync(TestDatabase database, string path, params int[] entries)
+    private static Task TakeSnapshotAsync(TestDatabase database, string path, params int[] entries) =>
+        TakeSnapshotAsync(database, path, samples: 256, entries);
+
+    private static async Task TakeSnapshotAsync(TestDatabase database, string path, int samples, params int[] entries)
     {
-        using var register = await StartAsync(database, path);
+        using var register = await StartAsync(database, path, samples);
         await UntilFollowedAsync(register, entries);
         // An instance of an earlier step may still hold the file's lock for a moment (a second process would skip).
         var waited = System.Diagnostics.Stopwatch.StartNew();
@@ -251,23 +294,26 @@ public sealed class RegisterSnapshotTests(PostgresCluster postgres)
     /// </summary>
     private static async Task UntilFollowedAsync(RegisterIndexService register, params int[] numbers)
     {
-        var index = register.Index!;
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
-            if (numbers.All(n => index.LatestDisconnection(Number(n)) is not null))
-                return;
+            // The index in use now: one read from a snapshot is replaced if the register's count shows it wrong.
+            if (register.Index is { } index)
+            {
+                if (numbers.All(n => index.LatestDisconnection(Number(n)) is not null))
+                    return;
+                await register.CatchUpAsync(index, Ct);
+            }
             Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "committed entries were not in the index within 30 s");
-            await register.CatchUpAsync(index, Ct);
             await Task.Delay(20, Ct);
         }
     }
 
-    private static async Task<RegisterIndexService> StartAsync(TestDatabase database, string snapshotPath)
+    private static async Task<RegisterIndexService> StartAsync(TestDatabase database, string snapshotPath, int samples = 256, LogLines? log = null)
     {
         var contexts = new Contexts(database);
-        var register = new RegisterIndexService(contexts, new RegisterSettings { SnapshotPath = snapshotPath },
-            new DatabaseOutage(contexts, TimeProvider.System, NullLogger<DatabaseOutage>.Instance), NullLogger<RegisterIndexService>.Instance);
+        var register = new RegisterIndexService(contexts, new RegisterSettings { SnapshotPath = snapshotPath, SnapshotSamples = samples },
+            new DatabaseOutage(contexts, TimeProvider.System, NullLogger<DatabaseOutage>.Instance), (ILogger<RegisterIndexService>?)log ?? NullLogger<RegisterIndexService>.Instance);
         await register.StartAsync(Ct);
         await register.Loaded.WaitAsync(TimeSpan.FromSeconds(60), Ct);
         return register;
@@ -285,6 +331,22 @@ public sealed class RegisterSnapshotTests(PostgresCluster postgres)
 
     private static Disconnection Entry(int n) =>
         Disconnection.Record(Msisdn.Parse(TestData.Msisdn(n)), Day, DisconnectionSource.Cancellation, Now).Value;
+
+    /// <summary>The service's log lines, formatted.</summary>
+    private sealed class LogLines : ILogger<RegisterIndexService>
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _messages = new();
+
+        public IReadOnlyCollection<string> Messages => _messages;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            _messages.Enqueue(formatter(state, exception));
+    }
 
     private sealed class Contexts(TestDatabase database) : IDbContextFactory<AppDbContext>
     {
