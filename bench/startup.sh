@@ -72,6 +72,9 @@ for round in $(seq 1 "$rounds"); do
   stop
   echo "           file: $(( $(stat -c %s "$snapshot") / 1048576 )) MB"
   start snapshot "register-index.snapshot"
+  # Once ready, the instance counts the register up to the snapshot's place in the background (decision 0016).
+  for _ in $(seq 1 1200); do grep -qE 'The register (still )?holds' "$work/host-snapshot.log" && break; sleep 0.1; done
+  grep -oE 'The register (still )?holds.*' "$work/host-snapshot.log" | sed 's/^/           /' || true
   stop
   load
 done
