@@ -47,7 +47,7 @@ public static class RegisterSnapshotBenchmark
         for (var round = 1; round <= 3; round++)
         {
             watch.Restart();
-            DisconnectionIndex read;
+            DisconnectionIndex? read;
             using (var snapshot = RegisterSnapshot.Open(file))
                 read = snapshot.ReadIndex();
             var seconds = watch.Elapsed.TotalSeconds;
