@@ -5,6 +5,7 @@ using LastCall.Features.Lookup;
 using LastCall.Hosting;
 using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -249,6 +250,42 @@ public sealed class RegisterSnapshotTests(PostgresCluster postgres)
         await UntilFollowedAsync(next, [held, .. committed]);
         await next.CatchUpAsync(next.Index!, Ct);
         Assert.Equal(21, next.Index!.Count);
+    }
+
+    [Fact]
+    public async Task TheHost_WritesItsSnapshotAtShutdown_AndItsNextStartReadsIt()
+    {
+        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, postgres);
+        var (first, second) = (TestData.Next(), TestData.Next());
+        await WriteAsync(database, first);
+        var settings = database.HostSettings();
+        settings["Register:SnapshotPath"] = "register-index.snapshot"; // in the data folder
+
+        await using (var host = TestHost.Start(settings))
+        {
+            var register = host.Services.GetRequiredService<RegisterIndexService>();
+            await register.Loaded.WaitAsync(TimeSpan.FromSeconds(60), Ct);
+            Assert.Equal(RegisterIndexSource.Database, register.LoadedFrom);
+            await UntilSnapshotWrittenAsync(register);
+            Assert.True(File.Exists(Path.Combine(database.DataFolder, "register-index.snapshot")));
+            await WriteAsync(database, second);
+            await UntilFollowedAsync(register, second);
+        }
+        // The graceful stop wrote the grown index.
+        using (var snapshot = RegisterSnapshot.Open(Path.Combine(database.DataFolder, "register-index.snapshot")))
+            Assert.Equal(2, snapshot.Header.Position.EntriesCovered);
+
+        await using (var host = TestHost.Start(settings))
+        {
+            var register = host.Services.GetRequiredService<RegisterIndexService>();
+            await register.Loaded.WaitAsync(TimeSpan.FromSeconds(60), Ct);
+            Assert.Equal(RegisterIndexSource.Snapshot, register.LoadedFrom);
+            Assert.Equal(2, register.Index!.Count);
+            Assert.Equal(Day, register.Index.LatestDisconnection(Number(second)));
+            using var client = host.CreateClient();
+            var metrics = await client.GetStringAsync("/metrics", Ct);
+            Assert.Contains("lastcall_register_index_from_snapshot 1", metrics, StringComparison.Ordinal);
+        }
     }
 
     private static byte[] Flip(byte[] bytes, int at)
