@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Runtime.CompilerServices;
 using LastCall.Data;
 using LastCall.Domain.Numbers;
 using Microsoft.EntityFrameworkCore;
@@ -394,14 +393,8 @@ public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> context
         return found == expected.Count ? null : $"{expected.Count - found} of the {expected.Count} entries it checks are no longer in the register";
     }
 
-    /// <summary>The position of the snapshot the index was read from, until its exact count has been checked.</summary>
-    private volatile StrongBox<RegisterPosition>? _countCheckBox;
-
-    private RegisterPosition? _countCheck
-    {
-        get => _countCheckBox?.Value;
-        set => _countCheckBox = value is { } p ? new StrongBox<RegisterPosition>(p) : null;
-    }
+    /// <summary>The position of the snapshot the index was read from, until its exact count has been checked (set by the loader, cleared by the count).</summary>
+    private RegisterPosition? _countCheck;
 
     private Task _counting = Task.CompletedTask;
 

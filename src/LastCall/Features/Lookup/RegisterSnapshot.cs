@@ -124,7 +124,7 @@ public static class RegisterSnapshot
                 throw new InvalidDataException($"The file is {file.Length} bytes, shorter than a snapshot's header.");
             var bytes = new byte[FixedHeaderLength];
             _hashing.ReadExactly(bytes);
-            var samples = new byte[SampleLength * Decode(bytes, []).Samples.Count];
+            var samples = new byte[SampleLength * SampleCount(bytes)];
             _hashing.ReadExactly(samples);
             Header = Decode(bytes, samples);
             if (file.Length != Header.Length + Header.PayloadLength + ChecksumLength)
@@ -239,8 +239,8 @@ public static class RegisterSnapshot
             DateOnly.FromDayNumber(day), BinaryPrimitives.ReadInt64LittleEndian(bytes[24..]));
     }
 
-    /// <summary>The header from its fixed part and its samples' bytes (none yet: only the sample count is wanted).</summary>
-    private static RegisterSnapshotHeader Decode(ReadOnlySpan<byte> bytes, ReadOnlySpan<byte> sampleBytes)
+    /// <summary>The number of samples the fixed part of a header announces, once its magic, version and length check out.</summary>
+    private static int SampleCount(ReadOnlySpan<byte> bytes)
     {
         if (!bytes[..8].SequenceEqual(Magic))
             throw new InvalidDataException("The file is not a register index snapshot.");
@@ -251,11 +251,15 @@ public static class RegisterSnapshot
         var length = BinaryPrimitives.ReadInt32LittleEndian(bytes[12..]);
         if (sampleCount < 0 || sampleCount > MaxSamples || length != FixedHeaderLength + (SampleLength * sampleCount))
             throw new InvalidDataException("The snapshot's header is damaged.");
-        var samples = new RegisterSample[sampleBytes.Length / SampleLength];
+        return sampleCount;
+    }
+
+    /// <summary>The header from its fixed part and its samples' bytes.</summary>
+    private static RegisterSnapshotHeader Decode(ReadOnlySpan<byte> bytes, ReadOnlySpan<byte> sampleBytes)
+    {
+        var samples = new RegisterSample[SampleCount(bytes)];
         for (var i = 0; i < samples.Length; i++)
             samples[i] = ReadSample(sampleBytes[(i * SampleLength)..]);
-        if (sampleBytes.Length == 0)
-            samples = new RegisterSample[sampleCount];
         var database = new DatabaseIdentity(new Guid(bytes[16..32]), BinaryPrimitives.ReadInt64LittleEndian(bytes[32..]), bytes[40] == 2);
         var newest = ReadSample(bytes[64..]);
         var position = new RegisterPosition(BinaryPrimitives.ReadInt64LittleEndian(bytes[48..]), BinaryPrimitives.ReadInt64LittleEndian(bytes[56..]),
