@@ -621,18 +621,23 @@ public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> context
     private async Task<int> FollowIdOrderAsync(DbConnection connection, DisconnectionIndex index, CancellationToken ct)
     {
         var applied = 0;
+        var after = index.LastSequence;
         int read;
         do
         {
             read = 0;
+            // The keyset moves past every row read, one the index cannot hold included (it is not applied).
             await ReadAsync(connection, """SELECT "Id", "Msisdn", "DisconnectedOn" FROM disconnections WHERE "Id" > @after ORDER BY "Id" LIMIT @limit""",
-                [("@after", index.LastSequence), ("@limit", ReadBatch)], (msisdn, day, id, _) =>
+                [("@after", after), ("@limit", ReadBatch)], (msisdn, day, id, _) =>
                 {
                     if (msisdn != 0 && index.Apply(msisdn, day, id))
+                    {
                         Covered(msisdn, day, id, 0);
+                        applied++;
+                    }
+                    after = id;
                     read++;
                 }, ct);
-            applied += read;
         }
         while (read == ReadBatch);
         return applied;
