@@ -250,6 +250,9 @@ public sealed class RegisterSnapshotTests(PostgresCluster postgres)
         await UntilFollowedAsync(next, [held, .. committed]);
         await next.CatchUpAsync(next.Index!, Ct);
         Assert.Equal(21, next.Index!.Count);
+        // Followed from the snapshot's place, not put right by the count made after readiness (which would read the
+        // register again from the database had an entry been skipped).
+        Assert.Equal(RegisterIndexSource.Snapshot, next.LoadedFrom);
     }
 
     [Fact]
