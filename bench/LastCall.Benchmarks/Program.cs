@@ -14,6 +14,7 @@ return args switch
     ["freshness", var connection, var hostUrls, var apiKey, var count] =>
         await RegisterFreshness.RunAsync(connection, hostUrls.Split(','), apiKey, int.Parse(count, CultureInfo.InvariantCulture)),
     ["register-index", .. var options] => RegisterIndexBenchmark.Run(options),
+    ["register-snapshot", var records, var file] => RegisterSnapshotBenchmark.Run(long.Parse(records, CultureInfo.InvariantCulture), file),
     ["bare-lookup", var port, var file] => await BareLookup.RunAsync(int.Parse(port, CultureInfo.InvariantCulture), file),
     _ => Usage(),
 };
@@ -26,6 +27,7 @@ static int Usage()
     Console.Error.WriteLine("       LastCall.Benchmarks cancellations CONN HOST_URL[,HOST_URL…] COUNT SUBMITTERS");
     Console.Error.WriteLine("       LastCall.Benchmarks freshness CONN HOST_URL[,HOST_URL…] API_KEY COUNT");
     Console.Error.WriteLine("       LastCall.Benchmarks register-index [--records N] [--seconds S]");
+    Console.Error.WriteLine("       LastCall.Benchmarks register-snapshot RECORDS FILE   (writes the index's snapshot file and reads it back)");
     Console.Error.WriteLine("       LastCall.Benchmarks bare-lookup PORT REGISTER.csv");
     return 2;
 }

@@ -176,7 +176,7 @@ public static class RegisterIndexBenchmark
     private static string Mb(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1048576.0:N1} MiB");
 
     /// <summary>A small, fast, seedable generator (SplitMix64).</summary>
-    private struct SplitMix64(ulong seed)
+    internal struct SplitMix64(ulong seed)
     {
         private ulong _state = seed;
 

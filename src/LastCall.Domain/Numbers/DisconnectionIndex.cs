@@ -26,7 +26,7 @@ namespace LastCall.Domain.Numbers;
 /// data only ever grows, every entry applied before the read began is in at least one of the places it
 /// looks, whatever the merge is doing. Readers take no locks; writers are serialized internally.</para>
 /// </remarks>
-public sealed class DisconnectionIndex
+public sealed partial class DisconnectionIndex
 {
     /// <summary>Delta entries (about 48 bytes each) after which a background merge starts.</summary>
     public const int DefaultMergeThreshold = 100_000;

@@ -177,7 +177,7 @@ public static class ServiceRegistration
         services.AddSingleton<PartnerKeyCache>();
         services.AddSettings<OtpSettings>("Security:Otp");
         services.AddSettings<IdempotencySettings>("Idempotency");
-        services.AddSettings<RegisterSettings>("Register");
+        services.AddSettings<RegisterSettings>("Register").PostConfigure<LastCallSettings>((register, host) => register.ResolveSnapshotPath(host.DataFolder));
         services.AddSettings<ServedNumberSettings>("Numbers");
         services.AddSettings<ReceiptSettings>("Receipts");
         services.AddSettings<Features.Porting.PortingSettings>("Porting");

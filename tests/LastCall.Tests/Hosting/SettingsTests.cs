@@ -54,6 +54,8 @@ public sealed class SettingsTests
     [InlineData("Shutdown:DrainSeconds", "-1", "DrainSeconds")]
     [InlineData("Idempotency:KeepHours", "1", "KeepHours")]
     [InlineData("Register:PollMilliseconds", "0", "PollMilliseconds")]
+    [InlineData("Register:SnapshotIntervalMinutes", "0", "SnapshotIntervalMinutes")]
+    [InlineData("Register:SnapshotPath", "/tmp", "Register:SnapshotPath")]
     [InlineData("Numbers:Ranges", "+0138,abc", "Numbers:Ranges")]
     [InlineData("Security:Otp:MaxPerHour", "0", "MaxPerHour")]
     [InlineData("Messaging:Provider", "CarrierPigeon", "Provider")]
@@ -67,6 +69,20 @@ public sealed class SettingsTests
             await app.StartAsync(Ct);
         });
         Assert.Contains(named, refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheRegisterSnapshot_IsOffByDefault_AndARelativePathLivesInTheDataFolder()
+    {
+        await using (var app = Host([]))
+            Assert.Null(app.Services.GetRequiredService<LastCall.Features.Lookup.RegisterSettings>().SnapshotPath);
+        var data = Path.Combine(Path.GetTempPath(), "lastcall-settings-" + Guid.NewGuid().ToString("N")[..8]);
+        await using (var app = Host(new() { ["DataFolder"] = data, ["Register:SnapshotPath"] = "register-index.snapshot" }))
+        {
+            var register = app.Services.GetRequiredService<LastCall.Features.Lookup.RegisterSettings>();
+            Assert.Equal(Path.Combine(data, "register-index.snapshot"), register.SnapshotPath);
+            Assert.Equal(TimeSpan.FromMinutes(10), register.SnapshotInterval);
+        }
     }
 
     [Fact]

@@ -36,6 +36,9 @@ public sealed class OperatorMetrics : IDisposable
     private readonly Gauge _registerRecords;
     private readonly Gauge _registerBytes;
     private readonly Gauge _registerPending;
+    private readonly Gauge _registerLoadSeconds;
+    private readonly Gauge _registerFromSnapshot;
+    private readonly Gauge _registerSnapshotWritten;
     private readonly Gauge _databaseUp;
     private readonly Gauge _auditUnsealed;
     private readonly Gauge _auditUnsealedAge;
@@ -50,6 +53,9 @@ public sealed class OperatorMetrics : IDisposable
         _registerRecords = factory.CreateGauge("lastcall_register_index_records", "Disconnections held by the in-memory register index.");
         _registerBytes = factory.CreateGauge("lastcall_register_index_bytes", "Approximate memory of the in-memory register index.");
         _registerPending = factory.CreateGauge("lastcall_register_index_pending", "Register entries waiting in the index's delta for the next merge.");
+        _registerLoadSeconds = factory.CreateGauge("lastcall_register_index_load_seconds", "How long this instance took to load the register index at start, its first catch-up included.");
+        _registerFromSnapshot = factory.CreateGauge("lastcall_register_index_from_snapshot", "1 when this instance loaded the register index from its snapshot file (Register:SnapshotPath), 0 when from the database.");
+        _registerSnapshotWritten = factory.CreateGauge("lastcall_register_snapshot_written_timestamp_seconds", "When this instance last wrote the register index snapshot (Unix time); 0 before the first.");
         _databaseUp = factory.CreateGauge("lastcall_database_up", "1 while the database answers, 0 during an outage (requests answer 503 database_unavailable).");
         _auditUnsealed = factory.CreateGauge("lastcall_audit_unsealed", "Audit events written and not yet sealed into the hash chain (sealed every fraction of a second while a host runs).");
         _auditUnsealedAge = factory.CreateGauge("lastcall_audit_unsealed_oldest_seconds", "Age of the oldest audit event not yet sealed; 0 when none waits. Alert when it passes a minute.");
@@ -61,6 +67,9 @@ public sealed class OperatorMetrics : IDisposable
                 _registerRecords.Set(index.Count);
                 _registerBytes.Set(index.ApproximateBytes);
                 _registerPending.Set(index.PendingCount);
+                _registerLoadSeconds.Set(register.LoadSeconds);
+                _registerFromSnapshot.Set(register.LoadedFrom == RegisterIndexSource.Snapshot ? 1 : 0);
+                _registerSnapshotWritten.Set(register.SnapshotWrittenAt?.ToUnixTimeSeconds() ?? 0);
             }
             // During an outage the scrape still answers: the database's figures keep their last values.
             _databaseUp.Set(outage.IsDown ? 0 : 1);

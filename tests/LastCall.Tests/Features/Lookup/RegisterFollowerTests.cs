@@ -121,6 +121,54 @@ public sealed class RegisterFollowerTests(PostgresCluster postgres)
         }
     }
 
+    [Fact]
+    public async Task ConcurrentWriters_CommittingOutOfIdOrder_WhileTheIndexFollows_LoseNoEntryAndApplyNoneTwice()
+    {
+        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
+        // Polling every 10 ms besides the notifications, and catch-ups from the test at the same time: the follower reads
+        // while transactions of lower ids are still open and those of higher ids have committed.
+        using var register = await StartFollowingAsync(database, pollMilliseconds: 10);
+        var index = register.Index!;
+        const int Writers = 8, TransactionsEach = 12, EntriesEach = 3;
+        var numbers = new System.Collections.Concurrent.ConcurrentBag<int>();
+        using var stop = new CancellationTokenSource();
+        var catchingUp = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await register.CatchUpAsync(index, Ct);
+                await Task.Delay(3, Ct);
+            }
+        }, Ct);
+        await Task.WhenAll(Enumerable.Range(0, Writers).Select(writer => Task.Run(async () =>
+        {
+            var random = new Random(writer);
+            for (var t = 0; t < TransactionsEach; t++)
+            {
+                await using var db = database.CreateContext();
+                await using var transaction = await db.Database.BeginTransactionAsync(Ct);
+                for (var e = 0; e < EntriesEach; e++)
+                {
+                    var n = TestData.Next();
+                    db.Disconnections.Add(Entry(n));
+                    await db.SaveChangesAsync(Ct);
+                    numbers.Add(n);
+                }
+                // Ids are taken; the commit comes later, after other writers' commits of higher ids.
+                await Task.Delay(random.Next(0, 25), Ct);
+                await transaction.CommitAsync(Ct);
+            }
+        }, Ct)));
+        await stop.CancelAsync();
+        await catchingUp;
+
+        await CatchUpUntilFollowedAsync(register, index, [.. numbers]);
+        Assert.Equal(Writers * TransactionsEach * EntriesEach, numbers.Count);
+        Assert.All(numbers, n => Assert.Equal(Day, index.LatestDisconnection(Number(n))));
+        // Every entry applied exactly once, whichever catch-up read it.
+        Assert.Equal(numbers.Count, index.Count);
+    }
+
     /// <summary>
     /// Catches up until the entries are in the index: the horizon is the whole cluster's, so a transaction another test
     /// holds open in the shared cluster keeps committed entries back until it ends (decision 0011).
