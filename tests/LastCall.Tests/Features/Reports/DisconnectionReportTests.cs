@@ -108,12 +108,55 @@ public sealed class DisconnectionReportTests(PostgresCluster postgres)
         // The list, newest first; every entry of the register filed once per profile.
         var list = await admin.GetFromJsonAsync<JsonElement>(Reports, Ct);
         Assert.Equal([nothing.Id, fcc.Id, thisMonth.Id, november.Id, first.Id], list.EnumerateArray().Select(r => r.GetProperty("id").GetGuid()));
+        Assert.Equal(6, list.EnumerateArray().Where(r => r.GetProperty("profile").GetString() == "generic").Sum(r => r.GetProperty("rowCount").GetInt64()));
+        Assert.Equal(3, list.EnumerateArray().Where(r => r.GetProperty("profile").GetString() == "fcc-rnd").Sum(r => r.GetProperty("rowCount").GetInt64()));
         await using (var db = scenario.Database.CreateContext())
         {
-            Assert.Equal(6, await db.ReportFilings.CountAsync(f => f.Profile == Domain.Reports.ReportProfile.Generic, Ct));
-            Assert.Equal(3, await db.ReportFilings.CountAsync(f => f.Profile == Domain.Reports.ReportProfile.FccRnd, Ct));
+            // A claim is a range (decision 0017): one row per report, none per entry.
+            Assert.All(await db.DisconnectionReports.AsNoTracking().ToListAsync(Ct), r => Assert.NotNull(r.ClaimedUpToId));
+            Assert.Equal(0, await db.ReportFilings.CountAsync(Ct));
             Assert.Equal(5, await db.AuditEvents.CountAsync(e => e.Action == "report.filed", Ct));
         }
+    }
+
+    /// <summary>
+    /// Reports filed before claims were ranges listed their entries one by one; a report filed now leaves those out, takes
+    /// what they did not, and a later range leaves out what the range before it took.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task EntriesListedByAReportFiledBeforeRanges_AreNotFiledAgain(DatabaseProvider provider)
+    {
+        await using var scenario = await Scenario.StartAsync(postgres, provider);
+        var n = TestData.Next();
+        string[] numbers = [TestData.Msisdn(n), TestData.Msisdn(n + 1), TestData.Msisdn(n + 2)];
+        await AddEntriesAsync(scenario, (numbers[0], new DateOnly(2026, 9, 3), DisconnectionSource.Cancellation), (numbers[1], new DateOnly(2026, 9, 4), DisconnectionSource.Cancellation));
+        var legacyReport = Guid.NewGuid();
+        await using (var db = scenario.Database.CreateContext())
+        {
+            // As the row ledger left it: September filed, the first entry listed, the second one late (not yet filed).
+            var listed = await db.Disconnections.AsNoTracking().Where(d => d.Msisdn == Msisdn.Parse(numbers[0])).Select(d => d.Id).SingleAsync(Ct);
+            var at = provider == DatabaseProvider.Sqlite ? (object)DateTimeOffset.UtcNow.UtcTicks : DateTimeOffset.UtcNow;
+            await db.Database.ExecuteSqlRawAsync("""
+                INSERT INTO disconnection_reports ("Id", "Period", "Profile", "Format", "RowCount", "Sha256", "CreatedAt", "CreatedBy", "Files", "Version")
+                VALUES ({0}, '2026-09', 'Generic', 'Csv', 1, '', {1}, 'staff:before', '[]', 1)
+                """, [legacyReport, at], Ct);
+            await db.Database.ExecuteSqlRawAsync("""INSERT INTO report_filings ("Profile", "DisconnectionId", "ReportId") VALUES ('Generic', {0}, {1})""", [listed, legacyReport], Ct);
+        }
+        using var supervisor = await scenario.StaffAsync("supervisor");
+        using var admin = await scenario.StaffAsync("admin");
+
+        var october = await FileAsync(supervisor, "2026-10", "generic", "csv");
+        Assert.Equal(1, october.Body.GetProperty("rowCount").GetInt64());
+        var csv = await DownloadTextAsync(admin, october.Body, 0);
+        Assert.Contains(numbers[1], csv, StringComparison.Ordinal);
+        Assert.DoesNotContain(numbers[0], csv, StringComparison.Ordinal);
+
+        // After October's range: an October entry recorded now goes into November's report, alone.
+        await AddEntriesAsync(scenario, (numbers[2], new DateOnly(2026, 10, 30), DisconnectionSource.Cancellation));
+        var november = await FileAsync(supervisor, "2026-11", "generic", "csv");
+        Assert.Equal(1, november.Body.GetProperty("rowCount").GetInt64());
+        Assert.Contains(numbers[2], await DownloadTextAsync(admin, november.Body, 0), StringComparison.Ordinal);
     }
 
     [Theory]
