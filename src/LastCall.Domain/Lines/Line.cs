@@ -211,6 +211,9 @@ public sealed class Line : AggregateRoot
     /// <summary>Whether the line has ended for good (cancelled or ported out): its number may belong to a new line.</summary>
     public bool HasEnded => Status is LineStatus.Cancelled or LineStatus.PortedOut;
 
+    /// <summary><see cref="HasEnded"/> as a query filter: the live lines (at most one per number, a unique index says so).</summary>
+    public static readonly System.Linq.Expressions.Expression<Func<Line, bool>> Live = l => l.Status != LineStatus.Cancelled && l.Status != LineStatus.PortedOut;
+
     /// <summary>The owner asked for a port-out authorization code; a new code replaces the previous one.</summary>
     public void GrantPortAuthorization(string codeHash, DateTimeOffset expiresAt)
     {

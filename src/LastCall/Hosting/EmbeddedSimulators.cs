@@ -72,7 +72,7 @@ public sealed class EmbeddedSimulators(IConfiguration configuration, LastCallSet
         if (SmdpBaseUrl is null || BackendsBaseUrl is null)
             return 0;
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var lines = await db.Lines.AsNoTracking().Where(l => l.Status != LineStatus.Cancelled && l.Status != LineStatus.PortedOut).ToListAsync(ct);
+        var lines = await db.Lines.AsNoTracking().Where(Line.Live).ToListAsync(ct);
         var accounts = await db.BillingAccounts.AsNoTracking().ToDictionaryAsync(a => a.LineId, ct);
         using var smdp = new HttpClient { BaseAddress = new Uri(SmdpBaseUrl) };
         using var backends = new HttpClient { BaseAddress = new Uri(BackendsBaseUrl) };

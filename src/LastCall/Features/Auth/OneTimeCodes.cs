@@ -39,7 +39,7 @@ public sealed class OneTimeCodes(OtpCodes codes, IMessageSender sender, TimeProv
         db.OtpChallenges.Add(OtpChallenge.Issue(id, msisdn, purpose, codes.Hash(id, code), now));
         await db.SaveChangesAsync(ct);
 
-        var owner = await db.Lines.Where(l => l.Msisdn == msisdn && l.Status != LineStatus.Cancelled && l.Status != LineStatus.PortedOut)
+        var owner = await db.Lines.Where(Line.Live).Where(l => l.Msisdn == msisdn)
             .Join(db.Customers, l => l.CustomerId, c => c.Id, (l, c) => c.PreferredLanguage).FirstOrDefaultAsync(ct);
         if (owner is not null)
             await sender.SendAsync(MessageTexts.Sms(template, msisdn.Value, owner, code), ct);

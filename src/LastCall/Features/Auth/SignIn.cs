@@ -58,7 +58,7 @@ public sealed class SignIn(AuditTrail audit, AppDbContext db, LineHolderCheck ho
             return Fail.Validation("servicePassword", "validation_failed", "Give the service password and the SMS code.");
 
         var subject = msisdn.Value.Masked();
-        var line = await db.Lines.AsNoTracking().FirstOrDefaultAsync(l => l.Msisdn == msisdn.Value && l.Status != LineStatus.Cancelled && l.Status != LineStatus.PortedOut, ct);
+        var line = await db.Lines.AsNoTracking().Where(Line.Live).FirstOrDefaultAsync(l => l.Msisdn == msisdn.Value, ct);
         var check = await holderCheck.CheckAsync(msisdn.Value, line?.ServicePasswordHash, request.ServicePassword, OtpPurpose.SignIn, request.Otp, address, ct);
         if (check.Outcome == HolderCheckOutcome.Refused)
         {

@@ -37,7 +37,7 @@ public sealed class VerifyCaller(AuditTrail audit, AppDbContext db, LineHolderCh
             return Fail.Validation("msisdn", "invalid_msisdn", number.Error!.Message);
         if (string.IsNullOrEmpty(request.ServicePassword) || string.IsNullOrEmpty(request.Otp))
             return Fail.Validation("servicePassword", "validation_failed", "Give the caller's service password and the SMS code.");
-        var line = await db.Lines.AsNoTracking().FirstOrDefaultAsync(l => l.Msisdn == number.Value && l.Status != LineStatus.Cancelled && l.Status != LineStatus.PortedOut, ct);
+        var line = await db.Lines.AsNoTracking().Where(Line.Live).FirstOrDefaultAsync(l => l.Msisdn == number.Value, ct);
         var check = await holderCheck.CheckAsync(number.Value, line?.ServicePasswordHash, request.ServicePassword, OtpPurpose.CallVerification, request.Otp, remoteAddress, ct);
         if (check.Outcome == HolderCheckOutcome.Failed)
         {

@@ -23,7 +23,7 @@ public sealed class EligibilityCheck(AppDbContext db, PolicySettings policies, T
         var owner = await db.Customers.FindAsync([line.CustomerId], ct) ?? throw new InvalidOperationException($"Line {line.Id} has no owner.");
         var account = await db.BillingAccounts.FirstOrDefaultAsync(a => a.LineId == line.Id, ct);
         var members = line.BundleRole == BundleRole.Primary
-            ? await db.Lines.AsNoTracking().Where(l => l.BundlePrimary == line.Msisdn && l.Status != LineStatus.Cancelled && l.Status != LineStatus.PortedOut).ToListAsync(ct)
+            ? await db.Lines.AsNoTracking().Where(Line.Live).Where(l => l.BundlePrimary == line.Msisdn).ToListAsync(ct)
             : [];
         var suspension = await db.Suspensions.FirstOrDefaultAsync(s => s.LineId == line.Id && s.EndedAt == null, ct);
         var now = clock.GetUtcNow();

@@ -49,13 +49,13 @@ public static class AccountLock
         if (!Msisdn.TryParse(msisdnText, out var msisdn))
             return null;
         var customerId = customer.SubjectId();
-        return await db.Lines.AsNoTracking().FirstOrDefaultAsync(l => l.Msisdn == msisdn && l.CustomerId == customerId && l.Status != LineStatus.Cancelled && l.Status != LineStatus.PortedOut, ct);
+        return await db.Lines.AsNoTracking().Where(Line.Live).FirstOrDefaultAsync(l => l.Msisdn == msisdn && l.CustomerId == customerId, ct);
     }
 
     /// <summary>Every lock change is told to the customer on all their lines (FCC 23-95: notify immediately).</summary>
     internal static async Task NotifyAsync(AppDbContext db, IMessageSender sender, Guid customerId, string language, string template, CancellationToken ct)
     {
-        var numbers = await db.Lines.AsNoTracking().Where(l => l.CustomerId == customerId && l.Status != LineStatus.Cancelled && l.Status != LineStatus.PortedOut).Select(l => l.Msisdn).ToListAsync(ct);
+        var numbers = await db.Lines.AsNoTracking().Where(Line.Live).Where(l => l.CustomerId == customerId).Select(l => l.Msisdn).ToListAsync(ct);
         foreach (var number in numbers)
             await sender.SendAsync(MessageTexts.Sms(template, number.Value, language), ct);
     }

@@ -21,7 +21,7 @@ public sealed class ListMyLines(AppDbContext db)
     {
         var customerId = customer.SubjectId();
         var lines = await db.Lines.AsNoTracking()
-            .Where(l => l.CustomerId == customerId && l.Status != LineStatus.Cancelled && l.Status != LineStatus.PortedOut)
+            .Where(Line.Live).Where(l => l.CustomerId == customerId)
             .OrderBy(l => l.ActivatedOn)
             .ToListAsync(ct);
         return [.. lines.Select(LineViews.Summary)];

@@ -36,8 +36,11 @@ public sealed class CheckPortOut(AppDbContext db, ServedNumbers served, AuditTra
     {
         if (string.IsNullOrWhiteSpace(request.AuthorizationCode))
             return Fail.Validation("authorizationCode", "validation_failed", "Give the authorizationCode the owner received by SMS.");
-        if (!IdTypeCodes.TryParse(request.IdType, out var idType))
-            return IdTypeCodes.Parse(request.IdType ?? "", default, "idType").Error!;
+        // The ID type is asked for, not assumed from our record: "" makes a missing one refused like an unknown one.
+        var parsed = IdTypeCodes.Parse(request.IdType ?? "", default, "idType");
+        if (!parsed.IsSuccess)
+            return parsed.Error!;
+        var idType = parsed.Value;
         var document = IdDocument.Create(idType, request.IdNumber);
         if (!document.IsSuccess)
             return Fail.Validation("idNumber", document.Error!.Code, document.Error.Message);
@@ -51,7 +54,7 @@ public sealed class CheckPortOut(AppDbContext db, ServedNumbers served, AuditTra
         var identityMatches = idType == facts.Owner.IdType && protector.Matches(document.Value, facts.Owner.IdNumberBlindIndex);
         var blockers = PortOutEligibility.Blockers(facts.Line, facts.Owner, facts.Account, authorized, identityMatches, facts.LastPortedOn,
             settings.MinDaysBetweenPorts, policies.Today(now));
-        audit.Record("port_out.checked", facts.Line.Msisdn.Masked(), after: new { client = PortOuts.Submitter(client), eligible = blockers.Count == 0, blockers = blockers.Select(b => b.Code) });
+        audit.Record("port_out.checked", facts.Line.Msisdn.Masked(), after: new { client = CurrentActor.Describe(client), eligible = blockers.Count == 0, blockers = blockers.Select(b => b.Code) });
         await db.SaveChangesAsync(ct);
         var culture = CultureInfo.CurrentUICulture;
         return new Response(blockers.Count == 0, [.. blockers.Select(b => FindingTexts.ForBlocker(b, culture, policies.PaymentUrl))]);

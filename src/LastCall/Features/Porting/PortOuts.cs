@@ -1,3 +1,4 @@
+using LastCall.Auditing;
 using LastCall.Data;
 using LastCall.Domain.Billing;
 using LastCall.Domain.Cancellations;
@@ -50,7 +51,7 @@ public static class PortOuts
         if (!msisdn.IsSuccess)
             return Fail.Validation("msisdn", "invalid_msisdn", msisdn.Error!.Message);
         var number = msisdn.Value;
-        var line = await db.Lines.FirstOrDefaultAsync(l => l.Msisdn == number && l.Status != LineStatus.Cancelled && l.Status != LineStatus.PortedOut, ct);
+        var line = await db.Lines.Where(Line.Live).FirstOrDefaultAsync(l => l.Msisdn == number, ct);
         if (line is null)
             return Fail.NotFound("line_not_found", "No line of ours has this number.");
         var owner = await db.Customers.FirstAsync(c => c.Id == line.CustomerId, ct);
@@ -62,15 +63,11 @@ public static class PortOuts
         return new Facts(line, owner, account, portedIn ? line.ActivatedOn : null);
     }
 
-    /// <summary>The blockers with their texts, as a <c>not_eligible</c> or a check's answer gives them.</summary>
-    internal static Ineligibility Ineligible(IReadOnlyList<Finding> blockers) => new(blockers);
-
     /// <summary>The porting client's own port-out, or any for staff; another client's is "not found".</summary>
     internal static IQueryable<CancellationRequest> Visible(AppDbContext db, System.Security.Claims.ClaimsPrincipal user)
     {
         var portOuts = db.CancellationRequests.Where(r => r.Kind == RequestKind.PortOut);
-        return user.IsStaff() ? portOuts : portOuts.Where(r => r.SubmittedBy == Submitter(user));
+        var submitter = CurrentActor.Describe(user);
+        return user.IsStaff() ? portOuts : portOuts.Where(r => r.SubmittedBy == submitter);
     }
-
-    internal static string Submitter(System.Security.Claims.ClaimsPrincipal porting) => "partner:" + porting.SubjectId();
 }

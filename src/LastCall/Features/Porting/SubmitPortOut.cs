@@ -46,14 +46,14 @@ public sealed class SubmitPortOut(AppDbContext db, ServedNumbers served, AuditTr
 
         var now = clock.GetUtcNow();
         var today = policies.Today(now);
-        var submitter = PortOuts.Submitter(client);
+        var submitter = CurrentActor.Describe(client);
         var authorized = line.CheckPortAuthorization(ConsentCodes.Hash(request.AuthorizationCode), now);
         var blockers = PortOutEligibility.Blockers(line, owner, account, authorized, identityMatches: null, lastPortedOn, settings.MinDaysBetweenPorts, today);
         if (blockers.Count > 0)
         {
             audit.Record("port_out.refused", line.Msisdn.Masked(), after: new { client = submitter, blockers = blockers.Select(b => b.Code) });
             await db.SaveChangesAsync(ct);
-            return Fail.NotEligible("The number cannot be ported out now: see blockers.", PortOuts.Ineligible(blockers));
+            return Fail.NotEligible("The number cannot be ported out now: see blockers.", new Ineligibility(blockers));
         }
 
         var submitted = CancellationRequest.SubmitPortOut(line.Id, line.Msisdn, owner.Id, request.RecipientOperator, request.PortAt, submitter, today, now);
