@@ -49,7 +49,7 @@ public sealed class PostgresCluster : IAsyncLifetime
     /// <summary>Starts the server (again) and waits until it accepts connections.</summary>
     public async Task StartAsync()
     {
-        var serverOptions = $"-p {SocketPort} -k {_folder} -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300";
+        var serverOptions = $"-p {SocketPort} -k {_folder} -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=1000";
         await RunAsPostgresAsync("pg_ctl", ["-D", DataFolder, "-l", Path.Combine(_folder, "server.log"), "-o", serverOptions, "-w", "-t", "60", "start"]);
         _started = true;
     }
@@ -80,7 +80,13 @@ public sealed class PostgresCluster : IAsyncLifetime
         return ConnectionString(name);
     }
 
-    private string ConnectionString(string database) => $"Host={_folder};Port={SocketPort};Username=postgres;Database={database}";
+    /// <summary>
+    /// A test database's connection string. Test databases are never dropped and every test host keeps its own pool, so
+    /// idle connections are closed after a few seconds (Npgsql keeps them 300 s by default): a long run on a busy machine
+    /// would otherwise gather hundreds of idle sessions and be refused with "too many clients".
+    /// </summary>
+    private string ConnectionString(string database) =>
+        $"Host={_folder};Port={SocketPort};Username=postgres;Database={database};Connection Idle Lifetime=5;Connection Pruning Interval=1";
 
     private async Task EnsureTemplateAsync()
     {
