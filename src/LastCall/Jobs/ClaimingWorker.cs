@@ -5,8 +5,8 @@ namespace LastCall.Jobs;
 
 /// <summary>
 /// The loop shared by the workers that claim rows with leases (cancellations to execute, webhooks to deliver):
-/// keeps up to <see cref="Concurrency"/> items running, each in its own scope, and claims more as soon as one
-/// finishes (no item waits for the slowest of a batch). When there was less work than room it waits for a
+/// keeps up to <see cref="Concurrency"/> items running, in batches of up to <see cref="BatchSize"/> (each batch in its
+/// own scope), and claims more as soon as a batch finishes. When there was less work than room it waits for a
 /// poll interval, a finished item, or word that work has arrived (<see cref="WhenWorkArrives"/>). A failing
 /// item is logged and left to its lease, never fatal.
 /// <para>
@@ -30,13 +30,19 @@ public abstract class ClaimingWorker(IServiceScopeFactory scopes, DatabaseOutage
     /// <summary>What is claimed, for the logs ("cancellation", "webhook delivery").</summary>
     protected abstract string WorkName { get; }
 
+    /// <summary>
+    /// How many claimed items run together in one scope (1: each on its own). A batch shares its loads and saves, and
+    /// waits for its slowest item.
+    /// </summary>
+    protected virtual int BatchSize => 1;
+
     protected abstract Task<IReadOnlyList<Guid>> ClaimAsync(int count, CancellationToken ct);
 
     /// <summary>
-    /// Runs one claimed item. <paramref name="stopping"/> asks it to stop at its next safe point and let go of the
-    /// item; <paramref name="ct"/> cancels it outright.
+    /// Runs a batch of claimed items. <paramref name="stopping"/> asks it to stop at its next safe point and let go
+    /// of the items; <paramref name="ct"/> cancels it outright.
     /// </summary>
-    protected abstract Task RunAsync(IServiceProvider services, Guid id, CancellationToken stopping, CancellationToken ct);
+    protected abstract Task RunAsync(IServiceProvider services, IReadOnlyList<Guid> batch, CancellationToken stopping, CancellationToken ct);
 
     /// <summary>Gives up every lease this instance holds; returns how many.</summary>
     protected abstract Task<int> ReleaseAllAsync(CancellationToken ct);
@@ -50,7 +56,7 @@ public abstract class ClaimingWorker(IServiceScopeFactory scopes, DatabaseOutage
     {
         if (!Enabled)
             return;
-        var running = new Dictionary<Task<Outcome>, Guid>();
+        var running = new Dictionary<Task<Outcome>, Guid[]>();
         var interrupted = new Queue<Guid>();
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -59,14 +65,14 @@ public abstract class ClaimingWorker(IServiceScopeFactory scopes, DatabaseOutage
                 if (interrupted.Count > 0)
                     await outage.WhenAvailableAsync(stoppingToken);
                 var arrived = WhenWorkArrives();
-                var room = Concurrency - running.Count;
+                var room = Concurrency - running.Values.Sum(batch => batch.Length);
                 var claimed = new List<Guid>();
                 while (interrupted.Count > 0 && claimed.Count < room)
                     claimed.Add(interrupted.Dequeue());
                 if (claimed.Count < room)
                     claimed.AddRange(await ClaimAsync(room - claimed.Count, stoppingToken));
-                foreach (var id in claimed)
-                    running.Add(RunOneAsync(id, stoppingToken), id);
+                foreach (var batch in claimed.Chunk(BatchSize))
+                    running.Add(RunBatchAsync(batch, stoppingToken), batch);
                 if (running.Count == 0)
                     await Task.WhenAny(Task.Delay(PollInterval, stoppingToken), arrived);
                 else if (claimed.Count < room)
@@ -91,13 +97,14 @@ public abstract class ClaimingWorker(IServiceScopeFactory scopes, DatabaseOutage
         await HandBackAsync();
     }
 
-    private static void Harvest(Dictionary<Task<Outcome>, Guid> running, Queue<Guid> interrupted)
+    private static void Harvest(Dictionary<Task<Outcome>, Guid[]> running, Queue<Guid> interrupted)
     {
-        foreach (var (task, id) in running.Where(r => r.Key.IsCompleted).ToList())
+        foreach (var (task, batch) in running.Where(r => r.Key.IsCompleted).ToList())
         {
             running.Remove(task);
             if (task.Result == Outcome.DatabaseLost)
-                interrupted.Enqueue(id);
+                foreach (var id in batch)
+                    interrupted.Enqueue(id);
         }
     }
 
@@ -107,12 +114,12 @@ public abstract class ClaimingWorker(IServiceScopeFactory scopes, DatabaseOutage
         DatabaseLost,
     }
 
-    private async Task<Outcome> RunOneAsync(Guid id, CancellationToken stopping)
+    private async Task<Outcome> RunBatchAsync(Guid[] batch, CancellationToken stopping)
     {
         await using var scope = scopes.CreateAsyncScope();
         try
         {
-            await RunAsync(scope.ServiceProvider, id, stopping, _abort.Token);
+            await RunAsync(scope.ServiceProvider, batch, stopping, _abort.Token);
             return Outcome.Done;
         }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
@@ -123,7 +130,7 @@ public abstract class ClaimingWorker(IServiceScopeFactory scopes, DatabaseOutage
         {
             if (outage.Observe(e))
                 return Outcome.DatabaseLost;
-            logger.LogError(e, "{Work} {Id} failed unexpectedly; its lease runs out and it is claimed again", WorkName, id);
+            logger.LogError(e, "{Work} {Ids} failed unexpectedly; the lease runs out and it is claimed again", WorkName, string.Join(", ", batch));
             return Outcome.Done;
         }
     }

@@ -16,6 +16,8 @@ public sealed class ExecutionWorker(IServiceScopeFactory scopes, ExecutionClaims
 
     protected override TimeSpan PollInterval => settings.PollInterval;
 
+    protected override int BatchSize => settings.BatchSize;
+
     protected override string WorkName => "cancellation";
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
@@ -29,8 +31,8 @@ public sealed class ExecutionWorker(IServiceScopeFactory scopes, ExecutionClaims
 
     protected override Task<IReadOnlyList<Guid>> ClaimAsync(int count, CancellationToken ct) => claims.ClaimAsync(count, ct);
 
-    protected override Task RunAsync(IServiceProvider services, Guid id, CancellationToken stopping, CancellationToken ct) =>
-        services.GetRequiredService<ExecutionRunner>().RunAsync(id, ct, stopping);
+    protected override Task RunAsync(IServiceProvider services, IReadOnlyList<Guid> batch, CancellationToken stopping, CancellationToken ct) =>
+        services.GetRequiredService<ExecutionRunner>().RunAsync(batch, ct, stopping);
 
     protected override Task<int> ReleaseAllAsync(CancellationToken ct) => claims.ReleaseAllAsync(ct);
 }

@@ -21,8 +21,8 @@ public sealed class WebhookDeliveryWorker(IServiceScopeFactory scopes, WebhookCl
     protected override Task<IReadOnlyList<Guid>> ClaimAsync(int count, CancellationToken ct) => claims.ClaimAsync(count, ct);
 
     // One delivery is one attempt: it is finished, not stopped half-way, when the host shuts down.
-    protected override Task RunAsync(IServiceProvider services, Guid id, CancellationToken stopping, CancellationToken ct) =>
-        services.GetRequiredService<DeliveryRunner>().RunAsync(id, ct);
+    protected override Task RunAsync(IServiceProvider services, IReadOnlyList<Guid> batch, CancellationToken stopping, CancellationToken ct) =>
+        services.GetRequiredService<DeliveryRunner>().RunAsync(batch.Single(), ct);
 
     protected override Task<int> ReleaseAllAsync(CancellationToken ct) => claims.ReleaseAllAsync(ct);
 }

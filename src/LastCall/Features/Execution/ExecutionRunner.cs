@@ -1,6 +1,7 @@
 using LastCall.Auditing;
 using LastCall.Data;
 using LastCall.Domain.Cancellations;
+using LastCall.Domain.Lines;
 using LastCall.Features.Cancellations;
 using LastCall.Features.Operations;
 using LastCall.Hosting;
@@ -9,13 +10,18 @@ using Microsoft.EntityFrameworkCore;
 namespace LastCall.Features.Execution;
 
 /// <summary>
-/// Runs the remaining steps of one claimed request, in order. The first step of a run is marked running, with the
-/// lease extended, and saved before it acts; the steps' successes and local effects are saved together with the
-/// run's outcome (completed, failed, waiting, or handed back), so a run makes two saves whatever its length. A save
-/// fails when another worker took the request over or a withdraw
-/// won the race (the version changed), and this worker lets go. A transient failure releases the request with
-/// a backoff, too many attempts or a permanent refusal fail it for a supervisor. After a crash the next claim
-/// resumes at the first step not saved as succeeded, with the same idempotency keys, so external effects stay single.
+/// Runs the remaining steps of a batch of claimed requests, each in order, with two saves for the whole batch: the
+/// first step of each run is marked running, with the lease extended, and saved before any step acts; the steps'
+/// successes and local effects are saved together with every run's outcome (completed, failed, waiting, or handed
+/// back) at the end. A batch shares its transactions, its loads and its commit, which is what a cancellation costs
+/// most (decision 0020); one request per run would pay them for each.
+/// <para>
+/// A save fails when another worker took a request over or a withdraw won the race (the version changed). A batch
+/// whose save fails is run again one request at a time, so only the request that changed is let go. A transient
+/// failure releases the request with a backoff, too many attempts or a permanent refusal fail it for a supervisor.
+/// After a crash the next claim resumes at the first step not saved as succeeded, with the same idempotency keys,
+/// so external effects stay single.
+/// </para>
 /// </summary>
 public sealed class ExecutionRunner(
     AppDbContext db,
@@ -30,99 +36,170 @@ public sealed class ExecutionRunner(
 {
     private readonly Dictionary<StepName, IExecutionStep> _steps = stepKinds.ToDictionary(s => s.Name);
 
-    /// <summary>
-    /// Runs the request's remaining steps. When <paramref name="stopping"/> fires (the instance shuts down), the
-    /// step in progress finishes and is saved, and the request is handed back for another instance to go on.
-    /// </summary>
-    public async Task RunAsync(Guid requestId, CancellationToken ct, CancellationToken stopping = default)
+    /// <summary>One request of a batch, with its steps and its line.</summary>
+    private sealed record Run(CancellationRequest Request, List<ExecutionStep> Steps)
     {
-        var request = await db.CancellationRequests.Include(r => r.History).FirstOrDefaultAsync(r => r.Id == requestId, ct);
-        if (request is null || request.LeaseOwner != settings.WorkerId)
-            return;
-        using var span = ExecutionTracing.StartRun(request);
-        try
+        public Line Line { get; set; } = null!;
+    }
+
+    /// <summary>
+    /// Runs the requests' remaining steps. When <paramref name="stopping"/> fires (the instance shuts down), the
+    /// step in progress finishes, and the requests are saved and handed back for another instance to go on.
+    /// </summary>
+    public async Task RunAsync(IReadOnlyList<Guid> requestIds, CancellationToken ct, CancellationToken stopping = default)
+    {
+        if (requestIds.Count > 1)
         {
-            var steps = await db.ExecutionSteps.Where(s => s.RequestId == requestId).OrderBy(s => s.Position).ToListAsync(ct);
-            if (request.Status is CancellationStatus.Approved or CancellationStatus.Scheduled && !await StartAsync(request, steps, ct))
+            try
+            {
+                await RunTogetherAsync(requestIds, ct, stopping);
                 return;
+            }
+            catch (DbUpdateException e) when (!DatabaseOutage.IsUnavailable(e))
+            {
+                // One request changed under us, or one's effects conflict: nothing of this save was written. Go on
+                // one by one, so the others complete and only that one is let go (or fails on its own).
+                logger.LogInformation("A batch of {Count} cancellations could not be saved together ({Reason}); running them one by one", requestIds.Count, e.GetType().Name);
+                db.ChangeTracker.Clear();
+            }
+        }
+        foreach (var id in requestIds)
+        {
+            try
+            {
+                await RunTogetherAsync([id], ct, stopping);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // Someone changed the request under us (a withdraw won the race, or the lease was taken over): leave it to them.
+                logger.LogInformation("Cancellation {Id} changed while executing; this worker lets go", id);
+            }
+            finally
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task RunTogetherAsync(IReadOnlyList<Guid> requestIds, CancellationToken ct, CancellationToken stopping)
+    {
+        var owner = settings.WorkerId;
+        var requests = await db.CancellationRequests.Include(r => r.History)
+            .Where(r => requestIds.Contains(r.Id) && r.LeaseOwner == owner).ToListAsync(ct);
+        if (requests.Count == 0)
+            return;
+        var ids = requests.Select(r => r.Id).ToList();
+        var stepsOf = (await db.ExecutionSteps.Where(s => ids.Contains(s.RequestId)).ToListAsync(ct))
+            .GroupBy(s => s.RequestId).ToDictionary(g => g.Key, g => g.OrderBy(s => s.Position).ToList());
+
+        var runs = new List<Run>();
+        foreach (var request in requests.OrderBy(r => r.SubmittedAt))
+        {
+            var steps = stepsOf.GetValueOrDefault(request.Id) ?? [];
+            if (request.Status is CancellationStatus.Approved or CancellationStatus.Scheduled && !await StartAsync(request, steps, ct))
+                continue;
             if (!request.IsExecuting)
             {
                 request.ReleaseLease(null);
-                await db.SaveChangesAsync(ct);
-                return;
+                continue;
             }
-
-            var line = await db.Lines.FirstAsync(l => l.Id == request.LineId, ct);
-            var begunSaved = false;
-            foreach (var step in steps.Where(s => s.Status != StepStatus.Succeeded))
-            {
-                if (stopping.IsCancellationRequested)
-                {
-                    request.ReleaseLease(null);
-                    await db.SaveChangesAsync(ct);
-                    logger.LogInformation("Shutting down: cancellation {Id} handed back before {Step} for another instance to go on", requestId, step.Name);
-                    return;
-                }
-                var now = clock.GetUtcNow();
-                step.Begin(now);
-                // The run's first step is saved as begun (with the start, when this run starts the request), so a
-                // request that kills its worker every time still runs out of attempts. Later steps are saved with
-                // the run's outcome, one save for the whole run: after a crash they run again with the same
-                // idempotency keys, so their external effects stay single. The lease is renewed in the database
-                // only once half of it has gone.
-                if (!begunSaved || (request.LeaseExpiresAt ?? now) - now < settings.Lease / 2)
-                {
-                    request.ExtendLease(now + settings.Lease);
-                    await db.SaveChangesAsync(ct);
-                    begunSaved = true;
-                }
-
-                StepResult result;
-                try
-                {
-                    result = await _steps[step.Name].RunAsync(new StepContext(request, line, db, audit, now, policies.Today(now)), ct);
-                }
-                catch (Exception e) when (e is not OperationCanceledException && !DatabaseOutage.IsUnavailable(e))
-                {
-                    logger.LogError(e, "Step {Step} of cancellation {Id} threw", step.Name, requestId);
-                    result = StepResult.Transient(e.GetType().Name + ": " + e.Message);
-                }
-
-                now = clock.GetUtcNow();
-                metrics.StepAttempted(step.Name, result.Outcome);
-                if (result.Outcome == StepOutcome.Succeeded)
-                {
-                    if (request.Status == CancellationStatus.WaitingForDependency)
-                    {
-                        request.ResumeExecution(now);
-                        audit.Record(request.EventName("resumed"), request.Msisdn.Masked(), before: new { status = "waiting_for_dependency" }, after: new { status = "executing", request.Id, step = step.Name.ToString() });
-                        logger.LogInformation("Cancellation {Id}: {Step} went through; execution resumes", request.Id, step.Name);
-                    }
-                    // Saved with the run's outcome below (or a lease renewal on the way).
-                    step.Succeed(now, result.Detail);
-                    audit.Record(request.EventName("step_succeeded"), request.Msisdn.Masked(), after: new { request.Id, step = step.Name.ToString(), step.Attempts });
-                    continue;
-                }
-                await FailAsync(request, step, result, ct);
-                return;
-            }
-
-            var completedAt = clock.GetUtcNow();
-            request.Complete(completedAt);
-            request.ReleaseLease(null);
-            audit.Record(request.EventName("completed"), request.Msisdn.Masked(), before: new { status = "executing" }, after: new { status = "completed", request.Id, request.CertificateNumber });
-            await db.SaveChangesAsync(ct);
+            runs.Add(new Run(request, steps));
         }
-        catch (DbUpdateConcurrencyException)
+        var lineIds = runs.Select(r => r.Request.LineId).ToList();
+        var lines = await db.Lines.Where(l => lineIds.Contains(l.Id)).ToDictionaryAsync(l => l.Id, ct);
+        foreach (var run in runs)
+            run.Line = lines[run.Request.LineId];
+
+        // Each run's first step is saved as begun (with the start, when this run starts the request), so a request
+        // that kills its worker every time still runs out of attempts. Later steps are saved with the batch's
+        // outcome, one save for all: after a crash they run again with the same idempotency keys, so their external
+        // effects stay single.
+        var now = clock.GetUtcNow();
+        foreach (var run in runs)
         {
-            // Someone changed the request under us (a withdraw won the race, or the lease was taken over): leave it to them.
-            logger.LogInformation("Cancellation {Id} changed while executing; this worker lets go", requestId);
+            run.Steps.FirstOrDefault(s => s.Status != StepStatus.Succeeded)?.Begin(now);
+            run.Request.ExtendLease(now + settings.Lease);
         }
+        await db.SaveChangesAsync(ct);
+
+        foreach (var run in runs)
+        {
+            using var span = ExecutionTracing.StartRun(run.Request);
+            await RunStepsAsync(run, runs, ct, stopping);
+        }
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Runs one request's remaining steps; its changes are left in the context for the batch's save.</summary>
+    private async Task RunStepsAsync(Run run, List<Run> batch, CancellationToken ct, CancellationToken stopping)
+    {
+        var (request, steps, line) = (run.Request, run.Steps, run.Line);
+        var first = true;
+        foreach (var step in steps.Where(s => s.Status != StepStatus.Succeeded))
+        {
+            if (stopping.IsCancellationRequested)
+            {
+                request.ReleaseLease(null);
+                logger.LogInformation("Shutting down: cancellation {Id} handed back before {Step} for another instance to go on", request.Id, step.Name);
+                return;
+            }
+            var now = clock.GetUtcNow();
+            if (!first)
+                step.Begin(now);
+            first = false;
+            await RenewLeasesIfHalfGoneAsync(batch, now, ct);
+
+            StepResult result;
+            try
+            {
+                result = await _steps[step.Name].RunAsync(new StepContext(request, line, db, audit, now, policies.Today(now)), ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException && !DatabaseOutage.IsUnavailable(e))
+            {
+                logger.LogError(e, "Step {Step} of cancellation {Id} threw", step.Name, request.Id);
+                result = StepResult.Transient(e.GetType().Name + ": " + e.Message);
+            }
+
+            now = clock.GetUtcNow();
+            metrics.StepAttempted(step.Name, result.Outcome);
+            if (result.Outcome == StepOutcome.Succeeded)
+            {
+                if (request.Status == CancellationStatus.WaitingForDependency)
+                {
+                    request.ResumeExecution(now);
+                    audit.Record(request.EventName("resumed"), request.Msisdn.Masked(), before: new { status = "waiting_for_dependency" }, after: new { status = "executing", request.Id, step = step.Name.ToString() });
+                    logger.LogInformation("Cancellation {Id}: {Step} went through; execution resumes", request.Id, step.Name);
+                }
+                step.Succeed(now, result.Detail);
+                audit.Record(request.EventName("step_succeeded"), request.Msisdn.Masked(), after: new { request.Id, step = step.Name.ToString(), step.Attempts });
+                continue;
+            }
+            Fail(request, step, result);
+            return;
+        }
+
+        request.Complete(clock.GetUtcNow());
+        request.ReleaseLease(null);
+        audit.Record(request.EventName("completed"), request.Msisdn.Masked(), before: new { status = "executing" }, after: new { status = "completed", request.Id, request.CertificateNumber });
+    }
+
+    /// <summary>
+    /// A batch held up (a slow system, many steps) renews the leases of its runs still in hand once half of the
+    /// lease has gone, so no other instance takes them over while they run. The save carries what is done so far.
+    /// </summary>
+    private async Task RenewLeasesIfHalfGoneAsync(List<Run> batch, DateTimeOffset now, CancellationToken ct)
+    {
+        var held = batch.Where(r => r.Request.LeaseExpiresAt is { } expires && expires - now < settings.Lease / 2).ToList();
+        if (held.Count == 0)
+            return;
+        foreach (var run in held)
+            run.Request.ExtendLease(now + settings.Lease);
+        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>
     /// Tells the customer first if the approval notice never went out, then plans the steps into <paramref name="steps"/>;
-    /// the start is saved with the first step's.
+    /// the start (or the request handed back for later) is saved with the batch's first save.
     /// </summary>
     private async Task<bool> StartAsync(CancellationRequest request, List<ExecutionStep> steps, CancellationToken ct)
     {
@@ -134,14 +211,12 @@ public sealed class ExecutionRunner(
             if (clock.GetUtcNow() - approvedAt < CancellationRequest.ApprovalNoticeWait)
             {
                 request.ReleaseLease(approvedAt + CancellationRequest.ApprovalNoticeWait);
-                await db.SaveChangesAsync(ct);
                 return false;
             }
             await notices.SendAsync(request, ct);
             if (request.NoticeSentAt is null)
             {
                 request.ReleaseLease(clock.GetUtcNow() + settings.RetryDelay(1));
-                await db.SaveChangesAsync(ct);
                 return false;
             }
         }
@@ -149,7 +224,6 @@ public sealed class ExecutionRunner(
         {
             // The owner of a remote request may still stop it: come back when the cooling-off has passed.
             request.ReleaseLease(stopUntil);
-            await db.SaveChangesAsync(ct);
             return false;
         }
         var now = clock.GetUtcNow();
@@ -164,7 +238,7 @@ public sealed class ExecutionRunner(
         return true;
     }
 
-    private async Task FailAsync(CancellationRequest request, ExecutionStep step, StepResult result, CancellationToken ct)
+    private void Fail(CancellationRequest request, ExecutionStep step, StepResult result)
     {
         var now = clock.GetUtcNow();
         var error = result.Detail ?? "unknown error";
@@ -197,6 +271,5 @@ public sealed class ExecutionRunner(
             request.ReleaseLease(now + settings.RetryDelay(step.Attempts));
             logger.LogInformation("Cancellation {Id}: {Step} attempt {Attempt} failed ({Error}); retrying later", request.Id, step.Name, step.Attempts, error);
         }
-        await db.SaveChangesAsync(ct);
     }
 }

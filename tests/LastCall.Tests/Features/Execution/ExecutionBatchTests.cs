@@ -1,0 +1,125 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using LastCall.Data;
+using LastCall.Domain.Cancellations;
+using LastCall.Domain.Common;
+using LastCall.Domain.Lines;
+using LastCall.Features.Execution;
+using LastCall.Integrations.Backends;
+using LastCall.Integrations.Billing;
+using LastCall.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LastCall.Tests.Features.Execution;
+
+/// <summary>
+/// Requests run in batches with two saves for the whole batch (decision 0020). A request of the batch that another
+/// instance takes over between those saves makes the batch's last save fail: the others must still complete, each
+/// effect once, and the one taken over must be left to its new holder untouched.
+/// </summary>
+public sealed class ExecutionBatchTests(PostgresCluster postgres)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task ABatchWithOneRequestTakenOverMidway_CompletesTheOthersOnce_AndLeavesThatOneToItsNewHolder(DatabaseProvider provider)
+    {
+        var takeOver = new TakeOver();
+        await using var harness = await ExecutionHarness.StartAsync(postgres, provider,
+            // No background worker: the test claims and runs the batch itself.
+            s => s["Execution:Enabled"] = "false",
+            services => TakeOver.Decorate(services, takeOver));
+        var lines = new[] { harness.Scenario.CustomerA, harness.Scenario.CustomerASecondLine, harness.Scenario.CustomerB };
+        var ids = new List<Guid>();
+        foreach (var line in lines)
+            ids.Add(await harness.CancelAtStoreAsync(line));
+        takeOver.Msisdn = harness.Scenario.CustomerB.Msisdn;
+        takeOver.RequestId = ids[2];
+
+        await using (var scope = harness.Scenario.Host.Services.CreateAsyncScope())
+        {
+            var claimed = await scope.ServiceProvider.GetRequiredService<ExecutionClaims>().ClaimAsync(10, Ct);
+            Assert.Equal(ids.Order(), claimed.Order());
+            await scope.ServiceProvider.GetRequiredService<ExecutionRunner>().RunAsync(claimed, Ct);
+        }
+        Assert.True(takeOver.Done);
+
+        await using var db = harness.Scenario.Database.CreateContext();
+        var requests = await db.CancellationRequests.AsNoTracking().Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, Ct);
+        var steps = await db.ExecutionSteps.AsNoTracking().Where(s => ids.Contains(s.RequestId)).ToListAsync(Ct);
+        foreach (var (id, line) in ids.Zip(lines).Take(2))
+        {
+            Assert.Equal(CancellationStatus.Completed, requests[id].Status);
+            Assert.Null(requests[id].LeaseOwner);
+            Assert.All(steps.Where(s => s.RequestId == id), s => Assert.Equal(StepStatus.Succeeded, s.Status));
+            var account = await harness.Backends.GetFromJsonAsync<JsonElement>($"simulator/billing/accounts/{ExecutionHarness.Escape(line.Msisdn)}", Ct);
+            Assert.Single(account.GetProperty("ledger").EnumerateArray(), e => e.GetProperty("kind").GetString() == "FinalBill");
+            var subscription = await harness.Backends.GetFromJsonAsync<JsonElement>($"simulator/network/subscriptions/{ExecutionHarness.Escape(line.Msisdn)}", Ct);
+            Assert.Single(subscription.GetProperty("history").EnumerateArray(), h => h.GetProperty("operation").GetString() == "deprovision");
+            Assert.Equal(1, await db.Disconnections.CountAsync(d => d.CancellationId == id, Ct));
+            Assert.Equal(1, await db.Certificates.CountAsync(c => c.RequestId == id, Ct));
+        }
+
+        // Taken over: nothing this worker did for it after the takeover was saved; its new holder goes on.
+        var taken = requests[ids[2]];
+        Assert.Equal(CancellationStatus.Executing, taken.Status);
+        Assert.Equal(TakeOver.NewHolder, taken.LeaseOwner);
+        Assert.DoesNotContain(steps, s => s.RequestId == ids[2] && s.Status == StepStatus.Succeeded);
+        Assert.Equal(0, await db.Disconnections.CountAsync(d => d.CancellationId == ids[2], Ct));
+        var takenLine = await db.Lines.AsNoTracking().SingleAsync(l => l.Id == taken.LineId, Ct);
+        Assert.NotEqual(LineStatus.Cancelled, takenLine.Status);
+    }
+
+    /// <summary>
+    /// The billing system as the host has it, except that closing <see cref="Msisdn"/>'s account first lets another
+    /// instance take over <see cref="RequestId"/> (its lease and version change in the database), once.
+    /// </summary>
+    private sealed class TakeOver
+    {
+        public const string NewHolder = "another-instance:1:takeover";
+
+        public string? Msisdn { get; set; }
+
+        public Guid? RequestId { get; set; }
+
+        public bool Done { get; private set; }
+
+        public static void Decorate(IServiceCollection services, TakeOver takeOver)
+        {
+            var original = services.Last(d => d.ServiceType == typeof(IBillingSystem));
+            services.Remove(original);
+            services.Add(ServiceDescriptor.Describe(typeof(IBillingSystem), sp =>
+                new Billing((IBillingSystem)(original.ImplementationFactory?.Invoke(sp) ?? ActivatorUtilities.CreateInstance(sp, original.ImplementationType!)),
+                    takeOver, sp.GetRequiredService<IDbContextFactory<AppDbContext>>()), original.Lifetime));
+        }
+
+        private async Task TakeOverIfDueAsync(string msisdn, IDbContextFactory<AppDbContext> contexts, CancellationToken ct)
+        {
+            if (Done || msisdn != Msisdn || RequestId is not { } id)
+                return;
+            await using var db = await contexts.CreateDbContextAsync(ct);
+            await db.CancellationRequests.Where(r => r.Id == id).ExecuteUpdateAsync(u => u
+                .SetProperty(r => r.LeaseOwner, NewHolder)
+                .SetProperty(r => r.LeaseExpiresAt, DateTimeOffset.UtcNow.AddMinutes(10))
+                .SetProperty(r => r.Version, r => r.Version + 1), ct);
+            Done = true;
+        }
+
+        private sealed class Billing(IBillingSystem inner, TakeOver takeOver, IDbContextFactory<AppDbContext> contexts) : IBillingSystem
+        {
+            public async Task<BackendResult<FinalBill>> CloseAccountAsync(string requestId, string msisdn, Money? earlyExitFee = null, CancellationToken cancellationToken = default)
+            {
+                await takeOver.TakeOverIfDueAsync(msisdn, contexts, cancellationToken);
+                return await inner.CloseAccountAsync(requestId, msisdn, earlyExitFee, cancellationToken);
+            }
+
+            public Task<BackendResult<RefundReceipt>> RefundAsync(string requestId, string msisdn, Money amount, CancellationToken cancellationToken = default) =>
+                inner.RefundAsync(requestId, msisdn, amount, cancellationToken);
+
+            public Task<BackendResult<BillHistory>> ListBillsAsync(string msisdn, CancellationToken cancellationToken = default) =>
+                inner.ListBillsAsync(msisdn, cancellationToken);
+        }
+    }
+}
