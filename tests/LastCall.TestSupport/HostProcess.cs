@@ -50,13 +50,20 @@ public sealed partial class HostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// How long a host may take to start. A host starts in seconds, but on a machine running several test runs and builds
+    /// at once (load averages of 30–40 were seen) a process start and its first JIT took more than a minute: waiting
+    /// longer costs nothing when it is fast.
+    /// </summary>
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(180);
+
     /// <summary>Starts the host on a loopback port of the system's choosing and waits until <c>GET /health/ready</c> answers 200.</summary>
     public static async Task<HostProcess> StartAsync(string name, IReadOnlyDictionary<string, string?> settings, TimeSpan? readyTimeout = null)
     {
         var host = Launch(name, settings);
         try
         {
-            await host.WaitUntilReadyAsync(readyTimeout ?? TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+            await host.WaitUntilReadyAsync(readyTimeout ?? StartTimeout, TestContext.Current.CancellationToken);
         }
         catch
         {
@@ -72,7 +79,7 @@ public sealed partial class HostProcess : IAsyncDisposable
         var host = Launch(name, settings);
         try
         {
-            await host.WaitUntilListeningAsync(timeout ?? TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+            await host.WaitUntilListeningAsync(timeout ?? StartTimeout, TestContext.Current.CancellationToken);
         }
         catch
         {
