@@ -86,6 +86,20 @@ public sealed class ExecutionStep
         CompletedAt = null;
     }
 
+    /// <summary>
+    /// The worker marked the step begun but let go of it before it acted (the instance shuts down): that attempt
+    /// never happened, so it is not counted, and the step waits as it did before.
+    /// </summary>
+    public void LetGoUnstarted()
+    {
+        if (Status != StepStatus.Running)
+            throw new InvalidOperationException($"Step {Name} is {Status}, not running.");
+        Status = StepStatus.Pending;
+        Attempts--;
+        if (Attempts == 0)
+            StartedAt = null;
+    }
+
     public void Succeed(DateTimeOffset now, string? outcome)
     {
         Status = StepStatus.Succeeded;

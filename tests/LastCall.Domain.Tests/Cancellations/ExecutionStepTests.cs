@@ -33,4 +33,33 @@ public class ExecutionStepTests
         Assert.Equal(StepStatus.Succeeded, step.Status);
         Assert.Equal(1, step.Attempts);
     }
+
+    [Fact]
+    public void LetGoUnstarted_UndoesTheBegunAttempt_SoOnlyAttemptsThatActedCount()
+    {
+        var step = ExecutionStep.Plan(Guid.NewGuid(), RequestKind.Cancellation)[0];
+        step.Begin(Now);
+        step.FailAttempt("billing timed out");
+        step.Begin(Now.AddMinutes(1));
+
+        step.LetGoUnstarted();
+
+        Assert.Equal(StepStatus.Pending, step.Status);
+        Assert.Equal(1, step.Attempts);
+        Assert.Equal(Now, step.StartedAt);
+    }
+
+    [Fact]
+    public void LetGoUnstarted_OnAFirstAttempt_LeavesTheStepAsPlanned()
+    {
+        var step = ExecutionStep.Plan(Guid.NewGuid(), RequestKind.Cancellation)[0];
+        step.Begin(Now);
+
+        step.LetGoUnstarted();
+
+        Assert.Equal(StepStatus.Pending, step.Status);
+        Assert.Equal(0, step.Attempts);
+        Assert.Null(step.StartedAt);
+        Assert.Throws<InvalidOperationException>(step.LetGoUnstarted);
+    }
 }

@@ -74,6 +74,11 @@ public sealed class ExecutionRunner(
                 // Someone changed the request under us (a withdraw won the race, or the lease was taken over): leave it to them.
                 logger.LogInformation("Cancellation {Id} changed while executing; this worker lets go", id);
             }
+            catch (DbUpdateException e) when (requestIds.Count > 1 && !DatabaseOutage.IsUnavailable(e))
+            {
+                // As it would have on its own: logged, and claimed again when its lease runs out. The batch's others go on.
+                logger.LogError(e, "Cancellation {Id} could not be saved; its lease runs out and it is claimed again", id);
+            }
             finally
             {
                 db.ChangeTracker.Clear();
@@ -109,6 +114,13 @@ public sealed class ExecutionRunner(
         var lines = await db.Lines.Where(l => lineIds.Contains(l.Id)).ToDictionaryAsync(l => l.Id, ct);
         foreach (var run in runs)
             run.Line = lines[run.Request.LineId];
+        // What the steps look up (the number in the pool, the owner, the billing account), loaded for the whole batch:
+        // they find it in the context instead of asking the database once per request.
+        var msisdns = lines.Values.Select(l => l.Msisdn).ToList();
+        await db.PoolNumbers.Where(n => msisdns.Contains(n.Msisdn)).LoadAsync(ct);
+        var ownerIds = runs.Select(r => r.Request.CustomerId).Distinct().ToList();
+        await db.Customers.Where(c => ownerIds.Contains(c.Id)).LoadAsync(ct);
+        await db.BillingAccounts.Where(a => lineIds.Contains(a.LineId)).LoadAsync(ct);
 
         // Each run's first step is saved as begun (with the start, when this run starts the request), so a request
         // that kills its worker every time still runs out of attempts. Later steps are saved with the batch's
@@ -139,6 +151,9 @@ public sealed class ExecutionRunner(
         {
             if (stopping.IsCancellationRequested)
             {
+                // The batch's first save marked this run's first step begun; it never acted, so it is no attempt.
+                if (first)
+                    step.LetGoUnstarted();
                 request.ReleaseLease(null);
                 logger.LogInformation("Shutting down: cancellation {Id} handed back before {Step} for another instance to go on", request.Id, step.Name);
                 return;
