@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
@@ -14,9 +15,11 @@ namespace LastCall.Tests.Auditing;
 
 /// <summary>
 /// The audit trail's hash chain: produced through the real API, verified with the host's verifier, and
-/// tampered with in raw SQL the way someone with database access would.
+/// tampered with in raw SQL the way someone with database access would. One host per provider
+/// (<see cref="AuditChainHosts"/>) serves every test: each test starts from the database as the scenario left it,
+/// or as <see cref="ProduceChainAsync"/> left it, restored before the test.
 /// </summary>
-public sealed class AuditChainTests(PostgresCluster postgres)
+public sealed class AuditChainTests(AuditChainHosts hosts) : IClassFixture<AuditChainHosts>
 {
     /// <summary>The entry tampered with: well inside the chain <see cref="ProduceChainAsync"/> builds.</summary>
     private const long Middle = 5;
@@ -40,8 +43,7 @@ public sealed class AuditChainTests(PostgresCluster postgres)
     [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task RealisticChain_IsIntact_GaplessAndLinked(DatabaseProvider provider)
     {
-        await using var scenario = await Scenario.StartAsync(postgres, provider);
-        await ProduceChainAsync(scenario);
+        var scenario = await hosts.WithChainAsync(provider);
 
         var result = await VerifyAsync(scenario);
         var events = await EventsAsync(scenario);
@@ -66,8 +68,7 @@ public sealed class AuditChainTests(PostgresCluster postgres)
     [MemberData(nameof(EditedColumns))]
     public async Task EditedEntry_IsReportedAtItsSequence_AsEdited(DatabaseProvider provider, string column)
     {
-        await using var scenario = await Scenario.StartAsync(postgres, provider);
-        await ProduceChainAsync(scenario);
+        var scenario = await hosts.WithChainAsync(provider);
         var before = (await EventsAsync(scenario))[(int)Middle - 1];
 
         var sql = column switch
@@ -95,8 +96,7 @@ public sealed class AuditChainTests(PostgresCluster postgres)
     [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task DeletedEntry_IsReportedMissing(DatabaseProvider provider)
     {
-        await using var scenario = await Scenario.StartAsync(postgres, provider);
-        await ProduceChainAsync(scenario);
+        var scenario = await hosts.WithChainAsync(provider);
 
         Assert.Equal(1, await ExecuteAsync(scenario, """DELETE FROM audit_events WHERE "Sequence" = {0}""", Middle));
 
@@ -112,8 +112,7 @@ public sealed class AuditChainTests(PostgresCluster postgres)
     [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task DeletedFirstEntry_IsReportedMissing(DatabaseProvider provider)
     {
-        await using var scenario = await Scenario.StartAsync(postgres, provider);
-        await ProduceChainAsync(scenario);
+        var scenario = await hosts.WithChainAsync(provider);
 
         Assert.Equal(1, await ExecuteAsync(scenario, """DELETE FROM audit_events WHERE "Sequence" = {0}""", 1L));
 
@@ -127,8 +126,7 @@ public sealed class AuditChainTests(PostgresCluster postgres)
     [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task ReorderedEntries_BreakAtTheFirstOfThePair(DatabaseProvider provider)
     {
-        await using var scenario = await Scenario.StartAsync(postgres, provider);
-        await ProduceChainAsync(scenario);
+        var scenario = await hosts.WithChainAsync(provider);
         var original = await EventsAsync(scenario);
 
         // Swap every column but the sequence: move k aside, k+1 to k, then the old k to k+1.
@@ -150,8 +148,7 @@ public sealed class AuditChainTests(PostgresCluster postgres)
     [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task EditWithAnotherEntrysHashCopiedIn_IsStillDetected(DatabaseProvider provider)
     {
-        await using var scenario = await Scenario.StartAsync(postgres, provider);
-        await ProduceChainAsync(scenario);
+        var scenario = await hosts.WithChainAsync(provider);
 
         Assert.Equal(1, await ExecuteAsync(scenario,
             """UPDATE audit_events SET "Action" = {0}, "Hash" = (SELECT e."Hash" FROM audit_events e WHERE e."Sequence" = {1}) WHERE "Sequence" = {2}""",
@@ -169,8 +166,7 @@ public sealed class AuditChainTests(PostgresCluster postgres)
     [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task SplicedOutEntry_WithSuccessorRelinkedAndRenumbered_IsStillDetected(DatabaseProvider provider)
     {
-        await using var scenario = await Scenario.StartAsync(postgres, provider);
-        await ProduceChainAsync(scenario);
+        var scenario = await hosts.WithChainAsync(provider);
 
         // Remove entry k without leaving a gap or a broken link: its successor takes over k's link (previous hash) and k's
         // sequence number. Only the successor's own hash, which covers both, gives it away.
@@ -190,8 +186,7 @@ public sealed class AuditChainTests(PostgresCluster postgres)
     [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task AppendingAfterTampering_StillReportsTheEarliestBreak(DatabaseProvider provider)
     {
-        await using var scenario = await Scenario.StartAsync(postgres, provider);
-        await ProduceChainAsync(scenario);
+        var scenario = await hosts.WithChainAsync(provider);
 
         // Two edits, the later one first; then the application keeps appending.
         Assert.Equal(1, await ExecuteAsync(scenario, """UPDATE audit_events SET "Action" = {0} WHERE "Sequence" = {1}""", "forged", Middle + 3));
@@ -221,7 +216,7 @@ public sealed class AuditChainTests(PostgresCluster postgres)
     [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task TwentyParallelAuditedRequests_LeaveAnIntactGaplessChain(DatabaseProvider provider)
     {
-        await using var scenario = await Scenario.StartAsync(postgres, provider);
+        var scenario = await hosts.FreshAsync(provider);
         using var admin = await scenario.StaffAsync("admin");
         var before = (await EventsAsync(scenario)).Count;
         string[] staff = ["supervisor", "reviewer", "clerk", "agent"];
@@ -248,7 +243,7 @@ public sealed class AuditChainTests(PostgresCluster postgres)
     [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task TwentyParallelFailedSignIns_LeaveAnIntactGaplessChain(DatabaseProvider provider)
     {
-        await using var scenario = await Scenario.StartAsync(postgres, provider);
+        var scenario = await hosts.FreshAsync(provider);
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => scenario.Anonymous.PostAsJsonAsync("/api/v1/auth/login",
             new { msisdn = TestData.Msisdn(TestData.Next()), servicePassword = "000000", otp = "123456" }, Ct)));
@@ -267,10 +262,9 @@ public sealed class AuditChainTests(PostgresCluster postgres)
     public async Task FailedCustomerSignIn_RecordsWhoWhereAndWhy_WithoutSecrets(DatabaseProvider provider)
     {
         const string wrongPassword = "Wr0ng-Secret-Zq";
-        await using var scenario = await Scenario.StartAsync(postgres, provider);
+        var scenario = await hosts.WithChainAsync(provider);
         var b = scenario.CustomerB;
         var unknown = TestData.Msisdn(TestData.Next());
-        await ProduceChainAsync(scenario);
         var wrong = await scenario.Anonymous.PostAsJsonAsync("/api/v1/auth/login", new { msisdn = b.Msisdn, servicePassword = wrongPassword, otp = "123456" }, Ct);
         var stranger = await scenario.Anonymous.PostAsJsonAsync("/api/v1/auth/login", new { msisdn = unknown, servicePassword = wrongPassword, otp = "123456" }, Ct);
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
@@ -325,7 +319,7 @@ public sealed class AuditChainTests(PostgresCluster postgres)
     /// the admin signs in, creates partner "Bank" (entry 5) and opens A's line; the supervisor fails once, then
     /// signs in and opens B's line; B signs in.
     /// </summary>
-    private static async Task ProduceChainAsync(Scenario scenario)
+    internal static async Task ProduceChainAsync(Scenario scenario)
     {
         await scenario.CustomerTokenAsync(scenario.CustomerA);
         Assert.Equal(HttpStatusCode.Unauthorized, (await scenario.Anonymous.PostAsJsonAsync("/api/v1/auth/login",
@@ -398,5 +392,85 @@ public sealed class AuditChainTests(PostgresCluster postgres)
         if (ip.IsIPv4MappedToIPv6)
             ip = ip.MapToIPv4();
         return IPAddress.IsLoopback(ip);
+    }
+}
+
+/// <summary>
+/// One <see cref="Scenario"/> per provider for <see cref="AuditChainTests"/>, started on first use. Starting it keeps two
+/// copies of the tables a test changes (the audit trail and the sign-in throttles): as the scenario started, and after
+/// <see cref="AuditChainTests.ProduceChainAsync"/>. A test asks for one of the two states and gets the host with those
+/// tables put back as they were, so no test sees what an earlier one tampered with, appended or failed.
+/// </summary>
+public sealed class AuditChainHosts(PostgresCluster postgres) : IAsyncDisposable
+{
+    private static readonly string[] Tables = ["audit_events", "sign_in_throttles"];
+
+    private readonly ConcurrentDictionary<DatabaseProvider, Lazy<Task<Scenario>>> _scenarios = new();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>The host with its database as the scenario started it (the subscriber import's audited batch only).</summary>
+    public async Task<Scenario> FreshAsync(DatabaseProvider provider)
+    {
+        var scenario = await StartedAsync(provider);
+        await RestoreAsync(scenario, "started");
+        return scenario;
+    }
+
+    /// <summary>The host with its database as <see cref="AuditChainTests.ProduceChainAsync"/> left it: the eleven-entry chain, sealed.</summary>
+    public async Task<Scenario> WithChainAsync(DatabaseProvider provider)
+    {
+        var scenario = await StartedAsync(provider);
+        await RestoreAsync(scenario, "chain");
+        return scenario;
+    }
+
+    private Task<Scenario> StartedAsync(DatabaseProvider provider) =>
+        _scenarios.GetOrAdd(provider, p => new Lazy<Task<Scenario>>(() => StartAsync(p))).Value;
+
+    private async Task<Scenario> StartAsync(DatabaseProvider provider)
+    {
+        var scenario = await Scenario.StartAsync(postgres, provider);
+        await scenario.Host.Services.GetRequiredService<AuditChainSealer>().SealPendingAsync(Ct);
+        await KeepAsync(scenario, "started");
+        await AuditChainTests.ProduceChainAsync(scenario);
+        await KeepAsync(scenario, "chain");
+        return scenario;
+    }
+
+    private static async Task KeepAsync(Scenario scenario, string state)
+    {
+        await using var db = scenario.Database.CreateContext();
+        foreach (var table in Tables)
+            await db.Database.ExecuteSqlRawAsync(string.Concat("CREATE TABLE kept_", state, "_", table, " AS SELECT * FROM ", table), Ct);
+    }
+
+    private static async Task RestoreAsync(Scenario scenario, string state)
+    {
+        // What an earlier test's requests left unsealed is sealed first, so the background sealer finds nothing to do meanwhile.
+        await scenario.Host.Services.GetRequiredService<AuditChainSealer>().SealPendingAsync(Ct);
+        await using var db = scenario.Database.CreateContext();
+        await using var transaction = await db.Database.BeginTransactionAsync(Ct);
+        foreach (var table in Tables)
+        {
+            await db.Database.ExecuteSqlRawAsync(string.Concat("DELETE FROM ", table), Ct);
+            await db.Database.ExecuteSqlRawAsync(string.Concat("INSERT INTO ", table, " SELECT * FROM kept_", state, "_", table), Ct);
+        }
+        await transaction.CommitAsync(Ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var scenario in _scenarios.Values.Where(s => s.IsValueCreated))
+        {
+            try
+            {
+                await (await scenario.Value).DisposeAsync();
+            }
+            catch (Exception) when (scenario.Value.IsFaulted)
+            {
+                // A scenario that never started has nothing to stop; its test already failed with the cause.
+            }
+        }
     }
 }

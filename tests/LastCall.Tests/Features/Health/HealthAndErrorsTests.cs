@@ -6,8 +6,32 @@ using LastCall.TestSupport;
 
 namespace LastCall.Tests.Features.Health;
 
-public sealed class HealthAndErrorsTests(PostgresCluster postgres)
+public sealed class HealthAndErrorsTests(PostgresCluster postgres, HealthAndErrorsTests.PlainHost plain) : IClassFixture<HealthAndErrorsTests.PlainHost>
 {
+    /// <summary>
+    /// One host on a SQLite database for the answers that do not depend on the database's state (unknown route, wrong
+    /// method, the API document), started on first use and shared by those tests.
+    /// </summary>
+    public sealed class PlainHost : IAsyncDisposable
+    {
+        private readonly Lazy<Task<(TestDatabase Database, TestHost Host)>> _started = new(async () =>
+        {
+            var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, null!);
+            return (database, TestHost.Start(database.HostSettings()));
+        });
+
+        public async Task<HttpClient> ClientAsync() => (await _started.Value).Host.CreateClient();
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!_started.IsValueCreated || !_started.Value.IsCompletedSuccessfully)
+                return;
+            var (database, host) = await _started.Value;
+            await host.DisposeAsync();
+            database.Dispose();
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Health_DatabaseAnswers_LiveAndReady(DatabaseProvider provider)
@@ -44,9 +68,7 @@ public sealed class HealthAndErrorsTests(PostgresCluster postgres)
     [Fact]
     public async Task UnknownRoute_Returns404ProblemWithCode()
     {
-        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, postgres, migrate: false);
-        await using var host = TestHost.Start(database.HostSettings());
-        using var client = host.CreateClient();
+        using var client = await plain.ClientAsync();
 
         var response = await client.GetAsync("/api/v1/no-such-thing", TestContext.Current.CancellationToken);
 
@@ -60,9 +82,7 @@ public sealed class HealthAndErrorsTests(PostgresCluster postgres)
     [Fact]
     public async Task WrongMethod_Returns405ProblemWithCode()
     {
-        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, postgres, migrate: false);
-        await using var host = TestHost.Start(database.HostSettings());
-        using var client = host.CreateClient();
+        using var client = await plain.ClientAsync();
 
         var response = await client.PostAsync("/health/live", null, TestContext.Current.CancellationToken);
 
@@ -74,9 +94,7 @@ public sealed class HealthAndErrorsTests(PostgresCluster postgres)
     [Fact]
     public async Task OpenApi_DocumentAndBrowsablePage_AreServed()
     {
-        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, postgres, migrate: false);
-        await using var host = TestHost.Start(database.HostSettings());
-        using var client = host.CreateClient();
+        using var client = await plain.ClientAsync();
 
         var document = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json", TestContext.Current.CancellationToken);
         var page = await client.GetAsync("/api-docs/", TestContext.Current.CancellationToken);

@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace LastCall.Tests.Features.Lines;
 
 /// <summary>PUT /api/v1/lines/{msisdn}/service-password: the owner changes it, a clerk resets it in person; earlier sessions end.</summary>
-public sealed class ServicePasswordTests(PostgresCluster postgres)
+public sealed class ServicePasswordTests(PostgresCluster postgres, SharedScenario shared) : IClassFixture<SharedScenario>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -61,7 +61,8 @@ public sealed class ServicePasswordTests(PostgresCluster postgres)
     [InlineData("12345", "invalid_service_password")]
     public async Task Owner_BadNewPassword_Is400WithItsCode(string newPassword, string code)
     {
-        await using var scenario = await Scenario.StartAsync(postgres);
+        // The five cases share one scenario: a refused new password changes nothing and counts no failure.
+        var scenario = await shared.ScenarioAsync();
         var owner = await scenario.CustomerAsync(scenario.CustomerA);
 
         using var response = await owner.PutAsJsonAsync(Path(scenario.CustomerA), new { currentPassword = scenario.CustomerA.Password, newPassword }, Ct);
