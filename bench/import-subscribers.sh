@@ -53,6 +53,9 @@ timed_import() { # label csv rows
   pg_before=$(pg_cpu)
   (cd "$work" && /usr/bin/time -v dotnet "$host_bin/lastcall.dll" import subscribers "$csv" "${opts[@]}" >"$work/out.txt" 2>"$work/err.txt") || { cat "$work/err.txt" >&2; exit 1; }
   elapsed=$(time_seconds "$work/err.txt")
+  # A backend still exiting reads as a zombie with no CPU time: let the postmaster reap it first (its time then moves to
+  # the postmaster's children's total), or the figure comes out far too low.
+  sleep 1
   pg_after=$(pg_cpu)
   cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.1f", s}' "$work/err.txt")
   rss_mb=$(time_rss_mb "$work/err.txt")

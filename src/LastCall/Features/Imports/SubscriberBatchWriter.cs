@@ -34,6 +34,9 @@ internal sealed class SubscriberBatchWriter
     /// <summary>The aggregates the applied records created, in the order they are inserted (parents first).</summary>
     public NewRows New { get; } = new();
 
+    /// <summary>The ICCIDs of the existing lines' profiles as loaded (a record may remove them from their line).</summary>
+    public IReadOnlyList<Iccid> LoadedIccids { get; }
+
     private SubscriberBatchWriter(AppDbContext db, ImportRun run, IReadOnlyDictionary<int, ProtectedIdNumber> identities, IReadOnlyDictionary<int, string> passwordHashes,
         Dictionary<string, Customer> customersByBlindIndex, List<Line> lines, List<BillingAccount> accounts, List<PoolNumber> poolNumbers, List<(Iccid, Guid)> iccidOwners, List<(Msisdn, DateOnly)> registerEntries)
     {
@@ -48,6 +51,7 @@ internal sealed class SubscriberBatchWriter
         _poolNumbers = poolNumbers.ToDictionary(n => n.Msisdn);
         _iccidOwners = iccidOwners.ToDictionary(o => o.Item1, o => o.Item2);
         _registerEntries = [.. registerEntries];
+        LoadedIccids = [.. lines.SelectMany(l => l.Profiles).Select(p => p.Iccid)];
     }
 
     public static async Task<SubscriberBatchWriter> LoadAsync(AppDbContext db, ImportRun run, IReadOnlyList<SubscriberRecord> records,

@@ -4,6 +4,7 @@ using LastCall.Domain.Common;
 using LastCall.Domain.Customers;
 using LastCall.Domain.Lines;
 using LastCall.Domain.Numbers;
+using LastCall.Features.Imports;
 using LastCall.Security;
 using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
@@ -252,5 +253,46 @@ public sealed class SubscriberImportTests(PostgresCluster postgres)
         await using var db = database.CreateContext();
         Assert.Equal(1300, await db.Lines.CountAsync(Ct));
         Assert.Equal(1300, await db.EsimProfiles.CountAsync(Ct));
+    }
+
+    /// <summary>
+    /// On PostgreSQL the next batch is loaded while the previous one is written (decision 0019); a batch that needs the
+    /// previous one's rows (a customer spanning the boundary, a number or ICCID repeated) must see them as if the batches
+    /// ran one after the other.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task RowsDependingOnThePreviousBatch_SeeItsRows(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateAsync(provider, postgres);
+        var hash = TestData.HashOf("246810");
+        const int count = SubscriberImporter.BatchSize + 4;
+        var start = TestData.Next();
+        for (var i = 1; i < count; i++)
+            TestData.Next();
+        var shared = TestData.ResidentId(start + SubscriberImporter.BatchSize - 2);
+        var rows = new List<string> { TestData.Header };
+        for (var i = 0; i < count - 2; i++)
+        {
+            // The last two rows of the first batch and the first two of the second share an owner.
+            var idNumber = i >= SubscriberImporter.BatchSize - 2 ? shared : null;
+            rows.Add(TestData.Row(start + i, idNumber: idNumber, password: hash));
+        }
+        rows.Add(TestData.Row(start + count - 2, msisdn: TestData.Msisdn(start + 5), password: hash));
+        rows.Add(TestData.Row(start + count - 1, password: hash, profiles: $"{TestData.Iccid(start + 10)}:{TestData.Eid(start + 10)}:primary:Stolen"));
+
+        var summary = await database.ImportAsync(TestData.Csv([.. rows]));
+
+        Assert.Equal(count - 2, summary.Imported);
+        Assert.Equal(["duplicate_msisdn", "iccid_in_use"], summary.Rejected.Select(r => r.Code));
+        Assert.Equal([SubscriberImporter.BatchSize + 3, SubscriberImporter.BatchSize + 4], summary.Rejected.Select(r => r.Row - 1));
+        await using var db = database.CreateContext();
+        Assert.Equal(count - 2, await db.Lines.CountAsync(Ct));
+        Assert.Equal(count - 2 - 4 + 1, await db.Customers.CountAsync(Ct));
+        var owner = await db.Customers.SingleAsync(c => c.IdNumberBlindIndex == database.Protector().Protect(IdDocument.Create(IdType.ResidentId, shared).Value).BlindIndex, Ct);
+        Assert.Equal(4, await db.Lines.CountAsync(l => l.CustomerId == owner.Id, Ct));
+        // Each batch was written whole (a batch that had run ahead of its predecessor's rows would have failed to save and
+        // been redone row by row, one audit event per row).
+        Assert.Equal(2, await db.AuditEvents.CountAsync(e => e.Action == "subscribers.batch_imported", Ct));
     }
 }
