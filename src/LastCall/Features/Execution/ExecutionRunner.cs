@@ -37,10 +37,7 @@ public sealed class ExecutionRunner(
     private readonly Dictionary<StepName, IExecutionStep> _steps = stepKinds.ToDictionary(s => s.Name);
 
     /// <summary>One request of a batch, with its steps and its line.</summary>
-    private sealed record Run(CancellationRequest Request, List<ExecutionStep> Steps)
-    {
-        public Line Line { get; set; } = null!;
-    }
+    private sealed record Run(CancellationRequest Request, List<ExecutionStep> Steps, Line Line);
 
     /// <summary>
     /// Runs the requests' remaining steps. When <paramref name="stopping"/> fires (the instance shuts down), the
@@ -97,7 +94,7 @@ public sealed class ExecutionRunner(
         var stepsOf = (await db.ExecutionSteps.Where(s => ids.Contains(s.RequestId)).ToListAsync(ct))
             .GroupBy(s => s.RequestId).ToDictionary(g => g.Key, g => g.OrderBy(s => s.Position).ToList());
 
-        var runs = new List<Run>();
+        var started = new List<(CancellationRequest Request, List<ExecutionStep> Steps)>();
         foreach (var request in requests.OrderBy(r => r.SubmittedAt))
         {
             var steps = stepsOf.GetValueOrDefault(request.Id) ?? [];
@@ -108,12 +105,11 @@ public sealed class ExecutionRunner(
                 request.ReleaseLease(null);
                 continue;
             }
-            runs.Add(new Run(request, steps));
+            started.Add((request, steps));
         }
-        var lineIds = runs.Select(r => r.Request.LineId).ToList();
+        var lineIds = started.Select(r => r.Request.LineId).ToList();
         var lines = await db.Lines.Where(l => lineIds.Contains(l.Id)).ToDictionaryAsync(l => l.Id, ct);
-        foreach (var run in runs)
-            run.Line = lines[run.Request.LineId];
+        var runs = started.Select(r => new Run(r.Request, r.Steps, lines[r.Request.LineId])).ToList();
         // What the steps look up (the number in the pool, the owner, the billing account), loaded for the whole batch:
         // they find it in the context instead of asking the database once per request.
         var msisdns = lines.Values.Select(l => l.Msisdn).ToList();
