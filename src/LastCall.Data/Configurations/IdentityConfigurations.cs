@@ -39,10 +39,9 @@ internal sealed class StaffMemberConfiguration : IEntityTypeConfiguration<StaffM
         b.Property(s => s.Version).IsConcurrencyToken();
         b.Property(s => s.Username).HasMaxLength(40);
         b.Property(s => s.PasswordHash).HasMaxLength(200);
-        b.Property(s => s.Roles).HasMaxLength(100);
+        b.Property(s => s.Roles).HasConversion(new CommaSeparatedCodesConverter(), new ListComparer<string>()).HasMaxLength(100);
         b.Property(s => s.StoreId).HasMaxLength(32);
         b.Property(s => s.SecurityStamp).HasMaxLength(32);
-        b.Ignore(s => s.RoleList);
         b.HasIndex(s => s.Username).IsUnique();
     }
 }
@@ -56,8 +55,7 @@ internal sealed class PartnerConfiguration : IEntityTypeConfiguration<Partner>
         b.Property(p => p.Id).ValueGeneratedNever();
         b.Property(p => p.Version).IsConcurrencyToken();
         b.Property(p => p.Name).HasMaxLength(Partner.MaxNameLength);
-        b.Property(p => p.Scopes).HasMaxLength(100);
-        b.Ignore(p => p.ScopeList);
+        b.Property(p => p.Scopes).HasConversion(new CommaSeparatedCodesConverter(), new ListComparer<string>()).HasMaxLength(100);
         b.HasMany(p => p.Keys).WithOne().HasForeignKey(k => k.PartnerId).OnDelete(DeleteBehavior.Cascade);
         b.Navigation(p => p.Keys).HasField("_keys").UsePropertyAccessMode(PropertyAccessMode.Field).AutoInclude();
     }

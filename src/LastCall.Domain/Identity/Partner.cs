@@ -27,7 +27,7 @@ public sealed class Partner : AggregateRoot
     private Partner()
     {
         Name = null!;
-        Scopes = null!;
+        Scopes = [];
     }
 
     public Guid Id { get; private set; }
@@ -36,10 +36,8 @@ public sealed class Partner : AggregateRoot
 
     public DateTimeOffset CreatedAt { get; private set; }
 
-    /// <summary>Scope names (<see cref="PartnerScopes"/>), comma separated (stable storage across providers); empty for an ordinary partner. Every key of the partner carries them.</summary>
-    public string Scopes { get; private set; }
-
-    public IReadOnlyList<string> ScopeList => Scopes.Split(',', StringSplitOptions.RemoveEmptyEntries);
+    /// <summary>Scope names (<see cref="PartnerScopes"/>), distinct and in order; empty for an ordinary partner. Every key of the partner carries them.</summary>
+    public IReadOnlyList<string> Scopes { get; private set; }
 
     public IReadOnlyList<PartnerApiKey> Keys => _keys;
 
@@ -51,7 +49,7 @@ public sealed class Partner : AggregateRoot
         scopes ??= [];
         if (scopes.Any(s => !PartnerScopes.All.Contains(s)))
             return Result<Partner>.Failure("invalid_scope", $"A scope is one of: {string.Join(", ", PartnerScopes.All)}.");
-        return new Partner { Id = Guid.CreateVersion7(now), Name = trimmed, CreatedAt = now, Scopes = string.Join(',', scopes.Distinct().Order(StringComparer.Ordinal)) };
+        return new Partner { Id = Guid.CreateVersion7(now), Name = trimmed, CreatedAt = now, Scopes = [.. scopes.Distinct().Order(StringComparer.Ordinal)] };
     }
 
     /// <summary>Adds a key given its display prefix and hash; the clear key is shown once and never kept.</summary>

@@ -35,7 +35,7 @@ public sealed partial class StaffMember : AggregateRoot
     {
         Username = null!;
         PasswordHash = null!;
-        Roles = null!;
+        Roles = [];
         SecurityStamp = null!;
     }
 
@@ -45,8 +45,8 @@ public sealed partial class StaffMember : AggregateRoot
 
     public string PasswordHash { get; private set; }
 
-    /// <summary>Role names, comma separated (stable storage across providers).</summary>
-    public string Roles { get; private set; }
+    /// <summary>Role names (<see cref="StaffRoles"/>), distinct and in order.</summary>
+    public IReadOnlyList<string> Roles { get; private set; }
 
     public string? StoreId { get; private set; }
 
@@ -56,9 +56,7 @@ public sealed partial class StaffMember : AggregateRoot
 
     public DateTimeOffset CreatedAt { get; private set; }
 
-    public IReadOnlyList<string> RoleList => Roles.Split(',', StringSplitOptions.RemoveEmptyEntries);
-
-    public bool HasRole(string role) => RoleList.Contains(role);
+    public bool HasRole(string role) => Roles.Contains(role);
 
     public static Result<StaffMember> Create(string? username, IReadOnlyCollection<string> roles, string? storeId, string passwordHash, DateTimeOffset now)
     {
@@ -77,7 +75,7 @@ public sealed partial class StaffMember : AggregateRoot
             Id = Guid.CreateVersion7(now),
             Username = name,
             PasswordHash = passwordHash,
-            Roles = string.Join(',', roles.Distinct().Order(StringComparer.Ordinal)),
+            Roles = [.. roles.Distinct().Order(StringComparer.Ordinal)],
             StoreId = store,
             Active = true,
             SecurityStamp = NewStamp(),

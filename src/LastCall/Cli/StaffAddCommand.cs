@@ -36,7 +36,7 @@ public static class StaffAddCommand
                 return CommandLine.Failure;
             }
             var staff = result.Value;
-            Console.WriteLine($"created staff account {staff.Username} ({string.Join(",", staff.RoleList)}{(staff.StoreId is null ? "" : ", store " + staff.StoreId)})");
+            Console.WriteLine($"created staff account {staff.Username} ({string.Join(",", staff.Roles)}{(staff.StoreId is null ? "" : ", store " + staff.StoreId)})");
             return CommandLine.Ok;
         }
     }

@@ -54,7 +54,7 @@ public sealed class AccessTokens(KeyRing keys, TimeProvider clock)
             [Claims.Subject] = staff.Id.ToString(),
             [Claims.Kind] = Claims.StaffKind,
             [Claims.Name] = staff.Username,
-            [Claims.Role] = staff.RoleList.ToArray(),
+            [Claims.Role] = staff.Roles.ToArray(),
             [Claims.Stamp] = staff.SecurityStamp,
         };
         if (staff.StoreId is not null)

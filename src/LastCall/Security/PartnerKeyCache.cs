@@ -57,7 +57,7 @@ public sealed class PartnerKeyCache : IDisposable
     }
 
     /// <summary>The entry for a key the database just confirmed (<paramref name="scopes"/>: the partner's, comma separated); kept only while the cache is on.</summary>
-    public Entry Remember(string key, Guid partnerId, string partnerName, Guid keyId, string scheme, string scopes = "")
+    public Entry Remember(string key, Guid partnerId, string partnerName, Guid keyId, string scheme, IReadOnlyList<string>? scopes = null)
     {
         var identity = new ClaimsIdentity(
         [
@@ -65,7 +65,7 @@ public sealed class PartnerKeyCache : IDisposable
             new Claim(Claims.Kind, Claims.PartnerKind),
             new Claim(Claims.Name, partnerName),
             new Claim("key", keyId.ToString()),
-            .. scopes.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(scope => new Claim(Claims.Scope, scope)),
+            .. (scopes ?? []).Select(scope => new Claim(Claims.Scope, scope)),
         ], scheme, Claims.Name, Claims.Role);
         var entry = new Entry(keyId, new ClaimsPrincipal(identity), _clock.GetUtcNow());
         if (Lifetime > TimeSpan.Zero)

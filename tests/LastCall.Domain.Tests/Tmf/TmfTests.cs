@@ -90,8 +90,8 @@ public class TmfTests
     [Fact]
     public void Register_PartnerWithScopes_KeepsThemOnce_AndRefusesAnUnknownOne()
     {
-        Assert.Equal(["bss"], Partner.Register("CRM", Now, ["bss", "bss"]).Value.ScopeList);
-        Assert.Empty(Partner.Register("Bank", Now).Value.ScopeList);
+        Assert.Equal(["bss"], Partner.Register("CRM", Now, ["bss", "bss"]).Value.Scopes);
+        Assert.Empty(Partner.Register("Bank", Now).Value.Scopes);
         Assert.Equal("invalid_scope", Partner.Register("CRM", Now, ["root"]).Error!.Code);
     }
 

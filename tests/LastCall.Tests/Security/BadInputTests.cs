@@ -176,7 +176,7 @@ public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadIn
         Assert.Equal(before, await CountAsync());
         await using var db = Scenario.Database.CreateContext();
         var clerk = await db.StaffMembers.AsNoTracking().SingleAsync(s => s.Username == "clerk", Ct);
-        Assert.Equal(new[] { "clerk" }, clerk.RoleList);
+        Assert.Equal(new[] { "clerk" }, clerk.Roles);
         Assert.Equal(Scenario.ClerkStore, clerk.StoreId);
     }
 

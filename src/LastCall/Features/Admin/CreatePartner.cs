@@ -21,8 +21,8 @@ public sealed class CreatePartner(AuditTrail audit, AppDbContext db, TimeProvide
         var (key, prefix, hash) = PartnerKeys.Create();
         var apiKey = partner.Value.AddKey(prefix, hash, clock.GetUtcNow());
         db.Partners.Add(partner.Value);
-        audit.Record("partner.created", partner.Value.Id.ToString(), after: new { partner.Value.Name, keyPrefix = prefix, scopes = partner.Value.ScopeList });
+        audit.Record("partner.created", partner.Value.Id.ToString(), after: new { partner.Value.Name, keyPrefix = prefix, scopes = partner.Value.Scopes });
         await db.SaveChangesAsync(ct);
-        return new ManagePartners.Created(partner.Value.Id, partner.Value.Name, key, apiKey.Id, prefix, partner.Value.ScopeList);
+        return new ManagePartners.Created(partner.Value.Id, partner.Value.Name, key, apiKey.Id, prefix, partner.Value.Scopes);
     }
 }

@@ -45,7 +45,7 @@ public sealed class CreateStaff(AuditTrail audit, AppDbContext db, TimeProvider 
         // Hashing costs ~0.1 s, so it comes after the cheap checks.
         staff.ChangePassword(SecretHasher.Hash(request.Password!));
         db.StaffMembers.Add(staff);
-        audit.Record("staff.created", staff.Username, after: new { staff.Username, roles = staff.RoleList, staff.StoreId });
+        audit.Record("staff.created", staff.Username, after: new { staff.Username, roles = staff.Roles, staff.StoreId });
         try
         {
             await db.SaveChangesAsync(ct);
@@ -65,13 +65,13 @@ public sealed class CreateStaff(AuditTrail audit, AppDbContext db, TimeProvider 
         if (!result.IsSuccess)
             return result.Error!.Kind == ErrorKind.Validation ? result.Error.For(Field(result.Error.Code)) : result.Error;
         var staff = result.Value;
-        return new Response(staff.Id, staff.Username, staff.RoleList, staff.StoreId);
+        return new Response(staff.Id, staff.Username, staff.Roles, staff.StoreId);
     }
 
     public async Task<List<Response>> ListAsync(CancellationToken ct)
     {
         var staff = await db.StaffMembers.AsNoTracking().OrderBy(s => s.Username).ToListAsync(ct);
-        return [.. staff.Select(s => new Response(s.Id, s.Username, s.RoleList, s.StoreId))];
+        return [.. staff.Select(s => new Response(s.Id, s.Username, s.Roles, s.StoreId))];
     }
 
     private static string Field(string code) => code switch

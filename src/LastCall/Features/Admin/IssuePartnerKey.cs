@@ -21,6 +21,6 @@ public sealed class IssuePartnerKey(AuditTrail audit, AppDbContext db, TimeProvi
         db.PartnerApiKeys.Add(apiKey);
         audit.Record("partner.key_issued", partner.Id.ToString(), after: new { keyPrefix = prefix });
         await db.SaveChangesAsync(ct);
-        return new ManagePartners.Created(partner.Id, partner.Name, key, apiKey.Id, prefix, partner.ScopeList);
+        return new ManagePartners.Created(partner.Id, partner.Name, key, apiKey.Id, prefix, partner.Scopes);
     }
 }

@@ -34,7 +34,7 @@ public sealed class StaffSignIn(AuditTrail audit, AppDbContext db, SignInGuard g
         if (!staff.IsSuccess)
             return staff.Error!;
         var (token, expiresAt) = tokens.ForStaff(staff.Value);
-        return TypedResults.Ok(new Response(token, expiresAt, staff.Value.RoleList, staff.Value.StoreId));
+        return TypedResults.Ok(new Response(token, expiresAt, staff.Value.Roles, staff.Value.StoreId));
     }
 
     /// <summary>

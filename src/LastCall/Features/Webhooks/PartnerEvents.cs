@@ -72,8 +72,10 @@ public static class PartnerEvents
     /// </summary>
     public static async Task<IReadOnlyList<Guid>> AddPreviousHolderUnbindingAsync(AppDbContext db, PreviousHolderUnbinding asked, DateTimeOffset now, CancellationToken ct)
     {
-        var listening = await db.WebhookEndpoints.AsNoTracking().Where(e => e.DisabledAt == null)
-            .Join(db.Partners.Where(p => p.Scopes == ""), e => e.PartnerId, p => p.Id, (e, p) => p.Id).ToListAsync(ct);
+        // Scopes are read and filtered here: a stored list is not compared in SQL (a few partners have endpoints).
+        var endpoints = await db.WebhookEndpoints.AsNoTracking().Where(e => e.DisabledAt == null)
+            .Join(db.Partners, e => e.PartnerId, p => p.Id, (e, p) => new { p.Id, p.Scopes }).ToListAsync(ct);
+        var listening = endpoints.Where(p => p.Scopes.Count == 0).Select(p => p.Id);
         var binding = await db.Bindings.AsNoTracking().Where(b => b.Msisdn == asked.Msisdn).Select(b => b.PartnerId).ToListAsync(ct);
         var partners = listening.Concat(binding).Distinct().Order().ToList();
         var boundBefore = asked.BoundBefore.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

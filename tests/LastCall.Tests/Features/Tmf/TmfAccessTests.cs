@@ -98,7 +98,7 @@ public sealed partial class TmfAccessTests(PostgresCluster postgres)
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("invalid_scope", refused.Error, StringComparison.Ordinal);
         await using (var db = database.CreateContext())
-            Assert.Equal("bss", await db.Partners.Where(p => p.Name == "CRM").Select(p => p.Scopes).SingleAsync(Ct));
+            Assert.Equal(["bss"], await db.Partners.Where(p => p.Name == "CRM").Select(p => p.Scopes).SingleAsync(Ct));
 
         using var host = TestHost.Start(database.HostSettings());
         using var crm = host.CreateClient();
