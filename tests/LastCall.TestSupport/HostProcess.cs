@@ -106,6 +106,8 @@ public sealed partial class HostProcess : IAsyncDisposable
         start.ArgumentList.Add("http://127.0.0.1:0");
         start.Environment["DOTNET_ENVIRONMENT"] = "Testing";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        // As in the test process (tests/Directory.Build.props): a short-lived process gains nothing from dynamic PGO's instrumented tier.
+        start.Environment["DOTNET_TieredPGO"] = "0";
         start.Environment.Remove("ASPNETCORE_URLS");
         start.Environment.Remove("ASPNETCORE_HTTP_PORTS");
         // Environment variables rather than --Key value pairs: values such as a PEM key contain newlines and begin with dashes.

@@ -24,6 +24,8 @@ public static class LastCallProcess
         foreach (var argument in arguments)
             start.ArgumentList.Add(argument);
         start.Environment["DOTNET_ENVIRONMENT"] = "Testing";
+        // As in the test process (tests/Directory.Build.props): a short-lived process gains nothing from dynamic PGO's instrumented tier.
+        start.Environment["DOTNET_TieredPGO"] = "0";
         using var process = Process.Start(start)!;
         if (standardInput is not null)
             await process.StandardInput.WriteLineAsync(standardInput.AsMemory(), ct);
