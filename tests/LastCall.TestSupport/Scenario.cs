@@ -3,8 +3,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using LastCall.Data;
+using LastCall.Domain.Common;
 using LastCall.Domain.Identity;
 using LastCall.Security;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LastCall.TestSupport;
@@ -70,7 +72,14 @@ public sealed partial class Scenario : IAsyncDisposable
 
         await using (var db = database.CreateContext())
         {
-            var hash = TestData.HashOf(StaffPassword);
+            // The imported lines get cheap sign-in hashes of the same passwords (TestData.SignInHashOf), written as set-up.
+            foreach (var line in new[] { a1, a2, b1 })
+            {
+                var msisdn = Msisdn.Parse(line.Msisdn);
+                await db.Lines.Where(l => l.Msisdn == msisdn)
+                    .ExecuteUpdateAsync(set => set.SetProperty(l => l.ServicePasswordHash, TestData.SignInHashOf(line.Password)), Ct);
+            }
+            var hash = TestData.SignInHashOf(StaffPassword);
             foreach (var (username, role, store) in new[]
             {
                 ("admin", StaffRoles.Admin, (string?)null), ("supervisor", StaffRoles.Supervisor, null), ("reviewer", StaffRoles.Reviewer, null),

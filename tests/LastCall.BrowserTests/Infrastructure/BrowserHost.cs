@@ -115,7 +115,7 @@ public abstract partial class BrowserHost : IAsyncLifetime
     protected static async Task AddStaffAsync(TestDatabase database, params (string Username, string Role, string? Store)[] staff)
     {
         await using var db = database.CreateContext();
-        var hash = SecretHasher.Hash(StaffPassword);
+        var hash = TestData.SignInHashOf(StaffPassword);
         foreach (var (username, role, store) in staff)
             db.StaffMembers.Add(StaffMember.Create(username, [role], store, hash, DateTimeOffset.UtcNow).Value);
         await db.SaveChangesAsync(Ct);

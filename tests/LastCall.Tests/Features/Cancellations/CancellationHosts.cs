@@ -119,7 +119,7 @@ public sealed class CancellationHost : IAsyncDisposable
         var scenario = await Scenario.StartAsync(postgres, provider, configure);
         await using (var db = scenario.Database.CreateContext())
         {
-            var hash = TestData.HashOf(Scenario.StaffPassword);
+            var hash = TestData.SignInHashOf(Scenario.StaffPassword);
             db.StaffMembers.Add(StaffMember.Create("reviewer2", [StaffRoles.Reviewer], null, hash, DateTimeOffset.UtcNow).Value);
             db.StaffMembers.Add(StaffMember.Create("clerk2", [StaffRoles.Clerk], Scenario.ClerkStore, hash, DateTimeOffset.UtcNow).Value);
             await db.SaveChangesAsync(Ct);

@@ -140,8 +140,8 @@ public sealed class CrashFleet : IAsyncDisposable
             // The importer knows Released (no EID yet) and Installed; an order confirmed but not released yet is set here.
             foreach (var profile in lines.SelectMany(l => l.Profiles).Where(p => p.State == ProfileState.Confirmed))
                 await db.Database.ExecuteSqlAsync($"UPDATE esim_profiles SET \"State\" = 'Confirmed' WHERE \"Iccid\" = {profile.Iccid}", Ct);
-            db.StaffMembers.Add(StaffMember.Create("clerk", [StaffRoles.Clerk], Store, TestData.HashOf(ClerkPassword), DateTimeOffset.UtcNow).Value);
-            db.StaffMembers.Add(StaffMember.Create("admin", [StaffRoles.Admin], null, TestData.HashOf(ClerkPassword), DateTimeOffset.UtcNow).Value);
+            db.StaffMembers.Add(StaffMember.Create("clerk", [StaffRoles.Clerk], Store, TestData.SignInHashOf(ClerkPassword), DateTimeOffset.UtcNow).Value);
+            db.StaffMembers.Add(StaffMember.Create("admin", [StaffRoles.Admin], null, TestData.SignInHashOf(ClerkPassword), DateTimeOffset.UtcNow).Value);
             await db.SaveChangesAsync(Ct);
         }
 
