@@ -36,6 +36,14 @@ public sealed class RegisterSnapshotTests(PostgresCluster postgres)
         await UntilFollowedAsync(register, number);
         await UntilSnapshotWrittenAsync(register);
         Assert.True(File.Exists(path));
+        // A transaction another test holds open in the shared cluster can keep the entry above the load's horizon
+        // (decision 0011): it is then followed after the load, and the snapshot written after the load covers none.
+        // The next one covers it.
+        bool coversNone;
+        using (var written = RegisterSnapshot.Open(path))
+            coversNone = written.Header.Position.EntriesCovered == 0;
+        if (coversNone)
+            Assert.True(await register.WriteSnapshotAsync(Ct));
         using (var snapshot = RegisterSnapshot.Open(path))
         {
             Assert.Equal(provider == DatabaseProvider.Postgres, snapshot.Header.Database.IsPostgres);
