@@ -4,7 +4,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using LastCall.Data;
-using LastCall.Tests.Features.Execution;
 using LastCall.TestSupport;
 
 namespace LastCall.Tests.Hosting;

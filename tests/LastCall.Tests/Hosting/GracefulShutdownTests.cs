@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using LastCall.Data;
-using LastCall.Tests.Features.Execution;
 using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
 

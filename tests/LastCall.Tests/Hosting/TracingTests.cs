@@ -7,8 +7,6 @@ using System.Text.Json;
 using LastCall.Data;
 using LastCall.Features.Execution;
 using LastCall.Hosting;
-using LastCall.Tests.Features.Execution;
-using LastCall.Tests.Features.Webhooks;
 using LastCall.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;

@@ -3,7 +3,6 @@ using System.Text.Json;
 using LastCall.Data;
 using LastCall.Features.Supervision;
 using LastCall.Hosting;
-using LastCall.Tests.Features.Execution;
 using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

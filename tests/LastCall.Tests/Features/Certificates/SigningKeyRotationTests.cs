@@ -2,7 +2,6 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using LastCall.Features.Certificates;
-using LastCall.Tests.Features.Execution;
 using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
 

@@ -4,7 +4,6 @@ using System.Text.Json;
 using LastCall.Data;
 using LastCall.Domain.Common;
 using LastCall.Domain.Partners;
-using LastCall.Tests.Features.Webhooks;
 using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
 

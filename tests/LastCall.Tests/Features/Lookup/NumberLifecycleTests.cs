@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using LastCall.Data;
 using LastCall.Tests.Features.Cancellations;
-using LastCall.Tests.Features.Webhooks;
 using LastCall.TestSupport;
 
 namespace LastCall.Tests.Features.Lookup;

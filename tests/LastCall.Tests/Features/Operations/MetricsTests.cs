@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
 using LastCall.Data;
-using LastCall.Tests.Features.Execution;
 using LastCall.TestSupport;
 
 namespace LastCall.Tests.Features.Operations;

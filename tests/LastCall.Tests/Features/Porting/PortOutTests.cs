@@ -7,7 +7,6 @@ using LastCall.Domain.Common;
 using LastCall.Domain.Lines;
 using LastCall.Domain.Numbers;
 using LastCall.Tests.Features.Cancellations;
-using LastCall.Tests.Features.Webhooks;
 using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
 

@@ -6,7 +6,6 @@ using LastCall.Domain.Common;
 using LastCall.Domain.Numbers;
 using LastCall.Domain.Partners;
 using LastCall.Jobs;
-using LastCall.Tests.Features.Webhooks;
 using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

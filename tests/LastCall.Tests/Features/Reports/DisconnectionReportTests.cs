@@ -7,7 +7,6 @@ using DocumentFormat.OpenXml.Packaging;
 using LastCall.Data;
 using LastCall.Domain.Common;
 using LastCall.Domain.Numbers;
-using LastCall.Tests.Features.Execution;
 using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

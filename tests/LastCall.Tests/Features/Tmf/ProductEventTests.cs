@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using LastCall.Data;
 using LastCall.Tests.Features.Cancellations;
-using LastCall.Tests.Features.Webhooks;
 using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
 

@@ -4,7 +4,6 @@ using LastCall.Data;
 using LastCall.Domain.Common;
 using LastCall.Hosting;
 using LastCall.Tests.Features.Cancellations;
-using LastCall.Tests.Features.Webhooks;
 using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,11 +1,9 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using LastCall.Data;
-using LastCall.Tests.Features.Execution;
-using LastCall.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace LastCall.Tests.Features.Webhooks;
+namespace LastCall.TestSupport;
 
 /// <summary>
 /// A host running the execution and webhook workers, a real receiver on loopback (allow-listed, so

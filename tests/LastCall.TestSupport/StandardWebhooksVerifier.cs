@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace LastCall.Tests.Features.Webhooks;
+namespace LastCall.TestSupport;
 
 /// <summary>
 /// A receiver's verification, written from the Standard Webhooks specification and independent of

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace LastCall.Tests.Features.Webhooks;
+namespace LastCall.TestSupport;
 
 /// <summary>One request as the receiver saw it, taken when it arrived.</summary>
 public sealed record ReceivedWebhook(string? Id, string? Timestamp, string? Signature, string Body, DateTimeOffset At, int AnsweredWith);

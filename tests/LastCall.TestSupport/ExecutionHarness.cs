@@ -2,10 +2,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using LastCall.Data;
 using LastCall.Hosting;
-using LastCall.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace LastCall.Tests.Features.Execution;
+namespace LastCall.TestSupport;
 
 /// <summary>
 /// A scenario whose host runs the execution workers against its embedded simulators (SM-DP+, billing,

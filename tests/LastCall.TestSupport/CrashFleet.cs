@@ -12,11 +12,10 @@ using LastCall.Domain.Numbers;
 using LastCall.Features.Execution;
 using LastCall.Security;
 using LastCall.SmdpSimulator;
-using LastCall.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
 
-namespace LastCall.Tests.Features.Execution;
+namespace LastCall.TestSupport;
 
 /// <summary>A profile as the test imported it and told the SM-DP+ about it.</summary>
 public sealed record FleetProfile(string Iccid, string? Eid, ProfileRole Role, ProfileState State);
