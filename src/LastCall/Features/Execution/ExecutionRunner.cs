@@ -209,32 +209,36 @@ public sealed class ExecutionRunner(
     }
 
     /// <summary>
-    /// Tells the customer first if the approval notice never went out, then plans the steps into <paramref name="steps"/>;
-    /// the start (or the request handed back for later) is saved with the batch's first save.
+    /// Tells the customer first if the approval notice has not gone out (a counter request is always told here), then
+    /// plans the steps into <paramref name="steps"/>; the notice's record and the start (or the request handed back for
+    /// later) are saved with the batch's first save, before any step acts.
     /// </summary>
     private async Task<bool> StartAsync(CancellationRequest request, List<ExecutionStep> steps, CancellationToken ct)
     {
+        var toldNow = false;
         if (request.NeedsApprovalNotice && request.NoticeSentAt is null)
         {
-            // The approving request sends the notice right after it saves (the request is not due before it has, or
+            // A reviewer's approval sends its notice right after it saves (the request is not due before it has, or
             // before the wait is over); give it that moment rather than texting twice.
             var approvedAt = request.History.Where(h => h.Status == CancellationStatus.Approved).Select(h => h.At).DefaultIfEmpty().Max();
-            if (clock.GetUtcNow() - approvedAt < CancellationRequest.ApprovalNoticeWait)
+            if (!request.NoticeSentByExecution && clock.GetUtcNow() - approvedAt < CancellationRequest.ApprovalNoticeWait)
             {
                 request.ReleaseLease(approvedAt + CancellationRequest.ApprovalNoticeWait);
                 return false;
             }
-            await notices.SendAsync(request, ct);
-            if (request.NoticeSentAt is null)
+            if (!await notices.SendBeforeExecutingAsync(request, ct))
             {
                 request.ReleaseLease(clock.GetUtcNow() + settings.RetryDelay(1));
                 return false;
             }
+            toldNow = true;
         }
         if (request.CoolingOffEnds(policies.CoolingOff) is { } stopUntil && stopUntil > clock.GetUtcNow())
         {
             // The owner of a remote request may still stop it: come back when the cooling-off has passed.
             request.ReleaseLease(stopUntil);
+            if (toldNow)
+                audit.Record(request.EventName("notice_sent"), request.Msisdn.Masked(), after: new { request.Id, request.NoticeSentAt, coolingOffEnds = stopUntil });
             return false;
         }
         var now = clock.GetUtcNow();
@@ -245,7 +249,7 @@ public sealed class ExecutionRunner(
             steps.AddRange(ExecutionStep.Plan(request.Id, request.Kind));
             db.ExecutionSteps.AddRange(steps);
         }
-        audit.Record(request.EventName("execution_started"), request.Msisdn.Masked(), before: new { status = "approved" }, after: new { status = "executing", request.Id, worker = settings.WorkerId });
+        audit.Record(request.EventName("execution_started"), request.Msisdn.Masked(), before: new { status = "approved" }, after: new { status = "executing", request.Id, worker = settings.WorkerId, noticeSentAt = toldNow ? request.NoticeSentAt : null });
         return true;
     }
 
