@@ -61,6 +61,13 @@ public sealed class CounterNoticeTests(PostgresCluster postgres)
             // The notice is accounted for in the audit trail: the start that sent it says when.
             var started = await db.AuditEvents.AsNoTracking().Where(e => e.Action == "cancellation.execution_started").ToListAsync(Ct);
             Assert.Contains(started, e => e.After!.Contains(id.ToString(), StringComparison.Ordinal) && e.After.Contains("\"noticeSentAt\":\"", StringComparison.Ordinal));
+            // Each step's success is in the completion's event (one row), in order, with its attempts and time.
+            var completed = await db.AuditEvents.AsNoTracking().Where(e => e.Action == "cancellation.completed").ToListAsync(Ct);
+            var after = System.Text.Json.JsonDocument.Parse(Assert.Single(completed, e => e.After!.Contains(id.ToString(), StringComparison.Ordinal)).After!).RootElement;
+            var steps = await db.ExecutionSteps.AsNoTracking().Where(s => s.RequestId == id).OrderBy(s => s.Position).ToListAsync(Ct);
+            Assert.Equal(steps.Select(s => s.Name.ToString()), after.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("step").GetString()));
+            Assert.All(after.GetProperty("steps").EnumerateArray(), s => Assert.Equal(1, s.GetProperty("attempts").GetInt32()));
+            Assert.False(await db.AuditEvents.AnyAsync(e => e.Action == "cancellation.step_succeeded", Ct));
         }
     }
 
