@@ -236,6 +236,12 @@ public sealed class CancellationRequest : AggregateRoot
     /// </summary>
     public bool NeedsApprovalNotice => Kind == RequestKind.Cancellation;
 
+    /// <summary>
+    /// A counter request that runs at once is told by the execution as it starts, before any step acts: the request
+    /// row is the notice's outbox (committed with the submission), so it is due at once and nothing waits for it.
+    /// </summary>
+    public bool NoticeSentByExecution => NeedsApprovalNotice && MadeAtTheCounter && Effective == EffectivePolicy.Immediate;
+
     /// <summary>An audit event's name for this kind of request: <c>cancellation.completed</c>, <c>port_out.completed</c>.</summary>
     public string EventName(string what) => (Kind == RequestKind.PortOut ? "port_out." : "cancellation.") + what;
 
@@ -457,12 +463,13 @@ public sealed class CancellationRequest : AggregateRoot
         if (Effective == EffectivePolicy.EndOfBillingCycle)
             Move(CancellationStatus.Scheduled, now, "system", null);
         else
-            NextAttemptAt = now + ApprovalNoticeWait;
+            NextAttemptAt = NoticeSentByExecution ? null : now + ApprovalNoticeWait;
     }
 
     /// <summary>
     /// The customer learns of an approval before anything is executed: execution waits until the approval notice is
-    /// recorded as sent (<see cref="RecordNoticeSent"/>), and at most this long, after which the execution sends it.
+    /// recorded as sent (<see cref="RecordNoticeSent"/>), and at most this long, after which the execution sends it
+    /// (at once for <see cref="NoticeSentByExecution"/>).
     /// </summary>
     public static readonly TimeSpan ApprovalNoticeWait = TimeSpan.FromSeconds(10);
 

@@ -24,41 +24,22 @@ public sealed class CancellationNotices(AppDbContext db, IMessageSender sender, 
         return TimeZoneInfo.ConvertTime(ends, policies.TimeZone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Sends the notice for the request's current status; for an approval it records <see cref="CancellationRequest.NoticeSentAt"/>.</summary>
+    /// <summary>
+    /// Sends the notice for the request's current status, after the change was saved; for an approval it records
+    /// <see cref="CancellationRequest.NoticeSentAt"/> on its own (an execution worker may already hold the request).
+    /// </summary>
     public async Task SendAsync(CancellationRequest request, CancellationToken ct)
     {
-        var template = request.Status switch
-        {
-            CancellationStatus.UnderReview => "cancellation_received",
-            CancellationStatus.Approved when request.MadeAtTheCounter && request.Effective == EffectivePolicy.Immediate => "cancellation_executing",
-            CancellationStatus.Approved or CancellationStatus.Scheduled => "cancellation_approved",
-            CancellationStatus.Rejected => "cancellation_rejected",
-            CancellationStatus.Withdrawn => "cancellation_withdrawn",
-            _ => null,
-        };
-        if (template is null)
+        if (await RenderAsync(request, ct) is not { } messages)
             return;
-        var customer = await db.Customers.FindAsync([request.CustomerId], ct) ?? throw new InvalidOperationException($"Request {request.Id} has no customer.");
-        var language = customer.PreferredLanguage;
-        object[] arguments =
-        [
-            request.Msisdn.Masked(),
-            request.EffectiveOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            policies.PortalUrl.TrimEnd('/') + "/cancellations/" + request.Id,
-            request.ReviewDueBy?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
-            request.RejectionReason ?? "",
-            StopUntilText(request, clock.GetUtcNow()),
-        ];
         try
         {
-            await sender.SendAsync(MessageTexts.Sms(template, request.Msisdn.Value, language, arguments), ct);
-            if (customer.Email is { Length: > 0 } email)
-                await sender.SendAsync(MessageTexts.Email(template, email, language, arguments), ct);
+            foreach (var message in messages)
+                await sender.SendAsync(message, ct);
             if (request.Status is CancellationStatus.Approved or CancellationStatus.Scheduled)
             {
-                // Recorded on its own: an execution worker may already hold the request (and its version). An approved
-                // request waits for this notice (CancellationRequest.ApprovalNoticeWait): it is due now, and the
-                // execution worker is told so rather than finding it at its next poll.
+                // An approved request waits for this notice (CancellationRequest.ApprovalNoticeWait): it is due now, and
+                // the execution worker is told so rather than finding it at its next poll.
                 var now = clock.GetUtcNow();
                 request.RecordNoticeSent(now);
                 await db.CancellationRequests.Where(r => r.Id == request.Id).ExecuteUpdateAsync(u => u
@@ -71,7 +52,63 @@ public sealed class CancellationNotices(AppDbContext db, IMessageSender sender, 
         catch (MessagingUnavailableException e)
         {
             // The request itself stands; NoticeSentAt stays empty, so execution sends the notice before it acts.
-            logger.LogWarning(e, "Could not send the {Template} notice for cancellation {Id}", template, request.Id);
+            logger.LogWarning(e, "Could not send the {Template} notice for cancellation {Id}", messages[0].Template, request.Id);
         }
+    }
+
+    /// <summary>
+    /// Sends the approval notice of a request the execution worker holds, before any step acts, and records
+    /// <see cref="CancellationRequest.NoticeSentAt"/> for the worker's next save. The development outbox writes the
+    /// messages with that save, so a crash before it neither loses the notice nor sends it twice; a gateway is sent
+    /// to now (a crash before the save sends it again). Returns false when messaging is unavailable.
+    /// </summary>
+    public async Task<bool> SendBeforeExecutingAsync(CancellationRequest request, CancellationToken ct)
+    {
+        if (await RenderAsync(request, ct) is not { } messages)
+            return true;
+        var now = clock.GetUtcNow();
+        try
+        {
+            foreach (var message in messages)
+                await sender.SendWithAsync(db, message, now, ct);
+        }
+        catch (MessagingUnavailableException e)
+        {
+            logger.LogWarning(e, "Could not send the {Template} notice for cancellation {Id}", messages[0].Template, request.Id);
+            return false;
+        }
+        request.RecordNoticeSent(now);
+        return true;
+    }
+
+    /// <summary>The SMS to the line (and the e-mail, when known) for the request's current status, or null when it has none.</summary>
+    private async Task<List<OutgoingMessage>?> RenderAsync(CancellationRequest request, CancellationToken ct)
+    {
+        var template = request.Status switch
+        {
+            CancellationStatus.UnderReview => "cancellation_received",
+            CancellationStatus.Approved when request.MadeAtTheCounter && request.Effective == EffectivePolicy.Immediate => "cancellation_executing",
+            CancellationStatus.Approved or CancellationStatus.Scheduled => "cancellation_approved",
+            CancellationStatus.Rejected => "cancellation_rejected",
+            CancellationStatus.Withdrawn => "cancellation_withdrawn",
+            _ => null,
+        };
+        if (template is null)
+            return null;
+        var customer = await db.Customers.FindAsync([request.CustomerId], ct) ?? throw new InvalidOperationException($"Request {request.Id} has no customer.");
+        var language = customer.PreferredLanguage;
+        object[] arguments =
+        [
+            request.Msisdn.Masked(),
+            request.EffectiveOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            policies.PortalUrl.TrimEnd('/') + "/cancellations/" + request.Id,
+            request.ReviewDueBy?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
+            request.RejectionReason ?? "",
+            StopUntilText(request, clock.GetUtcNow()),
+        ];
+        List<OutgoingMessage> messages = [MessageTexts.Sms(template, request.Msisdn.Value, language, arguments)];
+        if (customer.Email is { Length: > 0 } email)
+            messages.Add(MessageTexts.Email(template, email, language, arguments));
+        return messages;
     }
 }

@@ -18,16 +18,37 @@ public sealed class EligibilityCheck(AppDbContext db, PolicySettings policies, T
 {
     public sealed record Facts(Line Line, Customer Owner, BillingAccount? Account, Suspension? Suspension, EligibilityResult Result);
 
-    public async Task<Facts> EvaluateAsync(Line line, CancellationToken ct, bool? identityMatches = null, bool earlyExitFeeAccepted = false)
+    /// <summary>What eligibility depends on besides the line, loaded and tracked.</summary>
+    public sealed record Loaded(Line Line, Customer Owner, BillingAccount? Account, Suspension? Suspension, List<Line> Members);
+
+    public async Task<Facts> EvaluateAsync(Line line, CancellationToken ct, bool? identityMatches = null, bool earlyExitFeeAccepted = false) =>
+        Evaluate(await LoadAsync(line, ct), identityMatches, earlyExitFeeAccepted);
+
+    /// <summary>
+    /// Loads the owner, the billing account and a running suspension with one query (tracked, so later lookups find
+    /// them in the context), and the live bundle members of a primary line.
+    /// </summary>
+    public async Task<Loaded> LoadAsync(Line line, CancellationToken ct)
     {
-        var owner = await db.Customers.FindAsync([line.CustomerId], ct) ?? throw new InvalidOperationException($"Line {line.Id} has no owner.");
-        var account = await db.BillingAccounts.FirstOrDefaultAsync(a => a.LineId == line.Id, ct);
+        var (lineId, customerId) = (line.Id, line.CustomerId);
+        // Left joins on subqueries that do not refer to the owner, which SQLite translates too (it has no APPLY).
+        var loaded = await (
+            from owner in db.Customers.Where(c => c.Id == customerId)
+            from account in db.BillingAccounts.Where(a => a.LineId == lineId).DefaultIfEmpty()
+            from suspension in db.Suspensions.Where(s => s.LineId == lineId && s.EndedAt == null).DefaultIfEmpty()
+            select new { Owner = owner, Account = account, Suspension = suspension }).FirstOrDefaultAsync(ct)
+            ?? throw new InvalidOperationException($"Line {line.Id} has no owner.");
         var members = line.BundleRole == BundleRole.Primary
             ? await db.Lines.AsNoTracking().Where(Line.Live).Where(l => l.BundlePrimary == line.Msisdn).ToListAsync(ct)
             : [];
-        var suspension = await db.Suspensions.FirstOrDefaultAsync(s => s.LineId == line.Id && s.EndedAt == null, ct);
+        return new Loaded(line, loaded.Owner, loaded.Account, loaded.Suspension, members);
+    }
+
+    public Facts Evaluate(Loaded loaded, bool? identityMatches = null, bool earlyExitFeeAccepted = false)
+    {
+        var (line, owner, account, suspension) = (loaded.Line, loaded.Owner, loaded.Account, loaded.Suspension);
         var now = clock.GetUtcNow();
-        var result = Eligibility.Evaluate(line, owner, account, members, policies.Eligibility, now, identityMatches, earlyExitFeeAccepted, policies.Today(now));
+        var result = Eligibility.Evaluate(line, owner, account, loaded.Members, policies.Eligibility, now, identityMatches, earlyExitFeeAccepted, policies.Today(now));
         if (suspension?.ExpiredAt is not null)
         {
             var since = suspension.StartedOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);

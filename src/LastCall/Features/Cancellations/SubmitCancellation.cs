@@ -6,6 +6,7 @@ using LastCall.Domain.Cancellations;
 using LastCall.Domain.Common;
 using LastCall.Domain.Customers;
 using LastCall.Domain.Identity;
+using LastCall.Features.Execution;
 using LastCall.Features.Lines;
 using LastCall.Hosting;
 using LastCall.Security;
@@ -25,7 +26,7 @@ namespace LastCall.Features.Cancellations;
 /// </summary>
 public sealed class SubmitCancellation(
     LineAccess access, EligibilityCheck check, PolicySettings policies, IdNumberProtector protector,
-    AppDbContext db, AuditTrail audit, CancellationNotices notices, TimeProvider clock)
+    AppDbContext db, AuditTrail audit, CancellationNotices notices, ExecutionSignal execution, TimeProvider clock)
 {
     public sealed record IdentityCheck(string? Method, string? IdType, string? IdNumber);
 
@@ -65,8 +66,9 @@ public sealed class SubmitCancellation(
             return denied;
         var now = clock.GetUtcNow();
         var documentIds = request.DocumentIds?.Distinct().ToList() ?? [];
-        // Tracked, so the eligibility check and the notice find it in the context instead of loading it again.
-        var owner = await db.Customers.FindAsync([line!.CustomerId], ct) ?? throw new InvalidOperationException($"Line {line.Id} has no owner.");
+        // Owner, billing account and suspension in one query, tracked: the notice finds the owner in the context.
+        var loaded = await check.LoadAsync(line!, ct);
+        var owner = loaded.Owner;
 
         // Identity evidence, per channel.
         IdentityEvidence evidence;
@@ -108,7 +110,7 @@ public sealed class SubmitCancellation(
                 return Fail.Validation("documentIds", "document_not_found", "Every document must be an upload for this line's owner.");
         }
 
-        var facts = await check.EvaluateAsync(line!, ct, identityMatches, request.AcceptEarlyExitFee);
+        var facts = check.Evaluate(loaded, identityMatches, request.AcceptEarlyExitFee);
         var culture = CultureInfo.CurrentUICulture;
         if (!facts.Result.Eligible)
         {
@@ -169,7 +171,12 @@ public sealed class SubmitCancellation(
             return Fail.Conflict("conflict", "Another request for this line was submitted at the same moment; reload and check its status.");
         }
 
-        await notices.SendAsync(cancellation, ct);
+        // A counter request is told by the execution as it starts (the saved request is the notice's outbox, so a crash
+        // now loses nothing): one transaction per submission. Every other request is told here.
+        if (cancellation.NoticeSentByExecution)
+            execution.Notify();
+        else
+            await notices.SendAsync(cancellation, ct);
 
         var warnings = facts.Result.Warnings.Select(w => FindingTexts.ForWarning(w, culture)).ToList();
         return new Response(

@@ -37,7 +37,14 @@ public sealed class ExecutionRunner(
     private readonly Dictionary<StepName, IExecutionStep> _steps = stepKinds.ToDictionary(s => s.Name);
 
     /// <summary>One request of a batch, with its steps and its line.</summary>
-    private sealed record Run(CancellationRequest Request, List<ExecutionStep> Steps, Line Line);
+    private sealed record Run(CancellationRequest Request, List<ExecutionStep> Steps, Line Line)
+    {
+        /// <summary>
+        /// The steps that succeeded in this run and are not audited yet: each step's success is audited in the event of
+        /// the outcome it is saved with (one row per run, not one per step).
+        /// </summary>
+        public List<SucceededStep> Succeeded { get; } = [];
+    }
 
     /// <summary>
     /// Runs the requests' remaining steps. When <paramref name="stopping"/> fires (the instance shuts down), the
@@ -143,6 +150,7 @@ public sealed class ExecutionRunner(
     {
         var (request, steps, line) = (run.Request, run.Steps, run.Line);
         var first = true;
+        var succeeded = run.Succeeded;
         foreach (var step in steps.Where(s => s.Status != StepStatus.Succeeded))
         {
             if (stopping.IsCancellationRequested)
@@ -151,6 +159,7 @@ public sealed class ExecutionRunner(
                 if (first)
                     step.LetGoUnstarted();
                 request.ReleaseLease(null);
+                RecordStepsSucceeded(request, succeeded);
                 logger.LogInformation("Shutting down: cancellation {Id} handed back before {Step} for another instance to go on", request.Id, step.Name);
                 return;
             }
@@ -182,16 +191,16 @@ public sealed class ExecutionRunner(
                     logger.LogInformation("Cancellation {Id}: {Step} went through; execution resumes", request.Id, step.Name);
                 }
                 step.Succeed(now, result.Detail);
-                audit.Record(request.EventName("step_succeeded"), request.Msisdn.Masked(), after: new { request.Id, step = step.Name.ToString(), step.Attempts });
+                succeeded.Add(new SucceededStep(step.Name.ToString(), step.Attempts, now));
                 continue;
             }
-            Fail(request, step, result);
+            Fail(request, step, result, succeeded);
             return;
         }
 
         request.Complete(clock.GetUtcNow());
         request.ReleaseLease(null);
-        audit.Record(request.EventName("completed"), request.Msisdn.Masked(), before: new { status = "executing" }, after: new { status = "completed", request.Id, request.CertificateNumber });
+        audit.Record(request.EventName("completed"), request.Msisdn.Masked(), before: new { status = "executing" }, after: new { status = "completed", request.Id, request.CertificateNumber, steps = Audited(succeeded) });
     }
 
     /// <summary>
@@ -205,36 +214,43 @@ public sealed class ExecutionRunner(
             return;
         foreach (var run in held)
             run.Request.ExtendLease(now + settings.Lease);
+        // The save carries the steps done so far: their successes are audited with it.
+        foreach (var run in batch)
+            RecordStepsSucceeded(run.Request, run.Succeeded);
         await db.SaveChangesAsync(ct);
     }
 
     /// <summary>
-    /// Tells the customer first if the approval notice never went out, then plans the steps into <paramref name="steps"/>;
-    /// the start (or the request handed back for later) is saved with the batch's first save.
+    /// Tells the customer first if the approval notice has not gone out (a counter request is always told here), then
+    /// plans the steps into <paramref name="steps"/>; the notice's record and the start (or the request handed back for
+    /// later) are saved with the batch's first save, before any step acts.
     /// </summary>
     private async Task<bool> StartAsync(CancellationRequest request, List<ExecutionStep> steps, CancellationToken ct)
     {
+        var toldNow = false;
         if (request.NeedsApprovalNotice && request.NoticeSentAt is null)
         {
-            // The approving request sends the notice right after it saves (the request is not due before it has, or
+            // A reviewer's approval sends its notice right after it saves (the request is not due before it has, or
             // before the wait is over); give it that moment rather than texting twice.
             var approvedAt = request.History.Where(h => h.Status == CancellationStatus.Approved).Select(h => h.At).DefaultIfEmpty().Max();
-            if (clock.GetUtcNow() - approvedAt < CancellationRequest.ApprovalNoticeWait)
+            if (!request.NoticeSentByExecution && clock.GetUtcNow() - approvedAt < CancellationRequest.ApprovalNoticeWait)
             {
                 request.ReleaseLease(approvedAt + CancellationRequest.ApprovalNoticeWait);
                 return false;
             }
-            await notices.SendAsync(request, ct);
-            if (request.NoticeSentAt is null)
+            if (!await notices.SendBeforeExecutingAsync(request, ct))
             {
                 request.ReleaseLease(clock.GetUtcNow() + settings.RetryDelay(1));
                 return false;
             }
+            toldNow = true;
         }
         if (request.CoolingOffEnds(policies.CoolingOff) is { } stopUntil && stopUntil > clock.GetUtcNow())
         {
             // The owner of a remote request may still stop it: come back when the cooling-off has passed.
             request.ReleaseLease(stopUntil);
+            if (toldNow)
+                audit.Record(request.EventName("notice_sent"), request.Msisdn.Masked(), after: new { request.Id, request.NoticeSentAt, coolingOffEnds = stopUntil });
             return false;
         }
         var now = clock.GetUtcNow();
@@ -245,11 +261,30 @@ public sealed class ExecutionRunner(
             steps.AddRange(ExecutionStep.Plan(request.Id, request.Kind));
             db.ExecutionSteps.AddRange(steps);
         }
-        audit.Record(request.EventName("execution_started"), request.Msisdn.Masked(), before: new { status = "approved" }, after: new { status = "executing", request.Id, worker = settings.WorkerId });
+        audit.Record(request.EventName("execution_started"), request.Msisdn.Masked(), before: new { status = "approved" }, after: new { status = "executing", request.Id, worker = settings.WorkerId, noticeSentAt = toldNow ? request.NoticeSentAt : null });
         return true;
     }
 
-    private void Fail(CancellationRequest request, ExecutionStep step, StepResult result)
+    /// <summary>A step that succeeded in this run, as its outcome's audit event lists it.</summary>
+    private sealed record SucceededStep(string Step, int Attempts, DateTimeOffset At);
+
+    /// <summary>The steps a save carries as succeeded without an outcome event (retried later, handed back, a lease renewal).</summary>
+    private void RecordStepsSucceeded(CancellationRequest request, List<SucceededStep> succeeded)
+    {
+        if (succeeded.Count == 0)
+            return;
+        audit.Record(request.EventName("steps_succeeded"), request.Msisdn.Masked(), after: new { request.Id, steps = Audited(succeeded) });
+    }
+
+    /// <summary>The steps for an event, taken out of the run's list so that no later event lists them again.</summary>
+    private static SucceededStep[] Audited(List<SucceededStep> succeeded)
+    {
+        var steps = succeeded.ToArray();
+        succeeded.Clear();
+        return steps;
+    }
+
+    private void Fail(CancellationRequest request, ExecutionStep step, StepResult result, List<SucceededStep> succeeded)
     {
         var now = clock.GetUtcNow();
         var error = result.Detail ?? "unknown error";
@@ -259,7 +294,7 @@ public sealed class ExecutionRunner(
             step.GiveUp(error, now);
             request.MarkFailed($"{step.Name}: {error}", now);
             request.ReleaseLease(null);
-            audit.Record(request.EventName("failed"), request.Msisdn.Masked(), before: new { status = CancellationRequest.Describe(request.History[^2].Status) }, after: new { status = "failed", request.Id, step = step.Name.ToString(), step.Attempts, error });
+            audit.Record(request.EventName("failed"), request.Msisdn.Masked(), before: new { status = CancellationRequest.Describe(request.History[^2].Status) }, after: new { status = "failed", request.Id, step = step.Name.ToString(), step.Attempts, error, stepsSucceeded = Audited(succeeded) });
             logger.LogWarning("Cancellation {Id} failed at {Step} after {Attempts} attempts: {Error}", request.Id, step.Name, step.Attempts, error);
         }
         else if (outOfAttempts)
@@ -271,15 +306,18 @@ public sealed class ExecutionRunner(
             {
                 request.WaitForDependency($"{result.Dependency}: {error}", now);
                 audit.Record(request.EventName("waiting_for_dependency"), request.Msisdn.Masked(), before: new { status = "executing" },
-                    after: new { status = "waiting_for_dependency", request.Id, step = step.Name.ToString(), dependency = result.Dependency, step.Attempts, error });
+                    after: new { status = "waiting_for_dependency", request.Id, step = step.Name.ToString(), dependency = result.Dependency, step.Attempts, error, stepsSucceeded = Audited(succeeded) });
                 logger.LogWarning("Cancellation {Id} waits for {Dependency} at {Step} after {Attempts} attempts: {Error}", request.Id, result.Dependency, step.Name, step.Attempts, error);
             }
+            else
+                RecordStepsSucceeded(request, succeeded);
             request.ReleaseLease(now + settings.DependencyRetry());
         }
         else
         {
             step.FailAttempt(error);
             request.ReleaseLease(now + settings.RetryDelay(step.Attempts));
+            RecordStepsSucceeded(request, succeeded);
             logger.LogInformation("Cancellation {Id}: {Step} attempt {Attempt} failed ({Error}); retrying later", request.Id, step.Name, step.Attempts, error);
         }
     }

@@ -17,8 +17,17 @@ public sealed class DevelopmentOutboxSender(IDbContextFactory<AppDbContext> cont
     public async Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        db.SentMessages.Add(SentMessage.Record(message.Channel, message.To, message.Subject, message.Body, message.Template, message.Language, Name, clock.GetUtcNow()));
+        db.SentMessages.Add(Keep(message, clock.GetUtcNow()));
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Development outbox: {Template} {Channel} message kept for the outbox", message.Template, message.Channel);
     }
+
+    public Task SendWithAsync(AppDbContext db, OutgoingMessage message, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        db.SentMessages.Add(Keep(message, now));
+        return Task.CompletedTask;
+    }
+
+    private SentMessage Keep(OutgoingMessage message, DateTimeOffset now) =>
+        SentMessage.Record(message.Channel, message.To, message.Subject, message.Body, message.Template, message.Language, Name, now);
 }

@@ -1,3 +1,4 @@
+using LastCall.Data;
 using LastCall.Domain.Messaging;
 
 namespace LastCall.Integrations.Messaging;
@@ -12,4 +13,12 @@ public interface IMessageSender
     string Name { get; }
 
     Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sends a message that belongs to a change of <paramref name="db"/>'s unit of work. A provider that keeps messages
+    /// in our database (the development outbox) writes it with that unit of work's next save, so it is sent exactly
+    /// when the change commits and never twice; any other sends it now.
+    /// </summary>
+    Task SendWithAsync(AppDbContext db, OutgoingMessage message, DateTimeOffset now, CancellationToken cancellationToken) =>
+        SendAsync(message, cancellationToken);
 }

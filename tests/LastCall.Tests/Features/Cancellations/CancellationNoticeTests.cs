@@ -71,22 +71,6 @@ public sealed class CancellationNoticeTests(CancellationHosts hosts)
     }
 
     [Fact]
-    public async Task Submit_InStoreImmediate_OwnerToldItIsBeingCarriedOutNow()
-    {
-        var host = await hosts.SqliteAsync();
-        var line = await host.AddLineAsync(new LineSpec { Language = "en" });
-
-        var submitted = await SubmitInStoreAsync(host, line, "immediate");
-
-        Assert.Equal(HttpStatusCode.Created, submitted.Status);
-        var messages = await MessagesAsync(host.Scenario, line.Msisdn);
-        var sms = Assert.Single(messages, m => m.GetProperty("template").GetString() == "cancellation_executing");
-        Assert.Contains("being cancelled now", sms.GetProperty("body").GetString()!, StringComparison.Ordinal);
-        Assert.Contains("If this was not you", sms.GetProperty("body").GetString()!, StringComparison.Ordinal);
-        Assert.DoesNotContain(messages, m => m.GetProperty("template").GetString() == "cancellation_approved");
-    }
-
-    [Fact]
     public async Task Submit_InStoreEndOfCycle_OwnerToldTheDayAndTheWithdrawLink()
     {
         var host = await hosts.SqliteAsync();
