@@ -29,10 +29,13 @@ public static class CertificateEndpoints
             .WithTags("Certificates")
             .Fails(ErrorKind.Validation, ErrorKind.NotFound)
             .WithSummary("Check a certificate's canonical data and signature, as printed or exported.");
-        app.MapGet("/.well-known/lastcall/certificate-keys", (CertificateSigner signer) => TypedResults.Ok(new { keys = signer.PublicKeys() }))
+        app.MapGet("/.well-known/lastcall/certificate-keys", (CertificateSigner signer) => TypedResults.Ok(new CertificateKeys(signer.PublicKeys())))
             .AllowAnonymous()
             .WithTags("Certificates")
             .AnswersWithoutDatabase()
             .WithSummary("The public keys (PEM and JWK, ES256) that sign certificates.");
     }
 }
+
+/// <summary>The public keys that sign certificates; a verifier picks the one a certificate names by its key id.</summary>
+public sealed record CertificateKeys(IReadOnlyList<CertificatePublicKey> Keys);
