@@ -59,12 +59,13 @@ for i in $(seq 1 "$instances"); do
   hosts+=("$url")
 done
 
-# CPU ticks (utime+stime) of a process; PostgreSQL's: every live postgres process plus what the postmaster reaped.
+# CPU ticks (utime+stime) of a process; PostgreSQL's: this cluster's postmaster and its live children, plus what the
+# postmaster reaped (other clusters of the postgres user, e.g. a test run's, are not counted).
 ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 pg_ticks() {
   local total=0 p postmaster
   postmaster=$(head -1 "$work/pg/data/postmaster.pid")
-  for p in $(pgrep -u postgres); do total=$((total + $(ticks "$p" 2>/dev/null || echo 0))); done
+  for p in "$postmaster" $(pgrep -P "$postmaster"); do total=$((total + $(ticks "$p" 2>/dev/null || echo 0))); done
   echo $((total + $(awk '{print $16+$17}' "/proc/$postmaster/stat")))
 }
 snapshot() { local s="" p; for p in "${host_pids[@]}"; do s+="$(ticks "$p") "; done; echo "$s$(pg_ticks) $(ticks "$simulators_pid")"; }
