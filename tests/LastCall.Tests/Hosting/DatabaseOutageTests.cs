@@ -90,7 +90,9 @@ public sealed class DatabaseOutageTests
                 Assert.True(probe.Status == HttpStatusCode.ServiceUnavailable && probe.Code == "database_unavailable" && probe.RetryAfter is not null,
                     $"{probe.What} during the outage answered {(int)probe.Status} {probe.Code} (Retry-After {probe.RetryAfter})");
             }
-            Assert.All(probes, p => Assert.True(p.Took < TimeSpan.FromSeconds(2), $"{p.What} took {p.Took}"));
+            // Fast means not waiting for a database timeout (connect 15 s, command 30 s). On a busy CI machine a single
+            // answer has taken 3.2 s (one of 948, load about 15), so the bound leaves room for scheduling, not for a timeout.
+            Assert.All(probes, p => Assert.True(p.Took < TimeSpan.FromSeconds(5), $"{p.What} took {p.Took}"));
             Assert.All(probes.Where(p => p.What == "lookup"), p => Assert.Equal(HttpStatusCode.OK, p.Status));
             Assert.All(probes.Where(p => p.What == "live"), p => Assert.Equal(HttpStatusCode.OK, p.Status));
             Assert.All(probes.Where(p => p.What == "ready"), p => Assert.Equal(HttpStatusCode.ServiceUnavailable, p.Status));
