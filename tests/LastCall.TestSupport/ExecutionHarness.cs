@@ -34,17 +34,23 @@ public sealed class ExecutionHarness : IAsyncDisposable
     {
         var scenario = await Scenario.StartAsync(postgres, provider, s =>
         {
-            s["Execution:Enabled"] = "true";
-            s["Simulators:Embedded"] = "true";
-            s["Execution:PollMilliseconds"] = "100";
-            s["Execution:FirstRetryDelayMilliseconds"] = "200";
-            s["Execution:LongestRetryDelaySeconds"] = "1";
-            s["Smdp:TimeoutSeconds"] = "2";
-            s["Smdp:MaxRetryAttempts"] = "1";
+            FastExecution(s);
             configure?.Invoke(s);
         }, services);
         var simulators = scenario.Host.Services.GetRequiredService<EmbeddedSimulators>();
         return new ExecutionHarness(scenario, new HttpClient { BaseAddress = new Uri(simulators.SmdpBaseUrl!) }, new HttpClient { BaseAddress = new Uri(simulators.BackendsBaseUrl!) });
+    }
+
+    /// <summary>Execution on, with the embedded simulators, polling and retrying within a test's patience.</summary>
+    public static void FastExecution(Dictionary<string, string?> s)
+    {
+        s["Execution:Enabled"] = "true";
+        s["Simulators:Embedded"] = "true";
+        s["Execution:PollMilliseconds"] = "100";
+        s["Execution:FirstRetryDelayMilliseconds"] = "200";
+        s["Execution:LongestRetryDelaySeconds"] = "1";
+        s["Smdp:TimeoutSeconds"] = "2";
+        s["Smdp:MaxRetryAttempts"] = "1";
     }
 
     /// <summary>Tells the simulators again what the database now holds (after a test changed it).</summary>

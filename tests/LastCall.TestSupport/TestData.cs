@@ -54,14 +54,7 @@ public static class TestData
     /// straight to the database uses it: the import takes no hash under 600,000 iterations.
     /// </summary>
     public static string SignInHashOf(string secret) =>
-        SignInHashes.GetOrAdd(secret, s => new Lazy<string>(() =>
-        {
-            const int iterations = 1_000;
-            var salt = System.Security.Cryptography.RandomNumberGenerator.GetBytes(16);
-            var hash = System.Security.Cryptography.Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(s), salt, iterations,
-                System.Security.Cryptography.HashAlgorithmName.SHA256, 32);
-            return $"pbkdf2-sha256${iterations}${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}";
-        })).Value;
+        SignInHashes.GetOrAdd(secret, s => new Lazy<string>(() => LastCall.Security.SecretHasher.Hash(s, iterations: 1_000))).Value;
 
     public static MemoryStream Csv(params string[] lines) => new(Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n"));
 }

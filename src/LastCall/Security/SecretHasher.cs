@@ -16,11 +16,14 @@ public sealed class SecretHasher
     private const int SaltSize = 16;
     private const int HashSize = 32;
 
-    public static string Hash(string secret)
+    public static string Hash(string secret) => Hash(secret, MinimumIterations);
+
+    /// <summary>A hash with another iteration count: only for test set-up data (decision 0023); the product uses the minimum.</summary>
+    internal static string Hash(string secret, int iterations)
     {
         var salt = RandomNumberGenerator.GetBytes(SaltSize);
-        var hash = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(secret), salt, MinimumIterations, HashAlgorithmName.SHA256, HashSize);
-        return string.Join('$', Scheme, MinimumIterations.ToString(CultureInfo.InvariantCulture), Convert.ToBase64String(salt), Convert.ToBase64String(hash));
+        var hash = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(secret), salt, iterations, HashAlgorithmName.SHA256, HashSize);
+        return string.Join('$', Scheme, iterations.ToString(CultureInfo.InvariantCulture), Convert.ToBase64String(salt), Convert.ToBase64String(hash));
     }
 
     /// <summary>Checks a secret in constant time; false for any malformed stored value.</summary>

@@ -56,13 +56,7 @@ public sealed class TmfHarness : IAsyncDisposable
         {
             if (receiver is null)
                 return;
-            s["Execution:Enabled"] = "true";
-            s["Simulators:Embedded"] = "true";
-            s["Execution:PollMilliseconds"] = "100";
-            s["Execution:FirstRetryDelayMilliseconds"] = "200";
-            s["Execution:LongestRetryDelaySeconds"] = "1";
-            s["Smdp:TimeoutSeconds"] = "2";
-            s["Smdp:MaxRetryAttempts"] = "1";
+            ExecutionHarness.FastExecution(s);
             s["Policies:CoolingOffHours"] = "0";
             s["Webhooks:AllowedHosts:0"] = $"127.0.0.1:{receiver.Port}";
             s["Webhooks:PollMilliseconds"] = "100";
