@@ -21,7 +21,7 @@ public static class DatabaseProviderSetup
     public static DbContextOptionsBuilder UseLastCallDatabase(this DbContextOptionsBuilder builder, DatabaseProvider provider, string connectionString) =>
         provider switch
         {
-            DatabaseProvider.Sqlite => builder.UseSqlite(connectionString, o => o.MigrationsAssembly(SqliteMigrationsAssembly)),
+            DatabaseProvider.Sqlite => builder.UseSqlite(connectionString, o => o.MigrationsAssembly(SqliteMigrationsAssembly)).AddInterceptors(SqliteOpenGuard.Instance),
             DatabaseProvider.Postgres => builder.UseNpgsql(WithPoolDefaults(connectionString), o => o.MigrationsAssembly(PostgresMigrationsAssembly)),
             _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown database provider."),
         };

@@ -703,11 +703,11 @@ public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> context
         return (reader.GetInt64(0), reader.GetBoolean(1));
     }
 
+    // Opened through EF, so the context's connection interceptors (SqliteOpenGuard) apply.
     private static async Task<DbConnection> OpenAsync(AppDbContext db, CancellationToken ct)
     {
-        var connection = db.Database.GetDbConnection();
-        await connection.OpenAsync(ct);
-        return connection;
+        await db.Database.OpenConnectionAsync(ct);
+        return db.Database.GetDbConnection();
     }
 
     /// <summary>Streams register rows (number, day, id, and the writing transaction when selected) to <paramref name="onEntry"/>.</summary>
