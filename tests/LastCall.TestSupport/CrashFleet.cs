@@ -470,7 +470,7 @@ public sealed class CrashFleet : IAsyncDisposable
 
     /// <summary><c>lastcall audit verify</c> in its own process, as an operator runs it.</summary>
     public Task<LastCallProcess.Result> VerifyAuditChainAsync() =>
-        LastCallProcess.RunAsync(Database.DataFolder, standardInput: null, "audit", "verify",
+        LastCallProcess.RunInProcessAsync(Database.DataFolder, standardInput: null, "audit", "verify",
             "--Database:Provider", Database.Provider.ToString(), "--ConnectionStrings:LastCall", Database.ConnectionString,
             "--Security:MasterKey", Database.MasterKey, "--DataFolder", Database.DataFolder);
 

@@ -85,9 +85,9 @@ public sealed class TestDatabase : IDisposable
         return new AppDbContext(options.Options);
     }
 
-    /// <summary>A <c>lastcall</c> verb in its own process on this database, as an operator runs it.</summary>
+    /// <summary>A <c>lastcall</c> verb on this database, run inside the test process (<see cref="LastCallProcess.RunInProcessAsync"/>).</summary>
     public Task<LastCallProcess.Result> RunCommandAsync(params string[] arguments) =>
-        LastCallProcess.RunAsync(DataFolder, standardInput: null,
+        LastCallProcess.RunInProcessAsync(DataFolder, standardInput: null,
             [.. arguments, "--Database:Provider", Provider.ToString(), "--ConnectionStrings:LastCall", ConnectionString, "--Security:MasterKey", MasterKey, "--DataFolder", DataFolder]);
 
     /// <summary>Creates a partner with <c>lastcall partners add</c> and returns its API key.</summary>

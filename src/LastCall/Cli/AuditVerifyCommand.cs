@@ -13,17 +13,18 @@ public static class AuditVerifyCommand
     {
         await using (host)
         {
+            var console = host.Services.GetRequiredService<CommandConsole>();
             await host.Services.GetRequiredService<DatabaseInitializer>().PrepareAsync(CancellationToken.None);
             var sealedNow = await host.Services.GetRequiredService<AuditChainSealer>().SealPendingAsync(CancellationToken.None);
             if (sealedNow > 0)
-                Console.WriteLine($"sealed {sealedNow} entries that were waiting for the chain");
+                console.Out.WriteLine($"sealed {sealedNow} entries that were waiting for the chain");
             var result = await host.Services.GetRequiredService<AuditChainVerifier>().VerifyAsync(CancellationToken.None);
             if (result.FirstBreak is { } broken)
             {
-                await Console.Error.WriteLineAsync($"audit chain broken at entry {broken.Sequence}: {broken.Reason} ({result.EntriesChecked} entries before it are intact)");
+                await console.Error.WriteLineAsync($"audit chain broken at entry {broken.Sequence}: {broken.Reason} ({result.EntriesChecked} entries before it are intact)");
                 return CommandLine.Failure;
             }
-            Console.WriteLine($"audit chain intact: {result.EntriesChecked} entries");
+            console.Out.WriteLine($"audit chain intact: {result.EntriesChecked} entries");
             return CommandLine.Ok;
         }
     }

@@ -20,21 +20,22 @@ public static class BackupCommand
     {
         await using (host)
         {
+            var console = host.Services.GetRequiredService<CommandConsole>();
             var settings = host.Services.GetRequiredService<LastCallSettings>();
             var configuration = host.Services.GetRequiredService<IConfiguration>();
             if (settings.Provider == DatabaseProvider.Postgres)
-                return await RefuseForPostgresAsync(settings, file);
+                return await RefuseForPostgresAsync(console, settings, file);
 
             var target = Path.GetFullPath(file);
             if (File.Exists(target) && !force)
             {
-                await Console.Error.WriteLineAsync($"lastcall: {target} exists; pass --force to replace it.");
+                await console.Error.WriteLineAsync($"lastcall: {target} exists; pass --force to replace it.");
                 return CommandLine.Failure;
             }
             var source = new SqliteConnectionStringBuilder(settings.ConnectionString);
             if (!File.Exists(source.DataSource))
             {
-                await Console.Error.WriteLineAsync($"lastcall: there is no database at {source.DataSource} to back up.");
+                await console.Error.WriteLineAsync($"lastcall: there is no database at {source.DataSource} to back up.");
                 return CommandLine.Failure;
             }
 
@@ -51,15 +52,15 @@ public static class BackupCommand
                     File.Delete(temporary);
             }
 
-            Console.WriteLine($"Backed up the SQLite database {source.DataSource} to {target} ({new FileInfo(target).Length} bytes).");
-            Console.WriteLine("Not in this file: back these up too, and keep the keys apart from the database backups:");
-            Console.WriteLine(string.IsNullOrWhiteSpace(configuration["Security:MasterKey"])
+            console.Out.WriteLine($"Backed up the SQLite database {source.DataSource} to {target} ({new FileInfo(target).Length} bytes).");
+            console.Out.WriteLine("Not in this file: back these up too, and keep the keys apart from the database backups:");
+            console.Out.WriteLine(string.IsNullOrWhiteSpace(configuration["Security:MasterKey"])
                 ? $"  the master key: {Path.Combine(settings.DataFolder, KeyRing.MasterKeyFileName)}"
                 : "  the master key: Security:MasterKey from your configuration");
-            Console.WriteLine(string.IsNullOrWhiteSpace(configuration[CertificateSigner.SigningKeyPemSetting])
+            console.Out.WriteLine(string.IsNullOrWhiteSpace(configuration[CertificateSigner.SigningKeyPemSetting])
                 ? $"  the certificate signing key: {Path.Combine(settings.DataFolder, CertificateSigner.SigningKeyFileName)}"
                 : $"  the certificate signing key: {CertificateSigner.SigningKeyPemSetting} (and {CertificateSigner.RetiredPublicKeyPemsSetting}) from your configuration");
-            Console.WriteLine($"  the uploaded ID documents: {Path.Combine(settings.DataFolder, "documents")} (copy it after this backup; its files never change once written)");
+            console.Out.WriteLine($"  the uploaded ID documents: {Path.Combine(settings.DataFolder, "documents")} (copy it after this backup; its files never change once written)");
             return CommandLine.Ok;
         }
     }
@@ -84,10 +85,10 @@ public static class BackupCommand
             throw new InvalidOperationException("The copy failed SQLite's quick_check; the backup was not written.");
     }
 
-    private static async Task<int> RefuseForPostgresAsync(LastCallSettings settings, string file)
+    private static async Task<int> RefuseForPostgresAsync(CommandConsole console, LastCallSettings settings, string file)
     {
         var c = new NpgsqlConnectionStringBuilder(settings.ConnectionString);
-        await Console.Error.WriteLineAsync(
+        await console.Error.WriteLineAsync(
             "lastcall: backup copies the embedded SQLite database only. Back up PostgreSQL with its own tools, e.g.\n" +
             $"  pg_dump --format=custom --host={c.Host} --port={c.Port} --username={c.Username} --dbname={c.Database} --file={file}\n" +
             "or a base backup with WAL archiving for point-in-time recovery; see docs/operations.md (Backup and restore).");

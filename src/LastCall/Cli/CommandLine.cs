@@ -43,7 +43,9 @@ public static class CommandLine
     /// <summary>True when the arguments name a verb other than serving.</summary>
     public static bool IsVerb(string[] args) => args.Length > 0 && !args[0].StartsWith('-') && args[0] != "serve";
 
-    public static async Task<int> RunAsync(string[] args)
+    public static Task<int> RunAsync(string[] args) => RunAsync(args, CommandConsole.OfProcess());
+
+    public static async Task<int> RunAsync(string[] args, CommandConsole console)
     {
         var positional = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
         var options = args[positional.Length..];
@@ -53,27 +55,27 @@ public static class CommandLine
         {
             return positional switch
             {
-                ["migrate"] => await MigrateCommand.RunAsync(BuildHost(options)),
-                ["import", "subscribers", var file] => await ImportSubscribersCommand.RunAsync(BuildHost(options), file),
+                ["migrate"] => await MigrateCommand.RunAsync(BuildHost(options, console)),
+                ["import", "subscribers", var file] => await ImportSubscribersCommand.RunAsync(BuildHost(options, console), file),
                 // --report is a flag too (see --force below).
-                ["import", "disconnections", var file] => await ImportDisconnectionsCommand.RunAsync(BuildHost([.. options.Where(o => o != "--report")]), file, report: options.Contains("--report")),
-                ["staff", "add"] => await StaffAddCommand.RunAsync(BuildHost(options), named),
-                ["partners", "add"] => await PartnersAddCommand.RunAsync(BuildHost(options), named),
-                ["reports", "disconnections"] => await ReportsDisconnectionsCommand.RunAsync(BuildHost(options), named),
-                ["audit", "verify"] => await AuditVerifyCommand.RunAsync(BuildHost(options)),
-                ["keys", "rotate"] => await KeysRotateCommand.RunAsync(BuildHost(options), named),
-                ["keys", "status"] => await KeysStatusCommand.RunAsync(BuildHost(options)),
+                ["import", "disconnections", var file] => await ImportDisconnectionsCommand.RunAsync(BuildHost([.. options.Where(o => o != "--report")], console), file, report: options.Contains("--report")),
+                ["staff", "add"] => await StaffAddCommand.RunAsync(BuildHost(options, console), named),
+                ["partners", "add"] => await PartnersAddCommand.RunAsync(BuildHost(options, console), named),
+                ["reports", "disconnections"] => await ReportsDisconnectionsCommand.RunAsync(BuildHost(options, console), named),
+                ["audit", "verify"] => await AuditVerifyCommand.RunAsync(BuildHost(options, console)),
+                ["keys", "rotate"] => await KeysRotateCommand.RunAsync(BuildHost(options, console), named),
+                ["keys", "status"] => await KeysStatusCommand.RunAsync(BuildHost(options, console)),
                 // --force is a flag, not configuration: left in, it would take the next option's name as its value.
-                ["backup", var file] => await BackupCommand.RunAsync(BuildHost([.. options.Where(o => o != "--force")]), file, force: options.Contains("--force")),
-                ["help"] or ["--help"] => PrintUsage(Console.Out, Ok),
-                _ => PrintUsage(Console.Error, Usage),
+                ["backup", var file] => await BackupCommand.RunAsync(BuildHost([.. options.Where(o => o != "--force")], console), file, force: options.Contains("--force")),
+                ["help"] or ["--help"] => PrintUsage(console.Out, Ok),
+                _ => PrintUsage(console.Error, Usage),
             };
         }
 #pragma warning disable CA1031 // The command line reports every failure as a message and exit code, not a stack trace.
         catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException or Microsoft.EntityFrameworkCore.DbUpdateException or System.Data.Common.DbException)
 #pragma warning restore CA1031
         {
-            await Console.Error.WriteLineAsync($"lastcall: {ex.Message}");
+            await console.Error.WriteLineAsync($"lastcall: {ex.Message}");
             return Failure;
         }
     }
@@ -96,11 +98,17 @@ public static class CommandLine
         return named;
     }
 
-    private static WebApplication BuildHost(string[] options)
+    private static WebApplication BuildHost(string[] options, CommandConsole console)
     {
         var builder = WebApplication.CreateBuilder(options);
         // Commands talk to the operator on stdout/stderr; only warnings go to the log.
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        if (!console.IsProcessConsole)
+        {
+            builder.Logging.ClearProviders();
+            builder.Logging.AddProvider(new CommandConsoleLoggerProvider(console.Out));
+        }
+        builder.Services.AddSingleton(console);
         builder.AddLastCall();
         return builder.Build();
     }

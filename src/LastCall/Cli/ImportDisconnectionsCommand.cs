@@ -15,15 +15,16 @@ public static class ImportDisconnectionsCommand
     {
         await using (host)
         {
+            var console = host.Services.GetRequiredService<CommandConsole>();
             if (!File.Exists(file))
             {
-                await Console.Error.WriteLineAsync($"lastcall: no such file: {file}");
+                await console.Error.WriteLineAsync($"lastcall: no such file: {file}");
                 return CommandLine.Failure;
             }
             await host.Services.GetRequiredService<DatabaseInitializer>().PrepareAsync(CancellationToken.None);
             var importer = host.Services.GetRequiredService<DisconnectionImporter>();
             await using var stream = File.OpenRead(file);
-            var progress = new ProgressReporter(Console.Error);
+            var progress = new ProgressReporter(console.Error, interactive: !console.ErrorRedirected);
             var summary = await importer.ImportAsync(stream,
                 rejection => progress.Interrupt($"row {rejection.Row}: {rejection.Code}: {rejection.Detail}"),
                 progress.Report,
@@ -32,10 +33,10 @@ public static class ImportDisconnectionsCommand
             progress.Finish();
             if (summary.FileError is { } error)
             {
-                await Console.Error.WriteLineAsync($"lastcall: {file}: line {error.Row}: {error.Code}: {error.Detail}");
+                await console.Error.WriteLineAsync($"lastcall: {file}: line {error.Row}: {error.Code}: {error.Detail}");
                 return CommandLine.Failure;
             }
-            Console.WriteLine($"imported {summary.Imported}{(report ? " (to be reported)" : "")}, already registered {summary.AlreadyRegistered}, rejected {summary.RejectedCount}");
+            console.Out.WriteLine($"imported {summary.Imported}{(report ? " (to be reported)" : "")}, already registered {summary.AlreadyRegistered}, rejected {summary.RejectedCount}");
             return summary.RejectedCount == 0 ? CommandLine.Ok : ImportSubscribersCommand.SomeRowsRejected;
         }
     }

@@ -18,16 +18,17 @@ public static class ImportSubscribersCommand
     {
         await using (host)
         {
+            var console = host.Services.GetRequiredService<CommandConsole>();
             if (!File.Exists(file))
             {
-                await Console.Error.WriteLineAsync($"lastcall: no such file: {file}");
+                await console.Error.WriteLineAsync($"lastcall: no such file: {file}");
                 return CommandLine.Failure;
             }
             await host.Services.GetRequiredService<DatabaseInitializer>().PrepareAsync(CancellationToken.None);
             var importer = host.Services.GetRequiredService<SubscriberImporter>();
 
             await using var stream = File.OpenRead(file);
-            var progress = new ProgressReporter(Console.Error);
+            var progress = new ProgressReporter(console.Error, interactive: !console.ErrorRedirected);
             var summary = await importer.ImportAsync(
                 stream,
                 rejection => progress.Interrupt($"row {rejection.Row}: {rejection.Code}: {rejection.Detail}"),
@@ -36,7 +37,7 @@ public static class ImportSubscribersCommand
 
             if (summary.FileError is { } error)
             {
-                await Console.Error.WriteLineAsync($"lastcall: {file}: line {error.Row}: {error.Code}: {error.Detail}");
+                await console.Error.WriteLineAsync($"lastcall: {file}: line {error.Row}: {error.Code}: {error.Detail}");
                 return CommandLine.Failure;
             }
             await using (var scope = host.Services.CreateAsyncScope())
@@ -46,7 +47,7 @@ public static class ImportSubscribersCommand
                 audit.Record("subscribers.imported", null, after: new { source = "cli", file = Path.GetFileName(file), bytes = new FileInfo(file).Length, summary.Imported, rejected = summary.RejectedCount });
                 await scope.ServiceProvider.GetRequiredService<AppDbContext>().SaveChangesAsync(CancellationToken.None);
             }
-            Console.WriteLine($"imported {summary.Imported}, rejected {summary.RejectedCount}");
+            console.Out.WriteLine($"imported {summary.Imported}, rejected {summary.RejectedCount}");
             return summary.RejectedCount == 0 ? CommandLine.Ok : SomeRowsRejected;
         }
     }

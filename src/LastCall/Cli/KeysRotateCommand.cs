@@ -19,16 +19,17 @@ public static class KeysRotateCommand
     {
         await using (host)
         {
+            var console = host.Services.GetRequiredService<CommandConsole>();
             var batchSize = DefaultBatchSize;
             if (options.TryGetValue("batch-size", out var given) && (!int.TryParse(given, out batchSize) || batchSize < 1))
             {
-                await Console.Error.WriteLineAsync("lastcall: --batch-size must be a whole number of at least 1");
+                await console.Error.WriteLineAsync("lastcall: --batch-size must be a whole number of at least 1");
                 return CommandLine.Usage;
             }
             await host.Services.GetRequiredService<DatabaseInitializer>().PrepareAsync(CancellationToken.None);
             var keys = host.Services.GetRequiredService<KeyRing>();
             var rotation = host.Services.GetRequiredService<MasterKeyRotation>();
-            Console.WriteLine($"sealing under master key {keys.CurrentKeyId}; readable under {string.Join(", ", keys.KeyIds)}");
+            console.Out.WriteLine($"sealing under master key {keys.CurrentKeyId}; readable under {string.Join(", ", keys.KeyIds)}");
 
             using var interrupt = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -44,20 +45,20 @@ public static class KeysRotateCommand
                 {
                     var (rekeyed, skipped) = totals.GetValueOrDefault(batch.Table);
                     totals[batch.Table] = (rekeyed + batch.Rekeyed, skipped + batch.Skipped);
-                    Console.WriteLine($"progress: {batch.Table}: {rekeyed + batch.Rekeyed} re-keyed, {skipped + batch.Skipped} skipped (changed meanwhile)");
+                    console.Out.WriteLine($"progress: {batch.Table}: {rekeyed + batch.Rekeyed} re-keyed, {skipped + batch.Skipped} skipped (changed meanwhile)");
                 }, interrupt.Token);
                 foreach (var (table, (rekeyed, skipped)) in totals)
-                    Console.WriteLine($"{table}: {rekeyed} re-keyed, {skipped} skipped");
+                    console.Out.WriteLine($"{table}: {rekeyed} re-keyed, {skipped} skipped");
                 if (chain.FirstBreak is { } broken)
                 {
-                    await Console.Error.WriteLineAsync($"lastcall: audit chain broken at entry {broken.Sequence}: {broken.Reason}; not anchored, keep the previous keys");
+                    await console.Error.WriteLineAsync($"lastcall: audit chain broken at entry {broken.Sequence}: {broken.Reason}; not anchored, keep the previous keys");
                     return CommandLine.Failure;
                 }
-                Console.WriteLine($"audit chain intact and anchored: {chain.EntriesChecked} entries");
+                console.Out.WriteLine($"audit chain intact and anchored: {chain.EntriesChecked} entries");
             }
             catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
             {
-                await Console.Error.WriteLineAsync("lastcall: interrupted; committed batches stay re-keyed, run `lastcall keys rotate` again to finish");
+                await console.Error.WriteLineAsync("lastcall: interrupted; committed batches stay re-keyed, run `lastcall keys rotate` again to finish");
                 return CommandLine.Failure;
             }
             finally
@@ -68,10 +69,10 @@ public static class KeysRotateCommand
             var remaining = (await rotation.StatusAsync(CancellationToken.None)).Sum(u => u.UnderOtherKeys);
             if (remaining > 0)
             {
-                Console.WriteLine($"{remaining} rows are still under another key (changed meanwhile by an instance on an old key?): run `lastcall keys rotate` again");
+                console.Out.WriteLine($"{remaining} rows are still under another key (changed meanwhile by an instance on an old key?): run `lastcall keys rotate` again");
                 return RowsRemain;
             }
-            Console.WriteLine("done: every row is under the current master key");
+            console.Out.WriteLine("done: every row is under the current master key");
             return CommandLine.Ok;
         }
     }

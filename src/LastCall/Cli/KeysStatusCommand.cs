@@ -19,29 +19,30 @@ public static class KeysStatusCommand
     {
         await using (host)
         {
+            var console = host.Services.GetRequiredService<CommandConsole>();
             await host.Services.GetRequiredService<DatabaseInitializer>().PrepareAsync(CancellationToken.None);
             var keys = host.Services.GetRequiredService<KeyRing>();
-            Console.WriteLine($"current master key: {keys.CurrentKeyId}");
-            Console.WriteLine($"previous master keys: {(keys.KeyIds.Count > 1 ? string.Join(", ", keys.KeyIds.Skip(1)) : "none")}");
+            console.Out.WriteLine($"current master key: {keys.CurrentKeyId}");
+            console.Out.WriteLine($"previous master keys: {(keys.KeyIds.Count > 1 ? string.Join(", ", keys.KeyIds.Skip(1)) : "none")}");
 
             var usage = await host.Services.GetRequiredService<MasterKeyRotation>().StatusAsync(CancellationToken.None);
             foreach (var table in usage)
-                Console.WriteLine($"{table.Table}: {table.UnderCurrentKey} under the current key, {table.UnderOtherKeys} under other keys");
+                console.Out.WriteLine($"{table.Table}: {table.UnderCurrentKey} under the current key, {table.UnderOtherKeys} under other keys");
 
             // What `audit verify` would say on a host configured with the current key alone.
             var currentOnly = new AuditChainVerifier(host.Services.GetRequiredService<IDbContextFactory<AppDbContext>>(), new AuditChainKey(keys.CurrentOnly()));
             var chain = await currentOnly.VerifyAsync(CancellationToken.None);
-            Console.WriteLine(chain.Intact
+            console.Out.WriteLine(chain.Intact
                 ? $"audit chain: {chain.EntriesChecked} entries verify under the current key alone"
                 : $"audit chain: entry {chain.FirstBreak!.Sequence} needs a previous key (run `lastcall keys rotate` to anchor the chain)");
 
             var remaining = usage.Sum(u => u.UnderOtherKeys);
             if (remaining > 0 || !chain.Intact)
             {
-                Console.WriteLine("the previous master keys are still needed");
+                console.Out.WriteLine("the previous master keys are still needed");
                 return PreviousKeysNeeded;
             }
-            Console.WriteLine("the previous master keys can be removed");
+            console.Out.WriteLine("the previous master keys can be removed");
             return CommandLine.Ok;
         }
     }

@@ -9,9 +9,10 @@ public static class MigrateCommand
     {
         await using (host)
         {
+            var console = host.Services.GetRequiredService<CommandConsole>();
             var settings = host.Services.GetRequiredService<LastCallSettings>();
             await host.Services.GetRequiredService<DatabaseInitializer>().MigrateAsync(CancellationToken.None);
-            Console.WriteLine($"The {settings.Provider} database is up to date.");
+            console.Out.WriteLine($"The {settings.Provider} database is up to date.");
             return CommandLine.Ok;
         }
     }

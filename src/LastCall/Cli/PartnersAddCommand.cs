@@ -15,9 +15,10 @@ public static class PartnersAddCommand
     {
         await using (host)
         {
+            var console = host.Services.GetRequiredService<CommandConsole>();
             if (!options.TryGetValue("name", out var name))
             {
-                await Console.Error.WriteLineAsync("lastcall: partners add needs --name NAME");
+                await console.Error.WriteLineAsync("lastcall: partners add needs --name NAME");
                 return CommandLine.Usage;
             }
             await host.Services.GetRequiredService<DatabaseInitializer>().PrepareAsync(CancellationToken.None);
@@ -26,13 +27,13 @@ public static class PartnersAddCommand
             var result = await scope.ServiceProvider.GetRequiredService<CreatePartner>().HandleAsync(new ManagePartners.CreateRequest(name, [.. scopes]), CancellationToken.None);
             if (!result.IsSuccess)
             {
-                await Console.Error.WriteLineAsync($"lastcall: {result.Error!.Code}: {result.Error.Message}");
+                await console.Error.WriteLineAsync($"lastcall: {result.Error!.Code}: {result.Error.Message}");
                 return CommandLine.Failure;
             }
-            Console.WriteLine(result.Value.Scopes.Count == 0
+            console.Out.WriteLine(result.Value.Scopes.Count == 0
                 ? $"partner {result.Value.Name} ({result.Value.Id})"
                 : $"partner {result.Value.Name} ({result.Value.Id}), scope {string.Join(',', result.Value.Scopes)}");
-            Console.WriteLine($"api key (shown once, store it now): {result.Value.ApiKey}");
+            console.Out.WriteLine($"api key (shown once, store it now): {result.Value.ApiKey}");
             return CommandLine.Ok;
         }
     }

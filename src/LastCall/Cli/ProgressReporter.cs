@@ -7,11 +7,11 @@ namespace LastCall.Cli;
 /// A progress bar redrawn in place on a terminal; plain progress lines (at most one every few seconds)
 /// when the output is redirected to a file or a pipe.
 /// </summary>
-public sealed class ProgressReporter(TextWriter writer)
+public sealed class ProgressReporter(TextWriter writer, bool interactive)
 {
     private static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(5);
 
-    private readonly bool _interactive = !Console.IsErrorRedirected;
+    private readonly bool _interactive = interactive;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private TimeSpan? _lastPlainLine;
     private ImportProgress? _last;

@@ -16,9 +16,10 @@ public static class ReportsDisconnectionsCommand
     {
         await using (host)
         {
+            var console = host.Services.GetRequiredService<CommandConsole>();
             if (!options.TryGetValue("period", out var period) || !options.TryGetValue("out", out var outFolder))
             {
-                await Console.Error.WriteLineAsync("lastcall: reports disconnections needs --period yyyy-MM and --out DIR");
+                await console.Error.WriteLineAsync("lastcall: reports disconnections needs --period yyyy-MM and --out DIR");
                 return CommandLine.Usage;
             }
             await host.Services.GetRequiredService<DatabaseInitializer>().PrepareAsync(CancellationToken.None);
@@ -27,7 +28,7 @@ public static class ReportsDisconnectionsCommand
             var filed = await scope.ServiceProvider.GetRequiredService<FileDisconnectionReport>().HandleAsync(request, "cli", CancellationToken.None);
             if (!filed.IsSuccess)
             {
-                await Console.Error.WriteLineAsync($"lastcall: {filed.Error!.Code}: {filed.Error.Message}");
+                await console.Error.WriteLineAsync($"lastcall: {filed.Error!.Code}: {filed.Error.Message}");
                 return filed.Error.Code == "already_filed" ? AlreadyFiled : CommandLine.Failure;
             }
             var report = filed.Value;
@@ -36,9 +37,9 @@ public static class ReportsDisconnectionsCommand
             foreach (var file in report.Files)
             {
                 File.Copy(store.PathFor(report.Id, file.Name), Path.Combine(outFolder, file.Name), overwrite: false);
-                Console.WriteLine($"{file.Name}\t{file.RowCount} rows\tsha256 {file.Sha256}");
+                console.Out.WriteLine($"{file.Name}\t{file.RowCount} rows\tsha256 {file.Sha256}");
             }
-            Console.WriteLine($"report {report.Id}: {report.Period} {report.Profile}, {report.RowCount} rows{(report.RowCount == 0 ? " (nothing to report)" : "")}, sha256 {report.Sha256}");
+            console.Out.WriteLine($"report {report.Id}: {report.Period} {report.Profile}, {report.RowCount} rows{(report.RowCount == 0 ? " (nothing to report)" : "")}, sha256 {report.Sha256}");
             return CommandLine.Ok;
         }
     }

@@ -16,15 +16,16 @@ public static class StaffAddCommand
     {
         await using (host)
         {
+            var console = host.Services.GetRequiredService<CommandConsole>();
             if (!options.TryGetValue("username", out var username) || !options.TryGetValue("roles", out var roles))
             {
-                await Console.Error.WriteLineAsync("lastcall: staff add needs --username NAME and --roles ROLE[,ROLE…]");
+                await console.Error.WriteLineAsync("lastcall: staff add needs --username NAME and --roles ROLE[,ROLE…]");
                 return CommandLine.Usage;
             }
             options.TryGetValue("store", out var store);
-            if (!Console.IsInputRedirected)
-                await Console.Error.WriteAsync("Password (12+ characters): ");
-            var password = await Console.In.ReadLineAsync();
+            if (!console.InputRedirected)
+                await console.Error.WriteAsync("Password (12+ characters): ");
+            var password = await console.In.ReadLineAsync();
 
             await host.Services.GetRequiredService<DatabaseInitializer>().PrepareAsync(CancellationToken.None);
             await using var scope = host.Services.CreateAsyncScope();
@@ -32,11 +33,11 @@ public static class StaffAddCommand
             var result = await scope.ServiceProvider.GetRequiredService<CreateStaff>().CreateAsync(request, CancellationToken.None);
             if (!result.IsSuccess)
             {
-                await Console.Error.WriteLineAsync($"lastcall: {result.Error!.Code}: {result.Error.Message}");
+                await console.Error.WriteLineAsync($"lastcall: {result.Error!.Code}: {result.Error.Message}");
                 return CommandLine.Failure;
             }
             var staff = result.Value;
-            Console.WriteLine($"created staff account {staff.Username} ({string.Join(",", staff.Roles)}{(staff.StoreId is null ? "" : ", store " + staff.StoreId)})");
+            console.Out.WriteLine($"created staff account {staff.Username} ({string.Join(",", staff.Roles)}{(staff.StoreId is null ? "" : ", store " + staff.StoreId)})");
             return CommandLine.Ok;
         }
     }

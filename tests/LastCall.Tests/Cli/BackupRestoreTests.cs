@@ -65,7 +65,7 @@ public sealed class BackupRestoreTests(PostgresCluster postgres)
             "the pending cancellation to complete");
 
         // The chain runs on across the restore: the old host's entries and the new host's execution.
-        var audit = await LastCallProcess.RunAsync(restored.DataFolder, standardInput: null, "audit", "verify",
+        var audit = await LastCallProcess.RunInProcessAsync(restored.DataFolder, standardInput: null, "audit", "verify",
             "--Database:Provider", provider.ToString(), "--ConnectionStrings:LastCall", restored.ConnectionString,
             "--Security:MasterKey", scenario.Database.MasterKey, "--DataFolder", restored.DataFolder);
         Assert.True(audit.ExitCode == 0, $"audit verify: {audit.Output} {audit.Error}");

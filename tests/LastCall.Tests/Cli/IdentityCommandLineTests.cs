@@ -8,7 +8,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Tests.Cli;
 
-/// <summary><c>staff add</c>, <c>partners add</c> and <c>audit verify</c>, run as the real executable.</summary>
+/// <summary>
+/// <c>staff add</c>, <c>partners add</c> and <c>audit verify</c>. The password on standard input goes through the real
+/// executable; the other cases run the verbs inside the test process (<see cref="LastCallProcess.RunInProcessAsync"/>).
+/// </summary>
 public sealed partial class IdentityCommandLineTests(PostgresCluster postgres)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -20,7 +23,7 @@ public sealed partial class IdentityCommandLineTests(PostgresCluster postgres)
         // The embedded default creates its database on first use; PostgreSQL must be migrated first.
         using var database = await TestDatabase.CreateAsync(provider, postgres, migrate: provider == DatabaseProvider.Postgres);
 
-        var result = await RunAsync(database, "correct-horse-battery", "staff", "add", "--username", "first.admin", "--roles", "admin,reviewer");
+        var result = await RunAsync(database, "correct-horse-battery", ["staff", "add", "--username", "first.admin", "--roles", "admin,reviewer"], inProcess: false);
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("created staff account first.admin (admin,reviewer)", result.Output, StringComparison.Ordinal);
@@ -106,12 +109,17 @@ public sealed partial class IdentityCommandLineTests(PostgresCluster postgres)
         Assert.Contains("audit chain broken at entry 2", broken.Error, StringComparison.Ordinal);
     }
 
-    private static Task<LastCallProcess.Result> RunAsync(TestDatabase database, string? stdin, params string[] verb)
+    private static Task<LastCallProcess.Result> RunAsync(TestDatabase database, string? stdin, params string[] verb) =>
+        RunAsync(database, stdin, verb, inProcess: true);
+
+    private static Task<LastCallProcess.Result> RunAsync(TestDatabase database, string? stdin, string[] verb, bool inProcess)
     {
         string[] settings = database.Provider == DatabaseProvider.Postgres
             ? ["--Database:Provider", "Postgres", "--ConnectionStrings:LastCall", database.ConnectionString, "--Security:MasterKey", database.MasterKey, "--DataFolder", database.DataFolder]
             : ["--DataFolder", database.DataFolder, "--Security:MasterKey", database.MasterKey];
-        return LastCallProcess.RunAsync(database.DataFolder, stdin, [.. verb, .. settings]);
+        return inProcess
+            ? LastCallProcess.RunInProcessAsync(database.DataFolder, stdin, [.. verb, .. settings])
+            : LastCallProcess.RunAsync(database.DataFolder, stdin, [.. verb, .. settings]);
     }
 
     [GeneratedRegex(@"lcp_[A-Za-z0-9_\-]+")]

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Tests.Cli;
 
-/// <summary><c>lastcall import disconnections</c> as the real executable, on both providers.</summary>
+/// <summary><c>lastcall import disconnections</c> on both providers, through the verb's entry point inside the test process.</summary>
 public sealed class RegisterImportCommandLineTests(PostgresCluster postgres)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -103,6 +103,6 @@ public sealed class RegisterImportCommandLineTests(PostgresCluster postgres)
         string[] settings = database.Provider == DatabaseProvider.Postgres
             ? ["--Database:Provider", "Postgres", "--ConnectionStrings:LastCall", database.ConnectionString, "--Security:MasterKey", database.MasterKey, "--DataFolder", database.DataFolder]
             : ["--DataFolder", database.DataFolder, "--Security:MasterKey", database.MasterKey];
-        return LastCallProcess.RunAsync(database.DataFolder, ["import", "disconnections", file, .. settings, .. extraSettings]);
+        return LastCallProcess.RunInProcessAsync(database.DataFolder, null, ["import", "disconnections", file, .. settings, .. extraSettings]);
     }
 }

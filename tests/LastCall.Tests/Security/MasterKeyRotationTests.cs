@@ -205,6 +205,6 @@ public sealed class MasterKeyRotationTests(PostgresCluster postgres)
         settings.AddRange(["--Security:MasterKey", masterKey]);
         if (previousKeys is not null)
             settings.AddRange(["--Security:PreviousMasterKeys", previousKeys]);
-        return LastCallProcess.RunAsync(database.DataFolder, [.. verb, .. settings]);
+        return LastCallProcess.RunInProcessAsync(database.DataFolder, null, [.. verb, .. settings]);
     }
 }

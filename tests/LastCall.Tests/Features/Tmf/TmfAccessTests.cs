@@ -112,7 +112,7 @@ public sealed partial class TmfAccessTests(PostgresCluster postgres)
         string[] settings = database.Provider == DatabaseProvider.Postgres
             ? ["--Database:Provider", "Postgres", "--ConnectionStrings:LastCall", database.ConnectionString, "--Security:MasterKey", database.MasterKey, "--DataFolder", database.DataFolder]
             : ["--DataFolder", database.DataFolder, "--Security:MasterKey", database.MasterKey];
-        return LastCallProcess.RunAsync(database.DataFolder, null, [.. verb, .. settings]);
+        return LastCallProcess.RunInProcessAsync(database.DataFolder, null, [.. verb, .. settings]);
     }
 
     [GeneratedRegex(@"lcp_[A-Za-z0-9_\-]+")]
