@@ -29,6 +29,26 @@ public sealed class TestHost : WebApplicationFactory<Program>
         return host;
     }
 
+    /// <summary>
+    /// Waits until <c>GET /health/ready</c> answers 200, as a load balancer would before sending traffic: just after start
+    /// the instance may still be loading the register, and readiness rightly says no until then.
+    /// </summary>
+    public async Task WaitUntilReadyAsync(TimeSpan? timeout = null)
+    {
+        using var http = CreateDefaultClient();
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        var last = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            using var response = await http.GetAsync("/health/ready", TestContext.Current.CancellationToken);
+            if (response.StatusCode == System.Net.HttpStatusCode.OK)
+                return;
+            last = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+        throw new TimeoutException($"The host was not ready within {(timeout ?? TimeSpan.FromSeconds(60)).TotalSeconds} s; it last answered {last}");
+    }
+
     /// <summary>A client of the host whose every API answer is checked against the served OpenAPI document (<see cref="ContractCheck"/>).</summary>
     public new HttpClient CreateClient() => CreateClient(ClientOptions);
 

@@ -40,6 +40,7 @@ public sealed class HealthAndErrorsTests(PostgresCluster postgres, HealthAndErro
         await using var host = TestHost.Start(database.HostSettings());
         using var client = host.CreateClient();
 
+        await host.WaitUntilReadyAsync();
         var live = await client.GetAsync("/health/live", TestContext.Current.CancellationToken);
         var ready = await client.GetAsync("/health/ready", TestContext.Current.CancellationToken);
 
@@ -55,7 +56,7 @@ public sealed class HealthAndErrorsTests(PostgresCluster postgres, HealthAndErro
         var settings = database.HostSettings();
         await using var host = TestHost.Start(settings);
         using var client = host.CreateClient();
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready", TestContext.Current.CancellationToken)).StatusCode);
+        await host.WaitUntilReadyAsync();
 
         await DropDatabaseAsync(database.ConnectionString);
 
