@@ -102,23 +102,49 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
-        BumpAggregateVersions();
-        return base.SaveChanges(acceptAllChangesOnSuccess);
-    }
-
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
-    {
-        BumpAggregateVersions();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-    }
-
-    /// <summary>Every modified aggregate gets a new version, so a concurrent writer's save fails instead of overwriting.</summary>
-    private void BumpAggregateVersions()
-    {
-        foreach (var entry in ChangeTracker.Entries<AggregateRoot>())
+        var detect = DetectChangesOnceAndBumpVersions();
+        try
         {
-            if (entry.State == EntityState.Modified)
-                entry.Entity.IncrementVersion();
+            return base.SaveChanges(acceptAllChangesOnSuccess);
         }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = detect;
+        }
+    }
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var detect = DetectChangesOnceAndBumpVersions();
+        try
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = detect;
+        }
+    }
+
+    /// <summary>
+    /// Every modified aggregate gets a new version, so a concurrent writer's save fails instead of overwriting. Changes
+    /// are detected once here, and the save itself does not detect them again: a full scan of a batch's tracked entities
+    /// is what a save costs most (the save interceptors only look, or add). Returns whether detection was on, to restore.
+    /// </summary>
+    private bool DetectChangesOnceAndBumpVersions()
+    {
+        var tracker = ChangeTracker;
+        var detect = tracker.AutoDetectChangesEnabled;
+        if (detect)
+            tracker.DetectChanges();
+        tracker.AutoDetectChangesEnabled = false;
+        foreach (var entry in tracker.Entries<AggregateRoot>())
+        {
+            if (entry.State != EntityState.Modified)
+                continue;
+            entry.Entity.IncrementVersion();
+            entry.DetectChanges();
+        }
+        return detect;
     }
 }

@@ -142,7 +142,9 @@ public static class ServiceRegistration
         services.AddSettings<PolicyOptions>("Policies");
         services.AddSingleton(sp => PolicySettings.From(sp.GetRequiredService<PolicyOptions>(), sp.GetRequiredService<LastCallSettings>().Currency));
 
-        services.AddDbContextFactory<AppDbContext>((sp, o) =>
+        // Pooled: a context is reset and reused rather than built for each request and each job round, which costs more
+        // than many of the queries it runs (its internal services are resolved anew each time).
+        services.AddPooledDbContextFactory<AppDbContext>((sp, o) =>
         {
             var settings = sp.GetRequiredService<LastCallSettings>();
             o.UseLastCallDatabase(settings.Provider, settings.ConnectionString);

@@ -94,12 +94,19 @@ public static class AuthenticationSetup
         var db = http.RequestServices.GetRequiredService<AppDbContext>();
         var current = principal.FindFirstValue(Claims.Kind) switch
         {
-            Claims.CustomerKind => await db.Customers.Where(c => c.Id == id).Select(c => c.SecurityStamp).FirstOrDefaultAsync(http.RequestAborted),
-            Claims.StaffKind => await db.StaffMembers.Where(s => s.Id == id && s.Active).Select(s => s.SecurityStamp).FirstOrDefaultAsync(http.RequestAborted),
+            Claims.CustomerKind => await CustomerStamp.For(db)(db, id, http.RequestAborted),
+            Claims.StaffKind => await ActiveStaffStamp.For(db)(db, id, http.RequestAborted),
             _ => null,
         };
         return current is null || current != stamp ? "The session has ended." : null;
     }
+
+    // Compiled: every signed-in request asks one of these.
+    private static readonly CompiledQuery<Func<AppDbContext, Guid, CancellationToken, Task<string?>>> CustomerStamp = new(() =>
+        EF.CompileAsyncQuery((AppDbContext db, Guid id, CancellationToken ct) => db.Customers.Where(c => c.Id == id).Select(c => c.SecurityStamp).FirstOrDefault()));
+
+    private static readonly CompiledQuery<Func<AppDbContext, Guid, CancellationToken, Task<string?>>> ActiveStaffStamp = new(() =>
+        EF.CompileAsyncQuery((AppDbContext db, Guid id, CancellationToken ct) => db.StaffMembers.Where(s => s.Id == id && s.Active).Select(s => s.SecurityStamp).FirstOrDefault()));
 }
 
 /// <summary>

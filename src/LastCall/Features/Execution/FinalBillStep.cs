@@ -21,9 +21,7 @@ public sealed class FinalBillStep(IBillingSystem billing, PolicySettings policie
     public async Task<StepResult> RunAsync(StepContext context, CancellationToken ct)
     {
         var msisdn = context.Line.Msisdn.Value;
-        // Loaded with the runner's batch; asked for only when it was not.
-        var account = context.Db.BillingAccounts.Local.FirstOrDefault(a => a.LineId == context.Line.Id)
-            ?? await context.Db.BillingAccounts.FirstOrDefaultAsync(a => a.LineId == context.Line.Id, ct);
+        var account = context.BillingAccount;
         var fee = context.Request.EarlyExitFee;
         Money? earlyExitFee = fee > 0 ? new Money(fee, account?.Currency ?? policies.Currency) : null;
         var bill = await billing.CloseAccountAsync(context.Key("final-bill"), msisdn, earlyExitFee, ct);

@@ -1,5 +1,6 @@
 using LastCall.Auditing;
 using LastCall.Data;
+using LastCall.Domain.Billing;
 using LastCall.Domain.Cancellations;
 using LastCall.Domain.Lines;
 using LastCall.Domain.Numbers;
@@ -19,8 +20,11 @@ public interface IExecutionStep
     Task<StepResult> RunAsync(StepContext context, CancellationToken ct);
 }
 
-/// <summary>What a step works on. <see cref="Key"/> is stable across attempts: the idempotency key for external systems.</summary>
-public sealed record StepContext(CancellationRequest Request, Line Line, AppDbContext Db, AuditTrail Audit, DateTimeOffset Now, DateOnly Today)
+/// <summary>
+/// What a step works on. <see cref="Key"/> is stable across attempts: the idempotency key for external systems.
+/// <see cref="BillingAccount"/> is the line's account (null when it has none), loaded with the runner's batch.
+/// </summary>
+public sealed record StepContext(CancellationRequest Request, Line Line, BillingAccount? BillingAccount, AppDbContext Db, AuditTrail Audit, DateTimeOffset Now, DateOnly Today)
 {
     public string Key(string part) => $"lastcall-{Request.Id:N}-{part}";
 

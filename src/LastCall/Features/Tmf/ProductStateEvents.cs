@@ -41,7 +41,7 @@ public sealed class ProductStateEvents(PolicySettings policies, TimeProvider clo
     public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
         if (eventData.Context is AppDbContext db && Changes(db) is { Count: > 0 } changes)
-            Publish(db, changes, await db.EventHubs.AsNoTracking().Select(h => h.PartnerId).ToListAsync(cancellationToken));
+            Publish(db, changes, await ListenersAsync(db, cancellationToken));
         return result;
     }
 
@@ -51,6 +51,18 @@ public sealed class ProductStateEvents(PolicySettings policies, TimeProvider clo
             Publish(db, changes, [.. db.EventHubs.AsNoTracking().Select(h => h.PartnerId)]);
         return result;
     }
+
+    /// <summary>The partners with a TMF637 listener registered; compiled once, as most saves that move a line ask it.</summary>
+    private static async Task<List<Guid>> ListenersAsync(AppDbContext db, CancellationToken ct)
+    {
+        var listeners = new List<Guid>();
+        await foreach (var partnerId in Listeners.For(db)(db).WithCancellation(ct))
+            listeners.Add(partnerId);
+        return listeners;
+    }
+
+    private static readonly CompiledQuery<Func<AppDbContext, IAsyncEnumerable<Guid>>> Listeners = new(() =>
+        EF.CompileAsyncQuery((AppDbContext db) => db.EventHubs.AsNoTracking().Select(h => h.PartnerId)));
 
     /// <summary>The tracked lines whose product status this save changes. Only lines are looked at, not the whole context.</summary>
     private static List<Line> Changes(AppDbContext db)
