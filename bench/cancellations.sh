@@ -69,10 +69,7 @@ pg_ticks() {
   for p in "$postmaster" $(pgrep -P "$postmaster"); do total=$((total + $(ticks "$p" 2>/dev/null || echo 0))); done
   echo $((total + $(awk '{print $16+$17}' "/proc/$postmaster/stat")))
 }
-# The hosts' background JIT (the ".NET Tiered Compilation" thread): dynamic PGO keeps it busy long after start, so its
-# share is printed apart (host_jit, included in host) to tell a host still warming up from the write path's own cost.
-jit_ticks() { local total=0 t; for t in /proc/$1/task/*; do [[ $(cat "$t/comm" 2>/dev/null) == ".NET Tiered"* ]] && total=$((total + $(awk '{print $14+$15}' "$t/stat" 2>/dev/null || echo 0))); done; echo "$total"; }
-snapshot() { local s="" j=0 p; for p in "${host_pids[@]}"; do s+="$(ticks "$p") "; j=$((j + $(jit_ticks "$p"))); done; echo "$s$(pg_ticks) $(ticks "$simulators_pid") $j"; }
+snapshot() { local s="" p; for p in "${host_pids[@]}"; do s+="$(ticks "$p") "; done; echo "$s$(pg_ticks) $(ticks "$simulators_pid")"; }
 
 echo "count=$count lines=$lines submitters=$submitters instances=$instances cores=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"
 psql_bench() { pg_as "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d lastcall -qAt "$@"; }
@@ -98,8 +95,8 @@ import sys
 before, after = [list(map(int, s.split())) for s in sys.argv[1:3]]
 n, hz, instances = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 ms = [(a - b) * 1000 / hz / n for a, b in zip(after, before)]
-host = sum(ms[:instances]); pg, sims, jit = ms[instances], ms[instances + 1], ms[instances + 2]
-print(f"cpu_ms_per_cancellation host={host:.1f} postgres={pg:.1f} simulators={sims:.1f} total={host + pg + sims:.1f} host_jit={f'{jit:.1f}' if jit >= 0 else 'n/a'}")
+host = sum(ms[:instances]); pg, sims = ms[instances], ms[instances + 1]
+print(f"cpu_ms_per_cancellation host={host:.1f} postgres={pg:.1f} simulators={sims:.1f} total={host + pg + sims:.1f}")
 PY
 # Where PostgreSQL's time went: the statements that took most of it, per cancellation (LASTCALL_BENCH_STATEMENTS=N rows).
 if [ "${LASTCALL_BENCH_STATEMENTS:-0}" -gt 0 ]; then
