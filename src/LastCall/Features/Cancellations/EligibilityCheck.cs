@@ -30,19 +30,24 @@ public sealed class EligibilityCheck(AppDbContext db, PolicySettings policies, T
     /// </summary>
     public async Task<Loaded> LoadAsync(Line line, CancellationToken ct)
     {
-        var (lineId, customerId) = (line.Id, line.CustomerId);
-        // Left joins on subqueries that do not refer to the owner, which SQLite translates too (it has no APPLY).
-        var loaded = await (
-            from owner in db.Customers.Where(c => c.Id == customerId)
-            from account in db.BillingAccounts.Where(a => a.LineId == lineId).DefaultIfEmpty()
-            from suspension in db.Suspensions.Where(s => s.LineId == lineId && s.EndedAt == null).DefaultIfEmpty()
-            select new { Owner = owner, Account = account, Suspension = suspension }).FirstOrDefaultAsync(ct)
+        var loaded = await OwnerAccountAndSuspension.For(db)(db, line.CustomerId, line.Id, ct)
             ?? throw new InvalidOperationException($"Line {line.Id} has no owner.");
         var members = line.BundleRole == BundleRole.Primary
             ? await db.Lines.AsNoTracking().Where(Line.Live).Where(l => l.BundlePrimary == line.Msisdn).ToListAsync(ct)
             : [];
         return new Loaded(line, loaded.Owner, loaded.Account, loaded.Suspension, members);
     }
+
+    private sealed record OwnerAccountSuspension(Customer Owner, BillingAccount? Account, Suspension? Suspension);
+
+    // Compiled: every precheck and submission asks it. Left joins on subqueries that do not refer to the owner, which
+    // SQLite translates too (it has no APPLY).
+    private static readonly CompiledQuery<Func<AppDbContext, Guid, Guid, CancellationToken, Task<OwnerAccountSuspension?>>> OwnerAccountAndSuspension = new(() =>
+        EF.CompileAsyncQuery((AppDbContext db, Guid customerId, Guid lineId, CancellationToken ct) => (
+            from owner in db.Customers.Where(c => c.Id == customerId)
+            from account in db.BillingAccounts.Where(a => a.LineId == lineId).DefaultIfEmpty()
+            from suspension in db.Suspensions.Where(s => s.LineId == lineId && s.EndedAt == null).DefaultIfEmpty()
+            select new OwnerAccountSuspension(owner, account, suspension)).FirstOrDefault()));
 
     public Facts Evaluate(Loaded loaded, bool? identityMatches = null, bool earlyExitFeeAccepted = false)
     {
