@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -172,28 +171,12 @@ public sealed partial class HostProcess : IAsyncDisposable
     {
         await WaitUntilListeningAsync(timeout, ct);
         using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process.HasExited)
-                throw new InvalidOperationException($"Host {Name} exited with code {_process.ExitCode} before it was ready:\n{Output}");
-            try
+        await Readiness.WaitAsync(http, timeout, _ => $"Host {Name} was not ready within {timeout.TotalSeconds} s:\n{Output}",
+            () =>
             {
-                using var response = await http.GetAsync("health/ready", ct);
-                if (response.StatusCode == HttpStatusCode.OK)
-                    return;
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (TaskCanceledException) when (!ct.IsCancellationRequested)
-            {
-                // One probe timed out; try again.
-            }
-            await Task.Delay(100, ct);
-        }
-        throw new TimeoutException($"Host {Name} was not ready within {timeout.TotalSeconds} s:\n{Output}");
+                if (_process.HasExited)
+                    throw new InvalidOperationException($"Host {Name} exited with code {_process.ExitCode} before it was ready:\n{Output}");
+            }, ct);
     }
 
     private void Append(string? line)

@@ -30,23 +30,15 @@ public sealed class TestHost : WebApplicationFactory<Program>
     }
 
     /// <summary>
-    /// Waits until <c>GET /health/ready</c> answers 200, as a load balancer would before sending traffic: just after start
-    /// the instance may still be loading the register, and readiness rightly says no until then.
+    /// Waits until the host is ready (<see cref="Readiness"/>), as a load balancer would before sending traffic: just after
+    /// start the instance may still be loading the register, and readiness rightly says no until then.
     /// </summary>
-    public async Task WaitUntilReadyAsync(TimeSpan? timeout = null)
+    public async Task WaitUntilReadyAsync()
     {
         using var http = CreateDefaultClient();
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
-        var last = "";
-        while (DateTime.UtcNow < deadline)
-        {
-            using var response = await http.GetAsync("/health/ready", TestContext.Current.CancellationToken);
-            if (response.StatusCode == System.Net.HttpStatusCode.OK)
-                return;
-            last = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-        throw new TimeoutException($"The host was not ready within {(timeout ?? TimeSpan.FromSeconds(60)).TotalSeconds} s; it last answered {last}");
+        var timeout = TimeSpan.FromSeconds(60);
+        await Readiness.WaitAsync(http, timeout, last => $"The host was not ready within {timeout.TotalSeconds} s; it last answered {last}",
+            ct: TestContext.Current.CancellationToken);
     }
 
     /// <summary>A client of the host whose every API answer is checked against the served OpenAPI document (<see cref="ContractCheck"/>).</summary>

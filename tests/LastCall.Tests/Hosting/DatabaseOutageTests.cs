@@ -82,7 +82,7 @@ public sealed class DatabaseOutageTests
             Npgsql.NpgsqlConnection.ClearAllPools();
             Log("PostgreSQL started again");
             clock.Restart();
-            await WaitUntilReadyAsync(http, TimeSpan.FromSeconds(30), hosts.Diagnostics);
+            await Readiness.WaitAsync(http, TimeSpan.FromSeconds(30), _ => "The host did not become ready again.\n" + hosts.Diagnostics(), ct: Ct);
             Log($"ready again after {clock.ElapsedMilliseconds} ms");
 
             foreach (var probe in probes.Where(p => p.What is "read" or "write" or "sign-in"))
@@ -158,25 +158,5 @@ public sealed class DatabaseOutageTests
         using var login = await http.PostAsJsonAsync("api/v1/staff/auth/login", new { username = "clerk", password = CrashFleet.ClerkPassword }, Ct);
         login.EnsureSuccessStatusCode();
         return (await login.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("accessToken").GetString()!;
-    }
-
-    private static async Task WaitUntilReadyAsync(HttpClient http, TimeSpan timeout, Func<string> diagnostics)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                using var response = await http.GetAsync("health/ready", Ct);
-                if (response.StatusCode == HttpStatusCode.OK)
-                    return;
-            }
-            catch (TaskCanceledException) when (!Ct.IsCancellationRequested)
-            {
-                // A probe slower than the client's timeout while PostgreSQL starts again: not ready yet; the deadline decides.
-            }
-            await Task.Delay(100, Ct);
-        }
-        throw new TimeoutException("The host did not become ready again.\n" + diagnostics());
     }
 }
