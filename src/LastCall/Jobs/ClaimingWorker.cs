@@ -7,8 +7,10 @@ namespace LastCall.Jobs;
 /// The loop shared by the workers that claim rows with leases (cancellations to execute, webhooks to deliver):
 /// keeps up to <see cref="Concurrency"/> items running, in batches of up to <see cref="BatchSize"/> (each batch in its
 /// own scope), and claims more as soon as a batch finishes. When there was less work than room it waits for a
-/// poll interval, a finished item, or word that work has arrived (<see cref="WhenWorkArrives"/>). A failing
-/// item is logged and left to its lease, never fatal.
+/// poll interval, a finished item, or word that work has arrived (<see cref="WhenWorkArrives"/>). A batch that fails
+/// unexpectedly is logged and run again once at once, while this instance still holds its leases (a connection that
+/// broke mid-batch, for instance just after a database restart, should not hold the work back for a whole lease);
+/// if it fails again it is left to its lease and claimed again when that runs out. Never fatal.
 /// <para>
 /// Bad days: while the database is unreachable the loop pauses (logged once, by <see cref="DatabaseOutage"/>)
 /// and then first runs again the items an outage interrupted, which this instance still holds. On shutdown it
@@ -58,6 +60,7 @@ public abstract class ClaimingWorker(IServiceScopeFactory scopes, DatabaseOutage
             return;
         var running = new Dictionary<Task<Outcome>, Guid[]>();
         var interrupted = new Queue<Guid>();
+        var failedOnce = new HashSet<Guid>();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -90,21 +93,41 @@ public abstract class ClaimingWorker(IServiceScopeFactory scopes, DatabaseOutage
                     logger.LogWarning(e, "A {Work} pass failed; trying again shortly", WorkName);
                 await Task.Delay(PollInterval, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
-            Harvest(running, interrupted);
+            Harvest(running, interrupted, failedOnce);
         }
         // The items in hand finish the step they are in (or are cancelled when the shutdown timeout runs out).
         await Task.WhenAll(running.Keys);
         await HandBackAsync();
     }
 
-    private static void Harvest(Dictionary<Task<Outcome>, Guid[]> running, Queue<Guid> interrupted)
+    /// <summary>
+    /// Takes the finished batches out of <paramref name="running"/>. Items an outage interrupted, and items failing
+    /// unexpectedly for the first time, go back to <paramref name="interrupted"/> to be run again first.
+    /// </summary>
+    private void Harvest(Dictionary<Task<Outcome>, Guid[]> running, Queue<Guid> interrupted, HashSet<Guid> failedOnce)
     {
         foreach (var (task, batch) in running.Where(r => r.Key.IsCompleted).ToList())
         {
             running.Remove(task);
-            if (task.Result == Outcome.DatabaseLost)
-                foreach (var id in batch)
-                    interrupted.Enqueue(id);
+            foreach (var id in batch)
+            {
+                switch (task.Result)
+                {
+                    case Outcome.DatabaseLost:
+                        interrupted.Enqueue(id);
+                        break;
+                    case Outcome.Failed when failedOnce.Add(id):
+                        interrupted.Enqueue(id);
+                        break;
+                    case Outcome.Failed:
+                        failedOnce.Remove(id);
+                        logger.LogError("{Work} {Id} failed again; its lease runs out and it is claimed again", WorkName, id);
+                        break;
+                    default:
+                        failedOnce.Remove(id);
+                        break;
+                }
+            }
         }
     }
 
@@ -112,6 +135,7 @@ public abstract class ClaimingWorker(IServiceScopeFactory scopes, DatabaseOutage
     {
         Done,
         DatabaseLost,
+        Failed,
     }
 
     private async Task<Outcome> RunBatchAsync(Guid[] batch, CancellationToken stopping)
@@ -130,8 +154,8 @@ public abstract class ClaimingWorker(IServiceScopeFactory scopes, DatabaseOutage
         {
             if (outage.Observe(e))
                 return Outcome.DatabaseLost;
-            logger.LogError(e, "{Work} {Ids} failed unexpectedly; the lease runs out and it is claimed again", WorkName, string.Join(", ", batch));
-            return Outcome.Done;
+            logger.LogError(e, "{Work} {Ids} failed unexpectedly", WorkName, string.Join(", ", batch));
+            return Outcome.Failed;
         }
     }
 

@@ -1,0 +1,130 @@
+using System.Collections.Concurrent;
+using LastCall.Data;
+using LastCall.Hosting;
+using LastCall.Jobs;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace LastCall.Tests.Jobs;
+
+/// <summary>
+/// The claim loop's handling of a batch that fails unexpectedly (not a database outage): run again once at once while
+/// the instance still holds the leases, then left to the lease.
+/// </summary>
+public sealed class ClaimingWorkerTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task BatchFailingOnce_RunsAgainAtOnce_NotAfterItsLease()
+    {
+        var item = Guid.CreateVersion7();
+        await using var worker = await ScriptedWorker.StartAsync([item], failures: 1);
+
+        await worker.WaitForRunsAsync(item, 2);
+
+        Assert.Equal([item, item], worker.Runs);
+    }
+
+    [Fact]
+    public async Task BatchFailingTwice_IsLeftToItsLease()
+    {
+        var failing = Guid.CreateVersion7();
+        var later = Guid.CreateVersion7();
+        await using var worker = await ScriptedWorker.StartAsync([failing], failures: int.MaxValue, thenClaimable: [later]);
+
+        // The loop claims the next item only after it has given up on the failing one, so once the next item ran, the
+        // failing one had its two runs and no third.
+        await worker.WaitForRunsAsync(later, 1);
+
+        Assert.Equal(2, worker.Runs.Count(id => id == failing));
+    }
+
+    /// <summary>
+    /// A claim loop over scripted items: the first claim hands out <c>items</c>, later claims <c>thenClaimable</c> once
+    /// every item so far has stopped failing or been given up on; a run throws while the item has failures left.
+    /// </summary>
+    private sealed class ScriptedWorker : ClaimingWorker, IAsyncDisposable
+    {
+        private readonly ConcurrentQueue<Guid> _runs = new();
+        private readonly Queue<Guid[]> _claims;
+        private readonly ConcurrentDictionary<Guid, int> _failuresLeft = new();
+        private readonly SemaphoreSlim _ran = new(0);
+
+        private ScriptedWorker(Guid[] items, int failures, Guid[] thenClaimable)
+            : base(EmptyScopes(), Outage(), NullLogger.Instance)
+        {
+            _claims = new Queue<Guid[]>([items, thenClaimable]);
+            foreach (var item in items)
+                _failuresLeft[item] = failures;
+        }
+
+        public static async Task<ScriptedWorker> StartAsync(Guid[] items, int failures, Guid[]? thenClaimable = null)
+        {
+            var worker = new ScriptedWorker(items, failures, thenClaimable ?? []);
+            await worker.StartAsync(Ct);
+            return worker;
+        }
+
+        public IReadOnlyList<Guid> Runs => [.. _runs];
+
+        public async Task WaitForRunsAsync(Guid item, int count)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(30));
+            while (_runs.Count(id => id == item) < count)
+                await _ran.WaitAsync(timeout.Token);
+        }
+
+        protected override bool Enabled => true;
+
+        protected override int Concurrency => 1;
+
+        // Far longer than the test waits: a run that came from a poll instead of the retry would time the test out.
+        protected override TimeSpan PollInterval => TimeSpan.FromMinutes(5);
+
+        protected override string WorkName => "scripted item";
+
+        protected override Task<IReadOnlyList<Guid>> ClaimAsync(int count, CancellationToken ct)
+        {
+            return Task.FromResult<IReadOnlyList<Guid>>(_claims.TryDequeue(out var next) ? next : []);
+        }
+
+        protected override Task RunAsync(IServiceProvider services, IReadOnlyList<Guid> batch, CancellationToken stopping, CancellationToken ct)
+        {
+            foreach (var id in batch)
+            {
+                _runs.Enqueue(id);
+                _ran.Release();
+                if (_failuresLeft.TryGetValue(id, out var left) && left > 0)
+                {
+                    _failuresLeft[id] = left - 1;
+                    throw new InvalidOperationException("A scripted failure.");
+                }
+            }
+            return Task.CompletedTask;
+        }
+
+        protected override Task<int> ReleaseAllAsync(CancellationToken ct) => Task.FromResult(0);
+
+        public async ValueTask DisposeAsync()
+        {
+            await StopAsync(CancellationToken.None);
+            Dispose();
+            _ran.Dispose();
+        }
+
+        private static IServiceScopeFactory EmptyScopes() =>
+            new ServiceCollection().BuildServiceProvider().GetRequiredService<IServiceScopeFactory>();
+
+        // Never started and never asked to reach the database: a scripted failure is not an outage.
+        private static DatabaseOutage Outage()
+        {
+            var options = new DbContextOptionsBuilder<AppDbContext>();
+            options.UseLastCallDatabase(DatabaseProvider.Sqlite, "Data Source=:memory:");
+            return new DatabaseOutage(new PooledDbContextFactory<AppDbContext>(options.Options), TimeProvider.System, NullLogger<DatabaseOutage>.Instance);
+        }
+    }
+}
