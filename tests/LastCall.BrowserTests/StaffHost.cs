@@ -82,12 +82,13 @@ public sealed class StaffHost : BrowserHost
         Crm = Make(9, "192837", "钱伟");
         Porting = Make(10, "283746", "何静");
         NewOwnerIdNumber = TestData.ResidentId(n + 8);
-        var rows = new[] { Counter, OtherStoreLine, Caller, Owing, ToApprove, ToReject, Failing, Transfer, Crm, Porting }
-            .Select((l, k) => TestData.Row(n + k, msisdn: l.Msisdn, idNumber: l.IdNumber, password: l.Password, name: l.Name, arrears: l == Owing ? "86.40" : "0.00"))
+        var lines = new[] { Counter, OtherStoreLine, Caller, Owing, ToApprove, ToReject, Failing, Transfer, Crm, Porting };
+        var rows = lines.Select((l, k) => TestData.Row(n + k, msisdn: l.Msisdn, idNumber: l.IdNumber, password: TestData.HashOf(l.Password), name: l.Name, arrears: l == Owing ? "86.40" : "0.00"))
             .ToArray();
         var summary = await database.ImportAsync(TestData.Csv([TestData.Header, .. rows]));
         if (summary.Imported != rows.Length)
             throw new InvalidOperationException("Staff host import failed: " + string.Join("; ", summary.Rejected));
+        await database.UseSignInHashesAsync([.. lines.Select(l => (l.Msisdn, l.Password))]);
 
         await AddStaffAsync(database,
             ("admin", StaffRoles.Admin, null), ("supervisor", StaffRoles.Supervisor, null), ("reviewer", StaffRoles.Reviewer, null),

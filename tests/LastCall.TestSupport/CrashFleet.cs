@@ -59,9 +59,6 @@ public sealed class CrashFleet : IAsyncDisposable
     public const string Store = "BJ-001";
     private const string LinePassword = "246810";
 
-    // Hashing once keeps the import fast: the importer accepts an acceptable PBKDF2 hash instead of digits.
-    private static readonly Lazy<string> LinePasswordHash = new(() => SecretHasher.Hash(LinePassword));
-
     private static readonly KeyValuePair<string, string?>[] QuietSimulator =
         [new("Logging:LogLevel:Default", "Warning"), new("Logging:LogLevel:Microsoft.Hosting.Lifetime", "Warning")];
 
@@ -126,7 +123,7 @@ public sealed class CrashFleet : IAsyncDisposable
                 profiles.Add(new(TestData.Iccid(c), null, ProfileRole.Companion, i % 6 == 0 ? ProfileState.Confirmed : ProfileState.Released));
             }
             var column = string.Join('|', profiles.Select(p => $"{p.Iccid}:{p.Eid}:{(p.Role == ProfileRole.Primary ? "primary" : "companion")}:{(p.Role == ProfileRole.Primary ? "iPhone 16" : "Apple Watch")}"));
-            rows.Add(TestData.Row(n, msisdn: msisdn, idNumber: idNumber, password: LinePasswordHash.Value,
+            rows.Add(TestData.Row(n, msisdn: msisdn, idNumber: idNumber, password: TestData.HashOf(LinePassword),
                 balance: balance.ToString("0.00", CultureInfo.InvariantCulture), profiles: column));
             lines.Add(new FleetLine(msisdn, idNumber, balance, unbilled, profiles));
         }

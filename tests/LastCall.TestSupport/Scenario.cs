@@ -69,16 +69,10 @@ public sealed partial class Scenario : IAsyncDisposable
             TestData.Row(n + 2, msisdn: b1.Msisdn, idNumber: b1.IdNumber, password: TestData.HashOf(b1.Password), name: "李娜")));
         if (summary.Imported != 3)
             throw new InvalidOperationException("Scenario import failed: " + string.Join("; ", summary.Rejected));
+        await database.UseSignInHashesAsync((a1.Msisdn, a1.Password), (a2.Msisdn, a2.Password), (b1.Msisdn, b1.Password));
 
         await using (var db = database.CreateContext())
         {
-            // The imported lines get cheap sign-in hashes of the same passwords (TestData.SignInHashOf), written as set-up.
-            foreach (var line in new[] { a1, a2, b1 })
-            {
-                var msisdn = Msisdn.Parse(line.Msisdn);
-                await db.Lines.Where(l => l.Msisdn == msisdn)
-                    .ExecuteUpdateAsync(set => set.SetProperty(l => l.ServicePasswordHash, TestData.SignInHashOf(line.Password)), Ct);
-            }
             var hash = TestData.SignInHashOf(StaffPassword);
             foreach (var (username, role, store) in new[]
             {

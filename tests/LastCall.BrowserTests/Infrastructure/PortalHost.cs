@@ -82,23 +82,24 @@ public sealed class PortalHost : BrowserHost
         Zhou = new PortalLine(TestData.Msisdn(n + 7), "161803", "周杰");
         Emily = new PortalLine(TestData.Msisdn(n + 9), "173205", "Emily Carter");
         // Under contract until about a year from now (the CSV has no helper argument for contract_ends_on, column 8).
-        var zhouRow = TestData.Row(n + 7, msisdn: Zhou.Msisdn, password: Zhou.Password, name: Zhou.Name).Split(',');
+        var zhouRow = TestData.Row(n + 7, msisdn: Zhou.Msisdn, password: TestData.HashOf(Zhou.Password), name: Zhou.Name).Split(',');
         zhouRow[7] = DateTime.UtcNow.AddYears(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var watch = $"{TestData.Iccid(n + 10)}:{TestData.Eid(n + 10)}:companion:Apple Watch Series 10";
         var summary = await database.ImportAsync(TestData.Csv(TestData.Header,
-            TestData.Row(n, msisdn: Zhang1.Msisdn, idNumber: idZhang, password: Zhang1.Password, name: LongName, balance: "23.50",
+            TestData.Row(n, msisdn: Zhang1.Msisdn, idNumber: idZhang, password: TestData.HashOf(Zhang1.Password), name: LongName, balance: "23.50",
                 profiles: $"{TestData.Iccid(n)}:{TestData.Eid(n)}:primary:iPhone 16 Pro Max|{watch}"),
-            TestData.Row(n + 1, msisdn: Zhang2.Msisdn, idNumber: idZhang, password: Zhang2.Password, name: LongName),
-            TestData.Row(n + 2, msisdn: Li.Msisdn, password: Li.Password, name: Li.Name),
-            TestData.Row(n + 3, msisdn: Wang.Msisdn, password: Wang.Password, name: Wang.Name, arrears: "86.40"),
-            TestData.Row(n + 4, msisdn: Zhao.Msisdn, password: Zhao.Password, name: Zhao.Name),
-            TestData.Row(n + 5, msisdn: Chen.Msisdn, password: Chen.Password, name: Chen.Name),
-            TestData.Row(n + 6, msisdn: Sun.Msisdn, idNumber: SunIdNumber, password: Sun.Password, name: Sun.Name, balance: "12.00"),
+            TestData.Row(n + 1, msisdn: Zhang2.Msisdn, idNumber: idZhang, password: TestData.HashOf(Zhang2.Password), name: LongName),
+            TestData.Row(n + 2, msisdn: Li.Msisdn, password: TestData.HashOf(Li.Password), name: Li.Name),
+            TestData.Row(n + 3, msisdn: Wang.Msisdn, password: TestData.HashOf(Wang.Password), name: Wang.Name, arrears: "86.40"),
+            TestData.Row(n + 4, msisdn: Zhao.Msisdn, password: TestData.HashOf(Zhao.Password), name: Zhao.Name),
+            TestData.Row(n + 5, msisdn: Chen.Msisdn, password: TestData.HashOf(Chen.Password), name: Chen.Name),
+            TestData.Row(n + 6, msisdn: Sun.Msisdn, idNumber: SunIdNumber, password: TestData.HashOf(Sun.Password), name: Sun.Name, balance: "12.00"),
             string.Join(',', zhouRow),
-            TestData.Row(n + 8, msisdn: Sun2.Msisdn, idNumber: SunIdNumber, password: Sun2.Password, name: Sun2.Name),
-            TestData.Row(n + 9, msisdn: Emily.Msisdn, password: Emily.Password, name: Emily.Name)));
+            TestData.Row(n + 8, msisdn: Sun2.Msisdn, idNumber: SunIdNumber, password: TestData.HashOf(Sun2.Password), name: Sun2.Name),
+            TestData.Row(n + 9, msisdn: Emily.Msisdn, password: TestData.HashOf(Emily.Password), name: Emily.Name)));
         if (summary.Imported != 10)
             throw new InvalidOperationException("Portal host import failed: " + string.Join("; ", summary.Rejected));
+        await database.UseSignInHashesAsync([.. new[] { Zhang1, Zhang2, Li, Wang, Zhao, Chen, Sun, Zhou, Sun2, Emily }.Select(l => (l.Msisdn, l.Password))]);
 
         await AddStaffAsync(database, ("clerk", StaffRoles.Clerk, "BJ-001"), ("admin", StaffRoles.Admin, null));
     }

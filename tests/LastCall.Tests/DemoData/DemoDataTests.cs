@@ -1,7 +1,9 @@
+using System.Text.RegularExpressions;
 using LastCall.Data;
 using LastCall.DemoData;
 using LastCall.Domain.Lines;
 using LastCall.Domain.Numbers;
+using LastCall.Security;
 using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
 
@@ -65,5 +67,28 @@ public sealed class DemoDataTests(PostgresCluster postgres)
             Assert.Equal(firstCount, await db.Lines.CountAsync(Ct));
         }
         Assert.True(firstCount >= 50);
+    }
+
+    /// <summary>
+    /// The demo file carries each service password as its PBKDF2 hash (hashing 64 clear passwords cost a first start
+    /// about 20 s of CPU); README.md lists them in clear. Every demo number has its README row, every password in the
+    /// file is a hash the import accepts, and a sample of README's passwords verifies against the file (all 64 would
+    /// cost the test run the same 20 s).
+    /// </summary>
+    [Fact]
+    public void DemoFile_HashedPasswords_MatchTheReadmeTable()
+    {
+        var readme = Regex.Matches(File.ReadAllText(Path.Combine(Repository.Root(), "README.md")), @"^\| (\+86\d{11}) \| (\d{6,12}) \|", RegexOptions.Multiline)
+            .ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
+        var rows = File.ReadAllLines(DemoDataLoader.SubscribersFile).Skip(1).Where(l => l.Length > 0).Select(l => l.Split(',')).ToList();
+
+        Assert.Equal(rows.Count, readme.Count);
+        foreach (var row in rows)
+        {
+            Assert.True(readme.ContainsKey(row[0]), $"{row[0]} has no row in README.md's demo table.");
+            Assert.True(SecretHasher.IsAcceptableHash(row[4]), $"{row[0]}'s service password in the demo file is not an acceptable hash.");
+        }
+        foreach (var row in new[] { rows[0], rows[rows.Count / 2], rows[^1] })
+            Assert.True(SecretHasher.Verify(readme[row[0]], row[4]), $"README.md's password for {row[0]} does not match the demo file.");
     }
 }

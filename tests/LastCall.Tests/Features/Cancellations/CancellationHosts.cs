@@ -19,6 +19,7 @@ namespace LastCall.Tests.Features.Cancellations;
 /// its own lines, so tests never depend on each other's data.
 /// </summary>
 [CollectionDefinition(Name)]
+[LongRunning]
 public sealed class CancellationCollection : ICollectionFixture<CancellationHosts>
 {
     public const string Name = "Cancellation HTTP";
@@ -99,9 +100,6 @@ public sealed class CancellationHost : IAsyncDisposable
 {
     public const string LinePassword = "246810";
 
-    // Hashing once keeps imports fast: the importer accepts an acceptable PBKDF2 hash instead of digits.
-    private static readonly Lazy<string> LinePasswordHash = new(() => SecretHasher.Hash(LinePassword));
-
     private readonly ConcurrentDictionary<string, Lazy<Task<HttpClient>>> _clients = new();
 
     private CancellationHost(Scenario scenario) => Scenario = scenario;
@@ -157,7 +155,7 @@ public sealed class CancellationHost : IAsyncDisposable
             }
             var msisdn = TestData.Msisdn(n);
             rows.Add(string.Join(',',
-                msisdn, spec.Name, "resident_id", idNumber, LinePasswordHash.Value, "5G畅享 129元", "2020-03-01",
+                msisdn, spec.Name, "resident_id", idNumber, TestData.HashOf(LinePassword), "5G畅享 129元", "2020-03-01",
                 spec.ContractEndsOn?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "",
                 spec.Balance, spec.Arrears, spec.BundleRole, spec.PortIn ? "port_in" : "", spec.FraudHold ? "true" : "false", profiles,
                 spec.BundlePrimary ?? "", spec.Status, spec.StatusSince, spec.Language, spec.Email));
@@ -166,6 +164,7 @@ public sealed class CancellationHost : IAsyncDisposable
         var summary = await Database.ImportAsync(TestData.Csv([TestData.HeaderWithStatus, .. rows]));
         if (summary.Imported != specs.Length)
             throw new InvalidOperationException("Test line import failed: " + string.Join("; ", summary.Rejected));
+        await Database.UseSignInHashesAsync([.. lines.Select(l => (l.Msisdn, l.Password))]);
         return [.. lines];
     }
 
