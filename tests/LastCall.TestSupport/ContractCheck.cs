@@ -118,8 +118,8 @@ public sealed class ContractCheck : DelegatingHandler
                 Fail(operationName, status, "the body is not JSON: " + e.Message);
                 return;
             }
-            var compiled = _schemas.GetOrAdd($"{template} {method} {status} {listed}", key => new Lazy<JsonSchema>(() => Compile(key, json))).Value;
-            var result = compiled.Evaluate(instance, Options);
+            var result = SchemaRegistryGate.Run(() =>
+                _schemas.GetOrAdd($"{template} {method} {status} {listed}", key => new Lazy<JsonSchema>(() => Compile(key, json))).Value.Evaluate(instance, Options));
             if (!result.IsValid)
                 Fail(operationName, status, $"the body does not match the documented schema: {Violations(result)}\n{Truncate(body)}");
         }

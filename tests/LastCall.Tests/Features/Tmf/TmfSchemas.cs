@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Schema;
+using LastCall.TestSupport;
 
 namespace LastCall.Tests.Features.Tmf;
 
@@ -22,14 +23,13 @@ public static class TmfSchemas
     /// <summary>Fails the test, naming every violation, unless <paramref name="instance"/> is a valid <paramref name="definition"/>.</summary>
     public static void AssertValid(string file, string definition, JsonElement instance)
     {
-        var schema = Schemas.GetOrAdd((file, definition), key => Build(key.Item1, key.Item2));
-        var result = schema.Evaluate(instance, Options);
+        var result = SchemaRegistryGate.Run(() => Schemas.GetOrAdd((file, definition), key => Build(key.Item1, key.Item2)).Evaluate(instance, Options));
         Assert.True(result.IsValid, $"Not a valid {definition} ({file}): {Violations(result)}\n{instance}");
     }
 
     /// <summary>Whether <paramref name="instance"/> is a valid <paramref name="definition"/> (for proving the schemas refuse what they should).</summary>
     public static bool IsValid(string file, string definition, JsonElement instance) =>
-        Schemas.GetOrAdd((file, definition), key => Build(key.Item1, key.Item2)).Evaluate(instance, Options).IsValid;
+        SchemaRegistryGate.Run(() => Schemas.GetOrAdd((file, definition), key => Build(key.Item1, key.Item2)).Evaluate(instance, Options).IsValid);
 
     public static void AssertValid(string file, string definition, string json)
     {
