@@ -129,7 +129,13 @@ public sealed class TestDatabase : IDisposable
 
     public void Dispose()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        // This database's pool only: clearing every pool in the process disposed native connections that other tests
+        // were opening at that moment (ObjectDisposedException from SqliteConnection.Open in a CI run).
+        if (Provider == DatabaseProvider.Sqlite)
+        {
+            using var connection = new Microsoft.Data.Sqlite.SqliteConnection(ConnectionString);
+            Microsoft.Data.Sqlite.SqliteConnection.ClearPool(connection);
+        }
         try
         {
             Directory.Delete(DataFolder, recursive: true);

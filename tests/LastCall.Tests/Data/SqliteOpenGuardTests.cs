@@ -88,7 +88,12 @@ public sealed class SqliteOpenGuardTests : IDisposable
 
     public void Dispose()
     {
-        SqliteConnection.ClearAllPools();
+        // This class's pools only: clearing every pool would dispose native connections other tests are opening.
+        foreach (var file in new[] { "guard.db", "cancelled.db" })
+        {
+            using var connection = new SqliteConnection($"Data Source={Path.Combine(_folder, file)}");
+            SqliteConnection.ClearPool(connection);
+        }
         Directory.Delete(_folder, recursive: true);
     }
 }
