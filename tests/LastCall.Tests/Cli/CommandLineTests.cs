@@ -5,7 +5,6 @@ using Microsoft.EntityFrameworkCore;
 namespace LastCall.Tests.Cli;
 
 /// <summary>The operator's verbs, run as the real executable in its own process.</summary>
-[LongRunning]
 public sealed class CommandLineTests(PostgresCluster postgres)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

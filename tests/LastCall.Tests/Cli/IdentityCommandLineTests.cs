@@ -12,7 +12,6 @@ namespace LastCall.Tests.Cli;
 /// <c>staff add</c>, <c>partners add</c> and <c>audit verify</c>. The password on standard input goes through the real
 /// executable; the other cases run the verbs inside the test process (<see cref="LastCallProcess.RunInProcessAsync"/>).
 /// </summary>
-[LongRunning]
 public sealed partial class IdentityCommandLineTests(PostgresCluster postgres)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -1,5 +1,4 @@
 using LastCall.Data;
-using LastCall.TestSupport;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,7 +8,6 @@ namespace LastCall.Tests.Data;
 /// Contexts that open SQLite connections at the same moment each get a native connection of their own
 /// (dotnet/efcore#39008: the pool could lend one to two owners, whose transactions then collided).
 /// </summary>
-[LongRunning]
 public sealed class SqliteOpenGuardTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("lastcall-open-guard-").FullName;

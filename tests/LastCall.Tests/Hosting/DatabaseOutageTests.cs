@@ -15,7 +15,6 @@ namespace LastCall.Tests.Hosting;
 /// and the host says so once instead of a stack trace per request. After it, everything resumes by itself and
 /// every write acknowledged before it is there, every effect exactly once.
 /// </summary>
-[LongRunning]
 public sealed class DatabaseOutageTests
 {
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(30);

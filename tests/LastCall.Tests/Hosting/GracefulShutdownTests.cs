@@ -10,7 +10,6 @@ namespace LastCall.Tests.Hosting;
 /// finish the step it is in, hands every lease back and exits 0; the other instance takes the work over at once,
 /// not after the lease (two minutes here) has run out; and nothing runs twice.
 /// </summary>
-[LongRunning]
 public sealed class GracefulShutdownTests(PostgresCluster postgres)
 {
     private static void Log(string message) => TestContext.Current.TestOutputHelper?.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {message}");

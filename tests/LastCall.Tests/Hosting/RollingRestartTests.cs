@@ -12,7 +12,6 @@ namespace LastCall.Tests.Hosting;
 /// the stopping instance says "not ready" and goes on serving while the balancer takes it out, and the new one
 /// takes traffic only once its register is in memory.
 /// </summary>
-[LongRunning]
 public sealed class RollingRestartTests(PostgresCluster postgres)
 {
     private const int RegisterSize = 400_000;

@@ -14,7 +14,6 @@ namespace LastCall.Tests.Integrations;
 /// visibly (<c>waiting_for_dependency</c> with the system and its answer, on the supervisor dashboard too), the
 /// circuit breaker keeps the tries from reaching the dead system, and it goes on by itself when the system answers.
 /// </summary>
-[LongRunning]
 public sealed class DependencyOutageTests(PostgresCluster postgres)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -16,7 +16,6 @@ namespace LastCall.Tests.Web;
 /// <c>database_unavailable</c> with Retry-After: it then retries as the contract says a client should, and must end
 /// with the same answers.
 /// </summary>
-[LongRunning]
 public sealed class IdempotencyContentionTests(PostgresCluster postgres)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

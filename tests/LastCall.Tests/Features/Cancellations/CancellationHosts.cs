@@ -19,7 +19,6 @@ namespace LastCall.Tests.Features.Cancellations;
 /// its own lines, so tests never depend on each other's data.
 /// </summary>
 [CollectionDefinition(Name)]
-[LongRunning]
 public sealed class CancellationCollection : ICollectionFixture<CancellationHosts>
 {
     public const string Name = "Cancellation HTTP";

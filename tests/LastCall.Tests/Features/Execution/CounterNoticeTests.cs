@@ -13,7 +13,6 @@ namespace LastCall.Tests.Features.Execution;
 /// transaction and sends nothing, and the saved request is the notice's outbox. A host that dies right after that
 /// commit loses no notice, and the notice goes out once, before any step acts.
 /// </summary>
-[LongRunning]
 public sealed class CounterNoticeTests(PostgresCluster postgres)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

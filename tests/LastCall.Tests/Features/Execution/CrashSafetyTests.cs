@@ -12,7 +12,6 @@ namespace LastCall.Tests.Features.Execution;
 /// final bill, refund, cancelOrder, deprovisioning, register entry, outbox event, certificate, audit entry —
 /// happens exactly once (see <see cref="CrashFleet.AssertEverythingHappenedExactlyOnceAsync"/>).
 /// </summary>
-[LongRunning]
 public sealed class CrashSafetyTests(PostgresCluster postgres)
 {
     private static void Log(string message) => TestContext.Current.TestOutputHelper?.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {message}");

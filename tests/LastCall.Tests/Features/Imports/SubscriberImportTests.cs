@@ -11,7 +11,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Tests.Features.Imports;
 
-[LongRunning]
 public sealed class SubscriberImportTests(PostgresCluster postgres)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -12,7 +12,6 @@ namespace LastCall.Tests.Features.Webhooks;
 /// Partner webhooks end to end: a real receiver on loopback, cancellations run by the execution
 /// workers, deliveries signed per Standard Webhooks and checked with a verifier written from the spec.
 /// </summary>
-[LongRunning]
 public sealed class PartnerWebhookTests(PostgresCluster postgres)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

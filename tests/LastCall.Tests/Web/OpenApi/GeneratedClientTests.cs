@@ -17,7 +17,6 @@ namespace LastCall.Tests.Web.OpenApi;
 /// the client honest: it is made from the document the running host serves, never from a copy checked in beside it.
 /// Every call also passes <see cref="ContractCheck"/>.
 /// </summary>
-[LongRunning]
 public sealed class GeneratedClientTests(PostgresCluster postgres)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
