@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Schema;
@@ -67,8 +66,8 @@ public sealed class ContractCheck : DelegatingHandler
     {
         private readonly JsonObject _paths = document["paths"]!.AsObject();
         private readonly JsonObject _components = document["components"]?["schemas"]?.AsObject() ?? [];
-        // Lazy: concurrent first uses must compile (and register) a schema once.
-        private readonly ConcurrentDictionary<string, Lazy<JsonSchema>> _schemas = new();
+        // Read and filled only inside SchemaRegistryGate, so each schema is compiled (and registered) once.
+        private readonly Dictionary<string, JsonSchema> _schemas = [];
 
         public async Task CheckAsync(string method, string path, HttpResponseMessage response, CancellationToken ct)
         {
@@ -118,8 +117,13 @@ public sealed class ContractCheck : DelegatingHandler
                 Fail(operationName, status, "the body is not JSON: " + e.Message);
                 return;
             }
+            var key = $"{template} {method} {status} {listed}";
             var result = SchemaRegistryGate.Run(() =>
-                _schemas.GetOrAdd($"{template} {method} {status} {listed}", key => new Lazy<JsonSchema>(() => Compile(key, json))).Value.Evaluate(instance, Options));
+            {
+                if (!_schemas.TryGetValue(key, out var compiled))
+                    _schemas[key] = compiled = Compile(key, json);
+                return compiled.Evaluate(instance, Options);
+            });
             if (!result.IsValid)
                 Fail(operationName, status, $"the body does not match the documented schema: {Violations(result)}\n{Truncate(body)}");
         }

@@ -86,10 +86,11 @@ public sealed class SqliteOpenGuardTests : IDisposable
 
     public void Dispose()
     {
-        // This class's pools only: clearing every pool would dispose native connections other tests are opening.
-        foreach (var file in new[] { "guard.db", "cancelled.db" })
+        // This class's pools only (one per database file it made): clearing every pool would dispose native connections
+        // other tests are opening.
+        foreach (var file in Directory.GetFiles(_folder, "*.db"))
         {
-            using var connection = new SqliteConnection($"Data Source={Path.Combine(_folder, file)}");
+            using var connection = new SqliteConnection($"Data Source={file}");
             SqliteConnection.ClearPool(connection);
         }
         Directory.Delete(_folder, recursive: true);

@@ -87,10 +87,8 @@ public sealed class ClaimingWorkerTests
 
         protected override string WorkName => "scripted item";
 
-        protected override Task<IReadOnlyList<Guid>> ClaimAsync(int count, CancellationToken ct)
-        {
-            return Task.FromResult<IReadOnlyList<Guid>>(_claims.TryDequeue(out var next) ? next : []);
-        }
+        protected override Task<IReadOnlyList<Guid>> ClaimAsync(int count, CancellationToken ct) =>
+            Task.FromResult<IReadOnlyList<Guid>>(_claims.TryDequeue(out var next) ? next : []);
 
         protected override Task RunAsync(IServiceProvider services, IReadOnlyList<Guid> batch, CancellationToken stopping, CancellationToken ct)
         {
