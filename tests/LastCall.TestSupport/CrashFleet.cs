@@ -166,9 +166,11 @@ public sealed class CrashFleet : IAsyncDisposable
 
     /// <summary>
     /// Settings of a host process on this database against the simulators in the test process, with the
-    /// execution workers on: fast polling, and a lease of 3 s so that a dead worker's claims expire quickly.
+    /// execution workers on: fast polling, and by default a lease of 3 s so that a dead worker's claims expire quickly.
+    /// A test that kills nothing asks for a longer one: on a busy machine a batch can outlast 3 s between renewals,
+    /// and another instance rightly takes its requests over.
     /// </summary>
-    public Dictionary<string, string?> HostSettings()
+    public Dictionary<string, string?> HostSettings(int leaseSeconds = 3)
     {
         var settings = Database.HostSettings();
         settings["Simulators:Embedded"] = "false";
@@ -177,7 +179,7 @@ public sealed class CrashFleet : IAsyncDisposable
         settings["NetworkProvisioning:BaseUrl"] = BackendsUrl;
         settings["Execution:Enabled"] = "true";
         settings["Execution:PollMilliseconds"] = "100";
-        settings["Execution:LeaseSeconds"] = "3";
+        settings["Execution:LeaseSeconds"] = leaseSeconds.ToString(CultureInfo.InvariantCulture);
         settings["Execution:Concurrency"] = "4";
         settings["Execution:FirstRetryDelayMilliseconds"] = "200";
         settings["Execution:LongestRetryDelaySeconds"] = "1";
@@ -253,6 +255,48 @@ public sealed class CrashFleet : IAsyncDisposable
             .Select(s => (s.Id, s.RequestId, s.Name, s.Attempts)).ToList();
         return new FleetProgress(requests.Count(r => r.Status == CancellationStatus.Completed), requests.Count(r => r.Status == CancellationStatus.Failed),
             running.Count, requests, running);
+    }
+
+    /// <summary>
+    /// SIGKILLs <paramref name="host"/> at a moment when <paramref name="when"/> holds of what it leaves behind, and
+    /// returns that; null when <paramref name="giveUp"/> holds first. Polling alone cannot promise it: on a busy
+    /// machine the steps seen running may finish before the signal lands. So the host is frozen (SIGSTOP), the
+    /// statements it had already sent are let finish, and the state is read again: a frozen process changes nothing
+    /// more, so what holds then holds at the kill. Otherwise it is thawed and the polling goes on.
+    /// </summary>
+    public async Task<FleetProgress?> KillWhenAsync(HostProcess host, Func<FleetProgress, bool> when, Func<FleetProgress, bool> giveUp, TimeSpan timeout, Func<string> diagnostics)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var seen = await WaitForAsync(p => when(p) || giveUp(p), deadline - DateTime.UtcNow, diagnostics, pollMilliseconds: 10);
+            if (!when(seen))
+                return null;
+            await host.FreezeAsync();
+            await WaitUntilNoStatementRunsAsync();
+            var frozen = await ProgressAsync();
+            if (when(frozen))
+            {
+                Assert.Equal(HostProcess.SigkillExitCode, await host.KillAsync());
+                return frozen;
+            }
+            await host.ThawAsync();
+        }
+    }
+
+    /// <summary>
+    /// On PostgreSQL, waits until no other session of this database runs a statement: a frozen host's statement
+    /// already sent (a commit, say) still completes on the server. A SQLite host writes in its own process.
+    /// </summary>
+    private async Task WaitUntilNoStatementRunsAsync()
+    {
+        if (Database.Provider != DatabaseProvider.Postgres)
+            return;
+        await using var db = Database.CreateContext();
+        while (await db.Database.SqlQueryRaw<int>(
+                   "SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'active'")
+               .SingleAsync(Ct) > 0)
+            await Task.Delay(5, Ct);
     }
 
     /// <summary>Polls the database until <paramref name="done"/> holds; fails early if a request failed, and on timeout.</summary>

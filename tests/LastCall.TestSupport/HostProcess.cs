@@ -148,12 +148,23 @@ public sealed partial class HostProcess : IAsyncDisposable
     /// </summary>
     public async Task<int> TerminateAsync(TimeSpan? timeout = null)
     {
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            await kill.WaitForExitAsync();
+        await SignalAsync("TERM");
         using var wait = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
         await _process.WaitForExitAsync(wait.Token);
         Append($"--- terminated, exit code {_process.ExitCode} ---");
         return _process.ExitCode;
+    }
+
+    /// <summary>SIGSTOP: the process stops where it is, mid-step or mid-transaction, until <see cref="ThawAsync"/>.</summary>
+    public Task FreezeAsync() => SignalAsync("STOP");
+
+    /// <summary>SIGCONT: a frozen process goes on as if nothing happened.</summary>
+    public Task ThawAsync() => SignalAsync("CONT");
+
+    private async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
     }
 
     private async Task WaitUntilListeningAsync(TimeSpan timeout, CancellationToken ct)
