@@ -129,7 +129,7 @@ public sealed class BulkInsertTests(PostgresCluster postgres)
         using var saved = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
         var n = TestData.Next();
         var owner = TestData.ResidentId(n);
-        var password = TestData.HashOf("246810");
+        var password = TestData.HashOf(TestData.RowPassword);
         var clock = new FixedClock(DateTimeOffset.UtcNow);
         var protector = copied.Protector(); // one key for both databases, so the second round finds the same customers
         var (first, firstIds) = Parse(copied, [
@@ -196,7 +196,7 @@ public sealed class BulkInsertTests(PostgresCluster postgres)
     {
         using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
         var n = TestData.Next();
-        var password = TestData.HashOf("246810");
+        var password = TestData.HashOf(TestData.RowPassword);
         await database.ImportAsync(TestData.Csv(TestData.Header, TestData.Row(n, password: password), TestData.Row(n + 1, password: password)));
         var (records, identities) = Parse(database, [TestData.Row(n, password: password, arrears: "20.00") + ",,,,,", TestData.Row(n + 1, password: password, arrears: "20.00") + ",,,,,"]);
 
@@ -218,7 +218,7 @@ public sealed class BulkInsertTests(PostgresCluster postgres)
     {
         using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
         var n = TestData.Next();
-        var password = TestData.HashOf("246810");
+        var password = TestData.HashOf(TestData.RowPassword);
         var rows = new[] { n, n + 1, n + 2 };
         await database.ImportAsync(TestData.Csv([TestData.Header, .. rows.Select(i => TestData.Row(i, password: password))]));
         int version;

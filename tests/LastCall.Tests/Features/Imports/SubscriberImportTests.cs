@@ -41,7 +41,7 @@ public sealed class SubscriberImportTests(PostgresCluster postgres)
         Assert.Equal(LineStatus.Active, first.Status);
         Assert.Equal(2, first.Profiles.Count);
         Assert.Contains(first.Profiles, p => p.Role == ProfileRole.Companion && p.DeviceLabel == "Apple Watch" && p.State == ProfileState.Installed);
-        Assert.True(SecretHasher.Verify("246810", first.ServicePasswordHash));
+        Assert.True(SecretHasher.Verify(TestData.RowPassword, first.ServicePasswordHash));
         Assert.Equal(35.80m, (await db.BillingAccounts.SingleAsync(a => a.LineId == first.Id, Ct)).Balance);
 
         var second = await db.Lines.SingleAsync(l => l.Msisdn == Msisdn.Parse(TestData.Msisdn(n + 2)), Ct);
@@ -241,7 +241,7 @@ public sealed class SubscriberImportTests(PostgresCluster postgres)
     public async Task ManyRows_SpanningBatches_AllImported()
     {
         using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
-        var hash = SecretHasher.Hash("246810");
+        var hash = TestData.HashOf(TestData.RowPassword);
         var start = TestData.Next();
         for (var i = 0; i < 1300; i++)
             TestData.Next();
@@ -265,7 +265,7 @@ public sealed class SubscriberImportTests(PostgresCluster postgres)
     public async Task RowsDependingOnThePreviousBatch_SeeItsRows(DatabaseProvider provider)
     {
         using var database = await TestDatabase.CreateAsync(provider, postgres);
-        var hash = TestData.HashOf("246810");
+        var hash = TestData.HashOf(TestData.RowPassword);
         const int count = SubscriberImporter.BatchSize + 4;
         var start = TestData.Next();
         for (var i = 1; i < count; i++)
