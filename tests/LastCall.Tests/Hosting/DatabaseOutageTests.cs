@@ -37,9 +37,8 @@ public sealed class DatabaseOutageTests
             const int n = 24;
             await using var fleet = await CrashFleet.StartAsync(cluster, DatabaseProvider.Postgres, n);
             var key = await fleet.Database.AddPartnerAsync("Example Bank");
-            var settings = fleet.HostSettings();
             // Work in hand must resume after the outage without waiting for a lease to run out.
-            settings["Execution:LeaseSeconds"] = "120";
+            var settings = fleet.HostSettings(leaseSeconds: 120);
             settings["Logging:LogLevel:LastCall.Hosting"] = "Information";
             var host = await hosts.StartAsync("host", settings);
 

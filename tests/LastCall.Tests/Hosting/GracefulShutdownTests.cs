@@ -20,8 +20,7 @@ public sealed class GracefulShutdownTests(PostgresCluster postgres)
         const int n = 40;
         var lease = TimeSpan.FromSeconds(120);
         await using var fleet = await CrashFleet.StartAsync(postgres, DatabaseProvider.Postgres, n);
-        var settings = fleet.HostSettings();
-        settings["Execution:LeaseSeconds"] = lease.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var settings = fleet.HostSettings(leaseSeconds: (int)lease.TotalSeconds);
         settings["Shutdown:DrainSeconds"] = "0";
         await using var hosts = new HostGroup();
         var started = await Task.WhenAll(hosts.StartAsync("host-a", settings), hosts.StartAsync("host-b", settings));
