@@ -281,12 +281,15 @@ public sealed class CrashFleet : IAsyncDisposable
                 return frozen;
             }
             await host.ThawAsync();
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"The host never held that state when frozen within {timeout.TotalSeconds} s: {frozen}\n{diagnostics()}");
         }
     }
 
     /// <summary>
     /// On PostgreSQL, waits until no other session of this database runs a statement: a frozen host's statement
-    /// already sent (a commit, say) still completes on the server. A SQLite host writes in its own process.
+    /// already sent (a commit, say) still completes on the server. A statement waiting for a lock is not waited for: the
+    /// lock may belong to the frozen host's own open transaction. A SQLite host writes in its own process.
     /// </summary>
     private async Task WaitUntilNoStatementRunsAsync()
     {
@@ -294,7 +297,7 @@ public sealed class CrashFleet : IAsyncDisposable
             return;
         await using var db = Database.CreateContext();
         while (await db.Database.SqlQueryRaw<int>(
-                   "SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'active'")
+                   "SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'active' AND wait_event_type IS DISTINCT FROM 'Lock'")
                .SingleAsync(Ct) > 0)
             await Task.Delay(5, Ct);
     }
