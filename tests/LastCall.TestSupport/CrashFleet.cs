@@ -57,7 +57,6 @@ public sealed class CrashFleet : IAsyncDisposable
 {
     public const string ClerkPassword = "correct-horse-battery";
     public const string Store = "BJ-001";
-    private const string LinePassword = "246810";
 
     private static readonly KeyValuePair<string, string?>[] QuietSimulator =
         [new("Logging:LogLevel:Default", "Warning"), new("Logging:LogLevel:Microsoft.Hosting.Lifetime", "Warning")];
@@ -123,7 +122,7 @@ public sealed class CrashFleet : IAsyncDisposable
                 profiles.Add(new(TestData.Iccid(c), null, ProfileRole.Companion, i % 6 == 0 ? ProfileState.Confirmed : ProfileState.Released));
             }
             var column = string.Join('|', profiles.Select(p => $"{p.Iccid}:{p.Eid}:{(p.Role == ProfileRole.Primary ? "primary" : "companion")}:{(p.Role == ProfileRole.Primary ? "iPhone 16" : "Apple Watch")}"));
-            rows.Add(TestData.Row(n, msisdn: msisdn, idNumber: idNumber, password: TestData.HashOf(LinePassword),
+            rows.Add(TestData.Row(n, msisdn: msisdn, idNumber: idNumber,
                 balance: balance.ToString("0.00", CultureInfo.InvariantCulture), profiles: column));
             lines.Add(new FleetLine(msisdn, idNumber, balance, unbilled, profiles));
         }

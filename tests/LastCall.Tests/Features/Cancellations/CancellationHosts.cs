@@ -97,7 +97,7 @@ public sealed record LineSpec
 /// </summary>
 public sealed class CancellationHost : IAsyncDisposable
 {
-    public const string LinePassword = "246810";
+    public const string LinePassword = TestData.RowPassword;
 
     private readonly ConcurrentDictionary<string, Lazy<Task<HttpClient>>> _clients = new();
 
