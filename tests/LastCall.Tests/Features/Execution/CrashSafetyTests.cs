@@ -1,170 +1,19 @@
-using System.Diagnostics;
 using LastCall.Data;
-using LastCall.Domain.Cancellations;
 using LastCall.TestSupport;
 
 namespace LastCall.Tests.Features.Execution;
 
 /// <summary>
 /// Flow 5's promise under real failure: the host runs as its own OS process and is killed with SIGKILL while
-/// executions are in flight, or two host processes share one PostgreSQL database; the simulators live in the
-/// test process, so their ledgers outlive every host. Whatever happens, each request completes and each effect —
-/// final bill, refund, cancelOrder, deprovisioning, register entry, outbox event, certificate, audit entry —
-/// happens exactly once (see <see cref="CrashFleet.AssertEverythingHappenedExactlyOnceAsync"/>).
+/// executions are in flight; the simulators live in the test process, so their ledgers outlive every host. Whatever
+/// happens, each request completes and each effect — final bill, refund, cancelOrder, deprovisioning, register entry,
+/// outbox event, certificate, audit entry — happens exactly once (see <see cref="CrashFleet.AssertEverythingHappenedExactlyOnceAsync"/>).
+/// The port-out and two-host variants are classes of their own so that the suite runs the three long scenarios side by side.
 /// </summary>
 public sealed class CrashSafetyTests(PostgresCluster postgres)
 {
-    private static void Log(string message) => TestContext.Current.TestOutputHelper?.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {message}");
-
     [Theory]
     [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public Task SigkillMidExecution_RestartedHost_CompletesEveryRequestExactlyOnce(DatabaseProvider provider) =>
-        SigkillTwiceAsync(provider, (fleet, host) => fleet.SubmitAsync(host, fleet.Lines));
-
-    /// <summary>The same for port-outs: killed between their steps, each completes once, with no quarantine, register entry or certificate.</summary>
-    [Fact]
-    public Task SigkillMidPortOut_RestartedHost_CompletesEveryPortOutExactlyOnce() =>
-        SigkillTwiceAsync(DatabaseProvider.Postgres, (fleet, host) => fleet.SubmitPortOutsAsync(host, fleet.Lines));
-
-    private async Task SigkillTwiceAsync(DatabaseProvider provider, Func<CrashFleet, HostProcess, Task> submit)
-    {
-        const int n = 30;
-        var clock = Stopwatch.StartNew();
-        await using var fleet = await CrashFleet.StartAsync(postgres, provider, n);
-        var hosts = new List<HostProcess>();
-        string Diagnostics() => string.Join('\n', hosts.Select(h => h.Output));
-        try
-        {
-            var first = await StartHostAsync(fleet, hosts, "host-1");
-            Log($"{provider}: fleet of {n} lines and host-1 (pid {first.Pid}) ready after {clock.ElapsedMilliseconds} ms");
-            await submit(fleet, first);
-            Log($"submitted {n}: {await fleet.ProgressAsync()}");
-
-            // Kill -9 while host-1's worker holds requests with steps under way: some requests done, most not.
-            var firstKill = await KillWhenAsync(fleet, first, p => p.Completed >= 3 && p.RunningIn(first.Pid) >= 2 && p.Completed < n - 8, giveUp: _ => false, Diagnostics);
-            Assert.NotNull(firstKill);
-            Assert.InRange(firstKill.Completed, 1, n - 1);
-            Assert.NotEmpty(firstKill.HeldBy(first.Pid));
-
-            // host-2 takes over once the dead worker's leases (3 s) have run out; kill it too, mid-flight, if it is not done by then.
-            var second = await StartHostAsync(fleet, hosts, "host-2");
-            var kills = new List<FleetProgress> { firstKill };
-            if (await KillWhenAsync(fleet, second, p => p.Completed >= firstKill.Completed + 3 && p.RunningIn(second.Pid) >= 1 && p.Completed < n - 3, giveUp: p => p.Completed == n, Diagnostics) is { } secondKill)
-                kills.Add(secondKill);
-            else
-                Log("host-2 finished everything before it could be killed");
-
-            // host-3 finishes the rest.
-            await StartHostAsync(fleet, hosts, "host-3");
-            var done = await fleet.WaitForAsync(p => p.Completed == n, TimeSpan.FromSeconds(90), Diagnostics, pollMilliseconds: 50);
-            Log($"all {n} completed after {clock.ElapsedMilliseconds} ms: {done}");
-
-            await fleet.AssertEverythingHappenedExactlyOnceAsync();
-
-            // The kills really hit work in flight: the requests a dead worker held were taken over and completed by
-            // a later host, and every step that was running when its worker died ran again (attempts went up) —
-            // the simulators answering the repeated calls that had already reached them from their replay stores.
-            await using var db = fleet.Database.CreateContext();
-            var attempts = db.ExecutionSteps.Select(s => new { s.Id, s.Attempts }).ToDictionary(s => s.Id, s => s.Attempts);
-            var interrupted = kills.SelectMany(k => k.Running).ToList();
-            Assert.NotEmpty(interrupted);
-            Assert.All(interrupted, s => Assert.True(attempts[s.Id] > s.Attempts, $"step {s.Name} of {s.RequestId} was running at a kill but did not run again"));
-            var replays = await fleet.ReplaysAsync();
-            Log($"kills: {kills.Count}; completed before the first {firstKill.Completed}, after it {n - firstKill.Completed}; steps interrupted and run again: {interrupted.Count}; " +
-                $"steps with attempts > 1: {attempts.Values.Count(a => a > 1)}; calls answered as replays: SM-DP+ {replays.Smdp}, billing/network {replays.Backends}");
-
-            var audit = await fleet.VerifyAuditChainAsync();
-            Assert.True(audit.ExitCode == 0, $"audit verify: {audit.Output} {audit.Error}");
-            Assert.Contains("audit chain intact", audit.Output, StringComparison.Ordinal);
-            Log($"{audit.Output.Trim()}; test took {clock.ElapsedMilliseconds} ms");
-        }
-        catch
-        {
-            Log(Diagnostics());
-            throw;
-        }
-        finally
-        {
-            foreach (var host in hosts)
-                await host.DisposeAsync();
-        }
-    }
-
-    /// <summary>
-    /// Nothing dies in the two-host test, so no lease needs to run out: with the crash tests' 3 s a batch slowed by a
-    /// busy machine can outlast its lease between renewals, and the other instance then rightly takes it over.
-    /// </summary>
-    private const int LongLease = 60;
-
-    [Fact]
-    public async Task TwoHostProcesses_OnePostgres_ShareTheWorkWithoutRunningAnythingTwice()
-    {
-        const int n = 40;
-        var clock = Stopwatch.StartNew();
-        await using var fleet = await CrashFleet.StartAsync(postgres, DatabaseProvider.Postgres, n);
-        var hosts = new List<HostProcess>();
-        string Diagnostics() => string.Join('\n', hosts.Select(h => h.Output));
-        try
-        {
-            var started = await Task.WhenAll(HostProcess.StartAsync("host-a", fleet.HostSettings(LongLease)), HostProcess.StartAsync("host-b", fleet.HostSettings(LongLease)));
-            hosts.AddRange(started);
-            var (a, b) = (started[0], started[1]);
-            Log($"hosts ready after {clock.ElapsedMilliseconds} ms: host-a pid {a.Pid}, host-b pid {b.Pid}");
-
-            // Half the store's clerks work against each instance, at the same time.
-            await Task.WhenAll(fleet.SubmitAsync(a, fleet.Lines.Take(n / 2)), fleet.SubmitAsync(b, fleet.Lines.Skip(n / 2)));
-            var done = await fleet.WaitForAsync(p => p.Completed == n, TimeSpan.FromSeconds(60), Diagnostics, pollMilliseconds: 50);
-            Log($"all {n} completed after {clock.ElapsedMilliseconds} ms: {done}");
-            Assert.False(a.HasExited || b.HasExited, "a host process died");
-
-            await fleet.AssertEverythingHappenedExactlyOnceAsync();
-
-            // Nothing ran twice: no step was ever begun a second time, no request was started twice, and no
-            // call reached a simulator twice (not even one answered from its replay store).
-            await using (var db = fleet.Database.CreateContext())
-                Assert.All(db.ExecutionSteps.Select(s => new { s.RequestId, s.Name, s.Attempts }).ToList(), s => Assert.Equal(1, s.Attempts));
-            var replays = await fleet.ReplaysAsync();
-            Assert.Equal((0, 0), replays);
-
-            // Both instances did work: the worker that started each request is in its execution_started audit entry.
-            var executionsStarted = (await fleet.AuditByRequestAsync()).Where(e => e.Action == "cancellation.execution_started").ToList();
-            Assert.Equal(n, executionsStarted.Count);
-            var byWorker = executionsStarted.GroupBy(e => e.Worker!).ToDictionary(g => g.Key, g => g.Count());
-            Log("requests started per worker: " + string.Join(", ", byWorker.Select(kv => $"{kv.Key} {kv.Value}")));
-            Assert.Equal(2, byWorker.Count);
-            Assert.Contains(byWorker.Keys, w => w.Contains($":{a.Pid}:", StringComparison.Ordinal));
-            Assert.Contains(byWorker.Keys, w => w.Contains($":{b.Pid}:", StringComparison.Ordinal));
-
-            var audit = await fleet.VerifyAuditChainAsync();
-            Assert.True(audit.ExitCode == 0, $"audit verify: {audit.Output} {audit.Error}");
-            Assert.Contains("audit chain intact", audit.Output, StringComparison.Ordinal);
-            Log($"{audit.Output.Trim()}; test took {clock.ElapsedMilliseconds} ms");
-        }
-        catch
-        {
-            Log(Diagnostics());
-            throw;
-        }
-        finally
-        {
-            foreach (var host in hosts)
-                await host.DisposeAsync();
-        }
-    }
-
-    private static async Task<HostProcess> StartHostAsync(CrashFleet fleet, List<HostProcess> hosts, string name)
-    {
-        var host = await HostProcess.StartAsync(name, fleet.HostSettings());
-        hosts.Add(host);
-        return host;
-    }
-
-    /// <summary>SIGKILLs the host once <paramref name="when"/> holds of what it leaves behind (null if <paramref name="giveUp"/> holds first), and returns that.</summary>
-    private static async Task<FleetProgress?> KillWhenAsync(CrashFleet fleet, HostProcess host, Func<FleetProgress, bool> when, Func<FleetProgress, bool> giveUp, Func<string> diagnostics)
-    {
-        var left = await fleet.KillWhenAsync(host, when, giveUp, TimeSpan.FromSeconds(30), diagnostics);
-        if (left is not null)
-            Log($"{host.Name} (pid {host.Pid}) killed with SIGKILL: {left}; it held {left.HeldBy(host.Pid).Count} requests with {left.RunningIn(host.Pid)} steps running");
-        return left;
-    }
+        SigkillTwice.RunAsync(postgres, provider, (fleet, host) => fleet.SubmitAsync(host, fleet.Lines));
 }
