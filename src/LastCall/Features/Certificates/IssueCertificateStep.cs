@@ -1,7 +1,6 @@
 using LastCall.Domain.Cancellations;
 using LastCall.Features.Execution;
 using LastCall.Hosting;
-using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Features.Certificates;
 
@@ -17,10 +16,10 @@ public sealed class IssueCertificateStep(CertificateSigner signer, PolicySetting
     {
         var db = context.Db;
         var request = context.Request;
-        if (await db.Certificates.AsNoTracking().FirstOrDefaultAsync(c => c.RequestId == request.Id, ct) is { } existing)
+        if (context.Batch.CertificateIssuedFor(request.Id) is { } existing)
         {
-            request.RecordCertificate(existing.Number);
-            return StepResult.Success($"{{\"certificateNumber\":\"{existing.Number}\"}}");
+            request.RecordCertificate(existing);
+            return StepResult.Success($"{{\"certificateNumber\":\"{existing}\"}}");
         }
         var owner = await db.Customers.FindAsync([request.CustomerId], ct) ?? throw new InvalidOperationException($"Request {request.Id} has no customer.");
         // Found in the context: the disconnect step of this run quarantined it, and a run saves its steps together at its end.

@@ -37,7 +37,7 @@ public sealed class DisconnectStep(LastCallSettings settings) : IExecutionStep
 
         var day = context.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         // number.disconnected, and an unbinding request to every partner holding the number, with their webhook deliveries.
-        await PartnerEvents.AddDisconnectionAsync(db, line.Msisdn, context.Request.Id, context.Today, context.Now, ct);
+        PartnerEvents.AddDisconnection(db, line.Msisdn, context.Request.Id, context.Today, context.Now, context.Batch.PartnersBoundTo(line.Msisdn));
 
         context.Audit.Record("number.quarantined", line.Msisdn.Masked(), before: new { state = "Assigned" },
             after: new { state = "Quarantined", until = number.QuarantinedUntil, number.Category, disconnectedOn = day, context.Request.Id });

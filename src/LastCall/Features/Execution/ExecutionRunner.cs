@@ -37,8 +37,8 @@ public sealed class ExecutionRunner(
 {
     private readonly Dictionary<StepName, IExecutionStep> _steps = stepKinds.ToDictionary(s => s.Name);
 
-    /// <summary>One request of a batch, with its steps, its line and the line's billing account (null when it has none).</summary>
-    private sealed record Run(CancellationRequest Request, List<ExecutionStep> Steps, Line Line, BillingAccount? Account)
+    /// <summary>One request of a batch, with its steps, its line, the line's billing account (null when it has none) and the batch's loads.</summary>
+    private sealed record Run(CancellationRequest Request, List<ExecutionStep> Steps, Line Line, BillingAccount? Account, BatchLoads Loads)
     {
         /// <summary>
         /// The steps that succeeded in this run and are not audited yet: each step's success is audited in the event of
@@ -101,6 +101,10 @@ public sealed class ExecutionRunner(
         var ids = requests.Select(r => r.Id).ToList();
         var stepsOf = (await db.ExecutionSteps.Where(s => ids.Contains(s.RequestId)).ToListAsync(ct))
             .GroupBy(s => s.RequestId).ToDictionary(g => g.Key, g => g.OrderBy(s => s.Position).ToList());
+        // The owners first: a request told before it starts finds its owner in the context (the notice's FindAsync),
+        // and so does the certificate step.
+        var ownerIds = requests.Select(r => r.CustomerId).Distinct().ToList();
+        await db.Customers.Where(c => ownerIds.Contains(c.Id)).LoadAsync(ct);
 
         var started = new List<(CancellationRequest Request, List<ExecutionStep> Steps)>();
         foreach (var request in requests.OrderBy(r => r.SubmittedAt))
@@ -117,14 +121,14 @@ public sealed class ExecutionRunner(
         }
         var lineIds = started.Select(r => r.Request.LineId).ToList();
         var lines = await db.Lines.Where(l => lineIds.Contains(l.Id)).ToDictionaryAsync(l => l.Id, ct);
-        // What the steps look up (the number in the pool, the owner, the billing account), loaded for the whole batch:
-        // they find it in the context (FindAsync) or in their StepContext instead of asking the database once per request.
+        // What the steps look up (the number in the pool, the billing account, certificates, bindings), loaded for the
+        // whole batch: they find it in the context (FindAsync) or in their StepContext instead of asking the database
+        // once per request.
         var msisdns = lines.Values.Select(l => l.Msisdn).ToList();
         await db.PoolNumbers.Where(n => msisdns.Contains(n.Msisdn)).LoadAsync(ct);
-        var ownerIds = started.Select(r => r.Request.CustomerId).Distinct().ToList();
-        await db.Customers.Where(c => ownerIds.Contains(c.Id)).LoadAsync(ct);
         var accounts = await db.BillingAccounts.Where(a => lineIds.Contains(a.LineId)).ToDictionaryAsync(a => a.LineId, ct);
-        var runs = started.Select(r => new Run(r.Request, r.Steps, lines[r.Request.LineId], accounts.GetValueOrDefault(r.Request.LineId))).ToList();
+        var loads = await BatchLoads.LoadAsync(db, [.. started.Select(r => r.Request.Id)], msisdns, ct);
+        var runs = started.Select(r => new Run(r.Request, r.Steps, lines[r.Request.LineId], accounts.GetValueOrDefault(r.Request.LineId), loads)).ToList();
 
         // Each run's first step is saved as begun (with the start, when this run starts the request), so a request
         // that kills its worker every time still runs out of attempts. Later steps are saved with the batch's
@@ -149,7 +153,7 @@ public sealed class ExecutionRunner(
     /// <summary>Runs one request's remaining steps; its changes are left in the context for the batch's save.</summary>
     private async Task RunStepsAsync(Run run, List<Run> batch, CancellationToken ct, CancellationToken stopping)
     {
-        var (request, steps, line, account) = (run.Request, run.Steps, run.Line, run.Account);
+        var (request, steps, line, account, loads) = (run.Request, run.Steps, run.Line, run.Account, run.Loads);
         var first = true;
         var succeeded = run.Succeeded;
         foreach (var step in steps.Where(s => s.Status != StepStatus.Succeeded))
@@ -173,7 +177,7 @@ public sealed class ExecutionRunner(
             StepResult result;
             try
             {
-                result = await _steps[step.Name].RunAsync(new StepContext(request, line, account, db, audit, now, policies.Today(now)), ct);
+                result = await _steps[step.Name].RunAsync(new StepContext(request, line, account, loads, db, audit, now, policies.Today(now)), ct);
             }
             catch (Exception e) when (e is not OperationCanceledException && !DatabaseOutage.IsUnavailable(e))
             {

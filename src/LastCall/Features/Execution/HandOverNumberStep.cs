@@ -26,7 +26,7 @@ public sealed class HandOverNumberStep : IExecutionStep
             return StepResult.Permanent(notPorted.Error!.Message);
 
         var recipient = context.Request.RecipientOperator ?? "";
-        await PartnerEvents.AddPortOutAsync(context.Db, line.Msisdn, context.Request.Id, context.Today, recipient, context.Now, ct);
+        PartnerEvents.AddPortOut(context.Db, line.Msisdn, context.Request.Id, context.Today, recipient, context.Now, context.Batch.PartnersWatching(line.Msisdn));
         var day = context.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         context.Audit.Record("number.ported_out", line.Msisdn.Masked(), before: new { state = "Assigned" },
             after: new { state = "PortedOut", portedOutOn = day, recipientOperator = recipient, context.Request.Id });

@@ -22,9 +22,10 @@ public interface IExecutionStep
 
 /// <summary>
 /// What a step works on. <see cref="Key"/> is stable across attempts: the idempotency key for external systems.
-/// <see cref="BillingAccount"/> is the line's account (null when it has none), loaded with the runner's batch.
+/// <see cref="BillingAccount"/> is the line's account (null when it has none) and <see cref="Batch"/> what else the steps
+/// look up, both loaded with the runner's batch.
 /// </summary>
-public sealed record StepContext(CancellationRequest Request, Line Line, BillingAccount? BillingAccount, AppDbContext Db, AuditTrail Audit, DateTimeOffset Now, DateOnly Today)
+public sealed record StepContext(CancellationRequest Request, Line Line, BillingAccount? BillingAccount, BatchLoads Batch, AppDbContext Db, AuditTrail Audit, DateTimeOffset Now, DateOnly Today)
 {
     public string Key(string part) => $"lastcall-{Request.Id:N}-{part}";
 

@@ -27,16 +27,15 @@ public static class PartnerEvents
     // Partners read these bodies as JSON, never as HTML: '+' in numbers stays '+'.
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static async Task AddDisconnectionAsync(AppDbContext db, Msisdn msisdn, Guid cancellationId, DateOnly disconnectedOn, DateTimeOffset now, CancellationToken ct)
+    /// <summary>The disconnection's events; <paramref name="boundPartners"/> are the partners holding a binding on the number, each once.</summary>
+    public static void AddDisconnection(AppDbContext db, Msisdn msisdn, Guid cancellationId, DateOnly disconnectedOn, DateTimeOffset now, IReadOnlyList<Guid> boundPartners)
     {
         var day = disconnectedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var disconnected = new { msisdn = msisdn.Value, disconnectedOn = day };
         var disconnectedKey = $"{NumberDisconnected}:{cancellationId:N}";
         db.OutboxEvents.Add(OutboxEvent.Create(NumberDisconnected, JsonSerializer.Serialize(disconnected, Json), disconnectedKey, now));
 
-        var partners = await db.Bindings.AsNoTracking().Where(b => b.Msisdn == msisdn)
-            .Select(b => b.PartnerId).Distinct().ToListAsync(ct);
-        foreach (var partnerId in partners.Order())
+        foreach (var partnerId in boundPartners)
         {
             db.WebhookDeliveries.Add(WebhookDelivery.Create(partnerId, disconnectedKey, NumberDisconnected, Body(NumberDisconnected, now, disconnected), now));
 
@@ -50,17 +49,15 @@ public static class PartnerEvents
     }
 
     /// <summary>
-    /// A port-out's hand-over: <c>number.ported_out</c> to every partner watching the number, and nothing else — the
-    /// owner kept the number, so no partner is asked to unbind anything.
+    /// A port-out's hand-over: <c>number.ported_out</c> to every partner watching the number (<paramref name="watchers"/>,
+    /// each once), and nothing else — the owner kept the number, so no partner is asked to unbind anything.
     /// </summary>
-    public static async Task AddPortOutAsync(AppDbContext db, Msisdn msisdn, Guid portOutId, DateOnly portedOutOn, string recipientOperator, DateTimeOffset now, CancellationToken ct)
+    public static void AddPortOut(AppDbContext db, Msisdn msisdn, Guid portOutId, DateOnly portedOutOn, string recipientOperator, DateTimeOffset now, IReadOnlyList<Guid> watchers)
     {
         var data = new { msisdn = msisdn.Value, portedOutOn = portedOutOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), recipientOperator };
         var key = $"{NumberPortedOut}:{portOutId:N}";
         db.OutboxEvents.Add(OutboxEvent.Create(NumberPortedOut, JsonSerializer.Serialize(data, Json), key, now));
-        var watchers = await db.Bindings.AsNoTracking().Where(b => b.Msisdn == msisdn && b.Source == BindingSource.Watchlist)
-            .Select(b => b.PartnerId).Distinct().ToListAsync(ct);
-        foreach (var partnerId in watchers.Order())
+        foreach (var partnerId in watchers)
             db.WebhookDeliveries.Add(WebhookDelivery.Create(partnerId, key, NumberPortedOut, Body(NumberPortedOut, now, data), now));
     }
 
