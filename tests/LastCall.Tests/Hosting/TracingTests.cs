@@ -53,12 +53,12 @@ public sealed class TracingTests(PostgresCluster postgres)
         var stepIds = steps.Select(s => s.SpanId).ToHashSet();
         Assert.Contains(calls, c => stepIds.Contains(c.ParentSpanId));
 
-        // On PostgreSQL the commands are spans too: the submit's and the steps' writes among them.
+        // On PostgreSQL the commands are spans too: the submit's reads and its save. The steps' reads and writes belong to
+        // their batch (decision 0020: loaded before the runs, saved after them), not to one request's trace.
         if (provider == DatabaseProvider.Postgres)
         {
             var commands = trace.Where(a => a.Source.Name == "Npgsql").ToList();
-            Assert.Contains(commands, c => c.ParentSpanId == submit.SpanId);
-            Assert.Contains(commands, c => stepIds.Contains(c.ParentSpanId));
+            Assert.True(commands.Count(c => c.ParentSpanId == submit.SpanId) >= 2, $"{commands.Count} commands in the trace");
         }
     }
 
