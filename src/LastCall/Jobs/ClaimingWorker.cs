@@ -9,9 +9,10 @@ namespace LastCall.Jobs;
 /// own scope), and claims more as soon as a batch finishes. When there was less work than room it waits for a
 /// poll interval, a finished item, or word that work has arrived (<see cref="WhenWorkArrives"/>); a worker that runs
 /// batches and has one in hand does not answer that word before a batch finishes, so what arrives meanwhile is claimed
-/// together. A batch that fails unexpectedly is logged and run again once at once, while this instance still holds its
-/// leases (a connection that broke mid-batch, for instance just after a database restart, should not hold the work back
-/// for a whole lease); if it fails again it is left to its lease and claimed again when that runs out. Never fatal.
+/// together. A batch that fails
+/// unexpectedly is logged and run again once at once, while this instance still holds its leases (a connection that
+/// broke mid-batch, for instance just after a database restart, should not hold the work back for a whole lease);
+/// if it fails again it is left to its lease and claimed again when that runs out. Never fatal.
 /// <para>
 /// Bad days: while the database is unreachable the loop pauses (logged once, by <see cref="DatabaseOutage"/>)
 /// and then first runs again the items an outage interrupted, which this instance still holds. On shutdown it
