@@ -7,9 +7,7 @@ namespace LastCall.Jobs;
 /// The loop shared by the workers that claim rows with leases (cancellations to execute, webhooks to deliver):
 /// keeps up to <see cref="Concurrency"/> items running, in batches of up to <see cref="BatchSize"/> (each batch in its
 /// own scope), and claims more as soon as a batch finishes. When there was less work than room it waits for a
-/// poll interval, a finished item, or word that work has arrived (<see cref="WhenWorkArrives"/>); a worker that runs
-/// batches and has one in hand does not answer that word before a batch finishes, so what arrives meanwhile is claimed
-/// together. A batch that fails
+/// poll interval, a finished item, or word that work has arrived (<see cref="WhenWorkArrives"/>). A batch that fails
 /// unexpectedly is logged and run again once at once, while this instance still holds its leases (a connection that
 /// broke mid-batch, for instance just after a database restart, should not hold the work back for a whole lease);
 /// if it fails again it is left to its lease and claimed again when that runs out. Never fatal.
@@ -80,13 +78,10 @@ public abstract class ClaimingWorker(IServiceScopeFactory scopes, DatabaseOutage
                     running.Add(RunBatchAsync(batch, stoppingToken), batch);
                 if (running.Count == 0)
                     await Task.WhenAny(Task.Delay(PollInterval, stoppingToken), arrived);
-                else if (claimed.Count < room && BatchSize == 1)
+                else if (claimed.Count < room)
                     await Task.WhenAny(Task.Delay(PollInterval, stoppingToken), arrived, Task.WhenAny(running.Keys));
                 else
-                    // Batching while busy: what arrives meanwhile is claimed when a batch finishes (or at the next poll),
-                    // together, instead of one or two at a time as each arrives; a batch's reads and saves are then shared
-                    // by more requests. Idle, the word that work has arrived is answered at once (above).
-                    await Task.WhenAny(Task.Delay(PollInterval, stoppingToken), Task.WhenAny(running.Keys));
+                    await Task.WhenAny(running.Keys);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
