@@ -517,6 +517,15 @@ public sealed class CrashFleet : IAsyncDisposable
             "--Database:Provider", Database.Provider.ToString(), "--ConnectionStrings:LastCall", Database.ConnectionString,
             "--Security:MasterKey", Database.MasterKey, "--DataFolder", Database.DataFolder);
 
+    /// <summary>Runs <see cref="VerifyAuditChainAsync"/> and asserts the chain is intact; returns what the verb printed.</summary>
+    public async Task<string> AssertAuditChainIntactAsync()
+    {
+        var audit = await VerifyAuditChainAsync();
+        Assert.True(audit.ExitCode == 0, $"audit verify: {audit.Output} {audit.Error}");
+        Assert.Contains("audit chain intact", audit.Output, StringComparison.Ordinal);
+        return audit.Output.Trim();
+    }
+
     public static string Escape(string msisdn) => Uri.EscapeDataString(msisdn);
 
     private static async Task PutAsync(HttpClient http, string path, object body)
