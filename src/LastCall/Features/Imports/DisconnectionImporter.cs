@@ -255,8 +255,27 @@ public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contex
             if (rebuild)
                 await ExecuteAsync($"""CREATE UNIQUE INDEX "{UniqueIndex}" ON disconnections ("Msisdn", "DisconnectedOn")""", ct);
             await transaction.CommitAsync(ct);
+            if (rebuild)
+                await AnalyzeRegisterAsync();
             // The staged rows are dropped when the writer is disposed.
             return inserted;
+        }
+
+        /// <summary>
+        /// After a load that changed the register's size by a quarter or more: fresh statistics at once, so that every reader
+        /// (the instances following the register, lookups by number, reports) is planned against the register as it now is
+        /// rather than until autovacuum comes round. The load is committed by then: a failure here only leaves that to autovacuum.
+        /// </summary>
+        private async Task AnalyzeRegisterAsync()
+        {
+            try
+            {
+                await ExecuteAsync("ANALYZE disconnections", CancellationToken.None);
+            }
+            catch (NpgsqlException)
+            {
+                // Autovacuum analyzes the table later.
+            }
         }
 
         /// <summary>The planner's row estimate: exact enough to choose a path, and free.</summary>

@@ -691,13 +691,22 @@ public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> context
     /// whether committed entries wait at or above it, behind a transaction still running: no notification will come
     /// for them when it ends, so the follower looks again shortly.
     /// </summary>
+    /// <remarks>
+    /// "Entries waiting" is asked as the newest writing transaction against the horizon, which PostgreSQL always answers
+    /// from the end of the (transaction, id) index. The same question as <c>EXISTS (… WHERE "WrittenInTransaction" &gt;=
+    /// horizon)</c> was planned from the table's statistics: with none yet (right after a bulk import, until autovacuum
+    /// analyzes the table) it became a sequential scan of the whole register on every catch-up (384 ms at 1 M entries),
+    /// and the other instances answered new disconnections up to 0.8 s late.
+    /// </remarks>
+    internal const string HorizonSql = """
+        SELECT h.x, COALESCE((SELECT max("WrittenInTransaction") FROM disconnections) >= h.x, false)
+        FROM (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS x) h
+        """;
+
     private static async Task<(long Horizon, bool EntriesWaiting)> HorizonAsync(DbConnection connection, CancellationToken ct)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT h.x, EXISTS (SELECT 1 FROM disconnections WHERE "WrittenInTransaction" >= h.x)
-            FROM (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS x) h
-            """;
+        command.CommandText = HorizonSql;
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         return (reader.GetInt64(0), reader.GetBoolean(1));
