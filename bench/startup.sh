@@ -34,6 +34,8 @@ echo "import: $(echo "$(date +%s.%N) - $t0" | bc -l | xargs printf '%.1f') s"
 rm "$work/register.csv"
 key=$(cd "$work" && dotnet "$bin/lastcall.dll" partners add --name "Bench Partner" "${opts[@]}" | grep -oE 'lcp_[A-Za-z0-9_-]+')
 pg_as "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d lastcall -qAtc "VACUUM ANALYZE disconnections"
+echo "database: $(pg_as "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d lastcall -qAtc \
+  "SELECT 'lastcall ' || pg_size_pretty(pg_database_size('lastcall')) || ', register table ' || pg_size_pretty(pg_table_size('disconnections')) || ' + indexes ' || pg_size_pretty(pg_indexes_size('disconnections'))")"
 # Number 0 of the generator's sequence: in the register, so the first answer is a real hit.
 probe_path="/api/v1/reassigned-numbers/+8613000000000?since=2020-01-01"
 signing_key=$(openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt)
