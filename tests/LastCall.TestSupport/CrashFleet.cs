@@ -511,16 +511,15 @@ public sealed class CrashFleet : IAsyncDisposable
         return (smdp.EnumerateArray().Count(c => c.GetProperty("replayed").GetBoolean()), backends.EnumerateArray().Count(c => c.GetProperty("replayed").GetBoolean()));
     }
 
-    /// <summary><c>lastcall audit verify</c> in its own process, as an operator runs it.</summary>
-    public Task<LastCallProcess.Result> VerifyAuditChainAsync() =>
-        LastCallProcess.RunInProcessAsync(Database.DataFolder, standardInput: null, "audit", "verify",
-            "--Database:Provider", Database.Provider.ToString(), "--ConnectionStrings:LastCall", Database.ConnectionString,
-            "--Security:MasterKey", Database.MasterKey, "--DataFolder", Database.DataFolder);
-
-    /// <summary>Runs <see cref="VerifyAuditChainAsync"/> and asserts the chain is intact; returns what the verb printed.</summary>
+    /// <summary>
+    /// Runs <c>lastcall audit verify</c> (through the verb's entry point in this process) and asserts the chain is intact;
+    /// returns what the verb printed.
+    /// </summary>
     public async Task<string> AssertAuditChainIntactAsync()
     {
-        var audit = await VerifyAuditChainAsync();
+        var audit = await LastCallProcess.RunInProcessAsync(Database.DataFolder, standardInput: null, "audit", "verify",
+            "--Database:Provider", Database.Provider.ToString(), "--ConnectionStrings:LastCall", Database.ConnectionString,
+            "--Security:MasterKey", Database.MasterKey, "--DataFolder", Database.DataFolder);
         Assert.True(audit.ExitCode == 0, $"audit verify: {audit.Output} {audit.Error}");
         Assert.Contains("audit chain intact", audit.Output, StringComparison.Ordinal);
         return audit.Output.Trim();
