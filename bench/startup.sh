@@ -8,6 +8,8 @@
 #   snapshot  - the file just written: read, checked against the register, caught up, then ready.
 # Prints each start's seconds, the host's resident memory once ready, and the register index's own log lines.
 # Usage: bench/startup.sh [ROWS]   (default 10000000; ROUNDS=1)
+# LASTCALL_HOST_BIN=DIR also starts another build's host (DIR holds its lastcall.dll, e.g. a baseline's Release output)
+# the same three ways in each round, right after this checkout's, on the same database; its lines say "base-".
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/bench/pg-cluster.sh"
@@ -41,12 +43,12 @@ probe_path="/api/v1/reassigned-numbers/+8613000000000?since=2020-01-01"
 signing_key=$(openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt)
 snapshot="$work/data/register-index.snapshot"
 
-# start LABEL SNAPSHOT_PATH: starts the host, waits for its first 200, prints the time and memory.
+# start LABEL SNAPSHOT_PATH [BIN]: starts the host, waits for its first 200, prints the time and memory.
 start() {
-  local label=$1 path=$2 port started code
+  local label=$1 path=$2 host_bin=${3:-$bin} port started code
   port=$(free_port)
   started=$(date +%s.%N)
-  (cd "$work" && Certificates__SigningKeyPem="$signing_key" exec dotnet "$bin/lastcall.dll" --urls "http://127.0.0.1:$port" --contentRoot "$bin" "${opts[@]}" \
+  (cd "$work" && Certificates__SigningKeyPem="$signing_key" exec dotnet "$host_bin/lastcall.dll" --urls "http://127.0.0.1:$port" --contentRoot "$host_bin" "${opts[@]}" \
     --Register:SnapshotPath "$path" --Logging:LogLevel:Default Warning \
     --Logging:LogLevel:LastCall.Features.Lookup.RegisterIndexService Information >"$work/host-$label.log" 2>&1) &
   host=$!
@@ -62,21 +64,28 @@ start() {
 
 stop() { kill -TERM "$host"; wait "$host" 2>/dev/null || true; host=""; }
 
+# starts PREFIX BIN: the three starts of one build.
+starts() {
+  local prefix=$1 host_bin=$2
+  start "${prefix}database" "" "$host_bin"
+  stop
+  rm -f "$snapshot"
+  start "${prefix}rebuild" "register-index.snapshot" "$host_bin"
+  for _ in $(seq 1 1200); do grep -q 'Register index snapshot written' "$work/host-${prefix}rebuild.log" && break; sleep 0.1; done
+  grep -oE 'Register index snapshot written.*' "$work/host-${prefix}rebuild.log" | sed 's/^/           /'
+  stop
+  echo "           file: $(( $(stat -c %s "$snapshot") / 1048576 )) MB"
+  start "${prefix}snapshot" "register-index.snapshot" "$host_bin"
+  # Once ready, the instance counts the register up to the snapshot's place in the background (decision 0016).
+  for _ in $(seq 1 1200); do grep -qE 'The register (still )?holds' "$work/host-${prefix}snapshot.log" && break; sleep 0.1; done
+  grep -oE 'The register (still )?holds.*' "$work/host-${prefix}snapshot.log" | sed 's/^/           /' || true
+  stop
+}
+
 load
 for round in $(seq 1 "$rounds"); do
   echo "round $round"
-  start database ""
-  stop
-  rm -f "$snapshot"
-  start rebuild "register-index.snapshot"
-  for _ in $(seq 1 1200); do grep -q 'Register index snapshot written' "$work/host-rebuild.log" && break; sleep 0.1; done
-  grep -oE 'Register index snapshot written.*' "$work/host-rebuild.log" | sed 's/^/           /'
-  stop
-  echo "           file: $(( $(stat -c %s "$snapshot") / 1048576 )) MB"
-  start snapshot "register-index.snapshot"
-  # Once ready, the instance counts the register up to the snapshot's place in the background (decision 0016).
-  for _ in $(seq 1 1200); do grep -qE 'The register (still )?holds' "$work/host-snapshot.log" && break; sleep 0.1; done
-  grep -oE 'The register (still )?holds.*' "$work/host-snapshot.log" | sed 's/^/           /' || true
-  stop
+  starts "" "$bin"
+  [ -n "${LASTCALL_HOST_BIN:-}" ] && starts "base-" "$LASTCALL_HOST_BIN"
   load
 done

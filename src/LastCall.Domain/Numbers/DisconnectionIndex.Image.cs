@@ -16,9 +16,9 @@ public sealed partial class DisconnectionIndex
         {
             var state = _state;
             var table = state.Base;
-            var buckets = new RegisterEntry[table.Buckets.Length][];
+            var buckets = new RegisterBucket[table.Buckets.Length];
             for (var i = 0; i < buckets.Length; i++)
-                buckets[i] = Volatile.Read(ref table.Buckets[i]).Entries;
+                buckets[i] = Volatile.Read(ref table.Buckets[i]);
             var delta = new Dictionary<long, ushort>(state.Active.Count + (state.Frozen?.Count ?? 0));
             if (state.Frozen is { } frozen)
             {
@@ -66,34 +66,22 @@ public sealed partial class DisconnectionIndex
         var counts = new int[bucketCount];
         payload.ReadExactly(MemoryMarshal.AsBytes(highs.AsSpan()));
         payload.ReadExactly(MemoryMarshal.AsBytes(counts.AsSpan()));
-        long entries = 0;
         for (var i = 0; i < bucketCount; i++)
         {
             if (highs[i] < 0 || highs[i] > RegisterKey.MaxBucket || (i > 0 && highs[i] <= highs[i - 1]))
                 throw new InvalidDataException("The index image's buckets are not ascending.");
             if (counts[i] < 0 || counts[i] > 1 << RegisterKey.LowBits)
                 throw new InvalidDataException($"The index image's bucket {highs[i]} holds {counts[i]} numbers.");
-            entries += counts[i];
         }
-        var bucketBytes = IndexImage.FixedBytes + (8L * bucketCount) + (entries * RegisterEntry.Size);
-        if (bucketBytes > payloadLength)
-            throw new InvalidDataException($"The index image's buckets need {bucketBytes} bytes, more than its {payloadLength}.");
 
+        // Each bucket is read only as far as the bytes the image has left: a length in the file never allocates more.
+        var left = payloadLength - IndexImage.FixedBytes - (8L * bucketCount);
         var buckets = new RegisterBucket[bucketCount];
         for (var i = 0; i < bucketCount; i++)
-        {
-            var bucket = GC.AllocateUninitializedArray<RegisterEntry>(counts[i]);
-            payload.ReadExactly(MemoryMarshal.AsBytes(bucket.AsSpan()));
-            for (var k = 1; k < bucket.Length; k++)
-            {
-                if (bucket[k].Low <= bucket[k - 1].Low)
-                    throw new InvalidDataException($"The index image's bucket {highs[i]} is not ascending.");
-            }
-            buckets[i] = new RegisterBucket(bucket);
-        }
+            buckets[i] = RegisterBucket.Read(payload, counts[i], ref left);
 
         var deltaCount = ReadInt32(payload);
-        if (deltaCount < 0 || bucketBytes + (10L * deltaCount) != payloadLength)
+        if (deltaCount < 0 || 10L * deltaCount != left)
             throw new InvalidDataException($"The index image's lengths do not add up to its {payloadLength} bytes.");
         var keys = new long[deltaCount];
         var days = new ushort[deltaCount];
@@ -144,7 +132,7 @@ public sealed partial class DisconnectionIndex
 /// <summary>
 /// A <see cref="DisconnectionIndex"/> captured for a snapshot file (<see cref="DisconnectionIndex.Capture"/>). The payload
 /// is the index's own arrays, little-endian, written as raw spans: the bucket count, the bucket numbers, each bucket's
-/// entry count, each bucket's 5-byte entries, the delta's size, its numbers and its days.
+/// entry count, each bucket's fence, block heads and packed entries, the delta's size, its numbers and its days.
 /// </summary>
 public sealed class IndexImage
 {
@@ -152,19 +140,19 @@ public sealed class IndexImage
     internal const int FixedBytes = 8;
 
     private readonly int[] _highs;
-    private readonly RegisterEntry[][] _buckets;
+    private readonly RegisterBucket[] _buckets;
     private readonly long[] _deltaKeys;
     private readonly ushort[] _deltaDays;
 
-    internal IndexImage(int[] highs, RegisterEntry[][] buckets, long[] deltaKeys, ushort[] deltaDays, long count, long lastSequence)
+    internal IndexImage(int[] highs, RegisterBucket[] buckets, long[] deltaKeys, ushort[] deltaDays, long count, long lastSequence)
     {
         (_highs, _buckets, _deltaKeys, _deltaDays) = (highs, buckets, deltaKeys, deltaDays);
         Count = count;
         LastSequence = lastSequence;
-        long entries = 0;
+        long bucketBytes = 0;
         foreach (var bucket in buckets)
-            entries += bucket.Length;
-        PayloadLength = FixedBytes + (8L * highs.Length) + (entries * RegisterEntry.Size) + (10L * deltaKeys.Length);
+            bucketBytes += bucket.ImageBytes;
+        PayloadLength = FixedBytes + (8L * highs.Length) + bucketBytes + (10L * deltaKeys.Length);
     }
 
     /// <summary>Register entries the index had applied (<see cref="DisconnectionIndex.Count"/>).</summary>
@@ -186,10 +174,10 @@ public sealed class IndexImage
         stream.Write(MemoryMarshal.AsBytes(_highs.AsSpan()));
         var counts = new int[_buckets.Length];
         for (var i = 0; i < counts.Length; i++)
-            counts[i] = _buckets[i].Length;
+            counts[i] = _buckets[i].Count;
         stream.Write(MemoryMarshal.AsBytes(counts.AsSpan()));
         foreach (var bucket in _buckets)
-            stream.Write(MemoryMarshal.AsBytes(bucket.AsSpan()));
+            bucket.WriteTo(stream);
         header[0] = _deltaKeys.Length;
         stream.Write(MemoryMarshal.AsBytes(header));
         stream.Write(MemoryMarshal.AsBytes(_deltaKeys.AsSpan()));

@@ -3,11 +3,11 @@ namespace LastCall.Domain.Numbers;
 /// <summary>
 /// Collects register entries in any order and turns them into a <see cref="DisconnectionIndex"/>.
 /// Entries are bucketed by the high bits of the number as they arrive (blocks of 2^24 numbers) and
-/// kept in their final 5-byte form, in chunks that never copy and over-allocate by at most one chunk
-/// per bucket. Building sorts each bucket with a two-pass radix sort (one bucket per core, in scratch
-/// arrays reused from bucket to bucket) and copies it, one entry per number with its latest day, into
-/// an exact-size array: the final index is the only memory allocated after the entries themselves, and
-/// chunks are let go bucket by bucket as that grows (scratch is under 2 MB a core for 50 million +86
+/// kept as 5-byte entries, in chunks that never copy and over-allocate by at most one chunk per bucket.
+/// Building sorts each bucket with a two-pass radix sort (one bucket per core, in scratch arrays reused
+/// from bucket to bucket) and packs it, one entry per number with its latest day, into its final
+/// bit-packed arrays: the final index is the only memory allocated after the entries themselves, and
+/// chunks are let go bucket by bucket as that grows (scratch is under 3 MB a core for 50 million +86
 /// numbers). Measured in docs/benchmarks.md.
 /// Not thread-safe; use once.
 /// </summary>
@@ -65,7 +65,7 @@ public sealed class DisconnectionIndexBuilder
             var chunks = subs[numbers[i] & 255]!;
             subs[numbers[i] & 255] = null;
             var bytes = (long)chunks.Count * RegisterEntry.Size;
-            sorted[i] = new RegisterBucket(SortDistinct(chunks, scratch));
+            sorted[i] = SortDistinct(chunks, scratch);
             // The chunks just let go are garbage, but the GC would not look for it before the heap
             // had grown to hold both them and the final arrays. They hold no references, so a full
             // collection is cheap (a few ms); one per 32 MB let go keeps the peak near the final size.
@@ -77,8 +77,8 @@ public sealed class DisconnectionIndexBuilder
         return new DisconnectionIndex(new DisconnectionIndex.Table([.. numbers], sorted), _count, lastSequence, mergeThreshold);
     }
 
-    /// <summary>The bucket's entries sorted by number, one per number with its latest day; empties <paramref name="chunks"/>.</summary>
-    private static RegisterEntry[] SortDistinct(Chunks chunks, Scratch scratch)
+    /// <summary>The bucket of the entries, one per number with its latest day; empties <paramref name="chunks"/>.</summary>
+    private static RegisterBucket SortDistinct(Chunks chunks, Scratch scratch)
     {
         var n = chunks.Count;
         scratch.Ensure(n);
@@ -127,27 +127,22 @@ public sealed class DisconnectionIndexBuilder
         }
 
         // One entry per number, with its latest day.
-        var distinct = n == 0 ? 0 : 1;
-        for (var i = 1; i < n; i++)
-        {
-            if (sorted[i].Low != sorted[i - 1].Low)
-                distinct++;
-        }
-        var result = GC.AllocateUninitializedArray<RegisterEntry>(distinct);
+        var lows = scratch.Lows;
+        var days = scratch.Days;
         var w = -1;
         foreach (var e in sorted)
         {
-            if (w >= 0 && result[w].Low == e.Low)
+            if (w >= 0 && lows[w] == e.Low)
             {
-                if (e.Day > result[w].Day)
-                    result[w] = e;
+                if (e.Day > days[w])
+                    days[w] = e.Day;
             }
             else
             {
-                result[++w] = e;
+                (lows[++w], days[w]) = (e.Low, e.Day);
             }
         }
-        return result;
+        return RegisterBucket.Encode(lows.AsSpan(0, w + 1), days.AsSpan(0, w + 1));
     }
 
     /// <summary>Working arrays for one core, grown to the largest bucket it has sorted.</summary>
@@ -157,6 +152,10 @@ public sealed class DisconnectionIndexBuilder
 
         public RegisterEntry[] B { get; private set; } = [];
 
+        public uint[] Lows { get; private set; } = [];
+
+        public ushort[] Days { get; private set; } = [];
+
         public int[] Counts { get; } = new int[2 * RadixSize];
 
         public void Ensure(int n)
@@ -164,9 +163,11 @@ public sealed class DisconnectionIndexBuilder
             if (A.Length >= n)
                 return;
             var size = (int)Math.Min(Array.MaxLength, n + (n / 4L));
-            A = B = [];
+            (A, B, Lows, Days) = ([], [], [], []);
             A = GC.AllocateUninitializedArray<RegisterEntry>(size);
             B = GC.AllocateUninitializedArray<RegisterEntry>(size);
+            Lows = GC.AllocateUninitializedArray<uint>(size);
+            Days = GC.AllocateUninitializedArray<ushort>(size);
         }
     }
 

@@ -91,9 +91,45 @@ public class DisconnectionIndexImageTests
         var hugeBucket = (byte[])bytes.Clone();
         BitConverter.TryWriteBytes(hugeBucket.AsSpan(8, 4), int.MaxValue); // the first bucket's entry count
         Assert.Throws<InvalidDataException>(() => DisconnectionIndex.Read(new MemoryStream(hugeBucket), hugeBucket.Length, 2, 2));
+        // The image: 1 bucket, its number, its count of 2, the fence (the first number and where its block starts: 8 bytes),
+        // the blocks' length (4), the block's head (4) and one byte of entries: a 1-bit gap and a 1-bit day each, the
+        // second entry (gap 1, day +1) in bits 2 and 3; then the delta's size.
+        Assert.Equal(33, bytes.Length);
+        Assert.Equal(0b1100, bytes[28]);
         var unsorted = (byte[])bytes.Clone();
-        (unsorted[12], unsorted[17]) = (unsorted[17], unsorted[12]); // the two entries' lowest bytes swapped
+        unsorted[28] = 0b1000; // the second entry's gap 0: the same number twice
         Assert.Throws<InvalidDataException>(() => DisconnectionIndex.Read(new MemoryStream(unsorted), unsorted.Length, 2, 2));
+        var misplaced = (byte[])bytes.Clone();
+        misplaced[12] = 1; // the fence says the block starts at byte 1, where a bucket's first block starts at 0
+        Assert.Throws<InvalidDataException>(() => DisconnectionIndex.Read(new MemoryStream(misplaced), misplaced.Length, 2, 2));
+        var reserved = (byte[])bytes.Clone();
+        reserved[27] = 0b100; // the head's reserved bits set
+        Assert.Throws<InvalidDataException>(() => DisconnectionIndex.Read(new MemoryStream(reserved), reserved.Length, 2, 2));
         Assert.Throws<EndOfStreamException>(() => DisconnectionIndex.Read(new MemoryStream(bytes[..^3]), bytes.Length, 2, 2));
+    }
+
+    [Fact]
+    public void Read_OfGapsAndDaysAsWideAsTheyGo_AnswersAsTheOriginal()
+    {
+        // One bucket's first and last numbers and both ends of the stored days in one block: the widest entry there is.
+        const long first = (8613800000000L >> 24) << 24;
+        var entries = new List<(long Msisdn, DateOnly Day)>
+        {
+            (first, new DateOnly(1970, 1, 1)),
+            (first + 1, new DateOnly(2149, 6, 6)),
+            (first + (1L << 24) - 1, new DateOnly(1970, 1, 1)),
+        };
+        for (var i = 0; i < 40; i++)
+            entries.Add((first + 1_000 + (i * 3), new DateOnly(2020, 1, 1).AddDays(i)));
+        var index = DisconnectionIndex.Build(entries, lastSequence: entries.Count);
+
+        var read = RoundTrip(index);
+
+        foreach (var (msisdn, day) in entries)
+            Assert.Equal(day, read.LatestDisconnection(msisdn));
+        Assert.Null(read.LatestDisconnection(first + 2));
+        Assert.Null(read.LatestDisconnection(first + (1L << 24) - 2));
+        Assert.Null(read.LatestDisconnection(first + (1L << 24)));
+        Assert.Null(read.LatestDisconnection(first - 1));
     }
 }

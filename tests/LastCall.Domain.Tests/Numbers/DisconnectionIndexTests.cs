@@ -153,6 +153,35 @@ public class DisconnectionIndexTests
     }
 
     [Fact]
+    public void Build_GapsAndDaysAsWideAsTheyGo_AnswersEveryNumberAndNoNeighbour()
+    {
+        // A bucket is the numbers sharing msisdn >> 24. Its first and last numbers, with the first and last storable days,
+        // in one block of 32: the widest gap (24 bits) and day (16 bits) an entry can have; then a block of close ones.
+        const long first = (8613800000000L >> 24) << 24;
+        var model = new Dictionary<long, DateOnly>
+        {
+            [first] = new(1970, 1, 1),
+            [first + 1] = new(2149, 6, 6),
+            [first + (1L << 23)] = new(2000, 1, 1),
+            [first + (1L << 24) - 1] = new(1970, 1, 1),
+        };
+        for (var i = 0; i < 60; i++)
+            model[first + 2 + (i * 5)] = new DateOnly(2026, 1, 1).AddDays(i % 7);
+
+        var index = DisconnectionIndex.Build(model.Select(e => (e.Key, e.Value)), lastSequence: model.Count);
+
+        foreach (var (msisdn, day) in model)
+            Assert.Equal(day, index.LatestDisconnection(msisdn));
+        for (var probe = first - 3; probe < first + 400; probe++)
+        {
+            if (!model.ContainsKey(probe))
+                Assert.Null(index.LatestDisconnection(probe));
+        }
+        Assert.Null(index.LatestDisconnection(first + (1L << 24) - 2));
+        Assert.Null(index.LatestDisconnection(first + (1L << 24)));
+    }
+
+    [Fact]
     public void Build_ReportsLastSequence()
     {
         var index = DisconnectionIndex.Build([(Number, Disconnected)], lastSequence: 4711);
@@ -201,7 +230,7 @@ public class DisconnectionIndexTests
     }
 
     [Fact]
-    public void ApproximateBytes_BuiltIndex_AboutFiveBytesPerNumber()
+    public void ApproximateBytes_BuiltIndex_CountsThePackedBlocks()
     {
         // Entries repeat (twice each): only the latest day of each number takes room.
         var records = Enumerable.Range(0, 200_000).Select(i => (8613800000000L + (i % 100_000 * 7L), Disconnected.AddDays(i % 3)));
@@ -210,8 +239,10 @@ public class DisconnectionIndexTests
 
         Assert.Equal(200_000, index.Count);
         Assert.Equal(100_000, index.NumberCount);
-        // 5 bytes an entry, 4 bytes of fence per 32 entries, one or two buckets of overhead.
-        Assert.InRange(index.ApproximateBytes, 512_500, 513_000);
+        // 3,125 blocks of 32 numbers, each 12 bytes of fence and head and 32 entries of a 3-bit gap (7) and a 1-bit day
+        // (the latest days are the first day + 1 or + 2): 28 bytes a block, 87,500 in all; the fence's directories, 4 bytes
+        // a slot, a slot for every two to four blocks (3,125 to 6,250 bytes); and one or two buckets' arrays and objects.
+        Assert.InRange(index.ApproximateBytes, 87_500 + 3_125, 87_500 + 6_250 + 400);
     }
 
     [Fact]

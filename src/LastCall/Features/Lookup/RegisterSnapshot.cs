@@ -81,7 +81,8 @@ public sealed class RegisterSampler(int size)
 /// </summary>
 public static class RegisterSnapshot
 {
-    public const int FormatVersion = 1;
+    /// <summary>2: buckets bit-packed in blocks (decision 0027); a file of another version is refused and rebuilt.</summary>
+    public const int FormatVersion = 2;
 
     /// <summary>The header without its samples; each sample adds <see cref="SampleLength"/> bytes.</summary>
     public const int FixedHeaderLength = 128;

@@ -105,6 +105,7 @@ public sealed class RegisterSnapshotTests(PostgresCluster postgres)
             bytes => Flip(bytes, 60), // the number of entries it covers, in the header
             bytes => bytes[..^100], // cut short
             bytes => Flip(bytes, 0), // not a snapshot
+            bytes => OfVersion(bytes, RegisterSnapshot.FormatVersion - 1), // the format before (an upgrade's first start)
         })
         {
             await File.WriteAllBytesAsync(path, damage(good), Ct);
@@ -297,6 +298,13 @@ public sealed class RegisterSnapshotTests(PostgresCluster postgres)
             var metrics = await client.GetStringAsync("/metrics", Ct);
             Assert.Contains("lastcall_register_index_from_snapshot 1", metrics, StringComparison.Ordinal);
         }
+    }
+
+    private static byte[] OfVersion(byte[] bytes, int version)
+    {
+        var other = (byte[])bytes.Clone();
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(other.AsSpan(8), version);
+        return other;
     }
 
     private static byte[] Flip(byte[] bytes, int at)
