@@ -97,15 +97,69 @@ internal sealed class RegisterBucket
         var slot = (int)(low >> _directoryShift);
         var from = _directory[slot];
         var block = from + ~_fence.AsSpan(from, _directory[slot + 1] - from).BinarySearch(((ulong)low << OffsetBits) | OffsetMask) - 1;
-        if (block < 0)
-            return -1;
+        return block < 0 ? -1 : FindInBlock(block, low);
+    }
+
+    /// <summary>
+    /// <see cref="Find"/> for up to <see cref="Group"/> numbers of any buckets at once (<paramref name="buckets"/>[i] null
+    /// where the number's bucket does not exist). A lookup in a large index waits for three memory reads that miss every
+    /// cache (the directory, the fence, the block), each depending on the one before. Here each step is taken for the
+    /// whole group before the next, in loops whose reads do not depend on each other, so the processor has the group's
+    /// reads in flight together instead of one after another.
+    /// </summary>
+    public static void FindMany(ReadOnlySpan<RegisterBucket?> buckets, ReadOnlySpan<uint> lows, Span<int> days)
+    {
+        var n = lows.Length;
+        if (n > Group || buckets.Length != n || days.Length < n)
+            throw new ArgumentException($"At most {Group} numbers, one bucket and one day each.", nameof(lows));
+        Span<int> from = stackalloc int[Group];
+        Span<int> to = stackalloc int[Group];
+        Span<long> blockAt = stackalloc long[Group];
+        ulong touched = 0;
+        for (var i = 0; i < n; i++)
+        {
+            if (buckets[i] is { } bucket)
+            {
+                var slot = (int)(lows[i] >> bucket._directoryShift);
+                from[i] = bucket._directory[slot];
+                to[i] = bucket._directory[slot + 1];
+            }
+        }
+        for (var i = 0; i < n; i++)
+        {
+            // The posts searched next, and the one before them (the block may start in the slot before).
+            if (buckets[i] is { } bucket && bucket._fence.Length > 0)
+                touched += bucket._fence[Math.Clamp(from[i], 1, bucket._fence.Length) - 1];
+        }
+        for (var i = 0; i < n; i++)
+        {
+            blockAt[i] = -1;
+            if (buckets[i] is not { } bucket)
+                continue;
+            var block = from[i] + ~bucket._fence.AsSpan(from[i], to[i] - from[i]).BinarySearch(((ulong)lows[i] << OffsetBits) | OffsetMask) - 1;
+            if (block >= 0)
+            {
+                blockAt[i] = block;
+                touched += bucket._blocks[(int)(bucket._fence[block] & OffsetMask)];
+            }
+        }
+        for (var i = 0; i < n; i++)
+            days[i] = blockAt[i] < 0 ? -1 : buckets[i]!.FindInBlock((int)blockAt[i], lows[i]);
+        if (touched == ulong.MaxValue)
+            GC.KeepAlive(buckets[0]); // the sum is never that; using it keeps the loads that warm the caches
+    }
+
+    /// <summary>Numbers <see cref="FindMany"/> takes at once.</summary>
+    public const int Group = 32;
+
+    private int FindInBlock(int block, uint low)
+    {
         var post = _fence[block];
         var head = new BlockHead(ReadHead(post & OffsetMask));
         var bit = (long)((post & OffsetMask) + HeadBytes) * 8;
         var at = (uint)(post >> OffsetBits);
         if (at == low)
             return head.Day(Read(bit));
-        // A straight decode: each entry's number is the previous one's plus its gap.
         var end = Math.Min(BlockSize, Count - (block * BlockSize));
         var width = head.Width;
         var gapMask = (1UL << head.GapBits) - 1;

@@ -182,6 +182,33 @@ public class DisconnectionIndexTests
     }
 
     [Fact]
+    public void Lookup_ManyAtOnce_AnswersAsOneByOne()
+    {
+        var random = new Random(11);
+        var entries = Enumerable.Range(0, 50_000)
+            .Select(_ => (Msisdn: 8613000000000L + random.NextInt64(0, 7_000_000_000L), Day: new DateOnly(2014, 1, 1).AddDays(random.Next(0, 4_000))))
+            .ToList();
+        var index = DisconnectionIndex.Build(entries, lastSequence: entries.Count, mergeThreshold: 1_000_000);
+        // The delta too: a number the base does not have, a later day for one it has, one in a bucket of its own.
+        index.Apply(8619999999999L, new DateOnly(2026, 1, 2), 50_001);
+        index.Apply(entries[7].Msisdn, new DateOnly(2026, 6, 1), 50_002);
+        index.Apply(4915112345678L, new DateOnly(2025, 3, 3), 50_003);
+        var msisdns = new List<long> { 8619999999999L, entries[7].Msisdn, 4915112345678L, 0, 123, 4915112345679L, 8613000000000L - 1 };
+        for (var i = 0; msisdns.Count < 3_001; i++)
+            msisdns.Add(i % 2 == 0 ? entries[random.Next(entries.Count)].Msisdn : 8613000000000L + random.NextInt64(0, 7_000_000_000L));
+        var sinces = msisdns.Select(_ => new DateOnly(2013, 1, 1).AddDays(random.Next(0, 5_000))).ToArray();
+        var results = new LookupResult[msisdns.Count];
+
+        index.Lookup(msisdns.ToArray(), sinces, RegisterStart, results);
+
+        for (var i = 0; i < msisdns.Count; i++)
+            Assert.Equal(index.Lookup(msisdns[i], sinces[i], RegisterStart), results[i]);
+        Assert.Contains(LookupResult.Yes, results);
+        Assert.Contains(LookupResult.No, results);
+        Assert.Contains(LookupResult.NoData, results);
+    }
+
+    [Fact]
     public void Build_ReportsLastSequence()
     {
         var index = DisconnectionIndex.Build([(Number, Disconnected)], lastSequence: 4711);

@@ -37,14 +37,29 @@ public sealed class ServedNumbers(IDbContextFactory<AppDbContext> contexts, Serv
     /// The lookup's answer (API.md, number lifecycle), or null for a number that is not ours. A number we ported out is
     /// <c>no_data</c> — we are no longer authoritative for it — unless it was disconnected with us on or after the day asked.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public Domain.Numbers.LookupResult? Answer(Domain.Numbers.DisconnectionIndex index, long msisdn, DateOnly since, DateOnly registerStartsOn)
+    public Domain.Numbers.LookupResult? Answer(Domain.Numbers.DisconnectionIndex index, long msisdn, DateOnly since, DateOnly registerStartsOn) =>
+        Answer(msisdn, index.Lookup(msisdn, since, registerStartsOn), Volatile.Read(ref _portedOut));
+
+    /// <summary>
+    /// <see cref="Answer(Domain.Numbers.DisconnectionIndex, long, DateOnly, DateOnly)"/> for many numbers at once, with the
+    /// register index's batched lookup: into <paramref name="answers"/>, using <paramref name="found"/> as scratch.
+    /// </summary>
+    public void Answer(Domain.Numbers.DisconnectionIndex index, ReadOnlySpan<long> msisdns, ReadOnlySpan<DateOnly> sinces, DateOnly registerStartsOn,
+        Span<Domain.Numbers.LookupResult> found, Span<Domain.Numbers.LookupResult?> answers)
+    {
+        index.Lookup(msisdns, sinces, registerStartsOn, found);
+        var portedOut = Volatile.Read(ref _portedOut);
+        for (var i = 0; i < msisdns.Length; i++)
+            answers[i] = Answer(msisdns[i], found[i], portedOut);
+    }
+
+    /// <summary>The answer for a number the register index answered <paramref name="found"/> for.</summary>
+    private Domain.Numbers.LookupResult? Answer(long msisdn, Domain.Numbers.LookupResult found, HashSet<long> portedOut)
     {
         // The hot path of every lookup and CSV row: with no number ported out, the set is not even asked.
-        var portedOut = Volatile.Read(ref _portedOut);
         if (portedOut.Count != 0 && portedOut.Contains(msisdn))
-            return index.Lookup(msisdn, since, registerStartsOn) == Domain.Numbers.LookupResult.Yes ? Domain.Numbers.LookupResult.Yes : Domain.Numbers.LookupResult.NoData;
-        return IsServed(msisdn) ? index.Lookup(msisdn, since, registerStartsOn) : null;
+            return found == Domain.Numbers.LookupResult.Yes ? Domain.Numbers.LookupResult.Yes : Domain.Numbers.LookupResult.NoData;
+        return IsServed(msisdn) ? found : null;
     }
 
     /// <summary>Whether we ported <paramref name="msisdn"/> out: it belongs to another operator, and we are not authoritative for it.</summary>
