@@ -16,15 +16,7 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; pg_stop "$work/pg"; rm -rf "$work"; }
 trap cleanup EXIT
 
-dotnet build -c Release -v q --nologo "$root/bench/LastCall.Benchmarks" >/dev/null
-bin="$root/bench/LastCall.Benchmarks/bin/Release/net10.0"
-master=$(head -c 32 /dev/urandom | base64)
-pg_start "$work/pg"
-opts=(--Database:Provider Postgres --ConnectionStrings:LastCall "$PG_CONN" --Security:MasterKey "$master" --Numbers:Ranges "+8613,+8614,+8615,+8616,+8617,+8618,+8619")
-dotnet "$bin/LastCall.Benchmarks.dll" generate-disconnections "$rows" "$work/register.csv" >/dev/null
-(cd "$work" && dotnet "$bin/lastcall.dll" migrate "${opts[@]}" >/dev/null)
-(cd "$work" && dotnet "$bin/lastcall.dll" import disconnections "$work/register.csv" "${opts[@]}" | tail -1)
-key=$(cd "$work" && dotnet "$bin/lastcall.dll" partners add --name "Bench Partner" "${opts[@]}" | grep -oE 'lcp_[A-Za-z0-9_-]+')
+register_bench "$work" "$rows"
 awk -v n="$rows" 'BEGIN { srand(1); for (k = 0; k < 100000; k++) { i = int(rand() * n); m = 13000000000 + (i * 7919) % 7000000000;
   printf "/api/v1/reassigned-numbers/+86%.0f?since=2020-01-01\n", m } }' >"$work/paths.txt"
 

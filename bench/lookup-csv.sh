@@ -20,16 +20,8 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 load() { echo "# load: $(cut -d' ' -f1-3 /proc/loadavg)"; }
 
-dotnet build -c Release -v q --nologo "$root/bench/LastCall.Benchmarks" >/dev/null
-bin="$root/bench/LastCall.Benchmarks/bin/Release/net10.0"
-master=$(head -c 32 /dev/urandom | base64)
-pg_start "$work/pg"
-opts=(--Database:Provider Postgres --ConnectionStrings:LastCall "$PG_CONN" --Security:MasterKey "$master" --Numbers:Ranges "+8613,+8614,+8615,+8616,+8617,+8618,+8619")
-dotnet "$bin/LastCall.Benchmarks.dll" generate-disconnections "$rows" "$work/register.csv" >/dev/null
-(cd "$work" && dotnet "$bin/lastcall.dll" migrate "${opts[@]}" >/dev/null)
-(cd "$work" && dotnet "$bin/lastcall.dll" import disconnections "$work/register.csv" "${opts[@]}" | tail -1)
+register_bench "$work" "$rows"
 rm "$work/register.csv"
-key=$(cd "$work" && dotnet "$bin/lastcall.dll" partners add --name "Bench Partner" "${opts[@]}" | grep -oE 'lcp_[A-Za-z0-9_-]+')
 awk -v n="$rows" -v q="$csv_rows" -v seed=2 'BEGIN { srand(seed); print "msisdn,since"; for (k = 0; k < q; k++) {
     if (k % 2 == 0) { i = int(rand() * n); m = 13000000000 + (i * 7919) % 7000000000 } else m = 13000000000 + int(rand() * 7000000000);
     printf "+86%.0f,%04d-%02d-%02d\n", m, 2014 + int(rand() * 12), 1 + int(rand() * 12), 1 + int(rand() * 28) } }' >"$work/queries.csv"

@@ -33,21 +33,10 @@ trap cleanup EXIT
 load() { echo "# load: $(cut -d' ' -f1-3 /proc/loadavg); top: $(ps -eo pcpu,comm --sort=-pcpu | sed -n '2,5p' | awk '{printf "%s %s%%, ", $2, $1}')"; }
 stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
-dotnet build -c Release -v q --nologo "$root/bench/LastCall.Benchmarks" >/dev/null
-bin="$root/bench/LastCall.Benchmarks/bin/Release/net10.0"
-master=$(head -c 32 /dev/urandom | base64)
-pg_start "$work/pg"
-# The generated numbers (+8613…+8619) are all the operator's: lookups answer yes/no, not number_not_served.
-opts=(--Database:Provider Postgres --ConnectionStrings:LastCall "$PG_CONN" --Security:MasterKey "$master" --Numbers:Ranges "+8613,+8614,+8615,+8616,+8617,+8618,+8619")
-psql_() { pg_as "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d lastcall -qAtc "$1"; }
-
 # Register: the generator writes number i as +86(13000000000 + i*7919 mod 7e9), so hits can be drawn without reading it.
-dotnet "$bin/LastCall.Benchmarks.dll" generate-disconnections "$rows" "$work/register.csv" >/dev/null
-(cd "$work" && dotnet "$bin/lastcall.dll" migrate "${opts[@]}" >/dev/null)
-t0=$(date +%s.%N)
-(cd "$work" && dotnet "$bin/lastcall.dll" import disconnections "$work/register.csv" "${opts[@]}" | tail -1)
-echo "import: $(echo "$(date +%s.%N) - $t0" | bc -l | xargs printf '%.1f') s"
-key=$(cd "$work" && dotnet "$bin/lastcall.dll" partners add --name "Bench Partner" "${opts[@]}" | grep -oE 'lcp_[A-Za-z0-9_-]+')
+register_bench "$work" "$rows"
+echo "import: $import_seconds s"
+psql_() { pg_as "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d lastcall -qAtc "$1"; }
 psql_ "VACUUM ANALYZE disconnections"
 
 # Queries: half drawn from the register (hits), half random 13x-19x numbers (almost all misses); since

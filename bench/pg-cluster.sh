@@ -5,6 +5,8 @@
 # and what the bench scripts share besides:
 #   free_port                      -> a loopback port free right now (for a host started with --urls)
 #   time_seconds FILE, time_rss_mb FILE -> wall clock and peak RSS from GNU `time -v` output in FILE
+#   register_bench WORK ROWS       -> the Release build, a cluster in WORK/pg with ROWS imported register entries and a
+#                                     partner: sets bin, opts, import_seconds and key
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/prerequisites.sh"
 
@@ -31,6 +33,27 @@ pg_start() {
   pg_as "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE lastcall" >/dev/null
   PG_CONN="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=lastcall"
   export PG_PORT PG_CONN PG_BIN=$bin
+}
+
+# register_bench WORK ROWS: the Release build of the benchmarks (and so the product), a throwaway cluster in WORK/pg, and
+# ROWS register entries from the generator (kept in WORK/register.csv) imported with `lastcall import disconnections`,
+# then a partner. Sets bin (the build folder), opts (the database, key and number-range options every verb and host
+# takes), import_seconds and key (the partner's API key). The caller defines root.
+register_bench() {
+  local dir=$1 rows=$2 master t0
+  command -v bc >/dev/null 2>&1 || apt_install bc
+  dotnet build -c Release -v q --nologo "$root/bench/LastCall.Benchmarks" >/dev/null
+  bin="$root/bench/LastCall.Benchmarks/bin/Release/net10.0"
+  master=$(head -c 32 /dev/urandom | base64)
+  pg_start "$dir/pg"
+  # The generated numbers (+8613…+8619) are all the operator's: lookups answer yes/no, not number_not_served.
+  opts=(--Database:Provider Postgres --ConnectionStrings:LastCall "$PG_CONN" --Security:MasterKey "$master" --Numbers:Ranges "+8613,+8614,+8615,+8616,+8617,+8618,+8619")
+  dotnet "$bin/LastCall.Benchmarks.dll" generate-disconnections "$rows" "$dir/register.csv" >/dev/null
+  (cd "$dir" && dotnet "$bin/lastcall.dll" migrate "${opts[@]}" >/dev/null)
+  t0=$(date +%s.%N)
+  (cd "$dir" && dotnet "$bin/lastcall.dll" import disconnections "$dir/register.csv" "${opts[@]}" | tail -1)
+  import_seconds=$(echo "$(date +%s.%N) - $t0" | bc -l | xargs printf '%.1f')
+  key=$(cd "$dir" && dotnet "$bin/lastcall.dll" partners add --name "Bench Partner" "${opts[@]}" | grep -oE 'lcp_[A-Za-z0-9_-]+')
 }
 
 pg_stop() {

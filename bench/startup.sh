@@ -23,18 +23,9 @@ cleanup() { [ -n "$host" ] && kill "$host" 2>/dev/null; wait 2>/dev/null || true
 trap cleanup EXIT
 load() { echo "# load: $(cut -d' ' -f1-3 /proc/loadavg)"; }
 
-dotnet build -c Release -v q --nologo "$root/bench/LastCall.Benchmarks" >/dev/null
-bin="$root/bench/LastCall.Benchmarks/bin/Release/net10.0"
-master=$(head -c 32 /dev/urandom | base64)
-pg_start "$work/pg"
-opts=(--Database:Provider Postgres --ConnectionStrings:LastCall "$PG_CONN" --Security:MasterKey "$master" --Numbers:Ranges "+8613,+8614,+8615,+8616,+8617,+8618,+8619")
-dotnet "$bin/LastCall.Benchmarks.dll" generate-disconnections "$rows" "$work/register.csv" >/dev/null
-(cd "$work" && dotnet "$bin/lastcall.dll" migrate "${opts[@]}" >/dev/null)
-t0=$(date +%s.%N)
-(cd "$work" && dotnet "$bin/lastcall.dll" import disconnections "$work/register.csv" "${opts[@]}" | tail -1)
-echo "import: $(echo "$(date +%s.%N) - $t0" | bc -l | xargs printf '%.1f') s"
+register_bench "$work" "$rows"
+echo "import: $import_seconds s"
 rm "$work/register.csv"
-key=$(cd "$work" && dotnet "$bin/lastcall.dll" partners add --name "Bench Partner" "${opts[@]}" | grep -oE 'lcp_[A-Za-z0-9_-]+')
 pg_as "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d lastcall -qAtc "VACUUM ANALYZE disconnections"
 echo "database: $(pg_as "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d lastcall -qAtc \
   "SELECT 'lastcall ' || pg_size_pretty(pg_database_size('lastcall')) || ', register table ' || pg_size_pretty(pg_table_size('disconnections')) || ' + indexes ' || pg_size_pretty(pg_indexes_size('disconnections'))")"

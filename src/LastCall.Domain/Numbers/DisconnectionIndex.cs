@@ -15,7 +15,7 @@ namespace LastCall.Domain.Numbers;
 /// blocks of 16,777,216 numbers; +86 13x–19x spans 418). A bucket holds its numbers' low 24 bits, sorted,
 /// with each one's latest day as days since 1970-01-01 (up to 2149-06-06), bit-packed in blocks of 32:
 /// each number as its gap from the previous one and its day above the block's smallest, in the fewest
-/// bits the block needs (<see cref="RegisterBucket"/>, about 2.9 bytes a number at 100 M +86 numbers).
+/// bits the block needs (<see cref="RegisterBucket"/>, about 2.7 bytes a number at 100 M +86 numbers).
 /// A lookup is a binary search of the bucket numbers (a few KB, cached) and of the bucket's fence of
 /// each block's first number, then a decode of at most 31 entries of that block.</para>
 /// <para><b>Staying current.</b> <see cref="Apply"/> puts entries that change a number's latest day
