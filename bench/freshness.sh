@@ -10,11 +10,7 @@ source "$root/bench/pg-cluster.sh"
 count=${1:-1000}; rows=${2:-1000000}
 command -v wrk >/dev/null 2>&1 || apt_install wrk
 
-work=$(mktemp -d /tmp/lastcall-bench-XXXXXX)
-chmod 755 "$work"
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; pg_stop "$work/pg"; rm -rf "$work"; }
-trap cleanup EXIT
+bench_work
 
 register_bench "$work" "$rows"
 awk -v n="$rows" 'BEGIN { srand(1); for (k = 0; k < 100000; k++) { i = int(rand() * n); m = 13000000000 + (i * 7919) % 7000000000;

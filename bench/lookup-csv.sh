@@ -13,11 +13,7 @@ source "$root/bench/pg-cluster.sh"
 rows=${1:-10000000}; csv_rows=${2:-1000000}; rounds=${ROUNDS:-5}
 command -v bc >/dev/null 2>&1 || apt_install bc
 
-work=$(mktemp -d /tmp/lastcall-bench-XXXXXX)
-chmod 755 "$work"
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; pg_stop "$work/pg"; rm -rf "$work"; }
-trap cleanup EXIT
+bench_work
 load() { echo "# load: $(cut -d' ' -f1-3 /proc/loadavg)"; }
 
 register_bench "$work" "$rows"

@@ -25,11 +25,7 @@ connections=64; threads=2; warmup=15; rounds=${ROUNDS:-5}
 command -v wrk >/dev/null 2>&1 || apt_install wrk
 command -v bc >/dev/null 2>&1 || apt_install bc
 
-work=$(mktemp -d /tmp/lastcall-bench-XXXXXX)
-chmod 755 "$work"
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; pg_stop "$work/pg"; rm -rf "$work"; }
-trap cleanup EXIT
+bench_work
 load() { echo "# load: $(cut -d' ' -f1-3 /proc/loadavg); top: $(ps -eo pcpu,comm --sort=-pcpu | sed -n '2,5p' | awk '{printf "%s %s%%, ", $2, $1}')"; }
 stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 

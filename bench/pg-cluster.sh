@@ -5,6 +5,8 @@
 # and what the bench scripts share besides:
 #   free_port                      -> a loopback port free right now (for a host started with --urls)
 #   time_seconds FILE, time_rss_mb FILE -> wall clock and peak RSS from GNU `time -v` output in FILE
+#   bench_work                     -> sets work (a fresh folder) and pids (empty); on exit the processes in pids are
+#                                     stopped, the cluster in $work/pg too, and the folder removed
 #   register_bench WORK ROWS       -> the Release build, a cluster in WORK/pg with ROWS imported register entries and a
 #                                     partner: sets bin, opts, import_seconds and key
 set -euo pipefail
@@ -33,6 +35,13 @@ pg_start() {
   pg_as "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE lastcall" >/dev/null
   PG_CONN="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=lastcall"
   export PG_PORT PG_CONN PG_BIN=$bin
+}
+
+bench_work() {
+  work=$(mktemp -d /tmp/lastcall-bench-XXXXXX)
+  chmod 755 "$work"
+  pids=()
+  trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; pg_stop "$work/pg"; rm -rf "$work"' EXIT
 }
 
 # register_bench WORK ROWS: the Release build of the benchmarks (and so the product), a throwaway cluster in WORK/pg, and

@@ -74,7 +74,7 @@ internal sealed class RegisterBucket
         {
             // The first block whose first number is at or after the slot's first number.
             var slotStart = (ulong)slot << _directoryShift;
-            while (block < fence.Length && fence[block] >> OffsetBits < slotStart)
+            while (block < fence.Length && FirstOf(fence[block]) < slotStart)
                 block++;
             _directory[slot] = block;
         }
@@ -92,13 +92,13 @@ internal sealed class RegisterBucket
     /// <summary>The latest day of the bucket's number whose low 24 bits are <paramref name="low"/>, or -1.</summary>
     public int Find(uint low)
     {
-        // The block is the last one that starts at or before the number: among the posts of the number's slot, or the
-        // one before them. Every post is below the key, or above it if its number is: never equal.
         var slot = (int)(low >> _directoryShift);
-        var from = _directory[slot];
-        var block = from + ~_fence.AsSpan(from, _directory[slot + 1] - from).BinarySearch(((ulong)low << OffsetBits) | OffsetMask) - 1;
+        var block = BlockOf(low, _directory[slot], _directory[slot + 1]);
         return block < 0 ? -1 : FindInBlock(block, low);
     }
+
+    /// <summary>Numbers <see cref="FindMany"/> takes at once.</summary>
+    public const int Group = 32;
 
     /// <summary>
     /// <see cref="Find"/> for up to <see cref="Group"/> numbers of any buckets at once (<paramref name="buckets"/>[i] null
@@ -136,11 +136,11 @@ internal sealed class RegisterBucket
             blockAt[i] = -1;
             if (buckets[i] is not { } bucket)
                 continue;
-            var block = from[i] + ~bucket._fence.AsSpan(from[i], to[i] - from[i]).BinarySearch(((ulong)lows[i] << OffsetBits) | OffsetMask) - 1;
+            var block = bucket.BlockOf(lows[i], from[i], to[i]);
             if (block >= 0)
             {
                 blockAt[i] = block;
-                touched += bucket._blocks[(int)(bucket._fence[block] & OffsetMask)];
+                touched += bucket._blocks[StartOf(bucket._fence[block])];
             }
         }
         for (var i = 0; i < n; i++)
@@ -149,18 +149,23 @@ internal sealed class RegisterBucket
             GC.KeepAlive(buckets[0]); // the sum is never that; using it keeps the loads that warm the caches
     }
 
-    /// <summary>Numbers <see cref="FindMany"/> takes at once.</summary>
-    public const int Group = 32;
+    /// <summary>
+    /// The block that holds <paramref name="low"/> if the bucket has it: the last one that starts at or before it, among
+    /// the posts <paramref name="from"/> to <paramref name="to"/> of its directory slot or the one before them; -1 if none.
+    /// </summary>
+    private int BlockOf(uint low, int from, int to) =>
+        // Every post is below the key, or above it if its number is: never equal.
+        from + ~_fence.AsSpan(from, to - from).BinarySearch(((ulong)low << OffsetBits) | OffsetMask) - 1;
 
     private int FindInBlock(int block, uint low)
     {
         var post = _fence[block];
-        var head = new BlockHead(ReadHead(post & OffsetMask));
-        var bit = (long)((post & OffsetMask) + HeadBytes) * 8;
-        var at = (uint)(post >> OffsetBits);
+        var head = new BlockHead(ReadHead(StartOf(post)));
+        var bit = FirstEntryBit(StartOf(post));
+        var at = FirstOf(post);
         if (at == low)
             return head.Day(Read(bit));
-        var end = Math.Min(BlockSize, Count - (block * BlockSize));
+        var end = EntriesIn(Count, block);
         var width = head.Width;
         var gapMask = (1UL << head.GapBits) - 1;
         for (var i = 1; i < end; i++)
@@ -182,10 +187,10 @@ internal sealed class RegisterBucket
         for (var block = 0; block < _fence.Length; block++)
         {
             var post = _fence[block];
-            var head = new BlockHead(ReadHead(post & OffsetMask));
-            var end = Math.Min(BlockSize, Count - (block * BlockSize));
-            var at = (uint)(post >> OffsetBits);
-            var bit = (long)((post & OffsetMask) + HeadBytes) * 8;
+            var head = new BlockHead(ReadHead(StartOf(post)));
+            var end = EntriesIn(Count, block);
+            var at = FirstOf(post);
+            var bit = FirstEntryBit(StartOf(post));
             for (var i = 0; i < end; i++, bit += head.Width)
             {
                 var entry = Read(bit);
@@ -208,7 +213,7 @@ internal sealed class RegisterBucket
         for (var block = 0; block < blocks; block++)
         {
             var first = block * BlockSize;
-            var end = Math.Min(first + BlockSize, lows.Length);
+            var end = first + EntriesIn(lows.Length, block);
             uint widestGap = 0;
             int minDay = days[first], maxDay = days[first];
             for (var i = first; i < end; i++)
@@ -222,18 +227,18 @@ internal sealed class RegisterBucket
             }
             fence[block] = ((ulong)lows[first] << OffsetBits) | (ulong)length;
             heads[block] = BlockHead.Of((ushort)minDay, BitsFor(widestGap), BitsFor((uint)(maxDay - minDay)));
-            length += HeadBytes + ((((long)heads[block].Width * (end - first)) + 7) / 8);
+            length += BlockBytes(heads[block], end - first);
         }
 
         var packed = new byte[length + Padding];
         for (var block = 0; block < blocks; block++)
         {
             var head = heads[block];
-            var offset = (long)(fence[block] & OffsetMask);
-            Unsafe.WriteUnaligned(ref packed[offset], head.Value);
+            var start = StartOf(fence[block]);
+            Unsafe.WriteUnaligned(ref packed[start], head.Value);
             var first = block * BlockSize;
-            var end = Math.Min(first + BlockSize, lows.Length);
-            var bit = (offset + HeadBytes) * 8;
+            var end = first + EntriesIn(lows.Length, block);
+            var bit = FirstEntryBit(start);
             for (var i = first; i < end; i++, bit += head.Width)
             {
                 var gap = i == first ? 0UL : lows[i] - lows[i - 1];
@@ -244,6 +249,7 @@ internal sealed class RegisterBucket
         }
         return new RegisterBucket(lows.Length, fence, packed);
     }
+
     /// <summary>
     /// A new bucket with <paramref name="numbers"/> (ascending, distinct, all of this bucket) merged in;
     /// where a number is in both, the later day wins.
@@ -321,14 +327,19 @@ internal sealed class RegisterBucket
         long expected = 0;
         for (var block = 0; block < blocks; block++)
         {
-            var offset = (long)(fence[block] & OffsetMask);
-            var blockHead = new BlockHead(bucket.ReadHead((ulong)offset));
-            var end = Math.Min(BlockSize, count - (block * BlockSize));
-            if (offset != expected || blockHead.GapBits > MaxGapBits || blockHead.DayBits > MaxDayBits || blockHead.Reserved != 0)
+            // Every place is checked against the bytes read before anything is read there.
+            var start = StartOf(fence[block]);
+            if (start != expected || start + HeadBytes > length)
                 throw new InvalidDataException($"Block {block} of a bucket does not follow the one before it.");
-            expected = offset + HeadBytes + ((((long)blockHead.Width * end) + 7) / 8);
-            var at = (long)(fence[block] >> OffsetBits);
-            var bit = (offset + HeadBytes) * 8;
+            var blockHead = new BlockHead(bucket.ReadHead(start));
+            var end = EntriesIn(count, block);
+            if (blockHead.GapBits > MaxGapBits || blockHead.DayBits > MaxDayBits || blockHead.Reserved != 0)
+                throw new InvalidDataException($"Block {block} of a bucket has a head out of range.");
+            expected = start + BlockBytes(blockHead, end);
+            if (expected > length)
+                throw new InvalidDataException($"Block {block} of a bucket ends after the bucket's {length} bytes.");
+            long at = FirstOf(fence[block]);
+            var bit = FirstEntryBit(start);
             for (var i = 0; i < end; i++, bit += blockHead.Width)
             {
                 var entry = bucket.Read(bit);
@@ -337,7 +348,7 @@ internal sealed class RegisterBucket
                     throw new InvalidDataException("A bucket's numbers are not ascending, or a day is out of range.");
                 at += gap;
             }
-            var next = block + 1 < blocks ? (long)(fence[block + 1] >> OffsetBits) : RegisterKey.LowMask + 1L;
+            var next = block + 1 < blocks ? FirstOf(fence[block + 1]) : RegisterKey.LowMask + 1L;
             if (at >= next)
                 throw new InvalidDataException("A bucket's numbers are not ascending, or above 2^24.");
         }
@@ -352,8 +363,23 @@ internal sealed class RegisterBucket
         Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_blocks), (nint)(bit >> 3))) >> (int)(bit & 7);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private uint ReadHead(ulong offset) =>
-        Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_blocks), (nint)offset));
+    private uint ReadHead(int start) =>
+        Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_blocks), start));
+
+    /// <summary>Where a fence post's block starts in the packed bytes (below 2^31: the bytes are one array).</summary>
+    private static int StartOf(ulong post) => (int)(post & OffsetMask);
+
+    /// <summary>A fence post's block's first number (its low 24 bits).</summary>
+    private static uint FirstOf(ulong post) => (uint)(post >> OffsetBits);
+
+    /// <summary>The bit where the entries of a block starting at byte <paramref name="start"/> begin, after its head.</summary>
+    private static long FirstEntryBit(int start) => (start + (long)HeadBytes) * 8;
+
+    /// <summary>Entries in block <paramref name="block"/> of a bucket of <paramref name="count"/> numbers.</summary>
+    private static int EntriesIn(int count, int block) => Math.Min(BlockSize, count - (block * BlockSize));
+
+    /// <summary>Bytes a block takes: its head and its entries, rounded up to whole bytes.</summary>
+    private static long BlockBytes(BlockHead head, int entries) => HeadBytes + ((((long)head.Width * entries) + 7) / 8);
 
     private static int ReadInt32(Stream stream)
     {

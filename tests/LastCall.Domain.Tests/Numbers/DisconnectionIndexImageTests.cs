@@ -102,6 +102,9 @@ public class DisconnectionIndexImageTests
         var misplaced = (byte[])bytes.Clone();
         misplaced[12] = 1; // the fence says the block starts at byte 1, where a bucket's first block starts at 0
         Assert.Throws<InvalidDataException>(() => DisconnectionIndex.Read(new MemoryStream(misplaced), misplaced.Length, 2, 2));
+        var wide = (byte[])bytes.Clone();
+        wide[26] = (byte)((wide[26] & ~31) | 24); // 24-bit gaps: the block would need more bytes than the bucket gives
+        Assert.Throws<InvalidDataException>(() => DisconnectionIndex.Read(new MemoryStream(wide), wide.Length, 2, 2));
         var reserved = (byte[])bytes.Clone();
         reserved[27] = 0b100; // the head's reserved bits set
         Assert.Throws<InvalidDataException>(() => DisconnectionIndex.Read(new MemoryStream(reserved), reserved.Length, 2, 2));
