@@ -44,5 +44,10 @@ public sealed class AuditChainKey(KeyRing keys)
     public bool Verifies(string input, string hash) =>
         _keys.Any(k => CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Mac(k, input)), Encoding.ASCII.GetBytes(hash)));
 
-    private static string Mac(PurposeKey key, string input) => Convert.ToHexStringLower(HMACSHA256.HashData(key.Bytes, Encoding.UTF8.GetBytes(input)));
+    private static string Mac(PurposeKey key, string input)
+    {
+        Span<byte> mac = stackalloc byte[32];
+        ThreadCrypto.HmacSha256(key.Bytes, Encoding.UTF8.GetBytes(input), mac);
+        return Convert.ToHexStringLower(mac);
+    }
 }

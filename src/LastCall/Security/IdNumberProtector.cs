@@ -38,8 +38,12 @@ public sealed class IdNumberProtector(KeyRing keys)
         return (Encrypt(type, number), BlindIndex(_blindIndexKeys[0], type, number));
     }
 
-    private static string BlindIndex(PurposeKey key, IdType type, string number) =>
-        Convert.ToHexStringLower(HMACSHA256.HashData(key.Bytes, Encoding.UTF8.GetBytes(AssociatedData(type) + number)));
+    private static string BlindIndex(PurposeKey key, IdType type, string number)
+    {
+        Span<byte> mac = stackalloc byte[32];
+        ThreadCrypto.HmacSha256(key.Bytes, Encoding.UTF8.GetBytes(AssociatedData(type) + number), mac);
+        return Convert.ToHexStringLower(mac);
+    }
 
     // The ID type is bound in as associated data: a ciphertext cannot be moved to another type.
     private string Encrypt(IdType type, string number) => SealedText.Seal(_encryptionKeys[0], number, AssociatedData(type));

@@ -21,9 +21,8 @@ internal static class SealedText
     {
         var clear = Encoding.UTF8.GetBytes(plaintext);
         var blob = new byte[NonceSize + TagSize + clear.Length];
-        RandomNumberGenerator.Fill(blob.AsSpan(0, NonceSize));
-        using var aes = new AesGcm(key.Bytes, TagSize);
-        aes.Encrypt(blob.AsSpan(0, NonceSize), clear, blob.AsSpan(NonceSize + TagSize), blob.AsSpan(NonceSize, TagSize), Encoding.UTF8.GetBytes(associatedData));
+        ThreadCrypto.Random(blob.AsSpan(0, NonceSize));
+        ThreadCrypto.Aes(key.Bytes).Encrypt(blob.AsSpan(0, NonceSize), clear, blob.AsSpan(NonceSize + TagSize), blob.AsSpan(NonceSize, TagSize), Encoding.UTF8.GetBytes(associatedData));
         return PrefixFor(key.KeyId) + Convert.ToBase64String(blob);
     }
 
@@ -64,8 +63,7 @@ internal static class SealedText
     {
         var blob = Convert.FromBase64String(base64);
         var clear = new byte[blob.Length - NonceSize - TagSize];
-        using var aes = new AesGcm(key, TagSize);
-        aes.Decrypt(blob.AsSpan(0, NonceSize), blob.AsSpan(NonceSize + TagSize), blob.AsSpan(NonceSize, TagSize), clear, Encoding.UTF8.GetBytes(associatedData));
+        ThreadCrypto.Aes(key).Decrypt(blob.AsSpan(0, NonceSize), blob.AsSpan(NonceSize + TagSize), blob.AsSpan(NonceSize, TagSize), clear, Encoding.UTF8.GetBytes(associatedData));
         return Encoding.UTF8.GetString(clear);
     }
 }

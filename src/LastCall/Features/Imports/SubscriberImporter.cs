@@ -38,9 +38,8 @@ public sealed class SubscriberImporter(
     /// <summary>
     /// Rows per batch (one transaction, one audit event). Large enough that a batch's set queries and its COPY cost far
     /// more than their round trips; small enough that the batches in memory keep the process near 300 MB with the server
-    /// GC. On PostgreSQL up to four are (one written, one applied, one waiting, one being read and protected; decision
-    /// 0019): 6,000 rows, as many as the three batches of 2,000 before the pipeline (285–310 MB; 5,000 rows a batch measured
-    /// 350–380 MB).
+    /// GC. On PostgreSQL up to five are (two written, one applied, one waiting, one being read and protected; decision
+    /// 0019): 7,500 rows, 265–285 MB at 500,000 rows (5,000 rows a batch measured 350–380 MB with fewer in memory).
     /// </summary>
     public const int BatchSize = 1_500;
 
@@ -77,73 +76,62 @@ public sealed class SubscriberImporter(
 
         var run = new ImportRun(Guid.CreateVersion7(), settings, clock);
         var actor = currentActor.Get();
-        // Reading, parsing and protecting the next batch overlaps with writing this one; one writer at a time keeps the
-        // batches, and so the rejections, in file order.
+        // Reading, parsing and protecting the next batch overlaps with writing this one; batches are reported one at a
+        // time in file order.
         var batches = Channel.CreateBounded<PreparedBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var producer = Task.Run(() => ReadBatchesAsync(reader, format.Value, batches.Writer, stop.Token), stop.Token);
-        // Two stages, one batch each: while batch N is written (COPY, updates, audit event, commit: mostly PostgreSQL's CPU),
-        // batch N+1 is loaded and checked against the aggregates (the importer's CPU). N+1 loads without N's rows, so it
-        // starts only if no key of N+1 is one N reads or writes; otherwise it waits for N's commit (decision 0019).
-        // Batches still commit, and report, one at a time in file order.
-        var pipelined = IsPipelined();
-        Task<BatchOutcome>? writing = null;
-        BatchKeys? writingKeys = null;
-        PreparedBatch? writingBatch = null;
-        void Report(PreparedBatch batch, BatchOutcome outcome)
+        // While earlier batches are written (COPY, updates, audit event, commit, each batch in its own transaction: mostly
+        // PostgreSQL's CPU, and PostgreSQL's work on one connection is one core's), the next is loaded and checked
+        // against the aggregates (the importer's CPU). A batch loads without the rows of the batches still being
+        // written, so it starts only if it shares no key with any of them; otherwise it waits for their commits
+        // (decision 0019). Writes are reported in file order.
+        var writesAtOnce = WritesAtOnce();
+        var loadsWhileWriting = writesAtOnce > 1;
+        var inFlight = new Queue<BatchWrite>();
+        async Task ReportOldestAsync()
         {
+            var oldest = inFlight.Dequeue();
+            var outcome = await oldest.Task;
             imported += outcome.Imported;
             // Parse errors and database refusals of one batch, reported together in file order.
-            outcome.Rejected.AddRange(batch.ParseRejections);
+            outcome.Rejected.AddRange(oldest.Batch.ParseRejections);
             foreach (var rejection in outcome.Rejected.OrderBy(r => r.Row))
                 Reject(rejection);
-            onProgress?.Invoke(new ImportProgress(batch.BytesRead, totalBytes, batch.RowsRead, imported, rejected));
+            onProgress?.Invoke(new ImportProgress(oldest.Batch.BytesRead, totalBytes, oldest.Batch.RowsRead, imported, rejected));
         }
         try
         {
             await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken))
             {
                 var keys = BatchKeys.Of(batch.Records, batch.Identities);
-                if (writing is not null && (!pipelined || writingKeys!.Overlaps(keys)))
-                {
-                    var done = writing;
-                    writing = null;
-                    Report(writingBatch!, await done);
-                }
+                while (inFlight.Count > 0 && (!loadsWhileWriting || inFlight.Any(write => write.Keys.Overlaps(keys))))
+                    await ReportOldestAsync();
                 var applied = await ApplyBatchAsync(run, batch, keys, cancellationToken);
-                if (writing is not null)
+                try
                 {
-                    var done = writing;
-                    writing = null;
-                    try
-                    {
-                        Report(writingBatch!, await done);
-                    }
-                    catch
-                    {
-                        await applied.DisposeAsync();
-                        throw;
-                    }
+                    while (inFlight.Count >= writesAtOnce)
+                        await ReportOldestAsync();
                 }
-                writingBatch = batch;
-                writingKeys = applied.Keys;
-                writing = WriteBatchAsync(run, actor, batch, applied, cancellationToken);
+                catch
+                {
+                    await applied.DisposeAsync();
+                    throw;
+                }
+                var previous = inFlight.Count > 0 ? inFlight.Last().Task : Task.CompletedTask;
+                inFlight.Enqueue(new BatchWrite(WriteBatchAsync(run, actor, batch, applied, previous, cancellationToken), applied.Keys, batch));
             }
-            if (writing is not null)
-            {
-                var done = writing;
-                writing = null;
-                Report(writingBatch!, await done);
-            }
+            while (inFlight.Count > 0)
+                await ReportOldestAsync();
         }
         finally
         {
             await stop.CancelAsync();
-            if (writing is not null)
+            foreach (var write in inFlight)
             {
                 try
                 {
-                    await writing;
+                    await write.Task;
                 }
                 catch
                 {
@@ -218,6 +206,9 @@ public sealed class SubscriberImporter(
     /// <summary>The outcome of writing one batch: rows imported, rows refused (in any order).</summary>
     private readonly record struct BatchOutcome(int Imported, List<RowRejection> Rejected);
 
+    /// <summary>A batch being written: what it will report, the keys it reads and writes, the batch itself.</summary>
+    private sealed record BatchWrite(Task<BatchOutcome> Task, BatchKeys Keys, PreparedBatch Batch);
+
     /// <summary>A batch loaded and applied in its own context, ready to be written.</summary>
     private sealed class AppliedBatch(AppDbContext db, SubscriberBatchWriter? writer, BatchKeys keys, ConcurrentDictionary<int, string> passwordHashes) : IAsyncDisposable
     {
@@ -283,9 +274,11 @@ public sealed class SubscriberImporter(
 
     /// <summary>
     /// Writes an applied batch in one transaction. If any row failed after it began changing entities (or the save
-    /// itself fails), the batch is redone row by row so that the bad row is the only one left out.
+    /// itself fails), the batch is redone row by row so that the bad row is the only one left out: after the batches
+    /// before it (<paramref name="previous"/>) are written, so that each row is checked against everything above it in
+    /// the file, as a sequential import would.
     /// </summary>
-    private async Task<BatchOutcome> WriteBatchAsync(ImportRun run, Actor actor, PreparedBatch prepared, AppliedBatch applied, CancellationToken cancellationToken)
+    private async Task<BatchOutcome> WriteBatchAsync(ImportRun run, Actor actor, PreparedBatch prepared, AppliedBatch applied, Task previous, CancellationToken cancellationToken)
     {
         // Runs beside the next batch's ApplyBatchAsync: let that one go on at once.
         await Task.Yield();
@@ -314,6 +307,14 @@ public sealed class SubscriberImporter(
             }
         }
 
+        try
+        {
+            await previous;
+        }
+        catch
+        {
+            // Reported by that batch's own report, which comes first.
+        }
         var rejected = new List<RowRejection>();
         var importedOneByOne = 0;
         foreach (var record in batch)
@@ -342,14 +343,18 @@ public sealed class SubscriberImporter(
     }
 
     /// <summary>
-    /// PostgreSQL writes one batch while the next is loaded on another connection. SQLite stays one batch at a time: its
-    /// single writer and file locks gain nothing from a second connection reading during a write.
+    /// How many batches are written at once, each on a connection of its own. PostgreSQL: two, so that its writes can use
+    /// both cores of a small machine, while the next batch is loaded on a third connection (decision 0019). SQLite: one,
+    /// and nothing is loaded while it is written: its single writer and file locks gain nothing from a second connection.
     /// </summary>
-    private bool IsPipelined()
+    private int WritesAtOnce()
     {
         using var db = contexts.CreateDbContext();
-        return db.Database.IsNpgsql();
+        return db.Database.IsNpgsql() ? ConcurrentWrites : 1;
     }
+
+    /// <summary>Batches written at once on PostgreSQL.</summary>
+    internal const int ConcurrentWrites = 2;
 
     /// <summary>
     /// On PostgreSQL, in one transaction: the new rows (nearly all of a first import) go in with binary COPY straight from the

@@ -295,4 +295,46 @@ public sealed class SubscriberImportTests(PostgresCluster postgres)
         // been redone row by row, one audit event per row).
         Assert.Equal(2, await db.AuditEvents.CountAsync(e => e.Action == "subscribers.batch_imported", Ct));
     }
+
+    /// <summary>
+    /// On PostgreSQL two batches are written at once while a third is loaded (decision 0019): a batch that needs the rows
+    /// of the batch two before it (its owner, a number, an ICCID), which may still be being written when it arrives, must
+    /// see them as if every batch ran one after the other.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task RowsDependingOnABatchTwoBefore_SeeItsRows(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateAsync(provider, postgres);
+        var hash = TestData.HashOf(TestData.RowPassword);
+        const int batch = SubscriberImporter.BatchSize;
+        const int count = 2 * batch + 5;
+        var start = TestData.Next();
+        for (var i = 1; i < count; i++)
+            TestData.Next();
+        var rows = new List<string> { TestData.Header };
+        for (var i = 0; i < 2 * batch; i++)
+            rows.Add(TestData.Row(start + i, password: hash));
+        // The third batch: two more lines of the first batch's first owner, a number and an ICCID of the first batch again.
+        var firstOwner = TestData.ResidentId(start);
+        rows.Add(TestData.Row(start + 2 * batch, idNumber: firstOwner, password: hash));
+        rows.Add(TestData.Row(start + 2 * batch + 1, idNumber: firstOwner, password: hash));
+        rows.Add(TestData.Row(start + 2 * batch + 2, password: hash));
+        rows.Add(TestData.Row(start + 2 * batch + 3, msisdn: TestData.Msisdn(start + 7), password: hash));
+        rows.Add(TestData.Row(start + 2 * batch + 4, password: hash, profiles: $"{TestData.Iccid(start + 9)}:{TestData.Eid(start + 9)}:primary:Stolen"));
+
+        var summary = await database.ImportAsync(TestData.Csv([.. rows]));
+
+        Assert.Equal(count - 2, summary.Imported);
+        Assert.Equal(["duplicate_msisdn", "iccid_in_use"], summary.Rejected.Select(r => r.Code));
+        Assert.Equal([2 * batch + 4, 2 * batch + 5], summary.Rejected.Select(r => r.Row - 1));
+        await using var db = database.CreateContext();
+        Assert.Equal(count - 2, await db.Lines.CountAsync(Ct));
+        Assert.Equal(count - 2 - 2, await db.Customers.CountAsync(Ct));
+        var owner = await db.Customers.SingleAsync(c => c.IdNumberBlindIndex == database.Protector().Protect(IdDocument.Create(IdType.ResidentId, firstOwner).Value).BlindIndex, Ct);
+        Assert.Equal(3, await db.Lines.CountAsync(l => l.CustomerId == owner.Id, Ct));
+        // Every batch was written whole: none ran ahead of rows it needed (it would have failed to save and been redone row
+        // by row, one audit event per row).
+        Assert.Equal(3, await db.AuditEvents.CountAsync(e => e.Action == "subscribers.batch_imported", Ct));
+    }
 }
