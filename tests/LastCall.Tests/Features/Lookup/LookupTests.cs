@@ -161,16 +161,17 @@ public sealed class LookupTests(PostgresCluster postgres)
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/reassigned-numbers/query.csv") { Content = content };
         using var streamed = await f.Partner.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
         using var reader = new StreamReader(await streamed.Content.ReadAsStreamAsync(Ct));
+        Assert.Equal("msisdn,since,result", await reader.ReadLineAsync(Ct));
+        // Every row answered whole and in order, also the many that arrive split across the body's segments.
         var count = 0;
-        var yes = 0;
         while (await reader.ReadLineAsync(Ct) is { } line)
         {
+            var expected = count % 2 == 0 ? $"{f.Disconnected},2023-01-01,yes" : $"{f.Never},2023-01-01,no";
+            if (line != expected)
+                Assert.Fail($"row {count + 1}: {line}, expected {expected}");
             count++;
-            if (line.EndsWith(",yes", StringComparison.Ordinal))
-                yes++;
         }
-        Assert.Equal(rows + 1, count);
-        Assert.Equal(rows / 2, yes);
+        Assert.Equal(rows, count);
     }
 
     [Fact]
