@@ -29,7 +29,9 @@ internal sealed class LineConfiguration : IEntityTypeConfiguration<Line>
         // serve: without this one every such lookup read the whole table.
         b.HasIndex(l => l.Msisdn, "IX_lines_Msisdn_AnyStatus");
         b.HasIndex(l => l.CustomerId);
-        b.HasIndex(l => l.BundlePrimary);
+        // Only the lines of a bundle have a primary: most lines would be NULL entries that no query reads (and every import
+        // would write).
+        b.HasIndex(l => l.BundlePrimary).HasFilter("\"BundlePrimary\" IS NOT NULL");
         b.HasOne<Customer>().WithMany().HasForeignKey(l => l.CustomerId).OnDelete(DeleteBehavior.Restrict);
         b.HasMany(l => l.Profiles).WithOne().HasForeignKey(p => p.LineId).OnDelete(DeleteBehavior.Cascade);
         b.Navigation(l => l.Profiles).HasField("_profiles").UsePropertyAccessMode(PropertyAccessMode.Field).AutoInclude();

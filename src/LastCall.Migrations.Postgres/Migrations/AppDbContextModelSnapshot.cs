@@ -863,7 +863,8 @@ namespace LastCall.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("BundlePrimary");
+                    b.HasIndex("BundlePrimary")
+                        .HasFilter("\"BundlePrimary\" IS NOT NULL");
 
                     b.HasIndex("CustomerId");
 

@@ -854,7 +854,8 @@ namespace LastCall.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("BundlePrimary");
+                    b.HasIndex("BundlePrimary")
+                        .HasFilter("\"BundlePrimary\" IS NOT NULL");
 
                     b.HasIndex("CustomerId");
 
