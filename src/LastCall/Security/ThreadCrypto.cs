@@ -35,6 +35,8 @@ internal static class ThreadCrypto
     /// <summary>HMAC-SHA256 of <paramref name="data"/> under <paramref name="key"/> into <paramref name="mac"/> (32 bytes).</summary>
     public static void HmacSha256(byte[] key, ReadOnlySpan<byte> data, Span<byte> mac)
     {
+        // Checked before anything is appended: a failure half-way would leave data in this thread's context for the next MAC.
+        ArgumentOutOfRangeException.ThrowIfLessThan(mac.Length, 32, nameof(mac));
         var cache = t_hmac ??= new Dictionary<byte[], IncrementalHash>(ReferenceEqualityComparer.Instance);
         if (!cache.TryGetValue(key, out var hmac))
         {

@@ -118,8 +118,10 @@ public sealed class SubscriberImporter(
                     await applied.DisposeAsync();
                     throw;
                 }
-                var previous = inFlight.Count > 0 ? inFlight.Last().Task : Task.CompletedTask;
-                inFlight.Enqueue(new BatchWrite(WriteBatchAsync(run, actor, batch, applied, previous, cancellationToken), applied.Keys, batch));
+                // Every batch before this one, for its row-by-row retry; and once one write fails, the others stop too (the
+                // finally below cancels them): no batch commits after one that failed.
+                var previous = Task.WhenAll(inFlight.Select(write => write.Task));
+                inFlight.Enqueue(new BatchWrite(WriteBatchAsync(run, actor, batch, applied, previous, stop.Token), applied.Keys, batch));
             }
             while (inFlight.Count > 0)
                 await ReportOldestAsync();
