@@ -39,33 +39,26 @@ public static class ReassignedNumbersCsv
         writer.Write(Header);
         var start = register.RegisterStartsOn;
         var latest = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(1);
-        long rows = 0;
-        var first = true;
         var scratch = new byte[MaxLine];
-        var pending = new PendingRows(index, served, start);
+        var rows = new RowSink(new PendingRows(index, served, start), writer, latest);
         try
         {
             while (true)
             {
                 var read = await reader.ReadAsync(ct);
                 var buffer = read.Buffer;
-                while (TryReadLine(ref buffer, out var line))
-                {
-                    if (Read(line, scratch, pending, latest, ref first))
-                        rows++;
-                    if (pending.IsFull)
-                        pending.AnswerAll(writer);
-                }
+                CsvLines.TakeWhole(ref buffer, scratch, ref rows);
                 if (read.IsCompleted)
                 {
-                    if (!buffer.IsEmpty && Read(buffer, scratch, pending, latest, ref first))
-                        rows++;
-                    pending.AnswerAll(writer);
+                    // The last line, without its newline.
+                    if (!buffer.IsEmpty)
+                        CsvLines.TakeLast(buffer, scratch, ref rows);
+                    rows.AnswerAll();
                     reader.AdvanceTo(buffer.End);
                     break;
                 }
                 // Everything read so far is answered before waiting for more of the body.
-                pending.AnswerAll(writer);
+                rows.AnswerAll();
                 reader.AdvanceTo(buffer.Start, buffer.End);
                 if (writer.UnflushedBytes > 64 * 1024)
                     await writer.FlushAsync(ct);
@@ -74,42 +67,42 @@ public static class ReassignedNumbersCsv
         }
         finally
         {
-            meter.Count(http.User.SubjectId(), rows);
+            meter.Count(http.User.SubjectId(), rows.Count);
         }
         return Results.Empty;
     }
 
-    private static bool TryReadLine(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> line)
+    /// <summary>Takes the body's lines into the rows to answer, answering each full group as it fills.</summary>
+    private struct RowSink(PendingRows pending, PipeWriter writer, DateOnly latest) : CsvLines.ISink
     {
-        var newline = buffer.PositionOf((byte)'\n');
-        if (newline is null)
+        private bool _first = true;
+
+        /// <summary>Rows taken (blank lines and the header are not rows).</summary>
+        public long Count { get; private set; }
+
+        /// <summary>Answers what was taken so far.</summary>
+        public readonly void AnswerAll() => pending.AnswerAll(writer);
+
+        public void Line(ReadOnlySpan<byte> line)
         {
-            line = default;
-            return false;
+            if (Read(line, pending, latest, ref _first))
+                Count++;
+            if (pending.IsFull)
+                pending.AnswerAll(writer);
         }
-        line = buffer.Slice(0, newline.Value);
-        buffer = buffer.Slice(buffer.GetPosition(1, newline.Value));
-        return true;
+
+        public void TooLong()
+        {
+            pending.Add([], [], InvalidRow);
+            Count++;
+            if (pending.IsFull)
+                pending.AnswerAll(writer);
+        }
     }
 
     /// <summary>Takes one line into the rows to answer; false for blank lines and the optional header.</summary>
-    private static bool Read(ReadOnlySequence<byte> sequence, byte[] copy, PendingRows pending, DateOnly latest, ref bool first)
+    private static bool Read(ReadOnlySpan<byte> line, PendingRows pending, DateOnly latest, ref bool first)
     {
-        ReadOnlySpan<byte> line;
-        if (sequence.IsSingleSegment)
-        {
-            line = sequence.FirstSpan;
-        }
-        else if (sequence.Length <= MaxLine)
-        {
-            sequence.CopyTo(copy);
-            line = copy.AsSpan(0, (int)sequence.Length);
-        }
-        else
-        {
-            pending.Add([], [], InvalidRow);
-            return true;
-        }
         if (line.Length > 0 && line[^1] == '\r')
             line = line[..^1];
         if (line.IsEmpty)
