@@ -110,13 +110,12 @@ public sealed partial class DisconnectionIndex
     /// <see cref="LookupResult.NoData"/> when <paramref name="since"/> is before
     /// <paramref name="registerStart"/>, whatever the register holds. Lock-free.
     /// </summary>
-    public LookupResult Lookup(long msisdn, DateOnly since, DateOnly registerStart)
-    {
-        if (since < registerStart)
-            return LookupResult.NoData;
-        var latest = LatestDay(Volatile.Read(ref _state), msisdn);
-        return latest >= 0 && latest >= RegisterKey.DayOffset(since) ? LookupResult.Yes : LookupResult.No;
-    }
+    public LookupResult Lookup(long msisdn, DateOnly since, DateOnly registerStart) =>
+        since < registerStart ? LookupResult.NoData : Answer(LatestDay(Volatile.Read(ref _state), msisdn), since);
+
+    /// <summary>Yes when the number's latest day (-1: none) is on or after <paramref name="since"/>.</summary>
+    private static LookupResult Answer(int latest, DateOnly since) =>
+        latest >= 0 && latest >= RegisterKey.DayOffset(since) ? LookupResult.Yes : LookupResult.No;
 
     /// <summary>
     /// <see cref="Lookup(long, DateOnly, DateOnly)"/> for many numbers at once, with the same answers: the memory reads
@@ -144,13 +143,9 @@ public sealed partial class DisconnectionIndex
             for (var i = 0; i < n; i++)
             {
                 var since = sinces[start + i];
-                if (since < registerStart)
-                {
-                    results[start + i] = LookupResult.NoData;
-                    continue;
-                }
-                var latest = Math.Max(days[i], LatestInDelta(state, msisdns[start + i]));
-                results[start + i] = latest >= 0 && latest >= RegisterKey.DayOffset(since) ? LookupResult.Yes : LookupResult.No;
+                results[start + i] = since < registerStart
+                    ? LookupResult.NoData
+                    : Answer(Math.Max(days[i], LatestInDelta(state, msisdns[start + i])), since);
             }
         }
     }

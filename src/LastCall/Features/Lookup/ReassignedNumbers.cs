@@ -107,7 +107,7 @@ public static class ReassignedNumbers
                 results[i] = new BatchItem(q.Msisdn, q.Since, null, new BatchError("invalid_date", "since must be a date (YYYY-MM-DD), not in the future."));
         }
         var answers = new LookupResult?[queries.Count];
-        served.Answer(index, numbers, days, register.RegisterStartsOn, new LookupResult[queries.Count], answers);
+        served.Answer(index, numbers, days, register.RegisterStartsOn, answers);
         for (var i = 0; i < queries.Count; i++)
             results[i] ??= new BatchItem(queries[i].Msisdn, queries[i].Since, answers[i] is { } answer ? Text(answer) : NotServed, null);
         meter.Count(http.User.SubjectId(), queries.Count);

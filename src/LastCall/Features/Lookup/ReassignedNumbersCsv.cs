@@ -40,7 +40,7 @@ public static class ReassignedNumbersCsv
         var start = register.RegisterStartsOn;
         var latest = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(1);
         var scratch = new byte[MaxLine];
-        var rows = new RowSink(new PendingRows(index, served, start), writer, latest);
+        var rows = new RowSink(new PendingRows(index, served, start, writer), latest);
         try
         {
             while (true)
@@ -72,8 +72,8 @@ public static class ReassignedNumbersCsv
         return Results.Empty;
     }
 
-    /// <summary>Takes the body's lines into the rows to answer, answering each full group as it fills.</summary>
-    private struct RowSink(PendingRows pending, PipeWriter writer, DateOnly latest) : CsvLines.ISink
+    /// <summary>Takes the body's lines into the rows to answer.</summary>
+    private struct RowSink(PendingRows pending, DateOnly latest) : CsvLines.ISink
     {
         private bool _first = true;
 
@@ -81,22 +81,18 @@ public static class ReassignedNumbersCsv
         public long Count { get; private set; }
 
         /// <summary>Answers what was taken so far.</summary>
-        public readonly void AnswerAll() => pending.AnswerAll(writer);
+        public readonly void AnswerAll() => pending.AnswerAll();
 
         public void Line(ReadOnlySpan<byte> line)
         {
             if (Read(line, pending, latest, ref _first))
                 Count++;
-            if (pending.IsFull)
-                pending.AnswerAll(writer);
         }
 
         public void TooLong()
         {
             pending.Add([], [], InvalidRow);
             Count++;
-            if (pending.IsFull)
-                pending.AnswerAll(writer);
         }
     }
 
@@ -140,10 +136,11 @@ public static class ReassignedNumbersCsv
 
     /// <summary>
     /// Rows read and not yet answered, in file order: each one's text as it is echoed, and either its error or the number
-    /// and day to look up. They are answered together (<see cref="ServedNumbers.Answer(DisconnectionIndex, ReadOnlySpan{long}, ReadOnlySpan{DateOnly}, DateOnly, Span{LookupResult}, Span{LookupResult?})"/>):
-    /// the register index makes a group's memory reads at once, which at 100 M numbers is most of a row's time.
+    /// and day to look up. They are answered together (<see cref="ServedNumbers.Answer(DisconnectionIndex, ReadOnlySpan{long}, ReadOnlySpan{DateOnly}, DateOnly, Span{LookupResult?})"/>):
+    /// the register index makes a group's memory reads at once, which at 100 M numbers is most of a row's time. A full group
+    /// is answered as the next row arrives.
     /// </summary>
-    private sealed class PendingRows(DisconnectionIndex index, ServedNumbers served, DateOnly registerStart)
+    private sealed class PendingRows(DisconnectionIndex index, ServedNumbers served, DateOnly registerStart, PipeWriter writer)
     {
         private const int Capacity = 256;
         private readonly byte[] _echo = new byte[Capacity * (MaxLine + 1)];
@@ -151,11 +148,8 @@ public static class ReassignedNumbersCsv
         private readonly byte[]?[] _errors = new byte[]?[Capacity];
         private readonly long[] _msisdns = new long[Capacity];
         private readonly DateOnly[] _sinces = new DateOnly[Capacity];
-        private readonly LookupResult[] _found = new LookupResult[Capacity];
         private readonly LookupResult?[] _answers = new LookupResult?[Capacity];
         private int _count;
-
-        public bool IsFull => _count == Capacity;
 
         /// <summary>A row answered with an error.</summary>
         public void Add(ReadOnlySpan<byte> msisdn, ReadOnlySpan<byte> since, byte[] error)
@@ -168,6 +162,8 @@ public static class ReassignedNumbersCsv
         /// <summary>A row to look up.</summary>
         public void Add(ReadOnlySpan<byte> msisdn, ReadOnlySpan<byte> since, long number, DateOnly day)
         {
+            if (_count == Capacity)
+                AnswerAll();
             // The text of a line is at most MaxLine bytes, so the two parts and their comma fit a row's share.
             var at = _count == 0 ? 0 : _echoEnd[_count - 1];
             msisdn.CopyTo(_echo.AsSpan(at));
@@ -182,11 +178,11 @@ public static class ReassignedNumbersCsv
         }
 
         /// <summary>Looks the rows up and writes them, each as <c>msisdn,since,result</c>.</summary>
-        public void AnswerAll(PipeWriter writer)
+        public void AnswerAll()
         {
             if (_count == 0)
                 return;
-            served.Answer(index, _msisdns.AsSpan(0, _count), _sinces.AsSpan(0, _count), registerStart, _found, _answers);
+            served.Answer(index, _msisdns.AsSpan(0, _count), _sinces.AsSpan(0, _count), registerStart, _answers);
             var start = 0;
             for (var i = 0; i < _count; i++)
             {

@@ -42,15 +42,21 @@ public sealed class ServedNumbers(IDbContextFactory<AppDbContext> contexts, Serv
 
     /// <summary>
     /// <see cref="Answer(Domain.Numbers.DisconnectionIndex, long, DateOnly, DateOnly)"/> for many numbers at once, with the
-    /// register index's batched lookup: into <paramref name="answers"/>, using <paramref name="found"/> as scratch.
+    /// register index's batched lookup, into <paramref name="answers"/>.
     /// </summary>
     public void Answer(Domain.Numbers.DisconnectionIndex index, ReadOnlySpan<long> msisdns, ReadOnlySpan<DateOnly> sinces, DateOnly registerStartsOn,
-        Span<Domain.Numbers.LookupResult> found, Span<Domain.Numbers.LookupResult?> answers)
+        Span<Domain.Numbers.LookupResult?> answers)
     {
-        index.Lookup(msisdns, sinces, registerStartsOn, found);
+        const int Chunk = 256;
+        Span<Domain.Numbers.LookupResult> found = stackalloc Domain.Numbers.LookupResult[Chunk];
         var portedOut = Volatile.Read(ref _portedOut);
-        for (var i = 0; i < msisdns.Length; i++)
-            answers[i] = Answer(msisdns[i], found[i], portedOut);
+        for (var start = 0; start < msisdns.Length; start += Chunk)
+        {
+            var n = Math.Min(Chunk, msisdns.Length - start);
+            index.Lookup(msisdns.Slice(start, n), sinces.Slice(start, n), registerStartsOn, found);
+            for (var i = 0; i < n; i++)
+                answers[start + i] = Answer(msisdns[start + i], found[i], portedOut);
+        }
     }
 
     /// <summary>The answer for a number the register index answered <paramref name="found"/> for.</summary>
