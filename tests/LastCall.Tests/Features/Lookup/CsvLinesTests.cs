@@ -59,9 +59,38 @@ public sealed class CsvLinesTests
         Assert.Equal(["(too long)", "+8613800138000,2023-01-01"], sink.Lines);
     }
 
+    [Fact]
+    public void ASinkThatFillsUp_StopsTheTaking_AndTheRestComesOnTheNextCalls()
+    {
+        var bytes = Encoding.ASCII.GetBytes(Body);
+        string[] expected = ["+8613800138000,2023-01-01", "+8613903785690,2023-01-01\r", "", "bad", "+8613800138001,2024-02-29"];
+        for (var room = 1; room <= expected.Length; room++)
+        {
+            for (var cut = 0; cut <= bytes.Length; cut++)
+            {
+                var buffer = Segments(bytes[..cut], bytes[cut..]);
+                var sink = new Collect { Room = room };
+                var calls = 0;
+                while (!buffer.IsEmpty)
+                {
+                    CsvLines.TakeWhole(ref buffer, new byte[128], ref sink);
+                    Assert.True(sink.Lines.Count <= (calls + 1) * room, $"room {room}, cut at {cut}: more lines than the sink had room for");
+                    sink.Room += room;
+                    calls++;
+                }
+                Assert.Equal(expected, sink.Lines);
+            }
+        }
+    }
+
     private struct Collect() : CsvLines.ISink
     {
         public List<string> Lines { get; } = [];
+
+        /// <summary>How many lines in all the sink takes before it is full.</summary>
+        public int Room { get; set; } = int.MaxValue;
+
+        public readonly bool IsFull => Lines.Count >= Room;
 
         public readonly void Line(ReadOnlySpan<byte> line) => Lines.Add(Encoding.ASCII.GetString(line));
 

@@ -152,10 +152,17 @@ public sealed class LookupTests(PostgresCluster postgres)
             $"{f.Disconnected},,error:invalid_row",
         ], lines);
 
+        // Every third row's text names its place, so a chunk of rows answered out of order cannot go unseen.
         const int rows = 200_000;
+        string Expected(int i) => (i % 3) switch
+        {
+            0 => $"{f.Disconnected},2023-01-01,yes",
+            1 => $"{f.Never},2023-01-01,no",
+            _ => $"row{i},2023-01-01,error:invalid_msisdn",
+        };
         var large = new StringBuilder(rows * 30).Append("msisdn,since\n");
         for (var i = 0; i < rows; i++)
-            large.Append(i % 2 == 0 ? f.Disconnected : f.Never).Append(",2023-01-01\n");
+            large.Append(Expected(i).AsSpan(0, Expected(i).LastIndexOf(','))).Append('\n');
         using var content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(large.ToString())));
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/reassigned-numbers/query.csv") { Content = content };
@@ -166,12 +173,87 @@ public sealed class LookupTests(PostgresCluster postgres)
         var count = 0;
         while (await reader.ReadLineAsync(Ct) is { } line)
         {
-            var expected = count % 2 == 0 ? $"{f.Disconnected},2023-01-01,yes" : $"{f.Never},2023-01-01,no";
+            var expected = Expected(count);
             if (line != expected)
                 Assert.Fail($"row {count + 1}: {line}, expected {expected}");
             count++;
         }
         Assert.Equal(rows, count);
+    }
+
+    [Fact]
+    public async Task Csv_PostsAtOnce_AndOneAbandonedMidBody_EachOtherGetsItsOwnRowsInOrder()
+    {
+        await using var f = await StartAsync(postgres);
+        // A client that goes away while its rows are being answered: its chunks' buffers go back to the shared pool only
+        // once nothing writes them, so the posts after it (and beside it) get their own rows, whole and in order.
+        using (var abandon = CancellationTokenSource.CreateLinkedTokenSource(Ct))
+        {
+            using var content = new StreamContent(new AbandonedBody(f.Disconnected, abandon));
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => f.Partner.PostAsync("/api/v1/reassigned-numbers/query.csv", content, abandon.Token));
+        }
+
+        async Task PostAsync(int post)
+        {
+            const int rows = 30_000;
+            var body = new StringBuilder(rows * 30);
+            for (var i = 0; i < rows; i++)
+                body.Append(i % 2 == 0 ? f.Disconnected : $"post{post}row{i}").Append(",2023-01-01\n");
+            using var response = await f.Partner.PostAsync("/api/v1/reassigned-numbers/query.csv", new StringContent(body.ToString(), Encoding.UTF8, "text/csv"), Ct);
+            var lines = (await response.Content.ReadAsStringAsync(Ct)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(rows + 1, lines.Length);
+            for (var i = 0; i < rows; i++)
+            {
+                var expected = i % 2 == 0 ? $"{f.Disconnected},2023-01-01,yes" : $"post{post}row{i},2023-01-01,error:invalid_msisdn";
+                if (lines[i + 1] != expected)
+                    Assert.Fail($"post {post}, row {i + 1}: {lines[i + 1]}, expected {expected}");
+            }
+        }
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(PostAsync));
+    }
+
+    /// <summary>A CSV body that sends many rows, then cancels its request instead of ending.</summary>
+    private sealed class AbandonedBody(string msisdn, CancellationTokenSource abandon) : Stream
+    {
+        private readonly byte[] _row = Encoding.ASCII.GetBytes($"{msisdn},2023-01-01\n");
+        private int _sent;
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_sent == 100_000)
+            {
+                await abandon.CancelAsync();
+                throw new OperationCanceledException(abandon.Token);
+            }
+            var rows = Math.Min(buffer.Length / _row.Length, 100_000 - _sent);
+            for (var i = 0; i < rows; i++)
+                _row.CopyTo(buffer[(i * _row.Length)..]);
+            _sent += rows;
+            return rows * _row.Length;
+        }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     [Fact]
