@@ -73,6 +73,7 @@ public sealed class CsvLinesTests
                 var calls = 0;
                 while (!buffer.IsEmpty)
                 {
+                    Assert.True(calls <= expected.Length, $"room {room}, cut at {cut}: no progress");
                     CsvLines.TakeWhole(ref buffer, new byte[128], ref sink);
                     Assert.True(sink.Lines.Count <= (calls + 1) * room, $"room {room}, cut at {cut}: more lines than the sink had room for");
                     sink.Room += room;
