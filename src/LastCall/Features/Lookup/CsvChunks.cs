@@ -8,13 +8,14 @@ namespace LastCall.Features.Lookup;
 
 /// <summary>
 /// The chunks of a request's rows, answered on the thread pool while the request reads on, and written to the response
-/// in file order by a loop of their own. At most one chunk per core waits to be written; the request then waits for
-/// room. A single request so uses every core: reading and splitting the body is about a quarter of a row's work, the
+/// in file order by a loop of their own. At most one chunk per core (eight at most) waits to be written; the request then
+/// waits for room. A single request so uses every core: reading and splitting the body is about a quarter of a row's work, the
 /// lookups most of the rest (decision 0029).
 /// </summary>
 internal sealed class CsvChunksInOrder : IAsyncDisposable
 {
-    private static readonly int MostAtOnce = Math.Max(1, Environment.ProcessorCount);
+    /// <summary>One chunk per core, and no more than eight: on a large server one partner's post should not take every core, nor hold more than a few megabytes.</summary>
+    private static readonly int MostAtOnce = Math.Clamp(Environment.ProcessorCount, 1, 8);
     private readonly Action<CsvRowChunk> _answer;
     private readonly PipeWriter _writer;
     private readonly CancellationToken _ct;

@@ -32,7 +32,7 @@ public sealed class CsvChunksTests
         AddRow();
         await chunks.StartAnsweringAsync();
         Assert.True(SpinWait.SpinUntil(() => chunks.Queued == 0, Patience), "the writer loop never took the first chunk");
-        for (var i = 0; i < Environment.ProcessorCount; i++)
+        for (var i = 0; i < Math.Clamp(Environment.ProcessorCount, 1, 8); i++)
         {
             AddRow();
             var queued = chunks.StartAnsweringAsync().AsTask();
