@@ -32,8 +32,6 @@ stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 # Register: the generator writes number i as +86(13000000000 + i*7919 mod 7e9), so hits can be drawn without reading it.
 register_bench "$work" "$rows"
 echo "import: $import_seconds s"
-psql_() { pg_as "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d lastcall -qAtc "$1"; }
-psql_ "VACUUM ANALYZE disconnections"
 
 # Queries: half drawn from the register (hits), half random 13x-19x numbers (almost all misses); since
 # dates 2014-2025, so some answers are no_data (the register starts 2016-01-01).

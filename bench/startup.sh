@@ -26,7 +26,6 @@ load() { echo "# load: $(cut -d' ' -f1-3 /proc/loadavg)"; }
 register_bench "$work" "$rows"
 echo "import: $import_seconds s"
 rm "$work/register.csv"
-pg_as "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d lastcall -qAtc "VACUUM ANALYZE disconnections"
 echo "database: $(pg_as "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d lastcall -qAtc \
   "SELECT 'lastcall ' || pg_size_pretty(pg_database_size('lastcall')) || ', register table ' || pg_size_pretty(pg_table_size('disconnections')) || ' + indexes ' || pg_size_pretty(pg_indexes_size('disconnections'))")"
 # Number 0 of the generator's sequence: in the register, so the first answer is a real hit.

@@ -98,25 +98,12 @@ internal sealed class CsvChunksInOrder : IAsyncDisposable
     /// <summary>Waits for every chunk still being answered or written (a request that failed or was aborted), then returns every buffer.</summary>
     public async ValueTask DisposeAsync()
     {
+        // The request has failed already if these fail; the buffers still go back only once no thread writes them.
         _answering.Writer.TryComplete();
-        try
-        {
-            await _writing;
-        }
-        catch (Exception)
-        {
-            // The request has failed already; its buffers still go back only once no thread writes them.
-        }
+        await _writing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         while (_answering.Reader.TryRead(out var entry))
         {
-            try
-            {
-                await entry.Answered;
-            }
-            catch (Exception)
-            {
-                // As above.
-            }
+            await entry.Answered.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             entry.Chunk.Dispose();
         }
         while (_spare.TryTake(out var spare))
