@@ -17,6 +17,9 @@
 # Usage: bench/lookup-http.sh [ROWS] [SECONDS] [CSV_ROWS]   (defaults: 10000000 20 1000000)
 #        STARTUP_ONLY=1 bench/lookup-http.sh 50000000        (import and host start-up only)
 #        RECEIPTS=1 bench/lookup-http.sh …                   (the single lookups ask for a signed receipt: receipt=true)
+#        LASTCALL_HOST_BIN=DIR bench/lookup-http.sh …        (also another build's host, e.g. a baseline's Release output: its
+#                                                             single lookups join each round, on the same database)
+#        SINGLE_ONLY=1 bench/lookup-http.sh …                (single lookups only: no CSV, batches or pgbench)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/bench/pg-cluster.sh"
@@ -64,6 +67,14 @@ echo "host: ready after $(echo "$(date +%s.%N) - $started" | bc -l | xargs print
 echo "host: resident $(awk '/VmRSS/ {printf "%.0f MB", $2/1024}' /proc/$host/status) after load, GC settles in a few seconds:"
 sleep 10; echo "host: resident $(awk '/VmRSS/ {printf "%.0f MB", $2/1024}' /proc/$host/status) 10 s later (rows=$rows)"
 if [ "${STARTUP_ONLY:-0}" = 1 ]; then exit 0; fi
+if [ -n "${LASTCALL_HOST_BIN:-}" ]; then
+  base_port=$(free_port)
+  (cd "$work" && Certificates__SigningKeyPem="$signing_key" exec dotnet "$LASTCALL_HOST_BIN/lastcall.dll" --urls "http://127.0.0.1:$base_port" \
+    --contentRoot "$LASTCALL_HOST_BIN" "${opts[@]}" --Partners:RateLimit:PerSecond 1000000 --Logging:LogLevel:Default Warning >"$work/base.log" 2>&1) &
+  base=$!; pids+=("$base")
+  until [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $key" "http://127.0.0.1:$base_port$(head -1 "$work/paths.txt")" || true)" = 200 ]; do sleep 0.5; done
+  echo "baseline host ($LASTCALL_HOST_BIN) ready"
+fi
 
 # wrk run -> "req_s p50 p99 non2xx" (latencies in ms)
 run_wrk() {
@@ -90,6 +101,11 @@ for r in $(seq 1 "$rounds"); do
   run_wrk "http://127.0.0.1:$port" "$key" >>"$work/real.txt"
   run_wrk "http://127.0.0.1:$bare_port" >>"$work/bare.txt"
   echo "round $r: real $(tail -1 "$work/real.txt"), bare $(tail -1 "$work/bare.txt") (req/s p50 p99 non-2xx)"
+  if [ -n "${base:-}" ]; then
+    run_wrk "http://127.0.0.1:$base_port" "$key" >>"$work/base.txt"
+    echo "round $r: baseline $(tail -1 "$work/base.txt"), $(echo "$(tail -1 "$work/base.txt" | cut -d' ' -f1) $(tail -1 "$work/bare.txt" | cut -d' ' -f1)" | awk '{ printf "%.1f", 100 * $1 / $2 }') % of bare"
+    echo "$(tail -1 "$work/base.txt" | cut -d' ' -f1) $(tail -1 "$work/bare.txt" | cut -d' ' -f1)" | awk '{ printf "%.1f\n", 100 * $1 / $2 }' >>"$work/base-ratios.txt"
+  fi
   echo "$(tail -1 "$work/real.txt" | cut -d' ' -f1) $(tail -1 "$work/bare.txt" | cut -d' ' -f1)" | awk '{ printf "%.1f\n", 100 * $1 / $2 }' >>"$work/ratios.txt"
 done
 ratio_median=$(sort -n "$work/ratios.txt" | sed -n "$(( (rounds + 1) / 2 ))p")
@@ -97,6 +113,17 @@ median() { sort -n -k1,1 "$1" | sed -n "$(( (rounds + 1) / 2 ))p"; }
 read -r real_rps real_p50 real_p99 real_bad < <(median "$work/real.txt")
 read -r bare_rps bare_p50 bare_p99 bare_bad < <(median "$work/bare.txt")
 stop_pid "$bare"
+if [ -n "${base:-}" ]; then
+  stop_pid "$base"
+  read -r base_rps base_p50 base_p99 base_bad < <(median "$work/base.txt")
+  echo "baseline: median req/s $base_rps p50 $base_p50 ms p99 $base_p99 ms; per round % of bare: $(tr '\n' ' ' <"$work/base-ratios.txt")-> median $(sort -n "$work/base-ratios.txt" | sed -n "$(( (rounds + 1) / 2 ))p") %"
+fi
+if [ "${SINGLE_ONLY:-0}" = 1 ]; then
+  summary lastcall "$real_rps" "$real_p50" "$real_p99" "$real_bad"
+  summary bare "$bare_rps" "$bare_p50" "$bare_p99" "$bare_bad"
+  echo "real/bare per round: $(tr '\n' ' ' <"$work/ratios.txt")-> median $ratio_median %"
+  exit 0
+fi
 
 # Streamed CSV on the same host: three posts of the whole file, median rows/s.
 rates=()

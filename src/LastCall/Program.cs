@@ -27,11 +27,13 @@ app.UseStatusCodePages();
 app.UseLastCallWebUi();
 // Routing after the UI's error pages, so a re-executed /error/{status} finds its page.
 app.UseRouting();
+// A known partner's lookup within its limit is answered here, without the middleware below (decision 0030).
+app.UseMiddleware<LastCall.Security.PartnerLookupGate>();
 app.UseMiddleware<LastCall.Features.Lookup.CamaraErrors>();
 app.UseAuthentication();
 app.UseLastCallWebSession();
 app.UseAuthorization();
-app.UseRateLimiter();
+app.UseMiddleware<LastCall.Security.PartnerRateLimitMiddleware>();
 app.UseMiddleware<IdempotencyMiddleware>();
 
 app.MapOpenApi();

@@ -90,7 +90,7 @@ public static class Endpoints
         // The SM-DP+'s ES2+ notifications (handleDownloadProgressInfo).
         SmdpCallbackEndpoint.Map(app).AllowAnonymous().AddEndpointFilter<SmdpCallbackGuard>();
 
-        var partner = app.MapGroup("/api/v1/partner").WithTags("Partners").RequireAuthorization(Policies.Partner).RequireRateLimiting(PartnerRateLimit.PolicyName);
+        var partner = app.MapGroup("/api/v1/partner").WithTags("Partners").RequireAuthorization(Policies.Partner).RequirePartnerRateLimit();
         WhoAmI.Map(partner);
         UsageReport.MapForPartner(partner);
         Watchlist.Map(partner);
@@ -100,14 +100,14 @@ public static class Endpoints
         ListPartnerRecyclingNotices.Map(partner);
         Deliveries.Map(partner);
 
-        var lookups = app.MapGroup("/api/v1").WithTags("Partners").RequireAuthorization(Policies.Partner).RequireRateLimiting(PartnerRateLimit.PolicyName);
+        var lookups = app.MapGroup("/api/v1").WithTags("Partners").RequireAuthorization(Policies.Partner).RequirePartnerRateLimit();
         ReassignedNumbers.Map(lookups);
         ReassignedNumbersCsv.Map(lookups);
         VerifyLookupReceipt.Map(app);
-        CamaraNumberRecycling.Map(app).RequireAuthorization(Policies.Partner).RequireRateLimiting(PartnerRateLimit.PolicyName);
+        CamaraNumberRecycling.Map(app).RequireAuthorization(Policies.Partner).RequirePartnerRateLimit();
 
         // TM Forum Open APIs for the operator's BSS (keys with the bss scope only); errors in TMF's body (TmfErrors).
-        var tmf = app.MapGroup("/tmf-api").WithTags("TM Forum (BSS)").RequireAuthorization(Policies.Bss).RequireRateLimiting(PartnerRateLimit.PolicyName);
+        var tmf = app.MapGroup("/tmf-api").WithTags("TM Forum (BSS)").RequireAuthorization(Policies.Bss).RequirePartnerRateLimit();
         ListProducts.Map(tmf);
         GetProduct.Map(tmf);
         RegisterListener.Map(tmf);

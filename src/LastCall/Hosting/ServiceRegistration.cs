@@ -205,7 +205,7 @@ public static class ServiceRegistration
         services.AddMessaging();
         services.AddLastCallAuthentication();
         services.AddSettings<PartnerSettings>("Partners");
-        services.AddPartnerRateLimit();
+        services.AddSingleton<PartnerRateLimit>();
         // 1 MB for every body unless an endpoint says otherwise (imports, documents).
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
 

@@ -30,6 +30,13 @@ public static class Policies
 
     /// <summary>A porting client, or staff (a port-out's status).</summary>
     public const string PortingOrStaff = "porting-or-staff";
+
+    /// <summary>
+    /// The <see cref="Partner"/> policy's rule, also asked by the partner lookup gate: a partner key without a scope
+    /// (a scoped key reaches its scope's routes and nothing else).
+    /// </summary>
+    public static bool IsOrdinaryPartner(ClaimsPrincipal user) =>
+        user.HasClaim(Claims.Kind, Claims.PartnerKind) && !user.HasClaim(c => c.Type == Claims.Scope);
 }
 
 /// <summary>
@@ -67,8 +74,7 @@ public static class AuthenticationSetup
             .AddPolicy(Policies.Admin, p => p.RequireClaim(Claims.Kind, Claims.StaffKind).RequireRole(StaffRoles.Admin))
             // No scheme of its own: the default scheme is the partner key handler, and naming it here would
             // authenticate every partner request a second time and merge the two principals.
-            // Ordinary partners only: a scoped key (bss) reaches its scope's routes and nothing else.
-            .AddPolicy(Policies.Partner, p => p.RequireClaim(Claims.Kind, Claims.PartnerKind).RequireAssertion(c => !c.User.HasClaim(x => x.Type == Claims.Scope)))
+            .AddPolicy(Policies.Partner, p => p.RequireAssertion(c => Policies.IsOrdinaryPartner(c.User)))
             .AddPolicy(Policies.Bss, p => p.RequireClaim(Claims.Kind, Claims.PartnerKind).RequireClaim(Claims.Scope, PartnerScopes.Bss))
             .AddPolicy(Policies.Porting, p => p.RequireClaim(Claims.Kind, Claims.PartnerKind).RequireClaim(Claims.Scope, PartnerScopes.Porting))
             .AddPolicy(Policies.PortingOrStaff, p => p.RequireAssertion(c =>

@@ -32,7 +32,14 @@ public sealed class PartnerKeyCache : IDisposable
     }
 
     /// <summary>A confirmed key: its partner, and the principal requests with it run as (shared, never changed).</summary>
-    public sealed record Entry(Guid KeyId, ClaimsPrincipal Principal, DateTimeOffset VerifiedAt);
+    public sealed record Entry(Guid KeyId, ClaimsPrincipal Principal, DateTimeOffset VerifiedAt)
+    {
+        /// <summary>The partner's id (the principal's subject): its rate-limit bucket.</summary>
+        public string Subject { get; } = Principal.FindFirstValue(Claims.Subject)!;
+
+        /// <summary>Whether the <see cref="Policies.Partner"/> policy lets the key in (worked out once: the principal never changes).</summary>
+        public bool IsOrdinaryPartner { get; } = Policies.IsOrdinaryPartner(Principal);
+    }
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 

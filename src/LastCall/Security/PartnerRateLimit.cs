@@ -1,53 +1,94 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.RateLimiting;
 
 namespace LastCall.Security;
 
 /// <summary>
-/// A token bucket per partner (configuration <c>Partners:RateLimit:PerSecond</c>, default 500, with a
-/// burst of twice that). Over the limit: 429 <c>rate_limited</c> with Retry-After.
+/// A token bucket per partner (configuration <c>Partners:RateLimit:PerSecond</c>, default 500, with a burst of twice
+/// that); callers without a key (receipt checks) share one bucket. Over the limit: 429 <c>rate_limited</c> with
+/// Retry-After. One limiter for the process, asked in exactly one place per request: the partner lookup gate
+/// (<see cref="PartnerLookupGate"/>) for the lookups it answers, <see cref="PartnerRateLimitMiddleware"/> for every
+/// other request to a route marked with <see cref="PartnerRateLimitExtensions.RequirePartnerRateLimit{TBuilder}"/>.
 /// </summary>
-public static class PartnerRateLimit
+public sealed class PartnerRateLimit : IDisposable
 {
-    public const string PolicyName = "partner";
+    private const string Anonymous = "anonymous";
+    private readonly PartitionedRateLimiter<string> _buckets;
 
-    public static IServiceCollection AddPartnerRateLimit(this IServiceCollection services)
+    public PartnerRateLimit(PartnerSettings settings)
     {
-        // Built on the first request, not on every one (this sits on the lookup hot path): the limit is read once and
-        // fixed for the process, and one factory serves every partition, so a request allocates no delegate.
-        Func<string, RateLimiter>? newBucket = null;
-        services.AddRateLimiter(o =>
+        var perSecond = settings.RateLimit.PerSecond;
+        // AutoReplenishment off: the partitioned limiter refills every bucket from one timer of its own. One factory
+        // serves every partition, so a request allocates no delegate.
+        Func<string, TokenBucketRateLimiterOptions> options = _ => new TokenBucketRateLimiterOptions
         {
-            o.AddPolicy(PolicyName, http =>
-            {
-                newBucket ??= NewBucketFactory(http.RequestServices.GetRequiredService<PartnerSettings>().RateLimit.PerSecond);
-                return RateLimitPartition.Get(http.User.FindFirstValue(Claims.Subject) ?? "anonymous", newBucket);
-            });
-            o.OnRejected = async (context, ct) =>
-            {
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
-                var http = context.HttpContext;
-                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = http,
-                    ProblemDetails = { Status = 429, Title = "Too many requests.", Detail = "The partner's request rate limit is exceeded.", Extensions = { ["code"] = "rate_limited" } },
-                });
-            };
-        });
-        return services;
+            TokenLimit = perSecond * 2,
+            TokensPerPeriod = perSecond,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            QueueLimit = 0,
+            AutoReplenishment = false,
+        };
+        _buckets = PartitionedRateLimiter.Create<string, string>(subject => RateLimitPartition.GetTokenBucketLimiter(subject, options));
     }
 
-    // AutoReplenishment off: the partitioned limiter refills its buckets from one timer of its own.
-    private static Func<string, RateLimiter> NewBucketFactory(int perSecond) => _ => new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+    /// <summary>Takes one token from the bucket of <paramref name="subject"/> (a partner's id), or of the anonymous callers when null.</summary>
+    public RateLimitLease Acquire(string? subject) => _buckets.AttemptAcquire(subject ?? Anonymous);
+
+    /// <summary>Takes one token for the request's caller.</summary>
+    public RateLimitLease Acquire(ClaimsPrincipal user) => Acquire(user.FindFirstValue(Claims.Subject));
+
+    /// <summary>The 429 answer of a refused lease.</summary>
+    public static Task RejectAsync(HttpContext http, RateLimitLease lease)
     {
-        TokenLimit = perSecond * 2,
-        TokensPerPeriod = perSecond,
-        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-        QueueLimit = 0,
-        AutoReplenishment = false,
-    });
+        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = { Status = 429, Title = "Too many requests.", Detail = "The partner's request rate limit is exceeded.", Extensions = { ["code"] = "rate_limited" } },
+        }).AsTask();
+    }
+
+    public void Dispose() => _buckets.Dispose();
+}
+
+/// <summary>Marks a route whose requests count against the caller's <see cref="PartnerRateLimit"/> (and may answer 429).</summary>
+public sealed class PartnerRateLimited
+{
+    public static readonly PartnerRateLimited Instance = new();
+
+    private PartnerRateLimited()
+    {
+    }
+}
+
+public static class PartnerRateLimitExtensions
+{
+    /// <summary>Counts every request to these routes against the caller's bucket; over it, 429 <c>rate_limited</c>.</summary>
+    public static TBuilder RequirePartnerRateLimit<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(PartnerRateLimited.Instance);
+}
+
+/// <summary>
+/// Applies <see cref="PartnerRateLimit"/> to routes marked <see cref="PartnerRateLimited"/>, after authorization (so the
+/// bucket is the partner's). Lookups the gate answered never get here.
+/// </summary>
+public sealed class PartnerRateLimitMiddleware(RequestDelegate next, PartnerRateLimit limit)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<PartnerRateLimited>() is not null)
+        {
+            using var lease = limit.Acquire(context.User);
+            if (!lease.IsAcquired)
+            {
+                await PartnerRateLimit.RejectAsync(context, lease);
+                return;
+            }
+        }
+        await next(context);
+    }
 }

@@ -43,6 +43,7 @@ public static class ReassignedNumbers
     {
         // Answered from memory; only the partner gate may need the database (a key not yet cached).
         partner.MapGet("/reassigned-numbers/{msisdn}", Single)
+            .AnsweredAtTheGate()
             .Fails(ErrorKind.Validation, ErrorKind.NotFound, ErrorKind.Unavailable)
             .WithSummary("Was the number permanently disconnected on or after `since`? yes / no / no_data; 404 number_not_served for a number that is not ours. `receipt=true` adds a signed lookup receipt.");
         partner.MapPost("/reassigned-numbers/query", BatchQuery)

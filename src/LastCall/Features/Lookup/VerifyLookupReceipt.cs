@@ -1,4 +1,5 @@
 using LastCall.Domain.Common;
+using LastCall.Security;
 using LastCall.Web;
 using LastCall.Web.OpenApi;
 
@@ -30,7 +31,7 @@ public sealed class VerifyLookupReceipt(LookupReceipts receipts)
         app.MapPost("/api/v1/receipts/verify", (ReceiptToVerify body, VerifyLookupReceipt verify) => verify.Handle(body).ToOk())
             .AllowAnonymous()
             // Anyone may ask, so all anonymous callers share one bucket (Partners:RateLimit): a flood costs at most that many ECDSA checks a second.
-            .RequireRateLimiting(Security.PartnerRateLimit.PolicyName)
+            .RequirePartnerRateLimit()
             .WithTags("Partners")
             .AnswersWithoutDatabase()
             .Fails(ErrorKind.Validation)

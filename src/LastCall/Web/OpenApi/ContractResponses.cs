@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
+using LastCall.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.OpenApi;
 
@@ -51,7 +51,7 @@ public static class ContractResponses
         }
         if (operation.Parameters?.Any(p => p.In == ParameterLocation.Path) == true)
             statuses.Add(StatusCodes.Status404NotFound);
-        if (metadata.OfType<EnableRateLimitingAttribute>().Any())
+        if (metadata.OfType<PartnerRateLimited>().Any())
             statuses.Add(StatusCodes.Status429TooManyRequests);
         if (HttpMethods.IsPost(description.HttpMethod ?? "") && (path.StartsWith("/api/", StringComparison.OrdinalIgnoreCase) || tmf))
         {
