@@ -38,6 +38,9 @@ public sealed class PartnerRateLimit : IDisposable
     /// <summary>Takes one token for the request's caller.</summary>
     public RateLimitLease Acquire(ClaimsPrincipal user) => Acquire(user.FindFirstValue(Claims.Subject));
 
+    /// <summary>A bucket's tokens left and leases granted and refused so far (null before its first request).</summary>
+    public RateLimiterStatistics? StatisticsOf(string? subject) => _buckets.GetStatistics(subject ?? Anonymous);
+
     /// <summary>The 429 answer of a refused lease.</summary>
     public static Task RejectAsync(HttpContext http, RateLimitLease lease)
     {

@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Claims;
 using System.Text.Json;
 using LastCall.Security;
 using LastCall.TestSupport;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,6 +18,9 @@ namespace LastCall.Tests.Security;
 public sealed class PartnerLookupGateTests(PostgresCluster postgres)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>A key stays cached for the whole test however slow the machine (the longest the settings allow), so the gate does meet it.</summary>
+    private static void KeepKeysCached(Dictionary<string, string?> settings) => settings["Partners:KeyCacheSeconds"] = "60";
 
     private static string Lookup(TestLine line) => $"/api/v1/reassigned-numbers/{Uri.EscapeDataString(line.Msisdn)}?since=2023-01-01";
 
@@ -70,9 +75,34 @@ public sealed class PartnerLookupGateTests(PostgresCluster postgres)
     }
 
     [Fact]
+    public async Task ALookupAnsweredAtTheGate_SkipsAuthentication_ButTakesAToken()
+    {
+        var authenticated = new PartnerAuthentications();
+        await using var scenario = await Scenario.StartAsync(postgres, configure: KeepKeysCached, services: s => s.AddSingleton<IClaimsTransformation>(authenticated));
+        using var admin = await scenario.StaffAsync("admin");
+        var created = await (await admin.PostAsJsonAsync("/api/v1/admin/partners", new { name = "Bank" }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var key = created.GetProperty("apiKey").GetString()!;
+        using var partner = scenario.Client(key);
+        Assert.Equal(HttpStatusCode.OK, (await partner.GetAsync("/api/v1/partner/me", Ct)).StatusCode);
+        Assert.True(scenario.Host.Services.GetRequiredService<PartnerKeyCache>().TryGet(key, out _));
+        var limit = scenario.Host.Services.GetRequiredService<PartnerRateLimit>();
+        var leasesBefore = limit.StatisticsOf(created.GetProperty("id").GetString())!.TotalSuccessfulLeases;
+        var authenticationsBefore = authenticated.Count;
+
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.OK, (await partner.GetAsync(Lookup(scenario.CustomerA), Ct)).StatusCode);
+
+        Assert.Equal(authenticationsBefore, authenticated.Count);
+        Assert.Equal(leasesBefore + 3, limit.StatisticsOf(created.GetProperty("id").GetString())!.TotalSuccessfulLeases);
+        // The partner's other routes still go the whole way.
+        Assert.Equal(HttpStatusCode.OK, (await partner.GetAsync("/api/v1/partner/me", Ct)).StatusCode);
+        Assert.Equal(authenticationsBefore + 1, authenticated.Count);
+    }
+
+    [Fact]
     public async Task AScopedKey_IsRefusedALookup_EvenOnceItsKeyIsKnown()
     {
-        await using var scenario = await Scenario.StartAsync(postgres);
+        await using var scenario = await Scenario.StartAsync(postgres, configure: KeepKeysCached);
         using var admin = await scenario.StaffAsync("admin");
         var created = await (await admin.PostAsJsonAsync("/api/v1/admin/partners", new { name = "CRM", scopes = new[] { "bss" } }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
         using var crm = scenario.Client(created.GetProperty("apiKey").GetString()!);
@@ -86,7 +116,7 @@ public sealed class PartnerLookupGateTests(PostgresCluster postgres)
     [Fact]
     public async Task ARevokedKey_IsRefusedALookup_AtOnce_ThoughTheGateKnewIt()
     {
-        await using var scenario = await Scenario.StartAsync(postgres);
+        await using var scenario = await Scenario.StartAsync(postgres, configure: KeepKeysCached);
         using var admin = await scenario.StaffAsync("admin");
         var created = await (await admin.PostAsJsonAsync("/api/v1/admin/partners", new { name = "Pay App" }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
         using var partner = scenario.Client(created.GetProperty("apiKey").GetString()!);
@@ -105,7 +135,7 @@ public sealed class PartnerLookupGateTests(PostgresCluster postgres)
     public async Task TheGatesAnswer_IsTheWholeWaysAnswer_AndIsMeteredForThePartner()
     {
         await using var scenario = await Scenario.StartAsync(postgres, configure: s => s["Partners:KeyCacheSeconds"] = "0");
-        await using var cached = await Scenario.StartAsync(postgres);
+        await using var cached = await Scenario.StartAsync(postgres, configure: KeepKeysCached);
         // Without the key cache every lookup goes the whole way; with it, all but the first are answered at the gate.
         var answers = new List<string>();
         foreach (var host in new[] { scenario, cached })
@@ -126,5 +156,20 @@ public sealed class PartnerLookupGateTests(PostgresCluster postgres)
             Assert.Equal(3, usage.GetProperty("totalRequests").GetInt64());
         }
         Assert.Single(answers.Distinct());
+    }
+
+    /// <summary>Counts partner authentications by the authentication middleware (it transforms every principal it authenticates).</summary>
+    private sealed class PartnerAuthentications : IClaimsTransformation
+    {
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public Task<ClaimsPrincipal> TransformAsync(ClaimsPrincipal principal)
+        {
+            if (principal.HasClaim(Claims.Kind, Claims.PartnerKind))
+                Interlocked.Increment(ref _count);
+            return Task.FromResult(principal);
+        }
     }
 }
