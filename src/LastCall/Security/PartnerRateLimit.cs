@@ -21,15 +21,15 @@ public sealed class PartnerRateLimit : IDisposable
         var perSecond = settings.RateLimit.PerSecond;
         // AutoReplenishment off: the partitioned limiter refills every bucket from one timer of its own. One factory
         // serves every partition, so a request allocates no delegate.
-        Func<string, TokenBucketRateLimiterOptions> options = _ => new TokenBucketRateLimiterOptions
+        Func<string, RateLimiter> newBucket = _ => new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
         {
             TokenLimit = perSecond * 2,
             TokensPerPeriod = perSecond,
             ReplenishmentPeriod = TimeSpan.FromSeconds(1),
             QueueLimit = 0,
             AutoReplenishment = false,
-        };
-        _buckets = PartitionedRateLimiter.Create<string, string>(subject => RateLimitPartition.GetTokenBucketLimiter(subject, options));
+        });
+        _buckets = PartitionedRateLimiter.Create<string, string>(subject => RateLimitPartition.Get(subject, newBucket));
     }
 
     /// <summary>Takes one token from the bucket of <paramref name="subject"/> (a partner's id), or of the anonymous callers when null.</summary>
