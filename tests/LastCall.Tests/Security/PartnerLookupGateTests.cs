@@ -42,8 +42,7 @@ public sealed class PartnerLookupGateTests(PostgresCluster postgres)
     public async Task ALookupTheGateAnswers_CountsAgainstTheSameLimitAsThePartnersOtherRoutes()
     {
         await using var scenario = await Scenario.StartAsync(postgres, configure: s => s["Partners:RateLimit:PerSecond"] = "1");
-        using var admin = await scenario.StaffAsync("admin");
-        var created = await (await admin.PostAsJsonAsync("/api/v1/admin/partners", new { name = "Busy Bank" }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var created = await CreatePartnerAsync(scenario, "Busy Bank");
         using var partner = scenario.Client(created.GetProperty("apiKey").GetString()!);
         var partnerId = created.GetProperty("id").GetString()!;
         // The whole way confirms the key, so the gate knows it from now on.
@@ -79,8 +78,7 @@ public sealed class PartnerLookupGateTests(PostgresCluster postgres)
     {
         var authenticated = new PartnerAuthentications();
         await using var scenario = await Scenario.StartAsync(postgres, configure: KeepKeysCached, services: s => s.AddSingleton<IClaimsTransformation>(authenticated));
-        using var admin = await scenario.StaffAsync("admin");
-        var created = await (await admin.PostAsJsonAsync("/api/v1/admin/partners", new { name = "Bank" }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var created = await CreatePartnerAsync(scenario, "Bank");
         var key = created.GetProperty("apiKey").GetString()!;
         using var partner = scenario.Client(key);
         Assert.Equal(HttpStatusCode.OK, (await partner.GetAsync("/api/v1/partner/me", Ct)).StatusCode);
@@ -103,8 +101,7 @@ public sealed class PartnerLookupGateTests(PostgresCluster postgres)
     public async Task AScopedKey_IsRefusedALookup_EvenOnceItsKeyIsKnown()
     {
         await using var scenario = await Scenario.StartAsync(postgres, configure: KeepKeysCached);
-        using var admin = await scenario.StaffAsync("admin");
-        var created = await (await admin.PostAsJsonAsync("/api/v1/admin/partners", new { name = "CRM", scopes = new[] { "bss" } }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var created = await CreatePartnerAsync(scenario, "CRM", ["bss"]);
         using var crm = scenario.Client(created.GetProperty("apiKey").GetString()!);
 
         // The first request confirms the key in the database (and caches it); the second meets the gate with it known.
@@ -140,8 +137,7 @@ public sealed class PartnerLookupGateTests(PostgresCluster postgres)
         var answers = new List<string>();
         foreach (var host in new[] { scenario, cached })
         {
-            using var admin = await host.StaffAsync("admin");
-            var created = await (await admin.PostAsJsonAsync("/api/v1/admin/partners", new { name = "Bank" }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+            var created = await CreatePartnerAsync(host, "Bank");
             using var partner = host.Client(created.GetProperty("apiKey").GetString()!);
             for (var i = 0; i < 3; i++)
             {
@@ -156,6 +152,14 @@ public sealed class PartnerLookupGateTests(PostgresCluster postgres)
             Assert.Equal(3, usage.GetProperty("totalRequests").GetInt64());
         }
         Assert.Single(answers.Distinct());
+    }
+
+    /// <summary>A partner created by an admin through the API: its id, key id and API key.</summary>
+    private static async Task<JsonElement> CreatePartnerAsync(Scenario scenario, string name, string[]? scopes = null)
+    {
+        using var admin = await scenario.StaffAsync("admin");
+        using var created = await admin.PostAsJsonAsync("/api/v1/admin/partners", new { name, scopes }, Ct);
+        return await created.Content.ReadFromJsonAsync<JsonElement>(Ct);
     }
 
     /// <summary>Counts partner authentications by the authentication middleware (it transforms every principal it authenticates).</summary>
