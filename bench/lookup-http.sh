@@ -52,9 +52,13 @@ port=$(free_port)
 load
 signing_key=$(openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt)
 started=$(date +%s.%N)
-(cd "$work" && Certificates__SigningKeyPem="$signing_key" exec dotnet "$bin/lastcall.dll" --urls "http://127.0.0.1:$port" --contentRoot "$bin" "${opts[@]}" \
-  --Partners:RateLimit:PerSecond 1000000 --Logging:LogLevel:Default Warning \
-  --Logging:LogLevel:LastCall.Features.Lookup.RegisterIndexService Information >"$work/host.log" 2>&1) &
+# start_host BIN PORT LOG: the lastcall.dll of the build in BIN on PORT, in the background, on the run's database.
+start_host() {
+  (cd "$work" && Certificates__SigningKeyPem="$signing_key" exec dotnet "$1/lastcall.dll" --urls "http://127.0.0.1:$2" --contentRoot "$1" "${opts[@]}" \
+    --Partners:RateLimit:PerSecond 1000000 --Logging:LogLevel:Default Warning \
+    --Logging:LogLevel:LastCall.Features.Lookup.RegisterIndexService Information >"$3" 2>&1) &
+}
+start_host "$bin" "$port" "$work/host.log"
 host=$!; pids+=("$host")
 probe="http://127.0.0.1:$port$(head -1 "$work/paths.txt")"
 for _ in $(seq 1 1200); do
@@ -69,8 +73,7 @@ sleep 10; echo "host: resident $(awk '/VmRSS/ {printf "%.0f MB", $2/1024}' /proc
 if [ "${STARTUP_ONLY:-0}" = 1 ]; then exit 0; fi
 if [ -n "${LASTCALL_HOST_BIN:-}" ]; then
   base_port=$(free_port)
-  (cd "$work" && Certificates__SigningKeyPem="$signing_key" exec dotnet "$LASTCALL_HOST_BIN/lastcall.dll" --urls "http://127.0.0.1:$base_port" \
-    --contentRoot "$LASTCALL_HOST_BIN" "${opts[@]}" --Partners:RateLimit:PerSecond 1000000 --Logging:LogLevel:Default Warning >"$work/base.log" 2>&1) &
+  start_host "$LASTCALL_HOST_BIN" "$base_port" "$work/base.log"
   base=$!; pids+=("$base")
   until [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $key" "http://127.0.0.1:$base_port$(head -1 "$work/paths.txt")" || true)" = 200 ]; do sleep 0.5; done
   echo "baseline host ($LASTCALL_HOST_BIN) ready"
@@ -97,26 +100,28 @@ bare_port=$(free_port)
 DOTNET_gcServer=1 dotnet "$bin/LastCall.Benchmarks.dll" bare-lookup "$bare_port" "$work/register.csv" >"$work/bare.log" 2>&1 &
 bare=$!; pids+=("$bare")
 until curl -fs -o /dev/null "http://127.0.0.1:$bare_port$(head -1 "$work/paths.txt")"; do sleep 0.5; done
+# percent_of_bare NAME: the last round's req/s of NAME as a percentage of the bare server's.
+percent_of_bare() { echo "$(tail -1 "$work/$1.txt" | cut -d' ' -f1) $(tail -1 "$work/bare.txt" | cut -d' ' -f1)" | awk '{ printf "%.1f\n", 100 * $1 / $2 }'; }
+median() { sort -n -k1,1 "$1" | sed -n "$(( (rounds + 1) / 2 ))p"; }
 for r in $(seq 1 "$rounds"); do
   run_wrk "http://127.0.0.1:$port" "$key" >>"$work/real.txt"
   run_wrk "http://127.0.0.1:$bare_port" >>"$work/bare.txt"
   echo "round $r: real $(tail -1 "$work/real.txt"), bare $(tail -1 "$work/bare.txt") (req/s p50 p99 non-2xx)"
   if [ -n "${base:-}" ]; then
     run_wrk "http://127.0.0.1:$base_port" "$key" >>"$work/base.txt"
-    echo "round $r: baseline $(tail -1 "$work/base.txt"), $(echo "$(tail -1 "$work/base.txt" | cut -d' ' -f1) $(tail -1 "$work/bare.txt" | cut -d' ' -f1)" | awk '{ printf "%.1f", 100 * $1 / $2 }') % of bare"
-    echo "$(tail -1 "$work/base.txt" | cut -d' ' -f1) $(tail -1 "$work/bare.txt" | cut -d' ' -f1)" | awk '{ printf "%.1f\n", 100 * $1 / $2 }' >>"$work/base-ratios.txt"
+    percent_of_bare base >>"$work/base-ratios.txt"
+    echo "round $r: baseline $(tail -1 "$work/base.txt"), $(tail -1 "$work/base-ratios.txt") % of bare"
   fi
-  echo "$(tail -1 "$work/real.txt" | cut -d' ' -f1) $(tail -1 "$work/bare.txt" | cut -d' ' -f1)" | awk '{ printf "%.1f\n", 100 * $1 / $2 }' >>"$work/ratios.txt"
+  percent_of_bare real >>"$work/ratios.txt"
 done
-ratio_median=$(sort -n "$work/ratios.txt" | sed -n "$(( (rounds + 1) / 2 ))p")
-median() { sort -n -k1,1 "$1" | sed -n "$(( (rounds + 1) / 2 ))p"; }
+ratio_median=$(median "$work/ratios.txt")
 read -r real_rps real_p50 real_p99 real_bad < <(median "$work/real.txt")
 read -r bare_rps bare_p50 bare_p99 bare_bad < <(median "$work/bare.txt")
 stop_pid "$bare"
 if [ -n "${base:-}" ]; then
   stop_pid "$base"
   read -r base_rps base_p50 base_p99 base_bad < <(median "$work/base.txt")
-  echo "baseline: median req/s $base_rps p50 $base_p50 ms p99 $base_p99 ms; per round % of bare: $(tr '\n' ' ' <"$work/base-ratios.txt")-> median $(sort -n "$work/base-ratios.txt" | sed -n "$(( (rounds + 1) / 2 ))p") %"
+  echo "baseline: median req/s $base_rps p50 $base_p50 ms p99 $base_p99 ms; per round % of bare: $(tr '\n' ' ' <"$work/base-ratios.txt")-> median $(median "$work/base-ratios.txt") %"
 fi
 if [ "${SINGLE_ONLY:-0}" = 1 ]; then
   summary lastcall "$real_rps" "$real_p50" "$real_p99" "$real_bad"

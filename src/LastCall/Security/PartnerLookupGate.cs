@@ -32,14 +32,7 @@ public sealed class PartnerLookupGate(RequestDelegate next, PartnerKeyCache keys
 }
 
 /// <summary>Marks a route the <see cref="PartnerLookupGate"/> may answer directly.</summary>
-public sealed class AnsweredAtTheGate
-{
-    public static readonly AnsweredAtTheGate Instance = new();
-
-    private AnsweredAtTheGate()
-    {
-    }
-}
+public sealed record AnsweredAtTheGate;
 
 public static class PartnerLookupGateExtensions
 {
@@ -50,5 +43,5 @@ public static class PartnerLookupGateExtensions
     /// </summary>
     public static TBuilder AnsweredAtTheGate<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(Security.AnsweredAtTheGate.Instance);
+        builder.WithMetadata(new Security.AnsweredAtTheGate());
 }

@@ -58,21 +58,14 @@ public sealed class PartnerRateLimit : IDisposable
 }
 
 /// <summary>Marks a route whose requests count against the caller's <see cref="PartnerRateLimit"/> (and may answer 429).</summary>
-public sealed class PartnerRateLimited
-{
-    public static readonly PartnerRateLimited Instance = new();
-
-    private PartnerRateLimited()
-    {
-    }
-}
+public sealed record PartnerRateLimited;
 
 public static class PartnerRateLimitExtensions
 {
     /// <summary>Counts every request to these routes against the caller's bucket; over it, 429 <c>rate_limited</c>.</summary>
     public static TBuilder RequirePartnerRateLimit<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(PartnerRateLimited.Instance);
+        builder.WithMetadata(new PartnerRateLimited());
 }
 
 /// <summary>
