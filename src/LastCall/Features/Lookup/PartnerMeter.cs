@@ -17,20 +17,34 @@ public sealed class PartnerMeter(IDbContextFactory<AppDbContext> contexts, TimeP
         public long Requests;
     }
 
-    private ConcurrentDictionary<(Guid Partner, DateOnly Day), Counter> _pending = new();
+    /// <summary>
+    /// One counter per partner and day, kept for the process's life (a few per partner): a flush takes what a counter holds
+    /// and leaves it in place, so a count that lands while a flush runs stays for the next one. (Swapping in a new
+    /// dictionary instead lost a count whose request had taken its counter from the old one just before the swap and added
+    /// to it after the flush had read it.)
+    /// </summary>
+    private readonly ConcurrentDictionary<(Guid Partner, DateOnly Day), Counter> _counters = new();
 
     public void Count(Guid partnerId, long queries)
     {
-        var counter = _pending.GetOrAdd((partnerId, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)), _ => new Counter());
+        var counter = _counters.GetOrAdd((partnerId, Today()), _ => new Counter());
         Interlocked.Add(ref counter.Queries, queries);
         Interlocked.Increment(ref counter.Requests);
     }
 
-    /// <summary>Adds the gathered counts to the database; if that fails they are kept for the next try.</summary>
+    /// <summary>Adds the gathered counts to the database; if that fails they are given back for the next try.</summary>
     public async Task FlushAsync(CancellationToken ct)
     {
-        var batch = Interlocked.Exchange(ref _pending, new ConcurrentDictionary<(Guid, DateOnly), Counter>());
-        if (batch.IsEmpty)
+        ForgetPastDays();
+        var taken = new List<((Guid Partner, DateOnly Day) Key, long Queries, long Requests)>();
+        foreach (var (key, counter) in _counters)
+        {
+            var requests = Interlocked.Exchange(ref counter.Requests, 0);
+            var queries = Interlocked.Exchange(ref counter.Queries, 0);
+            if (requests != 0 || queries != 0)
+                taken.Add((key, queries, requests));
+        }
+        if (taken.Count == 0)
             return;
         try
         {
@@ -38,27 +52,43 @@ public sealed class PartnerMeter(IDbContextFactory<AppDbContext> contexts, TimeP
             // EF keeps Guids as upper-case text on SQLite and as uuid on PostgreSQL.
             var sqlite = db.Database.IsSqlite();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            foreach (var ((partner, day), counter) in batch)
+            foreach (var ((partner, day), queries, requests) in taken)
             {
                 object id = sqlite ? partner.ToString().ToUpperInvariant() : partner;
                 await db.Database.ExecuteSqlRawAsync("""
                     INSERT INTO partner_usage ("PartnerId", "Day", "Queries", "Requests") VALUES ({0}, {1}, {2}, {3})
                     ON CONFLICT ("PartnerId", "Day") DO UPDATE SET "Queries" = partner_usage."Queries" + excluded."Queries", "Requests" = partner_usage."Requests" + excluded."Requests"
-                    """, [id, day, Interlocked.Read(ref counter.Queries), Interlocked.Read(ref counter.Requests)], ct);
+                    """, [id, day, queries, requests], ct);
             }
             await transaction.CommitAsync(ct);
         }
         catch
         {
-            foreach (var (key, counter) in batch)
+            foreach (var (key, queries, requests) in taken)
             {
-                var kept = _pending.GetOrAdd(key, _ => new Counter());
-                Interlocked.Add(ref kept.Queries, counter.Queries);
-                Interlocked.Add(ref kept.Requests, counter.Requests);
+                var counter = _counters.GetOrAdd(key, _ => new Counter());
+                Interlocked.Add(ref counter.Queries, queries);
+                Interlocked.Add(ref counter.Requests, requests);
             }
             throw;
         }
     }
+
+    /// <summary>
+    /// Drops the counters of days before yesterday once they are empty. No request counts into them any more: a request
+    /// takes today's counter, so only one that took it just before midnight can still add to yesterday's.
+    /// </summary>
+    private void ForgetPastDays()
+    {
+        var yesterday = Today().AddDays(-1);
+        foreach (var (key, counter) in _counters)
+        {
+            if (key.Day < yesterday && Interlocked.Read(ref counter.Requests) == 0 && Interlocked.Read(ref counter.Queries) == 0)
+                _counters.TryRemove(key, out _);
+        }
+    }
+
+    private DateOnly Today() => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
