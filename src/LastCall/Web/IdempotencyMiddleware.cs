@@ -75,16 +75,17 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IDbContextFactor
             throw;
         }
         context.Response.Body = original;
+        if (context.Response.StatusCode >= 500)
+            await ForgetAsync(db, record);
+        else
+        {
+            // The answer is recorded before it is sent: a client that loses it (a dropped connection while the body is
+            // written) and retries gets it replayed, instead of a 409 and, once the record counts as abandoned, a second run.
+            record.Complete(context.Response.StatusCode, context.Response.ContentType, context.Response.Headers.Location.ToString() is { Length: > 0 } l ? l : null, captured.ToArray());
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
         captured.Position = 0;
         await captured.CopyToAsync(original, context.RequestAborted);
-
-        if (context.Response.StatusCode >= 500)
-        {
-            await ForgetAsync(db, record);
-            return;
-        }
-        record.Complete(context.Response.StatusCode, context.Response.ContentType, context.Response.Headers.Location.ToString() is { Length: > 0 } l ? l : null, captured.ToArray());
-        await db.SaveChangesAsync(CancellationToken.None);
     }
 
     /// <summary>Far longer than any request runs: an unfinished record older than this was abandoned.</summary>

@@ -1,10 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using LastCall.Data;
 using LastCall.Domain.Common;
 using LastCall.Jobs;
 using LastCall.TestSupport;
+using LastCall.Web;
+using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -121,5 +124,59 @@ public sealed class IdempotencyTests(PostgresCluster postgres)
 
         await using var after = scenario.Database.CreateContext();
         Assert.Equal(["live"], await after.IdempotencyRecords.Where(r => r.Scope == "test").Select(r => r.Key).ToListAsync(Ct));
+    }
+
+    [Fact]
+    public async Task AnAnswerLostOnItsWayToTheClient_IsReplayedToTheRetry_NotRunAgain()
+    {
+        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, postgres);
+        var runs = 0;
+        var middleware = new IdempotencyMiddleware(async context =>
+        {
+            runs++;
+            context.Response.StatusCode = StatusCodes.Status201Created;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync("""{"id":"first"}""", Ct);
+        }, new Contexts(database), TimeProvider.System, new IdempotencySettings());
+
+        // The connection drops while the answer is written: the handler's work is done, the client never sees it.
+        var first = Post("dropped-once");
+        first.Response.Body = new DroppedConnection();
+        await Assert.ThrowsAsync<IOException>(() => middleware.InvokeAsync(first));
+
+        var retry = Post("dropped-once");
+        var answer = new MemoryStream();
+        retry.Response.Body = answer;
+        await middleware.InvokeAsync(retry);
+
+        Assert.Equal(1, runs);
+        Assert.Equal(StatusCodes.Status201Created, retry.Response.StatusCode);
+        Assert.Equal("true", retry.Response.Headers["Idempotent-Replayed"].ToString());
+        Assert.Equal("""{"id":"first"}""", Encoding.UTF8.GetString(answer.ToArray()));
+    }
+
+    private static DefaultHttpContext Post(string key)
+    {
+        var context = new DefaultHttpContext { RequestServices = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider() };
+        context.Request.Method = HttpMethods.Post;
+        context.Request.Path = "/api/v1/cancellations";
+        context.Request.Headers[IdempotencyMiddleware.HeaderName] = key;
+        context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes("""{"msisdn":"+8613800000001"}"""));
+        return context;
+    }
+
+    /// <summary>A response body whose client has gone: every write fails.</summary>
+    private sealed class DroppedConnection : MemoryStream
+    {
+        public override void Write(byte[] buffer, int offset, int count) => throw new IOException("The client closed the connection.");
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => throw new IOException("The client closed the connection.");
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => throw new IOException("The client closed the connection.");
+    }
+
+    private sealed class Contexts(TestDatabase database) : IDbContextFactory<AppDbContext>
+    {
+        public AppDbContext CreateDbContext() => database.CreateContext();
     }
 }

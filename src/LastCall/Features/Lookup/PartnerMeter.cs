@@ -46,6 +46,8 @@ public sealed class PartnerMeter(IDbContextFactory<AppDbContext> contexts, TimeP
         }
         if (taken.Count == 0)
             return;
+        // The same order on every instance, so that two instances' upserts of the same rows cannot deadlock.
+        taken.Sort((a, b) => a.Key.CompareTo(b.Key));
         try
         {
             await using var db = await contexts.CreateDbContextAsync(ct);
@@ -60,7 +62,8 @@ public sealed class PartnerMeter(IDbContextFactory<AppDbContext> contexts, TimeP
                     ON CONFLICT ("PartnerId", "Day") DO UPDATE SET "Queries" = partner_usage."Queries" + excluded."Queries", "Requests" = partner_usage."Requests" + excluded."Requests"
                     """, [id, day, queries, requests], ct);
             }
-            await transaction.CommitAsync(ct);
+            // Not cancellable: a commit cancelled after the server applied it would give the counts back and bill them twice.
+            await transaction.CommitAsync(CancellationToken.None);
         }
         catch
         {
