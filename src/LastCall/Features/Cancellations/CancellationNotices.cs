@@ -58,9 +58,11 @@ public sealed class CancellationNotices(AppDbContext db, IMessageSender sender, 
 
     /// <summary>
     /// Sends the approval notice of a request the execution worker holds, before any step acts, and records
-    /// <see cref="CancellationRequest.NoticeSentAt"/> for the worker's next save. The development outbox writes the
-    /// messages with that save, so a crash before it neither loses the notice nor sends it twice; a gateway is sent
-    /// to now (a crash before the save sends it again). Returns false when messaging is unavailable.
+    /// <see cref="CancellationRequest.NoticeSentAt"/>. The development outbox writes the messages with the worker's next
+    /// save, which records the notice too, so a crash before it neither loses the notice nor sends it twice. A gateway
+    /// has sent them already: the notice is recorded at once, on its own, so that a batch whose first save fails (and
+    /// whose requests then run one by one) does not text the customers again; only a crash between the gateway's answer
+    /// and that update sends a notice twice. Returns false when messaging is unavailable.
     /// </summary>
     public async Task<bool> SendBeforeExecutingAsync(CancellationRequest request, CancellationToken ct)
     {
@@ -78,6 +80,8 @@ public sealed class CancellationNotices(AppDbContext db, IMessageSender sender, 
             return false;
         }
         request.RecordNoticeSent(now);
+        if (!sender.SendsWithTheSave)
+            await db.CancellationRequests.Where(r => r.Id == request.Id).ExecuteUpdateAsync(u => u.SetProperty(r => r.NoticeSentAt, now), CancellationToken.None);
         return true;
     }
 

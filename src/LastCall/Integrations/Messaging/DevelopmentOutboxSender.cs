@@ -22,6 +22,8 @@ public sealed class DevelopmentOutboxSender(IDbContextFactory<AppDbContext> cont
         logger.LogInformation("Development outbox: {Template} {Channel} message kept for the outbox", message.Template, message.Channel);
     }
 
+    public bool SendsWithTheSave => true;
+
     public Task SendWithAsync(AppDbContext db, OutgoingMessage message, DateTimeOffset now, CancellationToken cancellationToken)
     {
         db.SentMessages.Add(Keep(message, now));

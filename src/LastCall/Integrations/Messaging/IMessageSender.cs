@@ -21,4 +21,7 @@ public interface IMessageSender
     /// </summary>
     Task SendWithAsync(AppDbContext db, OutgoingMessage message, DateTimeOffset now, CancellationToken cancellationToken) =>
         SendAsync(message, cancellationToken);
+
+    /// <summary>True when <see cref="SendWithAsync"/> only adds the message to the unit of work, which sends it when it commits.</summary>
+    bool SendsWithTheSave => false;
 }

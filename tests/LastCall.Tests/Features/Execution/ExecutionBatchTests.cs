@@ -7,6 +7,7 @@ using LastCall.Domain.Lines;
 using LastCall.Features.Execution;
 using LastCall.Integrations.Backends;
 using LastCall.Integrations.Billing;
+using LastCall.Integrations.Messaging;
 using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -70,6 +71,72 @@ public sealed class ExecutionBatchTests(PostgresCluster postgres)
         Assert.Equal(0, await db.Disconnections.CountAsync(d => d.CancellationId == ids[2], Ct));
         var takenLine = await db.Lines.AsNoTracking().SingleAsync(l => l.Id == taken.LineId, Ct);
         Assert.NotEqual(LineStatus.Cancelled, takenLine.Status);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task NoticesSentBeforeABatchsFirstSaveFails_AreNotSentAgain_WhenItsRequestsRunOneByOne(DatabaseProvider provider)
+    {
+        var bump = new VersionBump();
+        await using var harness = await ExecutionHarness.StartAsync(postgres, provider,
+            s => s["Execution:Enabled"] = "false",
+            services => VersionBump.Decorate(services, bump));
+        var lines = new[] { harness.Scenario.CustomerA, harness.Scenario.CustomerASecondLine, harness.Scenario.CustomerB };
+        var ids = new List<Guid>();
+        foreach (var line in lines)
+            ids.Add(await harness.CancelAtStoreAsync(line));
+        // Another instance changes the last request while the first one's notice goes out: the batch's first save fails.
+        bump.RequestId = ids[2];
+
+        await using (var scope = harness.Scenario.Host.Services.CreateAsyncScope())
+        {
+            var claimed = await scope.ServiceProvider.GetRequiredService<ExecutionClaims>().ClaimAsync(10, Ct);
+            Assert.Equal(ids.Order(), claimed.Order());
+            await scope.ServiceProvider.GetRequiredService<ExecutionRunner>().RunAsync(claimed, Ct);
+        }
+        Assert.True(bump.Done);
+
+        await using var db = harness.Scenario.Database.CreateContext();
+        foreach (var (id, line) in ids.Zip(lines))
+        {
+            Assert.Equal(CancellationStatus.Completed, (await db.CancellationRequests.AsNoTracking().SingleAsync(r => r.Id == id, Ct)).Status);
+            Assert.Equal(1, await db.SentMessages.CountAsync(m => m.To == line.Msisdn && m.Template == "cancellation_executing", Ct));
+        }
+    }
+
+    /// <summary>
+    /// A gateway-like sender (each message goes out at once, not with the save) whose first message also changes
+    /// <see cref="RequestId"/> in the database, as another instance's write would.
+    /// </summary>
+    private sealed class VersionBump
+    {
+        public Guid? RequestId { get; set; }
+
+        public bool Done { get; private set; }
+
+        public static void Decorate(IServiceCollection services, VersionBump bump)
+        {
+            var original = services.Last(d => d.ServiceType == typeof(IMessageSender));
+            services.Remove(original);
+            services.Add(ServiceDescriptor.Describe(typeof(IMessageSender), sp =>
+                new SentAtOnce((IMessageSender)(original.ImplementationFactory?.Invoke(sp) ?? ActivatorUtilities.CreateInstance(sp, original.ImplementationType!)),
+                    bump, sp.GetRequiredService<IDbContextFactory<AppDbContext>>()), original.Lifetime));
+        }
+
+        private sealed class SentAtOnce(IMessageSender inner, VersionBump bump, IDbContextFactory<AppDbContext> contexts) : IMessageSender
+        {
+            public string Name => inner.Name;
+
+            public async Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
+            {
+                await inner.SendAsync(message, cancellationToken);
+                if (bump.Done || bump.RequestId is not { } id)
+                    return;
+                await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+                await db.CancellationRequests.Where(r => r.Id == id).ExecuteUpdateAsync(u => u.SetProperty(r => r.Version, r => r.Version + 1), cancellationToken);
+                bump.Done = true;
+            }
+        }
     }
 
     /// <summary>
