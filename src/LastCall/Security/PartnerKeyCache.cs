@@ -48,6 +48,15 @@ public sealed class PartnerKeyCache : IDisposable
 
     public static readonly TimeSpan OutageGrace = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// Keys revoked on this instance lately, and when: a request that read its key from the database just before the
+    /// revocation committed remembers it after <see cref="Forget"/> has run, and must not put it back.
+    /// </summary>
+    private readonly ConcurrentDictionary<Guid, DateTimeOffset> _revoked = new();
+
+    /// <summary>Far longer than a key's database check can take (its command times out first).</summary>
+    private static readonly TimeSpan RevokedKept = TimeSpan.FromMinutes(10);
+
     public TimeSpan Lifetime { get; }
 
     /// <summary>The partner behind a key verified less than <see cref="Lifetime"/> ago.</summary>
@@ -79,6 +88,12 @@ public sealed class PartnerKeyCache : IDisposable
         {
             _entries[key] = entry;
             _confirmed[key] = entry;
+            // Checked after the insert, while Forget marks before it scans: one of the two sees the other.
+            if (_revoked.ContainsKey(keyId))
+            {
+                _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
+                _confirmed.TryRemove(new KeyValuePair<string, Entry>(key, entry));
+            }
         }
         return entry;
     }
@@ -101,6 +116,11 @@ public sealed class PartnerKeyCache : IDisposable
             if (now - entry.VerifiedAt >= Lifetime)
                 _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
         }
+        foreach (var (keyId, revokedAt) in _revoked)
+        {
+            if (now - revokedAt >= RevokedKept)
+                _revoked.TryRemove(new KeyValuePair<Guid, DateTimeOffset>(keyId, revokedAt));
+        }
     }
 
     /// <summary>How many keys are held (tests).</summary>
@@ -109,6 +129,7 @@ public sealed class PartnerKeyCache : IDisposable
     /// <summary>Drops a revoked key, so that this instance refuses it from the next request on.</summary>
     public void Forget(Guid keyId)
     {
+        _revoked[keyId] = _clock.GetUtcNow();
         foreach (var (key, entry) in _entries)
         {
             if (entry.KeyId == keyId)

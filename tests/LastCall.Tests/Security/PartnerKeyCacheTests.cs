@@ -52,6 +52,28 @@ public sealed class PartnerKeyCacheTests
     }
 
     [Fact]
+    public void AKeyRememberedAfterItsRevocation_IsNotPutBack()
+    {
+        // A request read the key from the database just before the revocation committed, and remembers it only after
+        // the revocation has made this instance forget the key.
+        using var cache = Cache();
+        var revoked = Guid.NewGuid();
+        cache.Forget(revoked);
+        var entry = cache.Remember("lcp_one", Guid.NewGuid(), "Bank", revoked, "PartnerKey");
+
+        Assert.Equal(revoked, entry.KeyId);
+        Assert.False(cache.TryGet("lcp_one", out _));
+        Assert.False(cache.TryGetDuringOutage("lcp_one", out _));
+        Assert.Equal(0, cache.Count);
+
+        // Long after, the mark is swept; the key itself stays refused by the database.
+        _clock.Now += TimeSpan.FromMinutes(10);
+        cache.DropExpired();
+        cache.Remember("lcp_two", Guid.NewGuid(), "Bank", revoked, "PartnerKey");
+        Assert.True(cache.TryGet("lcp_two", out _));
+    }
+
+    [Fact]
     public void ARevokedKey_IsForgottenAtOnce_OthersStay()
     {
         using var cache = Cache();
