@@ -14,7 +14,7 @@ namespace LastCall.Features.Lookup;
 /// <c>Register:PollMilliseconds</c> and all of them again with the lines, so a port-back-in is seen at that refresh.
 /// </summary>
 public sealed class ServedNumbers(IDbContextFactory<AppDbContext> contexts, ServedNumberSettings settings, RegisterSettings registerSettings, RegisterIndexService register,
-    Hosting.DatabaseOutage outage, TimeProvider clock, ILogger<ServedNumbers> logger) : BackgroundService
+    Execution.ExecutionSettings execution, Hosting.DatabaseOutage outage, TimeProvider clock, ILogger<ServedNumbers> logger) : BackgroundService
 {
     public const string DefaultRanges = "+86138,+86139";
 
@@ -23,8 +23,13 @@ public sealed class ServedNumbers(IDbContextFactory<AppDbContext> contexts, Serv
     private HashSet<long> _linesOutsideRanges = [];
     private HashSet<long> _portedOut = [];
 
-    /// <summary>A port-out commits after its hand-over began; rows this much older than the last read are read again.</summary>
-    private static readonly TimeSpan CommitLag = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// A port-out is stamped when its hand-over step begins and commits with a later save of its batch: at the latest
+    /// when the batch renews its lease, which it holds for <see cref="Execution.ExecutionSettings.Lease"/>, or after one
+    /// more slow step. Rows changed this long before the last read are read again, so none is missed until the next
+    /// full refresh.
+    /// </summary>
+    private readonly TimeSpan _commitLag = execution.Lease + TimeSpan.FromMinutes(1);
 
     /// <summary>The configured prefixes, as E.164 text.</summary>
     public IReadOnlyList<string> Ranges => [.. _ranges.Select(r => "+" + r.Prefix.ToString(CultureInfo.InvariantCulture))];
@@ -111,7 +116,7 @@ public sealed class ServedNumbers(IDbContextFactory<AppDbContext> contexts, Serv
         {
             await Task.Delay(registerSettings.PollInterval, clock, ct);
             var now = clock.GetUtcNow();
-            var added = await LoadPortedOutAsync(readAt - CommitLag, ct);
+            var added = await LoadPortedOutAsync(readAt - _commitLag, ct);
             readAt = now;
             var known = Volatile.Read(ref _portedOut);
             if (added.IsSubsetOf(known))

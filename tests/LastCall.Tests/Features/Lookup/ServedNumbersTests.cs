@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using LastCall.Domain.Common;
 using LastCall.TestSupport;
+using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Tests.Features.Lookup;
 
@@ -33,6 +35,41 @@ public sealed class ServedNumbersTests(PostgresCluster postgres)
 
     private static async Task<HttpResponseMessage> SingleAsync(HttpClient partner, string msisdn) =>
         await partner.GetAsync($"/api/v1/reassigned-numbers/{Uri.EscapeDataString(msisdn)}?since=2024-01-01", Ct);
+
+    [Fact]
+    public async Task APortOutCommittedLongAfterItsHandOverBegan_IsFollowedWithinAPoll()
+    {
+        var (scenario, partner) = await StartAsync(postgres);
+        await using var owned = scenario;
+        var msisdn = scenario.CustomerA.Msisdn;
+        await UntilAsync(partner, msisdn, "no");
+
+        // A hand-over stamps the number when its step begins; its batch saved 90 s later (slow steps after it), which is
+        // past the follower's look-back when that was a fixed minute.
+        await using (var db = scenario.Database.CreateContext())
+        {
+            var number = await db.PoolNumbers.SingleAsync(n => n.Msisdn == Msisdn.Create(msisdn).Value, Ct);
+            Assert.True(number.PortOut(DateTimeOffset.UtcNow.AddSeconds(-90)).IsSuccess);
+            await db.SaveChangesAsync(Ct);
+        }
+
+        await UntilAsync(partner, msisdn, "no_data");
+    }
+
+    /// <summary>Asks until the single lookup answers <paramref name="result"/> (the followers run in the background), for up to 10 s.</summary>
+    private static async Task UntilAsync(HttpClient partner, string msisdn, string result)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            using var response = await SingleAsync(partner, msisdn);
+            var answer = response.StatusCode == HttpStatusCode.OK ? (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("result").GetString() : response.StatusCode.ToString();
+            if (answer == result)
+                return;
+            Assert.True(DateTime.UtcNow < deadline, $"{msisdn} never answered {result}; the last answer was {answer}");
+            await Task.Delay(50, Ct);
+        }
+    }
 
     [Fact]
     public async Task Lookups_NumberNotOurs_NotServedEverywhere_LinesWeHaveAndRangesAreServed()
