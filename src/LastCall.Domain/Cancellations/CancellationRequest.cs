@@ -469,9 +469,10 @@ public sealed class CancellationRequest : AggregateRoot
     /// <summary>
     /// The customer learns of an approval before anything is executed: execution waits until the approval notice is
     /// recorded as sent (<see cref="RecordNoticeSent"/>), and at most this long, after which the execution sends it
-    /// (at once for <see cref="NoticeSentByExecution"/>).
+    /// (at once for <see cref="NoticeSentByExecution"/>). Longer than the approval's own notice can take when the
+    /// gateway is slow (an SMS and an e-mail, 10 s each at most), or both would text the customer.
     /// </summary>
-    public static readonly TimeSpan ApprovalNoticeWait = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan ApprovalNoticeWait = TimeSpan.FromSeconds(30);
 
     private void Move(CancellationStatus status, DateTimeOffset now, string by, string? reason)
     {

@@ -32,7 +32,7 @@ public static class ServiceRegistration
     {
         services.AddSettings<MessagingSettings>("Messaging");
         services.AddSingleton<DevelopmentOutboxSender>();
-        services.AddHttpClient<HttpGatewaySender>(c => c.Timeout = TimeSpan.FromSeconds(10));
+        services.AddHttpClient<HttpGatewaySender>(c => c.Timeout = HttpGatewaySender.SendTimeout);
         services.AddTransient<IMessageSender>(sp => sp.GetRequiredService<MessagingSettings>().Provider == HttpGatewaySender.ProviderName
             ? sp.GetRequiredService<HttpGatewaySender>()
             : sp.GetRequiredService<DevelopmentOutboxSender>());

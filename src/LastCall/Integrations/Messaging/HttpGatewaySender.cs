@@ -13,6 +13,9 @@ public sealed class HttpGatewaySender(HttpClient http, MessagingSettings setting
 {
     public const string ProviderName = "HttpGateway";
 
+    /// <summary>The longest one message may take at the gateway before it counts as failed.</summary>
+    public static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(10);
+
     public string Name => ProviderName;
 
     public async Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken)

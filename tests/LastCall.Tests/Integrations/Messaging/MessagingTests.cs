@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using LastCall.Domain.Cancellations;
+using LastCall.Integrations.Messaging;
 using LastCall.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -80,6 +82,15 @@ public sealed class MessagingTests(PostgresCluster postgres)
     }
 
     /// <summary>A stand-in for the operator's SMS gateway on a loopback port, recording what it receives.</summary>
+    [Fact]
+    public void ExecutionWaitsLongerForAnApprovalsNotice_ThanTheGatewayMayTakeToSendIt()
+    {
+        // The approval sends an SMS and an e-mail one after the other, then records them; a worker that stopped waiting
+        // before that would send the notice a second time.
+        Assert.True(CancellationRequest.ApprovalNoticeWait > 2 * HttpGatewaySender.SendTimeout + TimeSpan.FromSeconds(5),
+            $"{CancellationRequest.ApprovalNoticeWait} against a gateway timeout of {HttpGatewaySender.SendTimeout} per message");
+    }
+
     private sealed class FakeGateway : IAsyncDisposable
     {
         private readonly WebApplication _app;
