@@ -69,11 +69,13 @@ public abstract class ClaimingWorker(IServiceScopeFactory scopes, DatabaseOutage
                     await outage.WhenAvailableAsync(stoppingToken);
                 var arrived = WhenWorkArrives();
                 var room = Concurrency - running.Values.Sum(batch => batch.Length);
-                var claimed = new List<Guid>();
-                while (interrupted.Count > 0 && claimed.Count < room)
+                var again = Math.Min(interrupted.Count, room);
+                // Claimed before the interrupted items are taken out of their queue: if the claim fails, they stay in it.
+                var fresh = again < room ? await ClaimAsync(room - again, stoppingToken) : [];
+                var claimed = new List<Guid>(again + fresh.Count);
+                for (var i = 0; i < again; i++)
                     claimed.Add(interrupted.Dequeue());
-                if (claimed.Count < room)
-                    claimed.AddRange(await ClaimAsync(room - claimed.Count, stoppingToken));
+                claimed.AddRange(fresh);
                 foreach (var batch in claimed.Chunk(BatchSize))
                     running.Add(RunBatchAsync(batch, stoppingToken), batch);
                 if (running.Count == 0)
@@ -140,9 +142,10 @@ public abstract class ClaimingWorker(IServiceScopeFactory scopes, DatabaseOutage
 
     private async Task<Outcome> RunBatchAsync(Guid[] batch, CancellationToken stopping)
     {
-        await using var scope = scopes.CreateAsyncScope();
         try
         {
+            // Inside the try: a scope whose disposal fails is a failed batch, not a faulted task that would stop the loop.
+            await using var scope = scopes.CreateAsyncScope();
             await RunAsync(scope.ServiceProvider, batch, stopping, _abort.Token);
             return Outcome.Done;
         }

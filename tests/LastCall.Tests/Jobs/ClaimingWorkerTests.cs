@@ -42,6 +42,18 @@ public sealed class ClaimingWorkerTests
         Assert.Equal(2, worker.Runs.Count(id => id == failing));
     }
 
+    [Fact]
+    public async Task ABatchWhoseScopeFailsToDispose_RunsAgainAtOnce_AndTheLoopGoesOn()
+    {
+        var item = Guid.CreateVersion7();
+        var later = Guid.CreateVersion7();
+        await using var worker = await ScriptedWorker.StartAsync([item], failures: 0, thenClaimable: [later], disposalFailures: 1);
+
+        await worker.WaitForRunsAsync(later, 1);
+
+        Assert.Equal([item, item, later], worker.Runs);
+    }
+
     /// <summary>
     /// A claim loop over scripted items: the first claim hands out <c>items</c>, later claims <c>thenClaimable</c> once
     /// every item so far has stopped failing or been given up on; a run throws while the item has failures left.
@@ -53,17 +65,17 @@ public sealed class ClaimingWorkerTests
         private readonly ConcurrentDictionary<Guid, int> _failuresLeft = new();
         private readonly SemaphoreSlim _ran = new(0);
 
-        private ScriptedWorker(Guid[] items, int failures, Guid[] thenClaimable)
-            : base(EmptyScopes(), Outage(), NullLogger.Instance)
+        private ScriptedWorker(Guid[] items, int failures, Guid[] thenClaimable, DisposalFailures disposalFailures)
+            : base(Scopes(disposalFailures), Outage(), NullLogger.Instance)
         {
             _claims = new Queue<Guid[]>([items, thenClaimable]);
             foreach (var item in items)
                 _failuresLeft[item] = failures;
         }
 
-        public static async Task<ScriptedWorker> StartAsync(Guid[] items, int failures, Guid[]? thenClaimable = null)
+        public static async Task<ScriptedWorker> StartAsync(Guid[] items, int failures, Guid[]? thenClaimable = null, int disposalFailures = 0)
         {
-            var worker = new ScriptedWorker(items, failures, thenClaimable ?? []);
+            var worker = new ScriptedWorker(items, failures, thenClaimable ?? [], new DisposalFailures(disposalFailures));
             await worker.StartAsync(Ct);
             return worker;
         }
@@ -92,6 +104,7 @@ public sealed class ClaimingWorkerTests
 
         protected override Task RunAsync(IServiceProvider services, IReadOnlyList<Guid> batch, CancellationToken stopping, CancellationToken ct)
         {
+            services.GetRequiredService<ScopedResource>();
             foreach (var id in batch)
             {
                 _runs.Enqueue(id);
@@ -114,8 +127,9 @@ public sealed class ClaimingWorkerTests
             _ran.Dispose();
         }
 
-        private static IServiceScopeFactory EmptyScopes() =>
-            new ServiceCollection().BuildServiceProvider().GetRequiredService<IServiceScopeFactory>();
+        /// <summary>Scopes with one resource each, whose disposal fails while <paramref name="disposalFailures"/> has failures left.</summary>
+        private static IServiceScopeFactory Scopes(DisposalFailures disposalFailures) =>
+            new ServiceCollection().AddScoped(_ => new ScopedResource(disposalFailures)).BuildServiceProvider().GetRequiredService<IServiceScopeFactory>();
 
         // Never started and never asked to reach the database: a scripted failure is not an outage.
         private static DatabaseOutage Outage()
@@ -124,5 +138,18 @@ public sealed class ClaimingWorkerTests
             options.UseLastCallDatabase(DatabaseProvider.Sqlite, "Data Source=:memory:");
             return new DatabaseOutage(new PooledDbContextFactory<AppDbContext>(options.Options), TimeProvider.System, NullLogger<DatabaseOutage>.Instance);
         }
+    }
+
+    private sealed class DisposalFailures(int count)
+    {
+        private int _left = count;
+
+        public bool TakeOne() => Interlocked.Decrement(ref _left) >= 0;
+    }
+
+    private sealed class ScopedResource(DisposalFailures failures) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() =>
+            failures.TakeOne() ? throw new InvalidOperationException("A scripted disposal failure.") : ValueTask.CompletedTask;
     }
 }
