@@ -6,6 +6,8 @@
 #   --preload N   first import N other subscribers, so the file goes into tables that already hold N rows
 #   --clear       clear-text service passwords (hashed with PBKDF2 on import) instead of pre-hashed ones
 # LASTCALL_IMPORT_BIN=DIR runs the lastcall.dll of another build (a baseline) with this checkout's generator and cluster.
+# LASTCALL_IMPORT_PERF=DIR records each timed import with `perf record -g` into DIR/LABEL-ROWS.data (with the runtime's perf
+# map, so managed frames have names); its figures then include perf's own overhead: read the profile as shares only.
 # Prints one result line per import (wall time, rows/s, CPU seconds of the import process and of PostgreSQL, peak RSS of
 # the import process, load average);
 # docs/benchmarks.md records the figures.
@@ -51,7 +53,13 @@ pg_cpu() {
 timed_import() { # label csv rows
   local label=$1 csv=$2 rows=$3 elapsed rss_mb imported size_mb cpu pg_before pg_after
   pg_before=$(pg_cpu)
-  (cd "$work" && /usr/bin/time -v dotnet "$host_bin/lastcall.dll" import subscribers "$csv" "${opts[@]}" >"$work/out.txt" 2>"$work/err.txt") || { cat "$work/err.txt" >&2; exit 1; }
+  local profile=()
+  if [ -n "${LASTCALL_IMPORT_PERF:-}" ]; then
+    mkdir -p "$LASTCALL_IMPORT_PERF"
+    profile=(perf record -F 499 -g -o "$LASTCALL_IMPORT_PERF/$label-$rows.data" --)
+    export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
+  fi
+  (cd "$work" && /usr/bin/time -v "${profile[@]}" dotnet "$host_bin/lastcall.dll" import subscribers "$csv" "${opts[@]}" >"$work/out.txt" 2>"$work/err.txt") || { cat "$work/err.txt" >&2; exit 1; }
   elapsed=$(time_seconds "$work/err.txt")
   # A backend still exiting reads as a zombie with no CPU time: let the postmaster reap it first (its time then moves to
   # the postmaster's children's total), or the figure comes out far too low.

@@ -68,7 +68,7 @@ public abstract class ClaimingWorker(IServiceScopeFactory scopes, DatabaseOutage
                 if (interrupted.Count > 0)
                     await outage.WhenAvailableAsync(stoppingToken);
                 var arrived = WhenWorkArrives();
-                var room = Concurrency - running.Values.Sum(batch => batch.Length);
+                var room = Math.Max(0, Concurrency - running.Values.Sum(batch => batch.Length));
                 var again = Math.Min(interrupted.Count, room);
                 // Claimed before the interrupted items are taken out of their queue: if the claim fails, they stay in it.
                 var fresh = again < room ? await ClaimAsync(room - again, stoppingToken) : [];
