@@ -85,6 +85,14 @@ public sealed class TestDatabase : IDisposable
         return new AppDbContext(options.Options);
     }
 
+    /// <summary>This database's contexts as a factory, for a service built by hand in a test.</summary>
+    public IDbContextFactory<AppDbContext> Contexts() => new ContextFactory(this);
+
+    private sealed class ContextFactory(TestDatabase database) : IDbContextFactory<AppDbContext>
+    {
+        public AppDbContext CreateDbContext() => database.CreateContext();
+    }
+
     /// <summary>A <c>lastcall</c> verb on this database, run inside the test process (<see cref="LastCallProcess.RunInProcessAsync"/>).</summary>
     public Task<LastCallProcess.Result> RunCommandAsync(params string[] arguments) =>
         LastCallProcess.RunInProcessAsync(DataFolder, standardInput: null,

@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
-using LastCall.Data;
-using LastCall.Hosting;
 using LastCall.Jobs;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
+using LastCall.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -66,7 +63,7 @@ public sealed class ClaimingWorkerTests
         private readonly SemaphoreSlim _ran = new(0);
 
         private ScriptedWorker(Guid[] items, int failures, Guid[] thenClaimable, DisposalFailures disposalFailures)
-            : base(Scopes(disposalFailures), Outage(), NullLogger.Instance)
+            : base(Scopes(disposalFailures), TestOutage.NeverStarted(), NullLogger.Instance)
         {
             _claims = new Queue<Guid[]>([items, thenClaimable]);
             foreach (var item in items)
@@ -131,13 +128,6 @@ public sealed class ClaimingWorkerTests
         private static IServiceScopeFactory Scopes(DisposalFailures disposalFailures) =>
             new ServiceCollection().AddScoped(_ => new ScopedResource(disposalFailures)).BuildServiceProvider().GetRequiredService<IServiceScopeFactory>();
 
-        // Never started and never asked to reach the database: a scripted failure is not an outage.
-        private static DatabaseOutage Outage()
-        {
-            var options = new DbContextOptionsBuilder<AppDbContext>();
-            options.UseLastCallDatabase(DatabaseProvider.Sqlite, "Data Source=:memory:");
-            return new DatabaseOutage(new PooledDbContextFactory<AppDbContext>(options.Options), TimeProvider.System, NullLogger<DatabaseOutage>.Instance);
-        }
     }
 
     private sealed class DisposalFailures(int count)

@@ -137,7 +137,7 @@ public sealed class IdempotencyTests(PostgresCluster postgres)
             context.Response.StatusCode = StatusCodes.Status201Created;
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync("""{"id":"first"}""", Ct);
-        }, new Contexts(database), TimeProvider.System, new IdempotencySettings());
+        }, database.Contexts(), TimeProvider.System, new IdempotencySettings());
 
         // The connection drops while the answer is written: the handler's work is done, the client never sees it.
         var first = Post("dropped-once");
@@ -173,10 +173,5 @@ public sealed class IdempotencyTests(PostgresCluster postgres)
         public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => throw new IOException("The client closed the connection.");
 
         public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => throw new IOException("The client closed the connection.");
-    }
-
-    private sealed class Contexts(TestDatabase database) : IDbContextFactory<AppDbContext>
-    {
-        public AppDbContext CreateDbContext() => database.CreateContext();
     }
 }

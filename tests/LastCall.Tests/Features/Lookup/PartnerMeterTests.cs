@@ -1,10 +1,8 @@
 using LastCall.Data;
 using LastCall.Domain.Identity;
 using LastCall.Features.Lookup;
-using LastCall.Hosting;
 using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LastCall.Tests.Features.Lookup;
@@ -19,7 +17,7 @@ public sealed class PartnerMeterTests(PostgresCluster postgres)
     {
         using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, postgres);
         var partner = await AddPartnerAsync(database);
-        var meter = new PartnerMeter(new Contexts(database), TimeProvider.System, Outage(), NullLogger<PartnerMeter>.Instance);
+        var meter = new PartnerMeter(database.Contexts(), TimeProvider.System, TestOutage.NeverStarted(), NullLogger<PartnerMeter>.Instance);
 
         // Two threads count without pause while the test flushes again and again, so that counts land in every phase of a flush.
         using var stop = new CancellationTokenSource();
@@ -55,8 +53,8 @@ public sealed class PartnerMeterTests(PostgresCluster postgres)
     {
         using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, postgres);
         var partner = await AddPartnerAsync(database);
-        var contexts = new Contexts(database);
-        var meter = new PartnerMeter(contexts, TimeProvider.System, Outage(), NullLogger<PartnerMeter>.Instance);
+        var contexts = new FailingContexts(database);
+        var meter = new PartnerMeter(contexts, TimeProvider.System, TestOutage.NeverStarted(), NullLogger<PartnerMeter>.Instance);
         meter.Count(partner, 5);
 
         contexts.Failing = true;
@@ -80,16 +78,8 @@ public sealed class PartnerMeterTests(PostgresCluster postgres)
         return partner.Id;
     }
 
-    /// <summary>Never started: the meter only needs it to pause its own loop, which these tests do not run.</summary>
-    private static DatabaseOutage Outage()
-    {
-        var options = new DbContextOptionsBuilder<AppDbContext>();
-        options.UseLastCallDatabase(DatabaseProvider.Sqlite, "Data Source=:memory:");
-        return new DatabaseOutage(new PooledDbContextFactory<AppDbContext>(options.Options), TimeProvider.System, NullLogger<DatabaseOutage>.Instance);
-    }
-
     /// <summary>The test database's contexts; while <see cref="Failing"/>, a database that refuses every connection.</summary>
-    private sealed class Contexts(TestDatabase database) : IDbContextFactory<AppDbContext>
+    private sealed class FailingContexts(TestDatabase database) : IDbContextFactory<AppDbContext>
     {
         public bool Failing { get; set; }
 

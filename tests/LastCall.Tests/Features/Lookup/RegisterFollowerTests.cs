@@ -209,7 +209,7 @@ public sealed class RegisterFollowerTests(PostgresCluster postgres)
 
     private static async Task<RegisterIndexService> StartFollowingAsync(TestDatabase database, int pollMilliseconds = 250)
     {
-        var contexts = new Contexts(database);
+        var contexts = database.Contexts();
         var register = new RegisterIndexService(contexts, new RegisterSettings { PollMilliseconds = pollMilliseconds },
             new DatabaseOutage(contexts, TimeProvider.System, NullLogger<DatabaseOutage>.Instance), NullLogger<RegisterIndexService>.Instance);
         await register.StartAsync(Ct);
@@ -221,9 +221,4 @@ public sealed class RegisterFollowerTests(PostgresCluster postgres)
 
     private static Disconnection Entry(int n) =>
         Disconnection.Record(Msisdn.Parse(TestData.Msisdn(n)), Day, DisconnectionSource.Cancellation, Now).Value;
-
-    private sealed class Contexts(TestDatabase database) : IDbContextFactory<AppDbContext>
-    {
-        public AppDbContext CreateDbContext() => database.CreateContext();
-    }
 }

@@ -367,7 +367,7 @@ public sealed class RegisterSnapshotTests(PostgresCluster postgres)
 
     private static async Task<RegisterIndexService> StartAsync(TestDatabase database, string snapshotPath, int samples = 256, LogLines? log = null)
     {
-        var contexts = new Contexts(database);
+        var contexts = database.Contexts();
         var register = new RegisterIndexService(contexts, new RegisterSettings { SnapshotPath = snapshotPath, SnapshotSamples = samples },
             new DatabaseOutage(contexts, TimeProvider.System, NullLogger<DatabaseOutage>.Instance), (ILogger<RegisterIndexService>?)log ?? NullLogger<RegisterIndexService>.Instance);
         await register.StartAsync(Ct);
@@ -402,10 +402,5 @@ public sealed class RegisterSnapshotTests(PostgresCluster postgres)
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
             _messages.Enqueue(formatter(state, exception));
-    }
-
-    private sealed class Contexts(TestDatabase database) : IDbContextFactory<AppDbContext>
-    {
-        public AppDbContext CreateDbContext() => database.CreateContext();
     }
 }
