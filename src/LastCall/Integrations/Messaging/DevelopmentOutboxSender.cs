@@ -16,9 +16,10 @@ public sealed class DevelopmentOutboxSender(IDbContextFactory<AppDbContext> cont
 
     public async Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        // Not the caller's token, as the gateway: a message asked for is kept even if its caller stops waiting.
+        await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
         db.SentMessages.Add(Keep(message, clock.GetUtcNow()));
-        await db.SaveChangesAsync(cancellationToken);
+        await db.SaveChangesAsync(CancellationToken.None);
         logger.LogInformation("Development outbox: {Template} {Channel} message kept for the outbox", message.Template, message.Channel);
     }
 

@@ -37,7 +37,9 @@ public sealed class HttpGatewaySender(HttpClient http, MessagingSettings setting
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         try
         {
-            using var response = await http.SendAsync(request, cancellationToken);
+            // Not the caller's token: a message is sent once it is asked for. Handlers send after they commit, so a client
+            // that hangs up then must not unsend what the change tells the customer; the timeout bounds the wait.
+            using var response = await http.SendAsync(request, CancellationToken.None);
             if (!response.IsSuccessStatusCode)
                 throw new MessagingUnavailableException($"The messaging gateway answered {(int)response.StatusCode}.");
         }
@@ -45,7 +47,7 @@ public sealed class HttpGatewaySender(HttpClient http, MessagingSettings setting
         {
             throw new MessagingUnavailableException("The messaging gateway cannot be reached.", ex);
         }
-        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        catch (TaskCanceledException ex)
         {
             throw new MessagingUnavailableException("The messaging gateway did not answer in time.", ex);
         }

@@ -12,6 +12,10 @@ public interface IMessageSender
     /// <summary>The provider's name as configured, e.g. DevelopmentOutbox.</summary>
     string Name { get; }
 
+    /// <summary>
+    /// Sends now. Once asked, the message goes out even if <paramref name="cancellationToken"/> fires: callers send after
+    /// committing the change the message tells of, and a caller that stops waiting must not unsend it.
+    /// </summary>
     Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken);
 
     /// <summary>

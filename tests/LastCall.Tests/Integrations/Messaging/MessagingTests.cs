@@ -81,7 +81,6 @@ public sealed class MessagingTests(PostgresCluster postgres)
         Assert.Equal("messaging_unavailable", (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("code").GetString());
     }
 
-    /// <summary>A stand-in for the operator's SMS gateway on a loopback port, recording what it receives.</summary>
     [Fact]
     public void ExecutionWaitsLongerForAnApprovalsNotice_ThanTheGatewayMayTakeToSendIt()
     {
@@ -91,6 +90,21 @@ public sealed class MessagingTests(PostgresCluster postgres)
             $"{CancellationRequest.ApprovalNoticeWait} against a gateway timeout of {HttpGatewaySender.SendTimeout} per message");
     }
 
+    [Fact]
+    public async Task AMessageAskedFor_GoesOut_EvenWhenItsCallerHasStoppedWaiting()
+    {
+        // A handler sends after its commit: a client that hangs up then must not unsend what the change tells the customer.
+        await using var gateway = await FakeGateway.StartAsync(HttpStatusCode.Accepted);
+        using var http = new HttpClient { Timeout = HttpGatewaySender.SendTimeout };
+        var sender = new HttpGatewaySender(http, new MessagingSettings { Provider = HttpGatewaySender.ProviderName, Gateway = { Url = gateway.Url } });
+
+        await sender.SendAsync(MessageTexts.Sms("service_password_changed", "+8613900000001", "zh-CN", "139****0001"), new CancellationToken(canceled: true));
+
+        var (_, message) = Assert.Single(gateway.Received);
+        Assert.Equal("service_password_changed", message.GetProperty("template").GetString());
+    }
+
+    /// <summary>A stand-in for the operator's SMS gateway on a loopback port, recording what it receives.</summary>
     private sealed class FakeGateway : IAsyncDisposable
     {
         private readonly WebApplication _app;
