@@ -49,7 +49,11 @@ public sealed class SuspensionExpiry(IServiceScopeFactory scopes, IOptionsMonito
         }
         await db.SaveChangesAsync(ct);
         foreach (var (msisdn, language, since) in notices)
+        {
+            // A send is not cancelled once started: stop between them when the host shuts down.
+            ct.ThrowIfCancellationRequested();
             await sender.SendAsync(MessageTexts.Sms("suspension_expired", msisdn, language, since.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ct);
+        }
         return notices.Count;
     }
 }

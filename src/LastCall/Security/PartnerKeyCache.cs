@@ -89,6 +89,7 @@ public sealed class PartnerKeyCache : IDisposable
             _entries[key] = entry;
             _confirmed[key] = entry;
             // Checked after the insert, while Forget marks before it scans: one of the two sees the other.
+            Interlocked.MemoryBarrier();
             if (_revoked.ContainsKey(keyId))
             {
                 _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
@@ -129,7 +130,10 @@ public sealed class PartnerKeyCache : IDisposable
     /// <summary>Drops a revoked key, so that this instance refuses it from the next request on.</summary>
     public void Forget(Guid keyId)
     {
+        if (Lifetime <= TimeSpan.Zero)
+            return; // nothing is cached, and no sweep would ever drop the mark
         _revoked[keyId] = _clock.GetUtcNow();
+        Interlocked.MemoryBarrier();
         foreach (var (key, entry) in _entries)
         {
             if (entry.KeyId == keyId)

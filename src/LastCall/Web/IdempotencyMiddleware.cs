@@ -15,7 +15,7 @@ namespace LastCall.Web;
 /// Keys belong to the caller, so callers cannot see each other's answers. Server errors are not kept,
 /// so a retry after one runs again.
 /// </summary>
-public sealed class IdempotencyMiddleware(RequestDelegate next, IDbContextFactory<AppDbContext> contexts, TimeProvider clock, IdempotencySettings settings)
+public sealed class IdempotencyMiddleware(RequestDelegate next, IDbContextFactory<AppDbContext> contexts, TimeProvider clock, IdempotencySettings settings, ILogger<IdempotencyMiddleware> logger)
 {
     public const string HeaderName = "Idempotency-Key";
     public const int MaxKeyLength = 200;
@@ -82,7 +82,16 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IDbContextFactor
             // The answer is recorded before it is sent: a client that loses it (a dropped connection while the body is
             // written) and retries gets it replayed, instead of a 409 and, once the record counts as abandoned, a second run.
             record.Complete(context.Response.StatusCode, context.Response.ContentType, context.Response.Headers.Location.ToString() is { Length: > 0 } l ? l : null, captured.ToArray());
-            await db.SaveChangesAsync(CancellationToken.None);
+            try
+            {
+                await db.SaveChangesAsync(CancellationToken.None);
+            }
+            catch (Exception e) when (e is DbUpdateException || Hosting.DatabaseOutage.IsUnavailable(e))
+            {
+                // The request's work is done: its answer still goes out; only a retry's replay is lost (it sees the key
+                // in progress, then runs again once the record counts as abandoned).
+                logger.LogWarning(e, "The answer to an idempotent request could not be kept for replay");
+            }
         }
         captured.Position = 0;
         await captured.CopyToAsync(original, context.RequestAborted);

@@ -137,7 +137,7 @@ public sealed class IdempotencyTests(PostgresCluster postgres)
             context.Response.StatusCode = StatusCodes.Status201Created;
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync("""{"id":"first"}""", Ct);
-        }, database.Contexts(), TimeProvider.System, new IdempotencySettings());
+        }, database.Contexts(), TimeProvider.System, new IdempotencySettings(), Microsoft.Extensions.Logging.Abstractions.NullLogger<IdempotencyMiddleware>.Instance);
 
         // The connection drops while the answer is written: the handler's work is done, the client never sees it.
         var first = Post("dropped-once");

@@ -44,7 +44,9 @@ public sealed class CancellationNotices(AppDbContext db, IMessageSender sender, 
                 request.RecordNoticeSent(now);
                 await db.CancellationRequests.Where(r => r.Id == request.Id).ExecuteUpdateAsync(u => u
                     .SetProperty(r => r.NoticeSentAt, now)
-                    .SetProperty(r => r.NextAttemptAt, r => r.LeaseOwner == null && r.Status == CancellationStatus.Approved ? null : r.NextAttemptAt), ct);
+                    .SetProperty(r => r.NextAttemptAt, r => r.LeaseOwner == null && r.Status == CancellationStatus.Approved ? null : r.NextAttemptAt),
+                    // Not the request's token: the messages went out, so the record must be kept even if the client has gone.
+                    CancellationToken.None);
                 if (request.Status == CancellationStatus.Approved)
                     execution.Notify();
             }

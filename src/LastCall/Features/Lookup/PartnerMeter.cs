@@ -18,7 +18,7 @@ public sealed class PartnerMeter(IDbContextFactory<AppDbContext> contexts, TimeP
     }
 
     /// <summary>
-    /// One counter per partner and day, kept for the process's life (a few per partner): a flush takes what a counter holds
+    /// One counter per partner and day, kept until its day is past and it is empty: a flush takes what a counter holds
     /// and leaves it in place, so a count that lands while a flush runs stays for the next one. (Swapping in a new
     /// dictionary instead lost a count whose request had taken its counter from the old one just before the swap and added
     /// to it after the flush had read it.)
@@ -86,8 +86,18 @@ public sealed class PartnerMeter(IDbContextFactory<AppDbContext> contexts, TimeP
         var yesterday = Today().AddDays(-1);
         foreach (var (key, counter) in _counters)
         {
-            if (key.Day < yesterday && Interlocked.Read(ref counter.Requests) == 0 && Interlocked.Read(ref counter.Queries) == 0)
-                _counters.TryRemove(key, out _);
+            if (key.Day >= yesterday || Interlocked.Read(ref counter.Requests) != 0 || Interlocked.Read(ref counter.Queries) != 0
+                || !_counters.TryRemove(new KeyValuePair<(Guid, DateOnly), Counter>(key, counter)))
+                continue;
+            // A failed flush running beside this one may have given counts back to it meanwhile: keep them.
+            var requests = Interlocked.Exchange(ref counter.Requests, 0);
+            var queries = Interlocked.Exchange(ref counter.Queries, 0);
+            if (requests != 0 || queries != 0)
+            {
+                var kept = _counters.GetOrAdd(key, _ => new Counter());
+                Interlocked.Add(ref kept.Requests, requests);
+                Interlocked.Add(ref kept.Queries, queries);
+            }
         }
     }
 

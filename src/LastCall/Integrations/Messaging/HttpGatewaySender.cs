@@ -18,6 +18,8 @@ public sealed class HttpGatewaySender(HttpClient http, MessagingSettings setting
 
     public string Name => ProviderName;
 
+    public bool SendsWithTheSave => false;
+
     public async Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
         var url = settings.Gateway.Url ?? throw new InvalidOperationException("Messaging:Gateway:Url is not set.");

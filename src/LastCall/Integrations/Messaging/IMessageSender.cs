@@ -26,6 +26,9 @@ public interface IMessageSender
     Task SendWithAsync(AppDbContext db, OutgoingMessage message, DateTimeOffset now, CancellationToken cancellationToken) =>
         SendAsync(message, cancellationToken);
 
-    /// <summary>True when <see cref="SendWithAsync"/> only adds the message to the unit of work, which sends it when it commits.</summary>
-    bool SendsWithTheSave => false;
+    /// <summary>
+    /// True when <see cref="SendWithAsync"/> only adds the message to the unit of work, which sends it when it commits.
+    /// No default: a sender (or a decorator) must say, since a notice is recorded as sent at once when this is false.
+    /// </summary>
+    bool SendsWithTheSave { get; }
 }

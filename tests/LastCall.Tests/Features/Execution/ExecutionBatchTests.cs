@@ -33,18 +33,11 @@ public sealed class ExecutionBatchTests(PostgresCluster postgres)
             s => s["Execution:Enabled"] = "false",
             services => TakeOver.Decorate(services, takeOver));
         var lines = new[] { harness.Scenario.CustomerA, harness.Scenario.CustomerASecondLine, harness.Scenario.CustomerB };
-        var ids = new List<Guid>();
-        foreach (var line in lines)
-            ids.Add(await harness.CancelAtStoreAsync(line));
+        var ids = await CancelAtStoreAsync(harness, lines);
         takeOver.Msisdn = harness.Scenario.CustomerB.Msisdn;
         takeOver.RequestId = ids[2];
 
-        await using (var scope = harness.Scenario.Host.Services.CreateAsyncScope())
-        {
-            var claimed = await scope.ServiceProvider.GetRequiredService<ExecutionClaims>().ClaimAsync(10, Ct);
-            Assert.Equal(ids.Order(), claimed.Order());
-            await scope.ServiceProvider.GetRequiredService<ExecutionRunner>().RunAsync(claimed, Ct);
-        }
+        await ClaimAndRunOneBatchAsync(harness, ids);
         Assert.True(takeOver.Done);
 
         await using var db = harness.Scenario.Database.CreateContext();
@@ -82,18 +75,11 @@ public sealed class ExecutionBatchTests(PostgresCluster postgres)
             s => s["Execution:Enabled"] = "false",
             services => VersionBump.Decorate(services, bump));
         var lines = new[] { harness.Scenario.CustomerA, harness.Scenario.CustomerASecondLine, harness.Scenario.CustomerB };
-        var ids = new List<Guid>();
-        foreach (var line in lines)
-            ids.Add(await harness.CancelAtStoreAsync(line));
+        var ids = await CancelAtStoreAsync(harness, lines);
         // Another instance changes the last request while the first one's notice goes out: the batch's first save fails.
         bump.RequestId = ids[2];
 
-        await using (var scope = harness.Scenario.Host.Services.CreateAsyncScope())
-        {
-            var claimed = await scope.ServiceProvider.GetRequiredService<ExecutionClaims>().ClaimAsync(10, Ct);
-            Assert.Equal(ids.Order(), claimed.Order());
-            await scope.ServiceProvider.GetRequiredService<ExecutionRunner>().RunAsync(claimed, Ct);
-        }
+        await ClaimAndRunOneBatchAsync(harness, ids);
         Assert.True(bump.Done);
 
         await using var db = harness.Scenario.Database.CreateContext();
@@ -102,6 +88,23 @@ public sealed class ExecutionBatchTests(PostgresCluster postgres)
             Assert.Equal(CancellationStatus.Completed, (await db.CancellationRequests.AsNoTracking().SingleAsync(r => r.Id == id, Ct)).Status);
             Assert.Equal(1, await db.SentMessages.CountAsync(m => m.To == line.Msisdn && m.Template == "cancellation_executing", Ct));
         }
+    }
+
+    private static async Task<List<Guid>> CancelAtStoreAsync(ExecutionHarness harness, IEnumerable<TestLine> lines)
+    {
+        var ids = new List<Guid>();
+        foreach (var line in lines)
+            ids.Add(await harness.CancelAtStoreAsync(line));
+        return ids;
+    }
+
+    /// <summary>Claims the due requests, which must be <paramref name="ids"/>, and runs them as one batch, as the worker would.</summary>
+    private static async Task ClaimAndRunOneBatchAsync(ExecutionHarness harness, List<Guid> ids)
+    {
+        await using var scope = harness.Scenario.Host.Services.CreateAsyncScope();
+        var claimed = await scope.ServiceProvider.GetRequiredService<ExecutionClaims>().ClaimAsync(10, Ct);
+        Assert.Equal(ids.Order(), claimed.Order());
+        await scope.ServiceProvider.GetRequiredService<ExecutionRunner>().RunAsync(claimed, Ct);
     }
 
     /// <summary>
@@ -126,6 +129,9 @@ public sealed class ExecutionBatchTests(PostgresCluster postgres)
         private sealed class SentAtOnce(IMessageSender inner, VersionBump bump, IDbContextFactory<AppDbContext> contexts) : IMessageSender
         {
             public string Name => inner.Name;
+
+            // Sent at once, as a gateway does, whatever the wrapped sender does.
+            public bool SendsWithTheSave => false;
 
             public async Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
             {
