@@ -117,14 +117,8 @@ public sealed class ExecutionBatchTests(PostgresCluster postgres)
 
         public bool Done { get; private set; }
 
-        public static void Decorate(IServiceCollection services, VersionBump bump)
-        {
-            var original = services.Last(d => d.ServiceType == typeof(IMessageSender));
-            services.Remove(original);
-            services.Add(ServiceDescriptor.Describe(typeof(IMessageSender), sp =>
-                new SentAtOnce((IMessageSender)(original.ImplementationFactory?.Invoke(sp) ?? ActivatorUtilities.CreateInstance(sp, original.ImplementationType!)),
-                    bump, sp.GetRequiredService<IDbContextFactory<AppDbContext>>()), original.Lifetime));
-        }
+        public static void Decorate(IServiceCollection services, VersionBump bump) =>
+            services.Decorate<IMessageSender>((inner, sp) => new SentAtOnce(inner, bump, sp.GetRequiredService<IDbContextFactory<AppDbContext>>()));
 
         private sealed class SentAtOnce(IMessageSender inner, VersionBump bump, IDbContextFactory<AppDbContext> contexts) : IMessageSender
         {
@@ -159,14 +153,8 @@ public sealed class ExecutionBatchTests(PostgresCluster postgres)
 
         public bool Done { get; private set; }
 
-        public static void Decorate(IServiceCollection services, TakeOver takeOver)
-        {
-            var original = services.Last(d => d.ServiceType == typeof(IBillingSystem));
-            services.Remove(original);
-            services.Add(ServiceDescriptor.Describe(typeof(IBillingSystem), sp =>
-                new Billing((IBillingSystem)(original.ImplementationFactory?.Invoke(sp) ?? ActivatorUtilities.CreateInstance(sp, original.ImplementationType!)),
-                    takeOver, sp.GetRequiredService<IDbContextFactory<AppDbContext>>()), original.Lifetime));
-        }
+        public static void Decorate(IServiceCollection services, TakeOver takeOver) =>
+            services.Decorate<IBillingSystem>((inner, sp) => new Billing(inner, takeOver, sp.GetRequiredService<IDbContextFactory<AppDbContext>>()));
 
         private async Task TakeOverIfDueAsync(string msisdn, IDbContextFactory<AppDbContext> contexts, CancellationToken ct)
         {
