@@ -13,9 +13,11 @@ namespace LastCall.Features.Imports;
 /// <summary>
 /// Applies subscriber records to one DbContext. Everything a batch touches is loaded up front with a
 /// handful of set queries, then each record is checked (no change made if it is refused) and applied
-/// through the aggregates' own methods. Existing rows are tracked by the context (their changes are detected);
-/// the new aggregates are only collected in <see cref="New"/>, not attached: on PostgreSQL they go straight to COPY,
-/// elsewhere <see cref="AttachNew"/> adds them for a normal save (decision 0015).
+/// through the aggregates' own methods. The new aggregates are only collected in <see cref="New"/>, not attached.
+/// Loaded <see cref="Saving.Bulk"/> (a batch on PostgreSQL), the existing rows are read untracked with their values as
+/// read (<see cref="ReadRows{TEntity}"/>), and <see cref="WriteInBulkAsync"/> writes only what the records changed
+/// (decisions 0015, 0031); loaded <see cref="Saving.Tracked"/> (SQLite, the row-by-row retry), the context tracks them
+/// and <see cref="AttachNew"/> adds the new ones for a normal save.
 /// </summary>
 internal sealed class SubscriberBatchWriter
 {
@@ -30,6 +32,20 @@ internal sealed class SubscriberBatchWriter
     private readonly Dictionary<Msisdn, PoolNumber> _poolNumbers;
     private readonly Dictionary<Iccid, Guid> _iccidOwners;
     private readonly HashSet<(Msisdn, DateOnly)> _registerEntries;
+    private readonly Read? _read;
+
+    /// <summary>How the batch will be saved, which decides how its rows are read.</summary>
+    public enum Saving
+    {
+        /// <summary>Rows read tracked by the context, saved by its SaveChanges.</summary>
+        Tracked,
+
+        /// <summary>Rows read untracked, written by <see cref="WriteInBulkAsync"/> (PostgreSQL).</summary>
+        Bulk,
+    }
+
+    /// <summary>The rows a bulk batch read, with their values as read.</summary>
+    private sealed record Read(ReadRows<Customer> Customers, ReadRows<Line> Lines, ReadRows<EsimProfile> Profiles, ReadRows<BillingAccount> Accounts, ReadRows<PoolNumber> PoolNumbers);
 
     /// <summary>The aggregates the applied records created, in the order they are inserted (parents first).</summary>
     public NewRows New { get; } = new();
@@ -38,9 +54,11 @@ internal sealed class SubscriberBatchWriter
     public IReadOnlyList<Iccid> LoadedIccids { get; }
 
     private SubscriberBatchWriter(AppDbContext db, ImportRun run, IReadOnlyDictionary<int, ProtectedIdNumber> identities, IReadOnlyDictionary<int, string> passwordHashes,
-        Dictionary<string, Customer> customersByBlindIndex, List<Line> lines, List<BillingAccount> accounts, List<PoolNumber> poolNumbers, List<(Iccid, Guid)> iccidOwners, List<(Msisdn, DateOnly)> registerEntries)
+        Dictionary<string, Customer> customersByBlindIndex, List<Line> lines, List<BillingAccount> accounts, List<PoolNumber> poolNumbers, List<(Iccid, Guid)> iccidOwners, List<(Msisdn, DateOnly)> registerEntries,
+        Read? read)
     {
         _db = db;
+        _read = read;
         _run = run;
         _identities = identities;
         _passwordHashes = passwordHashes;
@@ -55,8 +73,9 @@ internal sealed class SubscriberBatchWriter
     }
 
     public static async Task<SubscriberBatchWriter> LoadAsync(AppDbContext db, ImportRun run, IReadOnlyList<SubscriberRecord> records,
-        IReadOnlyDictionary<int, ProtectedIdNumber> identities, IdNumberProtector protector, ConcurrentDictionary<int, string> passwordHashCache, CancellationToken ct)
+        IReadOnlyDictionary<int, ProtectedIdNumber> identities, IdNumberProtector protector, ConcurrentDictionary<int, string> passwordHashCache, Saving saving, CancellationToken ct)
     {
+        IQueryable<T> Rows<T>(DbSet<T> set) where T : class => saving == Saving.Bulk ? set.AsNoTracking() : set;
         var msisdns = records.Select(r => r.Line.Msisdn).Distinct().ToList();
         // While a master key rotation runs a customer may still be indexed under a previous key: look under every
         // configured key's index, and file what is found under the current key's, which the records carry.
@@ -69,13 +88,14 @@ internal sealed class SubscriberBatchWriter
         var blindIndexes = currentIndexOf.Keys.ToList();
         var iccids = records.SelectMany(r => r.Profiles).Select(p => p.Iccid).Distinct().ToList();
 
-        var lines = await db.Lines.Where(l => msisdns.Contains(l.Msisdn)).ToListAsync(ct);
+        var lines = await Rows(db.Lines).Where(l => msisdns.Contains(l.Msisdn)).ToListAsync(ct);
         var lineIds = lines.Select(l => l.Id).ToList();
+        var loadedCustomers = await Rows(db.Customers).Where(c => blindIndexes.Contains(c.IdNumberBlindIndex)).ToListAsync(ct);
         var customers = new Dictionary<string, Customer>();
-        foreach (var customer in await db.Customers.Where(c => blindIndexes.Contains(c.IdNumberBlindIndex)).ToListAsync(ct))
+        foreach (var customer in loadedCustomers)
             customers.TryAdd(currentIndexOf[customer.IdNumberBlindIndex], customer);
-        var accounts = await db.BillingAccounts.Where(a => lineIds.Contains(a.LineId)).ToListAsync(ct);
-        var pool = await db.PoolNumbers.Where(n => msisdns.Contains(n.Msisdn)).ToListAsync(ct);
+        var accounts = await Rows(db.BillingAccounts).Where(a => lineIds.Contains(a.LineId)).ToListAsync(ct);
+        var pool = await Rows(db.PoolNumbers).Where(n => msisdns.Contains(n.Msisdn)).ToListAsync(ct);
         var owners = (await db.EsimProfiles.Where(p => iccids.Contains(p.Iccid)).Select(p => new { p.Iccid, p.LineId }).ToListAsync(ct))
             .Select(o => (o.Iccid, o.LineId)).ToList();
         var register = (await db.Disconnections.Where(d => msisdns.Contains(d.Msisdn)).Select(d => new { d.Msisdn, d.DisconnectedOn }).ToListAsync(ct))
@@ -95,7 +115,18 @@ internal sealed class SubscriberBatchWriter
             passwordHashCache[record.Row] = hash;
         });
 
-        return new SubscriberBatchWriter(db, run, identities, passwordHashCache, customers, lines, accounts, pool, owners, register);
+        Read? read = null;
+        if (saving == Saving.Bulk)
+        {
+            read = new Read(new(db), new(db), new(db), new(db), new(db));
+            loadedCustomers.ForEach(read.Customers.Add);
+            lines.ForEach(read.Lines.Add);
+            foreach (var profile in lines.SelectMany(l => l.Profiles))
+                read.Profiles.Add(profile);
+            accounts.ForEach(read.Accounts.Add);
+            pool.ForEach(read.PoolNumbers.Add);
+        }
+        return new SubscriberBatchWriter(db, run, identities, passwordHashCache, customers, lines, accounts, pool, owners, register, read);
     }
 
     /// <summary>Applies one record. A refusal before any change leaves the context as it was.</summary>
@@ -286,15 +317,93 @@ internal sealed class SubscriberBatchWriter
         _db.Disconnections.AddRange(New.RegisterEntries);
     }
 
-    /// <summary>COPYs the new aggregates, parents first, in the context's transaction (PostgreSQL).</summary>
-    public async Task CopyNewAsync(CancellationToken ct)
+    /// <summary>
+    /// Writes the batch in the context's transaction (PostgreSQL, loaded <see cref="Saving.Bulk"/>): the new aggregates with
+    /// COPY, parents first; the read rows the records changed with one version-checked <c>UPDATE … FROM</c> per table; the
+    /// profiles removed from and added to existing lines; and, for the lines the records touched without changing them, only
+    /// this run's mark (a later row of the file with the same number is then a duplicate). Lines whose status changed are
+    /// handed to the context instead (read again, tracked, and checked against the version the batch read), so that its save,
+    /// which the caller makes next with the batch's audit event, publishes their product state events as every save does.
+    /// </summary>
+    public async Task WriteInBulkAsync(CancellationToken ct)
     {
+        var read = _read ?? throw new InvalidOperationException("This batch was loaded for a tracked save.");
+        // What changed is worked out before anything is written: a write raises the versions.
+        var status = read.Lines.Property(nameof(Line.Status));
+        var runMark = read.Lines.Property(nameof(Line.ImportRunId));
+        List<Line> moved = [], changedLines = [], onlyMarked = [];
+        foreach (var line in read.Lines.Entities)
+        {
+            if (read.Lines.IsChanged(line, status))
+                moved.Add(line);
+            else if (read.Lines.IsChangedBesides(line, runMark))
+                changedLines.Add(line);
+            else if (read.Lines.IsChanged(line, runMark))
+                onlyMarked.Add(line);
+        }
+        var profiles = read.Lines.Entities.SelectMany(l => l.Profiles).ToList();
+        var kept = profiles.ToHashSet(ReferenceEqualityComparer.Instance);
+        var removedProfiles = read.Profiles.Entities.Where(p => !kept.Contains(p)).Select(p => p.Id).ToList();
+        var changedProfiles = profiles.Where(p => read.Profiles.Contains(p) && read.Profiles.IsChanged(p)).ToList();
+        var addedProfiles = profiles.Where(p => !read.Profiles.Contains(p)).Concat(New.Lines.SelectMany(l => l.Profiles)).ToList();
+
         await BulkInsert.CopyAsync(_db, New.Customers, ct);
+        await BulkInsert.UpdateAsync(_db, read.Customers, Changed(read.Customers), ct);
         await BulkInsert.CopyAsync(_db, New.Lines, ct);
-        await BulkInsert.CopyAsync(_db, New.Lines.SelectMany(l => l.Profiles).ToList(), ct);
+        await BulkInsert.UpdateAsync(_db, read.Lines, changedLines, ct);
+        if (removedProfiles.Count > 0)
+            await _db.EsimProfiles.Where(p => removedProfiles.Contains(p.Id)).ExecuteDeleteAsync(ct);
+        await BulkInsert.UpdateAsync(_db, read.Profiles, changedProfiles, ct);
+        await BulkInsert.CopyAsync(_db, addedProfiles, ct);
         await BulkInsert.CopyAsync(_db, New.BillingAccounts, ct);
+        await BulkInsert.UpdateAsync(_db, read.Accounts, Changed(read.Accounts), ct);
         await BulkInsert.CopyAsync(_db, New.PoolNumbers, ct);
+        await BulkInsert.UpdateAsync(_db, read.PoolNumbers, Changed(read.PoolNumbers), ct);
         await BulkInsert.CopyAsync(_db, New.RegisterEntries, ct);
+        await MarkAsync(read.Lines, onlyMarked, ct);
+        await TrackAsync(read.Lines, moved, ct);
+    }
+
+    /// <summary>
+    /// Sets this run's mark on lines whose rows changed nothing else: one narrow statement instead of rewriting every
+    /// column, checked against the version the batch read and raising it, as a full update would.
+    /// </summary>
+    private async Task MarkAsync(ReadRows<Line> read, List<Line> lines, CancellationToken ct)
+    {
+        if (lines.Count == 0)
+            return;
+        var version = read.Property(nameof(Line.Version));
+        var ids = lines.Select(l => l.Id).ToArray();
+        var versions = lines.Select(l => (int)read.Original(l, version)!).ToArray();
+        var runId = _run.Id;
+        var marked = await _db.Database.ExecuteSqlAsync($"""
+            UPDATE lines AS l SET "ImportRunId" = {runId}, "Version" = l."Version" + 1
+            FROM unnest({ids}, {versions}) AS s(id, version)
+            WHERE l."Id" = s.id AND l."Version" = s.version
+            """, ct);
+        if (marked != lines.Count)
+            throw new DbUpdateConcurrencyException($"{lines.Count - marked} of {lines.Count} lines were changed or deleted by another writer since the batch read them.");
+        foreach (var line in lines)
+            line.IncrementVersion();
+    }
+
+    private static List<T> Changed<T>(ReadRows<T> read) where T : class => [.. read.Entities.Where(e => read.IsChanged(e))];
+
+    /// <summary>Reads the moved lines again, tracked, and gives them the batch's values, for the context's save.</summary>
+    private async Task TrackAsync(ReadRows<Line> read, List<Line> moved, CancellationToken ct)
+    {
+        if (moved.Count == 0)
+            return;
+        var ids = moved.Select(l => l.Id).ToList();
+        var current = await _db.Lines.IgnoreAutoIncludes().Where(l => ids.Contains(l.Id)).ToDictionaryAsync(l => l.Id, ct);
+        var version = read.Property(nameof(Line.Version));
+        foreach (var line in moved)
+        {
+            // Changed by another writer since the batch read it: the batch is redone row by row, as a failed UPDATE is.
+            if (!current.TryGetValue(line.Id, out var tracked) || !Equals(tracked.Version, read.Original(line, version)))
+                throw new DbUpdateConcurrencyException($"The line {line.Id} was changed or deleted by another writer since the batch read it.");
+            _db.Entry(tracked).CurrentValues.SetValues(line);
+        }
     }
 
     /// <summary>What a batch creates; never tracked by a context (change tracking cost more than writing the rows).</summary>

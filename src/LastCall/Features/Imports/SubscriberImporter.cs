@@ -247,7 +247,8 @@ public sealed class SubscriberImporter(
             return new AppliedBatch(db, null, keys, passwordHashes);
         try
         {
-            var writer = await SubscriberBatchWriter.LoadAsync(db, run, batch, prepared.Identities, protector, passwordHashes, cancellationToken);
+            var saving = db.Database.IsNpgsql() ? SubscriberBatchWriter.Saving.Bulk : SubscriberBatchWriter.Saving.Tracked;
+            var writer = await SubscriberBatchWriter.LoadAsync(db, run, batch, prepared.Identities, protector, passwordHashes, saving, cancellationToken);
             keys.AddIccids(writer.LoadedIccids);
             var applied = new AppliedBatch(db, writer, keys, passwordHashes);
             foreach (var record in batch)
@@ -322,7 +323,7 @@ public sealed class SubscriberImporter(
         foreach (var record in batch)
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            var writer = await SubscriberBatchWriter.LoadAsync(db, run, [record], identities, protector, applied.PasswordHashes, cancellationToken);
+            var writer = await SubscriberBatchWriter.LoadAsync(db, run, [record], identities, protector, applied.PasswordHashes, SubscriberBatchWriter.Saving.Tracked, cancellationToken);
             var outcome = writer.Apply(record);
             if (outcome.Rejection is not null)
             {
@@ -359,11 +360,11 @@ public sealed class SubscriberImporter(
     private const int ConcurrentWrites = 2;
 
     /// <summary>
-    /// On PostgreSQL, in one transaction: the new rows (nearly all of a first import) go in with binary COPY straight from the
-    /// aggregates, the changed rows of a re-import with one <c>UPDATE … FROM</c> a COPYed temporary table per table (version
-    /// checked), and the rest (lines whose status changes, added and removed profiles of existing lines, the batch's audit
-    /// event) with a normal save, so the audit guard sees the event in the transaction that writes what it accounts for
-    /// (decisions 0013, 0015). SQLite saves everything normally.
+    /// On PostgreSQL, in one transaction: the batch's own writes (<see cref="SubscriberBatchWriter.WriteInBulkAsync"/>:
+    /// COPY of the new rows, one version-checked <c>UPDATE … FROM</c> per table for the changed ones), then a normal save of
+    /// the lines whose status changes and of the batch's audit event, so the product state events are published and the
+    /// audit guard sees the event in the transaction that writes what it accounts for (decisions 0013, 0015, 0031). SQLite
+    /// saves everything normally.
     /// </summary>
     private static async Task SaveBatchAsync(AppDbContext db, SubscriberBatchWriter writer, CancellationToken ct)
     {
@@ -374,20 +375,8 @@ public sealed class SubscriberImporter(
             return;
         }
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await writer.CopyNewAsync(ct);
-        // A line whose status changes stays with the save: the TMF interceptor publishes its product state event there.
-        await BulkInsert.UpdateModifiedAsync(db, entry => entry.Entity is not Line || !entry.Property(nameof(Line.Status)).IsModified, ct);
-        // UpdateModifiedAsync has just detected the batch's changes and nothing has changed since: the save need not scan
-        // the batch's thousands of tracked entities again (on a re-import that scan was about 6 % of the importer's samples).
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        finally
-        {
-            db.ChangeTracker.AutoDetectChangesEnabled = true;
-        }
+        await writer.WriteInBulkAsync(ct);
+        await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
     }
 

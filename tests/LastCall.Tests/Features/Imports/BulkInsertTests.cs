@@ -5,6 +5,8 @@ using LastCall.Domain.Common;
 using LastCall.Domain.Customers;
 using LastCall.Domain.Lines;
 using LastCall.Domain.Numbers;
+using LastCall.Domain.Identity;
+using LastCall.Domain.Tmf;
 using LastCall.Features.Imports;
 using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
@@ -43,7 +45,7 @@ public sealed class BulkInsertTests(PostgresCluster postgres)
         List<object> entities;
         await using (var db = copied.CreateContext())
         {
-            var writer = await SubscriberBatchWriter.LoadAsync(db, run, records, identities, copied.Protector(), new(), Ct);
+            var writer = await SubscriberBatchWriter.LoadAsync(db, run, records, identities, copied.Protector(), new(), SubscriberBatchWriter.Saving.Bulk, Ct);
             foreach (var record in records)
                 Assert.Null(writer.Apply(record).Rejection);
             // The new aggregates are collected, never tracked.
@@ -60,7 +62,7 @@ public sealed class BulkInsertTests(PostgresCluster postgres)
 
             await using (var transaction = await db.Database.BeginTransactionAsync(Ct))
             {
-                await writer.CopyNewAsync(Ct);
+                await writer.WriteInBulkAsync(Ct);
                 await transaction.CommitAsync(Ct);
             }
             Assert.Equal(0, await db.SaveChangesAsync(Ct));
@@ -140,7 +142,7 @@ public sealed class BulkInsertTests(PostgresCluster postgres)
         // The same entities go into both databases.
         await using (var db = copied.CreateContext())
         {
-            var writer = await SubscriberBatchWriter.LoadAsync(db, new ImportRun(Guid.CreateVersion7(), copied.Settings(), clock), first, firstIds, protector, new(), Ct);
+            var writer = await SubscriberBatchWriter.LoadAsync(db, new ImportRun(Guid.CreateVersion7(), copied.Settings(), clock), first, firstIds, protector, new(), SubscriberBatchWriter.Saving.Tracked, Ct);
             foreach (var record in first)
                 Assert.Null(writer.Apply(record).Rejection);
             writer.AttachNew();
@@ -151,9 +153,10 @@ public sealed class BulkInsertTests(PostgresCluster postgres)
             await other.SaveChangesAsync(Ct);
         }
 
-        // A re-import that changes a name, balances, a device label, a status, a category and the import run of every line.
+        // A re-import that changes a name, balances, a device label, a status, a category and the import run of every line,
+        // and on the first line removes the watch's profile and adds another's.
         var (second, secondIds) = Parse(copied, [
-            TestData.Row(n, idNumber: owner, password: password, name: "张伟伟", balance: "12.50", profiles: $"{TestData.Iccid(n)}:{TestData.Eid(n)}:primary:iPhone 17|{TestData.Iccid(n + 1)}::companion:Watch") + ",,,,zh-CN,",
+            TestData.Row(n, idNumber: owner, password: password, name: "张伟伟", balance: "12.50", profiles: $"{TestData.Iccid(n)}:{TestData.Eid(n)}:primary:iPhone 17|{TestData.Iccid(n + 5)}::companion:Watch Ultra") + ",,,,zh-CN,",
             TestData.Row(n + 2, idNumber: owner, password: password, name: "张伟伟", arrears: "158.00") + ",,suspended,2026-06-01,zh-CN,",
             TestData.Row(n + 3, password: password, profiles: "") + ",,,,en,",
         ]);
@@ -161,23 +164,27 @@ public sealed class BulkInsertTests(PostgresCluster postgres)
         foreach (var database in new[] { copied, saved })
         {
             await using var db = database.CreateContext();
-            var writer = await SubscriberBatchWriter.LoadAsync(db, run, second, secondIds, protector, new(), Ct);
+            var saving = database == copied ? SubscriberBatchWriter.Saving.Bulk : SubscriberBatchWriter.Saving.Tracked;
+            var writer = await SubscriberBatchWriter.LoadAsync(db, run, second, secondIds, protector, new(), saving, Ct);
             foreach (var record in second)
                 Assert.Null(writer.Apply(record).Rejection);
             Assert.Empty(writer.New.Lines);
             Assert.Empty(writer.New.Customers);
             if (database == copied)
             {
+                // Read untracked: nothing for the change tracker to scan.
+                Assert.Empty(db.ChangeTracker.Entries());
                 await using var transaction = await db.Database.BeginTransactionAsync(Ct);
-                // Three lines, one customer, two billing accounts, one eSIM profile.
-                Assert.Equal(7, await BulkInsert.UpdateModifiedAsync(db, _ => true, Ct));
-                Assert.DoesNotContain(db.ChangeTracker.Entries(), e => e.State != EntityState.Unchanged);
-                Assert.Equal(0, await db.SaveChangesAsync(Ct));
+                await writer.WriteInBulkAsync(Ct);
+                // Only the line whose status changed is left to the save, which publishes its product state event.
+                Assert.Equal([TestData.Msisdn(n + 2)], db.ChangeTracker.Entries<Line>().Where(e => e.State == EntityState.Modified).Select(e => e.Entity.Msisdn.Value));
+                Assert.Equal(1, await db.SaveChangesAsync(Ct));
                 await transaction.CommitAsync(Ct);
             }
             else
             {
-                Assert.Equal(7, await db.SaveChangesAsync(Ct));
+                // Three lines, one customer, two billing accounts, one eSIM profile changed, one removed, one added.
+                Assert.Equal(9, await db.SaveChangesAsync(Ct));
             }
         }
 
@@ -185,7 +192,8 @@ public sealed class BulkInsertTests(PostgresCluster postgres)
         await using var fromSave = saved.CreateContext();
         await AssertSameRows<Customer>(fromCopy, fromSave, 2);
         await AssertSameRows<Line>(fromCopy, fromSave, 3);
-        await AssertSameRows<EsimProfile>(fromCopy, fromSave, 3);
+        // The added profile was created apart in each database, so its id differs: compared without ids.
+        await AssertSameRows<EsimProfile>(fromCopy, fromSave, 3, withKeys: false);
         await AssertSameRows<BillingAccount>(fromCopy, fromSave, 3);
         await AssertSameRows<PoolNumber>(fromCopy, fromSave, 3);
         Assert.Contains(await fromCopy.Customers.ToListAsync(Ct), c => c.Name == "张伟伟");
@@ -201,13 +209,13 @@ public sealed class BulkInsertTests(PostgresCluster postgres)
         var (records, identities) = Parse(database, [TestData.Row(n, password: password, arrears: "20.00") + ",,,,,", TestData.Row(n + 1, password: password, arrears: "20.00") + ",,,,,"]);
 
         await using var db = database.CreateContext();
-        var writer = await SubscriberBatchWriter.LoadAsync(db, new ImportRun(Guid.CreateVersion7(), database.Settings(), TimeProvider.System), records, identities, database.Protector(), new(), Ct);
+        var writer = await SubscriberBatchWriter.LoadAsync(db, new ImportRun(Guid.CreateVersion7(), database.Settings(), TimeProvider.System), records, identities, database.Protector(), new(), SubscriberBatchWriter.Saving.Bulk, Ct);
         foreach (var record in records)
             Assert.Null(writer.Apply(record).Rejection);
         await BumpVersionOfAccount(database, TestData.Msisdn(n + 1));
 
         await using (var transaction = await db.Database.BeginTransactionAsync(Ct))
-            await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => BulkInsert.UpdateModifiedAsync(db, _ => true, Ct));
+            await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => writer.WriteInBulkAsync(Ct));
 
         await using var check = database.CreateContext();
         Assert.DoesNotContain(await check.BillingAccounts.ToListAsync(Ct), a => a.Arrears == 20.00m);
@@ -242,6 +250,70 @@ public sealed class BulkInsertTests(PostgresCluster postgres)
         Assert.All(accounts, a => Assert.Equal(20.00m, a.Arrears));
         // The other writer's change was seen and the row saved over it (two versions on), not silently overwritten (one on).
         Assert.Equal([version + 1, version + 1, version + 2], accounts.Select(a => a.Version).Order());
+    }
+
+    [Fact]
+    public async Task Reimport_WritesOnlyWhatChanged_AndALineWhoseStatusChangedPublishesItsProductEvent()
+    {
+        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
+        var n = TestData.Next();
+        var password = TestData.HashOf(TestData.RowPassword);
+        var rows = new[] { n, n + 1, n + 2 };
+        Assert.Equal(0, (await ImportWithTheVerbAsync(database, [.. rows.Select(i => TestData.Row(i, password: password) + ",,,,,")])).ExitCode);
+        await using (var setup = database.CreateContext())
+        {
+            var listener = Partner.Register("CRM", DateTimeOffset.UtcNow, ["bss"]).Value;
+            setup.Partners.Add(listener);
+            setup.EventHubs.Add(EventHub.Register(listener.Id, null, DateTimeOffset.UtcNow).Value);
+            await setup.SaveChangesAsync(Ct);
+        }
+        var before = await VersionsAsync(database);
+
+        // The first row as it was (and again, a duplicate), the second with new arrears, the third suspended.
+        var reimport = await ImportWithTheVerbAsync(database, [
+            TestData.Row(n, password: password) + ",,,,,",
+            TestData.Row(n, password: password) + ",,,,,",
+            TestData.Row(n + 1, password: password, arrears: "20.00") + ",,,,,",
+            TestData.Row(n + 2, password: password) + ",,suspended,2026-06-01,,",
+        ]);
+
+        Assert.Equal(3, reimport.ExitCode); // some rows rejected
+        Assert.Contains("imported 3, rejected 1", reimport.Output, StringComparison.Ordinal);
+        Assert.Contains("duplicate_msisdn", reimport.Output + reimport.Error, StringComparison.Ordinal);
+        var after = await VersionsAsync(database);
+        // Every line carries the new run's mark (one version on); only the changed account moved; no customer, pool
+        // number or unchanged account was written.
+        Assert.All(rows, i => Assert.Equal(before.Lines[TestData.Msisdn(i)] + 1, after.Lines[TestData.Msisdn(i)]));
+        Assert.Equal(before.Accounts[TestData.Msisdn(n)], after.Accounts[TestData.Msisdn(n)]);
+        Assert.Equal(before.Accounts[TestData.Msisdn(n + 1)] + 1, after.Accounts[TestData.Msisdn(n + 1)]);
+        Assert.Equal(before.Others, after.Others);
+        await using var db = database.CreateContext();
+        Assert.Single(await db.Lines.Select(l => l.ImportRunId).Distinct().ToListAsync(Ct));
+        Assert.Equal(LineStatus.Suspended, (await db.Lines.SingleAsync(l => l.Msisdn == Msisdn.Parse(TestData.Msisdn(n + 2)), Ct)).Status);
+        var events = await db.WebhookDeliveries.Where(d => d.EventType == EventHub.ProductStateChangeEvent).ToListAsync(Ct);
+        var published = Assert.Single(events);
+        Assert.Contains("\"suspended\"", published.Body, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs <c>lastcall import subscribers</c> (the host's own wiring: audit guard, product state events) on the rows.</summary>
+    private static async Task<LastCallProcess.Result> ImportWithTheVerbAsync(TestDatabase database, string[] rows)
+    {
+        var file = Path.Combine(database.DataFolder, $"import-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(file, string.Join('\n', [TestData.HeaderWithStatus, .. rows]) + "\n", Ct);
+        return await database.RunCommandAsync("import", "subscribers", file);
+    }
+
+    /// <summary>The versions of every line and billing account by number, and those of the customers and pool numbers together.</summary>
+    private static async Task<(Dictionary<string, int> Lines, Dictionary<string, int> Accounts, string Others)> VersionsAsync(TestDatabase database)
+    {
+        await using var db = database.CreateContext();
+        var lines = await db.Lines.ToListAsync(Ct);
+        var accounts = await db.BillingAccounts.ToListAsync(Ct);
+        var customers = await db.Customers.OrderBy(c => c.Id).Select(c => c.Version).ToListAsync(Ct);
+        var pool = await db.PoolNumbers.OrderBy(p => p.Msisdn).Select(p => p.Version).ToListAsync(Ct);
+        return (lines.ToDictionary(l => l.Msisdn.Value, l => l.Version),
+            accounts.ToDictionary(a => lines.Single(l => l.Id == a.LineId).Msisdn.Value, a => a.Version),
+            string.Join(",", customers) + "/" + string.Join(",", pool));
     }
 
     /// <summary>Another writer's change to a line's billing account: its arrears and its version.</summary>
@@ -279,7 +351,7 @@ public sealed class BulkInsertTests(PostgresCluster postgres)
         using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
         await using var db = database.CreateContext();
         await Assert.ThrowsAsync<InvalidOperationException>(() => BulkInsert.CopyAsync(db, new List<PoolNumber> { PoolNumber.NewlyAssigned(Msisdn.Parse(TestData.Msisdn(TestData.Next())), DateTimeOffset.UtcNow) }, Ct));
-        await Assert.ThrowsAsync<InvalidOperationException>(() => BulkInsert.UpdateModifiedAsync(db, _ => true, Ct));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => BulkInsert.UpdateAsync(db, new ReadRows<PoolNumber>(db), [PoolNumber.NewlyAssigned(Msisdn.Parse(TestData.Msisdn(TestData.Next())), DateTimeOffset.UtcNow)], Ct));
     }
 
     private static (List<SubscriberRecord>, Dictionary<int, ProtectedIdNumber>) Parse(TestDatabase database, string[] rows)
@@ -291,21 +363,21 @@ public sealed class BulkInsertTests(PostgresCluster postgres)
     }
 
     /// <summary>Every mapped property of every row, as EF reads it back, in key order; store-generated keys are compared by count only.</summary>
-    private static async Task AssertSameRows<T>(AppDbContext copied, AppDbContext saved, int expected)
+    private static async Task AssertSameRows<T>(AppDbContext copied, AppDbContext saved, int expected, bool withKeys = true)
         where T : class
     {
-        var fromCopy = await Snapshot<T>(copied);
-        var fromSave = await Snapshot<T>(saved);
+        var fromCopy = await Snapshot<T>(copied, withKeys);
+        var fromSave = await Snapshot<T>(saved, withKeys);
         Assert.Equal(expected, fromSave.Count);
         Assert.Equal(fromSave, fromCopy);
     }
 
-    private static async Task<List<string>> Snapshot<T>(AppDbContext db)
+    private static async Task<List<string>> Snapshot<T>(AppDbContext db, bool withKeys)
         where T : class
     {
         var rows = await db.Set<T>().ToListAsync(Ct);
         return [.. rows.Select(row => string.Join(" | ", db.Entry(row).Properties
-                .Where(p => !(p.Metadata.IsPrimaryKey() && p.Metadata.ValueGenerated != Microsoft.EntityFrameworkCore.Metadata.ValueGenerated.Never))
+                .Where(p => !(p.Metadata.IsPrimaryKey() && (!withKeys || p.Metadata.ValueGenerated != Microsoft.EntityFrameworkCore.Metadata.ValueGenerated.Never)))
                 .Select(p => $"{p.Metadata.Name}={Format(p.CurrentValue)}")))
             .Order(StringComparer.Ordinal)];
     }
