@@ -1,5 +1,6 @@
 using LastCall.Domain.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
@@ -14,9 +15,11 @@ public static partial class BulkInsert
     /// an aggregate's version is raised first, as <c>AppDbContext</c>'s save does. If any row was changed by someone else
     /// meanwhile, nothing of the batch should stand: it throws <see cref="DbUpdateConcurrencyException"/> and the caller
     /// rolls back (and redoes its rows one by one through the normal save). Runs in the context's current transaction.
-    /// Returns the number of rows updated.
+    /// With <paramref name="only"/>, only those columns (and the concurrency tokens) are set: a narrow change of many rows
+    /// copies and writes less. Returns the number of rows updated.
     /// </summary>
-    public static async Task<int> UpdateAsync<TEntity>(DbContext db, ReadRows<TEntity> read, IReadOnlyCollection<TEntity> changed, CancellationToken ct)
+    public static async Task<int> UpdateAsync<TEntity>(DbContext db, ReadRows<TEntity> read, IReadOnlyCollection<TEntity> changed, CancellationToken ct,
+        IReadOnlyCollection<IProperty>? only = null)
         where TEntity : class
     {
         var connection = CopyConnection(db);
@@ -26,7 +29,7 @@ public static partial class BulkInsert
         var table = TableMap.Of(read.EntityType);
         var key = table.All.Where(c => c.Property.IsPrimaryKey()).ToArray();
         var tokens = table.All.Where(c => c.Property.IsConcurrencyToken).ToArray();
-        var set = table.All.Where(c => !c.Property.IsPrimaryKey()).ToArray();
+        var set = table.All.Where(c => !c.Property.IsPrimaryKey() && (only is null || only.Contains(c.Property) || c.Property.IsConcurrencyToken)).ToArray();
         // The temporary table's columns: the key, the tokens' values as read, then every column's new value (c0, c1, …).
         var columns = key.Concat(tokens).Concat(set).ToArray();
         var names = columns.Select((_, i) => "c" + i).ToArray();

@@ -39,8 +39,9 @@ public sealed class ReadRows<TEntity>
     public void Add(TEntity entity)
     {
         var values = new object?[_properties.Length];
+        // A snapshot, as EF keeps one: a mutable value (a list) changed in place would otherwise compare equal to itself.
         for (var i = 0; i < _properties.Length; i++)
-            values[i] = _properties[i].GetGetter().GetClrValueUsingContainingEntity(entity);
+            values[i] = _properties[i].GetValueComparer().Snapshot(_properties[i].GetGetter().GetClrValueUsingContainingEntity(entity));
         _read.Add(entity, values);
     }
 
@@ -52,7 +53,7 @@ public sealed class ReadRows<TEntity>
     /// <summary>Whether any property but <paramref name="ignored"/> differs from what was read.</summary>
     public bool IsChangedBesides(TEntity entity, IProperty? ignored)
     {
-        var values = _read[entity];
+        var values = ValuesOf(entity);
         for (var i = 0; i < _properties.Length; i++)
         {
             if (!ReferenceEquals(_properties[i], ignored) && Differs(_properties[i], values[i], entity))
@@ -66,7 +67,14 @@ public sealed class ReadRows<TEntity>
         Differs(property, Original(entity, property), entity);
 
     /// <summary>The property's value as it was read.</summary>
-    public object? Original(TEntity entity, IProperty property) => _read[entity][Array.IndexOf(_properties, property)];
+    public object? Original(TEntity entity, IProperty property)
+    {
+        var index = Array.IndexOf(_properties, property);
+        return index >= 0 ? ValuesOf(entity)[index] : throw new ArgumentException($"{property.Name} is not a property of {typeof(TEntity).Name} in this model.", nameof(property));
+    }
+
+    private object?[] ValuesOf(TEntity entity) =>
+        _read.TryGetValue(entity, out var values) ? values : throw new ArgumentException($"This {typeof(TEntity).Name} was not read here.", nameof(entity));
 
     private static bool Differs(IProperty property, object? read, TEntity entity) =>
         !property.GetValueComparer().Equals(read, property.GetGetter().GetClrValueUsingContainingEntity(entity));

@@ -70,7 +70,10 @@ public sealed class MasterKeyRotation(IServiceScopeFactory scopes, KeyRing keys,
                 var (ciphertext, blindIndex) = Opened(CustomersTable, row.Id, () => idNumbers.Reseal(row.IdType, row.IdNumberCiphertext));
                 rekeyed += await db.Customers
                     .Where(c => c.Id == row.Id && c.IdNumberCiphertext == row.IdNumberCiphertext)
-                    .ExecuteUpdateAsync(u => u.SetProperty(c => c.IdNumberCiphertext, ciphertext).SetProperty(c => c.IdNumberBlindIndex, blindIndex), ct);
+                    // The version moves too: a writer that read the customer before (the import's bulk update sets every
+                    // column as read) must fail its version check, not put the old key's ciphertext back.
+                    .ExecuteUpdateAsync(u => u.SetProperty(c => c.IdNumberCiphertext, ciphertext).SetProperty(c => c.IdNumberBlindIndex, blindIndex)
+                        .SetProperty(c => c.Version, c => c.Version + 1), ct);
             }
             await CommitAsync(db, audit, CustomersTable, rekeyed, rows.Count, rows[0].Id, rows[^1].Id, ct);
             await transaction.CommitAsync(ct);

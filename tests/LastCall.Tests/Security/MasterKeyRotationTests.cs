@@ -54,6 +54,10 @@ public sealed class MasterKeyRotationTests(PostgresCluster postgres)
         var clerk = await scenario.StaffAsync("clerk");
         await AssertIdCardsMatchAsync(clerk, scenario);
 
+        List<int> versionsBefore;
+        await using (var db = database.CreateContext())
+            versionsBefore = await db.Customers.OrderBy(c => c.Id).Select(c => c.Version).ToListAsync(Ct);
+
         // Interrupted after the first batch of one row: the first customer is under B, the second still under A.
         var rotation = scenario.Host.Services.GetRequiredService<MasterKeyRotation>();
         using (var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct))
@@ -91,6 +95,9 @@ public sealed class MasterKeyRotationTests(PostgresCluster postgres)
         await using (var db = database.CreateContext())
         {
             Assert.All(await db.Customers.Select(c => c.IdNumberCiphertext).ToListAsync(Ct), c => Assert.StartsWith($"v2:{idB}:", c, StringComparison.Ordinal));
+            // Each re-key moved the customer's version, so a writer that read it before fails its check instead of
+            // writing the old key's ciphertext back (the import's bulk update sets every column as read).
+            Assert.Equal(versionsBefore.Select(v => v + 1), await db.Customers.OrderBy(c => c.Id).Select(c => c.Version).ToListAsync(Ct));
             Assert.StartsWith($"v2:{idB}:", (await db.WebhookEndpoints.SingleAsync(Ct)).ProtectedSecret, StringComparison.Ordinal);
             var indexB = onlyB.BlindIndex(IdDocument.Create(IdType.ResidentId, scenario.CustomerB.IdNumber).Value);
             Assert.Equal(1, await db.Customers.CountAsync(c => c.IdNumberBlindIndex == indexB, Ct));

@@ -351,8 +351,9 @@ internal sealed class SubscriberBatchWriter
         await BulkInsert.UpdateAsync(_db, read.Customers, Changed(read.Customers), ct);
         await BulkInsert.CopyAsync(_db, New.Lines, ct);
         await BulkInsert.UpdateAsync(_db, read.Lines, changedLines, ct);
-        if (removedProfiles.Count > 0)
-            await _db.EsimProfiles.Where(p => removedProfiles.Contains(p.Id)).ExecuteDeleteAsync(ct);
+        if (removedProfiles.Count > 0
+            && await _db.EsimProfiles.Where(p => removedProfiles.Contains(p.Id)).ExecuteDeleteAsync(ct) != removedProfiles.Count)
+            throw new DbUpdateConcurrencyException("An eSIM profile the batch removes was removed by another writer since the batch read it.");
         await BulkInsert.UpdateAsync(_db, read.Profiles, changedProfiles, ct);
         await BulkInsert.CopyAsync(_db, addedProfiles, ct);
         await BulkInsert.CopyAsync(_db, New.BillingAccounts, ct);
@@ -360,31 +361,9 @@ internal sealed class SubscriberBatchWriter
         await BulkInsert.CopyAsync(_db, New.PoolNumbers, ct);
         await BulkInsert.UpdateAsync(_db, read.PoolNumbers, Changed(read.PoolNumbers), ct);
         await BulkInsert.CopyAsync(_db, New.RegisterEntries, ct);
-        await MarkAsync(read.Lines, onlyMarked, ct);
+        // Lines whose rows changed nothing but the mark: only that column (and the version) is written.
+        await BulkInsert.UpdateAsync(_db, read.Lines, onlyMarked, ct, only: [runMark]);
         await TrackAsync(read.Lines, moved, ct);
-    }
-
-    /// <summary>
-    /// Sets this run's mark on lines whose rows changed nothing else: one narrow statement instead of rewriting every
-    /// column, checked against the version the batch read and raising it, as a full update would.
-    /// </summary>
-    private async Task MarkAsync(ReadRows<Line> read, List<Line> lines, CancellationToken ct)
-    {
-        if (lines.Count == 0)
-            return;
-        var version = read.Property(nameof(Line.Version));
-        var ids = lines.Select(l => l.Id).ToArray();
-        var versions = lines.Select(l => (int)read.Original(l, version)!).ToArray();
-        var runId = _run.Id;
-        var marked = await _db.Database.ExecuteSqlAsync($"""
-            UPDATE lines AS l SET "ImportRunId" = {runId}, "Version" = l."Version" + 1
-            FROM unnest({ids}, {versions}) AS s(id, version)
-            WHERE l."Id" = s.id AND l."Version" = s.version
-            """, ct);
-        if (marked != lines.Count)
-            throw new DbUpdateConcurrencyException($"{lines.Count - marked} of {lines.Count} lines were changed or deleted by another writer since the batch read them.");
-        foreach (var line in lines)
-            line.IncrementVersion();
     }
 
     private static List<T> Changed<T>(ReadRows<T> read) where T : class => [.. read.Entities.Where(e => read.IsChanged(e))];
