@@ -15,11 +15,9 @@ public static partial class BulkInsert
     /// an aggregate's version is raised first, as <c>AppDbContext</c>'s save does. If any row was changed by someone else
     /// meanwhile, nothing of the batch should stand: it throws <see cref="DbUpdateConcurrencyException"/> and the caller
     /// rolls back (and redoes its rows one by one through the normal save). Runs in the context's current transaction.
-    /// With <paramref name="only"/>, only those columns (and the concurrency tokens) are set: a narrow change of many rows
-    /// copies and writes less. Returns the number of rows updated.
+    /// Returns the number of rows updated.
     /// </summary>
-    public static async Task<int> UpdateAsync<TEntity>(DbContext db, ReadRows<TEntity> read, IReadOnlyCollection<TEntity> changed, CancellationToken ct,
-        IReadOnlyCollection<IProperty>? only = null)
+    public static async Task<int> UpdateAsync<TEntity>(DbContext db, ReadRows<TEntity> read, IReadOnlyCollection<TEntity> changed, CancellationToken ct)
         where TEntity : class
     {
         var connection = CopyConnection(db);
@@ -29,7 +27,7 @@ public static partial class BulkInsert
         var table = TableMap.Of(read.EntityType);
         var key = table.All.Where(c => c.Property.IsPrimaryKey()).ToArray();
         var tokens = table.All.Where(c => c.Property.IsConcurrencyToken).ToArray();
-        var set = table.All.Where(c => !c.Property.IsPrimaryKey() && (only is null || only.Contains(c.Property) || c.Property.IsConcurrencyToken)).ToArray();
+        var set = table.All.Where(c => !c.Property.IsPrimaryKey()).ToArray();
         // The temporary table's columns: the key, the tokens' values as read, then every column's new value (c0, c1, …).
         var columns = key.Concat(tokens).Concat(set).ToArray();
         var names = columns.Select((_, i) => "c" + i).ToArray();
@@ -65,6 +63,42 @@ public static partial class BulkInsert
         if (rows != changed.Count)
             throw new DbUpdateConcurrencyException($"{changed.Count - rows} of {changed.Count} rows of {table.Name} were changed or deleted by another writer since they were read.");
         await ExecuteAsync(connection, transaction, $"DROP TABLE {staging}", ct);
+        return rows;
+    }
+
+    /// <summary>
+    /// Sets one column to one value on aggregates read untracked, with one statement: the keys and the versions as read go
+    /// as two arrays, and only rows that still have their version are set, their version raised (in the entities too). For
+    /// a narrow change of many rows (the import run's mark on every line a re-import touches) it costs PostgreSQL a third
+    /// less than <see cref="UpdateAsync{TEntity}"/>'s temporary table (measured, issue 12). Throws
+    /// <see cref="DbUpdateConcurrencyException"/> when a row was changed or deleted meanwhile. Needs a single-column key and a
+    /// single integer concurrency token, neither converted.
+    /// </summary>
+    public static async Task<int> SetColumnAsync<TEntity>(DbContext db, ReadRows<TEntity> read, IReadOnlyCollection<TEntity> entities, IProperty column, object? value, CancellationToken ct)
+        where TEntity : AggregateRoot
+    {
+        var connection = CopyConnection(db);
+        if (entities.Count == 0)
+            return 0;
+        var transaction = (NpgsqlTransaction)db.Database.CurrentTransaction!.GetDbTransaction();
+        var table = TableMap.Of(read.EntityType);
+        if (table.Key is not [var key] || key.ClrType != typeof(Guid) || key.GetTypeMapping().Converter is not null
+            || table.All.Where(c => c.Property.IsConcurrencyToken).ToArray() is not [var token] || token.Property.ClrType != typeof(int) || token.Property.GetTypeMapping().Converter is not null)
+            throw new NotSupportedException($"SetColumnAsync needs a Guid key and an int concurrency token ({table.Name}).");
+        var name = table.All.Single(c => c.Property == column).Name;
+        var keyName = table.All.Single(c => c.Property == key).Name;
+        await using var command = new NpgsqlCommand(
+            $"UPDATE {table.Name} AS t SET {Quote(name)} = $1, {Quote(token.Name)} = t.{Quote(token.Name)} + 1 FROM unnest($2::uuid[], $3::integer[]) AS s(k, v) WHERE t.{Quote(keyName)} = s.k AND t.{Quote(token.Name)} = s.v",
+            connection, transaction);
+        var converter = column.GetTypeMapping().Converter;
+        command.Parameters.Add(new NpgsqlParameter { Value = (converter is null ? value : converter.ConvertToProvider(value)) ?? DBNull.Value, DataTypeName = column.GetColumnType() });
+        command.Parameters.Add(new NpgsqlParameter { Value = entities.Select(e => (Guid)read.Original(e, key)!).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = entities.Select(e => (int)read.Original(e, token.Property)!).ToArray() });
+        var rows = await command.ExecuteNonQueryAsync(ct);
+        if (rows != entities.Count)
+            throw new DbUpdateConcurrencyException($"{entities.Count - rows} of {entities.Count} rows of {table.Name} were changed or deleted by another writer since they were read.");
+        foreach (var entity in entities)
+            entity.IncrementVersion();
         return rows;
     }
 

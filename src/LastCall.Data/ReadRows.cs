@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace LastCall.Data;
@@ -15,6 +16,8 @@ public sealed class ReadRows<TEntity>
     where TEntity : class
 {
     private readonly IProperty[] _properties;
+    private readonly IClrPropertyGetter[] _getters;
+    private readonly ValueComparer[] _comparers;
     private readonly Dictionary<TEntity, object?[]> _read = new(ReferenceEqualityComparer.Instance);
 
     public ReadRows(DbContext db)
@@ -24,6 +27,8 @@ public sealed class ReadRows<TEntity>
             throw new NotSupportedException($"{typeof(TEntity).Name} cannot be written in bulk: it needs one table of its own and flat, non-shadow columns.");
         EntityType = entityType;
         _properties = [.. entityType.GetProperties()];
+        _getters = [.. _properties.Select(p => p.GetGetter())];
+        _comparers = [.. _properties.Select(p => p.GetValueComparer())];
     }
 
     public IEntityType EntityType { get; }
@@ -41,7 +46,7 @@ public sealed class ReadRows<TEntity>
         var values = new object?[_properties.Length];
         // A snapshot, as EF keeps one: a mutable value (a list) changed in place would otherwise compare equal to itself.
         for (var i = 0; i < _properties.Length; i++)
-            values[i] = _properties[i].GetValueComparer().Snapshot(_properties[i].GetGetter().GetClrValueUsingContainingEntity(entity));
+            values[i] = _comparers[i].Snapshot(_getters[i].GetClrValueUsingContainingEntity(entity));
         _read.Add(entity, values);
     }
 
@@ -56,7 +61,7 @@ public sealed class ReadRows<TEntity>
         var values = ValuesOf(entity);
         for (var i = 0; i < _properties.Length; i++)
         {
-            if (!ReferenceEquals(_properties[i], ignored) && Differs(_properties[i], values[i], entity))
+            if (!ReferenceEquals(_properties[i], ignored) && !_comparers[i].Equals(values[i], _getters[i].GetClrValueUsingContainingEntity(entity)))
                 return true;
         }
         return false;
@@ -64,7 +69,7 @@ public sealed class ReadRows<TEntity>
 
     /// <summary>Whether the one property differs from what was read.</summary>
     public bool IsChanged(TEntity entity, IProperty property) =>
-        Differs(property, Original(entity, property), entity);
+        !property.GetValueComparer().Equals(Original(entity, property), property.GetGetter().GetClrValueUsingContainingEntity(entity));
 
     /// <summary>The property's value as it was read.</summary>
     public object? Original(TEntity entity, IProperty property)
@@ -75,7 +80,4 @@ public sealed class ReadRows<TEntity>
 
     private object?[] ValuesOf(TEntity entity) =>
         _read.TryGetValue(entity, out var values) ? values : throw new ArgumentException($"This {typeof(TEntity).Name} was not read here.", nameof(entity));
-
-    private static bool Differs(IProperty property, object? read, TEntity entity) =>
-        !property.GetValueComparer().Equals(read, property.GetGetter().GetClrValueUsingContainingEntity(entity));
 }

@@ -362,7 +362,7 @@ internal sealed class SubscriberBatchWriter
         await BulkInsert.UpdateAsync(_db, read.PoolNumbers, Changed(read.PoolNumbers), ct);
         await BulkInsert.CopyAsync(_db, New.RegisterEntries, ct);
         // Lines whose rows changed nothing but the mark: only that column (and the version) is written.
-        await BulkInsert.UpdateAsync(_db, read.Lines, onlyMarked, ct, only: [runMark]);
+        await BulkInsert.SetColumnAsync(_db, read.Lines, onlyMarked, runMark, _run.Id, ct);
         await TrackAsync(read.Lines, moved, ct);
     }
 
