@@ -51,9 +51,26 @@ public sealed class ClaimingWorkerTests
         Assert.Equal([item, item, later], worker.Runs);
     }
 
+    [Fact]
+    public async Task AnItemToRunAgain_IsKept_WhenTheClaimBesideItFails()
+    {
+        // Room for two: the failed item runs again beside a fresh claim for the other place, and that claim fails once
+        // (a database blip). The item must stay to be run again, not be dropped to wait for its lease.
+        var item = Guid.CreateVersion7();
+        await using var worker = await ScriptedWorker.StartAsync([item], failures: 1, concurrency: 2, failingClaims: 1);
+
+        await worker.WaitForRunsAsync(item, 2);
+
+        Assert.Equal([item, item], worker.Runs);
+        Assert.Equal(1, worker.FailedClaims);
+    }
+
     /// <summary>
     /// A claim loop over scripted items: the first claim hands out <c>items</c>, later claims <c>thenClaimable</c> once
-    /// every item so far has stopped failing or been given up on; a run throws while the item has failures left.
+    /// every item so far has stopped failing or been given up on; a run throws while the item has failures left, and the
+    /// claims after the first throw while there are <c>failingClaims</c> left. It polls far less often than the test waits (a
+    /// run that came from a poll instead of the retry would time the test out) until a claim has failed, then often (a
+    /// claim failure waits a poll interval).
     /// </summary>
     private sealed class ScriptedWorker : ClaimingWorker, IAsyncDisposable
     {
@@ -61,23 +78,32 @@ public sealed class ClaimingWorkerTests
         private readonly Queue<Guid[]> _claims;
         private readonly ConcurrentDictionary<Guid, int> _failuresLeft = new();
         private readonly SemaphoreSlim _ran = new(0);
+        private readonly int _concurrency;
+        private int _failingClaims;
+        private int _failedClaims;
+        private bool _claimedOnce;
 
-        private ScriptedWorker(Guid[] items, int failures, Guid[] thenClaimable, DisposalFailures disposalFailures)
+        private ScriptedWorker(Guid[] items, int failures, Guid[] thenClaimable, DisposalFailures disposalFailures, int concurrency, int failingClaims)
             : base(Scopes(disposalFailures), TestOutage.NeverStarted(), NullLogger.Instance)
         {
             _claims = new Queue<Guid[]>([items, thenClaimable]);
             foreach (var item in items)
                 _failuresLeft[item] = failures;
+            _concurrency = concurrency;
+            _failingClaims = failingClaims;
         }
 
-        public static async Task<ScriptedWorker> StartAsync(Guid[] items, int failures, Guid[]? thenClaimable = null, int disposalFailures = 0)
+        public static async Task<ScriptedWorker> StartAsync(Guid[] items, int failures, Guid[]? thenClaimable = null, int disposalFailures = 0,
+            int concurrency = 1, int failingClaims = 0)
         {
-            var worker = new ScriptedWorker(items, failures, thenClaimable ?? [], new DisposalFailures(disposalFailures));
+            var worker = new ScriptedWorker(items, failures, thenClaimable ?? [], new DisposalFailures(disposalFailures), concurrency, failingClaims);
             await worker.StartAsync(Ct);
             return worker;
         }
 
         public IReadOnlyList<Guid> Runs => [.. _runs];
+
+        public int FailedClaims => Volatile.Read(ref _failedClaims);
 
         public async Task WaitForRunsAsync(Guid item, int count)
         {
@@ -89,15 +115,23 @@ public sealed class ClaimingWorkerTests
 
         protected override bool Enabled => true;
 
-        protected override int Concurrency => 1;
+        protected override int Concurrency => _concurrency;
 
-        // Far longer than the test waits: a run that came from a poll instead of the retry would time the test out.
-        protected override TimeSpan PollInterval => TimeSpan.FromMinutes(5);
+        protected override TimeSpan PollInterval => FailedClaims == 0 ? TimeSpan.FromMinutes(5) : TimeSpan.FromMilliseconds(50);
 
         protected override string WorkName => "scripted item";
 
-        protected override Task<IReadOnlyList<Guid>> ClaimAsync(int count, CancellationToken ct) =>
-            Task.FromResult<IReadOnlyList<Guid>>(_claims.TryDequeue(out var next) ? next : []);
+        protected override Task<IReadOnlyList<Guid>> ClaimAsync(int count, CancellationToken ct)
+        {
+            if (_claimedOnce && _failingClaims > 0)
+            {
+                _failingClaims--;
+                Interlocked.Increment(ref _failedClaims);
+                throw new InvalidOperationException("A scripted claim failure.");
+            }
+            _claimedOnce = true;
+            return Task.FromResult<IReadOnlyList<Guid>>(_claims.TryDequeue(out var next) ? next : []);
+        }
 
         protected override Task RunAsync(IServiceProvider services, IReadOnlyList<Guid> batch, CancellationToken stopping, CancellationToken ct)
         {
