@@ -31,6 +31,7 @@ public sealed class IdempotencyRecord
 
     public byte[]? Body { get; private set; }
 
+    /// <summary>When the request began, or last showed that it is still running (an unfinished record is kept alive while its request runs).</summary>
     public DateTimeOffset CreatedAt { get; private set; }
 
     public DateTimeOffset ExpiresAt { get; private set; }

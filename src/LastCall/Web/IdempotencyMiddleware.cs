@@ -64,15 +64,23 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IDbContextFactor
         var original = context.Response.Body;
         using var captured = new MemoryStream();
         context.Response.Body = captured;
-        try
+        using (var finished = new CancellationTokenSource())
         {
-            await next(context);
-        }
-        catch
-        {
-            context.Response.Body = original;
-            await ForgetAsync(db, record);
-            throw;
+            var alive = KeepAliveAsync(scope, key, finished.Token);
+            try
+            {
+                await next(context);
+            }
+            catch
+            {
+                context.Response.Body = original;
+                await finished.CancelAsync();
+                await alive;
+                await ForgetAsync(db, record);
+                throw;
+            }
+            await finished.CancelAsync();
+            await alive;
         }
         context.Response.Body = original;
         if (context.Response.StatusCode >= 500)
@@ -97,8 +105,43 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IDbContextFactor
         await captured.CopyToAsync(original, context.RequestAborted);
     }
 
-    /// <summary>Far longer than any request runs: an unfinished record older than this was abandoned.</summary>
+    /// <summary>
+    /// An unfinished record not kept alive for this long was abandoned (its instance was killed, or lost the database): a
+    /// retry takes it over. A request still running keeps it alive every quarter of this (<see cref="KeepAliveAsync"/>).
+    /// </summary>
     private static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// While the request runs, moves its unfinished record's <c>CreatedAt</c> to now every quarter of
+    /// <see cref="AbandonedAfter"/>, so that a request that runs long (a large subscriber import) is seen in progress by a
+    /// retry, never as abandoned and run a second time beside it. On its own context: the request's is not thread-safe. A
+    /// failed beat (a database blip) is logged and the next one tries again.
+    /// </summary>
+    private async Task KeepAliveAsync(string scope, string key, CancellationToken finished)
+    {
+        using var beat = new PeriodicTimer(AbandonedAfter / 4, clock);
+        try
+        {
+            while (await beat.WaitForNextTickAsync(finished))
+            {
+                try
+                {
+                    await using var db = await contexts.CreateDbContextAsync(finished);
+                    var now = clock.GetUtcNow();
+                    await db.IdempotencyRecords.Where(r => r.Scope == scope && r.Key == key && !r.Completed)
+                        .ExecuteUpdateAsync(set => set.SetProperty(r => r.CreatedAt, now), finished);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogWarning(e, "An idempotent request still running could not keep its record alive");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (finished.IsCancellationRequested)
+        {
+            // The request has finished.
+        }
+    }
 
     /// <summary>Inserts the record; the primary key makes exactly one of several concurrent inserts win. An expired record is replaced.</summary>
     private static async Task<bool> TryClaimAsync(AppDbContext db, IdempotencyRecord record, DateTimeOffset now, CancellationToken ct)

@@ -155,6 +155,60 @@ public sealed class IdempotencyTests(PostgresCluster postgres)
         Assert.Equal("""{"id":"first"}""", Encoding.UTF8.GetString(answer.ToArray()));
     }
 
+    [Fact]
+    public async Task ARequestRunningLongerThanTheAbandonmentTime_IsSeenInProgressByARetry_NotRunTwice()
+    {
+        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, postgres);
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var runs = 0;
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var middleware = new IdempotencyMiddleware(async context =>
+        {
+            // The first run is a long one (a large import); a second would answer at once.
+            if (Interlocked.Increment(ref runs) == 1)
+            {
+                started.SetResult();
+                await release.Task;
+            }
+            context.Response.StatusCode = StatusCodes.Status201Created;
+        }, database.Contexts(), clock, new IdempotencySettings(), Microsoft.Extensions.Logging.Abstractions.NullLogger<IdempotencyMiddleware>.Instance);
+
+        var first = middleware.InvokeAsync(Post("long-import"));
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        // Three minutes pass in 30-second beats, past the two after which an unfinished record counts as abandoned; after
+        // each beat the record shows the request still running.
+        for (var beat = 0; beat < 6; beat++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(30));
+            var now = clock.GetUtcNow();
+            await WaitUntilAsync(async () =>
+            {
+                await using var db = database.CreateContext();
+                return await db.IdempotencyRecords.AnyAsync(r => r.Key == "long-import" && r.CreatedAt == now, Ct);
+            });
+        }
+
+        var retry = Post("long-import");
+        retry.Response.Body = new MemoryStream();
+        await middleware.InvokeAsync(retry);
+
+        Assert.Equal(StatusCodes.Status409Conflict, retry.Response.StatusCode);
+        Assert.Contains("idempotency_in_progress", Encoding.UTF8.GetString(((MemoryStream)retry.Response.Body).ToArray()), StringComparison.Ordinal);
+        release.SetResult();
+        await first.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.Equal(1, runs);
+    }
+
+    /// <summary>Waits for a condition checked against the database, up to 30 seconds.</summary>
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        while (!await condition())
+            await Task.Delay(20, timeout.Token);
+    }
+
     private static DefaultHttpContext Post(string key)
     {
         var context = new DefaultHttpContext { RequestServices = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider() };
