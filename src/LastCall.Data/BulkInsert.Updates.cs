@@ -23,7 +23,7 @@ public static partial class BulkInsert
         var connection = CopyConnection(db);
         if (changed.Count == 0)
             return 0;
-        var transaction = (NpgsqlTransaction)db.Database.CurrentTransaction!.GetDbTransaction();
+        var transaction = CurrentTransaction(db);
         var table = TableMap.Of(read.EntityType);
         var key = table.All.Where(c => c.Property.IsPrimaryKey()).ToArray();
         var tokens = table.All.Where(c => c.Property.IsConcurrencyToken).ToArray();
@@ -60,8 +60,7 @@ public static partial class BulkInsert
         var match = key.Concat(tokens).Select((c, i) => $"t.{Quote(c.Name)} = s.{names[i]}");
         var rows = await ExecuteAsync(connection, transaction,
             $"UPDATE {table.Name} AS t SET {string.Join(", ", assignments)} FROM {staging} AS s WHERE {string.Join(" AND ", match)}", ct);
-        if (rows != changed.Count)
-            throw new DbUpdateConcurrencyException($"{changed.Count - rows} of {changed.Count} rows of {table.Name} were changed or deleted by another writer since they were read.");
+        EnsureAllUpdated(rows, changed.Count, table);
         await ExecuteAsync(connection, transaction, $"DROP TABLE {staging}", ct);
         return rows;
     }
@@ -80,7 +79,6 @@ public static partial class BulkInsert
         var connection = CopyConnection(db);
         if (entities.Count == 0)
             return 0;
-        var transaction = (NpgsqlTransaction)db.Database.CurrentTransaction!.GetDbTransaction();
         var table = TableMap.Of(read.EntityType);
         if (table.Key is not [var key] || key.ClrType != typeof(Guid) || key.GetTypeMapping().Converter is not null
             || table.All.Where(c => c.Property.IsConcurrencyToken).ToArray() is not [var token] || token.Property.ClrType != typeof(int) || token.Property.GetTypeMapping().Converter is not null)
@@ -89,17 +87,25 @@ public static partial class BulkInsert
         var keyName = table.All.Single(c => c.Property == key).Name;
         await using var command = new NpgsqlCommand(
             $"UPDATE {table.Name} AS t SET {Quote(name)} = $1, {Quote(token.Name)} = t.{Quote(token.Name)} + 1 FROM unnest($2::uuid[], $3::integer[]) AS s(k, v) WHERE t.{Quote(keyName)} = s.k AND t.{Quote(token.Name)} = s.v",
-            connection, transaction);
+            connection, CurrentTransaction(db));
         var converter = column.GetTypeMapping().Converter;
         command.Parameters.Add(new NpgsqlParameter { Value = (converter is null ? value : converter.ConvertToProvider(value)) ?? DBNull.Value, DataTypeName = column.GetColumnType() });
         command.Parameters.Add(new NpgsqlParameter { Value = entities.Select(e => (Guid)read.Original(e, key)!).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = entities.Select(e => (int)read.Original(e, token.Property)!).ToArray() });
         var rows = await command.ExecuteNonQueryAsync(ct);
-        if (rows != entities.Count)
-            throw new DbUpdateConcurrencyException($"{entities.Count - rows} of {entities.Count} rows of {table.Name} were changed or deleted by another writer since they were read.");
+        EnsureAllUpdated(rows, entities.Count, table);
         foreach (var entity in entities)
             entity.IncrementVersion();
         return rows;
+    }
+
+    private static NpgsqlTransaction CurrentTransaction(DbContext db) => (NpgsqlTransaction)db.Database.CurrentTransaction!.GetDbTransaction();
+
+    /// <summary>Fewer rows matched than were sent: another writer changed or deleted some since they were read.</summary>
+    private static void EnsureAllUpdated(int rows, int sent, TableMap table)
+    {
+        if (rows != sent)
+            throw new DbUpdateConcurrencyException($"{sent - rows} of {sent} rows of {table.Name} were changed or deleted by another writer since they were read.");
     }
 
     private static async Task<int> ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken ct)

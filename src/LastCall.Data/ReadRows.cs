@@ -68,14 +68,19 @@ public sealed class ReadRows<TEntity>
     }
 
     /// <summary>Whether the one property differs from what was read.</summary>
-    public bool IsChanged(TEntity entity, IProperty property) =>
-        !property.GetValueComparer().Equals(Original(entity, property), property.GetGetter().GetClrValueUsingContainingEntity(entity));
+    public bool IsChanged(TEntity entity, IProperty property)
+    {
+        var i = IndexOf(property);
+        return !_comparers[i].Equals(ValuesOf(entity)[i], _getters[i].GetClrValueUsingContainingEntity(entity));
+    }
 
     /// <summary>The property's value as it was read.</summary>
-    public object? Original(TEntity entity, IProperty property)
+    public object? Original(TEntity entity, IProperty property) => ValuesOf(entity)[IndexOf(property)];
+
+    private int IndexOf(IProperty property)
     {
         var index = Array.IndexOf(_properties, property);
-        return index >= 0 ? ValuesOf(entity)[index] : throw new ArgumentException($"{property.Name} is not a property of {typeof(TEntity).Name} in this model.", nameof(property));
+        return index >= 0 ? index : throw new ArgumentException($"{property.Name} is not a property of {typeof(TEntity).Name} in this model.", nameof(property));
     }
 
     private object?[] ValuesOf(TEntity entity) =>

@@ -10,10 +10,12 @@ namespace LastCall.TestSupport;
 /// <summary>A subscriber importer wired to one test database, as the host wires it.</summary>
 public static class ImportFixture
 {
-    public static SubscriberImporter Importer(TestDatabase database, TimeProvider? clock = null)
+    /// <summary>The importer; <paramref name="interceptors"/> go on every context it creates (a test's staged concurrent writer, the audit guard).</summary>
+    public static SubscriberImporter Importer(TestDatabase database, TimeProvider? clock = null, params Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] interceptors)
     {
         var options = new DbContextOptionsBuilder<AppDbContext>();
         options.UseLastCallDatabase(database.Provider, database.ConnectionString);
+        options.AddInterceptors(interceptors);
         return new SubscriberImporter(new PooledDbContextFactory<AppDbContext>(options.Options), database.Protector(),
             new LastCall.Auditing.CurrentActor(new Microsoft.AspNetCore.Http.HttpContextAccessor()), database.Settings(),
             clock ?? TimeProvider.System, NullLogger<SubscriberImporter>.Instance);

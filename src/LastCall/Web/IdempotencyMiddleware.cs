@@ -64,25 +64,23 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IDbContextFactor
         var original = context.Response.Body;
         using var captured = new MemoryStream();
         context.Response.Body = captured;
-        using (var finished = new CancellationTokenSource())
+        using var finished = new CancellationTokenSource();
+        var alive = KeepAliveAsync(scope, key, finished.Token);
+        try
         {
-            var alive = KeepAliveAsync(scope, key, finished.Token);
-            try
-            {
-                await next(context);
-            }
-            catch
-            {
-                context.Response.Body = original;
-                await finished.CancelAsync();
-                await alive;
-                await ForgetAsync(db, record);
-                throw;
-            }
+            await next(context);
+        }
+        catch
+        {
+            await ForgetAsync(db, record);
+            throw;
+        }
+        finally
+        {
+            context.Response.Body = original;
             await finished.CancelAsync();
             await alive;
         }
-        context.Response.Body = original;
         if (context.Response.StatusCode >= 500)
             await ForgetAsync(db, record);
         else

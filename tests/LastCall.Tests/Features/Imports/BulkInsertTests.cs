@@ -105,12 +105,7 @@ public sealed class BulkInsertTests(PostgresCluster postgres)
         // profiles then fails on the unique index, as it would with a concurrent import.
         var concurrent = new ConcurrentWriter(() => database.ImportAsync(TestData.Csv(TestData.Header,
             TestData.Row(m, profiles: $"{TestData.Iccid(n + 1000)}:{TestData.Eid(n + 1000)}:primary:iPhone 16"))));
-        var options = new DbContextOptionsBuilder<AppDbContext>();
-        options.UseLastCallDatabase(database.Provider, database.ConnectionString);
-        options.AddInterceptors(concurrent, new LastCall.Auditing.UnauditedChangeRefusal());
-        var importer = new SubscriberImporter(new Microsoft.EntityFrameworkCore.Infrastructure.PooledDbContextFactory<AppDbContext>(options.Options),
-            database.Protector(), new LastCall.Auditing.CurrentActor(new Microsoft.AspNetCore.Http.HttpContextAccessor()), database.Settings(),
-            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<SubscriberImporter>.Instance);
+        var importer = ImportFixture.Importer(database, interceptors: [concurrent, new LastCall.Auditing.UnauditedChangeRefusal()]);
 
         var summary = await importer.ImportAsync(csv, cancellationToken: Ct);
 
@@ -297,12 +292,7 @@ public sealed class BulkInsertTests(PostgresCluster postgres)
             version = (await before.BillingAccounts.FirstAsync(Ct)).Version;
         // Another writer changes the second row's account after the batch has read it and before its UPDATE.
         var concurrent = new ConcurrentWriter(() => BumpVersionOfAccount(database, TestData.Msisdn(n + 1)));
-        var options = new DbContextOptionsBuilder<AppDbContext>();
-        options.UseLastCallDatabase(database.Provider, database.ConnectionString);
-        options.AddInterceptors(concurrent, new LastCall.Auditing.UnauditedChangeRefusal());
-        var importer = new SubscriberImporter(new Microsoft.EntityFrameworkCore.Infrastructure.PooledDbContextFactory<AppDbContext>(options.Options),
-            database.Protector(), new LastCall.Auditing.CurrentActor(new Microsoft.AspNetCore.Http.HttpContextAccessor()), database.Settings(),
-            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<SubscriberImporter>.Instance);
+        var importer = ImportFixture.Importer(database, interceptors: [concurrent, new LastCall.Auditing.UnauditedChangeRefusal()]);
 
         var summary = await importer.ImportAsync(TestData.Csv([TestData.Header, .. rows.Select(i => TestData.Row(i, password: password, arrears: "20.00"))]), cancellationToken: Ct);
 
