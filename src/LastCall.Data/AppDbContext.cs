@@ -25,6 +25,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
 
     public DbSet<EsimProfile> EsimProfiles => Set<EsimProfile>();
 
+    public DbSet<ImportRunLine> ImportRunLines => Set<ImportRunLine>();
+
     public DbSet<BillingAccount> BillingAccounts => Set<BillingAccount>();
 
     public DbSet<PoolNumber> PoolNumbers => Set<PoolNumber>();

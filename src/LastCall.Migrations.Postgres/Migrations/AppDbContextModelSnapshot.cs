@@ -764,6 +764,19 @@ namespace LastCall.Migrations.Postgres.Migrations
                     b.ToTable("esim_profiles", (string)null);
                 });
 
+            modelBuilder.Entity("LastCall.Domain.Lines.ImportRunLine", b =>
+                {
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("LineId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("RunId", "LineId");
+
+                    b.ToTable("import_run_lines", (string)null);
+                });
+
             modelBuilder.Entity("LastCall.Domain.Lines.Line", b =>
                 {
                     b.Property<Guid>("Id")

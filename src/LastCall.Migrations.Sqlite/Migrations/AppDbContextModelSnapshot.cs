@@ -755,6 +755,19 @@ namespace LastCall.Migrations.Sqlite.Migrations
                     b.ToTable("esim_profiles", (string)null);
                 });
 
+            modelBuilder.Entity("LastCall.Domain.Lines.ImportRunLine", b =>
+                {
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("LineId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("RunId", "LineId");
+
+                    b.ToTable("import_run_lines", (string)null);
+                });
+
             modelBuilder.Entity("LastCall.Domain.Lines.Line", b =>
                 {
                     b.Property<Guid>("Id")

@@ -17,7 +17,8 @@ namespace LastCall.Features.Imports;
 /// Loaded <see cref="Saving.Bulk"/> (a batch on PostgreSQL), the existing rows are read untracked with their values as
 /// read (<see cref="ReadRows{TEntity}"/>), and <see cref="WriteInBulkAsync"/> writes only what the records changed
 /// (decisions 0015, 0031); loaded <see cref="Saving.Tracked"/> (SQLite, the row-by-row retry), the context tracks them
-/// and <see cref="AttachNew"/> adds the new ones for a normal save.
+/// and <see cref="PrepareTrackedSave"/> adds the new ones for a normal save. Either way a line the records change nothing
+/// on keeps its row as it was: the run remembers it in <c>import_run_lines</c> instead of marking it (decision 0032).
 /// </summary>
 internal sealed class SubscriberBatchWriter
 {
@@ -32,6 +33,8 @@ internal sealed class SubscriberBatchWriter
     private readonly Dictionary<Msisdn, PoolNumber> _poolNumbers;
     private readonly Dictionary<Iccid, Guid> _iccidOwners;
     private readonly HashSet<(Msisdn, DateOnly)> _registerEntries;
+    private readonly HashSet<Guid> _linesSeenByRun;
+    private readonly List<Line> _loadedLines;
     private readonly Read? _read;
 
     /// <summary>How the batch will be saved, which decides how its rows are read.</summary>
@@ -55,7 +58,7 @@ internal sealed class SubscriberBatchWriter
 
     private SubscriberBatchWriter(AppDbContext db, ImportRun run, IReadOnlyDictionary<int, ProtectedIdNumber> identities, IReadOnlyDictionary<int, string> passwordHashes,
         Dictionary<string, Customer> customersByBlindIndex, List<Line> lines, List<BillingAccount> accounts, List<PoolNumber> poolNumbers, List<(Iccid, Guid)> iccidOwners, List<(Msisdn, DateOnly)> registerEntries,
-        Read? read)
+        List<Guid> linesSeenByRun, Read? read)
     {
         _db = db;
         _read = read;
@@ -69,6 +72,8 @@ internal sealed class SubscriberBatchWriter
         _poolNumbers = poolNumbers.ToDictionary(n => n.Msisdn);
         _iccidOwners = iccidOwners.ToDictionary(o => o.Item1, o => o.Item2);
         _registerEntries = [.. registerEntries];
+        _linesSeenByRun = [.. linesSeenByRun];
+        _loadedLines = lines;
         LoadedIccids = [.. lines.SelectMany(l => l.Profiles).Select(p => p.Iccid)];
     }
 
@@ -90,6 +95,9 @@ internal sealed class SubscriberBatchWriter
 
         var lines = await Rows(db.Lines).Where(l => msisdns.Contains(l.Msisdn)).ToListAsync(ct);
         var lineIds = lines.Select(l => l.Id).ToList();
+        // Existing lines an earlier batch of this run applied a row to without writing them (see WriteInBulkAsync).
+        var seenByRun = lineIds.Count == 0 ? []
+            : await db.ImportRunLines.Where(m => m.RunId == run.Id && lineIds.Contains(m.LineId)).Select(m => m.LineId).ToListAsync(ct);
         var loadedCustomers = await Rows(db.Customers).Where(c => blindIndexes.Contains(c.IdNumberBlindIndex)).ToListAsync(ct);
         var customers = new Dictionary<string, Customer>();
         foreach (var customer in loadedCustomers)
@@ -126,7 +134,7 @@ internal sealed class SubscriberBatchWriter
             accounts.ForEach(read.Accounts.Add);
             pool.ForEach(read.PoolNumbers.Add);
         }
-        return new SubscriberBatchWriter(db, run, identities, passwordHashCache, customers, lines, accounts, pool, owners, register, read);
+        return new SubscriberBatchWriter(db, run, identities, passwordHashCache, customers, lines, accounts, pool, owners, register, seenByRun, read);
     }
 
     /// <summary>Applies one record. A refusal before any change leaves the context as it was.</summary>
@@ -138,7 +146,7 @@ internal sealed class SubscriberBatchWriter
         _liveLines.TryGetValue(msisdn, out var line);
 
         // Checks first: nothing is touched if the row is refused here.
-        if (line is not null && line.ImportRunId == _run.Id)
+        if (line is not null && (line.ImportRunId == _run.Id || _linesSeenByRun.Contains(line.Id)))
             return Refuse(record, "duplicate_msisdn", $"{msisdn} already appeared earlier in this file.");
         if (line is not null && line.Status == LineStatus.PendingCancellation)
             return Refuse(record, "cancellation_pending", "A cancellation is in progress on this line; LastCall owns its status until it ends.");
@@ -307,9 +315,24 @@ internal sealed class SubscriberBatchWriter
         return Result.Success;
     }
 
-    /// <summary>Adds the new aggregates to the context, for a normal save (SQLite, the row-by-row retry).</summary>
-    public void AttachNew()
+    /// <summary>
+    /// Readies the context for a normal save (SQLite, the row-by-row retry): the loaded lines the records changed nothing on
+    /// but the run's mark get their mark back and are remembered in <c>import_run_lines</c>, as the bulk write does, and the
+    /// new aggregates are added.
+    /// </summary>
+    public void PrepareTrackedSave()
     {
+        foreach (var line in _loadedLines)
+        {
+            var entry = _db.Entry(line);
+            entry.DetectChanges();
+            var mark = entry.Property(l => l.ImportRunId);
+            if (entry.State != EntityState.Modified || !mark.IsModified || entry.Properties.Any(p => p.IsModified && p.Metadata != mark.Metadata))
+                continue;
+            mark.CurrentValue = mark.OriginalValue;
+            mark.IsModified = false;
+            _db.ImportRunLines.Add(new ImportRunLine(_run.Id, line.Id));
+        }
         _db.Customers.AddRange(New.Customers);
         _db.Lines.AddRange(New.Lines); // with their eSIM profiles
         _db.BillingAccounts.AddRange(New.BillingAccounts);
@@ -320,8 +343,9 @@ internal sealed class SubscriberBatchWriter
     /// <summary>
     /// Writes the batch in the context's transaction (PostgreSQL, loaded <see cref="Saving.Bulk"/>): the new aggregates with
     /// COPY, parents first; the read rows the records changed with one version-checked <c>UPDATE … FROM</c> per table; the
-    /// profiles removed from and added to existing lines; and, for the lines the records touched without changing them, only
-    /// this run's mark (a later row of the file with the same number is then a duplicate). Lines whose status changed are
+    /// profiles removed from and added to existing lines; and, for the lines the records touched without changing them, a
+    /// row each in <c>import_run_lines</c> instead of the run's mark on the line (a later row of the file with the same number
+    /// is then a duplicate; decision 0032), so unchanged lines are not written at all. Lines whose status changed are
     /// handed to the context instead (read again, tracked, and checked against the version the batch read), so that its save,
     /// which the caller makes next with the batch's audit event, publishes their product state events as every save does.
     /// </summary>
@@ -361,8 +385,8 @@ internal sealed class SubscriberBatchWriter
         await BulkInsert.CopyAsync(_db, New.PoolNumbers, ct);
         await BulkInsert.UpdateAsync(_db, read.PoolNumbers, Changed(read.PoolNumbers), ct);
         await BulkInsert.CopyAsync(_db, New.RegisterEntries, ct);
-        // Lines whose rows changed nothing but the mark: only that column (and the version) is written.
-        await BulkInsert.SetColumnAsync(_db, read.Lines, onlyMarked, runMark, _run.Id, ct);
+        // Lines the records changed nothing on but the mark: remembered beside them, the lines themselves left alone.
+        await BulkInsert.CopyAsync(_db, onlyMarked.ConvertAll(l => new ImportRunLine(_run.Id, l.Id)), ct);
         await TrackAsync(read.Lines, moved, ct);
     }
 

@@ -1,5 +1,6 @@
 using LastCall.Auditing;
 using System.Collections.Concurrent;
+using System.Data.Common;
 using LastCall.Data;
 using LastCall.Hosting;
 using LastCall.Security;
@@ -148,11 +149,33 @@ public sealed class SubscriberImporter(
             {
                 // The writer stopped first (its error is the one that matters).
             }
+            await ForgetLinesSeenAsync(run);
         }
 
         logger.LogInformation("Import {RunId}: {Imported} imported, {Rejected} rejected", run.Id, imported, rejected);
         // Batches arrive in file order and each reports its rejections sorted: the kept ones are already in file order.
         return new ImportSummary(imported, rejected, kept, null);
+    }
+
+    /// <summary>
+    /// Deletes the lines the run remembered in <c>import_run_lines</c> (decision 0032), however it ended, and those left by
+    /// runs that began more than a week ago (an importer killed before it could). A failure here is logged, not thrown: the
+    /// rows decide nothing for any other run.
+    /// </summary>
+    private async Task ForgetLinesSeenAsync(ImportRun run)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        // Run ids are version 7 GUIDs, which sort by the time they were made.
+        var abandoned = Guid.CreateVersion7(run.Clock.GetUtcNow().AddDays(-7));
+        try
+        {
+            await using var db = await contexts.CreateDbContextAsync(timeout.Token);
+            await db.ImportRunLines.Where(m => m.RunId == run.Id || m.RunId.CompareTo(abandoned) < 0).ExecuteDeleteAsync(timeout.Token);
+        }
+        catch (Exception ex) when (ex is DbException or DbUpdateException or OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Import {RunId}: the lines it remembered could not be deleted", run.Id);
+        }
     }
 
     /// <summary>A batch ready to write: its valid records with their protected identities, and the rows refused on parsing.</summary>
@@ -332,7 +355,7 @@ public sealed class SubscriberImporter(
             }
             try
             {
-                writer.AttachNew();
+                writer.PrepareTrackedSave();
                 RecordBatch(db, record.Row, record.Row, imported: 1, rejected: 0);
                 await db.SaveChangesAsync(cancellationToken);
                 importedOneByOne++;
@@ -370,7 +393,7 @@ public sealed class SubscriberImporter(
     {
         if (!db.Database.IsNpgsql())
         {
-            writer.AttachNew();
+            writer.PrepareTrackedSave();
             await db.SaveChangesAsync(ct);
             return;
         }

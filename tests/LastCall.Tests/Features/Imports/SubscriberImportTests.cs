@@ -206,6 +206,32 @@ public sealed class SubscriberImportTests(PostgresCluster postgres)
 
     [Theory]
     [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task AnImport_DeletesTheLinesItRemembered_AndThoseLeftByRunsThatBeganOverAWeekAgo(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateAsync(provider, postgres);
+        var n = TestData.Next();
+        await database.ImportAsync(TestData.Csv(TestData.Header, TestData.Row(n)));
+        var now = DateTimeOffset.UtcNow;
+        var killedLastMonth = Guid.CreateVersion7(now.AddDays(-30));
+        var killedEightDaysAgo = Guid.CreateVersion7(now.AddDays(-8));
+        var stillRunning = Guid.CreateVersion7(now.AddDays(-6));
+        await using (var seed = database.CreateContext())
+        {
+            foreach (var run in new[] { killedLastMonth, killedEightDaysAgo, stillRunning })
+                seed.ImportRunLines.Add(new ImportRunLine(run, Guid.CreateVersion7()));
+            await seed.SaveChangesAsync(Ct);
+        }
+
+        // The row changes nothing on PostgreSQL's bulk path: the run remembers its line beside it until it ends.
+        var again = await database.ImportAsync(TestData.Csv(TestData.Header, TestData.Row(n)));
+
+        Assert.Equal(1, again.Imported);
+        await using var db = database.CreateContext();
+        Assert.Equal([stillRunning], await db.ImportRunLines.Select(m => m.RunId).ToListAsync(Ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task IccidOfAnotherLine_IsRejected(DatabaseProvider provider)
     {
         using var database = await TestDatabase.CreateAsync(provider, postgres);
