@@ -1,5 +1,3 @@
-using LastCall.Domain.Common;
-
 namespace LastCall.Domain.Lines;
 
 /// <summary>
@@ -8,7 +6,6 @@ namespace LastCall.Domain.Lines;
 /// <see cref="Line.ImportRunId"/> instead. Kept apart from the line so that re-importing unchanged rows writes nothing into
 /// the wide lines table (decision 0032); a run deletes its own at its end.
 /// </summary>
-[Bookkeeping] // The run's batches are audited (subscribers.batch_imported); these rows only serve its duplicate check.
 public sealed class ImportRunLine(Guid runId, Guid lineId)
 {
     public Guid RunId { get; private set; } = runId;

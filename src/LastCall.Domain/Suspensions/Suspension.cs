@@ -38,6 +38,17 @@ public sealed class Suspension : AggregateRoot
     /// <summary>Set when the suspension outlived its maximum and the line was put forward for cancellation.</summary>
     public DateTimeOffset? ExpiredAt { get; private set; }
 
+    /// <summary>
+    /// When the customer was told the suspension had expired; empty until the notice went out. The message itself is the
+    /// record (the gateway's, or the development outbox's row), as the expiry is the audit log's.
+    /// </summary>
+    [Bookkeeping]
+    public DateTimeOffset? ExpiryNoticeSentAt { get; private set; }
+
+    /// <summary>When an instance last took the expiry notice to send it; others leave it alone until a retry is due.</summary>
+    [Bookkeeping]
+    public DateTimeOffset? ExpiryNoticeTakenAt { get; private set; }
+
     public bool IsRunning => EndedAt is null;
 
     public static Result<Suspension> Start(Guid lineId, DateOnly today, int maxMonths, decimal monthlyFee, string currency, string by, DateTimeOffset now)
@@ -68,12 +79,30 @@ public sealed class Suspension : AggregateRoot
         return Result.Success;
     }
 
-    /// <summary>Marks a running suspension past its latest end; false when it is not due yet or already marked.</summary>
+    /// <summary>
+    /// Marks a running suspension past its latest end, and takes its expiry notice to send; false when it is not due yet
+    /// or already marked.
+    /// </summary>
     public bool MarkExpired(DateOnly today, DateTimeOffset now)
     {
         if (!IsRunning || ExpiredAt is not null || today <= LatestEndOn)
             return false;
         ExpiredAt = now;
+        ExpiryNoticeTakenAt = now;
         return true;
     }
+
+    /// <summary>
+    /// Takes the expiry notice to send it again: the suspension still runs, expired, its notice not sent, and whoever took
+    /// it last did so at or before <paramref name="takenNoLaterThan"/> (a send that failed, or an instance that stopped).
+    /// </summary>
+    public bool TakeExpiryNoticeAgain(DateTimeOffset takenNoLaterThan, DateTimeOffset now)
+    {
+        if (!IsRunning || ExpiredAt is null || ExpiryNoticeSentAt is not null || ExpiryNoticeTakenAt is not { } taken || taken > takenNoLaterThan)
+            return false;
+        ExpiryNoticeTakenAt = now;
+        return true;
+    }
+
+    public void RecordExpiryNoticeSent(DateTimeOffset now) => ExpiryNoticeSentAt = now;
 }

@@ -1496,6 +1496,12 @@ namespace LastCall.Migrations.Postgres.Migrations
                     b.Property<DateTimeOffset?>("ExpiredAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset?>("ExpiryNoticeSentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("ExpiryNoticeTakenAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateOnly>("LatestEndOn")
                         .HasColumnType("date");
 

@@ -1481,6 +1481,12 @@ namespace LastCall.Migrations.Sqlite.Migrations
                     b.Property<long?>("ExpiredAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("ExpiryNoticeSentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ExpiryNoticeTakenAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateOnly>("LatestEndOn")
                         .HasColumnType("TEXT");
 

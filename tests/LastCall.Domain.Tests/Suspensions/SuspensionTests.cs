@@ -154,6 +154,9 @@ public class SuspensionTests
         Assert.True(marked);
         Assert.Equal(at, suspension.ExpiredAt);
         Assert.True(suspension.IsRunning);
+        // Its notice is taken to be sent, and not sent yet.
+        Assert.Equal(at, suspension.ExpiryNoticeTakenAt);
+        Assert.Null(suspension.ExpiryNoticeSentAt);
     }
 
     [Fact]
@@ -177,5 +180,67 @@ public class SuspensionTests
 
         Assert.False(suspension.MarkExpired(new DateOnly(2026, 5, 1), Now.AddDays(52)));
         Assert.Null(suspension.ExpiredAt);
+    }
+
+    // ---- TakeExpiryNoticeAgain ----
+
+    private static readonly DateTimeOffset ExpiredAt = Now.AddDays(32);
+
+    private static Suspension Expired()
+    {
+        var suspension = Start(maxMonths: 1);
+        Assert.True(suspension.MarkExpired(new DateOnly(2026, 4, 11), ExpiredAt));
+        return suspension;
+    }
+
+    [Fact]
+    public void TakeExpiryNoticeAgain_TakenLongEnoughAgoAndNotSent_TakesItNow()
+    {
+        var suspension = Expired();
+        var now = ExpiredAt.AddMinutes(11);
+
+        Assert.True(suspension.TakeExpiryNoticeAgain(takenNoLaterThan: ExpiredAt, now));
+
+        Assert.Equal(now, suspension.ExpiryNoticeTakenAt);
+    }
+
+    [Fact]
+    public void TakeExpiryNoticeAgain_TakenMoreRecently_FalseAndUnchanged()
+    {
+        var suspension = Expired();
+
+        Assert.False(suspension.TakeExpiryNoticeAgain(takenNoLaterThan: ExpiredAt.AddSeconds(-1), ExpiredAt.AddMinutes(9)));
+
+        Assert.Equal(ExpiredAt, suspension.ExpiryNoticeTakenAt);
+    }
+
+    [Fact]
+    public void TakeExpiryNoticeAgain_AlreadySent_False()
+    {
+        var suspension = Expired();
+        suspension.RecordExpiryNoticeSent(ExpiredAt.AddSeconds(2));
+
+        Assert.False(suspension.TakeExpiryNoticeAgain(ExpiredAt.AddHours(1), ExpiredAt.AddHours(2)));
+
+        Assert.Equal(ExpiredAt.AddSeconds(2), suspension.ExpiryNoticeSentAt);
+    }
+
+    [Fact]
+    public void TakeExpiryNoticeAgain_EndedMeanwhile_False()
+    {
+        var suspension = Expired();
+        Assert.True(suspension.End(Customer, ExpiredAt.AddMinutes(1)).IsSuccess);
+
+        Assert.False(suspension.TakeExpiryNoticeAgain(ExpiredAt.AddHours(1), ExpiredAt.AddHours(2)));
+    }
+
+    [Fact]
+    public void TakeExpiryNoticeAgain_NotExpired_False()
+    {
+        var suspension = Start(maxMonths: 1);
+
+        Assert.False(suspension.TakeExpiryNoticeAgain(Now.AddDays(60), Now.AddDays(61)));
+
+        Assert.Null(suspension.ExpiryNoticeTakenAt);
     }
 }

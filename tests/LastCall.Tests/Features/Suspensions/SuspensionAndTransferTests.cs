@@ -87,6 +87,52 @@ public sealed class SuspensionAndTransferTests(PostgresCluster postgres)
     }
 
     [Fact]
+    public async Task ExpiryNotices_TheGatewayFailedToTake_AreSentByALaterPass_EachOnce()
+    {
+        await using var gateway = await WebhookReceiver.StartAsync();
+        await using var scenario = await Scenario.StartAsync(postgres, configure: s =>
+        {
+            s["Messaging:Provider"] = "HttpGateway";
+            s["Messaging:Gateway:Url"] = gateway.Url;
+        });
+        var clerk = await scenario.StaffAsync("clerk");
+        string[] numbers = [scenario.CustomerA.Msisdn, scenario.CustomerASecondLine.Msisdn];
+        foreach (var msisdn in numbers)
+            (await clerk.PostAsync($"/api/v1/lines/{msisdn}/suspension", null, Ct)).EnsureSuccessStatusCode();
+        await using (var db = scenario.Database.CreateContext())
+            await db.Database.ExecuteSqlRawAsync("UPDATE suspensions SET \"LatestEndOn\" = '2020-01-31'", Ct);
+        var expiry = scenario.Host.Services.GetRequiredService<SuspensionExpiry>();
+        List<string> ExpiryNotices(int status) => [.. gateway.Received.Where(r => r.AnsweredWith == status && r.Body.Contains("\"suspension_expired\"", StringComparison.Ordinal))
+            .Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("to").GetString()!).Order(StringComparer.Ordinal)];
+        // A notice taken this long ago and still not sent is due again.
+        async Task AgeTheTakenNoticesAsync()
+        {
+            await using var db = scenario.Database.CreateContext();
+            var longAgo = DateTimeOffset.UtcNow - SuspensionExpiry.NoticeRetryAfter - TimeSpan.FromMinutes(1);
+            await db.Suspensions.ExecuteUpdateAsync(u => u.SetProperty(x => x.ExpiryNoticeTakenAt, longAgo), Ct);
+        }
+
+        // The gateway is down: both suspensions expire, the first notice fails and the second is not tried.
+        gateway.Default = new ReceiverBehaviour(Status: 503);
+        Assert.Equal(2, await expiry.RunOnceAsync(Ct));
+        Assert.Single(ExpiryNotices(503));
+        // Back up, but the notices were taken a moment ago: a pass now leaves them alone.
+        gateway.Default = new ReceiverBehaviour();
+        Assert.Equal(0, await expiry.RunOnceAsync(Ct));
+        Assert.Empty(ExpiryNotices(200));
+
+        await AgeTheTakenNoticesAsync();
+        Assert.Equal(2, await expiry.RunOnceAsync(Ct));
+        Assert.Equal(numbers.Order(StringComparer.Ordinal), ExpiryNotices(200));
+        // Sent and recorded: never again, however long ago they were taken.
+        await AgeTheTakenNoticesAsync();
+        Assert.Equal(0, await expiry.RunOnceAsync(Ct));
+        Assert.Equal(2, ExpiryNotices(200).Count);
+        var precheck = await clerk.GetFromJsonAsync<JsonElement>($"/api/v1/lines/{numbers[0]}/precheck", Ct);
+        Assert.Contains(precheck.GetProperty("warnings").EnumerateArray(), w => w.GetProperty("code").GetString() == "suspension_expired");
+    }
+
+    [Fact]
     public async Task SuspensionsPastMaximum_AreFlaggedInBatchesUntilNoneIsLeft()
     {
         await using var scenario = await Scenario.StartAsync(postgres, configure: s => s["Jobs:SuspensionExpiry:BatchSize"] = "1");
