@@ -152,6 +152,8 @@ public static class ServiceRegistration
             o.AddInterceptors(sp.GetRequiredService<Features.Tmf.ProductStateEvents>());
             // A save that changes an aggregate without recording an audit event is refused (a handler's defect).
             o.AddInterceptors(UnauditedChange);
+            // Which requests have committed a change, for the idempotency keys (an error after a commit is kept as the answer).
+            o.AddInterceptors(sp.GetRequiredService<Web.RequestCommitObserver>());
             // EF Core logs every failed command, query and save as an error with its stack trace, before the
             // exception reaches code that handles it; the handlers log what is unexpected (once), and a database
             // outage is logged once by DatabaseOutage instead of once per request and poll.
@@ -162,6 +164,7 @@ public static class ServiceRegistration
                 (CoreEventId.SaveChangesFailed, LogLevel.Debug)));
         });
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext());
+        services.AddSingleton<Web.RequestCommitObserver>();
 
         services.AddSingleton(sp =>
         {

@@ -12,8 +12,10 @@ namespace LastCall.Web;
 /// with a key runs and its answer is kept for 24 hours; the same key with the same request gets that
 /// answer again (header <c>Idempotent-Replayed: true</c>), with another request 422
 /// <c>idempotency_key_reused</c>, and while the first is still running 409 <c>idempotency_in_progress</c>.
-/// Keys belong to the caller, so callers cannot see each other's answers. Server errors are not kept,
-/// so a retry after one runs again.
+/// Keys belong to the caller, so callers cannot see each other's answers. A server error before the request committed
+/// anything is not kept, so a retry after it runs again; one after a commit (<see cref="RequestCommits"/>) is the
+/// request's answer like any other and is replayed, since running the request again would repeat its change, except a
+/// 503, which tells the client to try again (the retry runs, and the domain refuses what is already done).
 /// </summary>
 public sealed class IdempotencyMiddleware(RequestDelegate next, IDbContextFactory<AppDbContext> contexts, TimeProvider clock, IdempotencySettings settings, ILogger<IdempotencyMiddleware> logger)
 {
@@ -65,10 +67,25 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IDbContextFactor
         using var captured = new MemoryStream();
         context.Response.Body = captured;
         using var finished = new CancellationTokenSource();
-        var alive = KeepAliveAsync(scope, key, finished.Token);
+        Task alive;
+        // The keep-alive's own updates are not the request's commits: its continuations run without the request's flow.
+        using (ExecutionContext.SuppressFlow())
+            alive = KeepAliveAsync(scope, key, finished.Token);
+        var commits = new RequestCommits();
+        context.Features.Set(commits);
         try
         {
-            await next(context);
+            try
+            {
+                await next(context);
+            }
+            catch (Exception e) when (commits.Any && !context.Response.HasStarted)
+            {
+                // The change is made: the error's answer, written as the exception handler writes it, is kept below.
+                captured.SetLength(0);
+                if (!await AnswerErrorAsync(context, e))
+                    throw;
+            }
         }
         catch
         {
@@ -81,7 +98,9 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IDbContextFactor
             await finished.CancelAsync();
             await alive;
         }
-        if (context.Response.StatusCode >= 500)
+        // A server error is kept only after a commit, and a 503 never: it asks the client to try again, and the retry runs.
+        var status = context.Response.StatusCode;
+        if (status >= 500 && (!commits.Any || status == StatusCodes.Status503ServiceUnavailable))
             await ForgetAsync(db, record);
         else
         {
@@ -179,6 +198,18 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IDbContextFactor
     {
         db.ChangeTracker.Clear();
         await db.IdempotencyRecords.Where(r => r.Scope == record.Scope && r.Key == record.Key).ExecuteDeleteAsync(CancellationToken.None);
+    }
+
+    /// <summary>Writes the problem the host's exception handlers write for <paramref name="error"/>; false when none does.</summary>
+    private static async Task<bool> AnswerErrorAsync(HttpContext context, Exception error)
+    {
+        context.Response.Clear();
+        foreach (var handler in context.RequestServices.GetServices<Microsoft.AspNetCore.Diagnostics.IExceptionHandler>())
+        {
+            if (await handler.TryHandleAsync(context, error, context.RequestAborted))
+                return true;
+        }
+        return false;
     }
 
     private static async Task<string> HashRequestAsync(HttpRequest request)

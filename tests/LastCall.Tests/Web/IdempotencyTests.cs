@@ -200,6 +200,85 @@ public sealed class IdempotencyTests(PostgresCluster postgres)
         Assert.Equal(1, runs);
     }
 
+    [Fact]
+    public async Task AnErrorAfterTheChangeCommitted_IsTheAnswer_ReplayedToTheRetry_NotRunAgain()
+    {
+        // The suspension commits, then telling the customer fails for an unexpected reason (not the gateway being down).
+        await using var scenario = await Scenario.StartAsync(postgres, services: s =>
+            s.Decorate<LastCall.Integrations.Messaging.IMessageSender>((inner, _) => new FailingAfterCommit(inner, "line_suspended", () => new InvalidOperationException("A defect after the commit."))));
+        // A defect's 500 is in no operation's contract, so this client is one without the contract check.
+        using var clerk = scenario.Host.CreateDefaultClient();
+        clerk.DefaultRequestHeaders.Authorization = (await scenario.StaffAsync("clerk")).DefaultRequestHeaders.Authorization;
+        HttpRequestMessage Suspend() => new(HttpMethod.Post, $"/api/v1/lines/{scenario.CustomerA.Msisdn}/suspension") { Headers = { { "Idempotency-Key", "suspend-once" } } };
+
+        using var first = await clerk.SendAsync(Suspend(), Ct);
+        using var retry = await clerk.SendAsync(Suspend(), Ct);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, first.StatusCode);
+        Assert.Equal("internal_error", (await first.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("code").GetString());
+        // The same answer again, marked as a replay: the suspension was made once, and the retry did not try it again.
+        Assert.Equal(HttpStatusCode.InternalServerError, retry.StatusCode);
+        Assert.True(retry.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal(await first.Content.ReadAsStringAsync(Ct), await retry.Content.ReadAsStringAsync(Ct));
+        await using var db = scenario.Database.CreateContext();
+        Assert.Equal(1, await db.Suspensions.CountAsync(Ct));
+        Assert.Equal(1, await db.AuditEvents.CountAsync(e => e.Action == "line.suspended", Ct));
+    }
+
+    [Fact]
+    public async Task AnErrorBeforeAnythingCommitted_IsNotKept_TheRetryRunsAgain()
+    {
+        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, postgres);
+        var runs = 0;
+        var middleware = new IdempotencyMiddleware(context =>
+        {
+            if (Interlocked.Increment(ref runs) == 1)
+                throw new InvalidOperationException("A handler failed before its save.");
+            context.Response.StatusCode = StatusCodes.Status201Created;
+            return Task.CompletedTask;
+        }, database.Contexts(), TimeProvider.System, new IdempotencySettings(), Microsoft.Extensions.Logging.Abstractions.NullLogger<IdempotencyMiddleware>.Instance);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => middleware.InvokeAsync(Post("fails-first")));
+        var retry = Post("fails-first");
+        retry.Response.Body = new MemoryStream();
+        await middleware.InvokeAsync(retry);
+
+        Assert.Equal(2, runs);
+        Assert.Equal(StatusCodes.Status201Created, retry.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task AGatewayOutageAfterTheChangeCommitted_IsNotKept_TheRetryRunsAndIsRefusedByTheLine()
+    {
+        await using var scenario = await Scenario.StartAsync(postgres, services: s =>
+            s.Decorate<LastCall.Integrations.Messaging.IMessageSender>((inner, _) => new FailingAfterCommit(inner, "line_suspended",
+                () => new LastCall.Integrations.Messaging.MessagingUnavailableException("The messaging gateway answered 503."))));
+        var clerk = await scenario.StaffAsync("clerk");
+        HttpRequestMessage Suspend() => new(HttpMethod.Post, $"/api/v1/lines/{scenario.CustomerA.Msisdn}/suspension") { Headers = { { "Idempotency-Key", "suspend-in-outage" } } };
+
+        using var first = await clerk.SendAsync(Suspend(), Ct);
+        using var retry = await clerk.SendAsync(Suspend(), Ct);
+
+        // A 503 asks the client to try again, so it is not replayed: the retry runs, and the line, suspended by the first,
+        // refuses a second suspension.
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, first.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, retry.StatusCode); // not eligible: already suspended
+        Assert.False(retry.Headers.Contains("Idempotent-Replayed"));
+        await using var db = scenario.Database.CreateContext();
+        Assert.Equal(1, await db.Suspensions.CountAsync(Ct));
+    }
+
+    /// <summary>A sender that throws for one template after the handler's commit: a defect, or the gateway going down.</summary>
+    private sealed class FailingAfterCommit(LastCall.Integrations.Messaging.IMessageSender inner, string template, Func<Exception> failure) : LastCall.Integrations.Messaging.IMessageSender
+    {
+        public string Name => inner.Name;
+
+        public bool SendsWithTheSave => inner.SendsWithTheSave;
+
+        public Task SendAsync(LastCall.Integrations.Messaging.OutgoingMessage message, CancellationToken cancellationToken) =>
+            message.Template == template ? throw failure() : inner.SendAsync(message, cancellationToken);
+    }
+
     /// <summary>Waits for a condition checked against the database, up to 30 seconds.</summary>
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {
