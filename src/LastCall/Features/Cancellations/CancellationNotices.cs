@@ -1,5 +1,7 @@
 using System.Globalization;
+using LastCall.Auditing;
 using LastCall.Data;
+using LastCall.Domain.Audit;
 using LastCall.Domain.Cancellations;
 using LastCall.Features.Execution;
 using LastCall.Hosting;
@@ -13,7 +15,7 @@ namespace LastCall.Features.Cancellations;
 /// e-mail when known), in their language. Before anything is executed they learn the effective date
 /// and how to stop it.
 /// </summary>
-public sealed class CancellationNotices(AppDbContext db, IMessageSender sender, PolicySettings policies, ExecutionSignal execution, TimeProvider clock, ILogger<CancellationNotices> logger)
+public sealed class CancellationNotices(AppDbContext db, IDbContextFactory<AppDbContext> contexts, IMessageSender sender, PolicySettings policies, ExecutionSignal execution, TimeProvider clock, ILogger<CancellationNotices> logger)
 {
     /// <summary>Until when the owner can stop it, in the operator's time zone: the later of the cooling-off's end and the effective day.</summary>
     private string StopUntilText(CancellationRequest request, DateTimeOffset now)
@@ -60,11 +62,12 @@ public sealed class CancellationNotices(AppDbContext db, IMessageSender sender, 
 
     /// <summary>
     /// Sends the approval notice of a request the execution worker holds, before any step acts, and records
-    /// <see cref="CancellationRequest.NoticeSentAt"/>. The development outbox writes the messages with the worker's next
-    /// save, which records the notice too, so a crash before it neither loses the notice nor sends it twice. A gateway
-    /// has sent them already: the notice is recorded at once, on its own, so that a batch whose first save fails (and
-    /// whose requests then run one by one) does not text the customers again; only a crash between the gateway's answer
-    /// and that update sends a notice twice. Returns false when messaging is unavailable.
+    /// <see cref="CancellationRequest.NoticeSentAt"/> with a <c>notice_sent</c> audit event. The development outbox writes the
+    /// messages with the worker's next save, which records the notice and its event too, so a crash before it neither loses
+    /// the notice nor sends it twice. A gateway has sent them already: the notice and its event are recorded at once, in a
+    /// transaction of their own, so that a batch whose first save fails (and whose requests then run one by one) neither
+    /// texts the customers again nor loses the event; only a crash between the gateway's answer and that commit sends a
+    /// notice twice. Returns false when messaging is unavailable.
     /// </summary>
     public async Task<bool> SendBeforeExecutingAsync(CancellationRequest request, CancellationToken ct)
     {
@@ -82,8 +85,19 @@ public sealed class CancellationNotices(AppDbContext db, IMessageSender sender, 
             return false;
         }
         request.RecordNoticeSent(now);
-        if (!sender.SendsWithTheSave)
-            await db.CancellationRequests.Where(r => r.Id == request.Id).ExecuteUpdateAsync(u => u.SetProperty(r => r.NoticeSentAt, now), CancellationToken.None);
+        var sent = new { request.Id, request.NoticeSentAt, messages = messages.Count, coolingOffEnds = request.CoolingOffEnds(policies.CoolingOff, now) };
+        if (sender.SendsWithTheSave)
+        {
+            AuditTrail.RecordIn(db, Actor.System(), request.EventName("notice_sent"), request.Msisdn.Masked(), null, sent, now);
+            return true;
+        }
+        // Not the worker's token: the messages went out, so their record must be kept even when the worker is stopping.
+        await using var own = await contexts.CreateDbContextAsync(CancellationToken.None);
+        await using var transaction = await own.Database.BeginTransactionAsync(CancellationToken.None);
+        await own.CancellationRequests.Where(r => r.Id == request.Id).ExecuteUpdateAsync(u => u.SetProperty(r => r.NoticeSentAt, now), CancellationToken.None);
+        AuditTrail.RecordIn(own, Actor.System(), request.EventName("notice_sent"), request.Msisdn.Masked(), null, sent, now);
+        await own.SaveChangesAsync(CancellationToken.None);
+        await transaction.CommitAsync(CancellationToken.None);
         return true;
     }
 

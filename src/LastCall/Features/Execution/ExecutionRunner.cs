@@ -227,8 +227,9 @@ public sealed class ExecutionRunner(
 
     /// <summary>
     /// Tells the customer first if the approval notice has not gone out (a counter request is always told here), then
-    /// plans the steps into <paramref name="steps"/>; the notice's record and the start (or the request handed back for
-    /// later) are saved with the batch's first save, before any step acts.
+    /// plans the steps into <paramref name="steps"/>; the notice is recorded with its audit event as
+    /// <see cref="CancellationNotices.SendBeforeExecutingAsync"/> says, and the start (or the request handed back for later)
+    /// is saved with the batch's first save, before any step acts.
     /// </summary>
     private async Task<bool> StartAsync(CancellationRequest request, List<ExecutionStep> steps, CancellationToken ct)
     {
@@ -254,8 +255,6 @@ public sealed class ExecutionRunner(
         {
             // The owner of a remote request may still stop it: come back when the cooling-off has passed.
             request.ReleaseLease(stopUntil);
-            if (toldNow)
-                audit.Record(request.EventName("notice_sent"), request.Msisdn.Masked(), after: new { request.Id, request.NoticeSentAt, coolingOffEnds = stopUntil });
             return false;
         }
         var now = clock.GetUtcNow();

@@ -88,6 +88,10 @@ public sealed class ExecutionBatchTests(PostgresCluster postgres)
             Assert.Equal(CancellationStatus.Completed, (await db.CancellationRequests.AsNoTracking().SingleAsync(r => r.Id == id, Ct)).Status);
             Assert.Equal(1, await db.SentMessages.CountAsync(m => m.To == line.Msisdn && m.Template == "cancellation_executing", Ct));
         }
+        // Each notice is in the audit log once, although the batch's save that would have carried its event failed.
+        var noticeEvents = await db.AuditEvents.Where(e => e.Action == "cancellation.notice_sent").Select(e => e.After!).ToListAsync(Ct);
+        Assert.Equal(ids.Count, noticeEvents.Count);
+        Assert.All(ids, id => Assert.Single(noticeEvents, after => after.Contains(id.ToString(), StringComparison.OrdinalIgnoreCase)));
     }
 
     private static async Task<List<Guid>> CancelAtStoreAsync(ExecutionHarness harness, IEnumerable<TestLine> lines)
