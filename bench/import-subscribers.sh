@@ -8,6 +8,8 @@
 # LASTCALL_IMPORT_BIN=DIR runs the lastcall.dll of another build (a baseline) with this checkout's generator and cluster.
 # LASTCALL_IMPORT_PERF=DIR records each timed import with `perf record -g` into DIR/LABEL-ROWS.data (with the runtime's perf
 # map, so managed frames have names); its figures then include perf's own overhead: read the profile as shares only.
+# LASTCALL_IMPORT_STATEMENTS=N (PostgreSQL) prints after each timed import the N statements that took most of PostgreSQL's
+# execution time in it (pg_stat_statements: calls and microseconds per imported row, share of the total).
 # Prints one result line per import (wall time, rows/s, CPU seconds of the import process and of PostgreSQL, peak RSS of
 # the import process, load average);
 # docs/benchmarks.md records the figures.
@@ -50,8 +52,13 @@ pg_cpu() {
   echo "$ticks / $(getconf CLK_TCK)" | bc -l
 }
 
+psql_bench() { pg_as "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d lastcall -qAt "$@"; }
+statements=${LASTCALL_IMPORT_STATEMENTS:-0}
+[ $sqlite = 1 ] && statements=0
+
 timed_import() { # label csv rows
   local label=$1 csv=$2 rows=$3 elapsed rss_mb imported size_mb cpu pg_before pg_after
+  [ "$statements" -gt 0 ] && psql_bench -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" -c "SELECT pg_stat_statements_reset()" >/dev/null
   pg_before=$(pg_cpu)
   local profile=()
   if [ -n "${LASTCALL_IMPORT_PERF:-}" ]; then
@@ -72,6 +79,11 @@ timed_import() { # label csv rows
   printf '%s rows=%s file=%sMB imported=%s seconds=%s rows_per_second=%.0f cpu_seconds=%s pg_cpu_seconds=%.1f peak_rss_mb=%.0f load=%s\n' \
     "$label" "$rows" "$size_mb" "$imported" "$elapsed" "$(echo "$imported / $elapsed" | bc -l)" "$cpu" "$(echo "$pg_after - $pg_before" | bc -l)" "$rss_mb" \
     "$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' '/')"
+  if [ "$statements" -gt 0 ]; then
+    psql_bench -F ' | ' -c "SELECT round(calls::numeric / $imported, 3) AS calls_per_row, round((total_exec_time * 1000 / $imported)::numeric, 2) AS us_per_row,
+        round((100 * total_exec_time / sum(total_exec_time) OVER ())::numeric, 1) AS pct, left(regexp_replace(query, '\s+', ' ', 'g'), 140)
+      FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT $statements"
+  fi
 }
 
 for rows in "${sizes[@]}"; do

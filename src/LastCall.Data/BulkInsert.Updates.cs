@@ -65,6 +65,40 @@ public static partial class BulkInsert
         return rows;
     }
 
+    /// <summary>
+    /// Sets one column to one value on aggregates read untracked, with one statement: the keys and the versions as read go
+    /// as two arrays, and only rows that still have their version are set, their version raised (in the entities too). For
+    /// a narrow change of many rows (the import run's mark on the lines whose account, profiles or owner a re-import changed) it costs PostgreSQL a third
+    /// less than <see cref="UpdateAsync{TEntity}"/>'s temporary table (measured, issue 12). Throws
+    /// <see cref="DbUpdateConcurrencyException"/> when a row was changed or deleted meanwhile. Needs a single-column key and a
+    /// single integer concurrency token, neither converted.
+    /// </summary>
+    public static async Task<int> SetColumnAsync<TEntity>(DbContext db, ReadRows<TEntity> read, IReadOnlyCollection<TEntity> entities, IProperty column, object? value, CancellationToken ct)
+        where TEntity : AggregateRoot
+    {
+        var connection = CopyConnection(db);
+        if (entities.Count == 0)
+            return 0;
+        var table = TableMap.Of(read.EntityType);
+        if (table.Key is not [var key] || key.ClrType != typeof(Guid) || key.GetTypeMapping().Converter is not null
+            || table.All.Where(c => c.Property.IsConcurrencyToken).ToArray() is not [var token] || token.Property.ClrType != typeof(int) || token.Property.GetTypeMapping().Converter is not null)
+            throw new NotSupportedException($"SetColumnAsync needs a Guid key and an int concurrency token ({table.Name}).");
+        var name = table.All.Single(c => c.Property == column).Name;
+        var keyName = table.All.Single(c => c.Property == key).Name;
+        await using var command = new NpgsqlCommand(
+            $"UPDATE {table.Name} AS t SET {Quote(name)} = $1, {Quote(token.Name)} = t.{Quote(token.Name)} + 1 FROM unnest($2::uuid[], $3::integer[]) AS s(k, v) WHERE t.{Quote(keyName)} = s.k AND t.{Quote(token.Name)} = s.v",
+            connection, CurrentTransaction(db));
+        var converter = column.GetTypeMapping().Converter;
+        command.Parameters.Add(new NpgsqlParameter { Value = (converter is null ? value : converter.ConvertToProvider(value)) ?? DBNull.Value, DataTypeName = column.GetColumnType() });
+        command.Parameters.Add(new NpgsqlParameter { Value = entities.Select(e => (Guid)read.Original(e, key)!).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = entities.Select(e => (int)read.Original(e, token.Property)!).ToArray() });
+        var rows = await command.ExecuteNonQueryAsync(ct);
+        EnsureAllUpdated(rows, entities.Count, table);
+        foreach (var entity in entities)
+            entity.IncrementVersion();
+        return rows;
+    }
+
     private static NpgsqlTransaction CurrentTransaction(DbContext db) => (NpgsqlTransaction)db.Database.CurrentTransaction!.GetDbTransaction();
 
     /// <summary>Fewer rows matched than were sent: another writer changed or deleted some since they were read.</summary>

@@ -316,18 +316,32 @@ internal sealed class SubscriberBatchWriter
     }
 
     /// <summary>
-    /// Readies the context for a normal save (SQLite, the row-by-row retry): the loaded lines the records changed nothing on
-    /// but the run's mark get their mark back and are remembered in <c>import_run_lines</c>, as the bulk write does, and the
-    /// new aggregates are added.
+    /// Readies the context for a normal save (SQLite, the row-by-row retry): the loaded lines the records changed nothing on,
+    /// their account, profiles, owner and pool number included, get their mark back and are remembered in
+    /// <c>import_run_lines</c>, as the bulk write does, and the new aggregates are added.
     /// </summary>
     public void PrepareTrackedSave()
     {
+        var tracker = _db.ChangeTracker;
+        tracker.DetectChanges();
+        HashSet<Guid> partsChanged = [], ownersChanged = [];
+        HashSet<Msisdn> numbersChanged = [];
+        foreach (var changed in tracker.Entries().Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted))
+        {
+            switch (changed.Entity)
+            {
+                case BillingAccount account: partsChanged.Add(account.LineId); break;
+                case EsimProfile profile: partsChanged.Add(profile.LineId); break;
+                case Customer customer: ownersChanged.Add(customer.Id); break;
+                case PoolNumber number: numbersChanged.Add(number.Msisdn); break;
+            }
+        }
         foreach (var line in _loadedLines)
         {
             var entry = _db.Entry(line);
-            entry.DetectChanges();
             var mark = entry.Property(l => l.ImportRunId);
-            if (entry.State != EntityState.Modified || !mark.IsModified || entry.Properties.Any(p => p.IsModified && p.Metadata != mark.Metadata))
+            if (entry.State != EntityState.Modified || !mark.IsModified || entry.Properties.Any(p => p.IsModified && p.Metadata != mark.Metadata)
+                || partsChanged.Contains(line.Id) || ownersChanged.Contains(line.CustomerId) || numbersChanged.Contains(line.Msisdn))
                 continue;
             mark.CurrentValue = mark.OriginalValue;
             mark.IsModified = false;
@@ -343,9 +357,11 @@ internal sealed class SubscriberBatchWriter
     /// <summary>
     /// Writes the batch in the context's transaction (PostgreSQL, loaded <see cref="Saving.Bulk"/>): the new aggregates with
     /// COPY, parents first; the read rows the records changed with one version-checked <c>UPDATE … FROM</c> per table; the
-    /// profiles removed from and added to existing lines; and, for the lines the records touched without changing them, a
-    /// row each in <c>import_run_lines</c> instead of the run's mark on the line (a later row of the file with the same number
-    /// is then a duplicate; decision 0032), so unchanged lines are not written at all. Lines whose status changed are
+    /// profiles removed from and added to existing lines; for the lines whose own row changed nothing but whose account,
+    /// profiles, owner or pool number did, only the run's mark, version-checked, so that the batch fails (and is redone row by
+    /// row) when another writer changed the line meanwhile (a cancellation begun, say); and for the lines whose row changed
+    /// nothing at all, a row each in <c>import_run_lines</c> instead (a later row of the file with the same number is then a
+    /// duplicate; decision 0032), so those lines are not written at all. Lines whose status changed are
     /// handed to the context instead (read again, tracked, and checked against the version the batch read), so that its save,
     /// which the caller makes next with the batch's audit event, publishes their product state events as every save does.
     /// </summary>
@@ -370,9 +386,22 @@ internal sealed class SubscriberBatchWriter
         var removedProfiles = read.Profiles.Entities.Where(p => !kept.Contains(p)).Select(p => p.Id).ToList();
         var changedProfiles = profiles.Where(p => read.Profiles.Contains(p) && read.Profiles.IsChanged(p)).ToList();
         var addedProfiles = profiles.Where(p => !read.Profiles.Contains(p)).Concat(New.Lines.SelectMany(l => l.Profiles)).ToList();
+        var changedCustomers = Changed(read.Customers);
+        var changedAccounts = Changed(read.Accounts);
+        var changedPoolNumbers = Changed(read.PoolNumbers);
+        // A line whose own row is unchanged but whose parts the records changed is still checked, through its mark.
+        var partsChanged = new HashSet<Guid>([
+            .. changedAccounts.Select(a => a.LineId),
+            .. read.Profiles.Entities.Where(p => !kept.Contains(p) || read.Profiles.IsChanged(p)).Select(p => p.LineId),
+            .. profiles.Where(p => !read.Profiles.Contains(p)).Select(p => p.LineId),
+        ]);
+        var ownersChanged = changedCustomers.Select(c => c.Id).ToHashSet();
+        var numbersChanged = changedPoolNumbers.Select(n => n.Msisdn).ToHashSet();
+        var onlyTheirPartsChanged = onlyMarked.Where(l => partsChanged.Contains(l.Id) || ownersChanged.Contains(l.CustomerId) || numbersChanged.Contains(l.Msisdn)).ToList();
+        var leftAlone = onlyMarked.Except(onlyTheirPartsChanged).ToList();
 
         await BulkInsert.CopyAsync(_db, New.Customers, ct);
-        await BulkInsert.UpdateAsync(_db, read.Customers, Changed(read.Customers), ct);
+        await BulkInsert.UpdateAsync(_db, read.Customers, changedCustomers, ct);
         await BulkInsert.CopyAsync(_db, New.Lines, ct);
         await BulkInsert.UpdateAsync(_db, read.Lines, changedLines, ct);
         if (removedProfiles.Count > 0
@@ -381,12 +410,14 @@ internal sealed class SubscriberBatchWriter
         await BulkInsert.UpdateAsync(_db, read.Profiles, changedProfiles, ct);
         await BulkInsert.CopyAsync(_db, addedProfiles, ct);
         await BulkInsert.CopyAsync(_db, New.BillingAccounts, ct);
-        await BulkInsert.UpdateAsync(_db, read.Accounts, Changed(read.Accounts), ct);
+        await BulkInsert.UpdateAsync(_db, read.Accounts, changedAccounts, ct);
         await BulkInsert.CopyAsync(_db, New.PoolNumbers, ct);
-        await BulkInsert.UpdateAsync(_db, read.PoolNumbers, Changed(read.PoolNumbers), ct);
+        await BulkInsert.UpdateAsync(_db, read.PoolNumbers, changedPoolNumbers, ct);
         await BulkInsert.CopyAsync(_db, New.RegisterEntries, ct);
-        // Lines the records changed nothing on but the mark: remembered beside them, the lines themselves left alone.
-        await BulkInsert.CopyAsync(_db, onlyMarked.ConvertAll(l => new ImportRunLine(_run.Id, l.Id)), ct);
+        // Lines whose rows changed nothing but the mark: only that column (and the version) is written where their parts
+        // changed; the others are remembered beside them and left alone.
+        await BulkInsert.SetColumnAsync(_db, read.Lines, onlyTheirPartsChanged, runMark, _run.Id, ct);
+        await BulkInsert.CopyAsync(_db, leftAlone.ConvertAll(l => new ImportRunLine(_run.Id, l.Id)), ct);
         await TrackAsync(read.Lines, moved, ct);
     }
 
