@@ -83,21 +83,27 @@ public sealed class SuspensionExpiry(IServiceScopeFactory scopes, IOptionsMonito
             return 0;
         }
         if (!sender.SendsWithTheSave)
-            await SendNowAsync(db, sender, notices, ct);
+            await SendNowAsync(db, sender, notices, now, ct);
         return due.Count;
     }
 
     /// <summary>
     /// Sends the taken notices through the gateway, recording each as it is accepted. The first failure stops the batch's
-    /// sends (the gateway is down, the rest would fail too): the notices left are taken again after
-    /// <see cref="NoticeRetryAfter"/>.
+    /// sends (the gateway is down, the rest would fail too), and so does half of <see cref="NoticeRetryAfter"/> gone by (a
+    /// slow gateway), so that no notice is still being sent when another pass may take it again: the notices left are taken
+    /// again after <see cref="NoticeRetryAfter"/>.
     /// </summary>
-    private async Task SendNowAsync(AppDbContext db, IMessageSender sender, List<(Domain.Suspensions.Suspension Suspension, OutgoingMessage Message)> notices, CancellationToken ct)
+    private async Task SendNowAsync(AppDbContext db, IMessageSender sender, List<(Domain.Suspensions.Suspension Suspension, OutgoingMessage Message)> notices, DateTimeOffset takenAt, CancellationToken ct)
     {
         foreach (var (suspension, message) in notices)
         {
             // A send is not cancelled once started: stop between them when the host shuts down.
             ct.ThrowIfCancellationRequested();
+            if (Clock.GetUtcNow() - takenAt > NoticeRetryAfter / 2)
+            {
+                Logger.LogWarning("Suspension expiry: the messaging gateway is slow; the notices left are sent again after {Minutes} minutes", NoticeRetryAfter.TotalMinutes);
+                return;
+            }
             try
             {
                 await sender.SendAsync(message, ct);
@@ -108,7 +114,9 @@ public sealed class SuspensionExpiry(IServiceScopeFactory scopes, IOptionsMonito
                 return;
             }
             var sentAt = Clock.GetUtcNow();
-            await db.Suspensions.Where(s => s.Id == suspension.Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.ExpiryNoticeSentAt, sentAt), CancellationToken.None);
+            // The version moves too, so a pass that read the suspension before this cannot take its notice again.
+            await db.Suspensions.Where(s => s.Id == suspension.Id)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.ExpiryNoticeSentAt, sentAt).SetProperty(s => s.Version, s => s.Version + 1), CancellationToken.None);
         }
     }
 }

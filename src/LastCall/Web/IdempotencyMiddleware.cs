@@ -79,9 +79,10 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IDbContextFactor
             {
                 await next(context);
             }
-            catch (Exception e) when (commits.Any && !context.Response.HasStarted)
+            catch (Exception e) when (commits.Any && !context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
             {
-                // The change is made: the error's answer, written as the exception handler writes it, is kept below.
+                // The change is made: the error's answer, written as the exception handler writes it, is kept below. (A client
+                // that hung up is not answered: its retry runs again, as before any commit.)
                 captured.SetLength(0);
                 if (!await AnswerErrorAsync(context, e))
                     throw;

@@ -75,7 +75,8 @@ public sealed class SubscriberImporter(
         if (!format.IsSuccess)
             return new ImportSummary(0, 0, kept, new RowRejection(header.Value.LineNumber, format.Error!.Code, format.Error.Message));
 
-        var run = new ImportRun(Guid.CreateVersion7(), settings, clock);
+        // The run's id tells its age to the cleanup of abandoned runs (ForgetLinesSeenAsync): made on the same clock.
+        var run = new ImportRun(Guid.CreateVersion7(clock.GetUtcNow()), settings, clock);
         var actor = currentActor.Get();
         // Reading, parsing and protecting the next batch overlaps with writing this one; batches are reported one at a
         // time in file order.
@@ -149,7 +150,12 @@ public sealed class SubscriberImporter(
             {
                 // The writer stopped first (its error is the one that matters).
             }
-            await ForgetLinesSeenAsync(run);
+            // Bookkeeping, not the request's change: outside its flow, so that an import through the API that failed before
+            // its first batch is not taken for one that committed (IdempotencyMiddleware).
+            Task forget;
+            using (ExecutionContext.SuppressFlow())
+                forget = Task.Run(() => ForgetLinesSeenAsync(run), CancellationToken.None);
+            await forget;
         }
 
         logger.LogInformation("Import {RunId}: {Imported} imported, {Rejected} rejected", run.Id, imported, rejected);
@@ -326,7 +332,7 @@ public sealed class SubscriberImporter(
                     await SaveBatchAsync(applied.Db, applied.Writer, cancellationToken);
                     return new BatchOutcome(applied.Imported, applied.Rejected);
                 }
-                catch (Exception ex) when (ex is DbUpdateException or NpgsqlException)
+                catch (Exception ex) when (IsRefusal(ex))
                 {
                     logger.LogWarning(ex, "Import {RunId}: a batch failed to save; retrying its rows one by one", run.Id);
                 }
@@ -367,6 +373,20 @@ public sealed class SubscriberImporter(
         }
         return new BatchOutcome(importedOneByOne, rejected);
     }
+
+    /// <summary>
+    /// The database refused the batch's data (a constraint, a version another writer moved, a serialization failure): worth
+    /// redoing row by row so that only the bad row is left out. A lost connection or a server shutting down is not: the run
+    /// stops (a re-run is safe), since the lines it remembered in an unlogged table (decision 0032) may not have outlived a
+    /// server restart.
+    /// </summary>
+    internal static bool IsRefusal(Exception ex) => ex switch
+    {
+        PostgresException refused => !refused.SqlState.StartsWith("08", StringComparison.Ordinal) && !refused.SqlState.StartsWith("57", StringComparison.Ordinal),
+        DbUpdateException { InnerException: null } => true,
+        DbUpdateException { InnerException: { } inner } => inner is Microsoft.Data.Sqlite.SqliteException || IsRefusal(inner),
+        _ => false,
+    };
 
     /// <summary>
     /// How many batches are written at once, each on a connection of its own. PostgreSQL: two, so that its writes can use

@@ -205,6 +205,21 @@ public sealed class SubscriberImportTests(PostgresCluster postgres)
     }
 
     [Theory]
+    [InlineData("23505", true)] // a unique violation: the bad row is found row by row
+    [InlineData("40001", true)] // a serialization failure
+    [InlineData("57P01", false)] // the server is shutting down: the run stops
+    [InlineData("08006", false)] // the connection failed
+    public void ABatchIsRedoneRowByRow_OnlyWhenTheDatabaseRefusedItsData(string sqlState, bool redone)
+    {
+        var refused = new Npgsql.PostgresException("refused", "ERROR", "ERROR", sqlState);
+
+        Assert.Equal(redone, SubscriberImporter.IsRefusal(refused));
+        Assert.Equal(redone, SubscriberImporter.IsRefusal(new DbUpdateException("save failed", refused)));
+        Assert.True(SubscriberImporter.IsRefusal(new DbUpdateConcurrencyException("changed meanwhile")));
+        Assert.False(SubscriberImporter.IsRefusal(new Npgsql.NpgsqlException("Exception while reading from stream", new IOException("reset"))));
+    }
+
+    [Theory]
     [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task AnImport_DeletesTheLinesItRemembered_AndThoseLeftByRunsThatBeganOverAWeekAgo(DatabaseProvider provider)
     {
