@@ -71,16 +71,20 @@ public sealed class RequestCommitObserver(IHttpContextAccessor http) : ISaveChan
 
     public int NonQueryExecuted(DbCommand command, CommandExecutedEventData eventData, int result)
     {
-        if (result > 0)
-            Commits?.Wrote(command.Transaction);
+        ObserveStatement(command, result);
         return result;
     }
 
     public ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
+        ObserveStatement(command, result);
+        return ValueTask.FromResult(result);
+    }
+
+    private void ObserveStatement(DbCommand command, int result)
+    {
         if (result > 0)
             Commits?.Wrote(command.Transaction);
-        return ValueTask.FromResult(result);
     }
 
     // A save in the caller's transaction is committed by that transaction; one in its own transaction (or none) has been

@@ -85,17 +85,18 @@ public sealed class CancellationNotices(AppDbContext db, IDbContextFactory<AppDb
             return false;
         }
         request.RecordNoticeSent(now);
-        var sent = new { request.Id, request.NoticeSentAt, messages = messages.Count, coolingOffEnds = request.CoolingOffEnds(policies.CoolingOff, now) };
+        void RecordSentIn(AppDbContext unit) => AuditTrail.RecordIn(unit, Actor.System(), request.EventName("notice_sent"), request.Msisdn.Masked(), null,
+            new { request.Id, request.NoticeSentAt, messages = messages.Count, coolingOffEnds = request.CoolingOffEnds(policies.CoolingOff, now) }, now);
         if (sender.SendsWithTheSave)
         {
-            AuditTrail.RecordIn(db, Actor.System(), request.EventName("notice_sent"), request.Msisdn.Masked(), null, sent, now);
+            RecordSentIn(db);
             return true;
         }
         // Not the worker's token: the messages went out, so their record must be kept even when the worker is stopping.
         await using var own = await contexts.CreateDbContextAsync(CancellationToken.None);
         await using var transaction = await own.Database.BeginTransactionAsync(CancellationToken.None);
         await own.CancellationRequests.Where(r => r.Id == request.Id).ExecuteUpdateAsync(u => u.SetProperty(r => r.NoticeSentAt, now), CancellationToken.None);
-        AuditTrail.RecordIn(own, Actor.System(), request.EventName("notice_sent"), request.Msisdn.Masked(), null, sent, now);
+        RecordSentIn(own);
         await own.SaveChangesAsync(CancellationToken.None);
         await transaction.CommitAsync(CancellationToken.None);
         return true;

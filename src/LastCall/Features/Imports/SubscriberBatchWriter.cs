@@ -324,24 +324,14 @@ internal sealed class SubscriberBatchWriter
     {
         var tracker = _db.ChangeTracker;
         tracker.DetectChanges();
-        HashSet<Guid> partsChanged = [], ownersChanged = [];
-        HashSet<Msisdn> numbersChanged = [];
+        var parts = new ChangedParts();
         foreach (var changed in tracker.Entries().Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted))
-        {
-            switch (changed.Entity)
-            {
-                case BillingAccount account: partsChanged.Add(account.LineId); break;
-                case EsimProfile profile: partsChanged.Add(profile.LineId); break;
-                case Customer customer: ownersChanged.Add(customer.Id); break;
-                case PoolNumber number: numbersChanged.Add(number.Msisdn); break;
-            }
-        }
+            parts.Add(changed.Entity);
         foreach (var line in _loadedLines)
         {
             var entry = _db.Entry(line);
             var mark = entry.Property(l => l.ImportRunId);
-            if (entry.State != EntityState.Modified || !mark.IsModified || entry.Properties.Any(p => p.IsModified && p.Metadata != mark.Metadata)
-                || partsChanged.Contains(line.Id) || ownersChanged.Contains(line.CustomerId) || numbersChanged.Contains(line.Msisdn))
+            if (entry.State != EntityState.Modified || !mark.IsModified || entry.Properties.Any(p => p.IsModified && p.Metadata != mark.Metadata) || parts.Of(line))
                 continue;
             mark.CurrentValue = mark.OriginalValue;
             mark.IsModified = false;
@@ -383,32 +373,30 @@ internal sealed class SubscriberBatchWriter
         }
         var profiles = read.Lines.Entities.SelectMany(l => l.Profiles).ToList();
         var kept = profiles.ToHashSet(ReferenceEqualityComparer.Instance);
-        var removedProfiles = read.Profiles.Entities.Where(p => !kept.Contains(p)).Select(p => p.Id).ToList();
+        var removedProfiles = read.Profiles.Entities.Where(p => !kept.Contains(p)).ToList();
         var changedProfiles = profiles.Where(p => read.Profiles.Contains(p) && read.Profiles.IsChanged(p)).ToList();
-        var addedProfiles = profiles.Where(p => !read.Profiles.Contains(p)).Concat(New.Lines.SelectMany(l => l.Profiles)).ToList();
+        var profilesAddedToExistingLines = profiles.Where(p => !read.Profiles.Contains(p)).ToList();
         var changedCustomers = Changed(read.Customers);
         var changedAccounts = Changed(read.Accounts);
         var changedPoolNumbers = Changed(read.PoolNumbers);
         // A line whose own row is unchanged but whose parts the records changed is still checked, through its mark.
-        var partsChanged = new HashSet<Guid>([
-            .. changedAccounts.Select(a => a.LineId),
-            .. read.Profiles.Entities.Where(p => !kept.Contains(p) || read.Profiles.IsChanged(p)).Select(p => p.LineId),
-            .. profiles.Where(p => !read.Profiles.Contains(p)).Select(p => p.LineId),
-        ]);
-        var ownersChanged = changedCustomers.Select(c => c.Id).ToHashSet();
-        var numbersChanged = changedPoolNumbers.Select(n => n.Msisdn).ToHashSet();
-        var onlyTheirPartsChanged = onlyMarked.Where(l => partsChanged.Contains(l.Id) || ownersChanged.Contains(l.CustomerId) || numbersChanged.Contains(l.Msisdn)).ToList();
+        var parts = new ChangedParts();
+        IEnumerable<object>[] changedPartsOfLines = [changedAccounts, removedProfiles, changedProfiles, profilesAddedToExistingLines, changedCustomers, changedPoolNumbers];
+        foreach (var part in changedPartsOfLines.SelectMany(p => p))
+            parts.Add(part);
+        var onlyTheirPartsChanged = onlyMarked.Where(parts.Of).ToList();
         var leftAlone = onlyMarked.Except(onlyTheirPartsChanged).ToList();
+        var removedProfileIds = removedProfiles.ConvertAll(p => p.Id);
 
         await BulkInsert.CopyAsync(_db, New.Customers, ct);
         await BulkInsert.UpdateAsync(_db, read.Customers, changedCustomers, ct);
         await BulkInsert.CopyAsync(_db, New.Lines, ct);
         await BulkInsert.UpdateAsync(_db, read.Lines, changedLines, ct);
-        if (removedProfiles.Count > 0
-            && await _db.EsimProfiles.Where(p => removedProfiles.Contains(p.Id)).ExecuteDeleteAsync(ct) != removedProfiles.Count)
+        if (removedProfileIds.Count > 0
+            && await _db.EsimProfiles.Where(p => removedProfileIds.Contains(p.Id)).ExecuteDeleteAsync(ct) != removedProfileIds.Count)
             throw new DbUpdateConcurrencyException("An eSIM profile the batch removes was removed by another writer since the batch read it.");
         await BulkInsert.UpdateAsync(_db, read.Profiles, changedProfiles, ct);
-        await BulkInsert.CopyAsync(_db, addedProfiles, ct);
+        await BulkInsert.CopyAsync<EsimProfile>(_db, [.. profilesAddedToExistingLines, .. New.Lines.SelectMany(l => l.Profiles)], ct);
         await BulkInsert.CopyAsync(_db, New.BillingAccounts, ct);
         await BulkInsert.UpdateAsync(_db, read.Accounts, changedAccounts, ct);
         await BulkInsert.CopyAsync(_db, New.PoolNumbers, ct);
@@ -422,6 +410,30 @@ internal sealed class SubscriberBatchWriter
     }
 
     private static List<T> Changed<T>(ReadRows<T> read) where T : class => [.. read.Entities.Where(e => read.IsChanged(e))];
+
+    /// <summary>
+    /// The parts of existing lines a batch changed (accounts, profiles, owners, pool numbers): a line whose own row is
+    /// unchanged but whose parts are among them keeps the run's version-checked mark instead of being left alone.
+    /// </summary>
+    private sealed class ChangedParts
+    {
+        private readonly HashSet<Guid> _lines = [];
+        private readonly HashSet<Guid> _owners = [];
+        private readonly HashSet<Msisdn> _numbers = [];
+
+        public void Add(object part)
+        {
+            switch (part)
+            {
+                case BillingAccount account: _lines.Add(account.LineId); break;
+                case EsimProfile profile: _lines.Add(profile.LineId); break;
+                case Customer customer: _owners.Add(customer.Id); break;
+                case PoolNumber number: _numbers.Add(number.Msisdn); break;
+            }
+        }
+
+        public bool Of(Line line) => _lines.Contains(line.Id) || _owners.Contains(line.CustomerId) || _numbers.Contains(line.Msisdn);
+    }
 
     /// <summary>Reads the moved lines again, tracked, and gives them the batch's values, for the context's save.</summary>
     private async Task TrackAsync(ReadRows<Line> read, List<Line> moved, CancellationToken ct)
