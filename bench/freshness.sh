@@ -19,12 +19,11 @@ awk -v n="$rows" 'BEGIN { srand(1); for (k = 0; k < 100000; k++) { i = int(rand(
 signing_key=$(openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt)
 urls=()
 for n in 1 2; do
-  port=$(free_port)
   mkdir -p "$work/host$n"
-  (cd "$work/host$n" && Certificates__SigningKeyPem="$signing_key" exec dotnet "$bin/lastcall.dll" --urls "http://127.0.0.1:$port" --contentRoot "$bin" "${opts[@]}" \
-    --Partners:RateLimit:PerSecond 1000000 --Logging:LogLevel:Default Warning >"$work/host$n.log" 2>&1) &
+  (cd "$work/host$n" && Certificates__SigningKeyPem="$signing_key" exec dotnet "$bin/lastcall.dll" --urls "http://127.0.0.1:0" --contentRoot "$bin" "${opts[@]}" \
+    --Partners:RateLimit:PerSecond 1000000 --Logging:LogLevel:Default Warning --Logging:LogLevel:Microsoft.Hosting.Lifetime Information >"$work/host$n.log" 2>&1) &
   pids+=("$!")
-  urls+=("http://127.0.0.1:$port")
+  urls+=("$(listening_url "$work/host$n.log" "$!")")
 done
 for url in "${urls[@]}"; do
   for _ in $(seq 1 600); do

@@ -29,11 +29,12 @@ perf_map=0; [ -n "${LASTCALL_BENCH_PERF:-}" ] && perf_map=1
 
 # host LABEL BIN: starts a host and sets $port once it answers.
 host() {
-  local label=$1 host_bin=$2 code
-  port=$(free_port)
-  (cd "$work" && DOTNET_PerfMapEnabled=$perf_map DOTNET_EnableWriteXorExecute=$((1 - perf_map)) Certificates__SigningKeyPem="$signing_key" exec dotnet "$host_bin/lastcall.dll" --urls "http://127.0.0.1:$port" --contentRoot "$host_bin" "${opts[@]}" \
-    --Partners:RateLimit:PerSecond 1000000 --Logging:LogLevel:Default Warning >"$work/host-$label.log" 2>&1) &
+  local label=$1 host_bin=$2 code url
+  (cd "$work" && DOTNET_PerfMapEnabled=$perf_map DOTNET_EnableWriteXorExecute=$((1 - perf_map)) Certificates__SigningKeyPem="$signing_key" exec dotnet "$host_bin/lastcall.dll" --urls "http://127.0.0.1:0" --contentRoot "$host_bin" "${opts[@]}" \
+    --Partners:RateLimit:PerSecond 1000000 --Logging:LogLevel:Default Warning --Logging:LogLevel:Microsoft.Hosting.Lifetime Information >"$work/host-$label.log" 2>&1) &
   pids+=($!)
+  url=$(listening_url "$work/host-$label.log" "$!")
+  port=${url##*:}
   for _ in $(seq 1 2400); do
     code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $key" "http://127.0.0.1:$port/api/v1/reassigned-numbers/+8613000000000?since=2020-01-01" || true)
     [ "$code" = 200 ] && break

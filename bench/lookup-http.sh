@@ -48,18 +48,18 @@ awk -v n="$rows" -v q="$csv_rows" -v seed=2 'BEGIN { srand(seed); print "msisdn,
 
 # The real host. Partners:RateLimit:PerSecond (default 500 a second per partner) is raised for the run:
 # one partner key drives all the load here, and the limit must not be what is measured.
-port=$(free_port)
 load
 signing_key=$(openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt)
 started=$(date +%s.%N)
-# start_host BIN PORT LOG: the lastcall.dll of the build in BIN on PORT, in the background, on the run's database.
+# start_host BIN LOG: the lastcall.dll of the build in BIN on a port of its own, in the background, on the run's database.
 start_host() {
-  (cd "$work" && Certificates__SigningKeyPem="$signing_key" exec dotnet "$1/lastcall.dll" --urls "http://127.0.0.1:$2" --contentRoot "$1" "${opts[@]}" \
-    --Partners:RateLimit:PerSecond 1000000 --Logging:LogLevel:Default Warning \
-    --Logging:LogLevel:LastCall.Features.Lookup.RegisterIndexService Information >"$3" 2>&1) &
+  (cd "$work" && Certificates__SigningKeyPem="$signing_key" exec dotnet "$1/lastcall.dll" --urls "http://127.0.0.1:0" --contentRoot "$1" "${opts[@]}" \
+    --Partners:RateLimit:PerSecond 1000000 --Logging:LogLevel:Default Warning --Logging:LogLevel:Microsoft.Hosting.Lifetime Information \
+    --Logging:LogLevel:LastCall.Features.Lookup.RegisterIndexService Information >"$2" 2>&1) &
 }
-start_host "$bin" "$port" "$work/host.log"
+start_host "$bin" "$work/host.log"
 host=$!; pids+=("$host")
+port=$(listening_url "$work/host.log" "$host"); port=${port##*:}
 probe="http://127.0.0.1:$port$(head -1 "$work/paths.txt")"
 for _ in $(seq 1 1200); do
   code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $key" "$probe" || true)
@@ -72,9 +72,9 @@ echo "host: resident $(awk '/VmRSS/ {printf "%.0f MB", $2/1024}' /proc/$host/sta
 sleep 10; echo "host: resident $(awk '/VmRSS/ {printf "%.0f MB", $2/1024}' /proc/$host/status) 10 s later (rows=$rows)"
 if [ "${STARTUP_ONLY:-0}" = 1 ]; then exit 0; fi
 if [ -n "${LASTCALL_HOST_BIN:-}" ]; then
-  base_port=$(free_port)
-  start_host "$LASTCALL_HOST_BIN" "$base_port" "$work/base.log"
+  start_host "$LASTCALL_HOST_BIN" "$work/base.log"
   base=$!; pids+=("$base")
+  base_port=$(listening_url "$work/base.log" "$base"); base_port=${base_port##*:}
   until [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $key" "http://127.0.0.1:$base_port$(head -1 "$work/paths.txt")" || true)" = 200 ]; do sleep 0.5; done
   echo "baseline host ($LASTCALL_HOST_BIN) ready"
 fi
@@ -96,9 +96,9 @@ summary() { printf '%-8s req/s %8s  p50 %6s ms  p99 %6s ms  non-2xx %s\n' "$1" "
 # The bare reference on the same numbers, with the server GC the real host (Web SDK) runs with. Both
 # processes stay up and the wrk runs alternate real, bare, real, bare, … so that the load of the
 # machine (shared with other work) falls alike on both; the medians of the rounds are reported.
-bare_port=$(free_port)
-DOTNET_gcServer=1 dotnet "$bin/LastCall.Benchmarks.dll" bare-lookup "$bare_port" "$work/register.csv" >"$work/bare.log" 2>&1 &
+DOTNET_gcServer=1 dotnet "$bin/LastCall.Benchmarks.dll" bare-lookup 0 "$work/register.csv" >"$work/bare.log" 2>&1 &
 bare=$!; pids+=("$bare")
+bare_port=$(listening_url "$work/bare.log" "$bare"); bare_port=${bare_port##*:}
 until curl -fs -o /dev/null "http://127.0.0.1:$bare_port$(head -1 "$work/paths.txt")"; do sleep 0.5; done
 # percent_of_bare NAME: the last round's req/s of NAME as a percentage of the bare server's.
 percent_of_bare() { echo "$(tail -1 "$work/$1.txt" | cut -d' ' -f1) $(tail -1 "$work/bare.txt" | cut -d' ' -f1)" | awk '{ printf "%.1f\n", 100 * $1 / $2 }'; }

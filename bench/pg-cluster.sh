@@ -3,7 +3,8 @@
 #   pg_start DIR   -> exports PG_PORT and PG_CONN (a connection string for database "lastcall")
 #   pg_stop DIR
 # and what the bench scripts share besides:
-#   free_port                      -> a loopback port free right now (for a host started with --urls)
+#   listening_url LOG PID          -> the address a host started with `--urls http://127.0.0.1:0` bound (it logs it: no port
+#                                     is picked before it is bound); fails if the process PID ends first
 #   time_seconds FILE, time_rss_mb FILE -> wall clock and peak RSS from GNU `time -v` output in FILE
 #   bench_work                     -> sets work (a fresh folder) and pids (empty); on exit the processes in pids are
 #                                     stopped, the cluster in $work/pg too, and the folder removed
@@ -28,10 +29,16 @@ pg_start() {
   bin=$(pg_bin)
   mkdir -p "$dir"
   [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$dir"
-  PG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   pg_as "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --no-locale --no-sync >/dev/null
-  # Durable settings (fsync on): benchmark figures should hold for a real server.
-  pg_as "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o "-p $PG_PORT -k $dir -c listen_addresses=127.0.0.1 -c shared_buffers=1GB -c max_wal_size=4GB -c shared_preload_libraries=pg_stat_statements" start >/dev/null
+  # PostgreSQL cannot bind port 0 (its socket file is named after the port): a port free a moment ago is tried, and if
+  # another process took it meanwhile the server fails to bind and the next is tried.
+  local attempt
+  for attempt in 1 2 3 4 5; do
+    PG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    # Durable settings (fsync on): benchmark figures should hold for a real server.
+    pg_as "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o "-p $PG_PORT -k $dir -c listen_addresses=127.0.0.1 -c shared_buffers=1GB -c max_wal_size=4GB -c shared_preload_libraries=pg_stat_statements" start >/dev/null && break
+    [ "$attempt" = 5 ] && { tail -5 "$dir/server.log" >&2; return 1; }
+  done
   pg_as "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE lastcall" >/dev/null
   PG_CONN="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=lastcall"
   export PG_PORT PG_CONN PG_BIN=$bin
@@ -74,7 +81,16 @@ pg_stop() {
   pg_as "$(pg_bin)/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
 }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+listening_url() {
+  local log=$1 pid=$2 url waited=0
+  until url=$(grep -oE 'Now listening on: http://[0-9.:]+' "$log" 2>/dev/null | head -1 | sed 's/Now listening on: //'); [ -n "$url" ]; do
+    kill -0 "$pid" 2>/dev/null || { echo "process $pid ended before it listened:" >&2; tail -20 "$log" >&2; return 1; }
+    # A large register loads before the host listens: give up after 10 minutes.
+    waited=$((waited + 1)); [ "$waited" -lt 12000 ] || { echo "process $pid did not listen within 10 minutes:" >&2; tail -20 "$log" >&2; return 1; }
+    sleep 0.05
+  done
+  echo "$url"
+}
 
 time_seconds() { grep "Elapsed (wall clock)" "$1" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }'; }
 

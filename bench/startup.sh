@@ -35,15 +35,15 @@ snapshot="$work/data/register-index.snapshot"
 
 # start LABEL SNAPSHOT_PATH [BIN]: starts the host, waits for its first 200, prints the time and memory.
 start() {
-  local label=$1 path=$2 host_bin=${3:-$bin} port started code
-  port=$(free_port)
+  local label=$1 path=$2 host_bin=${3:-$bin} url started code
   started=$(date +%s.%N)
-  (cd "$work" && Certificates__SigningKeyPem="$signing_key" exec dotnet "$host_bin/lastcall.dll" --urls "http://127.0.0.1:$port" --contentRoot "$host_bin" "${opts[@]}" \
-    --Register:SnapshotPath "$path" --Logging:LogLevel:Default Warning \
+  (cd "$work" && Certificates__SigningKeyPem="$signing_key" exec dotnet "$host_bin/lastcall.dll" --urls "http://127.0.0.1:0" --contentRoot "$host_bin" "${opts[@]}" \
+    --Register:SnapshotPath "$path" --Logging:LogLevel:Default Warning --Logging:LogLevel:Microsoft.Hosting.Lifetime Information \
     --Logging:LogLevel:LastCall.Features.Lookup.RegisterIndexService Information >"$work/host-$label.log" 2>&1) &
   host=$!
+  url=$(listening_url "$work/host-$label.log" "$host")
   for _ in $(seq 1 6000); do
-    code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $key" "http://127.0.0.1:$port$probe_path" || true)
+    code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $key" "$url$probe_path" || true)
     [ "$code" = 200 ] && break
     sleep 0.05
   done

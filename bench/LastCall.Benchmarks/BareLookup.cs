@@ -4,6 +4,7 @@ using LastCall.Domain.Numbers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace LastCall.Benchmarks;
@@ -42,8 +43,10 @@ public static class BareLookup
                 return Results.BadRequest();
             return Results.Ok(new Answer(msisdn, since!, numbers.Contains(number) ? "yes" : "no"));
         });
-        Console.WriteLine($"bare: listening on 127.0.0.1:{port}");
-        await app.RunAsync();
+        await app.StartAsync();
+        // Port 0 binds a free port: the script reads the address back from this line, as it does from the real host's.
+        Console.WriteLine($"Now listening on: {app.Urls.First()}");
+        await app.WaitForShutdownAsync();
         return 0;
     }
 }

@@ -28,6 +28,6 @@ static int Usage()
     Console.Error.WriteLine("       LastCall.Benchmarks freshness CONN HOST_URL[,HOST_URL…] API_KEY COUNT");
     Console.Error.WriteLine("       LastCall.Benchmarks register-index [--records N] [--seconds S]");
     Console.Error.WriteLine("       LastCall.Benchmarks register-snapshot RECORDS FILE   (writes the index's snapshot file and reads it back)");
-    Console.Error.WriteLine("       LastCall.Benchmarks bare-lookup PORT REGISTER.csv");
+    Console.Error.WriteLine("       LastCall.Benchmarks bare-lookup PORT REGISTER.csv   (PORT 0: a free port, logged as 'Now listening on: URL')");
     return 2;
 }
