@@ -16,6 +16,9 @@ internal sealed class BatchKeys
     private readonly HashSet<string> _blindIndexes;
     private readonly HashSet<Iccid> _iccids;
 
+    /// <summary>The ICCIDs found on the existing lines the batch read: apart from the records' own keys, which never change.</summary>
+    private readonly HashSet<Iccid> _foundIccids = [];
+
     private BatchKeys(HashSet<Msisdn> msisdns, HashSet<string> blindIndexes, HashSet<Iccid> iccids)
     {
         _msisdns = msisdns;
@@ -40,8 +43,13 @@ internal sealed class BatchKeys
     }
 
     /// <summary>Adds ICCIDs the batch may change without a record naming them (profiles of the existing lines it loaded).</summary>
-    public void AddIccids(IEnumerable<Iccid> iccids) => _iccids.UnionWith(iccids);
+    public void AddIccids(IEnumerable<Iccid> iccids) => _foundIccids.UnionWith(iccids);
 
+    /// <summary>Whether the two batches share any key, the ICCIDs found on their lines included (call once both are read).</summary>
     public bool Overlaps(BatchKeys other) =>
+        RecordsOverlap(other) || _foundIccids.Overlaps(other._iccids) || _iccids.Overlaps(other._foundIccids) || _foundIccids.Overlaps(other._foundIccids);
+
+    /// <summary>Whether the records of the two batches share a key; safe while either batch is still being read.</summary>
+    public bool RecordsOverlap(BatchKeys other) =>
         _msisdns.Overlaps(other._msisdns) || _blindIndexes.Overlaps(other._blindIndexes) || _iccids.Overlaps(other._iccids);
 }

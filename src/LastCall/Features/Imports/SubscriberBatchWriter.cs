@@ -53,6 +53,9 @@ internal sealed class SubscriberBatchWriter
     /// <summary>The aggregates the applied records created, in the order they are inserted (parents first).</summary>
     public NewRows New { get; } = new();
 
+    /// <summary>How many existing lines the batch read (its records' numbers that already have a line).</summary>
+    public int LoadedLineCount => _loadedLines.Count;
+
     /// <summary>The ICCIDs of the existing lines' profiles as loaded (a record may remove them from their line).</summary>
     public IReadOnlyList<Iccid> LoadedIccids { get; }
 
@@ -104,8 +107,14 @@ internal sealed class SubscriberBatchWriter
             customers.TryAdd(currentIndexOf[customer.IdNumberBlindIndex], customer);
         var accounts = await Rows(db.BillingAccounts).Where(a => lineIds.Contains(a.LineId)).ToListAsync(ct);
         var pool = await Rows(db.PoolNumbers).Where(n => msisdns.Contains(n.Msisdn)).ToListAsync(ct);
-        var owners = (await db.EsimProfiles.Where(p => iccids.Contains(p.Iccid)).Select(p => new { p.Iccid, p.LineId }).ToListAsync(ct))
-            .Select(o => (o.Iccid, o.LineId)).ToList();
+        // The owners of the records' ICCIDs: the profiles of the lines just read give most of them on a re-import, so only the
+        // others are looked up (all of them on a first import).
+        var owners = lines.SelectMany(l => l.Profiles).Select(p => (p.Iccid, p.LineId)).ToList();
+        var ownerKnown = owners.Select(o => o.Iccid).ToHashSet();
+        var iccidsElsewhere = iccids.Where(i => !ownerKnown.Contains(i)).ToList();
+        if (iccidsElsewhere.Count > 0)
+            owners.AddRange((await db.EsimProfiles.Where(p => iccidsElsewhere.Contains(p.Iccid)).Select(p => new { p.Iccid, p.LineId }).ToListAsync(ct))
+                .Select(o => (o.Iccid, o.LineId)));
         var register = (await db.Disconnections.Where(d => msisdns.Contains(d.Msisdn)).Select(d => new { d.Msisdn, d.DisconnectedOn }).ToListAsync(ct))
             .Select(d => (d.Msisdn, d.DisconnectedOn)).ToList();
 

@@ -39,8 +39,9 @@ public sealed class SubscriberImporter(
     /// <summary>
     /// Rows per batch (one transaction, one audit event). Large enough that a batch's set queries and its COPY cost far
     /// more than their round trips; small enough that the batches in memory keep the process near 300 MB with the server
-    /// GC. On PostgreSQL up to five are (two written, one applied, one waiting, one being read and protected; decision
-    /// 0019): 7,500 rows, 265–285 MB at 500,000 rows (5,000 rows a batch measured 350–380 MB with fewer in memory).
+    /// GC. On PostgreSQL up to six are (two written, one applied, one read from the database, one waiting, one being parsed
+    /// and protected; decision 0019): 9,000 rows (5,000 rows a batch measured 350–380 MB with fewer in memory;
+    /// docs/benchmarks.md has the peak RSS of each slice).
     /// </summary>
     public const int BatchSize = 1_500;
 
@@ -83,54 +84,107 @@ public sealed class SubscriberImporter(
         var batches = Channel.CreateBounded<PreparedBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var producer = Task.Run(() => ReadBatchesAsync(reader, format.Value, batches.Writer, stop.Token), stop.Token);
-        // While earlier batches are written (COPY, updates, audit event, commit, each batch in its own transaction: mostly
-        // PostgreSQL's CPU, and PostgreSQL's work on one connection is one core's), the next is loaded and checked
-        // against the aggregates (the importer's CPU). A batch loads without the rows of the batches still being
-        // written, so it starts only if it shares no key with any of them; otherwise it waits for their commits
-        // (decision 0019). Writes are reported in file order.
+        // The stages overlap on PostgreSQL (decision 0019): while earlier batches are written (COPY, updates, audit event,
+        // commit, each batch in its own transaction on its own connection: mostly PostgreSQL's CPU), the next ones' rows are
+        // read (PostgreSQL again, and the importer's materialising) and the oldest read batch is applied through the
+        // aggregates (the importer's CPU). A batch's read starts only once no batch still being written shares a key with
+        // it; one read beside earlier batches' reads is checked against their keys once all are known, and read again after
+        // their commits if it shares any. Writes are reported in file order.
         var writesAtOnce = WritesAtOnce();
-        var loadsWhileWriting = writesAtOnce > 1;
+        var overlapStages = writesAtOnce > 1;
+        // Reading ahead pays where reading is most of a batch's work: while the batches read find existing lines (a re-import).
+        // A batch of new lines reads little, and a read beside the writes only adds a batch in memory and contention.
+        var readsAhead = 0;
+        var reads = new Queue<BatchRead>();
         var inFlight = new Queue<BatchWrite>();
+        var statistics = new PlannerStatistics(contexts, logger, stop.Token);
         async Task ReportOldestAsync()
         {
             var oldest = inFlight.Dequeue();
             var outcome = await oldest.Task;
             imported += outcome.Imported;
+            statistics.Committed(outcome.NewLines);
             // Parse errors and database refusals of one batch, reported together in file order.
             outcome.Rejected.AddRange(oldest.Batch.ParseRejections);
             foreach (var rejection in outcome.Rejected.OrderBy(r => r.Row))
                 Reject(rejection);
             onProgress?.Invoke(new ImportProgress(oldest.Batch.BytesRead, totalBytes, oldest.Batch.RowsRead, imported, rejected));
         }
+        async Task StartReadingAsync(PreparedBatch batch)
+        {
+            var keys = BatchKeys.Of(batch.Records, batch.Identities);
+            // A batch read ahead whose records share a key with this one's is applied and written first (a customer's lines
+            // across a boundary, say): only the ICCIDs a read finds on its lines are left to the check after the reads.
+            while (reads.Any(earlier => earlier.Keys.RecordsOverlap(keys)))
+                await ApplyOldestReadAsync();
+            while (inFlight.Count > 0 && (!overlapStages || inFlight.Any(write => write.Keys.Overlaps(keys))))
+                await ReportOldestAsync();
+            // On a thread of its own: the read begins with the blind indexes of the batch's identities (CPU).
+            reads.Enqueue(new BatchRead(batch, keys, [.. reads.Select(earlier => earlier.Keys)], Task.Run(() => LoadBatchAsync(run, batch, keys, stop.Token), stop.Token)));
+        }
+        async Task ApplyOldestReadAsync()
+        {
+            var read = reads.Dequeue();
+            LoadedBatch? loaded = await read.Loaded;
+            try
+            {
+                // Keys are complete once read (with the ICCIDs of the existing lines found). One shared with a batch read
+                // beside it, which is written first, means rows that batch writes may have been read as they were before.
+                if (read.ReadBeside.Any(earlier => earlier.Overlaps(read.Keys)))
+                {
+                    var stale = loaded;
+                    loaded = null; // a pooled context must not be disposed twice: it may be someone else's by then
+                    await stale.DisposeAsync();
+                    while (inFlight.Count > 0)
+                        await ReportOldestAsync();
+                    // The same keys grow by what the second read finds: a superset, as those read beside it need. The
+                    // passwords hashed for the first read stand (a line's hash changes only through a row of its number).
+                    loaded = await LoadBatchAsync(run, read.Batch, read.Keys, stop.Token, stale.PasswordHashes);
+                }
+                loaded.Apply(read.Batch.Records);
+                readsAhead = overlapStages && loaded.Writer is { } writer && writer.LoadedLineCount * 2 >= read.Batch.Records.Count ? ReadsAhead : 0;
+                while (inFlight.Count >= writesAtOnce)
+                    await ReportOldestAsync();
+            }
+            catch
+            {
+                if (loaded is not null)
+                    await loaded.DisposeAsync();
+                throw;
+            }
+            // Every batch before this one, for its row-by-row retry; and once one write fails, the others stop too (the
+            // finally below cancels them): no batch commits after one that failed.
+            var previous = Task.WhenAll(inFlight.Select(write => write.Task));
+            inFlight.Enqueue(new BatchWrite(WriteBatchAsync(run, actor, read.Batch, loaded, previous, stop.Token), loaded.Keys, read.Batch));
+        }
         try
         {
             await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken))
             {
-                var keys = BatchKeys.Of(batch.Records, batch.Identities);
-                while (inFlight.Count > 0 && (!loadsWhileWriting || inFlight.Any(write => write.Keys.Overlaps(keys))))
-                    await ReportOldestAsync();
-                var applied = await ApplyBatchAsync(run, batch, keys, cancellationToken);
-                try
-                {
-                    while (inFlight.Count >= writesAtOnce)
-                        await ReportOldestAsync();
-                }
-                catch
-                {
-                    await applied.DisposeAsync();
-                    throw;
-                }
-                // Every batch before this one, for its row-by-row retry; and once one write fails, the others stop too (the
-                // finally below cancels them): no batch commits after one that failed.
-                var previous = Task.WhenAll(inFlight.Select(write => write.Task));
-                inFlight.Enqueue(new BatchWrite(WriteBatchAsync(run, actor, batch, applied, previous, stop.Token), applied.Keys, batch));
+                await StartReadingAsync(batch);
+                while (reads.Count > readsAhead)
+                    await ApplyOldestReadAsync();
             }
+            while (reads.Count > 0)
+                await ApplyOldestReadAsync();
             while (inFlight.Count > 0)
                 await ReportOldestAsync();
+            await statistics.FinishAsync(cancellationToken);
         }
         finally
         {
             await stop.CancelAsync();
+            foreach (var read in reads)
+            {
+                try
+                {
+                    await (await read.Loaded).DisposeAsync();
+                }
+                catch
+                {
+                    // Stopped by the cancellation, or failed: the error that matters is the one already thrown.
+                }
+            }
             foreach (var write in inFlight)
             {
                 try
@@ -234,14 +288,20 @@ public sealed class SubscriberImporter(
         }
     }
 
-    /// <summary>The outcome of writing one batch: rows imported, rows refused (in any order).</summary>
-    private readonly record struct BatchOutcome(int Imported, List<RowRejection> Rejected);
+    /// <summary>The outcome of writing one batch: rows imported, lines created among them, rows refused (in any order).</summary>
+    private readonly record struct BatchOutcome(int Imported, int NewLines, List<RowRejection> Rejected);
 
     /// <summary>A batch being written: what it will report, the keys it reads and writes, the batch itself.</summary>
     private sealed record BatchWrite(Task<BatchOutcome> Task, BatchKeys Keys, PreparedBatch Batch);
 
-    /// <summary>A batch loaded and applied in its own context, ready to be written.</summary>
-    private sealed class AppliedBatch(AppDbContext db, SubscriberBatchWriter? writer, BatchKeys keys, ConcurrentDictionary<int, string> passwordHashes) : IAsyncDisposable
+    /// <summary>
+    /// A batch whose rows are being read (or have been), not yet applied, and the keys of the batches read beside it, earlier
+    /// in the file (their keys, not the batches: those are let go once written).
+    /// </summary>
+    private sealed record BatchRead(PreparedBatch Batch, BatchKeys Keys, BatchKeys[] ReadBeside, Task<LoadedBatch> Loaded);
+
+    /// <summary>A batch's rows read into a context of its own; <see cref="Apply"/> then applies its records there, ready to be written.</summary>
+    private sealed class LoadedBatch(AppDbContext db, SubscriberBatchWriter? writer, BatchKeys keys, ConcurrentDictionary<int, string> passwordHashes) : IAsyncDisposable
     {
         public AppDbContext Db { get; } = db;
 
@@ -252,50 +312,56 @@ public sealed class SubscriberImporter(
 
         public ConcurrentDictionary<int, string> PasswordHashes { get; } = passwordHashes;
 
-        public int Imported { get; set; }
+        public int Imported { get; private set; }
 
         public List<RowRejection> Rejected { get; } = [];
 
         /// <summary>A row failed after it began changing entities: the batch is redone row by row.</summary>
-        public bool NeedsRowByRow { get; set; }
+        public bool NeedsRowByRow { get; private set; }
+
+        /// <summary>Applies the records through the aggregates (the importer's CPU; nothing is written yet).</summary>
+        public void Apply(List<SubscriberRecord> records)
+        {
+            if (Writer is null)
+                return;
+            foreach (var record in records)
+            {
+                var outcome = Writer.Apply(record);
+                if (outcome.Rejection is null)
+                {
+                    Imported++;
+                    continue;
+                }
+                if (outcome.ChangedEntities)
+                {
+                    NeedsRowByRow = true;
+                    return;
+                }
+                Rejected.Add(outcome.Rejection);
+            }
+        }
 
         public ValueTask DisposeAsync() => Db.DisposeAsync();
     }
 
     /// <summary>
-    /// Loads what the batch touches (a handful of set queries) and applies its records through the aggregates, in a
-    /// context of its own; nothing is written yet. The keys grow by the ICCIDs of the existing lines loaded, whose
-    /// profiles the batch may remove.
+    /// Reads what the batch touches (a handful of set queries) into a context of its own. The keys grow by the ICCIDs of
+    /// the existing lines read, whose profiles the batch may remove.
     /// </summary>
-    private async Task<AppliedBatch> ApplyBatchAsync(ImportRun run, PreparedBatch prepared, BatchKeys keys, CancellationToken cancellationToken)
+    private async Task<LoadedBatch> LoadBatchAsync(ImportRun run, PreparedBatch prepared, BatchKeys keys, CancellationToken cancellationToken,
+        ConcurrentDictionary<int, string>? passwordHashes = null)
     {
         var batch = prepared.Records;
-        var passwordHashes = new ConcurrentDictionary<int, string>();
+        passwordHashes ??= new ConcurrentDictionary<int, string>();
         var db = await contexts.CreateDbContextAsync(cancellationToken);
         if (batch.Count == 0)
-            return new AppliedBatch(db, null, keys, passwordHashes);
+            return new LoadedBatch(db, null, keys, passwordHashes);
         try
         {
             var saving = db.Database.IsNpgsql() ? SubscriberBatchWriter.Saving.Bulk : SubscriberBatchWriter.Saving.Tracked;
             var writer = await SubscriberBatchWriter.LoadAsync(db, run, batch, prepared.Identities, protector, passwordHashes, saving, cancellationToken);
             keys.AddIccids(writer.LoadedIccids);
-            var applied = new AppliedBatch(db, writer, keys, passwordHashes);
-            foreach (var record in batch)
-            {
-                var outcome = writer.Apply(record);
-                if (outcome.Rejection is null)
-                {
-                    applied.Imported++;
-                    continue;
-                }
-                if (outcome.ChangedEntities)
-                {
-                    applied.NeedsRowByRow = true;
-                    break;
-                }
-                applied.Rejected.Add(outcome.Rejection);
-            }
-            return applied;
+            return new LoadedBatch(db, writer, keys, passwordHashes);
         }
         catch
         {
@@ -310,9 +376,9 @@ public sealed class SubscriberImporter(
     /// before it (<paramref name="previous"/>) are written, so that each row is checked against everything above it in
     /// the file, as a sequential import would.
     /// </summary>
-    private async Task<BatchOutcome> WriteBatchAsync(ImportRun run, Actor actor, PreparedBatch prepared, AppliedBatch applied, Task previous, CancellationToken cancellationToken)
+    private async Task<BatchOutcome> WriteBatchAsync(ImportRun run, Actor actor, PreparedBatch prepared, LoadedBatch applied, Task previous, CancellationToken cancellationToken)
     {
-        // Runs beside the next batch's ApplyBatchAsync: let that one go on at once.
+        // Runs beside the next batch's apply and the read of the one after it: let those go on at once.
         await Task.Yield();
         var batch = prepared.Records;
         var identities = prepared.Identities;
@@ -323,14 +389,14 @@ public sealed class SubscriberImporter(
         await using (applied)
         {
             if (applied.Writer is null)
-                return new BatchOutcome(0, applied.Rejected);
+                return new BatchOutcome(0, 0, applied.Rejected);
             if (!applied.NeedsRowByRow)
             {
                 try
                 {
                     RecordBatch(applied.Db, batch[0].Row, batch[^1].Row, applied.Imported, applied.Rejected.Count);
                     await SaveBatchAsync(applied.Db, applied.Writer, cancellationToken);
-                    return new BatchOutcome(applied.Imported, applied.Rejected);
+                    return new BatchOutcome(applied.Imported, applied.Writer.New.Lines.Count, applied.Rejected);
                 }
                 catch (Exception ex) when (IsRefusal(ex))
                 {
@@ -348,7 +414,7 @@ public sealed class SubscriberImporter(
             // Reported by that batch's own report, which comes first.
         }
         var rejected = new List<RowRejection>();
-        var importedOneByOne = 0;
+        int importedOneByOne = 0, newLines = 0;
         foreach (var record in batch)
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -365,13 +431,14 @@ public sealed class SubscriberImporter(
                 RecordBatch(db, record.Row, record.Row, imported: 1, rejected: 0);
                 await db.SaveChangesAsync(cancellationToken);
                 importedOneByOne++;
+                newLines += writer.New.Lines.Count;
             }
             catch (DbUpdateException ex)
             {
                 rejected.Add(new RowRejection(record.Row, "conflict", "The row conflicts with data written at the same time: " + (ex.InnerException?.Message ?? ex.Message)));
             }
         }
-        return new BatchOutcome(importedOneByOne, rejected);
+        return new BatchOutcome(importedOneByOne, newLines, rejected);
     }
 
     /// <summary>
@@ -401,6 +468,12 @@ public sealed class SubscriberImporter(
 
     /// <summary>Batches written at once on PostgreSQL.</summary>
     private const int ConcurrentWrites = 2;
+
+    /// <summary>
+    /// On PostgreSQL, while the batches read find existing lines, batches read ahead of the one being applied, each on a
+    /// connection of its own.
+    /// </summary>
+    private const int ReadsAhead = 1;
 
     /// <summary>
     /// On PostgreSQL, in one transaction: the batch's own writes (<see cref="SubscriberBatchWriter.WriteInBulkAsync"/>:

@@ -297,6 +297,101 @@ public sealed class SubscriberImportTests(PostgresCluster postgres)
     }
 
     /// <summary>
+    /// A first import into empty tables leaves PostgreSQL's planner thinking they are empty until autovacuum analyzes them
+    /// (off in the test cluster): the import analyzes them itself once it has created enough lines (decision 0033).
+    /// </summary>
+    [Fact]
+    public async Task AFirstImportOfManyLines_RefreshesThePlannerStatistics()
+    {
+        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
+        var hash = TestData.HashOf(TestData.RowPassword);
+        var start = TestData.Next();
+        for (var i = 1; i < PlannerStatistics.FirstAfter; i++)
+            TestData.Next();
+        string[] rows = [TestData.Header, .. Enumerable.Range(start, PlannerStatistics.FirstAfter).Select(n => TestData.Row(n, password: hash))];
+
+        var summary = await database.ImportAsync(TestData.Csv(rows));
+
+        Assert.Equal(PlannerStatistics.FirstAfter, summary.Imported);
+        await using var db = database.CreateContext();
+        foreach (var table in new[] { "lines", "customers", "esim_profiles", "billing_accounts", "pool_numbers" })
+        {
+            var estimate = await db.Database.SqlQuery<float>($"SELECT reltuples AS \"Value\" FROM pg_class WHERE relname = {table}").SingleAsync(Ct);
+            Assert.Equal(PlannerStatistics.FirstAfter, estimate);
+        }
+    }
+
+    /// <summary>
+    /// On PostgreSQL a re-import reads the next batch while the one before it is applied (decision 0019): a number repeated
+    /// across that boundary must still be seen as repeated, as if the batches ran one after the other. The first batch finds
+    /// existing lines, which turns reading ahead on; the third batch's record shares its number with the second batch's,
+    /// so it is read only once the second is written.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task ANumberRepeatedAcrossTheBatchesOfAReimport_IsADuplicate(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateAsync(provider, postgres);
+        var hash = TestData.HashOf(TestData.RowPassword);
+        const int batch = SubscriberImporter.BatchSize;
+        var start = TestData.Next();
+        for (var i = 1; i <= 2 * batch; i++)
+            TestData.Next();
+        string[] existing = [TestData.Header, .. Enumerable.Range(start, 2 * batch + 1).Select(n => TestData.Row(n, password: hash))];
+        Assert.Equal(2 * batch + 1, (await database.ImportAsync(TestData.Csv(existing))).Imported);
+        // The same file again, with a number of the second batch repeated (under another name) as the third batch's first row.
+        var repeated = start + batch + 5;
+        string[] again = [.. existing[..(2 * batch + 1)], TestData.Row(repeated, password: hash, name: "李娜"), existing[^1]];
+
+        var summary = await database.ImportAsync(TestData.Csv(again));
+
+        Assert.Equal(2 * batch + 1, summary.Imported);
+        Assert.Equal(["duplicate_msisdn"], summary.Rejected.Select(r => r.Code));
+        Assert.Equal([2 * batch + 1], summary.Rejected.Select(r => r.Row - 1));
+        await using var db = database.CreateContext();
+        var line = await db.Lines.SingleAsync(l => l.Msisdn == Msisdn.Parse(TestData.Msisdn(repeated)), Ct);
+        Assert.Equal("张伟", (await db.Customers.SingleAsync(c => c.Id == line.CustomerId, Ct)).Name);
+        // Three batches each time, each written whole (a batch redone row by row writes one audit event per row).
+        Assert.Equal(6, await db.AuditEvents.CountAsync(e => e.Action == "subscribers.batch_imported", Ct));
+    }
+
+    /// <summary>
+    /// The third batch of a re-import is read beside the second (their records share no key), but the second releases an
+    /// ICCID found on one of its lines which the third gives to another line: only the check after both reads knows it, and
+    /// the third must be read again after the second is written, so that the ICCID is free as in a sequential import.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task AnIccidReleasedByTheBatchReadBesideIt_IsFreeForTheNext(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateAsync(provider, postgres);
+        var hash = TestData.HashOf(TestData.RowPassword);
+        const int batch = SubscriberImporter.BatchSize;
+        var start = TestData.Next();
+        for (var i = 1; i <= 2 * batch; i++)
+            TestData.Next();
+        var fresh = TestData.Next();
+        string[] existing = [TestData.Header, .. Enumerable.Range(start, 2 * batch + 1).Select(n => TestData.Row(n, password: hash))];
+        Assert.Equal(2 * batch + 1, (await database.ImportAsync(TestData.Csv(existing))).Imported);
+        // The same file again, but a line of the second batch takes a new eSIM, and the third batch's line takes its old one.
+        int released = start + batch + 5, taker = start + 2 * batch;
+        var again = existing.ToArray();
+        again[released - start + 1] = TestData.Row(released, password: hash, profiles: $"{TestData.Iccid(fresh)}:{TestData.Eid(fresh)}:primary:iPhone 16");
+        again[taker - start + 1] = TestData.Row(taker, password: hash, profiles: $"{TestData.Iccid(released)}:{TestData.Eid(taker)}:primary:iPhone 16");
+
+        var summary = await database.ImportAsync(TestData.Csv(again));
+
+        Assert.Empty(summary.Rejected);
+        Assert.Equal(2 * batch + 1, summary.Imported);
+        await using var db = database.CreateContext();
+        var takerLine = await db.Lines.SingleAsync(l => l.Msisdn == Msisdn.Parse(TestData.Msisdn(taker)), Ct);
+        Assert.Equal([Iccid.Parse(TestData.Iccid(released))], takerLine.Profiles.Select(p => p.Iccid));
+        var releasedLine = await db.Lines.SingleAsync(l => l.Msisdn == Msisdn.Parse(TestData.Msisdn(released)), Ct);
+        Assert.Equal([Iccid.Parse(TestData.Iccid(fresh))], releasedLine.Profiles.Select(p => p.Iccid));
+        Assert.Equal(6, await db.AuditEvents.CountAsync(e => e.Action == "subscribers.batch_imported", Ct));
+    }
+
+    /// <summary>
     /// On PostgreSQL the next batch is loaded while the previous one is written (decision 0019); a batch that needs the
     /// previous one's rows (a customer spanning the boundary, a number or ICCID repeated) must see them as if the batches
     /// ran one after the other.
