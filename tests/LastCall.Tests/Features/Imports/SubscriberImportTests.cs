@@ -334,11 +334,7 @@ public sealed class SubscriberImportTests(PostgresCluster postgres)
         using var database = await TestDatabase.CreateAsync(provider, postgres);
         var hash = TestData.HashOf(TestData.RowPassword);
         const int batch = SubscriberImporter.BatchSize;
-        var start = TestData.Next();
-        for (var i = 1; i <= 2 * batch; i++)
-            TestData.Next();
-        string[] existing = [TestData.Header, .. Enumerable.Range(start, 2 * batch + 1).Select(n => TestData.Row(n, password: hash))];
-        Assert.Equal(2 * batch + 1, (await database.ImportAsync(TestData.Csv(existing))).Imported);
+        var (start, existing) = await ImportThreeBatchesOfLinesAsync(database);
         // The same file again, with a number of the second batch repeated (under another name) as the third batch's first row.
         var repeated = start + batch + 5;
         string[] again = [.. existing[..(2 * batch + 1)], TestData.Row(repeated, password: hash, name: "李娜"), existing[^1]];
@@ -367,12 +363,8 @@ public sealed class SubscriberImportTests(PostgresCluster postgres)
         using var database = await TestDatabase.CreateAsync(provider, postgres);
         var hash = TestData.HashOf(TestData.RowPassword);
         const int batch = SubscriberImporter.BatchSize;
-        var start = TestData.Next();
-        for (var i = 1; i <= 2 * batch; i++)
-            TestData.Next();
+        var (start, existing) = await ImportThreeBatchesOfLinesAsync(database);
         var fresh = TestData.Next();
-        string[] existing = [TestData.Header, .. Enumerable.Range(start, 2 * batch + 1).Select(n => TestData.Row(n, password: hash))];
-        Assert.Equal(2 * batch + 1, (await database.ImportAsync(TestData.Csv(existing))).Imported);
         // The same file again, but a line of the second batch takes a new eSIM, and the third batch's line takes its old one.
         int released = start + batch + 5, taker = start + 2 * batch;
         var again = existing.ToArray();
@@ -389,6 +381,19 @@ public sealed class SubscriberImportTests(PostgresCluster postgres)
         var releasedLine = await db.Lines.SingleAsync(l => l.Msisdn == Msisdn.Parse(TestData.Msisdn(released)), Ct);
         Assert.Equal([Iccid.Parse(TestData.Iccid(fresh))], releasedLine.Profiles.Select(p => p.Iccid));
         Assert.Equal(6, await db.AuditEvents.CountAsync(e => e.Action == "subscribers.batch_imported", Ct));
+    }
+
+    /// <summary>Imports the lines of two batches and one more (a third batch), for the re-import tests: the first number and the rows, header first.</summary>
+    private static async Task<(int Start, string[] Rows)> ImportThreeBatchesOfLinesAsync(TestDatabase database)
+    {
+        const int count = 2 * SubscriberImporter.BatchSize + 1;
+        var start = TestData.Next();
+        for (var i = 1; i < count; i++)
+            TestData.Next();
+        var hash = TestData.HashOf(TestData.RowPassword);
+        string[] rows = [TestData.Header, .. Enumerable.Range(start, count).Select(n => TestData.Row(n, password: hash))];
+        Assert.Equal(count, (await database.ImportAsync(TestData.Csv(rows))).Imported);
+        return (start, rows);
     }
 
     /// <summary>
