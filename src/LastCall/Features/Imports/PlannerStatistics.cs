@@ -4,6 +4,8 @@ using LastCall.Domain.Customers;
 using LastCall.Domain.Lines;
 using LastCall.Domain.Numbers;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace LastCall.Features.Imports;
 
@@ -75,7 +77,9 @@ internal sealed class PlannerStatistics(IDbContextFactory<AppDbContext> contexts
             if (!db.Database.IsNpgsql())
                 return;
             db.Database.SetCommandTimeout(Timeout);
-            var tables = string.Join(", ", ImportedTables.Select(type => db.Model.FindEntityType(type)!).Select(QuotedTable));
+            // Names from the model, quoted by the provider as every statement EF Core writes.
+            var sql = db.GetService<ISqlGenerationHelper>();
+            var tables = string.Join(", ", ImportedTables.Select(type => db.Model.FindEntityType(type)!).Select(t => sql.DelimitIdentifier(t.GetTableName()!, t.GetSchema())));
             var analyze = "ANALYZE (SKIP_LOCKED) " + tables;
             await db.Database.ExecuteSqlRawAsync(analyze, timeout.Token);
             logger.LogInformation("Import: planner statistics refreshed after {NewLines} new lines", newLines);
@@ -86,12 +90,5 @@ internal sealed class PlannerStatistics(IDbContextFactory<AppDbContext> contexts
         {
             logger.LogWarning(ex, "Import: the planner statistics could not be refreshed; autovacuum will");
         }
-    }
-
-    private static string QuotedTable(Microsoft.EntityFrameworkCore.Metadata.IEntityType entityType)
-    {
-        static string Quote(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-        var table = Quote(entityType.GetTableName()!);
-        return entityType.GetSchema() is { } schema ? Quote(schema) + "." + table : table;
     }
 }
