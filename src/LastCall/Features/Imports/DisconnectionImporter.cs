@@ -20,7 +20,8 @@ public sealed record DisconnectionImportSummary(long Imported, long AlreadyRegis
 /// <c>lastcall import disconnections FILE.csv</c>: loads an operator's legacy disconnection register
 /// (<c>msisdn,disconnected_on</c>) in bulk with constant memory. Rows are checked one by one (a bad row
 /// is reported by its line number and skipped). On PostgreSQL every good row is staged by binary COPY
-/// into a temporary table and the register is written in one transaction at the end, so an import
+/// into a temporary table and the register is written in one transaction at the end, or, for a large load into an
+/// empty register, copied straight into the register inside one transaction; either way an import
 /// that fails or is interrupted writes nothing (see <see cref="PostgresWriter"/>); on SQLite a prepared
 /// insert per row, one transaction per batch. An entry already in the register (or twice in the file)
 /// is counted, not doubled. New entries get register sequence numbers like any other, so lookup
@@ -32,13 +33,14 @@ public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contex
     public const int MaxKeptRejections = 1000;
 
     /// <summary>
-    /// From how many staged rows (and at least a quarter of the register's size) PostgreSQL rebuilds the
-    /// register's unique index after the load instead of maintaining it row by row: about three times
-    /// faster for a large load, but the register table is locked against readers while it runs.
+    /// From how many rows a load counts as large on PostgreSQL: into an empty register it is copied straight into the
+    /// register with every index built afterwards; otherwise, when it is also at least a quarter of the register's size,
+    /// the register's unique index is rebuilt after the load instead of maintained row by row. Both are several times
+    /// faster for a large load, but lock the register table against readers and writers while they run.
     /// </summary>
     private long RebuildIndexFromRows { get; } = register.ImportRebuildIndexFromRows;
 
-    /// <param name="onNote">Told what a long silent phase is doing (PostgreSQL's final write of the staged rows).</param>
+    /// <param name="onNote">Told what a long silent phase is doing (PostgreSQL's final write of the staged rows, or its index builds).</param>
     /// <param name="report">The entries are to be filed in regulator reports (<c>--report</c>: the earlier systems did not file them).
     /// Entries already in the register keep what they were.</param>
     public async Task<DisconnectionImportSummary> ImportAsync(Stream csv, Action<RowRejection>? onRejected = null, Action<ImportProgress>? onProgress = null,
@@ -115,8 +117,8 @@ public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contex
             }
             if (batch.Count > 0 || rows == 0)
                 await FlushAsync();
-            if (writer.Stages && written > 0)
-                onNote?.Invoke($"writing {written:N0} rows into the register…");
+            if (written > 0 && writer.CompletionNote(written) is { } note)
+                onNote?.Invoke(note);
             imported += await writer.CompleteAsync(ct);
         }
         catch when (imported > 0)
@@ -159,14 +161,14 @@ public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contex
 
         protected abstract Task PrepareAsync(CancellationToken ct);
 
-        /// <summary>True when batches are only staged and the register is written by <see cref="CompleteAsync"/>.</summary>
-        public virtual bool Stages => false;
+        /// <summary>What <see cref="CompleteAsync"/> does for a long time without a word, if it does.</summary>
+        public virtual string? CompletionNote(long written) => null;
 
         /// <summary>Writes the batch, or stages it for <see cref="CompleteAsync"/>; returns how many new entries it wrote.</summary>
         public abstract Task<int> WriteAsync(IReadOnlyList<(string Msisdn, DateOnly Day)> batch, CancellationToken ct);
 
         /// <summary>Writes what was staged; returns how many of those entries were new.</summary>
-        public abstract Task<int> CompleteAsync(CancellationToken ct);
+        public abstract Task<long> CompleteAsync(CancellationToken ct);
 
         public abstract ValueTask DisposeAsync();
     }
@@ -179,19 +181,44 @@ public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contex
     /// three times as much (docs/benchmarks.md). That path locks the register against readers and writers from
     /// the start, so it never has to upgrade a lock (which could deadlock) and cannot leave the index missing:
     /// the DDL is part of the transaction.
+    /// <para>
+    /// A large load into an empty register (the legacy register of a migration) skips the staging too: once the rows
+    /// reach the large-load size, the register is locked, found empty, stripped of its indexes, and every further batch is
+    /// copied straight into it; the indexes are built at the end, in the same transaction. A number repeated on the
+    /// same day in the file makes the unique index's build fail: the later copies are then deleted and the build runs again
+    /// (decision 0034).
+    /// </para>
     /// </summary>
-    private sealed class PostgresWriter(AppDbContext db, DateTimeOffset now, string source, long rebuildIndexFromRows) : BatchWriter
+    private sealed class PostgresWriter(AppDbContext db, DateTimeOffset now, string source, long largeLoadFromRows) : BatchWriter
     {
         private const string UniqueIndex = "IX_disconnections_Msisdn_DisconnectedOn";
 
         /// <summary>How long the import waits for the register lock (behind a long reader or another import) before giving up.</summary>
         private const string LockTimeout = "60s";
 
+        /// <summary>
+        /// How long a load into an empty register waits for its lock before it takes the staged way instead: readers and
+        /// writers queue behind a waiting lock request, so it must not wait long for something it can do without.
+        /// </summary>
+        private const string DirectLoadLockTimeout = "5s";
+
         private long _staged;
 
-        public override bool Stages => true;
+        /// <summary>Whether the rows have reached the large-load size, so the empty-register check has been made.</summary>
+        private bool _largeLoadChecked;
+
+        /// <summary>The transaction that copies the rows straight into the empty register, while it does.</summary>
+        private NpgsqlTransaction? _directLoad;
+
+        private long _loadedDirectly;
+
+        /// <summary>The register's indexes as they were before a direct load dropped them, to be built again.</summary>
+        private List<RegisterIndex> _droppedIndexes = [];
 
         private NpgsqlConnection Connection => (NpgsqlConnection)db.Database.GetDbConnection();
+
+        public override string CompletionNote(long written) =>
+            _directLoad is null ? $"writing {written:N0} rows into the register…" : $"indexing the {written:N0} rows copied into the register…";
 
         protected override async Task PrepareAsync(CancellationToken ct)
         {
@@ -203,26 +230,132 @@ public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contex
         {
             if (batch.Count == 0)
                 return 0;
-            await using var copy = await Connection.BeginBinaryImportAsync("COPY register_import (msisdn, day) FROM STDIN (FORMAT BINARY)", ct);
+            if (!_largeLoadChecked && _staged + batch.Count >= largeLoadFromRows)
+            {
+                _largeLoadChecked = true;
+                await TryStartDirectLoadAsync(ct);
+            }
+            if (_directLoad is not null)
+            {
+                await CopyAsync("""COPY disconnections ("Msisdn", "DisconnectedOn", "Source", "RecordedAt") FROM STDIN (FORMAT BINARY)""", batch, entries: true, ct);
+                _loadedDirectly += batch.Count;
+                return 0;
+            }
+            await CopyAsync("COPY register_import (msisdn, day) FROM STDIN (FORMAT BINARY)", batch, entries: false, ct);
+            _staged += batch.Count;
+            return 0;
+        }
+
+        private async Task CopyAsync(string copyCommand, IReadOnlyList<(string Msisdn, DateOnly Day)> batch, bool entries, CancellationToken ct)
+        {
+            await using var copy = await Connection.BeginBinaryImportAsync(copyCommand, ct);
+            var recordedAt = now.UtcDateTime;
             // Synchronous writes into the importer's buffer: an await per value costs more than the value.
             foreach (var (msisdn, day) in batch)
             {
                 copy.StartRow();
                 copy.Write(msisdn, NpgsqlDbType.Varchar);
                 copy.Write(day, NpgsqlDbType.Date);
+                if (entries)
+                {
+                    copy.Write(source, NpgsqlDbType.Varchar);
+                    copy.Write(recordedAt, NpgsqlDbType.TimestampTz);
+                }
             }
             await copy.CompleteAsync(ct);
-            _staged += batch.Count;
-            return 0;
         }
 
-        public override async Task<int> CompleteAsync(CancellationToken ct)
+        /// <summary>
+        /// If the register is empty, locks it, drops its indexes and moves the rows staged so far into it, leaving the
+        /// transaction open for the batches to come. A register that holds entries (looked at without a lock first, so
+        /// that an ordinary import never queues readers and writers behind a lock request), that another table's foreign
+        /// key refers to, or that others keep busy for a few seconds, is left alone: the rows go on being staged.
+        /// </summary>
+        private async Task TryStartDirectLoadAsync(CancellationToken ct)
         {
+            const string empty = """
+                SELECT NOT EXISTS (SELECT 1 FROM disconnections)
+                   AND NOT EXISTS (SELECT 1 FROM pg_constraint WHERE confrelid = 'disconnections'::regclass)
+                """;
+            if (!await ScalarAsync<bool>(empty, ct))
+                return;
+            var transaction = await Connection.BeginTransactionAsync(ct);
+            try
+            {
+                await ExecuteAsync($"SET LOCAL lock_timeout = '{DirectLoadLockTimeout}'; LOCK TABLE disconnections IN ACCESS EXCLUSIVE MODE; SET LOCAL lock_timeout TO DEFAULT", ct);
+                // Again under the lock: an entry committed in between sends the load the staged way.
+                if (!await ScalarAsync<bool>(empty, ct))
+                {
+                    await transaction.RollbackAsync(ct);
+                    await transaction.DisposeAsync();
+                    return;
+                }
+                _droppedIndexes = await ReadIndexesAsync(ct);
+                foreach (var index in _droppedIndexes)
+                    await ExecuteAsync(index.Drop, ct);
+                if (_staged > 0)
+                {
+                    await using var move = new NpgsqlCommand("""
+                        INSERT INTO disconnections ("Msisdn", "DisconnectedOn", "Source", "RecordedAt") SELECT msisdn, day, @source, @now FROM register_import;
+                        TRUNCATE register_import
+                        """, Connection) { CommandTimeout = 0 };
+                    move.Parameters.AddWithValue("now", now.UtcDateTime);
+                    move.Parameters.AddWithValue("source", source);
+                    await move.ExecuteNonQueryAsync(ct);
+                    _loadedDirectly = _staged;
+                    _staged = 0;
+                }
+                _directLoad = transaction;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
+            {
+                // Busy (another import, a long query): stage as for a register that holds entries.
+                await transaction.DisposeAsync();
+            }
+            catch
+            {
+                await transaction.DisposeAsync();
+                throw;
+            }
+        }
+
+        /// <summary>
+        /// The register's indexes with the statements that drop and rebuild them, read from the catalogue so that an
+        /// index a later migration adds is rebuilt too. Unique ones first: their build is where a repeated entry shows.
+        /// </summary>
+        private async Task<List<RegisterIndex>> ReadIndexesAsync(CancellationToken ct)
+        {
+            await using var command = new NpgsqlCommand("""
+                SELECT i.indexrelid::regclass::text, quote_ident(c.conname), pg_get_indexdef(i.indexrelid), pg_get_constraintdef(c.oid),
+                       i.indisunique AND NOT i.indisprimary, (SELECT relname FROM pg_class WHERE oid = i.indexrelid)
+                FROM pg_index i LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid AND c.conrelid = i.indrelid
+                WHERE i.indrelid = 'disconnections'::regclass
+                """, Connection);
+            var indexes = new List<RegisterIndex>();
+            await using (var reader = await command.ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct))
+                {
+                    indexes.Add(reader.IsDBNull(1)
+                        ? new RegisterIndex(reader.GetString(5), $"DROP INDEX {reader.GetString(0)}", reader.GetString(2), reader.GetBoolean(4))
+                        : new RegisterIndex(reader.GetString(5), $"ALTER TABLE disconnections DROP CONSTRAINT {reader.GetString(1)}",
+                            $"ALTER TABLE disconnections ADD CONSTRAINT {reader.GetString(1)} {reader.GetString(3)}", reader.GetBoolean(4)));
+                }
+            }
+            return [.. indexes.OrderByDescending(i => i.Unique)];
+        }
+
+        private sealed record RegisterIndex(string Name, string Drop, string Create, bool Unique);
+
+        public override async Task<long> CompleteAsync(CancellationToken ct)
+        {
+            if (_directLoad is not null)
+                return await CompleteDirectLoadAsync(_directLoad, ct);
             if (_staged == 0)
                 return 0;
             await ExecuteAsync("ANALYZE register_import", ct);
             await using var transaction = await Connection.BeginTransactionAsync(ct);
-            var rebuild = _staged >= rebuildIndexFromRows && _staged * 4 >= await RegisterSizeEstimateAsync(ct);
+            var rebuild = _staged >= largeLoadFromRows && _staged * 4 >= await RegisterSizeEstimateAsync(ct);
             // work_mem lets the sort that removes duplicates stay in memory; maintenance_work_mem the index build.
             await ExecuteAsync("SET LOCAL work_mem = '256MB'; SET LOCAL maintenance_work_mem = '512MB'", ct);
             if (rebuild)
@@ -262,6 +395,52 @@ public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contex
         }
 
         /// <summary>
+        /// Builds the dropped indexes again and commits the load. When a unique index cannot be built because the file
+        /// named a number twice for the same day, the later copies are deleted (the first keeps its sequence number) and
+        /// the index is built again; they count as already registered, as on every other path.
+        /// </summary>
+        private async Task<long> CompleteDirectLoadAsync(NpgsqlTransaction transaction, CancellationToken ct)
+        {
+            await ExecuteAsync("SET LOCAL work_mem = '256MB'; SET LOCAL maintenance_work_mem = '512MB'", ct);
+            long repeated = 0;
+            foreach (var index in _droppedIndexes)
+            {
+                if (!index.Unique)
+                {
+                    await ExecuteAsync(index.Create, ct);
+                    continue;
+                }
+                await transaction.SaveAsync("unique_index", ct);
+                try
+                {
+                    await ExecuteAsync(index.Create, ct);
+                }
+                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && index.Name == UniqueIndex && repeated == 0)
+                {
+                    await transaction.RollbackAsync("unique_index", ct);
+                    repeated = await DeleteRepeatedEntriesAsync(ct);
+                    await ExecuteAsync(index.Create, ct);
+                }
+            }
+            await transaction.CommitAsync(ct);
+            await AnalyzeRegisterAsync();
+            return _loadedDirectly - repeated;
+        }
+
+        /// <summary>Deletes every entry but the first of each (number, day): the file named them more than once.</summary>
+        private async Task<long> DeleteRepeatedEntriesAsync(CancellationToken ct)
+        {
+            await using var delete = new NpgsqlCommand("""
+                DELETE FROM disconnections d USING (
+                    SELECT ctid FROM (
+                        SELECT ctid, row_number() OVER (PARTITION BY "Msisdn", "DisconnectedOn" ORDER BY "Id") AS copy FROM disconnections) numbered
+                    WHERE copy > 1) repeated
+                WHERE d.ctid = repeated.ctid
+                """, Connection) { CommandTimeout = 0 };
+            return await delete.ExecuteNonQueryAsync(ct);
+        }
+
+        /// <summary>
         /// After a load that changed the register's size by a quarter or more: fresh statistics at once, so that every reader
         /// (the instances following the register, lookups by number, reports) is planned against the register as it now is
         /// rather than until autovacuum comes round. The load is committed by then: a failure here only leaves that to autovacuum.
@@ -279,10 +458,13 @@ public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contex
         }
 
         /// <summary>The planner's row estimate: exact enough to choose a path, and free.</summary>
-        private async Task<long> RegisterSizeEstimateAsync(CancellationToken ct)
+        private async Task<long> RegisterSizeEstimateAsync(CancellationToken ct) =>
+            await ScalarAsync<long>("SELECT GREATEST(reltuples, 0)::bigint FROM pg_class WHERE oid = 'disconnections'::regclass", ct);
+
+        private async Task<T> ScalarAsync<T>(string sql, CancellationToken ct)
         {
-            await using var command = new NpgsqlCommand("SELECT GREATEST(reltuples, 0)::bigint FROM pg_class WHERE oid = 'disconnections'::regclass", Connection);
-            return (long)(await command.ExecuteScalarAsync(ct))!;
+            await using var command = new NpgsqlCommand(sql, Connection);
+            return (T)(await command.ExecuteScalarAsync(ct))!;
         }
 
         private async Task ExecuteAsync(string sql, CancellationToken ct)
@@ -293,6 +475,19 @@ public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contex
 
         public override async ValueTask DisposeAsync()
         {
+            // A direct load not committed by now failed or was stopped: rolling it back leaves the register as it was (and
+            // a connection that broke has rolled it back already).
+            if (_directLoad is not null)
+            {
+                try
+                {
+                    await _directLoad.DisposeAsync();
+                }
+                catch (NpgsqlException)
+                {
+                    // The connection is broken: PostgreSQL rolls the transaction back when it goes.
+                }
+            }
             // Pooled connections are not reset (No Reset On Close): drop the staged rows rather than leave them behind.
             if (Connection.State == System.Data.ConnectionState.Open)
             {
@@ -315,7 +510,7 @@ public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contex
 
         protected override Task PrepareAsync(CancellationToken ct) => Task.CompletedTask;
 
-        public override Task<int> CompleteAsync(CancellationToken ct) => Task.FromResult(0);
+        public override Task<long> CompleteAsync(CancellationToken ct) => Task.FromResult(0L);
 
         public override async Task<int> WriteAsync(IReadOnlyList<(string Msisdn, DateOnly Day)> batch, CancellationToken ct)
         {

@@ -1,0 +1,130 @@
+using System.Text;
+using LastCall.Data;
+using LastCall.Domain.Common;
+using LastCall.Features.Imports;
+using LastCall.Features.Lookup;
+using LastCall.Hosting;
+using LastCall.TestSupport;
+using Microsoft.EntityFrameworkCore;
+
+namespace LastCall.Tests.Features.Imports;
+
+/// <summary>
+/// The register import's large-load path into an empty PostgreSQL register (decision 0034): the rows are copied straight
+/// into the register and its indexes built afterwards, in one transaction. The command-line tests
+/// (<c>RegisterImportCommandLineTests</c>) cover the rows' rules and counts on every path.
+/// </summary>
+public sealed class DisconnectionImportTests(PostgresCluster postgres)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task ALargeLoadIntoAnEmptyRegister_BuildsEveryIndexAgain_AndKeepsTheFirstOfARepeatedEntry()
+    {
+        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
+        var indexesBefore = await IndexDefinitionsAsync(database);
+        var first = TestData.Next();
+        for (var i = 0; i < 9; i++)
+            TestData.Next();
+        var day = new DateOnly(2000, 1, 1);
+        // The first batch is staged; the second makes the load large: the staged rows are moved into the empty register and
+        // the rest copied straight in. The first row comes again at the end.
+        var rows = Enumerable.Range(0, DisconnectionImporter.BatchSize + 9).Select(i => $"{TestData.Msisdn(first + i % 10)},{day.AddDays(i / 10):yyyy-MM-dd}").ToList();
+        rows.Add(rows[0]);
+        var notes = new List<string>();
+
+        var summary = await Importer(database, largeLoadFromRows: DisconnectionImporter.BatchSize + 1).ImportAsync(Csv(rows), onNote: notes.Add, ct: Ct);
+
+        Assert.Equal((rows.Count - 1L, 1L, 0L), (summary.Imported, summary.AlreadyRegistered, summary.RejectedCount));
+        Assert.Contains(notes, n => n.StartsWith("indexing the ", StringComparison.Ordinal));
+        Assert.Equal(indexesBefore, await IndexDefinitionsAsync(database));
+        await using var db = database.CreateContext();
+        Assert.Equal(rows.Count - 1, await db.Disconnections.CountAsync(Ct));
+        // Every entry names the transaction that wrote it, which the instances' register followers read by (decision 0011).
+        Assert.Equal(0, await db.Database.SqlQueryRaw<int>("""SELECT count(*)::int AS "Value" FROM disconnections WHERE "WrittenInTransaction" = 0""").SingleAsync(Ct));
+        // The first copy keeps its place (the lowest sequence number); the later one is gone.
+        var msisdn = TestData.Msisdn(first);
+        var number = Msisdn.Parse(msisdn);
+        var repeated = await db.Disconnections.AsNoTracking().Where(d => d.Msisdn == number && d.DisconnectedOn == day).ToListAsync(Ct);
+        Assert.Equal(await db.Disconnections.MinAsync(d => d.Id, Ct), Assert.Single(repeated).Id);
+        // The register's rule holds again.
+        var duplicate = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => db.Database.ExecuteSqlAsync(
+            $"""INSERT INTO disconnections ("Msisdn", "DisconnectedOn", "Source", "RecordedAt") VALUES ({msisdn}, {day}, 'Import', now())""", Ct));
+        Assert.Equal("IX_disconnections_Msisdn_DisconnectedOn", duplicate.ConstraintName);
+        // A later entry gets the next sequence number, as every writer's does.
+        var last = await db.Disconnections.MaxAsync(d => d.Id, Ct);
+        var next = await db.Database.SqlQuery<long>($"""INSERT INTO disconnections ("Msisdn", "DisconnectedOn", "Source", "RecordedAt") VALUES ({TestData.Msisdn(TestData.Next())}, {day}, 'Import', now()) RETURNING "Id" AS "Value" """).ToListAsync(Ct);
+        Assert.True(Assert.Single(next) > last);
+    }
+
+    [Fact]
+    public async Task ALargeLoadStoppedHalfWay_LeavesTheRegisterEmptyWithItsIndexes()
+    {
+        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
+        var indexesBefore = await IndexDefinitionsAsync(database);
+        var first = TestData.Next();
+        for (var i = 0; i < 19; i++)
+            TestData.Next();
+        var rows = Enumerable.Range(0, DisconnectionImporter.BatchSize * 2).Select(i => $"{TestData.Msisdn(first + i % 20)},{new DateOnly(2000, 1, 1).AddDays(i / 20):yyyy-MM-dd}").ToList();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var lockedWhileLoading = false;
+
+        // The first batch went straight into the locked register; the import is stopped before the second.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            Importer(database, largeLoadFromRows: 1).ImportAsync(Csv(rows), onProgress: _ =>
+            {
+                lockedWhileLoading = RegisterLockedExclusively(database);
+                stop.Cancel();
+            }, ct: stop.Token));
+
+        Assert.True(lockedWhileLoading, "The load did not take the register's lock: it was staged, not copied straight in.");
+        Assert.Equal(indexesBefore, await IndexDefinitionsAsync(database));
+        await using var db = database.CreateContext();
+        Assert.False(await db.Disconnections.AnyAsync(Ct));
+        Assert.False(await db.AuditEvents.AnyAsync(e => e.Action == "register.imported", Ct));
+    }
+
+    [Fact]
+    public async Task ALargeLoadIntoARegisterThatHoldsEntries_IsStaged_AndSkipsWhatIsThere()
+    {
+        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
+        var known = TestData.Msisdn(TestData.Next());
+        var importer = Importer(database, largeLoadFromRows: 1);
+        await importer.ImportAsync(Csv([$"{known},2020-01-01"]), ct: Ct);
+        var fresh = TestData.Msisdn(TestData.Next());
+        var notes = new List<string>();
+
+        var summary = await importer.ImportAsync(Csv([$"{known},2020-01-01", $"{fresh},2020-01-02"]), onNote: notes.Add, ct: Ct);
+
+        Assert.Equal((1L, 1L), (summary.Imported, summary.AlreadyRegistered));
+        Assert.Equal(["writing 2 rows into the register…"], notes);
+        await using var db = database.CreateContext();
+        Assert.Equal([known, fresh], (await db.Disconnections.AsNoTracking().OrderBy(d => d.Id).ToListAsync(Ct)).Select(d => d.Msisdn.Value));
+    }
+
+    private static DisconnectionImporter Importer(TestDatabase database, long largeLoadFromRows) =>
+        new(database.Contexts(), PolicySettings.From(new PolicyOptions(), "CNY"), TimeProvider.System, new RegisterSettings { ImportRebuildIndexFromRows = largeLoadFromRows });
+
+    private static MemoryStream Csv(IEnumerable<string> rows) =>
+        new(Encoding.UTF8.GetBytes("msisdn,disconnected_on\n" + string.Join("\n", rows) + "\n"));
+
+    /// <summary>Whether a session holds the register's exclusive lock (asked on a connection of its own).</summary>
+    private static bool RegisterLockedExclusively(TestDatabase database)
+    {
+        using var db = database.CreateContext();
+        return db.Database.SqlQueryRaw<bool>("""
+            SELECT EXISTS (SELECT 1 FROM pg_locks WHERE relation = 'disconnections'::regclass AND mode = 'AccessExclusiveLock' AND granted) AS "Value"
+            """).Single();
+    }
+
+    /// <summary>Every index on the register with its definition, and which constraint it backs.</summary>
+    private static async Task<List<string>> IndexDefinitionsAsync(TestDatabase database)
+    {
+        await using var db = database.CreateContext();
+        return await db.Database.SqlQueryRaw<string>("""
+            SELECT pg_get_indexdef(i.indexrelid) || coalesce(' constraint ' || c.conname, '') AS "Value"
+            FROM pg_index i LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid AND c.conrelid = i.indrelid
+            WHERE i.indrelid = 'disconnections'::regclass ORDER BY 1
+            """).ToListAsync(Ct);
+    }
+}
