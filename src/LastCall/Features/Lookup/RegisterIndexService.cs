@@ -606,7 +606,10 @@ public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> context
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var connection = await OpenAsync(db, ct);
-        var applied = db.Database.IsNpgsql()
+        var isPostgres = db.Database.IsNpgsql();
+        if (isPostgres && await RegisterLockedAsync(connection, ct))
+            return 0;
+        var applied = isPostgres
             ? await FollowCommitOrderAsync(connection, index, ct)
             : await FollowIdOrderAsync(connection, index, ct);
         if (index.PendingCount >= DisconnectionIndex.DefaultMergeThreshold)
@@ -702,6 +705,38 @@ public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> context
         SELECT h.x, COALESCE((SELECT max("WrittenInTransaction") FROM disconnections) >= h.x, false)
         FROM (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS x) h
         """;
+
+    /// <summary>
+    /// Whether another session holds, or waits for, the register's exclusive lock: a large register import does for its
+    /// whole load (decision 0034). A catch-up would queue behind it until its command timed out, which counts as a
+    /// database outage (readiness says no, every pool is cleared). The follower lets the catch-up go instead; the import
+    /// notifies at its commit, and the next catch-up takes its entries. Lookups answer from memory meanwhile.
+    /// </summary>
+    internal const string RegisterLockedSql = """
+        SELECT EXISTS (SELECT 1 FROM pg_locks
+            WHERE locktype = 'relation' AND mode = 'AccessExclusiveLock' AND pid <> pg_backend_pid()
+              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+              AND relation = 'disconnections'::regclass)
+        """;
+
+    /// <summary>Whether the register was found locked at the last catch-up (to log the start and end of a lock once).</summary>
+    private bool _registerLocked;
+
+    private async Task<bool> RegisterLockedAsync(DbConnection connection, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = RegisterLockedSql;
+        var locked = (bool)(await command.ExecuteScalarAsync(ct))!;
+        if (locked != _registerLocked)
+        {
+            if (locked)
+                logger.LogInformation("The register is locked by another session (a large register import): the index follows it again when the lock is released; lookups answer from memory meanwhile");
+            else
+                logger.LogInformation("The register lock was released; following the register again");
+            _registerLocked = locked;
+        }
+        return locked;
+    }
 
     private static async Task<(long Horizon, bool EntriesWaiting)> HorizonAsync(DbConnection connection, CancellationToken ct)
     {

@@ -54,6 +54,32 @@ public sealed class RegisterFollowerTests(PostgresCluster postgres)
     }
 
     [Fact]
+    public async Task WhileAnImportHoldsTheRegisterLocked_TheFollowerLetsItBe_AndTakesItsEntriesAfterItsCommit()
+    {
+        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
+        var number = TestData.Next();
+        var outage = new DatabaseOutage(database.Contexts(), TimeProvider.System, NullLogger<DatabaseOutage>.Instance);
+        using var register = await StartFollowingAsync(database, outage: outage);
+        var index = register.Index!;
+
+        // A large register import's transaction (decision 0034): the register locked exclusively, entries written under the lock.
+        await using var import = database.CreateContext();
+        await using var transaction = await import.Database.BeginTransactionAsync(Ct);
+        await import.Database.ExecuteSqlRawAsync("LOCK TABLE disconnections IN ACCESS EXCLUSIVE MODE", Ct);
+        import.Disconnections.Add(Entry(number));
+        await import.SaveChangesAsync(Ct);
+
+        // The catch-up (and the follower's own loop) do not queue behind the lock, where they would wait 30 s for the
+        // command to time out and count that as a database outage.
+        Assert.Equal(0, await register.CatchUpAsync(index, Ct).WaitAsync(TimeSpan.FromSeconds(20), Ct));
+        Assert.False(outage.IsDown);
+
+        await transaction.CommitAsync(Ct);
+        await CatchUpUntilFollowedAsync(register, index, number);
+        Assert.False(outage.IsDown);
+    }
+
+    [Fact]
     public async Task EntriesAlreadyThereAtStart_AreLoaded_AndANewOneIsFollowed()
     {
         using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
@@ -207,11 +233,11 @@ public sealed class RegisterFollowerTests(PostgresCluster postgres)
         }
     }
 
-    private static async Task<RegisterIndexService> StartFollowingAsync(TestDatabase database, int pollMilliseconds = 250)
+    private static async Task<RegisterIndexService> StartFollowingAsync(TestDatabase database, int pollMilliseconds = 250, DatabaseOutage? outage = null)
     {
         var contexts = database.Contexts();
         var register = new RegisterIndexService(contexts, new RegisterSettings { PollMilliseconds = pollMilliseconds },
-            new DatabaseOutage(contexts, TimeProvider.System, NullLogger<DatabaseOutage>.Instance), NullLogger<RegisterIndexService>.Instance);
+            outage ?? new DatabaseOutage(contexts, TimeProvider.System, NullLogger<DatabaseOutage>.Instance), NullLogger<RegisterIndexService>.Instance);
         await register.StartAsync(Ct);
         await register.Loaded.WaitAsync(TimeSpan.FromSeconds(60), Ct);
         return register;
