@@ -1,4 +1,3 @@
-using System.Text;
 using LastCall.Data;
 using LastCall.Domain.Common;
 using LastCall.Features.Imports;
@@ -23,14 +22,11 @@ public sealed class DisconnectionImportTests(PostgresCluster postgres)
     {
         using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
         var indexesBefore = await IndexDefinitionsAsync(database);
-        var first = TestData.Next();
-        for (var i = 0; i < 9; i++)
-            TestData.Next();
-        var day = new DateOnly(2000, 1, 1);
         // The first batch is staged; the second makes the load large: the staged rows are moved into the empty register and
         // the rest copied straight in. The first row comes again at the end.
-        var rows = Enumerable.Range(0, DisconnectionImporter.BatchSize + 9).Select(i => $"{TestData.Msisdn(first + i % 10)},{day.AddDays(i / 10):yyyy-MM-dd}").ToList();
+        var (first, rows) = RegisterRows(DisconnectionImporter.BatchSize + 9, numbers: 10);
         rows.Add(rows[0]);
+        var day = FirstDay;
         var notes = new List<string>();
 
         var summary = await Importer(database, largeLoadFromRows: DisconnectionImporter.BatchSize + 1).ImportAsync(Csv(rows), onNote: notes.Add, ct: Ct);
@@ -53,7 +49,7 @@ public sealed class DisconnectionImportTests(PostgresCluster postgres)
         Assert.Equal("IX_disconnections_Msisdn_DisconnectedOn", duplicate.ConstraintName);
         // A later entry gets the next sequence number, as every writer's does.
         var last = await db.Disconnections.MaxAsync(d => d.Id, Ct);
-        var next = await db.Database.SqlQuery<long>($"""INSERT INTO disconnections ("Msisdn", "DisconnectedOn", "Source", "RecordedAt") VALUES ({TestData.Msisdn(TestData.Next())}, {day}, 'Import', now()) RETURNING "Id" AS "Value" """).ToListAsync(Ct);
+        var next = await db.Database.SqlQuery<long>($"""INSERT INTO disconnections ("Msisdn", "DisconnectedOn", "Source", "RecordedAt") VALUES ({msisdn}, {day.AddYears(20)}, 'Import', now()) RETURNING "Id" AS "Value" """).ToListAsync(Ct);
         Assert.True(Assert.Single(next) > last);
     }
 
@@ -62,10 +58,7 @@ public sealed class DisconnectionImportTests(PostgresCluster postgres)
     {
         using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
         var indexesBefore = await IndexDefinitionsAsync(database);
-        var first = TestData.Next();
-        for (var i = 0; i < 19; i++)
-            TestData.Next();
-        var rows = Enumerable.Range(0, DisconnectionImporter.BatchSize * 2).Select(i => $"{TestData.Msisdn(first + i % 20)},{new DateOnly(2000, 1, 1).AddDays(i / 20):yyyy-MM-dd}").ToList();
+        var (_, rows) = RegisterRows(DisconnectionImporter.BatchSize * 2, numbers: 20);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var lockedWhileLoading = false;
 
@@ -105,8 +98,19 @@ public sealed class DisconnectionImportTests(PostgresCluster postgres)
     private static DisconnectionImporter Importer(TestDatabase database, long largeLoadFromRows) =>
         new(database.Contexts(), PolicySettings.From(new PolicyOptions(), "CNY"), TimeProvider.System, new RegisterSettings { ImportRebuildIndexFromRows = largeLoadFromRows });
 
-    private static MemoryStream Csv(IEnumerable<string> rows) =>
-        new(Encoding.UTF8.GetBytes("msisdn,disconnected_on\n" + string.Join("\n", rows) + "\n"));
+    private static MemoryStream Csv(IEnumerable<string> rows) => TestData.Csv(["msisdn,disconnected_on", .. rows]);
+
+    private static readonly DateOnly FirstDay = new(2000, 1, 1);
+
+    /// <summary>
+    /// COUNT register rows over NUMBERS numbers, each number on successive days from <see cref="FirstDay"/>, so every row is
+    /// distinct and in the past. Each test has a database of its own, so the numbers after the first need not be reserved.
+    /// </summary>
+    private static (int First, List<string> Rows) RegisterRows(int count, int numbers)
+    {
+        var first = TestData.Next();
+        return (first, [.. Enumerable.Range(0, count).Select(i => $"{TestData.Msisdn(first + i % numbers)},{FirstDay.AddDays(i / numbers):yyyy-MM-dd}")]);
+    }
 
     /// <summary>Whether a session holds the register's exclusive lock (asked on a connection of its own).</summary>
     private static bool RegisterLockedExclusively(TestDatabase database)
