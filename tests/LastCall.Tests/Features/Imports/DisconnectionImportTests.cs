@@ -95,6 +95,31 @@ public sealed class DisconnectionImportTests(PostgresCluster postgres)
         Assert.Equal([known, fresh], (await db.Disconnections.AsNoTracking().OrderBy(d => d.Id).ToListAsync(Ct)).Select(d => d.Msisdn.Value));
     }
 
+    [Fact]
+    public async Task ALargeLoadIntoAnEmptyRegisterThatStaysLocked_IsStagedInstead()
+    {
+        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, postgres);
+        var (_, rows) = RegisterRows(3, numbers: 3);
+        // Another session keeps the register from being locked exclusively (a report's SHARE lock does), but not from being read.
+        await using var other = database.CreateContext();
+        await using var otherTransaction = await other.Database.BeginTransactionAsync(Ct);
+        await other.Database.ExecuteSqlRawAsync("LOCK TABLE disconnections IN SHARE MODE", Ct);
+        var notes = new List<string>();
+
+        // The load gives up waiting for its lock after a few seconds and stages the rows; when it comes to write them, the
+        // other session is done.
+        var summary = await Importer(database, largeLoadFromRows: 1).ImportAsync(Csv(rows), onNote: note =>
+        {
+            notes.Add(note);
+            otherTransaction.Commit();
+        }, ct: Ct);
+
+        Assert.Equal(["writing 3 rows into the register…"], notes);
+        Assert.Equal(3, summary.Imported);
+        await using var db = database.CreateContext();
+        Assert.Equal(3, await db.Disconnections.CountAsync(Ct));
+    }
+
     private static DisconnectionImporter Importer(TestDatabase database, long largeLoadFromRows) =>
         new(database.Contexts(), PolicySettings.From(new PolicyOptions(), "CNY"), TimeProvider.System, new RegisterSettings { ImportRebuildIndexFromRows = largeLoadFromRows });
 
