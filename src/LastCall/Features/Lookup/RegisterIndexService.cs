@@ -2,6 +2,7 @@ using System.Data.Common;
 using LastCall.Data;
 using LastCall.Domain.Numbers;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace LastCall.Features.Lookup;
 
@@ -341,7 +342,7 @@ public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> context
             _newest = new NewestEntry(p.NewestId, p.NewestMsisdn, p.NewestDay, p.NewestTransaction);
             _sampler.Reset(header.Samples);
             Volatile.Write(ref _newestFollowedId, p.NewestId);
-            caughtUp = await CatchUpAloneAsync(index, ct);
+            caughtUp = await CatchUpAloneAsync(index, ct, skipWhileLocked: false);
         }
         finally
         {
@@ -602,16 +603,46 @@ public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> context
         }
     }
 
-    private async Task<int> CatchUpAloneAsync(DisconnectionIndex index, CancellationToken ct)
+    /// <param name="skipWhileLocked">
+    /// PostgreSQL: a catch-up that finds the register locked by another session returns 0 instead of failing (the follow
+    /// loop). A start from a snapshot must catch up before it is ready, so it fails and is tried again.
+    /// </param>
+    private async Task<int> CatchUpAloneAsync(DisconnectionIndex index, CancellationToken ct, bool skipWhileLocked = true)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var connection = await OpenAsync(db, ct);
-        var isPostgres = db.Database.IsNpgsql();
-        if (isPostgres && await RegisterLockedAsync(connection, ct))
-            return 0;
-        var applied = isPostgres
-            ? await FollowCommitOrderAsync(connection, index, ct)
-            : await FollowIdOrderAsync(connection, index, ct);
+        int applied;
+        if (db.Database.IsNpgsql())
+        {
+            // A large register import holds the register's exclusive lock for its whole load (decision 0034). Queued behind
+            // it, a catch-up would wait out its command timeout, which counts as a database outage (readiness no, every pool
+            // cleared). In a transaction of its own with a short lock timeout, the catch-up gives up after a second
+            // instead; the import's commit notifies, and the next catch-up takes its entries. The first statement takes the
+            // register's shared lock for the whole catch-up, so the timeout can only strike before anything is read.
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            await using (var timeout = connection.CreateCommand())
+            {
+                timeout.CommandText = "SET LOCAL lock_timeout = '1s'";
+                await timeout.ExecuteNonQueryAsync(ct);
+            }
+            try
+            {
+                applied = await FollowCommitOrderAsync(connection, index, ct);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable && skipWhileLocked)
+            {
+                NoteRegisterLocked(true);
+                // No held-back entries to look for until the lock goes: the commit that ends it notifies.
+                _entriesBehindHorizon = false;
+                return 0;
+            }
+            await transaction.CommitAsync(ct);
+            NoteRegisterLocked(false);
+        }
+        else
+        {
+            applied = await FollowIdOrderAsync(connection, index, ct);
+        }
         if (index.PendingCount >= DisconnectionIndex.DefaultMergeThreshold)
             await index.MergeAsync();
         return applied;
@@ -706,36 +737,18 @@ public sealed class RegisterIndexService(IDbContextFactory<AppDbContext> context
         FROM (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS x) h
         """;
 
-    /// <summary>
-    /// Whether another session holds, or waits for, the register's exclusive lock: a large register import does for its
-    /// whole load (decision 0034). A catch-up would queue behind it until its command timed out, which counts as a
-    /// database outage (readiness says no, every pool is cleared). The follower lets the catch-up go instead; the import
-    /// notifies at its commit, and the next catch-up takes its entries. Lookups answer from memory meanwhile.
-    /// </summary>
-    internal const string RegisterLockedSql = """
-        SELECT EXISTS (SELECT 1 FROM pg_locks
-            WHERE locktype = 'relation' AND mode = 'AccessExclusiveLock' AND pid <> pg_backend_pid()
-              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-              AND relation = 'disconnections'::regclass)
-        """;
-
-    /// <summary>Whether the register was found locked at the last catch-up (to log the start and end of a lock once).</summary>
+    /// <summary>Whether the last catch-up found the register locked by another session (to log a lock's start and end once).</summary>
     private bool _registerLocked;
 
-    private async Task<bool> RegisterLockedAsync(DbConnection connection, CancellationToken ct)
+    private void NoteRegisterLocked(bool locked)
     {
-        await using var command = connection.CreateCommand();
-        command.CommandText = RegisterLockedSql;
-        var locked = (bool)(await command.ExecuteScalarAsync(ct))!;
-        if (locked != _registerLocked)
-        {
-            if (locked)
-                logger.LogInformation("The register is locked by another session (a large register import): the index follows it again when the lock is released; lookups answer from memory meanwhile");
-            else
-                logger.LogInformation("The register lock was released; following the register again");
-            _registerLocked = locked;
-        }
-        return locked;
+        if (locked == _registerLocked)
+            return;
+        if (locked)
+            logger.LogInformation("The register is locked by another session (e.g. a large register import): the index follows it again when the lock is released; lookups answer from memory meanwhile");
+        else
+            logger.LogInformation("The register lock was released; following the register again");
+        _registerLocked = locked;
     }
 
     private static async Task<(long Horizon, bool EntriesWaiting)> HorizonAsync(DbConnection connection, CancellationToken ct)

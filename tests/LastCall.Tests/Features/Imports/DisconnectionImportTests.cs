@@ -142,7 +142,8 @@ public sealed class DisconnectionImportTests(PostgresCluster postgres)
     {
         using var db = database.CreateContext();
         return db.Database.SqlQueryRaw<bool>("""
-            SELECT EXISTS (SELECT 1 FROM pg_locks WHERE relation = 'disconnections'::regclass AND mode = 'AccessExclusiveLock' AND granted) AS "Value"
+            SELECT EXISTS (SELECT 1 FROM pg_locks WHERE relation = 'disconnections'::regclass AND mode = 'AccessExclusiveLock' AND granted
+                AND database = (SELECT oid FROM pg_database WHERE datname = current_database())) AS "Value"
             """).Single();
     }
 
