@@ -282,7 +282,7 @@ public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contex
             var transaction = await Connection.BeginTransactionAsync(ct);
             try
             {
-                await ExecuteAsync($"SET LOCAL lock_timeout = '{DirectLoadLockTimeout}'; LOCK TABLE disconnections IN ACCESS EXCLUSIVE MODE; SET LOCAL lock_timeout TO DEFAULT", ct);
+                await LockRegisterAsync(DirectLoadLockTimeout, ct);
                 // Again under the lock: an entry committed in between sends the load the staged way.
                 if (!await ScalarAsync<bool>(empty, ct))
                 {
@@ -356,13 +356,12 @@ public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contex
             await ExecuteAsync("ANALYZE register_import", ct);
             await using var transaction = await Connection.BeginTransactionAsync(ct);
             var rebuild = _staged >= largeLoadFromRows && _staged * 4 >= await RegisterSizeEstimateAsync(ct);
-            // work_mem lets the sort that removes duplicates stay in memory; maintenance_work_mem the index build.
-            await ExecuteAsync("SET LOCAL work_mem = '256MB'; SET LOCAL maintenance_work_mem = '512MB'", ct);
+            await GiveTheLoadMemoryAsync(ct);
             if (rebuild)
             {
                 try
                 {
-                    await ExecuteAsync($"SET LOCAL lock_timeout = '{LockTimeout}'; LOCK TABLE disconnections IN ACCESS EXCLUSIVE MODE; SET LOCAL lock_timeout TO DEFAULT", ct);
+                    await LockRegisterAsync(LockTimeout, ct);
                 }
                 catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
                 {
@@ -401,7 +400,7 @@ public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contex
         /// </summary>
         private async Task<long> CompleteDirectLoadAsync(NpgsqlTransaction transaction, CancellationToken ct)
         {
-            await ExecuteAsync("SET LOCAL work_mem = '256MB'; SET LOCAL maintenance_work_mem = '512MB'", ct);
+            await GiveTheLoadMemoryAsync(ct);
             long repeated = 0;
             foreach (var index in _droppedIndexes)
             {
@@ -460,6 +459,14 @@ public sealed class DisconnectionImporter(IDbContextFactory<AppDbContext> contex
         /// <summary>The planner's row estimate: exact enough to choose a path, and free.</summary>
         private async Task<long> RegisterSizeEstimateAsync(CancellationToken ct) =>
             await ScalarAsync<long>("SELECT GREATEST(reltuples, 0)::bigint FROM pg_class WHERE oid = 'disconnections'::regclass", ct);
+
+        /// <summary>Locks the register against every other session until the transaction ends; fails with 55P03 after <paramref name="timeout"/>.</summary>
+        private Task LockRegisterAsync(string timeout, CancellationToken ct) =>
+            ExecuteAsync($"SET LOCAL lock_timeout = '{timeout}'; LOCK TABLE disconnections IN ACCESS EXCLUSIVE MODE; SET LOCAL lock_timeout TO DEFAULT", ct);
+
+        /// <summary>For this transaction: work_mem keeps the sort that removes duplicates in memory, maintenance_work_mem the index builds.</summary>
+        private Task GiveTheLoadMemoryAsync(CancellationToken ct) =>
+            ExecuteAsync("SET LOCAL work_mem = '256MB'; SET LOCAL maintenance_work_mem = '512MB'", ct);
 
         private async Task<T> ScalarAsync<T>(string sql, CancellationToken ct)
         {
