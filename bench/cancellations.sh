@@ -11,6 +11,7 @@
 #   LASTCALL_BENCH_WARMUP=N      cancellations run first and not measured (default 6000: dynamic PGO keeps the JIT busy
 #                                for minutes after start, a quarter of the host's CPU still after 3,000; LINES must
 #                                cover both rounds, and about 72 % of the generated lines are eligible)
+#   LASTCALL_HOST_ENV="VAR=VALUE …"  extra environment for every host (e.g. runtime settings), not for the driver or simulators
 #   LASTCALL_BENCH_STATEMENTS=N  print PostgreSQL's N most expensive statements per cancellation (pg_stat_statements)
 #   LASTCALL_BENCH_PERF=FILE     sample the host(s) with `perf record` while the cancellations run (JIT code named
 #                                through DOTNET_PerfMapEnabled); read it with `perf report -i FILE --no-children`
@@ -48,7 +49,7 @@ signing_key=$(openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -t
 hosts=(); host_pids=()
 perf_map=0; [ -n "${LASTCALL_BENCH_PERF:-}" ] && perf_map=1
 for i in $(seq 1 "$instances"); do
-  (cd "$work" && DOTNET_PerfMapEnabled=$perf_map DOTNET_EnableWriteXorExecute=$((1 - perf_map)) ASPNETCORE_ENVIRONMENT=Production Certificates__SigningKeyPem="$signing_key" exec dotnet "$host_bin/lastcall.dll" --urls "http://127.0.0.1:0" --contentRoot "$host_bin" "${opts[@]}" \
+  (cd "$work" && DOTNET_PerfMapEnabled=$perf_map DOTNET_EnableWriteXorExecute=$((1 - perf_map)) ASPNETCORE_ENVIRONMENT=Production Certificates__SigningKeyPem="$signing_key" exec env ${LASTCALL_HOST_ENV:-} dotnet "$host_bin/lastcall.dll" --urls "http://127.0.0.1:0" --contentRoot "$host_bin" "${opts[@]}" \
     --Simulators:Embedded false --Smdp:BaseUrl "$smdp_url" --BillingSystem:BaseUrl "$backends_url" --NetworkProvisioning:BaseUrl "$backends_url" \
     --Logging:LogLevel:Default Warning --Logging:LogLevel:Microsoft.Hosting.Lifetime Information >"$work/host$i.log" 2>&1) &
   host_pids+=($!); pids+=($!)
