@@ -53,6 +53,18 @@ public sealed class ExecutionRunner(
     /// </summary>
     public async Task RunAsync(IReadOnlyList<Guid> requestIds, CancellationToken ct, CancellationToken stopping = default)
     {
+        try
+        {
+            await RunTogetherOrOneByOneAsync(requestIds, ct, stopping);
+        }
+        catch (Exception e) when (IsLockNotGranted(e))
+        {
+            await LetGoWhileLockedAsync(requestIds, ct);
+        }
+    }
+
+    private async Task RunTogetherOrOneByOneAsync(IReadOnlyList<Guid> requestIds, CancellationToken ct, CancellationToken stopping)
+    {
         if (requestIds.Count > 1)
         {
             try
@@ -60,7 +72,7 @@ public sealed class ExecutionRunner(
                 await RunTogetherAsync(requestIds, ct, stopping);
                 return;
             }
-            catch (DbUpdateException e) when (!DatabaseOutage.IsUnavailable(e))
+            catch (DbUpdateException e) when (!DatabaseOutage.IsUnavailable(e) && !IsLockNotGranted(e))
             {
                 // One request changed under us, or one's effects conflict: nothing of this save was written. Go on
                 // one by one, so the others complete and only that one is let go (or fails on its own).
@@ -79,7 +91,7 @@ public sealed class ExecutionRunner(
                 // Someone changed the request under us (a withdraw won the race, or the lease was taken over): leave it to them.
                 logger.LogInformation("Cancellation {Id} changed while executing; this worker lets go", id);
             }
-            catch (DbUpdateException e) when (requestIds.Count > 1 && !DatabaseOutage.IsUnavailable(e))
+            catch (DbUpdateException e) when (requestIds.Count > 1 && !DatabaseOutage.IsUnavailable(e) && !IsLockNotGranted(e))
             {
                 // As it would have on its own: logged, and claimed again when its lease runs out. The batch's others go on.
                 logger.LogError(e, "Cancellation {Id} could not be saved; its lease runs out and it is claimed again", id);
@@ -147,7 +159,65 @@ public sealed class ExecutionRunner(
             using var span = ExecutionTracing.StartRun(run.Request);
             await RunStepsAsync(run, runs, ct, stopping);
         }
+        await SaveOutcomesAsync(ct);
+    }
+
+    /// <summary>
+    /// The batch's last save, with the register entries of its disconnections. On PostgreSQL it waits for a lock at most
+    /// <see cref="ExecutionSettings.LockTimeoutSeconds"/> (decision 0035): past that the save fails with
+    /// <c>lock_not_available</c> and <see cref="LetGoWhileLockedAsync"/> lets the batch go.
+    /// </summary>
+    private async Task SaveOutcomesAsync(CancellationToken ct)
+    {
+        if (!db.Database.IsNpgsql())
+        {
+            await db.SaveChangesAsync(ct);
+            return;
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var milliseconds = (settings.LockTimeoutSeconds * 1000).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await db.Database.ExecuteSqlAsync($"SELECT set_config('lock_timeout', {milliseconds}, true)", ct);
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// A lock the save waited for was not granted in time (PostgreSQL's <c>lock_not_available</c>; EF Core's execution
+    /// strategy wraps it, as a transient error, in an <see cref="InvalidOperationException"/>).
+    /// </summary>
+    private static bool IsLockNotGranted(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.LockNotAvailable })
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// The batch's outcome could not be saved because a table it writes stayed locked, in practice the register during a
+    /// large register import (decision 0034). Nothing of the run after its first save was written: each request this
+    /// worker still holds gets back the attempt that save counted (the step did not fail) and is released to be claimed
+    /// again after <see cref="ExecutionSettings.DependencyRetry"/>. It then runs its steps again with the same
+    /// idempotency keys, so their external effects stay single. Not a database outage: the instance stays ready.
+    /// </summary>
+    private async Task LetGoWhileLockedAsync(IReadOnlyList<Guid> requestIds, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        var owner = settings.WorkerId;
+        var requests = await db.CancellationRequests.Where(r => requestIds.Contains(r.Id) && r.LeaseOwner == owner).ToListAsync(ct);
+        var ids = requests.Select(r => r.Id).ToList();
+        var begun = await db.ExecutionSteps.Where(s => ids.Contains(s.RequestId) && s.Status == StepStatus.Running).ToListAsync(ct);
+        var retryAt = clock.GetUtcNow() + settings.DependencyRetry();
+        foreach (var step in begun)
+            step.LetGoUnstarted();
+        foreach (var request in requests)
+            request.ReleaseLease(retryAt);
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+        logger.LogWarning("{Count} cancellations could not be saved: a table they write stayed locked for {Seconds} s (a large register import?); they are tried again from {RetryAt:O}",
+            requests.Count, settings.LockTimeoutSeconds, retryAt);
     }
 
     /// <summary>Runs one request's remaining steps; its changes are left in the context for the batch's save.</summary>

@@ -94,6 +94,77 @@ public sealed class ExecutionBatchTests(PostgresCluster postgres)
         Assert.All(ids, id => Assert.Single(noticeEvents, after => after.Contains(id.ToString(), StringComparison.OrdinalIgnoreCase)));
     }
 
+    /// <summary>
+    /// A large register import holds the register locked for minutes (decision 0034). A batch whose last save queues
+    /// behind that lock would run into the command timeout, which the worker counts as a database outage (the instance
+    /// then reports not ready). It gives up after its lock timeout instead (decision 0035), gives back the attempt its
+    /// first save counted and is claimed again; once the register is free it completes, each external effect once.
+    /// </summary>
+    [Fact]
+    public async Task ABatchMeetingTheRegisterLockedByAnImport_IsLetGoAndTriedAgain_AndCompletesOnceTheRegisterIsFree()
+    {
+        await using var harness = await ExecutionHarness.StartAsync(postgres, DatabaseProvider.Postgres, s =>
+        {
+            s["Execution:Enabled"] = "false";
+            s["Execution:LockTimeoutSeconds"] = "1";
+            s["Execution:DependencyRetrySeconds"] = "0.1";
+        });
+        var lines = new[] { harness.Scenario.CustomerA, harness.Scenario.CustomerB };
+        var ids = await CancelAtStoreAsync(harness, lines);
+
+        await using (var import = harness.Scenario.Database.CreateContext())
+        {
+            await using var transaction = await import.Database.BeginTransactionAsync(Ct);
+            await import.Database.ExecuteSqlRawAsync("LOCK TABLE disconnections IN ACCESS EXCLUSIVE MODE", Ct);
+
+            // Returns after the lock timeout, where it used to wait 30 s for the command timeout and throw.
+            await ClaimAndRunOneBatchAsync(harness, ids);
+
+            await using var db = harness.Scenario.Database.CreateContext();
+            var requests = await db.CancellationRequests.AsNoTracking().Where(r => ids.Contains(r.Id)).ToListAsync(Ct);
+            Assert.All(requests, r =>
+            {
+                Assert.Equal(CancellationStatus.Executing, r.Status);
+                Assert.Null(r.LeaseOwner);
+                Assert.NotNull(r.NextAttemptAt);
+            });
+            // Nothing after the batch's first save was written, and that save's attempt was given back.
+            var steps = await db.ExecutionSteps.AsNoTracking().Where(s => ids.Contains(s.RequestId)).ToListAsync(Ct);
+            Assert.NotEmpty(steps);
+            Assert.All(steps, step =>
+            {
+                Assert.Equal(StepStatus.Pending, step.Status);
+                Assert.Equal(0, step.Attempts);
+            });
+            await transaction.RollbackAsync(Ct);
+        }
+
+        // Claimed again once its retry time has come, and run to the end with the same idempotency keys.
+        await using (var scope = harness.Scenario.Host.Services.CreateAsyncScope())
+        {
+            var claims = scope.ServiceProvider.GetRequiredService<ExecutionClaims>();
+            IReadOnlyList<Guid> claimed = [];
+            for (var tries = 0; tries < 600 && claimed.Count == 0; tries++)
+            {
+                claimed = await claims.ClaimAsync(10, Ct);
+                if (claimed.Count == 0)
+                    await Task.Delay(50, Ct);
+            }
+            Assert.Equal(ids.Order(), claimed.Order());
+            await scope.ServiceProvider.GetRequiredService<ExecutionRunner>().RunAsync(claimed, Ct);
+        }
+        await using var after = harness.Scenario.Database.CreateContext();
+        foreach (var (id, line) in ids.Zip(lines))
+        {
+            Assert.Equal(CancellationStatus.Completed, (await after.CancellationRequests.AsNoTracking().SingleAsync(r => r.Id == id, Ct)).Status);
+            var account = await harness.Backends.GetFromJsonAsync<JsonElement>($"simulator/billing/accounts/{ExecutionHarness.Escape(line.Msisdn)}", Ct);
+            Assert.Single(account.GetProperty("ledger").EnumerateArray(), e => e.GetProperty("kind").GetString() == "FinalBill");
+            var subscription = await harness.Backends.GetFromJsonAsync<JsonElement>($"simulator/network/subscriptions/{ExecutionHarness.Escape(line.Msisdn)}", Ct);
+            Assert.Single(subscription.GetProperty("history").EnumerateArray(), h => h.GetProperty("operation").GetString() == "deprovision");
+            Assert.Equal(1, await after.Disconnections.CountAsync(d => d.CancellationId == id, Ct));
+        }
+    }
+
     private static async Task<List<Guid>> CancelAtStoreAsync(ExecutionHarness harness, IEnumerable<TestLine> lines)
     {
         var ids = new List<Guid>();
