@@ -37,6 +37,9 @@ public sealed class ExecutionRunner(
 {
     private readonly Dictionary<StepName, IExecutionStep> _steps = stepKinds.ToDictionary(s => s.Name);
 
+    /// <summary>Requests whose run has met a failing step (<see cref="Fail"/>): a let-go keeps the attempt they used.</summary>
+    private readonly HashSet<Guid> _failedInThisRun = [];
+
     /// <summary>One request of a batch, with its steps, its line, the line's billing account (null when it has none) and the batch's loads.</summary>
     private sealed record Run(CancellationRequest Request, List<ExecutionStep> Steps, Line Line, BillingAccount? Account, BatchLoads Loads)
     {
@@ -57,9 +60,9 @@ public sealed class ExecutionRunner(
         {
             await RunTogetherOrOneByOneAsync(requestIds, ct, stopping);
         }
-        catch (Exception e) when (IsLockNotGranted(e))
+        catch (LockNotGrantedException e)
         {
-            await LetGoWhileLockedAsync(requestIds, ct);
+            await LetGoWhileLockedAsync(requestIds, e, stopping.IsCancellationRequested, ct);
         }
     }
 
@@ -72,7 +75,7 @@ public sealed class ExecutionRunner(
                 await RunTogetherAsync(requestIds, ct, stopping);
                 return;
             }
-            catch (DbUpdateException e) when (!DatabaseOutage.IsUnavailable(e) && !IsLockNotGranted(e))
+            catch (DbUpdateException e) when (!DatabaseOutage.IsUnavailable(e))
             {
                 // One request changed under us, or one's effects conflict: nothing of this save was written. Go on
                 // one by one, so the others complete and only that one is let go (or fails on its own).
@@ -91,7 +94,7 @@ public sealed class ExecutionRunner(
                 // Someone changed the request under us (a withdraw won the race, or the lease was taken over): leave it to them.
                 logger.LogInformation("Cancellation {Id} changed while executing; this worker lets go", id);
             }
-            catch (DbUpdateException e) when (requestIds.Count > 1 && !DatabaseOutage.IsUnavailable(e) && !IsLockNotGranted(e))
+            catch (DbUpdateException e) when (requestIds.Count > 1 && !DatabaseOutage.IsUnavailable(e))
             {
                 // As it would have on its own: logged, and claimed again when its lease runs out. The batch's others go on.
                 logger.LogError(e, "Cancellation {Id} could not be saved; its lease runs out and it is claimed again", id);
@@ -159,26 +162,41 @@ public sealed class ExecutionRunner(
             using var span = ExecutionTracing.StartRun(run.Request);
             await RunStepsAsync(run, runs, ct, stopping);
         }
-        await SaveOutcomesAsync(ct);
+        await SaveWaitingBoundedAsync(ct);
     }
 
     /// <summary>
-    /// The batch's last save, with the register entries of its disconnections. On PostgreSQL it waits for a lock at most
+    /// The saves that carry the runs' outcomes (the batch's last save, and a lease renewal's save of what is done so far),
+    /// with the register entries of their disconnections. On PostgreSQL each lock they wait for is waited for at most
     /// <see cref="ExecutionSettings.LockTimeoutSeconds"/> (decision 0035): past that the save fails with
-    /// <c>lock_not_available</c> and <see cref="LetGoWhileLockedAsync"/> lets the batch go.
+    /// <c>lock_not_available</c>, thrown on as a <see cref="LockNotGrantedException"/> for <see cref="LetGoWhileLockedAsync"/>.
     /// </summary>
-    private async Task SaveOutcomesAsync(CancellationToken ct)
+    private async Task SaveWaitingBoundedAsync(CancellationToken ct)
     {
         if (!db.Database.IsNpgsql())
         {
             await db.SaveChangesAsync(ct);
             return;
         }
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var milliseconds = (settings.LockTimeoutSeconds * 1000).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await db.Database.ExecuteSqlAsync($"SELECT set_config('lock_timeout', {milliseconds}, true)", ct);
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        // Inside our own transaction EF Core would add a savepoint round trip per save; a failed save rolls it all back anyway.
+        var savepoints = db.Database.AutoSavepointsEnabled;
+        db.Database.AutoSavepointsEnabled = false;
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var milliseconds = (settings.LockTimeoutSeconds * 1000).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await db.Database.ExecuteSqlAsync($"SELECT set_config('lock_timeout', {milliseconds}, true)", ct);
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+        catch (Exception e) when (IsLockNotGranted(e))
+        {
+            throw new LockNotGrantedException(e);
+        }
+        finally
+        {
+            db.Database.AutoSavepointsEnabled = savepoints;
+        }
     }
 
     /// <summary>
@@ -195,29 +213,37 @@ public sealed class ExecutionRunner(
         return false;
     }
 
+    /// <summary>A save of <see cref="SaveWaitingBoundedAsync"/> gave up waiting for a lock; nothing of it was written.</summary>
+    private sealed class LockNotGrantedException(Exception inner) : Exception("A lock the batch's save waited for was not granted in time.", inner);
+
     /// <summary>
-    /// The batch's outcome could not be saved because a table it writes stayed locked, in practice the register during a
-    /// large register import (decision 0034). Nothing of the run after its first save was written: each request this
-    /// worker still holds gets back the attempt that save counted (the step did not fail) and is released to be claimed
-    /// again after <see cref="ExecutionSettings.DependencyRetry"/>. It then runs its steps again with the same
-    /// idempotency keys, so their external effects stay single. Not a database outage: the instance stays ready.
+    /// A save of the runs' outcomes gave up waiting for a lock, in practice on the register during a large register import
+    /// (decision 0034). Nothing since the batch's last save that went through was written. Each request this worker still
+    /// holds is released to be claimed again after <see cref="ExecutionSettings.DependencyRetry"/> (at once by another
+    /// instance when this one is shutting down), and runs its steps again then with the same idempotency keys, so their
+    /// external effects stay single. A run whose steps did not fail gets back the attempt its running step was saved
+    /// with: a long import must not use up the attempts of steps that went through. Not a database outage: the instance
+    /// stays ready.
     /// </summary>
-    private async Task LetGoWhileLockedAsync(IReadOnlyList<Guid> requestIds, CancellationToken ct)
+    private async Task LetGoWhileLockedAsync(IReadOnlyList<Guid> requestIds, LockNotGrantedException locked, bool stopping, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
         var owner = settings.WorkerId;
         var requests = await db.CancellationRequests.Where(r => requestIds.Contains(r.Id) && r.LeaseOwner == owner).ToListAsync(ct);
-        var ids = requests.Select(r => r.Id).ToList();
-        var begun = await db.ExecutionSteps.Where(s => ids.Contains(s.RequestId) && s.Status == StepStatus.Running).ToListAsync(ct);
-        var retryAt = clock.GetUtcNow() + settings.DependencyRetry();
-        foreach (var step in begun)
+        if (requests.Count == 0)
+            return;
+        var givenBack = requests.Select(r => r.Id).Where(id => !_failedInThisRun.Contains(id)).ToList();
+        var running = await db.ExecutionSteps.Where(s => givenBack.Contains(s.RequestId) && s.Status == StepStatus.Running).ToListAsync(ct);
+        DateTimeOffset? retryAt = stopping ? null : clock.GetUtcNow() + settings.DependencyRetry();
+        foreach (var step in running)
             step.LetGoUnstarted();
         foreach (var request in requests)
             request.ReleaseLease(retryAt);
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
-        logger.LogWarning("{Count} cancellations could not be saved: a table they write stayed locked for {Seconds} s (a large register import?); they are tried again from {RetryAt:O}",
-            requests.Count, settings.LockTimeoutSeconds, retryAt);
+        logger.LogWarning("Cancellations {Ids} could not be saved: a lock they waited for was not granted in {Seconds} s (a large register import?); " +
+            "they are tried again from {RetryAt:O} ({Reason})",
+            string.Join(", ", requests.Select(r => r.Id)), settings.LockTimeoutSeconds, retryAt, locked.InnerException?.GetBaseException().Message);
     }
 
     /// <summary>Runs one request's remaining steps; its changes are left in the context for the batch's save.</summary>
@@ -292,7 +318,7 @@ public sealed class ExecutionRunner(
         // The save carries the steps done so far: their successes are audited with it.
         foreach (var run in batch)
             RecordStepsSucceeded(run.Request, run.Succeeded);
-        await db.SaveChangesAsync(ct);
+        await SaveWaitingBoundedAsync(ct);
     }
 
     /// <summary>
@@ -360,6 +386,7 @@ public sealed class ExecutionRunner(
 
     private void Fail(CancellationRequest request, ExecutionStep step, StepResult result, List<SucceededStep> succeeded)
     {
+        _failedInThisRun.Add(request.Id);
         var now = clock.GetUtcNow();
         var error = result.Detail ?? "unknown error";
         var outOfAttempts = step.Attempts >= settings.MaxAttempts;
