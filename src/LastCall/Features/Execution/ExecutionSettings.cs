@@ -45,10 +45,11 @@ public sealed class ExecutionSettings
     public double DependencyRetrySeconds { get; set; } = 30;
 
     /// <summary>
-    /// On PostgreSQL, how long a batch's last save (which writes the register entries of its disconnections) waits for a
-    /// lock before the batch is let go and tried again after <see cref="DependencyRetry"/> (decision 0035). A large
-    /// register import holds the register locked for minutes; a save queued behind it would run into the 30-second
-    /// command timeout, which counts as a database outage. Kept below that timeout.
+    /// On PostgreSQL, how long a save of a batch's outcomes (its last save, or a lease renewal's save; either may write the
+    /// register entries of its disconnections) waits for any lock before the batch is let go and tried again after
+    /// <see cref="DependencyRetry"/> (decision 0035). A large register import holds the register locked for minutes; a
+    /// save queued behind it would run into the 30-second command timeout, which counts as a database outage. Kept below
+    /// that timeout.
     /// </summary>
     [Range(1, 25)]
     public int LockTimeoutSeconds { get; set; } = 10;
