@@ -95,19 +95,29 @@ public sealed class ExecutionBatchTests(PostgresCluster postgres)
     }
 
     /// <summary>
-    /// A large register import holds the register locked for minutes (decision 0034). A batch whose last save queues
-    /// behind that lock would run into the command timeout, which the worker counts as a database outage (the instance
-    /// then reports not ready). It gives up after its lock timeout instead (decision 0035), gives back the attempt its
-    /// first save counted and is claimed again; once the register is free it completes, each external effect once.
+    /// A large register import holds the register locked for minutes (decision 0034). A batch whose save of its outcomes
+    /// queues behind that lock would run into the command timeout, which the worker counts as a database outage (the
+    /// instance then reports not ready). It gives up after its lock timeout instead (decision 0035), gives back the attempt
+    /// its first save counted and is claimed again; once the register is free it completes, each external effect once.
+    /// The lock is met by the batch's last save, or, in a batch held up past half its lease (a slow disconnection step
+    /// with a one-second lease), by the lease renewal's save that carries a disconnection done so far.
     /// </summary>
-    [Fact]
-    public async Task ABatchMeetingTheRegisterLockedByAnImport_IsLetGoAndTriedAgain_AndCompletesOnceTheRegisterIsFree()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ABatchMeetingTheRegisterLockedByAnImport_IsLetGoAndTriedAgain_AndCompletesOnceTheRegisterIsFree(bool atALeaseRenewal)
     {
         await using var harness = await ExecutionHarness.StartAsync(postgres, DatabaseProvider.Postgres, s =>
         {
             s["Execution:Enabled"] = "false";
             s["Execution:LockTimeoutSeconds"] = "1";
             s["Execution:DependencyRetrySeconds"] = "0.1";
+            if (atALeaseRenewal)
+                s["Execution:LeaseSeconds"] = "1";
+        }, services =>
+        {
+            if (atALeaseRenewal)
+                SlowDisconnection.Decorate(services);
         });
         var lines = new[] { harness.Scenario.CustomerA, harness.Scenario.CustomerB };
         var ids = await CancelAtStoreAsync(harness, lines);
@@ -163,6 +173,34 @@ public sealed class ExecutionBatchTests(PostgresCluster postgres)
             var subscription = await harness.Backends.GetFromJsonAsync<JsonElement>($"simulator/network/subscriptions/{ExecutionHarness.Escape(line.Msisdn)}", Ct);
             Assert.Single(subscription.GetProperty("history").EnumerateArray(), h => h.GetProperty("operation").GetString() == "deprovision");
             Assert.Equal(1, await after.Disconnections.CountAsync(d => d.CancellationId == id, Ct));
+        }
+    }
+
+    /// <summary>
+    /// The disconnection step taking longer than half of a one-second lease (a slow system, simulated): the step after it
+    /// renews the batch's leases first, and that save carries the register entry just made.
+    /// </summary>
+    private sealed class SlowDisconnection(IExecutionStep inner) : IExecutionStep
+    {
+        public StepName Name => inner.Name;
+
+        /// <summary>Wraps every step as the host registered it (traced); only the disconnection is slowed.</summary>
+        public static void Decorate(IServiceCollection services)
+        {
+            foreach (var original in services.Where(d => d.ServiceType == typeof(IExecutionStep)).ToList())
+            {
+                services.Remove(original);
+                services.Add(ServiceDescriptor.Describe(typeof(IExecutionStep), sp => new SlowDisconnection((IExecutionStep)(original.ImplementationFactory?.Invoke(sp)
+                    ?? original.ImplementationInstance ?? ActivatorUtilities.CreateInstance(sp, original.ImplementationType!))), original.Lifetime));
+            }
+        }
+
+        public async Task<StepResult> RunAsync(StepContext context, CancellationToken ct)
+        {
+            var result = await inner.RunAsync(context, ct);
+            if (Name == StepName.Disconnect)
+                await Task.Delay(TimeSpan.FromMilliseconds(700), ct);
+            return result;
         }
     }
 
