@@ -27,22 +27,15 @@ opts=(--Database:Provider Postgres --ConnectionStrings:LastCall "$PG_CONN" --Sec
 dotnet "$bin/LastCall.Benchmarks.dll" generate-subscribers "$rows" "$work/subscribers.csv" 0 >/dev/null
 
 psql_run() { pg_as "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d lastcall -qAt -v ON_ERROR_STOP=1 "$@"; }
-# CPU seconds of the cluster so far: live processes plus the backends the postmaster reaped.
-pg_cpu() {
-  local postmaster ticks p
-  sleep 1 # a backend still exiting has no CPU time left to read: let the postmaster reap it first
-  postmaster=$(head -1 "$work/pg/data/postmaster.pid")
-  ticks=$(awk '{print $14+$15+$16+$17}' "/proc/$postmaster/stat")
-  for p in $(pgrep -P "$postmaster"); do ticks=$((ticks + $(awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done
-  echo "$ticks / $(getconf CLK_TCK)" | bc -l
-}
+# CPU seconds of the cluster so far, once the backend of the last command has been reaped.
+pg_cpu() { sleep 1; pg_cpu_seconds "$work/pg"; }
 per_row() { echo "$1 * 1000000 / $rows" | bc -l | xargs printf '%.1f'; }
 # timed LABEL COMMAND…: runs the command, prints its wall time and the cluster's CPU per subscriber row.
 timed() {
   local label=$1 before start wall cpu; shift
   before=$(pg_cpu); start=$(date +%s.%N)
   "$@"
-  wall=$(echo "$(date +%s.%N) - $start" | bc -l); cpu=$(echo "$(pg_cpu) - $before - 1" | bc -l)
+  wall=$(echo "$(date +%s.%N) - $start" | bc -l); cpu=$(echo "$(pg_cpu) - $before" | bc -l)
   printf '%-34s wall %6.2f s (%5s µs a row)  PostgreSQL CPU %6.2f s (%5s µs a row)\n' "$label" "$wall" "$(per_row "$wall")" "$cpu" "$(per_row "$cpu")"
 }
 
@@ -52,7 +45,7 @@ pg_after=$(pg_cpu)
 elapsed=$(time_seconds "$work/err.txt")
 importer=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$work/err.txt")
 echo "lastcall import subscribers: $(grep -oE 'imported [0-9]+' "$work/out.txt"), $elapsed s, $(echo "$rows / $elapsed" | bc -l | xargs printf '%.0f') rows/s;" \
-  "importer CPU $(per_row "$importer") µs a row, PostgreSQL CPU $(per_row "$(echo "$pg_after - $pg_before - 1" | bc -l)") µs a row"
+  "importer CPU $(per_row "$importer") µs a row, PostgreSQL CPU $(per_row "$(echo "$pg_after - $pg_before" | bc -l)") µs a row"
 
 tables=(customers lines billing_accounts esim_profiles pool_numbers)   # parents first
 list=$(printf "'%s'," "${tables[@]}"); list=${list%,}

@@ -41,16 +41,8 @@ bin="$root/bench/LastCall.Benchmarks/bin/Release/net10.0"
 host_bin=${LASTCALL_IMPORT_BIN:-$bin}
 key=$(head -c 32 /dev/urandom | base64)
 
-# CPU seconds of this run's PostgreSQL: its live processes plus the backends the postmaster reaped (from /proc, so the
-# figure holds whatever else the machine runs).
-pg_cpu() {
-  [ $sqlite = 1 ] && { echo 0; return; }
-  local postmaster ticks p
-  postmaster=$(head -1 "$work/pg/data/postmaster.pid")
-  ticks=$(awk '{print $14+$15+$16+$17}' "/proc/$postmaster/stat")
-  for p in $(pgrep -P "$postmaster"); do ticks=$((ticks + $(awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done
-  echo "$ticks / $(getconf CLK_TCK)" | bc -l
-}
+# CPU seconds of this run's PostgreSQL (from /proc, so the figure holds whatever else the machine runs); none on SQLite.
+pg_cpu() { if [ $sqlite = 1 ]; then echo 0; else pg_cpu_seconds "$work/pg"; fi; }
 
 psql_bench() { pg_as "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d lastcall -qAt "$@"; }
 statements=${LASTCALL_IMPORT_STATEMENTS:-0}

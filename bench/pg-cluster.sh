@@ -6,6 +6,8 @@
 #   listening_url LOG PID          -> the address a host started with `--urls http://127.0.0.1:0` bound (it logs it: no port
 #                                     is picked before it is bound); fails if the process PID ends first
 #   time_seconds FILE, time_rss_mb FILE -> wall clock and peak RSS from GNU `time -v` output in FILE
+#   pg_cpu_seconds DIR             -> CPU seconds the cluster in DIR has spent so far: its live processes plus the backends
+#                                     the postmaster reaped (a backend that just exited counts once reaped: sleep 1 first)
 #   bench_work                     -> sets work (a fresh folder) and pids (empty); on exit the processes in pids are
 #                                     stopped, the cluster in $work/pg too, and the folder removed
 #   register_bench WORK ROWS       -> the Release build, a cluster in WORK/pg with ROWS imported (and vacuumed) register entries and a
@@ -42,6 +44,14 @@ pg_start() {
   pg_as "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE lastcall" >/dev/null
   PG_CONN="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=lastcall"
   export PG_PORT PG_CONN PG_BIN=$bin
+}
+
+pg_cpu_seconds() {
+  local postmaster ticks p
+  postmaster=$(head -1 "$1/data/postmaster.pid")
+  ticks=$(awk '{print $14+$15+$16+$17}' "/proc/$postmaster/stat")
+  for p in $(pgrep -P "$postmaster"); do ticks=$((ticks + $(awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done
+  echo "$ticks / $(getconf CLK_TCK)" | bc -l
 }
 
 bench_work() {

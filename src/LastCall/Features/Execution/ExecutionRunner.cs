@@ -240,7 +240,6 @@ public sealed class ExecutionRunner(
         foreach (var request in requests)
             request.ReleaseLease(retryAt);
         await db.SaveChangesAsync(ct);
-        db.ChangeTracker.Clear();
         logger.LogWarning("Cancellations {Ids} could not be saved: a lock they waited for was not granted in {Seconds} s (a large register import?); " +
             "they are tried again from {RetryAt:O} ({Reason})",
             string.Join(", ", requests.Select(r => r.Id)), settings.LockTimeoutSeconds, retryAt, locked.InnerException?.GetBaseException().Message);
