@@ -9,10 +9,11 @@ namespace LastCall.Auditing;
 /// transaction and without waiting for anyone; this seals them into the chain in batches, in the order it
 /// finds them (by <see cref="AuditEvent.Id"/>): it reads the chain's head, seals each event with
 /// <c>HMAC(k, previous ‖ entry)</c> and commits the batch. One sealer at a time across instances: on
-/// PostgreSQL a transaction-level advisory lock that only sealers take (a second sealer waits its turn and then
-/// finds little or nothing left), on SQLite (one instance) a process-wide lock. A save whose events are still
-/// unsealed when another transaction's are sealed simply lands later in the chain. When
-/// <see cref="SealPendingAsync"/> returns, every event committed before it was called is sealed.
+/// PostgreSQL a transaction-level advisory lock that only sealers take, on SQLite (one instance) a process-wide lock.
+/// A save whose events are still unsealed when another transaction's are sealed simply lands later in the chain. When
+/// <see cref="SealPendingAsync"/> returns, every event committed before it was called is sealed; the periodic job
+/// calls <see cref="SealPendingUnlessBusyAsync"/>, which leaves the turn to a sealer that holds it rather than queue
+/// behind it (with two instances each job used to wait for the other's and then find little or nothing left).
 /// <para>
 /// The price: between its commit and its seal (a fraction of a second while a host runs) an entry is not yet
 /// covered by the chain. Events written by command-line verbs while no host runs are sealed by the next host,
@@ -21,37 +22,45 @@ namespace LastCall.Auditing;
 /// </summary>
 public sealed class AuditChainSealer(IDbContextFactory<AppDbContext> contexts, AuditChainKey key)
 {
-    private const long PostgresSealerLockId = 0x4C61737443616C6C; // "LastCall"
+    internal const long PostgresSealerLockId = 0x4C61737443616C6C; // "LastCall"
     private static readonly SemaphoreSlim SqliteSealerLock = new(1, 1);
 
     /// <summary>Events sealed in one transaction at most.</summary>
     public const int BatchSize = 2000;
 
-    /// <summary>Seals what is waiting, batch after batch; returns how many this call sealed.</summary>
-    public async Task<int> SealPendingAsync(CancellationToken ct)
+    /// <summary>Seals what is waiting, batch after batch, waiting for its turn if another sealer has it; returns how many this call sealed.</summary>
+    public Task<int> SealPendingAsync(CancellationToken ct) => SealAsync(waitForTurn: true, ct);
+
+    /// <summary>
+    /// As <see cref="SealPendingAsync"/>, but returns 0 at once while another sealer (another instance's job, a verb)
+    /// has the turn: that sealer seals what it finds, and what committed after it looked waits for the next call.
+    /// </summary>
+    public Task<int> SealPendingUnlessBusyAsync(CancellationToken ct) => SealAsync(waitForTurn: false, ct);
+
+    private async Task<int> SealAsync(bool waitForTurn, CancellationToken ct)
     {
         var total = 0;
         int sealedNow;
         do
         {
-            sealedNow = await SealBatchAsync(ct);
+            sealedNow = await SealBatchAsync(waitForTurn, ct);
             total += sealedNow;
         }
         while (sealedNow == BatchSize);
         return total;
     }
 
-    private async Task<int> SealBatchAsync(CancellationToken ct)
+    private async Task<int> SealBatchAsync(bool waitForTurn, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var isSqlite = db.Database.IsSqlite();
-        if (isSqlite)
-            await SqliteSealerLock.WaitAsync(ct);
+        if (isSqlite && !await SqliteSealerLock.WaitAsync(waitForTurn ? Timeout.Infinite : 0, ct))
+            return 0;
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            if (!isSqlite)
-                await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({PostgresSealerLockId})", ct);
+            if (!isSqlite && !await TakeTurnAsync(db, waitForTurn, ct))
+                return 0;
             // Tracked on SQLite (EF writes the seals), untracked on PostgreSQL (one statement writes them all).
             var unsealed = db.AuditEvents.Where(e => e.Sequence == null);
             var pending = await (isSqlite ? unsealed : unsealed.AsNoTracking()).OrderBy(e => e.Id).Take(BatchSize).ToListAsync(ct);
@@ -78,6 +87,17 @@ public sealed class AuditChainSealer(IDbContextFactory<AppDbContext> contexts, A
             if (isSqlite)
                 SqliteSealerLock.Release();
         }
+    }
+
+    /// <summary>The sealers' advisory lock, held until the transaction ends: waited for, or only taken if free.</summary>
+    private static async Task<bool> TakeTurnAsync(AppDbContext db, bool wait, CancellationToken ct)
+    {
+        if (wait)
+        {
+            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({PostgresSealerLockId})", ct);
+            return true;
+        }
+        return await db.Database.SqlQueryRaw<bool>($"SELECT pg_try_advisory_xact_lock({PostgresSealerLockId}) AS \"Value\"").SingleAsync(ct);
     }
 
     /// <summary>The whole batch's seals in one statement, instead of an UPDATE per event.</summary>

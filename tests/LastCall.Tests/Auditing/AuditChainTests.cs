@@ -257,6 +257,42 @@ public sealed class AuditChainTests(AuditChainHosts hosts) : IClassFixture<Audit
         Assert.True(result.Intact, result.FirstBreak?.Reason + statuses);
     }
 
+    /// <summary>
+    /// Two instances' sealing jobs used to queue behind each other on the sealers' advisory lock. Another sealer (here
+    /// the test's own transaction) holds the turn: the periodic job's call leaves it at once, the waiting call (verbs,
+    /// shutdown) waits, and once the turn is free the event is sealed into an intact chain.
+    /// </summary>
+    [Fact]
+    public async Task WhileAnotherSealerHasTheTurn_ThePeriodicSealLeavesIt_AndAWaitingSealSealsWhenItsTurnComes()
+    {
+        var scenario = await hosts.FreshAsync(DatabaseProvider.Postgres);
+        var sealer = scenario.Host.Services.GetRequiredService<AuditChainSealer>();
+        await using var otherSealer = scenario.Database.CreateContext();
+        await using var turn = await otherSealer.Database.BeginTransactionAsync(Ct);
+        await otherSealer.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({AuditChainSealer.PostgresSealerLockId})", Ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await scenario.Anonymous.PostAsJsonAsync("/api/v1/auth/login",
+            new { msisdn = TestData.Msisdn(TestData.Next()), servicePassword = "000000", otp = "123456" }, Ct)).StatusCode);
+        // Queueing behind the held turn would never end while the test holds it: the bound turns a regression into a failure.
+        Assert.Equal(0, await sealer.SealPendingUnlessBusyAsync(Ct).WaitAsync(TimeSpan.FromSeconds(30), Ct));
+        var waiting = sealer.SealPendingAsync(Ct);
+        await Eventually.TrueAsync(() => AdvisoryLockWaitersAsync(otherSealer), "the waiting seal queues for the turn");
+
+        Assert.False(waiting.IsCompleted);
+        Assert.Equal(1, (await sealer.PendingAsync(Ct)).Count);
+        await turn.RollbackAsync(Ct);
+        await waiting.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.Equal(0, (await sealer.PendingAsync(Ct)).Count);
+        var events = await EventsAsync(scenario);
+        Assert.Equal("customer.sign_in_failed", events[^1].Action);
+        var result = await VerifyAsync(scenario);
+        Assert.True(result.Intact, result.FirstBreak?.Reason);
+        Assert.Equal(events.Count, result.EntriesChecked);
+    }
+
+    private static async Task<bool> AdvisoryLockWaitersAsync(AppDbContext db) =>
+        await db.Database.SqlQueryRaw<int>("SELECT count(*)::int AS \"Value\" FROM pg_locks WHERE locktype = 'advisory' AND NOT granted").SingleAsync(Ct) > 0;
+
     [Theory]
     [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task FailedCustomerSignIn_RecordsWhoWhereAndWhy_WithoutSecrets(DatabaseProvider provider)

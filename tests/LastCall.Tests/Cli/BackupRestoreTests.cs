@@ -58,10 +58,10 @@ public sealed class BackupRestoreTests(PostgresCluster postgres)
         settings["Execution:PollMilliseconds"] = "100";
         await using var host = TestHost.Start(settings);
         using var partner = Client(host, partnerKey);
-        await WaitUntilAsync(async () => await LookupAsync(partner, disconnected, "2023-01-01") == "yes", "the partner lookup to answer yes");
+        await Eventually.TrueAsync(async () => await LookupAsync(partner, disconnected, "2023-01-01") == "yes", "the partner lookup to answer yes");
         Assert.Equal("no", await LookupAsync(partner, disconnected, "2023-06-16"));
         using var supervisor = Client(host, await StaffTokenAsync(host, "supervisor"));
-        await WaitUntilAsync(async () => (await supervisor.GetFromJsonAsync<JsonElement>($"/api/v1/cancellations/{id}", Ct)).GetProperty("status").GetString() == "completed",
+        await Eventually.TrueAsync(async () => (await supervisor.GetFromJsonAsync<JsonElement>($"/api/v1/cancellations/{id}", Ct)).GetProperty("status").GetString() == "completed",
             "the pending cancellation to complete");
 
         // The chain runs on across the restore: the old host's entries and the new host's execution.
@@ -135,16 +135,5 @@ public sealed class BackupRestoreTests(PostgresCluster postgres)
     {
         using var response = await partner.GetAsync($"/api/v1/reassigned-numbers/{Uri.EscapeDataString(msisdn)}?since={since}", Ct);
         return response.IsSuccessStatusCode ? (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("result").GetString() : null;
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"Waited 60 s for {what}.");
-            await Task.Delay(100, Ct);
-        }
     }
 }

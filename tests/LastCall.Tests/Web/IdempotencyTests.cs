@@ -182,11 +182,11 @@ public sealed class IdempotencyTests(PostgresCluster postgres)
         {
             clock.Advance(TimeSpan.FromSeconds(30));
             var now = clock.GetUtcNow();
-            await WaitUntilAsync(async () =>
+            await Eventually.TrueAsync(async () =>
             {
                 await using var db = database.CreateContext();
                 return await db.IdempotencyRecords.AnyAsync(r => r.Key == "long-import" && r.CreatedAt == now, Ct);
-            });
+            }, "the heartbeat to renew the record", TimeSpan.FromSeconds(30));
         }
 
         var retry = Post("long-import");
@@ -277,15 +277,6 @@ public sealed class IdempotencyTests(PostgresCluster postgres)
 
         public Task SendAsync(LastCall.Integrations.Messaging.OutgoingMessage message, CancellationToken cancellationToken) =>
             message.Template == template ? throw failure() : inner.SendAsync(message, cancellationToken);
-    }
-
-    /// <summary>Waits for a condition checked against the database, up to 30 seconds.</summary>
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        while (!await condition())
-            await Task.Delay(20, timeout.Token);
     }
 
     private static DefaultHttpContext Post(string key)
