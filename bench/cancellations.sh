@@ -77,14 +77,14 @@ pg_ticks() {
   for p in "$postmaster" $(pgrep -P "$postmaster"); do total=$((total + $(ticks "$p" 2>/dev/null || echo 0))); done
   echo $((total + $(awk '{print $16+$17}' "/proc/$postmaster/stat")))
 }
-# Thread switches of a process, summed over its threads (voluntary: it waited; involuntary: the scheduler took the core).
-switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/^voluntary_ctxt_switches/ {v += $2} /^nonvoluntary_ctxt_switches/ {n += $2} END {print v, n}'; }
+# Thread switches of the host(s), as "tid voluntary involuntary" lines (diffed by thread: a thread that ends is not counted).
+switches() { local p t; for p in "${host_pids[@]}"; do for t in /proc/"$p"/task/*; do
+  awk -v tid="${t##*/}" '/^voluntary_ctxt_switches/ {v = $2} /^nonvoluntary_ctxt_switches/ {n = $2} END {print tid, v, n}' "$t/status" 2>/dev/null || true; done; done; }
 snapshot() { local s="" p; for p in "${host_pids[@]}"; do s+="$(ticks "$p") "; done; echo "$s$(pg_ticks) $(ticks "$simulators_pid")"; }
 # CPU ticks of every thread of the host(s), as "tid name ticks" lines (digits taken out of the name: one line per kind).
 host_threads() { local p t; for p in "${host_pids[@]}"; do for t in /proc/"$p"/task/*; do
   awk -v tid="${t##*/}" '{match($0, /\(.*\)/); name = substr($0, RSTART + 1, RLENGTH - 2); gsub(/[0-9]+/, "", name); gsub(/ /, "_", name);
-        split(substr($0, RSTART + RLENGTH), f, " "); print tid, name, f[12] + f[13]}' "$t/stat" 2>/dev/null; done; done; }
-host_switches() { local v=0 n=0 p a b; for p in "${host_pids[@]}"; do read -r a b < <(switches "$p"); v=$((v + a)); n=$((n + b)); done; echo "$v $n"; }
+        split(substr($0, RSTART + RLENGTH), f, " "); print tid, name, f[12] + f[13]}' "$t/stat" 2>/dev/null || true; done; done; }
 
 echo "count=$count lines=$lines submitters=$submitters instances=$instances cores=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"
 psql_bench() { pg_as "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d lastcall -qAt "$@"; }
@@ -99,37 +99,38 @@ psql_bench -c "SELECT pg_stat_statements_reset()" >/dev/null
 if [ "${LASTCALL_BENCH_WAITS:-0}" = 1 ]; then
   psql_bench -c "CREATE UNLOGGED TABLE bench_waits(state text, wait text); CREATE UNLOGGED TABLE bench_samples(n int); CREATE UNLOGGED TABLE bench_stop(x int)"
   # In READ COMMITTED each statement of the loop sees bench_stop anew; pg_stat_activity is cached per transaction
-  # unless the snapshot is cleared.
-  psql_bench -c "DO \$\$ BEGIN LOOP EXIT WHEN EXISTS (SELECT FROM bench_stop); PERFORM pg_stat_clear_snapshot();
+  # unless the snapshot is cleared. Each sample commits, so the loop holds back no cleanup; its own CPU (small) is in
+  # PostgreSQL's figure of the run, so PostgreSQL's CPU is compared only between runs that both sample or both do not.
+  PGOPTIONS="-c pg_stat_statements.track=none" psql_bench -c "DO \$\$ BEGIN LOOP EXIT WHEN EXISTS (SELECT FROM bench_stop); PERFORM pg_stat_clear_snapshot();
     INSERT INTO bench_waits SELECT state, coalesce(wait_event_type || ':' || wait_event, 'on CPU') || CASE WHEN state <> 'active' OR wait_event_type = 'Lock' THEN ' after ' || left(regexp_replace(query, '\\s+', ' ', 'g'), 70) ELSE '' END FROM pg_stat_activity
       WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid() AND state <> 'idle';
-    INSERT INTO bench_samples VALUES (1); PERFORM pg_sleep(0.02); END LOOP; END \$\$" &
+    INSERT INTO bench_samples VALUES (1); COMMIT; PERFORM pg_sleep(0.02); END LOOP; END \$\$" &
   waits_pid=$!
 fi
-before=$(snapshot); switches_before=$(host_switches); [ "${LASTCALL_BENCH_THREADS:-0}" = 1 ] && host_threads >"$work/threads.before"
+before=$(snapshot); switches >"$work/switches.before"; [ "${LASTCALL_BENCH_THREADS:-0}" = 1 ] && host_threads >"$work/threads.before"
 if [ -n "${LASTCALL_BENCH_PERF:-}" ]; then
   perf record -F 499 -g -o "$LASTCALL_BENCH_PERF" -p "$(IFS=,; echo "${host_pids[*]}")" >/dev/null 2>&1 &
   perf_pid=$!
 fi
 dotnet "$bin/LastCall.Benchmarks.dll" cancellations "$PG_CONN" "$(IFS=,; echo "${hosts[*]}")" "$count" "$submitters" | tee "$work/result.txt"
-after=$(snapshot); switches_after=$(host_switches); [ "${LASTCALL_BENCH_THREADS:-0}" = 1 ] && host_threads >"$work/threads.after"
+after=$(snapshot); switches >"$work/switches.after"; [ "${LASTCALL_BENCH_THREADS:-0}" = 1 ] && host_threads >"$work/threads.after"
 if [ -n "${LASTCALL_BENCH_PERF:-}" ]; then kill -INT "$perf_pid"; wait "$perf_pid" || true; fi
 if [ "${LASTCALL_BENCH_WAITS:-0}" = 1 ]; then
-  psql_bench -c "INSERT INTO bench_stop VALUES (1)"; wait "$waits_pid"
+  psql_bench -c "INSERT INTO bench_stop VALUES (1)"; wait "$waits_pid" || echo "the waits sampler failed" >&2
   echo "PostgreSQL's backends, on average over $(psql_bench -c "SELECT count(*) FROM bench_samples") samples (state | wait | backends):"
   psql_bench -F ' | ' -c "SELECT state, wait, round(count(*)::numeric / (SELECT count(*) FROM bench_samples), 3) AS backends
     FROM bench_waits GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 20"
 fi
 done_count=$(grep -oE 'cancellations=[0-9]+' "$work/result.txt" | cut -d= -f2)
-python3 - "$before" "$after" "$done_count" "$(getconf CLK_TCK)" "$instances" "$switches_before" "$switches_after" <<'PY'
+python3 - "$before" "$after" "$done_count" "$(getconf CLK_TCK)" "$instances" "$(awk 'FNR == NR {v[$1] = $2; n[$1] = $3; next} {dv += $2 - v[$1]; dn += $3 - n[$1]} END {print dv + 0, dn + 0}' "$work/switches.before" "$work/switches.after")" <<'PY'
 import sys
 before, after = [list(map(int, s.split())) for s in sys.argv[1:3]]
 n, hz, instances = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 ms = [(a - b) * 1000 / hz / n for a, b in zip(after, before)]
 host = sum(ms[:instances]); pg, sims = ms[instances], ms[instances + 1]
 print(f"cpu_ms_per_cancellation host={host:.1f} postgres={pg:.1f} simulators={sims:.1f} total={host + pg + sims:.1f}")
-(v0, n0), (v1, n1) = [map(int, s.split()) for s in sys.argv[6:8]]
-print(f"host_thread_switches_per_cancellation voluntary={(v1 - v0) / n:.1f} involuntary={(n1 - n0) / n:.1f}")
+dv, dn = map(int, sys.argv[6].split())
+print(f"host_thread_switches_per_cancellation voluntary={dv / n:.1f} involuntary={dn / n:.1f}")
 PY
 if [ "${LASTCALL_BENCH_THREADS:-0}" = 1 ]; then
   echo "host CPU ms per cancellation by thread (threads of that name alive at the end; threads that ended are not counted):"

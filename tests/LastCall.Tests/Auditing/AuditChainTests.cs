@@ -257,9 +257,25 @@ public sealed class AuditChainTests(AuditChainHosts hosts) : IClassFixture<Audit
         Assert.True(result.Intact, result.FirstBreak?.Reason + statuses);
     }
 
+    /// <summary>The host's sealing job (the turn-if-free call) seals what a request wrote, with no one else sealing.</summary>
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task TheSealingJob_SealsWhatARequestWrote(DatabaseProvider provider)
+    {
+        var scenario = await hosts.FreshAsync(provider);
+        var sealer = scenario.Host.Services.GetRequiredService<AuditChainSealer>();
+
+        await FailedSignInAsync(scenario);
+
+        await Eventually.TrueAsync(async () => (await sealer.PendingAsync(Ct)).Count == 0, "the sealing job to seal the failed sign-in");
+        var events = await EventsAsync(scenario);
+        Assert.Equal("customer.sign_in_failed", events[^1].Action);
+        Assert.True((await VerifyAsync(scenario)).Intact);
+    }
+
     /// <summary>
     /// Two instances' sealing jobs used to queue behind each other on the sealers' advisory lock. Another sealer (here
-    /// the test's own transaction) holds the turn: the periodic job's call leaves it at once, the waiting call (verbs,
+    /// the test's own session) holds the turn: the job's ticks and the turn-if-free call leave it, a waiting call (verbs,
     /// shutdown) waits, and once the turn is free the event is sealed into an intact chain.
     /// </summary>
     [Fact]
@@ -267,17 +283,22 @@ public sealed class AuditChainTests(AuditChainHosts hosts) : IClassFixture<Audit
     {
         var scenario = await hosts.FreshAsync(DatabaseProvider.Postgres);
         var sealer = scenario.Host.Services.GetRequiredService<AuditChainSealer>();
+        var interval = scenario.Host.Services.GetRequiredService<AuditSettings>().SealInterval;
         await using var otherSealer = scenario.Database.CreateContext();
         await using var turn = await otherSealer.Database.BeginTransactionAsync(Ct);
         await otherSealer.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({AuditChainSealer.PostgresSealerLockId})", Ct);
+        var holder = await otherSealer.Database.SqlQueryRaw<int>("SELECT pg_backend_pid() AS \"Value\"").SingleAsync(Ct);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, (await scenario.Anonymous.PostAsJsonAsync("/api/v1/auth/login",
-            new { msisdn = TestData.Msisdn(TestData.Next()), servicePassword = "000000", otp = "123456" }, Ct)).StatusCode);
+        await FailedSignInAsync(scenario);
         // Queueing behind the held turn would never end while the test holds it: the bound turns a regression into a failure.
         Assert.Equal(0, await sealer.SealPendingUnlessBusyAsync(Ct).WaitAsync(TimeSpan.FromSeconds(30), Ct));
         var waiting = sealer.SealPendingAsync(Ct);
-        await Eventually.TrueAsync(() => AdvisoryLockWaitersAsync(otherSealer), "the waiting seal queues for the turn");
+        await Eventually.TrueAsync(async () => await SessionsBlockedByAsync(scenario, holder) >= 1, "the waiting seal to queue for the turn");
+        // Several of the job's ticks pass: none of them queues (a job that waited would be a second session blocked).
+        // The pause only gives a regression the chance to show; the assertion cannot fail on a slow machine.
+        await Task.Delay(interval * 5, Ct);
 
+        Assert.Equal(1, await SessionsBlockedByAsync(scenario, holder));
         Assert.False(waiting.IsCompleted);
         Assert.Equal(1, (await sealer.PendingAsync(Ct)).Count);
         await turn.RollbackAsync(Ct);
@@ -290,8 +311,20 @@ public sealed class AuditChainTests(AuditChainHosts hosts) : IClassFixture<Audit
         Assert.Equal(events.Count, result.EntriesChecked);
     }
 
-    private static async Task<bool> AdvisoryLockWaitersAsync(AppDbContext db) =>
-        await db.Database.SqlQueryRaw<int>("SELECT count(*)::int AS \"Value\" FROM pg_locks WHERE locktype = 'advisory' AND NOT granted").SingleAsync(Ct) > 0;
+    /// <summary>
+    /// Sessions blocked by the backend <paramref name="holder"/>, asked from a session of its own outside any transaction
+    /// (pg_stat_activity is read once per transaction and kept).
+    /// </summary>
+    private static async Task<int> SessionsBlockedByAsync(Scenario scenario, int holder)
+    {
+        await using var db = scenario.Database.CreateContext();
+        return await db.Database.SqlQuery<int>($"SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE {holder} = ANY (pg_blocking_pids(pid))").SingleAsync(Ct);
+    }
+
+    /// <summary>A customer sign-in that fails: one audit event, written unsealed.</summary>
+    private static async Task FailedSignInAsync(Scenario scenario) =>
+        Assert.Equal(HttpStatusCode.Unauthorized, (await scenario.Anonymous.PostAsJsonAsync("/api/v1/auth/login",
+            new { msisdn = TestData.Msisdn(TestData.Next()), servicePassword = "000000", otp = "123456" }, Ct)).StatusCode);
 
     [Theory]
     [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
