@@ -68,23 +68,19 @@ for i in $(seq 1 "$instances"); do
   hosts+=("$url")
 done
 
-# CPU ticks (utime+stime) of a process; PostgreSQL's: this cluster's postmaster and its live children, plus what the
-# postmaster reaped (other clusters of the postgres user, e.g. a test run's, are not counted).
+# CPU ticks (utime+stime) of a process; PostgreSQL's (pg_cpu_ticks): this cluster's postmaster and its live children,
+# plus what the postmaster reaped (other clusters of the postgres user, e.g. a test run's, are not counted).
 ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
-pg_ticks() {
-  local total=0 p postmaster
-  postmaster=$(head -1 "$work/pg/data/postmaster.pid")
-  for p in "$postmaster" $(pgrep -P "$postmaster"); do total=$((total + $(ticks "$p" 2>/dev/null || echo 0))); done
-  echo $((total + $(awk '{print $16+$17}' "/proc/$postmaster/stat")))
-}
+snapshot() { local s="" p; for p in "${host_pids[@]}"; do s+="$(ticks "$p") "; done; echo "$s$(pg_cpu_ticks "$work/pg") $(ticks "$simulators_pid")"; }
+# each_host_thread FILE AWK: runs AWK (with tid set) over /proc/…/task/TID/FILE of every thread of the host(s); a thread
+# that ends meanwhile is skipped.
+each_host_thread() { local p t; for p in "${host_pids[@]}"; do for t in /proc/"$p"/task/*; do
+  awk -v tid="${t##*/}" "$2" "$t/$1" 2>/dev/null || true; done; done; }
 # Thread switches of the host(s), as "tid voluntary involuntary" lines (diffed by thread: a thread that ends is not counted).
-switches() { local p t; for p in "${host_pids[@]}"; do for t in /proc/"$p"/task/*; do
-  awk -v tid="${t##*/}" '/^voluntary_ctxt_switches/ {v = $2} /^nonvoluntary_ctxt_switches/ {n = $2} END {print tid, v, n}' "$t/status" 2>/dev/null || true; done; done; }
-snapshot() { local s="" p; for p in "${host_pids[@]}"; do s+="$(ticks "$p") "; done; echo "$s$(pg_ticks) $(ticks "$simulators_pid")"; }
+switches() { each_host_thread status '/^voluntary_ctxt_switches/ {v = $2} /^nonvoluntary_ctxt_switches/ {n = $2} END {print tid, v, n}'; }
 # CPU ticks of every thread of the host(s), as "tid name ticks" lines (digits taken out of the name: one line per kind).
-host_threads() { local p t; for p in "${host_pids[@]}"; do for t in /proc/"$p"/task/*; do
-  awk -v tid="${t##*/}" '{match($0, /\(.*\)/); name = substr($0, RSTART + 1, RLENGTH - 2); gsub(/[0-9]+/, "", name); gsub(/ /, "_", name);
-        split(substr($0, RSTART + RLENGTH), f, " "); print tid, name, f[12] + f[13]}' "$t/stat" 2>/dev/null || true; done; done; }
+host_threads() { each_host_thread stat '{match($0, /\(.*\)/); name = substr($0, RSTART + 1, RLENGTH - 2); gsub(/[0-9]+/, "", name); gsub(/ /, "_", name);
+  split(substr($0, RSTART + RLENGTH), f, " "); print tid, name, f[12] + f[13]}'; }
 
 echo "count=$count lines=$lines submitters=$submitters instances=$instances cores=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"
 psql_bench() { pg_as "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d lastcall -qAt "$@"; }

@@ -7,7 +7,8 @@
 #                                     is picked before it is bound); fails if the process PID ends first
 #   time_seconds FILE, time_rss_mb FILE -> wall clock and peak RSS from GNU `time -v` output in FILE
 #   pg_cpu_seconds DIR             -> CPU seconds the cluster in DIR has spent so far: its live processes plus the backends
-#                                     the postmaster reaped (a backend that just exited counts once reaped: sleep 1 first)
+#                                     the postmaster reaped (a backend that just exited counts once reaped: sleep 1 first);
+#                                     pg_cpu_ticks DIR gives the same in clock ticks
 #   bench_work                     -> sets work (a fresh folder) and pids (empty); on exit the processes in pids are
 #                                     stopped, the cluster in $work/pg too, and the folder removed
 #   register_bench WORK ROWS       -> the Release build, a cluster in WORK/pg with ROWS imported (and vacuumed) register entries and a
@@ -46,13 +47,15 @@ pg_start() {
   export PG_PORT PG_CONN PG_BIN=$bin
 }
 
-pg_cpu_seconds() {
+pg_cpu_ticks() {
   local postmaster ticks p
   postmaster=$(head -1 "$1/data/postmaster.pid")
   ticks=$(awk '{print $14+$15+$16+$17}' "/proc/$postmaster/stat")
   for p in $(pgrep -P "$postmaster"); do ticks=$((ticks + $(awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done
-  echo "$ticks / $(getconf CLK_TCK)" | bc -l
+  echo "$ticks"
 }
+
+pg_cpu_seconds() { echo "$(pg_cpu_ticks "$1") / $(getconf CLK_TCK)" | bc -l; }
 
 bench_work() {
   work=$(mktemp -d /tmp/lastcall-bench-XXXXXX)

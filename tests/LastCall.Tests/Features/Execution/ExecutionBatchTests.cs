@@ -155,12 +155,7 @@ public sealed class ExecutionBatchTests(PostgresCluster postgres)
         {
             var claims = scope.ServiceProvider.GetRequiredService<ExecutionClaims>();
             IReadOnlyList<Guid> claimed = [];
-            for (var tries = 0; tries < 600 && claimed.Count == 0; tries++)
-            {
-                claimed = await claims.ClaimAsync(10, Ct);
-                if (claimed.Count == 0)
-                    await Task.Delay(50, Ct);
-            }
+            await Eventually.TrueAsync(async () => (claimed = await claims.ClaimAsync(10, Ct)).Count > 0, "the let-go requests to be claimed again", TimeSpan.FromSeconds(30));
             Assert.Equal(ids.Order(), claimed.Order());
             await scope.ServiceProvider.GetRequiredService<ExecutionRunner>().RunAsync(claimed, Ct);
         }
