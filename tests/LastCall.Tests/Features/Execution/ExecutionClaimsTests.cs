@@ -1,0 +1,99 @@
+using LastCall.Data;
+using LastCall.Domain.Cancellations;
+using LastCall.Features.Execution;
+using LastCall.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Query;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LastCall.Tests.Features.Execution;
+
+/// <summary>
+/// Which requests a worker's claim takes: the due ones (approved, executing, waiting for a dependency, or scheduled with
+/// its day over; past their backoff; no live lease), the oldest first, never more than asked, and on PostgreSQL never
+/// one that a concurrent claim took.
+/// </summary>
+public sealed class ExecutionClaimsTests(PostgresCluster postgres)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task AClaim_TakesTheOldestDueRequestsOfEveryDueStatus_AndNothingElse(DatabaseProvider provider)
+    {
+        // No background worker: only this test claims.
+        await using var harness = await ExecutionHarness.StartAsync(postgres, provider, s => s["Execution:Enabled"] = "false");
+        var (first, second, third) = await SubmitThreeAsync(harness);
+        var start = DateTimeOffset.UtcNow.AddHours(-1);
+        var longAgo = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-3);
+        var later = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(3);
+
+        // Executing, scheduled with its day over, waiting for a dependency: all due, submitted in that order.
+        await SetAsync(harness, first, u => u.SetProperty(r => r.Status, CancellationStatus.Executing).SetProperty(r => r.SubmittedAt, start.AddMinutes(1)));
+        await SetAsync(harness, second, u => u.SetProperty(r => r.Status, CancellationStatus.Scheduled).SetProperty(r => r.EffectiveOn, longAgo).SetProperty(r => r.SubmittedAt, start.AddMinutes(2)));
+        await SetAsync(harness, third, u => u.SetProperty(r => r.Status, CancellationStatus.WaitingForDependency).SetProperty(r => r.SubmittedAt, start.AddMinutes(3)));
+        Assert.Equal(Sorted([first, second]), Sorted(await ClaimAsync(harness, 2)));
+        Assert.Equal([third], await ClaimAsync(harness, 10));
+        Assert.Empty(await ClaimAsync(harness, 10));
+
+        // Not due: scheduled for a day to come, backing off, finished. An approved one whose lease ran out is.
+        await ReleaseAllAsync(harness);
+        await SetAsync(harness, first, u => u.SetProperty(r => r.Status, CancellationStatus.Scheduled).SetProperty(r => r.EffectiveOn, later));
+        await SetAsync(harness, second, u => u.SetProperty(r => r.Status, CancellationStatus.Approved).SetProperty(r => r.NextAttemptAt, DateTimeOffset.UtcNow.AddMinutes(5)));
+        await SetAsync(harness, third, u => u.SetProperty(r => r.Status, CancellationStatus.Completed));
+        Assert.Empty(await ClaimAsync(harness, 10));
+        await SetAsync(harness, second, u => u.SetProperty(r => r.NextAttemptAt, (DateTimeOffset?)null)
+            .SetProperty(r => r.LeaseOwner, "an-instance-that-died").SetProperty(r => r.LeaseExpiresAt, DateTimeOffset.UtcNow.AddSeconds(-1)));
+        Assert.Equal([second], await ClaimAsync(harness, 10));
+        await using var db = harness.Scenario.Database.CreateContext();
+        var taken = await db.CancellationRequests.AsNoTracking().SingleAsync(r => r.Id == second, Ct);
+        Assert.NotEqual("an-instance-that-died", taken.LeaseOwner);
+        Assert.True(taken.LeaseExpiresAt > DateTimeOffset.UtcNow, "the claim leases what it takes");
+    }
+
+    [Fact]
+    public async Task ClaimsRunningAtOnce_OnPostgres_NeverTakeTheSameRequest()
+    {
+        await using var harness = await ExecutionHarness.StartAsync(postgres, DatabaseProvider.Postgres, s => s["Execution:Enabled"] = "false");
+        var (first, second, third) = await SubmitThreeAsync(harness);
+        await SetAsync(harness, second, u => u.SetProperty(r => r.Status, CancellationStatus.Executing));
+        await SetAsync(harness, third, u => u.SetProperty(r => r.Status, CancellationStatus.WaitingForDependency));
+
+        for (var round = 0; round < 20; round++)
+        {
+            var claims = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => ClaimAsync(harness, 2), Ct)));
+            var all = claims.SelectMany(c => c).ToList();
+            Assert.Equal(all.Count, all.Distinct().Count());
+            Assert.All(claims, c => Assert.True(c.Count <= 2, $"a claim of two took {c.Count}"));
+            // Whatever the others skipped is left for the next claim, not lost.
+            all.AddRange(await ClaimAsync(harness, 10));
+            Assert.Equal(Sorted([first, second, third]), Sorted(all));
+            await ReleaseAllAsync(harness);
+        }
+    }
+
+    private static async Task<(Guid First, Guid Second, Guid Third)> SubmitThreeAsync(ExecutionHarness harness) =>
+        (await harness.CancelAtStoreAsync(harness.Scenario.CustomerA),
+         await harness.CancelAtStoreAsync(harness.Scenario.CustomerASecondLine),
+         await harness.CancelAtStoreAsync(harness.Scenario.CustomerB));
+
+    private static async Task<IReadOnlyList<Guid>> ClaimAsync(ExecutionHarness harness, int count)
+    {
+        await using var scope = harness.Scenario.Host.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ExecutionClaims>().ClaimAsync(count, Ct);
+    }
+
+    private static async Task ReleaseAllAsync(ExecutionHarness harness)
+    {
+        await using var scope = harness.Scenario.Host.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<ExecutionClaims>().ReleaseAllAsync(Ct);
+    }
+
+    private static async Task SetAsync(ExecutionHarness harness, Guid id, Action<UpdateSettersBuilder<CancellationRequest>> set)
+    {
+        await using var db = harness.Scenario.Database.CreateContext();
+        Assert.Equal(1, await db.CancellationRequests.Where(r => r.Id == id).ExecuteUpdateAsync(set, Ct));
+    }
+
+    private static List<Guid> Sorted(IEnumerable<Guid> ids) => [.. ids.Order()];
+}
