@@ -25,14 +25,28 @@ public static class ImportSubscribersCommand
                 return CommandLine.Failure;
             }
             await host.Services.GetRequiredService<DatabaseInitializer>().PrepareAsync(CancellationToken.None);
+            var settings = host.Services.GetRequiredService<ImportSettings>();
+            var ceiling = ImportHeapCeiling.Apply(settings, host.Services.GetRequiredService<ILogger<SubscriberImporter>>());
             var importer = host.Services.GetRequiredService<SubscriberImporter>();
 
             await using var stream = File.OpenRead(file);
             var progress = new ProgressReporter(console.Error, interactive: !console.ErrorRedirected);
-            var summary = await importer.ImportAsync(
-                stream,
-                rejection => progress.Interrupt($"row {rejection.Row}: {rejection.Code}: {rejection.Detail}"),
-                progress.Report);
+            ImportSummary summary;
+            try
+            {
+                summary = await importer.ImportAsync(
+                    stream,
+                    rejection => progress.Interrupt($"row {rejection.Row}: {rejection.Code}: {rejection.Detail}"),
+                    progress.Report);
+            }
+            catch (OutOfMemoryException) when (ceiling is not null)
+            {
+                // Each batch commits on its own: what committed stays, and running the file again imports the rest.
+                progress.Finish();
+                await console.Error.WriteLineAsync($"lastcall: {file}: the import needed more than its heap ceiling of {settings.HeapLimitMegabytes} MB; " +
+                    "the batches already committed stay imported. Run it again with a larger Import:HeapLimitMegabytes (0: no ceiling).");
+                return CommandLine.Failure;
+            }
             progress.Finish();
 
             if (summary.FileError is { } error)

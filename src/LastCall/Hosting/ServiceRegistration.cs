@@ -227,6 +227,7 @@ public static class ServiceRegistration
         services.AddWebhooks();
         services.AddJobs();
         services.AddTransient<SubscriberImporter>();
+        services.AddSettings<ImportSettings>("Import");
         services.AddTransient<DisconnectionImporter>();
 
         builder.AddLastCallTracing();
