@@ -26,7 +26,7 @@ public static class ImportSubscribersCommand
             }
             await host.Services.GetRequiredService<DatabaseInitializer>().PrepareAsync(CancellationToken.None);
             var settings = host.Services.GetRequiredService<ImportSettings>();
-            var ceiling = ImportHeapCeiling.Apply(settings, host.Services.GetRequiredService<ILogger<SubscriberImporter>>());
+            var ceiling = ImportHeapCeiling.Apply(settings, host.Services.GetRequiredService<LastCallSettings>().Provider, host.Services.GetRequiredService<ILogger<SubscriberImporter>>());
             var importer = host.Services.GetRequiredService<SubscriberImporter>();
 
             await using var stream = File.OpenRead(file);

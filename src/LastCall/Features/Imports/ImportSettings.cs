@@ -6,7 +6,7 @@ namespace LastCall.Features.Imports;
 public sealed class ImportSettings
 {
     /// <summary>
-    /// The managed heap's ceiling, in megabytes, while <c>lastcall import subscribers</c> runs (0: none). The import keeps
+    /// The managed heap's ceiling, in megabytes, while <c>lastcall import subscribers</c> runs on PostgreSQL (0: none). The import keeps
     /// a bounded pipeline in memory (a batch read ahead, two being written), but the server GC, sized for the web host's
     /// throughput, lets the heap grow well past that before it collects. A ceiling makes it collect sooner; it only ever
     /// lowers what the machine or container already allows, and applies to that command's process alone. 96 MB is about
