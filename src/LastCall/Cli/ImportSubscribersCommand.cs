@@ -26,26 +26,29 @@ public static class ImportSubscribersCommand
             }
             await host.Services.GetRequiredService<DatabaseInitializer>().PrepareAsync(CancellationToken.None);
             var settings = host.Services.GetRequiredService<ImportSettings>();
-            var ceiling = ImportHeapCeiling.Apply(settings, host.Services.GetRequiredService<LastCallSettings>().Provider, host.Services.GetRequiredService<ILogger<SubscriberImporter>>());
             var importer = host.Services.GetRequiredService<SubscriberImporter>();
 
             await using var stream = File.OpenRead(file);
             var progress = new ProgressReporter(console.Error, interactive: !console.ErrorRedirected);
             ImportSummary summary;
-            try
+            using (var ceiling = ImportHeapCeiling.Apply(settings, host.Services.GetRequiredService<LastCallSettings>().Provider, console.IsProcessConsole,
+                host.Services.GetRequiredService<ILogger<SubscriberImporter>>()))
             {
-                summary = await importer.ImportAsync(
-                    stream,
-                    rejection => progress.Interrupt($"row {rejection.Row}: {rejection.Code}: {rejection.Detail}"),
-                    progress.Report);
-            }
-            catch (OutOfMemoryException) when (ceiling is not null)
-            {
-                // Each batch commits on its own: what committed stays, and running the file again imports the rest.
-                progress.Finish();
-                await console.Error.WriteLineAsync($"lastcall: {file}: the import needed more than its heap ceiling of {settings.HeapLimitMegabytes} MB; " +
-                    "the batches already committed stay imported. Run it again with a larger Import:HeapLimitMegabytes (0: no ceiling).");
-                return CommandLine.Failure;
+                try
+                {
+                    summary = await importer.ImportAsync(
+                        stream,
+                        rejection => progress.Interrupt($"row {rejection.Row}: {rejection.Code}: {rejection.Detail}"),
+                        progress.Report);
+                }
+                catch (Exception ex) when (ceiling.Bytes is not null && ImportHeapCeiling.IsOutOfMemory(ex))
+                {
+                    // Each batch commits on its own: what committed stays, and running the file again imports the rest.
+                    progress.Finish();
+                    await console.Error.WriteLineAsync($"lastcall: {file}: the import needed more than its heap ceiling of {settings.HeapLimitMegabytes} MB; " +
+                        "the batches already committed stay imported. Run it again with a larger Import:HeapLimitMegabytes (0: no ceiling).");
+                    return CommandLine.Failure;
+                }
             }
             progress.Finish();
 

@@ -433,7 +433,7 @@ public sealed class SubscriberImporter(
                 importedOneByOne++;
                 newLines += writer.New.Lines.Count;
             }
-            catch (DbUpdateException ex)
+            catch (DbUpdateException ex) when (IsRefusal(ex))
             {
                 rejected.Add(new RowRejection(record.Row, "conflict", "The row conflicts with data written at the same time: " + (ex.InnerException?.Message ?? ex.Message)));
             }

@@ -28,12 +28,13 @@ public sealed class ExecutionClaimsTests(PostgresCluster postgres)
         var longAgo = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-3);
         var later = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(3);
 
-        // Executing, scheduled with its day over, waiting for a dependency: all due, submitted in that order.
-        await SetAsync(harness, first, u => u.SetProperty(r => r.Status, CancellationStatus.Executing).SetProperty(r => r.SubmittedAt, start.AddMinutes(1)));
-        await SetAsync(harness, second, u => u.SetProperty(r => r.Status, CancellationStatus.Scheduled).SetProperty(r => r.EffectiveOn, longAgo).SetProperty(r => r.SubmittedAt, start.AddMinutes(2)));
-        await SetAsync(harness, third, u => u.SetProperty(r => r.Status, CancellationStatus.WaitingForDependency).SetProperty(r => r.SubmittedAt, start.AddMinutes(3)));
-        Assert.Equal(Sorted([first, second]), Sorted(await ClaimAsync(harness, 2)));
-        Assert.Equal([third], await ClaimAsync(harness, 10));
+        // Executing, scheduled with its day over, waiting for a dependency: all due. Submitted in another order than they
+        // were saved, so that the claim's own order, not the rows', decides which two come first.
+        await SetAsync(harness, first, u => u.SetProperty(r => r.Status, CancellationStatus.Executing).SetProperty(r => r.SubmittedAt, start.AddMinutes(2)));
+        await SetAsync(harness, second, u => u.SetProperty(r => r.Status, CancellationStatus.Scheduled).SetProperty(r => r.EffectiveOn, longAgo).SetProperty(r => r.SubmittedAt, start.AddMinutes(3)));
+        await SetAsync(harness, third, u => u.SetProperty(r => r.Status, CancellationStatus.WaitingForDependency).SetProperty(r => r.SubmittedAt, start.AddMinutes(1)));
+        Assert.Equal(Sorted([third, first]), Sorted(await ClaimAsync(harness, 2)));
+        Assert.Equal([second], await ClaimAsync(harness, 10));
         Assert.Empty(await ClaimAsync(harness, 10));
 
         // Not due: scheduled for a day to come, backing off, finished. An approved one whose lease ran out is.
@@ -47,7 +48,7 @@ public sealed class ExecutionClaimsTests(PostgresCluster postgres)
         Assert.Equal([second], await ClaimAsync(harness, 10));
         await using var db = harness.Scenario.Database.CreateContext();
         var taken = await db.CancellationRequests.AsNoTracking().SingleAsync(r => r.Id == second, Ct);
-        Assert.NotEqual("an-instance-that-died", taken.LeaseOwner);
+        Assert.Equal(harness.Scenario.Host.Services.GetRequiredService<ExecutionSettings>().WorkerId, taken.LeaseOwner);
         Assert.True(taken.LeaseExpiresAt > DateTimeOffset.UtcNow, "the claim leases what it takes");
     }
 
@@ -61,7 +62,13 @@ public sealed class ExecutionClaimsTests(PostgresCluster postgres)
 
         for (var round = 0; round < 20; round++)
         {
-            var claims = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => ClaimAsync(harness, 2), Ct)));
+            // Released together, so that on a busy machine they still run at the same moment as far as the database can tell.
+            using var start = new Barrier(4);
+            var claims = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+            {
+                start.SignalAndWait(Ct);
+                return ClaimAsync(harness, 2);
+            }, Ct)));
             var all = claims.SelectMany(c => c).ToList();
             Assert.Equal(all.Count, all.Distinct().Count());
             Assert.All(claims, c => Assert.True(c.Count <= 2, $"a claim of two took {c.Count}"));

@@ -1,11 +1,13 @@
 using LastCall.Data;
 using LastCall.Features.Imports;
+using Microsoft.EntityFrameworkCore;
 
 namespace LastCall.Tests.Features.Imports;
 
 /// <summary>
-/// The heap ceiling of a command-line import only ever lowers what the process may use. (Setting it is tested by every
-/// command-line import test, which runs the verb in a process of its own under the default ceiling.)
+/// The heap ceiling of a command-line import on PostgreSQL only ever lowers what the process may use, and the import
+/// tells a heap that ran out under it apart from every other failure, however the failure is wrapped. (Setting it
+/// bounds the whole process, so it is not set here; the import verb sets it only in a process of its own.)
 /// </summary>
 public sealed class ImportHeapCeilingTests
 {
@@ -29,4 +31,22 @@ public sealed class ImportHeapCeilingTests
     [Fact]
     public void OnSqlite_NoneIsSet() =>
         Assert.Null(ImportHeapCeiling.For(new ImportSettings(), DatabaseProvider.Sqlite, 8 * Gigabyte));
+
+#pragma warning disable CA2201 // the runtime's own exception, built here to stand for the one it throws
+    [Fact]
+    public void AHeapThatRanOut_IsKnownInsideASaveOrAParallelLoop()
+    {
+        Assert.True(ImportHeapCeiling.IsOutOfMemory(new OutOfMemoryException()));
+        Assert.True(ImportHeapCeiling.IsOutOfMemory(new DbUpdateException("An error occurred while saving the entity changes.", new OutOfMemoryException())));
+        Assert.True(ImportHeapCeiling.IsOutOfMemory(new AggregateException(new InvalidOperationException("other"), new OutOfMemoryException())));
+    }
+#pragma warning restore CA2201
+
+    [Fact]
+    public void OtherFailures_AreNotTakenForIt()
+    {
+        Assert.False(ImportHeapCeiling.IsOutOfMemory(new DbUpdateException("refused", new InvalidOperationException("a constraint"))));
+        Assert.False(ImportHeapCeiling.IsOutOfMemory(new AggregateException(new IOException("disk"))));
+        Assert.False(ImportHeapCeiling.IsOutOfMemory(new InsufficientExecutionStackException()));
+    }
 }
