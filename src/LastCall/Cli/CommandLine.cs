@@ -72,7 +72,8 @@ public static class CommandLine
             };
         }
 #pragma warning disable CA1031 // The command line reports every failure as a message and exit code, not a stack trace.
-        catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException or Microsoft.EntityFrameworkCore.DbUpdateException or System.Data.Common.DbException)
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException or Microsoft.EntityFrameworkCore.DbUpdateException or System.Data.Common.DbException
+            or Microsoft.Extensions.Options.OptionsValidationException)
 #pragma warning restore CA1031
         {
             await console.Error.WriteLineAsync($"lastcall: {ex.Message}");

@@ -24,8 +24,8 @@ public static class ImportSubscribersCommand
                 await console.Error.WriteLineAsync($"lastcall: no such file: {file}");
                 return CommandLine.Failure;
             }
+            var settings = host.Services.GetRequiredService<ImportSettings>();   // checked before anything is touched
             await host.Services.GetRequiredService<DatabaseInitializer>().PrepareAsync(CancellationToken.None);
-            var settings = host.Services.GetRequiredService<ImportSettings>();
             var importer = host.Services.GetRequiredService<SubscriberImporter>();
 
             await using var stream = File.OpenRead(file);

@@ -95,6 +95,23 @@ public sealed class CommandLineTests(PostgresCluster postgres)
     }
 
     [Fact]
+    public async Task ImportSubscribers_WithASettingOutOfRange_NamesIt_AndTouchesNothing()
+    {
+        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, postgres, migrate: false);
+        var file = Path.Combine(database.DataFolder, "subscribers.csv");
+        await File.WriteAllLinesAsync(file, [TestData.Header, TestData.Row(TestData.Next())], Ct);
+
+        var result = await LastCallProcess.RunInProcessAsync(database.DataFolder, null,
+            "import", "subscribers", file, "--DataFolder", database.DataFolder, "--Import:HeapLimitMegabytes", "-1");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("lastcall: ", result.Error, StringComparison.Ordinal);
+        Assert.Contains("HeapLimitMegabytes", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(database.DataFolder, "lastcall.db")), "nothing was created or migrated");
+    }
+
+    [Fact]
     public async Task UnknownVerb_PrintsUsage_ExitsTwo()
     {
         var result = await RunAsync(Path.GetTempPath(), "frobnicate");
