@@ -1,7 +1,9 @@
 using LastCall.Data;
+using LastCall.Domain.Cancellations;
 using LastCall.Hosting;
 using LastCall.Security;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Query;
 using Microsoft.Extensions.Configuration;
 
 namespace LastCall.TestSupport;
@@ -91,6 +93,13 @@ public sealed class TestDatabase : IDisposable
     private sealed class ContextFactory(TestDatabase database) : IDbContextFactory<AppDbContext>
     {
         public AppDbContext CreateDbContext() => database.CreateContext();
+    }
+
+    /// <summary>Puts one cancellation request in the state a test needs (a status, a time) without going through its flow.</summary>
+    public async Task SetRequestAsync(Guid id, Action<UpdateSettersBuilder<CancellationRequest>> set)
+    {
+        await using var db = CreateContext();
+        Assert.Equal(1, await db.CancellationRequests.Where(r => r.Id == id).ExecuteUpdateAsync(set, TestContext.Current.CancellationToken));
     }
 
     /// <summary>A <c>lastcall</c> verb on this database, run inside the test process (<see cref="LastCallProcess.RunInProcessAsync"/>).</summary>

@@ -182,12 +182,6 @@ public sealed class CancellationHost : IAsyncDisposable
         Assert.Equal(1, await db.Customers.Where(c => c.Id == customerId).ExecuteUpdateAsync(set, Ct));
     }
 
-    public async Task SetRequestAsync(Guid id, Action<UpdateSettersBuilder<CancellationRequest>> set)
-    {
-        await using var db = Database.CreateContext();
-        Assert.Equal(1, await db.CancellationRequests.Where(r => r.Id == id).ExecuteUpdateAsync(set, Ct));
-    }
-
     /// <summary>Every cancellation request row for the line, live or not.</summary>
     public async Task<List<CancellationRequest>> RequestsForAsync(string msisdn)
     {

@@ -159,7 +159,7 @@ public sealed class CancellationTransitionTests(CancellationHosts hosts)
         var line = await host.AddLineAsync();
         var owner = await host.CustomerAsync(line);
         var id = (await SubmitInStoreAsync(host, line, "immediate")).Id;
-        await host.SetRequestAsync(id, s => s.SetProperty(r => r.Status, CancellationStatus.Executing));
+        await host.Database.SetRequestAsync(id, s => s.SetProperty(r => r.Status, CancellationStatus.Executing));
 
         var refused = await WithdrawAsync(owner, id);
 

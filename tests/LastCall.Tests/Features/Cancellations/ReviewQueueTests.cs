@@ -118,7 +118,7 @@ public sealed class ReviewQueueTests(CancellationHosts hosts)
         var lines = await host.AddLinesAsync(new LineSpec(), new LineSpec());
         var late = await SubmitOnlineAsync(host, lines[0]);
         var onTime = await SubmitOnlineAsync(host, lines[1]);
-        await host.SetRequestAsync(late, s => s
+        await host.Database.SetRequestAsync(late, s => s
             .SetProperty(r => r.SubmittedAt, DateTimeOffset.UtcNow.AddDays(-10))
             .SetProperty(r => r.ReviewDueBy, ShanghaiToday.AddDays(-2)));
 

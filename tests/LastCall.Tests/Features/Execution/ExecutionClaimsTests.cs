@@ -3,7 +3,6 @@ using LastCall.Domain.Cancellations;
 using LastCall.Features.Execution;
 using LastCall.TestSupport;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Query;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LastCall.Tests.Features.Execution;
@@ -30,20 +29,20 @@ public sealed class ExecutionClaimsTests(PostgresCluster postgres)
 
         // Executing, scheduled with its day over, waiting for a dependency: all due. Submitted in another order than they
         // were saved, so that the claim's own order, not the rows', decides which two come first.
-        await SetAsync(harness, first, u => u.SetProperty(r => r.Status, CancellationStatus.Executing).SetProperty(r => r.SubmittedAt, start.AddMinutes(2)));
-        await SetAsync(harness, second, u => u.SetProperty(r => r.Status, CancellationStatus.Scheduled).SetProperty(r => r.EffectiveOn, longAgo).SetProperty(r => r.SubmittedAt, start.AddMinutes(3)));
-        await SetAsync(harness, third, u => u.SetProperty(r => r.Status, CancellationStatus.WaitingForDependency).SetProperty(r => r.SubmittedAt, start.AddMinutes(1)));
+        await harness.Scenario.Database.SetRequestAsync(first, u => u.SetProperty(r => r.Status, CancellationStatus.Executing).SetProperty(r => r.SubmittedAt, start.AddMinutes(2)));
+        await harness.Scenario.Database.SetRequestAsync(second, u => u.SetProperty(r => r.Status, CancellationStatus.Scheduled).SetProperty(r => r.EffectiveOn, longAgo).SetProperty(r => r.SubmittedAt, start.AddMinutes(3)));
+        await harness.Scenario.Database.SetRequestAsync(third, u => u.SetProperty(r => r.Status, CancellationStatus.WaitingForDependency).SetProperty(r => r.SubmittedAt, start.AddMinutes(1)));
         Assert.Equal(Sorted([third, first]), Sorted(await ClaimAsync(harness, 2)));
         Assert.Equal([second], await ClaimAsync(harness, 10));
         Assert.Empty(await ClaimAsync(harness, 10));
 
         // Not due: scheduled for a day to come, backing off, finished. An approved one whose lease ran out is.
         await ReleaseAllAsync(harness);
-        await SetAsync(harness, first, u => u.SetProperty(r => r.Status, CancellationStatus.Scheduled).SetProperty(r => r.EffectiveOn, later));
-        await SetAsync(harness, second, u => u.SetProperty(r => r.Status, CancellationStatus.Approved).SetProperty(r => r.NextAttemptAt, DateTimeOffset.UtcNow.AddMinutes(5)));
-        await SetAsync(harness, third, u => u.SetProperty(r => r.Status, CancellationStatus.Completed));
+        await harness.Scenario.Database.SetRequestAsync(first, u => u.SetProperty(r => r.Status, CancellationStatus.Scheduled).SetProperty(r => r.EffectiveOn, later));
+        await harness.Scenario.Database.SetRequestAsync(second, u => u.SetProperty(r => r.Status, CancellationStatus.Approved).SetProperty(r => r.NextAttemptAt, DateTimeOffset.UtcNow.AddMinutes(5)));
+        await harness.Scenario.Database.SetRequestAsync(third, u => u.SetProperty(r => r.Status, CancellationStatus.Completed));
         Assert.Empty(await ClaimAsync(harness, 10));
-        await SetAsync(harness, second, u => u.SetProperty(r => r.NextAttemptAt, (DateTimeOffset?)null)
+        await harness.Scenario.Database.SetRequestAsync(second, u => u.SetProperty(r => r.NextAttemptAt, (DateTimeOffset?)null)
             .SetProperty(r => r.LeaseOwner, "an-instance-that-died").SetProperty(r => r.LeaseExpiresAt, DateTimeOffset.UtcNow.AddSeconds(-1)));
         Assert.Equal([second], await ClaimAsync(harness, 10));
         await using var db = harness.Scenario.Database.CreateContext();
@@ -57,8 +56,8 @@ public sealed class ExecutionClaimsTests(PostgresCluster postgres)
     {
         await using var harness = await ExecutionHarness.StartAsync(postgres, DatabaseProvider.Postgres, s => s["Execution:Enabled"] = "false");
         var (first, second, third) = await SubmitThreeAsync(harness);
-        await SetAsync(harness, second, u => u.SetProperty(r => r.Status, CancellationStatus.Executing));
-        await SetAsync(harness, third, u => u.SetProperty(r => r.Status, CancellationStatus.WaitingForDependency));
+        await harness.Scenario.Database.SetRequestAsync(second, u => u.SetProperty(r => r.Status, CancellationStatus.Executing));
+        await harness.Scenario.Database.SetRequestAsync(third, u => u.SetProperty(r => r.Status, CancellationStatus.WaitingForDependency));
 
         for (var round = 0; round < 20; round++)
         {
@@ -94,12 +93,6 @@ public sealed class ExecutionClaimsTests(PostgresCluster postgres)
     {
         await using var scope = harness.Scenario.Host.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<ExecutionClaims>().ReleaseAllAsync(Ct);
-    }
-
-    private static async Task SetAsync(ExecutionHarness harness, Guid id, Action<UpdateSettersBuilder<CancellationRequest>> set)
-    {
-        await using var db = harness.Scenario.Database.CreateContext();
-        Assert.Equal(1, await db.CancellationRequests.Where(r => r.Id == id).ExecuteUpdateAsync(set, Ct));
     }
 
     private static List<Guid> Sorted(IEnumerable<Guid> ids) => [.. ids.Order()];
